@@ -1,0 +1,44 @@
+# edugov: the two commands of the README, and the ones developers use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench install assets serve clean typecheck
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.package-lock.json
+
+## make demo: install, build the demo district on SQLite, serve it on http://127.0.0.1:8000
+demo: install
+	$(BIN)/edugov migrate --noinput
+	$(BIN)/edugov demo --seed 1 --if-empty
+	$(BIN)/edugov serve_demo --port 8000
+
+## make test: every test (lint included); DATABASE_URL selects PostgreSQL
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src/edugov
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var

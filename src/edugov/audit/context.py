@@ -1,0 +1,32 @@
+"""Who is acting, from where, through which channel: set once per request, task or command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    actor: Any = None
+    ip_address: str | None = None
+    source: str = "command"
+
+
+_current: ContextVar[AuditContext] = ContextVar("edugov_audit_context", default=AuditContext())
+
+
+def current() -> AuditContext:
+    return _current.get()
+
+
+@contextmanager
+def acting(*, actor: Any = None, ip_address: str | None = None, source: str) -> Iterator[None]:
+    token = _current.set(AuditContext(actor=actor, ip_address=ip_address, source=source))
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -1,0 +1,111 @@
+"""Writing the audit trail. Services call these inside their transaction, so an audit record
+exists exactly when the change it describes was committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from .context import current
+from .models import AuditAction, AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Field values of a row, JSON-ready, for before/after comparison."""
+    fields = [f.name for f in instance._meta.concrete_fields]
+    data = model_to_dict(instance, fields=fields)
+    data["id"] = instance.pk
+    return {k: _jsonable(v) for k, v in data.items()}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _actor() -> tuple[Any, str]:
+    ctx = current()
+    actor = ctx.actor
+    if hasattr(actor, "resolve"):
+        actor = actor.resolve()
+    return actor, (actor.get_username() if actor is not None else "")
+
+
+def _area_path(instance: models.Model | None) -> str:
+    for attr in ("path",):
+        if instance is not None and hasattr(instance, attr) and isinstance(getattr(instance, attr), str):
+            return getattr(instance, attr)
+    for chain in ("area", "school.area", "school_class.school.area"):
+        obj: Any = instance
+        for part in chain.split("."):
+            obj = getattr(obj, part, None) if obj is not None else None
+        if obj is not None and hasattr(obj, "path"):
+            return str(obj.path)
+    return ""
+
+
+def audit_record(
+    *,
+    action: str,
+    instance: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    model_label: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    import_batch_id: int | None = None,
+    actor: Any = None,
+) -> AuditEvent:
+    ctx = current()
+    resolved_actor, name = (actor, actor.get_username()) if actor is not None else _actor()
+    return AuditEvent.objects.create(
+        actor=resolved_actor,
+        actor_name=name,
+        ip_address=ctx.ip_address,
+        source=ctx.source,
+        action=action,
+        model=model_label or (instance._meta.label if instance is not None else ""),
+        object_id=object_id or (str(instance.pk) if instance is not None else ""),
+        object_repr=(object_repr or (str(instance) if instance is not None else ""))[:200],
+        changes=changes or {},
+        import_batch_id=import_batch_id,
+        area_path=_area_path(instance),
+    )
+
+
+def audit_create(*, instance: models.Model) -> AuditEvent:
+    return audit_record(action=AuditAction.CREATE, instance=instance, changes={"after": snapshot(instance)})
+
+
+def audit_update(*, instance: models.Model, changes: dict[str, tuple[Any, Any]]) -> AuditEvent | None:
+    if not changes:
+        return None
+    return audit_record(
+        action=AuditAction.UPDATE,
+        instance=instance,
+        changes={k: [_jsonable(old), _jsonable(new)] for k, (old, new) in changes.items()},
+    )
+
+
+def audit_delete(*, instance: models.Model, action: str = AuditAction.DELETE) -> AuditEvent:
+    return audit_record(action=action, instance=instance, changes={"before": snapshot(instance)})
+
+
+def audit_bulk(*, events: Iterable[AuditEvent]) -> None:
+    """For imports: bulk writes bypass signals and per-row creates, so log them in bulk."""
+    AuditEvent.objects.bulk_create(events, batch_size=2000)

@@ -1,0 +1,18 @@
+"""Root URL configuration: each app mounts its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("edugov.web.urls")),
+    path("accounts/", include("edugov.accounts.urls")),
+    path("registry/", include("edugov.registry.urls")),
+    path("imports/", include("edugov.ingest.urls")),
+    path("audit/", include("edugov.audit.urls")),
+    path("api/v1/", include("edugov.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
