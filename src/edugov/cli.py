@@ -1,8 +1,8 @@
 """The one `edugov` console script: Django's management commands with a few friendlier names.
 
-    edugov demo --seed 1 --scale 1     build the demo district
-    edugov import KIND FILE            import a spreadsheet (non-zero exit on rejection)
-    edugov runserver / migrate / ...   any Django management command
+edugov demo --seed 1 --scale 1     build the demo district
+edugov import KIND FILE            import a spreadsheet (non-zero exit on rejection)
+edugov runserver / migrate / ...   any Django management command
 """
 
 from __future__ import annotations

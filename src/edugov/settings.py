@@ -28,9 +28,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("EDUGOV_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-not-for-production"
 
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("EDUGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-]
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("EDUGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 if not PRODUCTION:
     ALLOWED_HOSTS += ["testserver", "[::1]"]
 

@@ -35,19 +35,25 @@ def make_school_year(start_year: int = 2025, *, current: bool = True) -> SchoolY
         },
     )
     Term.objects.get_or_create(
-        school_year=year, number=1,
+        school_year=year,
+        number=1,
         defaults={"start_date": dt.date(start_year, 9, 1), "end_date": dt.date(start_year + 1, 1, 20)},
     )
     Term.objects.get_or_create(
-        school_year=year, number=2,
+        school_year=year,
+        number=2,
         defaults={"start_date": dt.date(start_year + 1, 2, 20), "end_date": dt.date(start_year + 1, 7, 5)},
     )
     return year
 
 
 def make_school(
-    *, town: Area, name: str | None = None, school_type: str = SchoolType.PRIMARY,
-    urban_rural_code: str = "111", **extra: Any,
+    *,
+    town: Area,
+    name: str | None = None,
+    school_type: str = SchoolType.PRIMARY,
+    urban_rural_code: str = "111",
+    **extra: Any,
 ) -> School:
     n = next(_codes)
     return registry_services.school_create(
@@ -61,10 +67,16 @@ def make_school(
     )
 
 
-def make_class(*, school: School, year: SchoolYear, grade: int = 3, number: int = 1,
-               boys: int = 20, girls: int = 20) -> SchoolClass:
+def make_class(
+    *, school: School, year: SchoolYear, grade: int = 3, number: int = 1, boys: int = 20, girls: int = 20
+) -> SchoolClass:
     return SchoolClass.objects.create(
-        school=school, school_year=year, grade=grade, number=number, boys=boys, girls=girls,
+        school=school,
+        school_year=year,
+        grade=grade,
+        number=number,
+        boys=boys,
+        girls=girls,
         name=f"{grade}年级{number}班",
     )
 
@@ -104,23 +116,38 @@ def make_mini_district() -> MiniDistrict:
     district = registry_services.area_create(
         code="310101", name="测试区", level=AreaLevel.DISTRICT, parent=city
     )
-    town_a = registry_services.area_create(code="310101001", name="甲街道", level=AreaLevel.TOWN, parent=district)
-    town_b = registry_services.area_create(code="310101002", name="乙镇", level=AreaLevel.TOWN, parent=district)
+    town_a = registry_services.area_create(
+        code="310101001", name="甲街道", level=AreaLevel.TOWN, parent=district
+    )
+    town_b = registry_services.area_create(
+        code="310101002", name="乙镇", level=AreaLevel.TOWN, parent=district
+    )
     school_a = make_school(town=town_a, name="甲街道第一小学")
     school_b = make_school(town=town_b, name="乙镇中心小学", urban_rural_code="121")
     point_a = make_school(
-        town=town_a, name="甲街道某村教学点", urban_rural_code="220", is_teaching_point=True,
+        town=town_a,
+        name="甲街道某村教学点",
+        urban_rural_code="220",
+        is_teaching_point=True,
         central_school=school_a,
     )
     class_a1 = make_class(school=school_a, year=year, number=1)
     class_a2 = make_class(school=school_a, year=year, number=2)
     class_b1 = make_class(school=school_b, year=year, number=1)
-    teacher_a = Teacher.objects.create(school=school_a, staff_number="T001", name="王老师", sex="F",
-                                       id_number="310101198001011234", phone="13800001234")
+    teacher_a = Teacher.objects.create(
+        school=school_a,
+        staff_number="T001",
+        name="王老师",
+        sex="F",
+        id_number="310101198001011234",
+        phone="13800001234",
+    )
     TeachingAssignment.objects.create(teacher=teacher_a, school_class=class_a1, subject="语文")
     users = {
         Role.DISTRICT_ADMIN: make_user(Role.DISTRICT_ADMIN, area=district),
-        Role.DEPARTMENT_OFFICER: make_user(Role.DEPARTMENT_OFFICER, area=district, department="basic_education"),
+        Role.DEPARTMENT_OFFICER: make_user(
+            Role.DEPARTMENT_OFFICER, area=district, department="basic_education"
+        ),
         "town_officer": make_user(Role.DEPARTMENT_OFFICER, area=town_a, department="basic_education"),
         Role.INSPECTOR: make_user(Role.INSPECTOR, area=town_a),
         Role.LEADER: make_user(Role.LEADER, area=district),
@@ -128,5 +155,18 @@ def make_mini_district() -> MiniDistrict:
         Role.TEACHER: make_user(Role.TEACHER, school=school_a, teacher=teacher_a),
         Role.INSTITUTION_OPERATOR: make_user(Role.INSTITUTION_OPERATOR, institution_id=1),
     }
-    return MiniDistrict(year, city, district, town_a, town_b, school_a, school_b, point_a,
-                        class_a1, class_a2, class_b1, teacher_a, users)
+    return MiniDistrict(
+        year,
+        city,
+        district,
+        town_a,
+        town_b,
+        school_a,
+        school_b,
+        point_a,
+        class_a1,
+        class_a2,
+        class_b1,
+        teacher_a,
+        users,
+    )

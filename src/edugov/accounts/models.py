@@ -53,16 +53,28 @@ class User(AbstractUser):
     display_name = models.CharField("显示名称", max_length=64, blank=True)
     phone = models.CharField("手机号", max_length=16, blank=True)
     area = models.ForeignKey(
-        "registry.Area", verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Area",
+        verbose_name="管辖区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text="区县、科室、督学、领导账号的数据范围",
     )
     department = models.CharField("科室", max_length=24, choices=Department.choices, blank=True)
     extra_modules = models.JSONField("额外模块权限", default=list, blank=True)
     school = models.ForeignKey(
-        "registry.School", verbose_name="所属学校", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.School",
+        verbose_name="所属学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     teacher = models.OneToOneField(
-        "registry.Teacher", verbose_name="对应教师", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Teacher",
+        verbose_name="对应教师",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     # The tutoring app owns institutions; the id is the anchor of an operator's scope.
     institution_id = models.PositiveBigIntegerField("所属培训机构", null=True, blank=True)
@@ -76,7 +88,10 @@ class User(AbstractUser):
                 violation_error_message="角色缺少对应的数据范围（区域、学校、教师或机构）",
                 condition=(
                     Q(is_superuser=True)
-                    | Q(role__in=["district_admin", "department_officer", "inspector", "leader"], area__isnull=False)
+                    | Q(
+                        role__in=["district_admin", "department_officer", "inspector", "leader"],
+                        area__isnull=False,
+                    )
                     | Q(role="school_admin", school__isnull=False)
                     | Q(role="teacher", teacher__isnull=False, school__isnull=False)
                     | Q(role="institution_operator", institution_id__isnull=False)

@@ -16,7 +16,7 @@ class AuditContext:
     source: str = "command"
 
 
-_current: ContextVar[AuditContext] = ContextVar("edugov_audit_context", default=AuditContext())
+_current: ContextVar[AuditContext] = ContextVar("edugov_audit_context", default=AuditContext())  # noqa: B039 (frozen)
 
 
 def current() -> AuditContext:

@@ -38,7 +38,11 @@ class Area(Archivable):
     name = models.CharField("名称", max_length=64)
     level = models.PositiveSmallIntegerField("层级", choices=AreaLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("路径", max_length=128, db_index=True, editable=False)
@@ -124,16 +128,34 @@ class School(Archivable):
     ownership = models.CharField("举办者类型", max_length=8, choices=Ownership.choices)
     urban_rural_code = models.CharField("城乡分类代码", max_length=3, choices=UrbanRuralCode.choices)
     locale = models.CharField("城乡类别", max_length=8, choices=Locale.choices, editable=False)
-    area = models.ForeignKey(Area, verbose_name="所在乡镇街道", on_delete=models.PROTECT, related_name="schools")
+    area = models.ForeignKey(
+        Area, verbose_name="所在乡镇街道", on_delete=models.PROTECT, related_name="schools"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True,
-                                    validators=[MinValueValidator(73), MaxValueValidator(136)])
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True,
-                                   validators=[MinValueValidator(3), MaxValueValidator(54)])
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(73), MaxValueValidator(136)],
+    )
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(54)],
+    )
     boarding = models.BooleanField("寄宿制", default=False)
     is_teaching_point = models.BooleanField("教学点", default=False)
     central_school = models.ForeignKey(
-        "self", verbose_name="所属中心校", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="所属中心校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="teaching_points",
     )
 
@@ -190,7 +212,9 @@ class SchoolYear(models.Model):
         verbose_name_plural = "学年"
         ordering = ["-start_year"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="school_year_dates"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="school_year_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,7 +222,9 @@ class SchoolYear(models.Model):
 
 
 class Term(models.Model):
-    school_year = models.ForeignKey(SchoolYear, verbose_name="学年", on_delete=models.CASCADE, related_name="terms")
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name="学年", on_delete=models.CASCADE, related_name="terms"
+    )
     number = models.PositiveSmallIntegerField("学期", choices=[(1, "第一学期"), (2, "第二学期")])
     start_date = models.DateField("开学日期")
     end_date = models.DateField("结束日期")
@@ -281,14 +307,22 @@ class SchoolClass(Archivable):
     (school, school_year, grade, number)."""
 
     school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="classes")
-    school_year = models.ForeignKey(SchoolYear, verbose_name="学年", on_delete=models.PROTECT, related_name="classes")
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name="学年", on_delete=models.PROTECT, related_name="classes"
+    )
     grade = models.SmallIntegerField("年级", choices=Grade.choices)
-    number = models.PositiveSmallIntegerField("班号", validators=[MinValueValidator(1), MaxValueValidator(99)])
+    number = models.PositiveSmallIntegerField(
+        "班号", validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
     name = models.CharField("班级名称", max_length=32, blank=True)
     boys = models.PositiveSmallIntegerField("男生数", default=0, validators=[MaxValueValidator(200)])
     girls = models.PositiveSmallIntegerField("女生数", default=0, validators=[MaxValueValidator(200)])
     head_teacher = models.ForeignKey(
-        "Teacher", verbose_name="班主任", null=True, blank=True, on_delete=models.SET_NULL,
+        "Teacher",
+        verbose_name="班主任",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="headed_classes",
     )
 
@@ -344,8 +378,12 @@ class Teacher(Archivable):
 class TeachingAssignment(models.Model):
     """Which teacher teaches which subject to which class; a teacher user sees these classes."""
 
-    teacher = models.ForeignKey(Teacher, verbose_name="教师", on_delete=models.CASCADE, related_name="assignments")
-    school_class = models.ForeignKey(SchoolClass, verbose_name="班级", on_delete=models.CASCADE, related_name="assignments")
+    teacher = models.ForeignKey(
+        Teacher, verbose_name="教师", on_delete=models.CASCADE, related_name="assignments"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name="班级", on_delete=models.CASCADE, related_name="assignments"
+    )
     subject = models.CharField("学科", max_length=32)
 
     class Meta:
@@ -354,3 +392,6 @@ class TeachingAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["teacher", "school_class", "subject"], name="assignment_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.subject}"

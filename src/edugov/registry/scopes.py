@@ -9,6 +9,6 @@ register_scope(area="area", school="pk")(m.School)
 register_scope(area="school__area", school="school")(m.Campus)
 register_scope(area="school__area", school="school", school_class="pk")(m.SchoolClass)
 register_scope(area="school__area", school="school", teacher="pk")(m.Teacher)
-register_scope(
-    area="school_class__school__area", school="school_class__school", school_class="school_class"
-)(m.TeachingAssignment)
+register_scope(area="school_class__school__area", school="school_class__school", school_class="school_class")(
+    m.TeachingAssignment
+)

@@ -20,8 +20,14 @@ def area_list(*, user: Any) -> QuerySet[Area]:
 
 
 def school_list(
-    *, user: Any, search: str = "", area: Area | None = None, school_type: str = "",
-    locale: str = "", ownership: str = "", include_archived: bool = False,
+    *,
+    user: Any,
+    search: str = "",
+    area: Area | None = None,
+    school_type: str = "",
+    locale: str = "",
+    ownership: str = "",
+    include_archived: bool = False,
 ) -> QuerySet[School]:
     qs = scoped(School, user).select_related("area", "central_school")
     if not include_archived:
@@ -40,8 +46,12 @@ def school_list(
 
 
 def school_class_list(
-    *, user: Any, school_year: SchoolYear | None = None, school: School | None = None,
-    grade: int | None = None, min_size: int | None = None,
+    *,
+    user: Any,
+    school_year: SchoolYear | None = None,
+    school: School | None = None,
+    grade: int | None = None,
+    min_size: int | None = None,
 ) -> QuerySet[SchoolClass]:
     qs = scoped(SchoolClass, user).filter(archived_at__isnull=True).select_related("school", "school_year")
     if school_year is not None:
@@ -63,7 +73,9 @@ def teacher_list(*, user: Any, school: School | None = None) -> QuerySet[Teacher
 
 
 def enrolment_totals(*, user: Any, school_year: SchoolYear) -> dict[str, int]:
-    agg = scoped(SchoolClass, user).filter(school_year=school_year, archived_at__isnull=True).aggregate(
-        classes=Count("id"), boys=Sum("boys"), girls=Sum("girls")
+    agg = (
+        scoped(SchoolClass, user)
+        .filter(school_year=school_year, archived_at__isnull=True)
+        .aggregate(classes=Count("id"), boys=Sum("boys"), girls=Sum("girls"))
     )
     return {k: int(v or 0) for k, v in agg.items()}

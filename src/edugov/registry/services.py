@@ -17,8 +17,8 @@ from edugov.common.services import model_update
 from .errors import RegistryError
 from .models import (
     SCHOOL_TYPE_GRADES,
-    Area,
     Archivable,
+    Area,
     Grade,
     School,
     SchoolClass,
@@ -26,8 +26,17 @@ from .models import (
 )
 
 SCHOOL_EDITABLE_FIELDS = [
-    "name", "school_type", "ownership", "urban_rural_code", "area", "address",
-    "longitude", "latitude", "boarding", "is_teaching_point", "central_school",
+    "name",
+    "school_type",
+    "ownership",
+    "urban_rural_code",
+    "area",
+    "address",
+    "longitude",
+    "latitude",
+    "boarding",
+    "is_teaching_point",
+    "central_school",
 ]
 CLASS_EDITABLE_FIELDS = ["name", "boys", "girls", "head_teacher"]
 

@@ -17,7 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     modules = user.modules
     items = []
     for item in NAV_ITEMS:
-        if item.module not in modules or (item.roles is not None and user.role not in item.roles and not user.is_superuser):
+        if item.module not in modules or (
+            item.roles is not None and user.role not in item.roles and not user.is_superuser
+        ):
             continue
         try:
             url = reverse(item.url_name)

@@ -81,7 +81,7 @@ def test_leader_is_read_only(d):
 
 
 def test_unregistered_model_fails_closed(d):
-    class Unscoped(models.Model):
+    class Unscoped(models.Model):  # noqa: DJ008
         class Meta:
             app_label = "registry"
             managed = False
