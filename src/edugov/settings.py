@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "edugov.audit.middleware.AuditContextMiddleware",
+    "edugov.web.middleware.DomainErrorMiddleware",
     # Axes must be last: it inspects the response of the authentication views.
     "axes.middleware.AxesMiddleware",
 ]
