@@ -70,6 +70,7 @@ def audit_record(
     object_repr: str = "",
     import_batch_id: int | None = None,
     actor: Any = None,
+    area_path: str | None = None,
 ) -> AuditEvent:
     ctx = current()
     resolved_actor, name = (actor, actor.get_username()) if actor is not None else _actor()
@@ -84,7 +85,7 @@ def audit_record(
         object_repr=(object_repr or (str(instance) if instance is not None else ""))[:200],
         changes=changes or {},
         import_batch_id=import_batch_id,
-        area_path=_area_path(instance),
+        area_path=area_path if area_path is not None else _area_path(instance),
     )
 
 
