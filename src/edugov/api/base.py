@@ -1,0 +1,102 @@
+"""Shared pieces of the REST API: paging, parsing, the write permission, scoped reference fields.
+
+Every API class reads through registry selectors or `scoped()` and writes through services; the
+pieces here only translate between HTTP and those functions, in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, viewsets
+from rest_framework.request import Request
+
+from edugov.accounts.models import Module
+from edugov.accounts.scope import ensure_can_write
+
+NOT_FOUND_MESSAGE = "记录不存在，或不在您的数据范围内"
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    invalid_page_message = "页码无效：{page_number}"
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parse error is English and echoes the decoder's message; ours is Chinese."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError:
+            raise exceptions.ParseError("请求体不是合法的JSON，请检查格式与编码（UTF-8）") from None
+
+
+class CanWrite(permissions.BasePermission):
+    """Reads for any signed-in user (rows are scoped); writes only for roles that may write the
+    view's module. Checked before the body is validated, so a read-only leader always gets 403."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        ensure_can_write(request.user, module=getattr(view, "write_module", Module.REGISTRY))
+        return True
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference by id that resolves only within the requesting user's scope: an id outside it
+    reads as "does not exist", so the answer never confirms another school's rows."""
+
+    def __init__(self, rows: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.rows = rows
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "does_not_exist", "编号为 {pk_value} 的记录不存在或不在您的数据范围内"
+        )
+        kwargs["error_messages"].setdefault("incorrect_type", "应为整数编号，收到的是 {data_type}")
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.rows(self.context["request"].user)
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Base of every registry API view set: Chinese JSON parsing, the write permission, and model
+    validation errors raised inside services answered as 400 with field messages."""
+
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    permission_classes = [permissions.IsAuthenticated, CanWrite]
+    pagination_class = Pagination
+    lookup_value_regex = r"\d+"
+    write_module = Module.REGISTRY
+
+    def validated_input(
+        self, serializer_class: type[serializers.Serializer], *, partial: bool = False
+    ) -> Any:
+        """The request body checked by `serializer_class`; a body that is not a JSON object is a
+        400 with a Chinese message (DRF's own answer to `null` is English)."""
+        if not isinstance(self.request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["请求体应为JSON对象（键值对）"]})
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, Http404):
+            # Django's message names the model in English; the same answer whether the row does
+            # not exist or lies outside the scope, so probing ids reveals nothing.
+            exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
+        if isinstance(exc, DjangoValidationError):
+            raw = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in raw.items()}
+            exc = exceptions.ValidationError(detail)
+        return super().handle_exception(exc)
