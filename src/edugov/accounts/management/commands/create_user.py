@@ -19,7 +19,10 @@ from edugov.registry.models import Area, School, Teacher
 
 
 class Command(BaseCommand):
-    help = "创建用户账号（角色与数据范围：区县/科室/督学/领导用 --area，学校管理员用 --school，教师用 --school 与 --teacher）"
+    help = (
+        "创建用户账号（数据范围：区县/科室/督学/领导用 --area，"
+        "学校管理员用 --school，教师用 --school 与 --teacher）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="用户名")
