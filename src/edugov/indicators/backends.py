@@ -1,0 +1,149 @@
+"""Where an indicator runs. The same Ibis expression is executed on:
+
+- "sqlite" / "postgres": the operational database itself, through Django's own connection (so
+  the computation sees exactly what the pages see, inside the same transaction);
+- "duckdb": an in-process columnar copy of the tables the indicators need, moved through Arrow;
+- "spark": the same tables in a local (or configured) Spark session.
+
+DuckDB and Spark get their tables from the operational database here; the warehouse export
+(Parquet) feeds them at province scale.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import lru_cache
+from typing import Any
+
+import ibis
+import pandas as pd
+from django.db import connection, models
+
+ENGINES = ("sqlite", "postgres", "duckdb", "spark")
+
+
+class EngineError(ValueError):
+    pass
+
+
+IBIS_TYPES: list[tuple[type[models.Field], str]] = [
+    (models.BooleanField, "boolean"),
+    (models.DecimalField, "float64"),
+    (models.FloatField, "float64"),
+    (models.DateTimeField, "timestamp('UTC')"),
+    (models.DateField, "date"),
+    (models.ForeignKey, "int64"),
+    (models.AutoField, "int64"),
+    (models.BigAutoField, "int64"),
+    (models.IntegerField, "int64"),
+    (models.JSONField, "string"),
+    (models.CharField, "string"),
+    (models.TextField, "string"),
+]
+
+
+def model_schema(model: type[models.Model]) -> ibis.Schema:
+    """The Ibis schema of a model's table, from its field types (decimals as float64)."""
+    columns = {}
+    for f in model._meta.concrete_fields:
+        for field_type, ibis_type in IBIS_TYPES:
+            if isinstance(f, field_type):
+                columns[f.column] = ibis_type
+                break
+        else:
+            raise EngineError(f"{model._meta.label}.{f.name}: no Ibis type for {type(f).__name__}")
+    return ibis.schema(columns)
+
+
+def read_model_frame(model: type[models.Model]) -> pd.DataFrame:
+    """One operational table as a typed DataFrame: decimals as float64, datetimes as UTC
+    timestamps, booleans as bool, so that DuckDB and Spark infer the same types the DB has."""
+    fields = model._meta.concrete_fields
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        # Identifiers come from model metadata, quoted by the backend; no user input.
+        cursor.execute(f"SELECT {cols} FROM {qn(model._meta.db_table)}")
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=[f.column for f in fields])
+    for f in fields:
+        col = f.column
+        if isinstance(f, models.DecimalField | models.FloatField):
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        elif isinstance(f, models.DateTimeField):
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+        elif isinstance(f, models.DateField):
+            frame[col] = pd.to_datetime(frame[col])
+        elif isinstance(f, models.BooleanField):
+            frame[col] = frame[col].astype(bool)
+        elif isinstance(f, models.IntegerField | models.AutoField | models.ForeignKey):
+            # Nullable keys become float64 (NaN for NULL), which every engine reads the same way.
+            frame[col] = frame[col].astype("float64" if f.null else "int64")
+        else:
+            frame[col] = frame[col].astype("string" if len(frame) == 0 else object)
+    return frame
+
+
+@lru_cache(maxsize=1)
+def spark_session() -> Any:
+    """One Spark session per process: starting one costs ~10 s. Loopback only, no UI."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("edugov-indicators")
+    remote = os.environ.get("EDUGOV_SPARK_REMOTE")  # e.g. sc://spark-connect:15002 on a cluster
+    if remote:
+        return builder.remote(remote).getOrCreate()
+    return (
+        builder.master(os.environ.get("EDUGOV_SPARK_MASTER", "local[2]"))
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", os.path.join(tempfile.gettempdir(), "edugov-spark-warehouse"))
+        .getOrCreate()
+    )
+
+
+class Workspace:
+    """An Ibis backend plus the tables the indicators read, by logical name."""
+
+    def __init__(self, engine: str, tables: dict[str, type[models.Model]]) -> None:
+        if engine not in ENGINES:
+            raise EngineError(f"未知的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）")
+        self.engine = engine
+        self.table_names = tables
+        if engine in ("sqlite", "postgres"):
+            expected = "sqlite" if engine == "sqlite" else "postgresql"
+            if connection.vendor != expected:
+                raise EngineError(f"当前数据库是 {connection.vendor}，不能用 {engine} 引擎直接计算")
+            # The expression is compiled to this database's SQL and run on Django's own connection:
+            # read-only, inside the caller's transaction, never a second connection or a commit.
+            self.backend = None
+            self.dialect = engine
+            self._tables = {k: ibis.table(model_schema(m), name=m._meta.db_table) for k, m in tables.items()}
+        elif engine == "duckdb":
+            self.backend = ibis.duckdb.connect()
+            self._tables = {k: self.backend.create_table(k, read_model_frame(m)) for k, m in tables.items()}
+        else:
+            self.backend = ibis.pyspark.connect(spark_session())
+            self._tables = {
+                k: self.backend.create_table(f"edugov_{k}", read_model_frame(m), overwrite=True)
+                for k, m in tables.items()
+            }
+
+    def table(self, name: str) -> Any:
+        return self._tables[name]
+
+    def execute(self, expr: Any) -> pd.DataFrame:
+        if self.backend is not None:
+            return self.backend.execute(expr)
+        sql = ibis.to_sql(expr, dialect=self.dialect)
+        with connection.cursor() as cursor:
+            cursor.execute(str(sql))
+            names = [d[0] for d in cursor.description]
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+
+    def sql(self, expr: Any) -> str:
+        """The SQL an expression compiles to on this engine (shown to engineers, used in docs)."""
+        return str(ibis.to_sql(expr, dialect="postgres" if self.engine == "postgres" else self.engine))
