@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "edugov.accounts",
     "edugov.audit",
     "edugov.registry",
+    "edugov.standards",
+    "edugov.resources",
+    "edugov.indicators",
     "edugov.ingest",
     "edugov.web",
     "edugov.demo",
@@ -223,3 +226,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EDUGOV_LOG_LEVEL", "WARNING")},
 }
+
+# 优质均衡: how nine-year and twelve-year schools' facilities are split between primary and junior
+# parts ("students": by share of pupils; "classes": by share of classes). Named on every evaluation.
+EDUGOV_APPORTION_BASIS = os.environ.get("EDUGOV_APPORTION_BASIS", "students")
