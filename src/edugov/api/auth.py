@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status, throttling
+from rest_framework import authentication, permissions, serializers, status, throttling
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -77,6 +77,7 @@ class TokenCreateApi(APIView):
 
 
 class TokenDeleteApi(APIView):
+    authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(summary="注销访问令牌", tags=["认证"], request=None, responses={204: None})
