@@ -1,4 +1,5 @@
-"""Template context shared by every page: the navigation the current user may use."""
+"""Template context shared by every page: the navigation the current user may use, grouped by
+module, and the name of the district the user works in."""
 
 from __future__ import annotations
 
@@ -7,23 +8,53 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from .navigation import NAV_ITEMS
+from edugov.accounts.models import Module
+
+from .navigation import NAV_ITEMS, SYSTEM_MODULE, district_name_for
+
+
+def _module_label(module: str) -> str:
+    if module == SYSTEM_MODULE:
+        return "系统管理"
+    try:
+        return str(Module(module).label)
+    except ValueError:
+        return module
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_groups": [], "district_name": ""}
     modules = user.modules
-    items = []
+    items: list[dict[str, Any]] = []
     for item in NAV_ITEMS:
-        if item.module not in modules or (
-            item.roles is not None and user.role not in item.roles and not user.is_superuser
-        ):
+        if item.module != SYSTEM_MODULE and item.module not in modules:
+            continue
+        if item.roles is not None and user.role not in item.roles and not user.is_superuser:
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
-    return {"nav_items": items}
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "module": item.module,
+                "group": _module_label(item.module),
+                "active": request.path.startswith(url),
+            }
+        )
+    groups: list[dict[str, Any]] = []
+    for entry in items:
+        if not groups or groups[-1]["label"] != entry["group"]:
+            existing = next((g for g in groups if g["label"] == entry["group"]), None)
+            if existing is None:
+                existing = {"label": entry["group"], "items": [], "active": False}
+                groups.append(existing)
+        else:
+            existing = groups[-1]
+        existing["items"].append(entry)
+        existing["active"] = existing["active"] or entry["active"]
+    return {"nav_items": items, "nav_groups": groups, "district_name": district_name_for(user)}

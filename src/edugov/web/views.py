@@ -1,10 +1,32 @@
-"""Home dashboard (placeholder until the dashboard lands)."""
+"""Home dashboard: the key figures and charts of the user's scope for the current school year."""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from edugov.accounts.models import Role
+from edugov.registry import selectors as registry_selectors
+from edugov.registry.dashboard import OVERSIZED_MIN, VERY_OVERSIZED_MIN, dashboard
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {})
+    user = request.user
+    board = dashboard(user=user)
+    my_classes = None
+    if user.role == Role.TEACHER:
+        year = registry_selectors.current_school_year()
+        my_classes = list(registry_selectors.school_class_list(user=user, school_year=year)) if year else []
+    return render(
+        request,
+        "web/home.html",
+        {
+            "board": board,
+            "chart_payloads": board.chart_payloads,
+            "my_classes": my_classes,
+            "oversized_min": OVERSIZED_MIN,
+            "very_oversized_min": VERY_OVERSIZED_MIN,
+        },
+    )

@@ -1,0 +1,46 @@
+"""Reading the audit trail, through the scoping point."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from edugov.accounts.scope import scoped
+
+from .models import AuditEvent
+
+
+def audit_event_list(
+    *,
+    user: Any,
+    actor: str = "",
+    action: str = "",
+    model: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    obj: str = "",
+) -> QuerySet[AuditEvent]:
+    qs = scoped(AuditEvent, user)
+    if actor:
+        qs = qs.filter(actor_name__icontains=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if model:
+        qs = qs.filter(model=model)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    if obj:
+        qs = qs.filter(Q(object_id=obj) | Q(object_repr__icontains=obj))
+    return qs
+
+
+def audit_model_labels(*, user: Any) -> list[str]:
+    return sorted(
+        m for m in scoped(AuditEvent, user).order_by().values_list("model", flat=True).distinct() if m
+    )

@@ -1,0 +1,28 @@
+/* Page behaviour shared by every page: the mobile navigation toggle and closing the user menu. */
+(function () {
+  "use strict";
+  function setNav(open) {
+    document.body.classList.toggle("nav-open", open);
+    document.querySelectorAll(".nav-toggle").forEach(function (b) {
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      setNav(!document.body.classList.contains("nav-open"));
+      return;
+    }
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") setNav(false);
+  });
+  /* Auto-submit filter forms marked data-autosubmit when htmx is unavailable. */
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-autosubmit") && !window.htmx) form.submit();
+  });
+})();
