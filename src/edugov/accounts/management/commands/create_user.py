@@ -9,7 +9,9 @@ import getpass
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from edugov.accounts.models import Department, Role
 from edugov.accounts.services import user_create
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             teacher = self._get(Teacher, "教师", school=school, staff_number=options["teacher"])
         password = self._password()
         try:
-            with acting(actor=None, source="command"):
+            with translation.override(settings.LANGUAGE_CODE), acting(actor=None, source="command"):
                 user = user_create(
                     actor=None,
                     username=options["username"],
