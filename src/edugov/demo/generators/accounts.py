@@ -1,0 +1,106 @@
+"""Demo accounts: one login per role (the logins everyone's docs and tests use) and a school
+administrator account `s<school code>` for every school, for data officers to hand out."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
+
+from edugov.accounts.models import Department, Role, User
+
+from ..base import REFERENCE_DATETIME, DemoContext, register_generator
+from .registry import RegistryDemo
+
+DEMO_PASSWORD = "Edugov@2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    display_name: str
+    department: str = ""
+
+
+# The anchors are set in build_accounts: area roles at the (first) district, school1 at its first
+# urban primary school, teacher1 at one of that school's teachers, institution1 at institution 1.
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin("admin", Role.DISTRICT_ADMIN, "区教育局系统管理员"),
+    DemoLogin("officer_jc", Role.DEPARTMENT_OFFICER, "基础教育科科员", Department.BASIC_EDUCATION),
+    DemoLogin("officer_px", Role.DEPARTMENT_OFFICER, "校外培训监管科科员", Department.TUTORING_SUPERVISION),
+    DemoLogin("inspector", Role.INSPECTOR, "责任督学"),
+    DemoLogin("leader", Role.LEADER, "局领导"),
+    DemoLogin("school1", Role.SCHOOL_ADMIN, "学校管理员"),
+    DemoLogin("teacher1", Role.TEACHER, "教师"),
+    DemoLogin("institution1", Role.INSTITUTION_OPERATOR, "培训机构管理员"),
+)
+DEMO_USERNAMES = tuple(login.username for login in DEMO_LOGINS)
+
+
+def _password_hash(ctx: DemoContext) -> str:
+    # Hashing is deliberately slow (~0.1 s); every demo account shares one published password,
+    # so one hash with a seeded salt serves them all and keeps the build deterministic.
+    rng = ctx.rng("accounts.salt")
+    salt = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(22))
+    return make_password(DEMO_PASSWORD, salt=salt)
+
+
+def build_accounts(ctx: DemoContext) -> None:
+    reg: RegistryDemo = ctx.state["registry"]
+    district = reg.districts[0]
+    school1 = reg.first_urban_primary
+    password = _password_hash(ctx)
+    users: list[User] = []
+    for login in DEMO_LOGINS:
+        user = User(
+            username=login.username,
+            role=login.role,
+            display_name=login.display_name,
+            department=login.department,
+            password=password,
+            date_joined=REFERENCE_DATETIME,
+        )
+        if login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER):
+            user.area = district
+            user.display_name = f"{district.name}{login.display_name}"
+        elif login.role == Role.SCHOOL_ADMIN:
+            user.school = school1
+            user.display_name = f"{school1.name}管理员"
+        elif login.role == Role.TEACHER:
+            user.school = school1
+            user.teacher = reg.teacher1
+            user.display_name = reg.teacher1.name
+        else:
+            user.institution_id = 1
+        # Data officers use the admin site; nobody else is staff.
+        user.is_staff = login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER)
+        users.append(user)
+    users.extend(
+        User(
+            username=f"s{school.code}",
+            role=Role.SCHOOL_ADMIN,
+            display_name=f"{school.name}管理员",
+            school=school,
+            password=password,
+            date_joined=REFERENCE_DATETIME,
+        )
+        for school in reg.schools
+    )
+    User.objects.bulk_create(users, batch_size=2000)
+    ctx.count("账号", len(users))
+
+
+def reset_accounts() -> None:
+    """Accounts anchored to registry rows, and the demo logins; superusers stay."""
+    User.objects.filter(is_superuser=False).filter(
+        Q(area__isnull=False)
+        | Q(school__isnull=False)
+        | Q(teacher__isnull=False)
+        | Q(username__in=DEMO_USERNAMES)
+    ).delete()
+
+
+register_generator("accounts", build_accounts, order=200, reset=reset_accounts)
