@@ -1,0 +1,72 @@
+"""The `demo` and `serve_demo` commands; the worker process and the server are the boundaries."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from edugov.demo.management.commands import serve_demo
+from edugov.registry.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_command_builds_prints_logins_and_honours_if_empty():
+    out = io.StringIO()
+    call_command("demo", seed=1, scale=0.1, stdout=out)
+    text = out.getvalue()
+    assert "演示数据已生成" in text and "school1" in text and "Edugov@2026" in text
+    count = School.objects.count()
+    out = io.StringIO()
+    call_command("demo", seed=2, scale=0.1, if_empty=True, stdout=out)
+    assert "跳过" in out.getvalue()
+    assert School.objects.count() == count
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", seed=2, scale=0.1, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="规模"):
+        call_command("demo", seed=2, scale=-1, reset=True, stdout=io.StringIO())
+
+
+class FakeWorker:
+    def __init__(self, args: list[str]) -> None:
+        self.args = args
+        self.pid = 4242
+        self.terminated = False
+
+    def poll(self) -> int | None:
+        return 0 if self.terminated else None
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+def test_serve_demo_runs_the_worker_around_the_server(monkeypatch):
+    call_command("demo", seed=1, scale=0.1, stdout=io.StringIO())
+    workers: list[FakeWorker] = []
+    served: list[tuple[Any, ...]] = []
+
+    def fake_popen(args: list[str]) -> FakeWorker:
+        workers.append(FakeWorker(args))
+        return workers[-1]
+
+    def fake_call_command(name: str, *args: Any, **kwargs: Any) -> None:
+        assert workers and not workers[0].terminated  # the worker runs while the server does
+        served.append((name, *args, kwargs))
+        raise KeyboardInterrupt  # the user stops the server
+
+    monkeypatch.setattr(serve_demo.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(serve_demo, "call_command", fake_call_command)
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("serve_demo", port=8123, stdout=out)
+    assert workers[0].args[-2:] == ["db_worker", "--no-reload"]
+    assert served == [("runserver", "127.0.0.1:8123", {"use_reloader": False})]
+    assert workers[0].terminated
+    text = out.getvalue()
+    assert "http://127.0.0.1:8123/" in text and "teacher1" in text and "后台任务进程已停止" in text
