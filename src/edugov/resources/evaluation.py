@@ -8,9 +8,12 @@ Computed by the indicator engine on any engine; what a user sees is filtered thr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
+import pandas as pd
 from django.conf import settings
 from django.db import connection
 
@@ -20,6 +23,7 @@ from edugov.indicators.engine import Indicator, group_values, unit_values, weigh
 from edugov.registry.models import Area, School, SchoolYear, Stage
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
+from .guarantee import GuaranteeItem, guarantee_items
 from .indicators import APPORTION_BASES, BALANCED_INDICATORS, WORKSPACE_TABLES, balanced_units
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
@@ -96,6 +100,8 @@ class BalancedEvaluation:
     district: list[AreaValue] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    guarantee: list[GuaranteeItem] = field(default_factory=list)
+    adjustments: tuple[Adjustment, ...] = ()
 
     @property
     def apportion_label(self) -> str:
@@ -104,6 +110,36 @@ class BalancedEvaluation:
     def passed_count(self, stage: str) -> tuple[int, int]:
         rows = [s for s in self.schools if s.stage == stage and s.passed is not None]
         return sum(1 for s in rows if s.passed), len(rows)
+
+
+# What a what-if may add to a school's stage, and the unit-table column it changes.
+ADJUSTABLE = {
+    "above_qual_teachers": "高于规定学历教师（人）",
+    "backbone_teachers": "骨干教师（人）",
+    "pe_art_teachers": "体育艺术专任教师（人）",
+    "teaching_aux_area": "教学及辅助用房（㎡）",
+    "sports_area": "体育运动场馆（㎡）",
+    "equipment_value": "教学仪器设备（元）",
+    "multimedia_classrooms": "网络多媒体教室（间）",
+}
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A planned addition to one school's primary or junior part, for a what-if evaluation."""
+
+    school_id: int
+    stage: str
+    column: str
+    amount: float
+
+    def __post_init__(self) -> None:
+        if self.column not in ADJUSTABLE:
+            raise ValueError(f"不能模拟调整的项目：{self.column}")
+
+    @property
+    def label(self) -> str:
+        return ADJUSTABLE[self.column]
 
 
 def default_engine() -> str:
@@ -147,6 +183,15 @@ def school_verdict(
     return True, "达标" if not unmet else f"达标{met_count}项，未达标项不低于标准的{remaining_ratio:.0%}"
 
 
+def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFrame:
+    frame = frame.copy()
+    for adj in adjustments:
+        mask = (frame["school_id"] == adj.school_id) & (frame["stage"] == adj.stage)
+        frame[adj.column] = frame[adj.column].astype("float64")
+        frame.loc[mask, adj.column] = frame.loc[mask, adj.column] + adj.amount
+    return frame
+
+
 def evaluate_balanced(
     *,
     school_year: SchoolYear,
@@ -154,9 +199,13 @@ def evaluate_balanced(
     engine: str | None = None,
     user: Any = None,
     standards: StandardsLibrary | None = None,
+    adjustments: Sequence[Adjustment] = (),
 ) -> BalancedEvaluation:
     """Evaluate `area` (a district) for `school_year`. With `user`, the school rows returned are
-    those the user may see; CVs and area values are district-level figures."""
+    those the user may see; CVs and area values are district-level figures.
+
+    With `adjustments` (a what-if), the unit table is computed on the engine, the planned
+    additions applied, and the same indicator definitions evaluated again on DuckDB."""
     lib = standards or library()
     engine = engine or default_engine()
     year = school_year.start_year
@@ -164,23 +213,30 @@ def evaluate_balanced(
     min_points = int(lib.value("balanced.teaching_point_min_students", area_path=path, year=year).value)
     ws = Workspace(engine, WORKSPACE_TABLES)
     units = balanced_units(ws, school_year_id=school_year.pk, area_path=path, min_point_students=min_points)
-    inds = BALANCED_INDICATORS
-    unit_rows = ws.execute(unit_values(units, inds)).to_dict("records")
-    cv_rows = ws.execute(weighted_cv(units, inds, ["stage"])).to_dict("records")
-    town_rows = ws.execute(
-        group_values(units.filter(units.students > 0), inds, ["town_id", "stage"])
-    ).to_dict("records")
-    district_rows = ws.execute(group_values(units.filter(units.students > 0), inds, ["stage"])).to_dict(
-        "records"
+    visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
+    guarantee = guarantee_items(
+        ws=ws, school_year_id=school_year.pk, area_path=path, year=year, lib=lib, visible=visible
     )
+    run = ws.execute
+    if adjustments:
+        duck = ibis.duckdb.connect()
+        units = duck.create_table("units", _apply(ws.execute(units), adjustments))
+        run = duck.execute
+    inds = BALANCED_INDICATORS
+    unit_rows = run(unit_values(units, inds)).to_dict("records")
+    cv_rows = run(weighted_cv(units, inds, ["stage"])).to_dict("records")
+    counted = units.filter(units.students > 0)
+    town_rows = run(group_values(counted, inds, ["town_id", "stage"])).to_dict("records")
+    district_rows = run(group_values(counted, inds, ["stage"])).to_dict("records")
 
     evaluation = BalancedEvaluation(
         school_year=school_year,
         area=area,
         engine=engine,
         apportion_basis=getattr(settings, "EDUGOV_APPORTION_BASIS", "students"),
+        guarantee=guarantee,
+        adjustments=tuple(adjustments),
     )
-    visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     ids = {int(r["school_id"]) for r in unit_rows}
     schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("area")}
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
@@ -278,3 +334,79 @@ def evaluate_balanced(
         )
     ]
     return evaluation
+
+
+# Which unit cost prices each indicator's shortfall.
+GAP_COSTS = {
+    "balanced.R1": "cost.teacher_per_year",
+    "balanced.R2": None,  # backbone status comes from training and selection, not purchase
+    "balanced.R3": "cost.teacher_per_year",
+    "balanced.R4": "cost.building_per_m2",
+    "balanced.R5": "cost.sports_ground_per_m2",
+    "balanced.R6": None,  # the gap is already in yuan
+    "balanced.R7": "cost.multimedia_classroom",
+}
+
+
+@dataclass(frozen=True)
+class GapLine:
+    school_name: str
+    stage: str
+    code: str
+    name: str
+    gap: float
+    gap_unit: str
+    unit_cost: float | None
+    cost: float | None
+
+
+@dataclass(frozen=True)
+class GapTotal:
+    code: str
+    name: str
+    gap: float
+    gap_unit: str
+    cost: float | None
+
+
+def gap_list(
+    evaluation: BalancedEvaluation, *, standards: StandardsLibrary | None = None
+) -> tuple[list[GapLine], list[GapTotal], float]:
+    """What each failing indicator lacks, in real units and in yuan (unit costs from the standards
+    library, which a district overrides), with district totals per indicator and in all."""
+    lib = standards or library()
+    path, year = evaluation.area.path, evaluation.school_year.start_year
+    lines: list[GapLine] = []
+    for school in evaluation.schools:
+        for r in school.indicators:
+            if r.gap is None or r.gap <= 0:
+                continue
+            cost_code = GAP_COSTS[r.code]
+            if r.code == "balanced.R6":
+                unit_cost, cost = 1.0, r.gap
+            elif cost_code is None:
+                unit_cost, cost = None, None
+            else:
+                unit_cost = lib.value(cost_code, area_path=path, year=year).value
+                cost = r.gap * unit_cost
+            lines.append(
+                GapLine(
+                    school.school_name, school.stage_label, r.code, r.name, r.gap, r.gap_unit, unit_cost, cost
+                )
+            )
+    totals = []
+    for ind in BALANCED_INDICATORS:
+        mine = [line for line in lines if line.code == ind.code]
+        if mine:
+            costs = [line.cost for line in mine if line.cost is not None]
+            totals.append(
+                GapTotal(
+                    ind.code,
+                    ind.name,
+                    round(sum(line.gap for line in mine), 2),
+                    ind.gap_unit,
+                    round(sum(costs), 2) if costs else None,
+                )
+            )
+    grand = round(sum(t.cost for t in totals if t.cost is not None), 2)
+    return lines, totals, grand

@@ -258,3 +258,57 @@ def _close(a, b):
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
     return a == b
+
+
+def test_guarantee_items_name_failing_schools(district):
+    from edugov.resources.models import SchoolFacilities
+
+    # P3 has 2 classes of 50 pupils (> 45 in primary) and no music or art room.
+    SchoolFacilities.objects.filter(school=district.school_a).update(
+        music_rooms=1, music_room_area=100, art_rooms=1, art_room_area=80
+    )
+    ev = evaluate_balanced(school_year=district.year, area=district.district)
+    items = {i.code: i for i in ev.guarantee}
+    klass = items["balanced.G5.class_size"]
+    failing = {f.school_name: f.detail for f in klass.failures}
+    assert "乙镇中心小学" in failing and "2个班" in failing["乙镇中心小学"]
+    assert "甲街道第一小学" not in failing  # 40 pupils per class
+    rooms = {f.school_name: f.detail for f in items["balanced.G3.rooms_per_classes"].failures}
+    # school_a: 10 classes -> 1 room each needed; art room of 80 m² is under 90 m².
+    assert rooms["甲街道第一小学"] == "美术教室间均80㎡，低于90㎡"
+    assert rooms["乙镇中心小学"].startswith("音乐教室0间，应有1间")
+    # Nine-year school: 10 compulsory classes -> 1 room each needed, has none.
+    assert "乙镇九年一贯制学校" in rooms
+    # No teacher rotated: the district-wide rotation item fails.
+    assert not items["balanced.G11.rotation_share"].met
+
+
+def test_what_if_adding_area_changes_values_cv_and_verdict(district):
+    from edugov.resources.evaluation import Adjustment, gap_list
+
+    before = evaluate_balanced(school_year=district.year, area=district.district)
+    p3_before = by_school(before)[("乙镇中心小学", "primary")]
+    assert next(r for r in p3_before.indicators if r.code == "balanced.R4").met is False
+    after = evaluate_balanced(
+        school_year=district.year,
+        area=district.district,
+        adjustments=[Adjustment(district.school_b.pk, "primary", "teaching_aux_area", 150)],
+    )
+    p3_after = by_school(after)[("乙镇中心小学", "primary")]
+    r4 = next(r for r in p3_after.indicators if r.code == "balanced.R4")
+    assert r4.value == pytest.approx(4.5) and r4.met is True  # (300 + 150) / 100
+    cv_after = {(c.stage, c.code): c.cv for c in after.cvs}
+    # A = 4750, P = 1000, mean 4.75; terms 0.4*0.25² + 0.2*0.75² + 0.1*0.25² + 0.3*0.25² = 0.1625
+    assert cv_after[("primary", "balanced.R4")] == pytest.approx(math.sqrt(0.1625) / 4.75)
+    # Nothing was written: the next plain evaluation is unchanged.
+    again = evaluate_balanced(school_year=district.year, area=district.district)
+    assert by_school(again)[("乙镇中心小学", "primary")] == p3_before
+
+    lines, totals, grand = gap_list(before)
+    r4_lines = {(line.school_name, line.stage): line for line in lines if line.code == "balanced.R4"}
+    # P3 lacks 150 m²; nine-year junior lacks 5.8*200 - 1000 = 160 m²; P2 lacks 4.5*200 - 800 = 100 m².
+    assert r4_lines[("乙镇中心小学", "小学")].gap == pytest.approx(150)
+    assert r4_lines[("乙镇中心小学", "小学")].cost == pytest.approx(150 * 4000)
+    r4_total = next(t for t in totals if t.code == "balanced.R4")
+    assert r4_total.gap == pytest.approx(150 + 160 + 100)
+    assert grand == pytest.approx(sum(t.cost for t in totals if t.cost is not None))
