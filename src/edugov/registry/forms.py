@@ -72,17 +72,15 @@ class ClassFilterForm(FilterForm):
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)
         school_field.queryset = selectors.school_list(user=self.user).select_related(None).only("id", "name")
-        year = selectors.current_school_year()
-        if year is not None:
-            self.fields["year"].initial = year.pk
+        self.current_year = selectors.current_school_year()
+        if self.current_year is not None:
+            self.fields["year"].initial = self.current_year.pk
 
     @property
     def filters(self) -> dict[str, Any]:
         found = super().filters
-        if "year" not in found and "year" not in self.errors:
-            year = selectors.current_school_year()
-            if year is not None:
-                found["year"] = year
+        if "year" not in found and "year" not in self.errors and self.current_year is not None:
+            found["year"] = self.current_year
         return found
 
 

@@ -35,7 +35,7 @@ def district_name_for(user: Any) -> str:
 
     path = ""
     if getattr(user, "area_id", None):
-        path = Area.objects.filter(pk=user.area_id).values_list("path", flat=True).first() or ""
+        path = user.area.path  # the scoping point loads user.area on most pages anyway
     elif getattr(user, "school_id", None):
         path = Area.objects.filter(schools__pk=user.school_id).values_list("path", flat=True).first() or ""
     codes = [c for c in path.strip("/").split("/") if c]
