@@ -1,0 +1,423 @@
+"""The scope walk: every URL of the project, asked by users of school A / town A for town B's rows.
+
+Every resolved route (pages, exports, the API router, the admin) must have an entry in ROUTES
+saying how to probe it; a route without one fails the test, so a page added later cannot escape
+the walk. Admin routes of registered models are derived from the admin registry. Each probe logs
+in as every role anchored at town A / school A (and anonymously), requests the route (list routes
+also with filters naming town B, detail routes with town B's primary keys) and asserts that no
+identifier of town B appears in the answer, whatever its format (HTML, JSON, CSV, XLSX).
+
+To add a route: put its name in ROUTES with one of list_(), detail(...), public(...), skip(...).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from edugov.accounts.models import Role, User
+from edugov.accounts.scope import registered_models, scoped
+from edugov.api.tests.rows import add_town_b_rows, other_town_markers
+from edugov.testing import make_mini_district, make_user
+
+pytestmark = pytest.mark.django_db
+
+World = Any  # the MiniDistrict with town B's extra rows (see world())
+Kwargs = Callable[[World, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    kind: str  # "list", "detail", "public", "skip"
+    kwargs: Kwargs | None = None
+    reason: str = ""
+    control: bool = False  # the district-wide admin must see town B here: proves the probe reads data
+    queries: bool = True  # list routes: also try filters that name town B
+    history: bool = False  # shows the user's own past requests (audit): their typed filters may recur
+    scoped_detail: bool = True  # detail routes: the foreign row must be refused (not 200)
+
+
+def list_(
+    *, control: bool = False, kwargs: Kwargs | None = None, queries: bool = True, history: bool = False
+) -> Probe:
+    return Probe("list", kwargs=kwargs, control=control, queries=queries, history=history)
+
+
+def detail(kwargs: Kwargs, *, scoped_detail: bool = True) -> Probe:
+    return Probe("detail", kwargs=kwargs, scoped_detail=scoped_detail)
+
+
+def public(reason: str) -> Probe:
+    return Probe("public", reason=reason, queries=False)
+
+
+def skip(reason: str) -> Probe:
+    return Probe("skip", reason=reason)
+
+
+def pk_of(attr: str) -> Kwargs:
+    return lambda w, user: {"pk": getattr(w, attr).pk}
+
+
+ROUTES: dict[str, Probe] = {
+    # web shell and accounts
+    "web:home": list_(),
+    "login": public("the login form"),
+    "logout": public("POST only; GET answers 405"),
+    "password_change": list_(queries=False),
+    "password_change_done": list_(queries=False),
+    "set_language": public("switches the interface language; no data"),
+    # registry pages and exports
+    "registry:area_list": list_(control=True),
+    "registry:school_list": list_(control=True),
+    "registry:school_export": list_(control=True),
+    "registry:school_detail": detail(pk_of("school_b")),
+    "registry:school_edit": detail(pk_of("school_b")),
+    "registry:class_list": list_(control=True),
+    "registry:class_export": list_(control=True),
+    "registry:teacher_list": list_(control=True),
+    # spreadsheet import
+    "ingest:upload": list_(),
+    "ingest:batch_detail": detail(pk_of("batch_b")),
+    "ingest:batch_progress": detail(pk_of("batch_b")),
+    "ingest:error_report": detail(pk_of("batch_b")),
+    "ingest:template": list_(kwargs=lambda w, u: {"kind": "schools"}, queries=False),
+    # audit trail
+    "audit:event_list": list_(control=True, history=True),
+    "audit:event_detail": detail(pk_of("event_b")),
+    # REST API
+    "api:api-root": public("links to the resources; no rows"),
+    "api:token": public("POST only; GET answers 405"),
+    "api:token_revoke": list_(queries=False),
+    "api:area-list": list_(control=True),
+    "api:area-detail": detail(pk_of("town_b")),
+    "api:school-list": list_(control=True),
+    "api:school-detail": detail(pk_of("school_b")),
+    "api:campus-list": list_(control=True),
+    "api:campus-detail": detail(pk_of("campus_b")),
+    "api:school-year-list": list_(),
+    "api:school-year-detail": detail(pk_of("year"), scoped_detail=False),  # district-wide calendar
+    "api:term-list": list_(),
+    "api:term-detail": detail(lambda w, u: {"pk": w.year.terms.first().pk}, scoped_detail=False),
+    "api:class-list": list_(control=True),
+    "api:class-detail": detail(pk_of("class_b1")),
+    "api:teacher-list": list_(control=True),
+    "api:teacher-detail": detail(pk_of("teacher_b")),
+    "api:teaching-assignment-list": list_(control=True),
+    "api:teaching-assignment-detail": detail(pk_of("assignment_b")),
+    "api-schema": public("the OpenAPI document; no rows"),
+    "api-docs": public("Swagger UI shell; no rows"),
+    # admin pages that are not per model (per-model pages are derived in admin_probes())
+    "admin:index": list_(queries=False),
+    "admin:login": public("the admin login form"),
+    "admin:logout": public("POST only"),
+    "admin:password_change": list_(queries=False),
+    "admin:password_change_done": list_(queries=False),
+    "admin:jsi18n": public("JavaScript translations"),
+    "admin:app_list": list_(kwargs=lambda w, u: {"app_label": "registry"}, queries=False),
+    "admin:autocomplete": list_(queries=False),
+    "admin:view_on_site": skip("redirects to a model's get_absolute_url; the target page is walked itself"),
+    # Django's UserAdmin names this page after the auth app whatever the user model's app is.
+    "admin:auth_user_password_change": detail(lambda w, u: {"id": w.user_b.pk}, scoped_detail=False),
+    "unnamed:admin/(?P<url>.*)$": skip("admin catch-all: redirects unknown admin URLs, no data"),
+}
+
+# Filters that name town B, tried on every list route: scope must hold whatever is asked.
+QUERIES = [
+    "school={school_b}",
+    "school_id={school_b}",
+    "area={town_b}",
+    "area={town_b_code}",
+    "town={town_b_code}",
+    "q=中心",  # matches town B's 乙镇中心小学 and nothing of town A
+    "search=中心",
+    "page_size=1000",
+]
+
+
+# --- discovering routes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or "unnamed:<pattern>"
+    name: str | None
+    pattern: str
+    params: tuple[str, ...] = field(default=())
+
+
+def walk(patterns: list[Any], prefix: str = "", namespaces: tuple[str, ...] = ()) -> Iterator[Route]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = (*namespaces, p.namespace) if p.namespace else namespaces
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            pattern = prefix + str(p.pattern)
+            params = tuple(p.pattern.regex.groupindex)
+            if p.name:
+                name = ":".join((*namespaces, p.name))
+                yield Route(name, name, pattern, params)
+            else:
+                yield Route(f"unnamed:{pattern}", None, pattern, params)
+
+
+def all_routes() -> list[Route]:
+    return list({r.key: r for r in walk(get_resolver().url_patterns)}.values())
+
+
+# --- admin: one probe per registered model and page -----------------------------------------
+
+
+def _model_kwargs(model: type[models.Model], param: str) -> Kwargs:
+    return lambda w, user: {param: foreign_pk(w, model, user)}
+
+
+def admin_probes() -> dict[str, Probe]:
+    probes: dict[str, Probe] = {}
+    for model in admin.site._registry:
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        is_scoped = model in registered_models()
+        probes[f"{base}_changelist"] = list_(queries=False)
+        probes[f"{base}_add"] = list_(queries=False)
+        for page in ("change", "history", "delete"):
+            probes[f"{base}_{page}"] = detail(_model_kwargs(model, "object_id"), scoped_detail=is_scoped)
+        # The bare object URL redirects to the change page.
+        probes[f"unnamed:admin/{meta.app_label}/{meta.model_name}/<path:object_id>/"] = detail(
+            _model_kwargs(model, "object_id"), scoped_detail=is_scoped
+        )
+    return probes
+
+
+def probe_table() -> dict[str, Probe]:
+    return {**admin_probes(), **ROUTES}
+
+
+# --- the world: town A users, town B rows -------------------------------------------------
+
+
+def foreign_pk(w: World, model: type[models.Model], user: Any) -> Any:
+    """A row of `model` the user must not see: town B's when the model is scoped."""
+    if model is User:
+        return w.user_b.pk
+    known = {
+        getattr(w, a).__class__: getattr(w, a) for a in ("school_b", "class_b1", "teacher_b", "campus_b")
+    }
+    if model in known:
+        return known[model].pk
+    qs = model._default_manager.order_by("pk")
+    if model in registered_models() and user is not None and user.is_authenticated:
+        qs = qs.exclude(pk__in=scoped(model, user).values("pk"))
+    row = qs.last()
+    return row.pk if row is not None else 0
+
+
+def _town_b_batch(w: World) -> Any:
+    try:
+        batch_model = apps.get_model("ingest", "ImportBatch")
+    except LookupError:
+        return None
+    return batch_model.objects.create(
+        kind="classes",
+        original_name=f"{w.school_b.name}班级.csv",
+        uploaded_by=w.user_b,
+        area_path=w.town_b.path,
+        school=w.school_b,
+    )
+
+
+def world() -> World:
+    w = make_mini_district()
+    add_town_b_rows(w)
+    w.user_b = make_user(Role.SCHOOL_ADMIN, username="school_b_admin", school=w.school_b)
+    w.batch_b = _town_b_batch(w)
+    from edugov.audit.models import AuditEvent
+
+    w.event_b = AuditEvent.objects.filter(object_id=str(w.school_b.pk), model="registry.School").first()
+    return w
+
+
+def probing_users(w: World) -> dict[str, Any]:
+    """Every role anchored at town A or school A, as staff so the admin is probed too."""
+    users = {
+        "district_admin@town_a": make_user(Role.DISTRICT_ADMIN, area=w.town_a),
+        "department_officer@town_a": w.users["town_officer"],
+        "inspector@town_a": w.users[Role.INSPECTOR],
+        "leader@town_a": make_user(Role.LEADER, area=w.town_a),
+        "school_admin@school_a": w.users[Role.SCHOOL_ADMIN],
+        "teacher@school_a": w.users[Role.TEACHER],
+        "institution_operator": w.users[Role.INSTITUTION_OPERATOR],
+    }
+    for user in users.values():
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return users
+
+
+# --- reading any answer as text ---------------------------------------------------------------
+
+
+def body_text(response: Any) -> str:
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else bytes(response.content)
+    )
+    if raw[:2] == b"PK":  # XLSX and other zipped formats: read every XML part
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = raw.decode("latin-1")
+    if "json" in response.get("Content-Type", ""):
+        # JsonResponse escapes non-ASCII; undo it so Chinese markers are found.
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    return text
+
+
+def url_for(route: Route, probe: Probe, w: World, user: Any) -> str:
+    kwargs = probe.kwargs(w, user) if probe.kwargs else {}
+    return (
+        reverse(route.name, kwargs=kwargs)
+        if route.name
+        else "/" + route.pattern.replace("<path:object_id>", str(kwargs.get("object_id", 0)))
+    )
+
+
+def query_strings(w: World) -> list[str]:
+    values = {
+        "school_b": w.school_b.pk,
+        "town_b": w.town_b.pk,
+        "town_b_code": w.town_b.code,
+    }
+    return [q.format(**values) for q in QUERIES]
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_every_route_has_a_probe():
+    table = probe_table()
+    unknown = sorted(f"{r.key}  ({r.pattern})" for r in all_routes() if r.key not in table)
+    assert not unknown, "routes without a scope probe; add them to ROUTES in tests/test_scope_walk.py:\n" + (
+        "\n".join(unknown)
+    )
+
+
+def test_detail_routes_have_parameters_and_list_routes_do_not_need_them():
+    table = probe_table()
+    for route in all_routes():
+        probe = table.get(route.key)
+        if probe is None or probe.kind == "skip":
+            continue
+        if route.params and probe.kwargs is None:
+            pytest.fail(f"{route.key} takes {route.params} but its probe gives no values")
+
+
+def test_scope_walk_no_leaks(client):
+    w = world()
+    users = probing_users(w)
+    markers = other_town_markers(w)
+    table = probe_table()
+    leaks: list[str] = []
+    probed = 0
+
+    def check(label: str, url: str, response: Any, *, refuse: bool, echo: str = "") -> None:
+        if response.status_code >= 500:
+            leaks.append(f"{label} GET {url} -> {response.status_code} (server error)")
+            return
+        text = body_text(response)
+        # A page may echo the user's own query (search box, paging links): not a leak.
+        found = [m for m in markers if m in text and m not in echo]
+        if found:
+            leaks.append(f"{label} GET {url} -> {response.status_code} shows {found}")
+        if refuse and response.status_code == 200:
+            leaks.append(f"{label} GET {url} -> 200 for another town's row")
+
+    routes = [r for r in all_routes() if table[r.key].kind != "skip"]
+    for label, user in [("anonymous", None), *users.items()]:
+        c = Client(raise_request_exception=False)  # a broken page is reported, the walk goes on
+        if user is not None:
+            c.force_login(user)
+        for route in routes:
+            probe = table[route.key]
+            url = url_for(route, probe, w, user)
+            typed = " ".join(query_strings(w)) if probe.history else ""
+            check(label, url, c.get(url), refuse=probe.kind == "detail" and probe.scoped_detail, echo=typed)
+            probed += 1
+            if probe.kind == "list" and probe.queries:
+                for q in query_strings(w):
+                    echo = f"{q} {typed}"
+                    check(label, f"{url}?{q}", c.get(f"{url}?{q}"), refuse=False, echo=echo)
+                    probed += 1
+    assert not leaks, f"{len(leaks)} leaks in {probed} requests:\n" + "\n".join(leaks)
+
+
+def test_controls_see_town_b(client):
+    """The walk would pass vacuously if the pages showed nothing: a district-wide administrator
+    must find town B on every route marked control=True."""
+    w = world()
+    admin_user = w.users[Role.DISTRICT_ADMIN]
+    client.force_login(admin_user)
+    routes = {r.key: r for r in all_routes()}
+    blind = []
+    for key, probe in ROUTES.items():
+        if not probe.control or key not in routes:
+            continue
+        url = url_for(routes[key], probe, w, admin_user)
+        response = client.get(url)
+        if w.school_b.name not in body_text(response) and w.town_b.name not in body_text(response):
+            blind.append(f"{key} GET {url} -> {response.status_code}")
+    assert not blind, "control routes that do not show town B to a district administrator:\n" + "\n".join(
+        blind
+    )
+
+
+def test_openapi_schema_generates():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    assert "/api/v1/schools/" in paths and "/api/v1/classes/{id}/" in paths
+    assert set(paths["/api/v1/classes/{id}/"]) == {"get", "patch"}
+
+
+def test_every_api_list_endpoint_is_scoped(client):
+    """As a school administrator, no API list shows town B; as the district administrator, each
+    list of registry rows does (so the emptiness is the scope's doing)."""
+    from rest_framework.test import APIClient
+
+    w = world()
+    markers = other_town_markers(w)
+    api_lists = [r for r in all_routes() if r.key.startswith("api:") and r.key.endswith("-list")]
+    assert len(api_lists) >= 8
+    school_admin, district_admin = APIClient(), APIClient()
+    school_admin.force_authenticate(w.users[Role.SCHOOL_ADMIN])
+    district_admin.force_authenticate(w.users[Role.DISTRICT_ADMIN])
+    for route in api_lists:
+        url = reverse(route.name) + "?page_size=500"
+        response = school_admin.get(url)
+        assert response.status_code == 200, route.key
+        assert not [m for m in markers if m in body_text(response)], route.key
+        if ROUTES[route.key].control:
+            assert w.school_b.name in body_text(district_admin.get(url)) or w.town_b.name in body_text(
+                district_admin.get(url)
+            ), route.key
