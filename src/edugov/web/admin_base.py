@@ -76,6 +76,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
             audit_delete(instance=obj)
         super().delete_model(request, obj)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
+        # Archiving keeps related rows, so protected relations do not block it.
+        objs = list(objs)
+        if objs and _is_archivable(objs[0]):
+            return [f"{obj._meta.verbose_name}：{obj}（将归档，不会删除）" for obj in objs], {}, set(), []
+        return super().get_deleted_objects(objs, request)
+
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
