@@ -1,0 +1,384 @@
+"""Import kinds as declarative specs: one class per kind lists its columns (Chinese header, type,
+required, choices, note), its model, its natural key and the row rules. The engine in
+services.py does the reading, the two passes, the writing and the audit.
+
+    @register
+    class ClassImport(ImportSpec):
+        kind = "classes"; label = "班级与学生数"; model = SchoolClass
+        columns = [Column("学校标识码", "school_code", required=True), ...]
+        fields = ("school_id", "school_year_id", "grade", "number", "name", "boys", "girls")
+        key_fields = ("school_id", "school_year_id", "grade", "number")
+        update_fields = ("name", "boys", "girls")
+        def build(self, v, row_number): ... return (school.id, year.id, ...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from edugov.accounts.models import Role
+
+from .readers import Cell
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
+_DATE_RE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+class CellError(Exception):
+    """A cell's value is wrong; `reason` is shown to the user."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class RowError(Exception):
+    """A rule across cells failed; `field` names the column to highlight (a Column.field)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Deferred:
+    """A reference to a row created earlier in the same file; its id is known only in pass 2."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:  # never equal to a stored id: the row will change
+        return isinstance(other, Deferred) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(("deferred", self.key))
+
+
+# Parsers ---------------------------------------------------------------------------------------
+
+
+def parse_int(raw: Cell) -> int:
+    if isinstance(raw, dt.date):
+        raise CellError("应为整数，不能是日期")
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        value = decimal.Decimal(raw.replace(",", ""))
+    except decimal.InvalidOperation:
+        raise CellError("应为整数") from None
+    if value != value.to_integral_value():
+        raise CellError("应为整数，不能有小数")
+    return int(value)
+
+
+def parse_decimal(raw: Cell) -> decimal.Decimal:
+    if isinstance(raw, dt.date):
+        raise CellError("应为数字，不能是日期")
+    try:
+        value = decimal.Decimal(raw.replace(",", ""))
+    except decimal.InvalidOperation:
+        raise CellError("应为数字") from None
+    if not value.is_finite():
+        raise CellError("应为数字")
+    return value
+
+
+def parse_date(raw: Cell) -> dt.date:
+    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, 20250901, or an Excel serial day number."""
+    if isinstance(raw, dt.date):
+        return raw.date() if isinstance(raw, dt.datetime) else raw
+    text = raw.split(" ")[0] if " " in raw and ":" in raw else raw
+    m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise CellError("日期不存在，请检查年月日") from None
+    if text.isdigit() and 1 <= int(text) <= 80000:  # Excel stores dates as days since 1899-12-30
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
+    raise CellError("日期格式不正确，应如 2025-09-01 或 2025年9月1日")
+
+
+def parse_bool(raw: Cell) -> bool:
+    text = str(raw).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise CellError("应填“是”或“否”")
+
+
+def check_id_number(value: str) -> str:
+    """GB 11643 resident identity number: 17 digits and an ISO 7064 MOD 11-2 check character."""
+    value = value.upper()
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise CellError("身份证号应为18位（最后一位可为X）；若在Excel中显示为科学计数，请把该列设为文本格式")
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(value[:17], weights, strict=True))
+    if "10X98765432"[total % 11] != value[17]:
+        raise CellError("身份证号校验位错误，请核对")
+    try:
+        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise CellError("身份证号中的出生日期不存在") from None
+    return value
+
+
+class Column:
+    """One column of a kind's sheet. `field` is the key in the parsed row given to build();
+    `model_field` (defaults to field) lends max_length, ranges, pattern and choices."""
+
+    def __init__(
+        self,
+        header: str,
+        field: str,
+        type: str = "str",
+        *,
+        required: bool = False,
+        choices: dict[str, Any] | None = None,
+        note: str = "",
+        example: str = "",
+        model_field: str | None = None,
+        max_length: int | None = None,
+        min_value: Any = None,
+        max_value: Any = None,
+        pattern: str | None = None,
+        pattern_message: str = "",
+        aliases: Iterable[str] = (),
+        parser: Callable[[Cell], Any] | None = None,
+        default: Any = None,
+        width: int = 14,
+    ) -> None:
+        self.header = header
+        self.field = field
+        self.type = type
+        self.required = required
+        self.choices = choices
+        self.note = note
+        self.example = example
+        self.model_field = model_field
+        self.max_length = max_length
+        self.min_value = min_value
+        self.max_value = max_value
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_message = pattern_message
+        self.aliases = tuple(aliases)
+        self.custom_parser = parser
+        self.default = default
+        self.width = width
+        self.parse: Callable[[Cell], Any] = self._compile()
+
+    def bind(self, model: type[models.Model] | None) -> None:
+        """Borrow the model field's rules for what the spec did not say."""
+        if model is None:
+            return
+        name = self.model_field or self.field
+        try:
+            f = model._meta.get_field(name)
+        except Exception:
+            self.parse = self._compile()
+            return
+        if self.max_length is None and getattr(f, "max_length", None) and self.type == "str":
+            self.max_length = f.max_length
+        for v in getattr(f, "validators", []):
+            if isinstance(v, MinValueValidator) and self.min_value is None:
+                self.min_value = v.limit_value
+            elif isinstance(v, MaxValueValidator) and self.max_value is None:
+                self.max_value = v.limit_value
+            elif isinstance(v, MaxLengthValidator) and self.max_length is None:
+                self.max_length = v.limit_value
+            elif isinstance(v, RegexValidator) and self.pattern is None and self.type == "str":
+                self.pattern = v.regex
+                self.pattern_message = self.pattern_message or str(v.message)
+        if (
+            isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField)
+            and self.min_value is None
+        ):
+            self.min_value = 0
+        if self.choices is None and getattr(f, "choices", None) and self.type in ("str", "choice"):
+            self.type = "choice"
+            self.choices = {str(label): value for value, label in f.choices}
+        self.parse = self._compile()
+
+    @property
+    def choice_labels(self) -> list[str]:
+        if not self.choices:
+            return []
+        seen: dict[Any, str] = {}
+        for label, value in self.choices.items():
+            seen.setdefault(value, label)
+        return list(seen.values())
+
+    def describe(self) -> str:
+        """The note shown on the template's header comment and in the instructions sheet."""
+        parts = ["必填" if self.required else "选填"]
+        if self.type == "choice" and self.choices:
+            parts.append("可选值：" + "、".join(self.choice_labels))
+        elif self.type == "bool":
+            parts.append("填“是”或“否”")
+        elif self.type == "date":
+            parts.append("日期，如 2025-09-01 或 2025年9月1日")
+        elif self.type == "int":
+            parts.append("整数")
+        elif self.type == "decimal":
+            parts.append("数字")
+        if self.min_value is not None and self.max_value is not None:
+            parts.append(f"范围{self.min_value}～{self.max_value}")
+        if self.max_length and self.type == "str":
+            parts.append(f"不超过{self.max_length}个字")
+        if self.note:
+            parts.append(self.note)
+        return "；".join(parts)
+
+    def _compile(self) -> Callable[[Cell], Any]:
+        if self.custom_parser is not None:
+            base = self.custom_parser
+        elif self.type == "int":
+            base = parse_int
+        elif self.type == "decimal":
+            base = parse_decimal
+        elif self.type == "date":
+            base = parse_date
+        elif self.type == "bool":
+            base = parse_bool
+        elif self.type == "choice":
+            base = self._parse_choice
+        else:
+            base = self._parse_str
+        lo, hi = self.min_value, self.max_value
+        if lo is None and hi is None:
+            return base
+
+        def ranged(raw: Cell) -> Any:
+            value = base(raw)
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                if lo is not None and hi is not None:
+                    raise CellError(f"超出范围，应在{lo}～{hi}之间")
+                raise CellError(f"应不小于{lo}" if lo is not None else f"应不大于{hi}")
+            return value
+
+        return ranged
+
+    def _parse_str(self, raw: Cell) -> str:
+        text = raw.isoformat() if isinstance(raw, dt.date) else raw
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(f"内容过长，最多{self.max_length}个字")
+        if self.pattern is not None and not self.pattern.search(text):
+            raise CellError(self.pattern_message or "格式不正确")
+        return text
+
+    def _parse_choice(self, raw: Cell) -> Any:
+        assert self.choices is not None
+        text = str(raw)
+        if text in self.choices:
+            return self.choices[text]
+        if text in self.choices.values():  # the stored value itself (e.g. "111") is fine too
+            return text
+        raise CellError("不在可选值中，可选：" + "、".join(self.choice_labels))
+
+
+def header_key(text: str) -> str:
+    """Headers match ignoring spaces, line breaks, a leading '*' and a bracketed note."""
+    text = re.sub(r"\s+", "", text).lstrip("*＊")
+    return re.sub(r"[（(].*?[)）]$", "", text)
+
+
+class ImportSpec:
+    """Base of every import kind. Subclasses declare columns and implement build()."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+    module: ClassVar[str] = "registry"
+    columns: ClassVar[list[Column]]
+    fields: ClassVar[tuple[str, ...]]  # model attnames of the values build() returns, in order
+    key_fields: ClassVar[tuple[str, ...]]
+    update_fields: ClassVar[tuple[str, ...]]
+    key_column: ClassVar[str] = ""  # Column.field blamed for a duplicate key
+    roles: ClassVar[frozenset[str] | None] = frozenset(
+        {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN}
+    )
+    description: ClassVar[str] = ""
+    self_references: ClassVar[bool] = False  # build() may return Deferred for rows of this file
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.file_keys: set[Any] = set()
+
+    @classmethod
+    def bound_columns(cls) -> list[Column]:
+        if not cls.__dict__.get("_bound"):
+            for column in cls.columns:
+                column.bind(cls.model)
+            cls._bound = True
+        return cls.columns
+
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        if user is None or getattr(user, "is_superuser", False):
+            return True
+        if getattr(user, "is_read_only", True) or cls.module not in user.modules:
+            return False
+        return cls.roles is None or user.role in cls.roles
+
+    # Hooks -------------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Load lookups once (codes -> ids, the user's scope) before the first row."""
+
+    def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
+        """Turn a parsed row into the model values (in `fields` order) or raise RowError."""
+        raise NotImplementedError
+
+    def existing(self) -> models.QuerySet[Any]:
+        """Rows that may match the file's keys; streamed once in pass 2."""
+        return self.model._default_manager.all()
+
+    def key_of(self, values: tuple[Any, ...]) -> Any:
+        idx = self._key_idx
+        return values[idx[0]] if len(idx) == 1 else tuple(values[i] for i in idx)
+
+    def describe_key(self, values: tuple[Any, ...]) -> str:
+        return ""
+
+    @property
+    def _key_idx(self) -> tuple[int, ...]:
+        cached = self.__dict__.get("_key_idx_cache")
+        if cached is None:
+            cached = tuple(self.fields.index(f) for f in self.key_fields)
+            self.__dict__["_key_idx_cache"] = cached
+        return cached
+
+    def created(self, key: Any, values: tuple[Any, ...]) -> None:
+        """Called in pass 1 for each accepted row, so later rows may refer to it (Deferred)."""
+        self.file_keys.add(key)
+
+
+KINDS: dict[str, type[ImportSpec]] = {}
+
+
+def register(spec: type[ImportSpec]) -> type[ImportSpec]:
+    KINDS[spec.kind] = spec
+    return spec
+
+
+def get_spec(kind: str) -> type[ImportSpec] | None:
+    return KINDS.get(kind)
+
+
+def kinds_for(user: Any) -> list[type[ImportSpec]]:
+    return [spec for spec in KINDS.values() if spec.allows(user)]

@@ -1,0 +1,123 @@
+"""Import pages: upload with templates, batch status with an HTMX progress display, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from edugov.common.errors import DomainError
+
+from . import selectors, services
+from .blank import template_csv, template_xlsx
+from .forms import UploadForm
+from .readers import estimate_rows
+from .spec import get_spec, kinds_for
+from .tasks import run_import_batch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    kinds = kinds_for(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=[(k.kind, k.label) for k in kinds])
+    if request.method == "POST":
+        if not kinds:
+            messages.error(request, "您的账号没有导入数据的权限")
+        elif form.is_valid():
+            try:
+                batch = _start(request, form.cleaned_data["kind"], form.cleaned_data["file"])
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                return redirect("ingest:batch_detail", pk=batch.pk)
+    context = {
+        "form": form,
+        "kinds": kinds,
+        "batches": selectors.batch_list(user=request.user),
+        "max_mb": settings.EDUGOV_IMPORT_MAX_BYTES // 1024 // 1024,
+    }
+    return render(request, "ingest/upload.html", context)
+
+
+def _start(request: HttpRequest, kind: str, upload_file) -> object:  # type: ignore[no-untyped-def]
+    services.check_can_import(kind=kind, user=request.user)
+    if upload_file.size > settings.EDUGOV_IMPORT_MAX_BYTES:
+        raise DomainError(services.IngestError.TOO_LARGE, mb=settings.EDUGOV_IMPORT_MAX_BYTES // 1024 // 1024)
+    temp = services.imports_dir() / "incoming"
+    temp.mkdir(exist_ok=True)
+    path = temp / f"{request.user.pk}-{Path(upload_file.name).name[-80:]}"
+    with path.open("wb") as out:
+        for chunk in upload_file.chunks():
+            out.write(chunk)
+    try:
+        batch = services.batch_create(
+            kind=kind, path=path, original_name=upload_file.name, user=request.user, copy=False
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if estimate_rows(Path(batch.stored_path), batch.original_name) <= settings.EDUGOV_IMPORT_INLINE_ROWS:
+        services.batch_run(batch=batch)
+    else:
+        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+        messages.info(request, "文件较大，已转入后台导入，本页会自动显示进度")
+    return batch
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    spec = get_spec(batch.kind)
+    context = {
+        "batch": batch,
+        "kind_label": spec.label if spec else batch.kind,
+        "rows": selectors.batch_rows(batch=batch) if batch.created_count or batch.updated_count else [],
+        "unchanged": selectors.unchanged_text(batch),
+    }
+    return render(request, "ingest/batch_detail.html", context)
+
+
+@login_required
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    response = render(request, "ingest/_progress.html", {"batch": batch})
+    if batch.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the counts, row outcomes and errors in full
+    return response
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = get_spec(kind)
+    if spec is None:
+        raise Http404("没有这种导入模板")
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
+        filename = f"{spec.label}导入模板.csv"
+    else:
+        response = HttpResponse(template_xlsx(spec), content_type=XLSX)
+        filename = f"{spec.label}导入模板.xlsx"
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def error_report(request: HttpRequest, pk: int) -> FileResponse:
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    path = Path(batch.error_report_path) if batch.error_report_path else None
+    if path is None or not path.is_file():
+        raise Http404("该批次没有错误报告")
+    stem = Path(batch.original_name).stem or "导入"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{stem}-错误报告.xlsx", content_type=XLSX
+    )
