@@ -123,6 +123,15 @@ TOWN_CODE_BASE = {STREET: 0, TOWN: 100, TOWNSHIP: 200}
 REFERENCE_CENTRE = (117.62, 28.75)  # a plausible spot in the hills south of the Yangtze
 
 
+@dataclass(frozen=True)
+class Site:
+    """Where a school is being placed: its district, its town, and the town's centre (lon, lat)."""
+
+    district: Area
+    town: Area
+    centre: tuple[float, float]
+
+
 @dataclass
 class PlannedSchool:
     school: School
@@ -217,10 +226,8 @@ class RegistryBuilder:
 
     def new_school(
         self,
+        site: Site,
         *,
-        district: Area,
-        town: Area,
-        centre: tuple[float, float],
         spread: float,
         name: str,
         profile_key: str,
@@ -231,6 +238,7 @@ class RegistryBuilder:
         central: School | None = None,
         road: str = "",
     ) -> School:
+        district, town, centre = site.district, site.town, site.centre
         profile = PROFILES[profile_key]
         self.school_seq[district.code] += 1
         # 学校标识码: 1 + province (2) + district serial (3) + school serial (4); simplified layout.
@@ -325,21 +333,43 @@ class RegistryBuilder:
         # District-wide secondary, vocational and special schools sit in the first street.
         if size >= 0.5 or index == 0:
             t, _, c = first_street
-            common = {"district": district, "town": t, "centre": c, "spread": 0.01, "urban_rural_code": "111"}
-            self.new_school(name=f"{district.name}第一中学", profile_key="complete_secondary", **common)
+            site = Site(district, t, c)
+            self.new_school(
+                site,
+                name=f"{district.name}第一中学",
+                profile_key="complete_secondary",
+                spread=0.01,
+                urban_rural_code="111",
+            )
             if size >= 0.5:
                 self.new_school(
-                    name=f"{district.name}高级中学", profile_key="senior", boarding=True, **common
+                    site,
+                    name=f"{district.name}高级中学",
+                    profile_key="senior",
+                    boarding=True,
+                    spread=0.01,
+                    urban_rural_code="111",
                 )
                 self.new_school(
-                    name=f"{district.name}职业中等专业学校", profile_key="vocational", boarding=True, **common
+                    site,
+                    name=f"{district.name}职业中等专业学校",
+                    profile_key="vocational",
+                    boarding=True,
+                    spread=0.01,
+                    urban_rural_code="111",
                 )
-                self.new_school(name=f"{district.name}特殊教育学校", profile_key="special", **common)
+                self.new_school(
+                    site,
+                    name=f"{district.name}特殊教育学校",
+                    profile_key="special",
+                    spread=0.01,
+                    urban_rural_code="111",
+                )
 
         for town, kind, centre in towns:
             tname = town.name
             codes = TOWN_CODES[kind]
-            common = {"district": district, "town": town, "centre": centre}
+            site = Site(district, town, centre)
             if kind == STREET:
                 code = codes[0] if rng.random() < 0.75 else codes[1]
                 for i in range(rng.randint(3, 5)):
@@ -347,90 +377,99 @@ class RegistryBuilder:
                     # The district's first primary school is its 实验小学 (the demo's school1).
                     name = f"{district.name}实验小学" if town is towns[0][0] and i == 0 else None
                     self.new_school(
+                        site,
                         name=name or numbered_name("primary", "小学"),
                         profile_key="crowded_primary" if crowded else "urban_primary",
                         urban_rural_code=code if i else "111",
                         spread=0.012,
-                        **common,
                     )
                 for _ in range(rng.randint(1, 2)):
                     self.new_school(
+                        site,
                         name=numbered_name("junior", "中学"),
                         profile_key="crowded_junior" if rng.random() < 0.5 else "urban_junior",
                         urban_rural_code=code,
                         spread=0.012,
-                        **common,
                     )
                 for _ in range(rng.randint(3, 4)):
                     self.new_school(
+                        site,
                         name=numbered_name("kg", "幼儿园"),
                         profile_key="urban_kg",
                         urban_rural_code=code,
                         spread=0.015,
-                        **common,
                     )
                 for _ in range(rng.randint(5, 7)):
                     self.new_school(
+                        site,
                         name=f"{tname[:-2]}{brands.take()}幼儿园",
                         profile_key="private_kg",
                         ownership="private",
                         urban_rural_code=code,
                         spread=0.015,
-                        **common,
                     )
             elif kind == TOWN:
                 central = self.new_school(
+                    site,
                     name=f"{tname}中心小学", profile_key="town_central_primary",
-                    urban_rural_code="121", spread=0.008, **common,
+                    urban_rural_code="121", spread=0.008,
                 )  # fmt: skip
                 self.new_school(
+                    site,
                     name=f"{tname}中学", profile_key="town_junior", urban_rural_code="121",
-                    boarding=rng.random() < 0.6, rural_staff=rng.random() < 0.3, spread=0.008, **common,
+                    boarding=rng.random() < 0.6, rural_staff=rng.random() < 0.3, spread=0.008,
                 )  # fmt: skip
                 self.new_school(
+                    site,
                     name=f"{tname}中心幼儿园",
                     profile_key="town_kg",
                     urban_rural_code="121",
                     spread=0.01,
-                    **common,
                 )
                 for _ in range(rng.randint(2, 3)):
                     self.new_school(
+                    site,
                         name=f"{tname}{brands.take()}幼儿园", profile_key="private_kg", ownership="private",
-                        urban_rural_code="122", spread=0.02, **common,
+                        urban_rural_code="122", spread=0.02,
                     )  # fmt: skip
                 for _ in range(rng.randint(2, 3)):
                     village = villages.take()
                     self.new_school(
+                    site,
                         name=f"{tname}{village}小学", profile_key="village_primary", urban_rural_code="220",
-                        rural_staff=True, spread=0.06, road=f"{village}村", **common,
+                        rural_staff=True, spread=0.06, road=f"{village}村",
                     )  # fmt: skip
                 for _ in range(rng.randint(2, 4)):
                     village = villages.take()
                     self.new_school(
+                    site,
                         name=f"{tname}{village}教学点", profile_key="teaching_point", urban_rural_code="220",
-                        rural_staff=True, central=central, spread=0.07, road=f"{village}村", **common,
+                        rural_staff=True, central=central, spread=0.07, road=f"{village}村",
                     )  # fmt: skip
             else:
                 central = self.new_school(
+                    site,
                     name=f"{tname}中心学校", profile_key="township_nine_year", urban_rural_code="210",
-                    rural_staff=True, boarding=True, spread=0.006, **common,
+                    rural_staff=True, boarding=True, spread=0.006,
                 )  # fmt: skip
                 self.new_school(
+                    site,
                     name=f"{tname}中心幼儿园", profile_key="rural_kg", urban_rural_code="210",
-                    rural_staff=True, spread=0.01, **common,
+                    rural_staff=True, spread=0.01,
                 )  # fmt: skip
                 for _ in range(rng.randint(1, 2)):
                     village = villages.take()
                     self.new_school(
+                    site,
                         name=f"{tname}{village}小学", profile_key="village_primary", urban_rural_code="220",
-                        rural_staff=True, spread=0.06, road=f"{village}村", **common,
+                        rural_staff=True, spread=0.06, road=f"{village}村",
                     )  # fmt: skip
                 for _ in range(rng.randint(2, 4)):
                     village = villages.take()
                     self.new_school(
+                    site,
                         name=f"{tname}{village}教学点", profile_key="teaching_point", urban_rural_code="220",
-                        rural_staff=True, central=central, spread=0.08, road=f"{village}村", **common,
+                        rural_staff=True, central=central, spread=0.08, road=f"{village}村",
                     )  # fmt: skip
 
     def save_schools(self) -> None:
@@ -559,8 +598,8 @@ class RegistryBuilder:
             count = max(p.profile.min_teachers, round(pupils / p.profile.pupils_per_teacher))
             weights = self.subject_weights(p)
             subjects, subject_weights = list(weights), list(weights.values())
-            female_share = {SchoolType.KINDERGARTEN: 0.97}.get(
-                p.profile.school_type, 0.45 if p.rural_staff else 0.68
+            female_share = (
+                0.97 if p.profile.school_type == SchoolType.KINDERGARTEN else 0.45 if p.rural_staff else 0.68
             )
             region = school.area.code[:6]
             for i in range(count):

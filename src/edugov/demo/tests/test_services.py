@@ -216,7 +216,8 @@ def test_sampled_rows_pass_full_clean():
         TeachingAssignment,
     ]
     for model in models:
-        rows = list(model.objects.order_by("pk")[:60]) + list(model.objects.order_by("-pk")[:60])
+        manager = model._default_manager
+        rows = list(manager.order_by("pk")[:60]) + list(manager.order_by("-pk")[:60])
         assert rows, model
         for row in rows:
             row.full_clean()
@@ -257,9 +258,9 @@ def test_later_modules_plug_in_through_register_generator():
     try:
         result = demo_build(seed=1, scale=SMALL)
         assert result.counts["附加数据"] == 1
-        assert seen == [
-            School.objects.filter(school_type=SchoolType.PRIMARY, locale=Locale.URBAN).first().name
-        ]
+        school1 = School.objects.filter(school_type=SchoolType.PRIMARY, locale=Locale.URBAN).first()
+        assert school1 is not None
+        assert seen == [school1.name]
         demo_build(seed=1, scale=SMALL, reset=True)
         assert seen[1] == "reset"
     finally:
@@ -267,9 +268,9 @@ def test_later_modules_plug_in_through_register_generator():
 
 
 def test_scale_above_one_builds_several_districts():
-    demo_build(seed=1, scale=2.1)
+    demo_build(seed=1, scale=1.2)  # a full district and a fifth of one
     districts = Area.objects.filter(level=AreaLevel.DISTRICT)
-    assert districts.count() == 3
+    assert districts.count() == 2
     assert Area.objects.filter(level=AreaLevel.PROVINCE).count() == 1
     assert len(set(School.objects.values_list("code", flat=True))) == School.objects.count()
     for district in districts:
