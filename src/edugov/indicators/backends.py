@@ -100,7 +100,9 @@ def spark_session() -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", os.path.join(tempfile.gettempdir(), "edugov-spark-warehouse"))
+        # One warehouse per process: a managed table's files left by an earlier process would
+        # make Spark refuse to create the table again (LOCATION_ALREADY_EXISTS).
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="edugov-spark-warehouse-"))
         .getOrCreate()
     )
 
