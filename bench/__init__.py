@@ -1,0 +1,1 @@
+"""edugov benchmarks (`make bench`): measured figures and ratios against named peers."""

@@ -1,0 +1,180 @@
+"""`make bench`: every figure measured in this run, next to the peer it is compared with.
+
+    python -m bench [--rows 1000000] [--peer-rows 100000] [--only import,peer]
+
+Each measurement runs in a fresh process on a fresh database (a temporary SQLite file, or a
+temporary PostgreSQL database when the server on 127.0.0.1:5432 answers), so peak memory is the
+process's own and no run warms another's cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+PG_ADMIN = os.environ.get("EDUGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+class Database:
+    """A throwaway database for one measurement."""
+
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.kind = kind
+        self.workdir = workdir
+        self.name = f"edugov_bench_{uuid.uuid4().hex[:8]}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ, EDUGOV_DATA_DIR=str(self.workdir / self.name), PYTHONPATH=str(Path.cwd()))
+        env.pop("DATABASE_URL", None)
+        if self.kind == "postgres":
+            env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name
+        return env
+
+    def __enter__(self) -> Database:
+        if self.kind == "postgres":
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.kind == "postgres":
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def step(db: Database, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.worker", *args], env=db.env(), capture_output=True, text=True
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+    raise RuntimeError(f"bench step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+
+
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def report(module: str, figure: str, value: str, peer: str = "", ratio: str = "") -> None:
+    ROWS.append((module, figure, value, peer + (f"  ×{ratio}" if ratio else "")))
+    print(f"  {module:<14} {figure:<58} {value:>14}  {peer}{'  ratio ' + ratio if ratio else ''}", flush=True)
+
+
+def bench_import(rows: int, work: Path, kinds: list[str]) -> None:
+    csv_path = work / f"classes_{rows}.csv"
+    for kind in kinds:
+        with Database(kind, work) as db:
+            step(db, "setup-classes", str(rows), str(csv_path))
+            size_mb = csv_path.stat().st_size / 1e6
+            first = step(db, "import-edugov", str(csv_path))
+            assert first["status"] == "succeeded", first
+            assert first["rows_in_db"] == rows, first
+            again = step(db, "import-edugov", str(csv_path))
+            assert again["unchanged"] == rows and again["rows_in_db"] == rows, again
+            report(
+                "ingest",
+                f"{rows:,} class rows CSV ({size_mb:.0f} MB) into {kind}",
+                f"{first['seconds']:.1f} s",
+                f"{rows / first['seconds']:,.0f} rows/s, peak {first['peak_mb']:.0f} MB",
+            )
+            report(
+                "ingest",
+                f"  same file again (all {again['unchanged']:,} unchanged) on {kind}",
+                f"{again['seconds']:.1f} s",
+                f"peak {again['peak_mb']:.0f} MB",
+            )
+
+
+def bench_peer(rows: int, work: Path) -> None:
+    good = work / f"peer_good_{rows}.csv"
+    bad = work / f"peer_bad_{rows}.csv"
+    with Database("sqlite", work) as db:
+        step(db, "setup-classes", str(rows), str(good))
+        ours = step(db, "import-edugov", str(good))
+        ours_fp = step(db, "fingerprint")
+    with Database("sqlite", work) as db:
+        step(db, "setup-classes", str(rows), str(good))
+        peer = step(db, "import-peer", str(good))
+        peer_fp = step(db, "fingerprint")
+    same = ours_fp == peer_fp
+    report(
+        "ingest",
+        f"{rows:,} rows: edugov vs django-import-export (SQLite)",
+        f"{ours['seconds']:.1f} s",
+        f"django-import-export {peer['seconds']:.1f} s",
+        f"{peer['seconds'] / ours['seconds']:.1f}",
+    )
+    report(
+        "ingest",
+        "  same rows stored by both (sha256 of every class row)",
+        "yes" if same else "NO",
+        f"{ours_fp['rows']:,} vs {peer_fp['rows']:,} rows",
+    )
+    with Database("sqlite", work) as db:
+        step(db, "setup-classes", str(rows), str(bad), "--bad", "50")
+        ours_bad = step(db, "import-edugov", str(bad))
+    with Database("sqlite", work) as db:
+        step(db, "setup-classes", str(rows), str(bad), "--bad", "50")
+        peer_bad = step(db, "import-peer", str(bad))
+    same_rejects = ours_bad["rejected_rows"] == peer_bad["rejected_rows"]
+    report(
+        "ingest",
+        "  file with 50 bad rows: rows flagged edugov / peer",
+        f"{len(ours_bad['rejected_rows'])} / {len(peer_bad['rejected_rows'])}",
+        f"same rows: {'yes' if same_rejects else 'NO'}; "
+        f"rows written {ours_bad['rows_in_db']} / {peer_bad['rows_in_db']}",
+    )
+    report(
+        "ingest",
+        "  rejected file: time edugov vs peer",
+        f"{ours_bad['seconds']:.1f} s",
+        f"django-import-export {peer_bad['seconds']:.1f} s",
+        f"{peer_bad['seconds'] / ours_bad['seconds']:.1f}",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--peer-rows", type=int, default=100_000)
+    parser.add_argument("--only", default="", help="comma-separated sections: import,peer")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    kinds = ["sqlite"] + (["postgres"] if _pg_available() else [])
+    started = time.perf_counter()
+    print(
+        f"edugov bench · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · "
+        f"databases: {', '.join(kinds)}"
+    )
+    with tempfile.TemporaryDirectory(prefix="edugov-bench-") as tmp:
+        work = Path(tmp)
+        if not only or "import" in only:
+            bench_import(args.rows, work, kinds)
+        if not only or "peer" in only:
+            bench_peer(args.peer_rows, work)
+    print(f"bench finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
