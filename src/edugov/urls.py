@@ -10,6 +10,7 @@ urlpatterns = [
     path("registry/", include("edugov.registry.urls")),
     path("imports/", include("edugov.ingest.urls")),
     path("audit/", include("edugov.audit.urls")),
+    path("rectification/", include("edugov.rectification.urls")),
     path("api/v1/", include("edugov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

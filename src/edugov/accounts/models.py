@@ -107,11 +107,13 @@ class User(AbstractUser):
         if self.role in (Role.DISTRICT_ADMIN, Role.LEADER) or self.is_superuser:
             return frozenset(Module.values)
         if self.role == Role.DEPARTMENT_OFFICER:
-            return DEPARTMENT_MODULES.get(self.department, frozenset()) | frozenset(self.extra_modules)
+            # Every department follows the rectification items of its own department.
+            base = DEPARTMENT_MODULES.get(self.department, frozenset()) | {Module.RECTIFICATION}
+            return base | frozenset(self.extra_modules)
         if self.role == Role.INSPECTOR:
             return frozenset({Module.RECTIFICATION, Module.BURDEN, Module.TUTORING, Module.RESOURCES})
         if self.role == Role.INSTITUTION_OPERATOR:
-            return frozenset({Module.TUTORING})
+            return frozenset({Module.TUTORING, Module.RECTIFICATION})  # answers its own items
         return frozenset({Module.REGISTRY, Module.BURDEN, Module.RECTIFICATION})
 
     @property

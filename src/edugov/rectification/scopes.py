@@ -1,0 +1,10 @@
+"""How rectification rows relate to the anchors of scope (see accounts.scope): area roles see the
+items under their area, a school its own (and its teaching points'), an institution its own."""
+
+from edugov.accounts.scope import register_scope
+
+from . import models as m
+
+register_scope(area="area", school="school", institution="institution_id")(m.RectificationItem)
+for _model in (m.ItemEvent, m.Attachment, m.Notification):
+    register_scope(area="item__area", school="item__school", institution="item__institution_id")(_model)
