@@ -89,22 +89,29 @@ def audit_record(
     )
 
 
-def audit_create(*, instance: models.Model) -> AuditEvent:
-    return audit_record(action=AuditAction.CREATE, instance=instance, changes={"after": snapshot(instance)})
+def audit_create(*, instance: models.Model, actor: Any = None) -> AuditEvent:
+    return audit_record(
+        action=AuditAction.CREATE, instance=instance, changes={"after": snapshot(instance)}, actor=actor
+    )
 
 
-def audit_update(*, instance: models.Model, changes: dict[str, tuple[Any, Any]]) -> AuditEvent | None:
+def audit_update(
+    *, instance: models.Model, changes: dict[str, tuple[Any, Any]], actor: Any = None
+) -> AuditEvent | None:
     if not changes:
         return None
     return audit_record(
         action=AuditAction.UPDATE,
         instance=instance,
         changes={k: [_jsonable(old), _jsonable(new)] for k, (old, new) in changes.items()},
+        actor=actor,
     )
 
 
-def audit_delete(*, instance: models.Model, action: str = AuditAction.DELETE) -> AuditEvent:
-    return audit_record(action=action, instance=instance, changes={"before": snapshot(instance)})
+def audit_delete(
+    *, instance: models.Model, action: str = AuditAction.DELETE, actor: Any = None
+) -> AuditEvent:
+    return audit_record(action=action, instance=instance, changes={"before": snapshot(instance)}, actor=actor)
 
 
 def audit_bulk(*, events: Iterable[AuditEvent]) -> None:

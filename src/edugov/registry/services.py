@@ -11,7 +11,7 @@ from django.utils import timezone
 from edugov.accounts.scope import ensure_can_write, ensure_in_scope
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_delete, audit_update
-from edugov.common.errors import DomainError
+from edugov.common.errors import DomainError, PermissionDenied
 from edugov.common.services import model_update
 
 from .errors import RegistryError
@@ -39,6 +39,16 @@ SCHOOL_EDITABLE_FIELDS = [
     "central_school",
 ]
 CLASS_EDITABLE_FIELDS = ["name", "boys", "girls", "head_teacher"]
+
+
+# Who maintains registry rows: teachers, inspectors and operators read them only.
+REGISTRY_WRITERS = frozenset({"district_admin", "department_officer", "school_admin"})
+
+
+def _ensure_registry_writer(actor: Any) -> None:
+    ensure_can_write(actor, module="registry")
+    if not actor.is_superuser and actor.role not in REGISTRY_WRITERS:
+        raise PermissionDenied(RegistryError.ROLE_CANNOT_EDIT)
 
 
 def _check_area_parent(*, level: int, parent: Area | None) -> None:
@@ -69,43 +79,43 @@ def _check_school(school: School) -> None:
 @transaction.atomic
 def school_create(*, actor: Any = None, **data: Any) -> School:
     if actor is not None:
-        ensure_can_write(actor, module="registry")
+        _ensure_registry_writer(actor)
     school = School(**data)
     school.full_clean()
     _check_school(school)
     school.save()
     if actor is not None:
         ensure_in_scope(school, actor)  # rolls back: nobody creates a school outside their area
-    audit_create(instance=school)
+    audit_create(instance=school, actor=actor)
     return school
 
 
 @transaction.atomic
 def school_update(*, school: School, actor: Any, data: dict[str, Any]) -> School:
-    ensure_can_write(actor, module="registry")
+    _ensure_registry_writer(actor)
     ensure_in_scope(school, actor)
     school, changes = model_update(instance=school, fields=SCHOOL_EDITABLE_FIELDS, data=data)
     _check_school(school)
     ensure_in_scope(school, actor)  # moving a school out of one's own area is not allowed
-    audit_update(instance=school, changes=changes)
+    audit_update(instance=school, changes=changes, actor=actor)
     return school
 
 
-def _archive(instance: Archivable) -> None:
+def _archive(instance: Archivable, actor: Any) -> None:
     if instance.archived_at is not None:
         raise DomainError(RegistryError.ALREADY_ARCHIVED)
     instance.archived_at = timezone.now()
     instance.save(update_fields=["archived_at"])
-    audit_delete(instance=instance, action=AuditAction.ARCHIVE)
+    audit_delete(instance=instance, action=AuditAction.ARCHIVE, actor=actor)
 
 
 @transaction.atomic
 def school_archive(*, school: School, actor: Any) -> School:
-    ensure_can_write(actor, module="registry")
+    _ensure_registry_writer(actor)
     ensure_in_scope(school, actor)
     if school.teaching_points.filter(archived_at__isnull=True).exists():
         raise DomainError(RegistryError.SCHOOL_HAS_ACTIVE_POINTS)
-    _archive(school)
+    _archive(school, actor)
     return school
 
 
@@ -120,8 +130,8 @@ def check_grade_offered(*, school: School, grade: int) -> None:
 
 @transaction.atomic
 def school_class_update(*, school_class: SchoolClass, actor: Any, data: dict[str, Any]) -> SchoolClass:
-    ensure_can_write(actor, module="registry")
+    _ensure_registry_writer(actor)
     ensure_in_scope(school_class, actor)
     school_class, changes = model_update(instance=school_class, fields=CLASS_EDITABLE_FIELDS, data=data)
-    audit_update(instance=school_class, changes=changes)
+    audit_update(instance=school_class, changes=changes, actor=actor)
     return school_class
