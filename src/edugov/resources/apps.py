@@ -9,6 +9,7 @@ class ResourcesConfig(AppConfig):
     def ready(self) -> None:
         from edugov.accounts.scope import register_scope
 
+        from . import demo  # noqa: F401  (registers the demo generator)
         from .models import SchoolFacilities, TeacherYearRecord
 
         register_scope(area="school__area", school="school")(SchoolFacilities)
