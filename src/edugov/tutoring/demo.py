@@ -1,0 +1,1 @@
+"""Demo data for tutoring (filled in below)."""

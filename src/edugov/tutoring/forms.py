@@ -1,0 +1,251 @@
+"""Forms of the tutoring pages: they parse and check one request; rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from edugov.registry.models import Area, AreaLevel
+from edugov.registry.selectors import area_list
+
+from .models import (
+    ActionKind,
+    Category,
+    Course,
+    EnforcementAction,
+    Inspection,
+    Institution,
+    InstitutionStatus,
+    ListStatus,
+    Order,
+    Staff,
+    UnlicensedSite,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def towns_for(user: Any) -> Any:
+    return area_list(user=user).filter(level=AreaLevel.TOWN)
+
+
+class InstitutionFilterForm(forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False, max_length=50)
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *InstitutionStatus.choices]
+    )
+    category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Category.choices])
+    list_status = forms.ChoiceField(
+        label="名单", required=False, choices=[("", "全部"), ("white", "白名单"), ("black", "黑名单")]
+    )
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "credit_code",
+            "licence_number",
+            "licence_valid_from",
+            "licence_valid_to",
+            "category",
+            "nonprofit_registered",
+            "mode",
+            "area",
+            "address",
+            "longitude",
+            "latitude",
+            "floor_area",
+            "legal_representative",
+            "contact_phone",
+            "custody_mode",
+            "custody_bank",
+            "custody_account",
+            "risk_reserve",
+        ]
+        widgets = {"licence_valid_from": DATE, "licence_valid_to": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = towns_for(user)
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="变更为", choices=InstitutionStatus.choices)
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class ListForm(forms.Form):
+    list_status = forms.ChoiceField(label="名单", choices=ListStatus.choices, required=False)
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+
+class UnlicensedForm(forms.ModelForm):
+    class Meta:
+        model = UnlicensedSite
+        fields = ["name", "area", "address", "longitude", "latitude", "found_on", "description"]
+        widgets = {"found_on": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = towns_for(user)
+
+
+class StaffForm(forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "is_tutor",
+            "teaches_subject",
+            "subject",
+            "qualification_number",
+            "background_checked",
+            "employed_from",
+            "employed_to",
+        ]
+        widgets = {"employed_from": DATE, "employed_to": DATE}
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = [
+            "name",
+            "is_subject",
+            "subject",
+            "grade_min",
+            "grade_max",
+            "mode",
+            "within_syllabus",
+            "class_size_band",
+            "lessons",
+            "lesson_minutes",
+            "price_per_lesson",
+            "guidance_price",
+            "tutor",
+        ]
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = Staff.objects.filter(institution=institution, is_tutor=True)
+
+
+class SessionForm(forms.Form):
+    course = forms.ModelChoiceField(label="课程", queryset=Course.objects.none())
+    date = forms.DateField(label="日期", widget=DATE)
+    start_time = forms.TimeField(label="开始时间", widget=TIME)
+    end_time = forms.TimeField(label="结束时间", widget=TIME)
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(institution=institution)
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["course", "pupil_name", "parent_phone", "lessons", "amount", "paid_on", "covers_until"]
+        widgets = {"paid_on": DATE, "covers_until": DATE}
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(institution=institution)
+
+
+class ConsumptionForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE)
+    lessons = forms.IntegerField(label="课时数", min_value=1, max_value=1000)
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(label="退费金额（元）", min_value=0, max_digits=12, decimal_places=2)
+    requested_on = forms.DateField(label="申请日期", widget=DATE)
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "institution",
+            "unlicensed_site",
+            "planned_on",
+            "inspected_on",
+            "findings",
+            "compliant",
+            "attachment",
+            "is_reinspection",
+        ]
+        widgets = {"planned_on": DATE, "inspected_on": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from edugov.accounts.scope import scoped
+
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = scoped(Institution, user)
+        self.fields["unlicensed_site"].queryset = scoped(UnlicensedSite, user)
+
+
+class EnforcementForm(forms.ModelForm):
+    class Meta:
+        model = EnforcementAction
+        fields = [
+            "institution",
+            "unlicensed_site",
+            "inspection",
+            "kind",
+            "decided_on",
+            "deadline",
+            "referred_to",
+            "note",
+        ]
+        widgets = {"decided_on": DATE, "deadline": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from edugov.accounts.scope import scoped
+
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = scoped(Institution, user)
+        self.fields["unlicensed_site"].queryset = scoped(UnlicensedSite, user)
+        self.fields["inspection"].queryset = scoped(Inspection, user)
+        self.fields["kind"].choices = ActionKind.choices
+
+
+class ComplaintPublicForm(forms.Form):
+    institution_name = forms.CharField(label="被投诉机构名称", max_length=100)
+    area = forms.ModelChoiceField(label="所在乡镇街道", queryset=Area.objects.none(), required=False)
+    topic = forms.ChoiceField(
+        label="投诉类别",
+        choices=[(t, t) for t in ("退费纠纷", "机构跑路", "违规培训", "无证办学", "虚假宣传", "其他")],
+    )
+    content = forms.CharField(
+        label="投诉内容", widget=forms.Textarea(attrs={"rows": 5}), min_length=10, max_length=2000
+    )
+    contact_name = forms.CharField(label="联系人", max_length=32)
+    contact_phone = forms.RegexField(
+        label="联系电话", regex=r"^1\d{10}$", error_messages={"invalid": "手机号应为1开头的11位数字"}
+    )
+    website = forms.CharField(label="网址", required=False)  # honeypot: people leave it empty
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class RateForm(forms.Form):
+    code = forms.CharField(label="查询码", max_length=12)
+    rating = forms.IntegerField(label="满意度（1～5分）", min_value=1, max_value=5, required=False)
+
+
+class StatsForm(forms.Form):
+    start = forms.DateField(label="起始日期", widget=DATE, required=False)
+    end = forms.DateField(label="截止日期", widget=DATE, required=False)

@@ -1,0 +1,330 @@
+"""Tutoring reads: every list goes through the scoping point; the public lookup reads only public
+fields; dashboard payloads for ECharts are plain data built here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from edugov.accounts.models import Module, Role
+from edugov.accounts.scope import scoped
+from edugov.common.text import mask_id_number, mask_phone
+
+from .models import (
+    ActionKind,
+    Alert,
+    Complaint,
+    Course,
+    EnforcementAction,
+    Inspection,
+    Institution,
+    InstitutionStatus,
+    ListStatus,
+    Order,
+    RiskSnapshot,
+    Session,
+    Staff,
+    UnlicensedSite,
+    UnlicensedStatus,
+)
+
+# What the public lookup may show, and nothing else (no persons, no phones, no money).
+PUBLIC_FIELDS = (
+    "pk",
+    "name",
+    "credit_code",
+    "licence_number",
+    "licence_valid_from",
+    "licence_valid_to",
+    "category",
+    "mode",
+    "address",
+    "status",
+    "list_status",
+    "custody_mode",
+    "area__name",
+)
+PUBLIC_STATUSES = (
+    InstitutionStatus.LICENSED,
+    InstitutionStatus.RECTIFYING,
+    InstitutionStatus.SUSPENDED,
+    InstitutionStatus.REVOKED,
+    InstitutionStatus.CLOSED,
+)
+
+
+def can_see_identity(user: Any) -> bool:
+    """ID numbers and phones in full: the tutoring supervision office, district administrators and
+    the institution's own operator. Inspectors and leaders see them masked."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.INSTITUTION_OPERATOR):
+        return True
+    return user.role == Role.DEPARTMENT_OFFICER and Module.TUTORING in user.modules
+
+
+def is_supervisor(user: Any) -> bool:
+    return bool(
+        user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR)
+    )
+
+
+def institution_list(
+    *,
+    user: Any,
+    search: str = "",
+    status: str = "",
+    category: str = "",
+    list_status: str | None = None,
+    area_path: str = "",
+) -> QuerySet[Institution]:
+    qs = scoped(Institution, user).select_related("area")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(credit_code__startswith=search.upper()))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if list_status is not None:
+        qs = qs.filter(list_status=list_status)
+    if area_path:
+        qs = qs.filter(area__path__startswith=area_path)
+    return qs
+
+
+def latest_risk(*, user: Any) -> QuerySet[RiskSnapshot]:
+    """Each institution's latest snapshot, worst first."""
+    qs = scoped(RiskSnapshot, user)
+    last = qs.order_by("-date").values_list("date", flat=True).first()
+    if last is None:
+        return qs.none()
+    return qs.filter(date=last).select_related("institution", "institution__area").order_by("-score", "pk")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    pk: int
+    name: str
+    id_number: str
+    phone: str
+    is_tutor: bool
+    teaches_subject: bool
+    subject: str
+    qualification_number: str
+    background_checked: bool
+    employed_from: dt.date | None
+    employed_to: dt.date | None
+    in_service: bool
+    institution: str
+
+
+def staff_rows(*, user: Any, institution: Institution | None = None) -> list[StaffRow]:
+    """Staff with personal identifiers masked for the roles that do not need them."""
+    full = can_see_identity(user)
+    qs = scoped(Staff, user).select_related("institution")
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    return [
+        StaffRow(
+            pk=s.pk,
+            name=s.name,
+            id_number=s.id_number if full else mask_id_number(s.id_number),
+            phone=s.phone if full else mask_phone(s.phone),
+            is_tutor=s.is_tutor,
+            teaches_subject=s.teaches_subject,
+            subject=s.subject,
+            qualification_number=s.qualification_number,
+            background_checked=s.background_checked,
+            employed_from=s.employed_from,
+            employed_to=s.employed_to,
+            in_service=s.in_service_teacher_id is not None,
+            institution=s.institution.name,
+        )
+        for s in qs
+    ]
+
+
+@dataclass(frozen=True)
+class ViolationRow:
+    institution_id: int
+    institution: str
+    what: str
+    when: str
+    message: str
+    citation: str
+
+
+def violation_rows(*, user: Any, limit: int = 2000) -> list[ViolationRow]:
+    rows: list[ViolationRow] = []
+    courses = scoped(Course, user).exclude(violations=[]).select_related("institution")[:limit]
+    for c in courses:
+        for v in c.violations:
+            rows.append(
+                ViolationRow(
+                    c.institution_id,
+                    c.institution.name,
+                    f"课程：{c.name}",
+                    "",
+                    v["message"],
+                    v.get("citation", ""),
+                )
+            )
+    sessions = scoped(Session, user).exclude(violations=[]).select_related("course__institution")[:limit]
+    for s in sessions:
+        for v in s.violations:
+            rows.append(
+                ViolationRow(
+                    s.course.institution_id,
+                    s.course.institution.name,
+                    f"课表：{s.course.name}",
+                    f"{s.date:%Y-%m-%d} {s.start_time:%H:%M}～{s.end_time:%H:%M}",
+                    v["message"],
+                    v.get("citation", ""),
+                )
+            )
+    orders = scoped(Order, user).exclude(violations=[]).select_related("institution")[:limit]
+    for o in orders:
+        for v in o.violations:
+            rows.append(
+                ViolationRow(
+                    o.institution_id,
+                    o.institution.name,
+                    f"收费订单{o.pk}",
+                    f"{o.paid_on:%Y-%m-%d}",
+                    v["message"],
+                    v.get("citation", ""),
+                )
+            )
+    staff = scoped(Staff, user).filter(in_service_teacher__isnull=False).select_related("institution")[:limit]
+    for st in staff:
+        rows.append(
+            ViolationRow(
+                st.institution_id,
+                st.institution.name,
+                f"从业人员：{st.name}",
+                "",
+                "在职中小学教师在校外培训机构任职（有偿补课）",
+                "",
+            )
+        )
+    return rows
+
+
+def public_search(*, search: str = "", area_code: str = "") -> QuerySet[Institution]:
+    qs = Institution.objects.filter(status__in=PUBLIC_STATUSES).select_related("area")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(credit_code=search.upper()))
+    if area_code:
+        qs = qs.filter(area__code=area_code)
+    return qs
+
+
+def public_detail(*, pk: int) -> dict[str, Any] | None:
+    row = Institution.objects.filter(pk=pk, status__in=PUBLIC_STATUSES).values(*PUBLIC_FIELDS).first()
+    if row is None:
+        return None
+    inst = Institution(
+        **{k: v for k, v in row.items() if k in ("category", "mode", "status", "list_status", "custody_mode")}
+    )
+    row["category_display"] = inst.get_category_display()
+    row["mode_display"] = inst.get_mode_display()
+    row["status_display"] = inst.get_status_display()
+    row["list_status_display"] = inst.get_list_status_display()
+    row["custody_display"] = inst.get_custody_mode_display()
+    row["courses"] = list(
+        Course.objects.filter(institution_id=pk, approved=True).values(
+            "name", "subject", "grade_min", "grade_max", "mode", "lessons", "price_per_lesson"
+        )
+    )
+    return row
+
+
+# Dashboard --------------------------------------------------------------------------------------
+
+
+def dashboard(*, user: Any, today: dt.date) -> dict[str, Any]:
+    insts = scoped(Institution, user)
+    by_status = dict(insts.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    risk = latest_risk(user=user)
+    levels = dict(risk.values("level").annotate(n=Count("pk")).values_list("level", "n"))
+    totals = risk.aggregate(unconsumed=Sum("unconsumed"), custody=Sum("custody_balance"))
+    unconsumed, custody = totals["unconsumed"] or 0, totals["custody"] or 0
+    risk_by_inst = dict(risk.values_list("institution_id", "level"))
+    points = [
+        {
+            "name": i.name,
+            "value": [float(i.longitude), float(i.latitude)],
+            "status": i.get_status_display(),
+            "risk": risk_by_inst.get(i.pk, "low"),
+        }
+        for i in insts.exclude(longitude=None)
+        .exclude(latitude=None)
+        .only("name", "longitude", "latitude", "status")
+    ]
+    top = [
+        {
+            "name": r.institution.name,
+            "pk": r.institution_id,
+            "score": r.score,
+            "reasons": r.reasons,
+            "coverage": r.coverage,
+        }
+        for r in risk[:10]
+    ]
+    return {
+        "status": [{"name": InstitutionStatus(k).label, "value": v} for k, v in sorted(by_status.items())],
+        "levels": {k: levels.get(k, 0) for k in ("high", "medium", "low")},
+        "unconsumed": float(unconsumed),
+        "custody": float(custody),
+        "coverage": float(custody) / float(unconsumed) if unconsumed else None,
+        "points": points,
+        "top": top,
+        "total": sum(by_status.values()),
+        "white": insts.filter(list_status=ListStatus.WHITE).count(),
+        "black": insts.filter(list_status=ListStatus.BLACK).count(),
+        "unlicensed_open": scoped(UnlicensedSite, user).filter(status=UnlicensedStatus.OPEN).count(),
+        "alerts": scoped(Alert, user).filter(handled=False, date__gte=today - dt.timedelta(days=7)).count(),
+        "complaints_open": scoped(Complaint, user).filter(status__in=["new", "assigned"]).count(),
+    }
+
+
+def enforcement_stats(*, user: Any, start: dt.date, end: dt.date, area_path: str = "") -> dict[str, Any]:
+    """The figures bureaus report: closed N unlicensed sites, ordered N to rectify, revoked N."""
+    qs = scoped(EnforcementAction, user).filter(decided_on__gte=start, decided_on__lte=end)
+    if area_path:
+        qs = qs.filter(area__path__startswith=area_path)
+    counts = dict(qs.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    inspections = scoped(Inspection, user).filter(inspected_on__gte=start, inspected_on__lte=end)
+    if area_path:
+        inspections = inspections.filter(area__path__startswith=area_path)
+    by_area = list(
+        qs.values("area__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "area__name")
+        .values_list("area__name", "n")
+    )
+    n = {k: counts.get(k, 0) for k in ActionKind.values}
+    sentence = (
+        f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}，共检查{inspections.count()}次，"
+        f"取缔无证无照培训点{n['close_unlicensed']}个，责令{n['rectify']}家机构整改，"
+        f"责令停业整顿{n['suspend']}家，吊销办学许可证{n['revoke']}家，移送其他部门{n['refer']}件，"
+        f"列入黑名单{n['blacklist']}家。"
+    )
+    return {
+        "counts": n,
+        "labels": dict(ActionKind.choices),
+        "by_area": by_area,
+        "sentence": sentence,
+        "inspections": inspections.count(),
+    }
+
+
+def open_unlicensed(*, user: Any) -> QuerySet[UnlicensedSite]:
+    return scoped(UnlicensedSite, user).select_related("area")
+
+
+def has_unhandled_alert() -> Exists:
+    return Exists(Alert.objects.filter(institution=OuterRef("pk"), handled=False))

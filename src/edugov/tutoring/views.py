@@ -1,0 +1,633 @@
+"""Tutoring pages: supervision (dashboard, institutions, risk, violations, unlicensed sites,
+inspections and enforcement, complaints), the operator's own institution, and the public lookup and
+complaint form (no login, rate-limited). Reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from edugov.accounts.scope import ensure_can_write, scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.text import mask_phone, normalize_cell
+from edugov.registry.models import Area, AreaLevel
+from edugov.web.exports import export_response
+from edugov.web.paging import paginate
+
+from . import forms as f
+from . import selectors, services
+from .models import (
+    TRANSITIONS,
+    Alert,
+    Complaint,
+    Consumption,
+    Course,
+    EnforcementAction,
+    Inspection,
+    Institution,
+    InstitutionStatus,
+    Order,
+    Refund,
+    RiskSnapshot,
+    Session,
+)
+from .services import TutoringError
+
+PUBLIC_LOOKUPS_PER_MINUTE = 30
+PUBLIC_COMPLAINTS_PER_HOUR = 5
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
+    """True when this client has used up `limit` requests in the window (fixed window, cache)."""
+    key = f"tutoring:rl:{bucket}:{_client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "tutoring/public_limited.html", status=429)
+
+
+def _attempt(form: Any, fn: Callable[[], Any]) -> Any:
+    """Run a service; its Chinese message lands on the form instead of a server error."""
+    try:
+        return fn()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+def _institution(request: HttpRequest, pk: int) -> Institution:
+    return get_object_or_404(scoped(Institution, request.user).select_related("area"), pk=pk)
+
+
+def _anchor_path(user: Any) -> str:
+    return str(user.area.path) if getattr(user, "area", None) is not None else ""
+
+
+# Supervision -----------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not (selectors.is_supervisor(request.user) or request.user.role == "leader"):
+        raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
+    today = timezone.localdate()
+    data = selectors.dashboard(user=request.user, today=today)
+    stats = selectors.enforcement_stats(user=request.user, start=dt.date(today.year, 1, 1), end=today)
+    chart = {
+        "status": data["status"],
+        "points": data["points"],
+        "top": [{"name": t["name"], "score": t["score"]} for t in data["top"]][::-1],
+        "actions": [{"name": stats["labels"][k], "value": v} for k, v in stats["counts"].items()],
+    }
+    return render(request, "tutoring/dashboard.html", {"d": data, "stats": stats, "chart": json.dumps(chart)})
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    form = f.InstitutionFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "search": normalize_cell(form.cleaned_data["q"]),
+            "status": form.cleaned_data["status"],
+            "category": form.cleaned_data["category"],
+            "list_status": form.cleaned_data["list_status"] or None,
+        }
+    qs = selectors.institution_list(user=request.user, **filters)
+    fmt = request.GET.get("export", "")
+    if fmt == "xlsx":
+        full = selectors.can_see_identity(request.user)
+        rows = (
+            (
+                i.name,
+                i.credit_code,
+                i.licence_number,
+                i.get_category_display(),
+                i.get_mode_display(),
+                i.area.name,
+                i.address,
+                i.legal_representative,
+                i.contact_phone if full else mask_phone(i.contact_phone),
+                i.get_status_display(),
+                i.get_list_status_display(),
+                i.get_custody_mode_display(),
+            )
+            for i in qs.iterator()
+        )
+        response, count = export_response(
+            fmt="xlsx",
+            filename="校外培训机构",
+            headers=[
+                "机构名称",
+                "统一社会信用代码",
+                "办学许可证号",
+                "类别",
+                "方式",
+                "乡镇街道",
+                "地址",
+                "法定代表人",
+                "联系电话",
+                "状态",
+                "名单",
+                "资金监管",
+            ],
+            rows=rows,
+        )
+        audit_record(
+            action=AuditAction.EXPORT,
+            model_label="tutoring.Institution",
+            object_repr=f"校外培训机构（{count}条，XLSX）",
+            area_path=_anchor_path(request.user),
+        )
+        return response
+    page, query = paginate(request, qs)
+    return render(request, "tutoring/institution_list.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+def institution_create(request: HttpRequest) -> HttpResponse:
+    form = f.InstitutionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        inst = _attempt(form, lambda: services.institution_create(actor=request.user, data=form.cleaned_data))
+        if inst is not None:
+            messages.success(request, "机构已登记")
+            return redirect("tutoring:institution_detail", pk=inst.pk)
+    return render(request, "tutoring/form.html", {"form": form, "title": "登记培训机构"})
+
+
+@login_required
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _institution(request, pk)
+    form = f.InstitutionForm(request.POST or None, instance=Institution.objects.get(pk=pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.institution_update(institution=inst, actor=request.user, data=form.cleaned_data),
+        )
+        if done is not None:
+            messages.success(request, "已保存")
+            return redirect("tutoring:institution_detail", pk=pk)
+    return render(request, "tutoring/form.html", {"form": form, "title": f"修改：{inst.name}"})
+
+
+@login_required
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _institution(request, pk)
+    user = request.user
+    risk = scoped(RiskSnapshot, user).filter(institution=inst).order_by("-date").first()
+    allowed = TRANSITIONS.get(inst.status, frozenset())
+    transition_form = f.TransitionForm()
+    transition_form.fields["to_status"].choices = [c for c in InstitutionStatus.choices if c[0] in allowed]
+    orders = scoped(Order, user).filter(institution=inst)
+    context = {
+        "inst": inst,
+        "risk": risk,
+        "history": inst.status_changes.select_related("actor")[:50],
+        "staff": selectors.staff_rows(user=user, institution=inst),
+        "courses": scoped(Course, user).filter(institution=inst).select_related("tutor"),
+        "sessions": scoped(Session, user).filter(course__institution=inst).select_related("course")[:100],
+        "orders": orders.order_by("-paid_on", "-pk")[:50],
+        "full_identity": selectors.can_see_identity(user),
+        "alerts": scoped(Alert, user).filter(institution=inst)[:20],
+        "is_supervisor": selectors.is_supervisor(user),
+        "transition_form": transition_form,
+        "list_form": f.ListForm(initial={"list_status": inst.list_status, "reason": inst.list_reason}),
+        "staff_form": f.StaffForm(),
+        "course_form": f.CourseForm(institution=inst),
+        "session_form": f.SessionForm(institution=inst),
+        "order_form": f.OrderForm(institution=inst),
+    }
+    return render(request, "tutoring/institution_detail.html", context)
+
+
+@login_required
+@require_POST
+def institution_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _institution(request, pk)
+    form = f.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择新状态并填写原因")
+    else:
+        done = _attempt(
+            form,
+            lambda: services.institution_transition(
+                institution=inst,
+                actor=request.user,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "状态已变更")
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("tutoring:institution_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def institution_set_list(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _institution(request, pk)
+    form = f.ListForm(request.POST)
+    if form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.institution_set_list(
+                institution=inst,
+                actor=request.user,
+                list_status=form.cleaned_data["list_status"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "名单已更新")
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+    return redirect("tutoring:institution_detail", pk=pk)
+
+
+def _child_create(
+    request: HttpRequest, pk: int, form_cls: Any, run: Callable[[Institution, Any], Any], done_message: str
+) -> HttpResponse:
+    inst = _institution(request, pk)
+    kwargs = {} if form_cls is f.StaffForm else {"institution": inst}
+    form = form_cls(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: run(inst, form.cleaned_data)):
+        messages.success(request, done_message)
+        return redirect("tutoring:institution_detail", pk=pk)
+    return render(request, "tutoring/form.html", {"form": form, "title": f"{inst.name}：{done_message[:-3]}"})
+
+
+@login_required
+def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_create(
+        request,
+        pk,
+        f.StaffForm,
+        lambda i, d: services.staff_create(actor=request.user, institution=i, data=d),
+        "从业人员已登记",
+    )
+
+
+@login_required
+def course_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_create(
+        request,
+        pk,
+        f.CourseForm,
+        lambda i, d: services.course_create(actor=request.user, institution=i, data=d),
+        "课程已登记",
+    )
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_create(
+        request,
+        pk,
+        f.SessionForm,
+        lambda i, d: services.session_create(
+            actor=request.user,
+            course=d["course"],
+            date=d["date"],
+            start_time=d["start_time"],
+            end_time=d["end_time"],
+        ),
+        "课表已登记",
+    )
+
+
+@login_required
+def order_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_create(
+        request,
+        pk,
+        f.OrderForm,
+        lambda i, d: services.order_create(actor=request.user, institution=i, data=d),
+        "收费订单已登记",
+    )
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(scoped(Order, request.user).select_related("institution", "course"), pk=pk)
+    cform = f.ConsumptionForm(request.POST if request.POST.get("what") == "consume" else None)
+    rform = f.RefundForm(request.POST if request.POST.get("what") == "refund" else None)
+    if request.method == "POST":
+        if cform.is_bound and cform.is_valid():
+            if (
+                _attempt(
+                    cform,
+                    lambda: services.consumption_record(
+                        actor=request.user, order=order, **cform.cleaned_data
+                    ),
+                )
+                is not None
+            ):
+                messages.success(request, "已记录课消")
+                return redirect("tutoring:order_detail", pk=pk)
+        elif (
+            rform.is_bound
+            and rform.is_valid()
+            and (
+                _attempt(
+                    rform,
+                    lambda: services.refund_request(actor=request.user, order=order, **rform.cleaned_data),
+                )
+                is not None
+            )
+        ):
+            messages.success(request, "已登记退费申请")
+            return redirect("tutoring:order_detail", pk=pk)
+    context = {
+        "order": order,
+        "parent_phone": order.parent_phone
+        if selectors.can_see_identity(request.user)
+        else mask_phone(order.parent_phone),
+        "consumptions": scoped(Consumption, request.user).filter(order=order).order_by("date"),
+        "refunds": scoped(Refund, request.user).filter(order=order),
+        "unconsumed": services.order_unconsumed(order),
+        "cform": cform,
+        "rform": rform,
+    }
+    return render(request, "tutoring/order_detail.html", context)
+
+
+@login_required
+@require_POST
+def refund_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    refund = get_object_or_404(scoped(Refund, request.user).select_related("order__institution"), pk=pk)
+    try:
+        services.refund_settle(
+            actor=request.user, refund=refund, paid=request.POST.get("paid") == "1", on=timezone.localdate()
+        )
+        messages.success(request, "退费已处理")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("tutoring:order_detail", pk=refund.order_id)
+
+
+@login_required
+def violation_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.violation_rows(user=request.user)
+    if request.GET.get("export") == "xlsx":
+        response, _ = export_response(
+            fmt="xlsx",
+            filename="校外培训违规情况",
+            headers=["机构", "对象", "时间", "违规情况", "依据"],
+            rows=((r.institution, r.what, r.when, r.message, r.citation) for r in rows),
+        )
+        return response
+    page, query = paginate(request, rows, per_page=50)
+    return render(request, "tutoring/violation_list.html", {"page": page, "query": query, "total": len(rows)})
+
+
+@login_required
+def risk_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not selectors.is_supervisor(request.user):
+            raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
+        ensure_can_write(request.user, module="tutoring")
+        n = services.risk_compute(on=timezone.localdate())
+        messages.success(request, f"已重新计算{n}家机构的风险")
+        return redirect("tutoring:risk_list")
+    rows = selectors.latest_risk(user=request.user)
+    if request.GET.get("export") == "xlsx":
+        response, _ = export_response(
+            fmt="xlsx",
+            filename="预收费风险排名",
+            headers=["机构", "日期", "未消课余额", "监管资金", "覆盖率", "风险分", "等级", "原因"],
+            rows=(
+                (
+                    r.institution.name,
+                    r.date,
+                    float(r.unconsumed),
+                    float(r.custody_balance),
+                    None if r.coverage is None else round(r.coverage, 4),
+                    r.score,
+                    r.get_level_display(),
+                    "；".join(r.reasons),
+                )
+                for r in rows
+            ),
+        )
+        return response
+    page, query = paginate(request, rows)
+    alerts = scoped(Alert, request.user).select_related("institution")[:30]
+    return render(request, "tutoring/risk_list.html", {"page": page, "query": query, "alerts": alerts})
+
+
+@login_required
+def unlicensed_list(request: HttpRequest) -> HttpResponse:
+    form = f.UnlicensedForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            form, lambda: services.unlicensed_site_create(actor=request.user, data=form.cleaned_data)
+        )
+    ):
+        messages.success(request, "已登记无证无照培训点")
+        return redirect("tutoring:unlicensed_list")
+    page, query = paginate(request, selectors.open_unlicensed(user=request.user))
+    return render(request, "tutoring/unlicensed_list.html", {"page": page, "query": query, "form": form})
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    iform = f.InspectionForm(
+        request.POST if request.POST.get("what") == "inspection" else None, request.FILES or None, user=user
+    )
+    eform = f.EnforcementForm(request.POST if request.POST.get("what") == "action" else None, user=user)
+    if iform.is_bound and iform.is_valid():
+        if _attempt(iform, lambda: services.inspection_record(actor=user, data=iform.cleaned_data)):
+            messages.success(request, "检查记录已保存")
+            return redirect("tutoring:inspection_list")
+    elif eform.is_bound and eform.is_valid():  # noqa: SIM102
+        if _attempt(eform, lambda: services.enforcement_create(actor=user, data=eform.cleaned_data)):
+            messages.success(request, "处理决定已保存")
+            return redirect("tutoring:inspection_list")
+    sform = f.StatsForm(request.GET or None)
+    today = timezone.localdate()
+    start, end = dt.date(today.year, 1, 1), today
+    if sform.is_valid():
+        start = sform.cleaned_data["start"] or start
+        end = sform.cleaned_data["end"] or end
+    context = {
+        "iform": iform,
+        "eform": eform,
+        "sform": sform,
+        "stats": selectors.enforcement_stats(user=user, start=start, end=end),
+        "inspections": scoped(Inspection, user).select_related("institution", "unlicensed_site", "inspector")[
+            :50
+        ],
+        "actions": scoped(EnforcementAction, user).select_related("institution", "unlicensed_site")[:50],
+    }
+    return render(request, "tutoring/inspection_list.html", context)
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    qs = scoped(Complaint, request.user).select_related("institution", "area")
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "tutoring/complaint_list.html",
+        {"page": page, "query": query, "full": selectors.can_see_identity(request.user)},
+    )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(
+        scoped(Complaint, request.user).select_related("institution", "area"), pk=pk
+    )
+    form = f.ReplyForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            form,
+            lambda: services.complaint_reply(
+                actor=request.user, complaint=complaint, reply=form.cleaned_data["reply"]
+            ),
+        )
+    ):
+        messages.success(request, "已答复")
+        return redirect("tutoring:complaint_detail", pk=pk)
+    phone = (
+        complaint.contact_phone
+        if selectors.can_see_identity(request.user)
+        else mask_phone(complaint.contact_phone)
+    )
+    return render(request, "tutoring/complaint_detail.html", {"c": complaint, "form": form, "phone": phone})
+
+
+# Public (no login) -----------------------------------------------------------------------------
+
+
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    if rate_limited(request, "lookup", PUBLIC_LOOKUPS_PER_MINUTE, 60):
+        return _too_many(request)
+    q = normalize_cell(request.GET.get("q", ""))[:50]
+    area_code = request.GET.get("area", "")[:12]
+    towns = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True).values_list("code", "name")
+    rows = None
+    if q or area_code:
+        rows = list(
+            selectors.public_search(search=q, area_code=area_code).values(
+                "pk", "name", "category", "status", "list_status", "area__name"
+            )[:50]
+        )
+        labels = {
+            "category": dict(Institution._meta.get_field("category").choices),
+            "status": dict(InstitutionStatus.choices),
+            "list_status": dict(Institution._meta.get_field("list_status").choices),
+        }
+        for r in rows:
+            for key, names in labels.items():
+                r[f"{key}_display"] = names.get(r[key], "")
+    return render(
+        request, "tutoring/public_lookup.html", {"q": q, "area": area_code, "towns": towns, "rows": rows}
+    )
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if rate_limited(request, "lookup", PUBLIC_LOOKUPS_PER_MINUTE, 60):
+        return _too_many(request)
+    row = selectors.public_detail(pk=pk)
+    if row is None:
+        raise Http404("机构不存在")
+    return render(request, "tutoring/public_detail.html", {"i": row})
+
+
+def public_complaint(request: HttpRequest) -> HttpResponse:
+    form = f.ComplaintPublicForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limited(request, "complaint", PUBLIC_COMPLAINTS_PER_HOUR, 3600):
+            return _too_many(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:  # a bot filled the hidden field: pretend success, store nothing
+                return render(request, "tutoring/public_complaint_done.html", {"code": ""})
+            name = normalize_cell(data["institution_name"])
+            inst = Institution.objects.filter(name=name).select_related("area").first()
+            if inst is None and data["area"] is None:
+                form.add_error("area", "未找到该机构，请选择其所在乡镇街道")
+            else:
+                complaint = _attempt(
+                    form,
+                    lambda: services.complaint_submit(
+                        data={
+                            "institution": inst,
+                            "institution_text": name,
+                            "area": data["area"],
+                            "topic": data["topic"],
+                            "content": data["content"],
+                            "contact_name": data["contact_name"],
+                            "contact_phone": data["contact_phone"],
+                        }
+                    ),
+                )
+                if complaint is not None:
+                    return render(
+                        request, "tutoring/public_complaint_done.html", {"code": complaint.tracking_code}
+                    )
+    return render(request, "tutoring/public_complaint.html", {"form": form})
+
+
+def public_complaint_track(request: HttpRequest) -> HttpResponse:
+    if rate_limited(request, "lookup", PUBLIC_LOOKUPS_PER_MINUTE, 60):
+        return _too_many(request)
+    form = f.RateForm(request.POST or request.GET or None)
+    complaint = None
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        complaint = Complaint.objects.filter(tracking_code=code).first()
+        if complaint is None:
+            form.add_error("code", "查询码不存在")
+        elif request.method == "POST" and form.cleaned_data.get("rating"):
+            done = _attempt(
+                form, lambda: services.complaint_rate(tracking_code=code, rating=form.cleaned_data["rating"])
+            )
+            if done is not None:
+                complaint = done
+                messages.success(request, "感谢您的评价")
+    return render(request, "tutoring/public_complaint_track.html", {"form": form, "c": complaint})
