@@ -1,0 +1,246 @@
+"""REST API of the burden app (same pattern as edugov.api): homework publication, weekly
+compliance, exams and their violations. Mounted under /burden/api/v1/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from edugov.accounts.models import Module
+from edugov.accounts.scope import scoped
+from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
+from edugov.registry.models import School, SchoolClass, Term
+
+from . import selectors, services
+from .models import MAX_HOMEWORK_MINUTES, Exam, ExamKind, Homework, HomeworkType, ResultForm
+
+
+class HomeworkOutput(serializers.ModelSerializer):
+    class_name = serializers.CharField(source="school_class.__str__", read_only=True)
+    school_id = serializers.IntegerField(source="school_class.school_id", read_only=True)
+    type_display = serializers.CharField(source="get_homework_type_display", read_only=True)
+
+    class Meta:
+        model = Homework
+        fields = [
+            "id",
+            "school_class",
+            "class_name",
+            "school_id",
+            "date",
+            "subject",
+            "homework_type",
+            "type_display",
+            "content",
+            "estimated_minutes",
+            "layered",
+            "teacher",
+            "created_at",
+        ]
+
+
+class HomeworkInput(serializers.Serializer):
+    school_class = ScopedPrimaryKeyField(rows=lambda user: scoped(SchoolClass, user), help_text="班级ID")
+    subject = serializers.CharField(max_length=32)
+    date = serializers.DateField(error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD"})
+    homework_type = serializers.ChoiceField(
+        choices=HomeworkType.choices, error_messages={"invalid_choice": "作业类型不正确：{input}"}
+    )
+    content = serializers.CharField(max_length=500)
+    estimated_minutes = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_HOMEWORK_MINUTES,
+        error_messages={"invalid": "预计用时应为整数分钟"},
+    )
+    layered = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="作业公示列表",
+        tags=["双减·作业"],
+        parameters=[
+            OpenApiParameter("school_class", int, description="班级ID"),
+            OpenApiParameter("date_from", str, description="起始日期"),
+            OpenApiParameter("date_to", str, description="截止日期"),
+        ],
+    ),
+    retrieve=extend_schema(summary="作业详情", tags=["双减·作业"]),
+    create=extend_schema(
+        summary="发布作业（教师，仅本人任教班级）", tags=["双减·作业"], request=HomeworkInput
+    ),
+    destroy=extend_schema(summary="撤回作业（仅发布人）", tags=["双减·作业"]),
+)
+class HomeworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = HomeworkOutput
+    write_module = Module.BURDEN
+
+    def get_queryset(self) -> QuerySet[Homework]:
+        params = self.request.query_params
+        qs = selectors.homework_list(user=self.request.user)
+        if params.get("school_class"):
+            if not params["school_class"].isdigit():
+                raise exceptions.ValidationError({"school_class": ["应为整数编号"]})
+            qs = qs.filter(school_class_id=int(params["school_class"]))
+        for name, lookup in (("date_from", "date__gte"), ("date_to", "date__lte")):
+            if params.get(name):
+                try:
+                    qs = qs.filter(**{lookup: dt.date.fromisoformat(params[name])})
+                except ValueError:
+                    raise exceptions.ValidationError({name: ["日期格式不正确，应为 YYYY-MM-DD"]}) from None
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated_input(HomeworkInput)
+        homework = services.homework_publish(actor=request.user, **data)
+        return Response(HomeworkOutput(homework).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.homework_withdraw(actor=request.user, homework=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ComplianceGroupOutput(serializers.Serializer):
+    name = serializers.CharField()
+    class_weeks = serializers.IntegerField()
+    over_weeks = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
+    mean_average = serializers.DecimalField(max_digits=6, decimal_places=1)
+
+
+class OverClassOutput(serializers.Serializer):
+    class_id = serializers.IntegerField()
+    class_name = serializers.CharField()
+    school_id = serializers.IntegerField()
+    school_name = serializers.CharField()
+    grade = serializers.IntegerField()
+    limit = serializers.FloatField()
+    weeks_measured = serializers.IntegerField()
+    weeks_over = serializers.IntegerField()
+    longest_run = serializers.IntegerField()
+    max_average = serializers.DecimalField(max_digits=6, decimal_places=1)
+    mean_excess = serializers.DecimalField(max_digits=6, decimal_places=1)
+    escalated = serializers.BooleanField()
+
+
+class ComplianceViewSet(ApiViewSet):
+    write_module = Module.BURDEN
+
+    @extend_schema(
+        summary="作业时长达标情况（按周，学期内）",
+        tags=["双减·作业"],
+        parameters=[
+            OpenApiParameter("term", int, description="学期ID（默认当前）"),
+            OpenApiParameter("school", int, description="学校ID"),
+        ],
+    )
+    def list(self, request: Request) -> Response:
+        user = request.user
+        params = request.query_params
+        term = selectors.default_term(user=user)
+        school = None
+        try:
+            if params.get("term"):
+                term = Term.objects.select_related("school_year").get(pk=int(params["term"]))
+            if params.get("school"):
+                school = scoped(School, user).get(pk=int(params["school"]))
+        except (ValueError, Term.DoesNotExist, School.DoesNotExist):
+            raise exceptions.ValidationError({"detail": ["学期或学校不存在，或不在您的数据范围内"]}) from None
+        if term is None:
+            return Response(
+                {
+                    "term": None,
+                    "total": None,
+                    "by_grade": [],
+                    "by_school": [],
+                    "by_town": [],
+                    "over_classes": [],
+                }
+            )
+        report = selectors.homework_compliance(user=user, term=term, school=school)
+        return Response(
+            {
+                "term": {"id": term.pk, "name": str(term), "start": report.start, "end": report.end},
+                "escalate_after_weeks": report.escalate_after,
+                "total": ComplianceGroupOutput(report.total).data,
+                "by_grade": ComplianceGroupOutput(report.by_grade, many=True).data,
+                "by_town": ComplianceGroupOutput(report.by_town, many=True).data,
+                "by_school": ComplianceGroupOutput(report.by_school, many=True).data,
+                "over_classes": OverClassOutput(report.over_classes, many=True).data,
+            }
+        )
+
+
+class ExamOutput(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Exam
+        fields = [
+            "id",
+            "school",
+            "term",
+            "grade",
+            "subject",
+            "kind",
+            "kind_display",
+            "date",
+            "is_paper",
+            "result_form",
+        ]
+
+
+class ExamInput(serializers.Serializer):
+    school = ScopedPrimaryKeyField(rows=lambda user: scoped(School, user), help_text="学校ID")
+    term = serializers.PrimaryKeyRelatedField(
+        queryset=Term.objects.select_related("school_year"),
+        error_messages={"does_not_exist": "学期 {pk_value} 不存在", "incorrect_type": "应为整数编号"},
+    )
+    grade = serializers.IntegerField(min_value=1, max_value=12)
+    subject = serializers.CharField(max_length=32)
+    kind = serializers.ChoiceField(
+        choices=ExamKind.choices, error_messages={"invalid_choice": "考试类型不正确：{input}"}
+    )
+    date = serializers.DateField(error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD"})
+    is_paper = serializers.BooleanField(required=False, default=True)
+    result_form = serializers.ChoiceField(
+        choices=ResultForm.choices,
+        required=False,
+        default=ResultForm.BANDS,
+        error_messages={"invalid_choice": "成绩呈现方式不正确：{input}"},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="考试登记列表", tags=["双减·考试"]),
+    create=extend_schema(summary="登记考试", tags=["双减·考试"], request=ExamInput),
+)
+class ExamViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = ExamOutput
+    write_module = Module.BURDEN
+
+    def get_queryset(self) -> QuerySet[Exam]:
+        return selectors.exam_list(user=self.request.user).order_by("date", "pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated_input(ExamInput)
+        exam = services.exam_register(actor=request.user, **data)
+        return Response(ExamOutput(exam).data, status=status.HTTP_201_CREATED)
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("homework", HomeworkViewSet, basename="api-homework")
+router.register("compliance", ComplianceViewSet, basename="api-compliance")
+router.register("exams", ExamViewSet, basename="api-exam")
+urlpatterns = router.urls

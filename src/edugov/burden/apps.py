@@ -1,0 +1,58 @@
+from django.apps import AppConfig
+
+
+class BurdenConfig(AppConfig):
+    name = "edugov.burden"
+    label = "burden"
+    verbose_name = "双减监测"
+
+    def ready(self) -> None:
+        from edugov.accounts.models import Module, Role
+        from edugov.web.navigation import NavItem, add_nav
+
+        from . import scopes  # noqa: F401  (registers the scope rules)
+
+        add_nav(NavItem("发布作业", "burden:homework_new", Module.BURDEN, roles=frozenset({Role.TEACHER})))
+        add_nav(
+            NavItem(
+                "作业公示",
+                "burden:homework_list",
+                Module.BURDEN,
+                roles=frozenset({Role.TEACHER, Role.SCHOOL_ADMIN}),
+            )
+        )
+        add_nav(
+            NavItem(
+                "作业时长监测",
+                "burden:compliance",
+                Module.BURDEN,
+                roles=frozenset(
+                    {
+                        Role.DISTRICT_ADMIN,
+                        Role.DEPARTMENT_OFFICER,
+                        Role.INSPECTOR,
+                        Role.LEADER,
+                        Role.SCHOOL_ADMIN,
+                    }
+                ),
+            )
+        )
+        add_nav(
+            NavItem(
+                "考试与课后服务",
+                "burden:school_rules",
+                Module.BURDEN,
+                roles=frozenset(
+                    {
+                        Role.DISTRICT_ADMIN,
+                        Role.DEPARTMENT_OFFICER,
+                        Role.INSPECTOR,
+                        Role.LEADER,
+                        Role.SCHOOL_ADMIN,
+                    }
+                ),
+            )
+        )
+        from .demo import register_demo
+
+        register_demo()

@@ -1,0 +1,848 @@
+"""Burden reads, always through the scoping point (the public class board is the one deliberate
+exception: it is keyed by an unguessable token and returns no personal data). Results are frozen
+dataclasses and plain chart payloads, never ORM objects for other apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from edugov.accounts.scope import scoped
+from edugov.registry.calendar import SchoolCalendar
+from edugov.registry.models import Grade, School, SchoolClass, SchoolType, TeachingAssignment, Term
+from edugov.registry.selectors import current_school_year
+
+from . import rules
+from .models import (
+    AfterSchoolService,
+    ClassBoard,
+    Exam,
+    Homework,
+    HomeworkType,
+    ProgrammeKind,
+    SurveyResponse,
+)
+
+COMPULSORY_GRADES = range(1, 10)
+COMPULSORY_TYPES = (SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.NINE_YEAR)
+
+
+# Terms -------------------------------------------------------------------------------------------
+
+
+def term_list() -> list[Term]:
+    return list(Term.objects.select_related("school_year").order_by("-start_date"))
+
+
+def default_term(*, user: Any) -> Term | None:
+    """The term of the latest published homework the user may see; else the current year's term
+    containing today; else the current year's first term."""
+    latest = scoped(Homework, user).order_by("-date").values_list("date", flat=True).first()
+    day = latest or timezone.localdate()
+    term = Term.objects.select_related("school_year").filter(start_date__lte=day, end_date__gte=day).first()
+    if term is not None:
+        return term
+    year = current_school_year()
+    if year is None:
+        return None
+    return Term.objects.select_related("school_year").filter(school_year=year).order_by("start_date").first()
+
+
+# Homework for teachers and schools ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    class_id: int
+    class_name: str
+    grade: int
+    subject: str
+
+
+def teacher_assignments(*, user: Any) -> list[Assignment]:
+    """The classes and subjects a teacher may publish homework for, current school year first."""
+    if not getattr(user, "teacher_id", None):
+        return []
+    year = current_school_year()
+    qs = scoped(TeachingAssignment, user).filter(
+        teacher_id=user.teacher_id, school_class__archived_at__isnull=True
+    )
+    if year is not None:
+        qs = qs.filter(school_class__school_year=year)
+    out = []
+    for a in qs.select_related("school_class").order_by(
+        "school_class__grade", "school_class__number", "subject"
+    ):
+        out.append(Assignment(a.school_class_id, str(a.school_class), a.school_class.grade, a.subject))
+    headed = scoped(SchoolClass, user).filter(head_teacher_id=user.teacher_id, archived_at__isnull=True)
+    if year is not None:
+        headed = headed.filter(school_year=year)
+    seen = {a.class_id for a in out}
+    out.extend(Assignment(c.pk, str(c), c.grade, "") for c in headed if c.pk not in seen)
+    return out
+
+
+def homework_list(
+    *,
+    user: Any,
+    school_class: SchoolClass | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    mine: bool = False,
+) -> QuerySet[Homework]:
+    qs = scoped(Homework, user).select_related("school_class", "school_class__school")
+    if school_class is not None:
+        qs = qs.filter(school_class=school_class)
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    if mine and getattr(user, "teacher_id", None):
+        qs = qs.filter(teacher_id=user.teacher_id)
+    return qs.order_by("-date", "school_class__grade", "school_class__number", "subject")
+
+
+def written_total(*, school_class_id: int, date: dt.date) -> int:
+    """The class's written minutes on a day (for the warning after publishing)."""
+    return (
+        Homework.objects.filter(
+            school_class_id=school_class_id, date=date, homework_type=HomeworkType.WRITTEN
+        ).aggregate(total=Sum("estimated_minutes"))["total"]
+        or 0
+    )
+
+
+# The public board --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    subject: str
+    type_label: str
+    content: str
+    minutes: int
+    layered: bool
+    is_written: bool
+
+
+@dataclass(frozen=True)
+class BoardDay:
+    date: dt.date
+    items: list[BoardItem]
+    written_minutes: int
+    limit: float | None
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.written_minutes > self.limit
+
+
+@dataclass(frozen=True)
+class Board:
+    school_name: str
+    class_name: str
+    grade: int
+    limit: float | None
+    limit_citation: str
+    days: list[BoardDay]
+
+
+BOARD_DAYS = 14
+
+
+def board_for_token(token: str, *, today: dt.date | None = None) -> Board | None:
+    """The public homework board: school and class names and the homework of the last two weeks;
+    no teacher, no pupil, no publisher. None for an unknown token."""
+    if not token or len(token) > 64:
+        return None
+    board = (
+        ClassBoard.objects.select_related(
+            "school_class", "school_class__school", "school_class__school__area"
+        )
+        .filter(token=token, school_class__archived_at__isnull=True)
+        .first()
+    )
+    if board is None:
+        return None
+    cls = board.school_class
+    today = today or timezone.localdate()
+    limit = rules.written_limit(cls.grade, area_path=cls.school.area.path)
+    rows = Homework.objects.filter(
+        school_class=cls,
+        date__lte=today + dt.timedelta(days=7),
+        date__gte=today - dt.timedelta(days=BOARD_DAYS),
+    ).values_list("date", "subject", "homework_type", "content", "estimated_minutes", "layered")
+    by_day: dict[dt.date, list[BoardItem]] = defaultdict(list)
+    for date, subject, kind, content, minutes, layered in rows.order_by("-date", "subject"):
+        by_day[date].append(
+            BoardItem(
+                subject, HomeworkType(kind).label, content, minutes, layered, kind == HomeworkType.WRITTEN
+            )
+        )
+    days = [
+        BoardDay(
+            date,
+            items,
+            sum(i.minutes for i in items if i.is_written),
+            limit.value if limit else None,
+        )
+        for date, items in sorted(by_day.items(), reverse=True)
+    ]
+    return Board(
+        school_name=cls.school.name,
+        class_name=str(cls),
+        grade=cls.grade,
+        limit=limit.value if limit else None,
+        limit_citation=limit.rule.citation() if limit else "",
+        days=days,
+    )
+
+
+# Compliance --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    id: int
+    name: str
+    grade: int
+    school_id: int
+    school_name: str
+    town_id: int
+    town_name: str
+    area_path: str
+
+
+@dataclass(frozen=True)
+class ClassWeek:
+    class_id: int
+    grade: int
+    school_id: int
+    town_id: int
+    week_start: dt.date
+    school_days: int
+    written_minutes: int
+    average: Decimal
+    limit: float
+    over: bool
+    excess: Decimal  # minutes above the limit (0 when within)
+    days_over: int  # school days whose written total alone exceeded the limit
+
+
+@dataclass
+class ComplianceGroup:
+    key: Any
+    name: str
+    class_weeks: int = 0
+    over_weeks: int = 0
+    average_sum: Decimal = Decimal(0)
+    max_excess: Decimal = Decimal(0)
+    classes: set[int] = field(default_factory=set)
+    classes_over: set[int] = field(default_factory=set)
+    limit: float | None = None
+
+    def add(self, cw: ClassWeek) -> None:
+        self.class_weeks += 1
+        self.average_sum += cw.average
+        self.classes.add(cw.class_id)
+        if cw.over:
+            self.over_weeks += 1
+            self.classes_over.add(cw.class_id)
+            self.max_excess = max(self.max_excess, cw.excess)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Share of class-weeks within the limit (numerators and denominators summed, not averaged)."""
+        if not self.class_weeks:
+            return None
+        return (Decimal(self.class_weeks - self.over_weeks) / self.class_weeks).quantize(Decimal("0.001"))
+
+    @property
+    def rate_percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+    @property
+    def mean_average(self) -> Decimal:
+        return rules.round1(self.average_sum / self.class_weeks) if self.class_weeks else Decimal(0)
+
+
+@dataclass(frozen=True)
+class ClassOverLimit:
+    class_id: int
+    class_name: str
+    school_id: int
+    school_name: str
+    town_name: str
+    grade: int
+    limit: float
+    weeks_measured: int
+    weeks_over: int
+    longest_run: int
+    max_average: Decimal
+    mean_excess: Decimal
+    escalated: bool
+
+    @property
+    def grade_label(self) -> str:
+        return Grade(self.grade).label
+
+
+@dataclass
+class ComplianceReport:
+    term: Term | None
+    start: dt.date
+    end: dt.date
+    weeks: list[dt.date]
+    school_days_by_week: dict[dt.date, int]
+    classes: dict[int, ClassInfo]
+    class_weeks: list[ClassWeek]
+    total: ComplianceGroup
+    by_grade: list[ComplianceGroup]
+    by_school: list[ComplianceGroup]
+    by_town: list[ComplianceGroup]
+    by_week: list[ComplianceGroup]
+    over_classes: list[ClassOverLimit]
+    escalate_after: int
+    citations: list[str]
+    classes_total: int
+    classes_publishing: int
+
+    @property
+    def escalated(self) -> list[ClassOverLimit]:
+        return [c for c in self.over_classes if c.escalated]
+
+
+def _class_infos(qs: QuerySet[SchoolClass]) -> dict[int, ClassInfo]:
+    rows = qs.values_list(
+        "pk",
+        "name",
+        "grade",
+        "number",
+        "school_id",
+        "school__name",
+        "school__area_id",
+        "school__area__name",
+        "school__area__path",
+    )
+    return {
+        pk: ClassInfo(pk, name or f"{Grade(grade).label}({number})班", grade, sid, sname, tid, tname, path)
+        for pk, name, grade, number, sid, sname, tid, tname, path in rows
+    }
+
+
+def homework_compliance(
+    *,
+    user: Any,
+    term: Term,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    school: School | None = None,
+    area_path: str = "",
+) -> ComplianceReport:
+    """Weekly written-homework compliance of every class the user may see, over a term (or part of
+    it). A class-week counts when the class published any homework that week; its average is the
+    week's written minutes over the week's school days from the calendar."""
+    start = max(start or term.start_date, term.start_date)
+    end = min(end or term.end_date, term.end_date)
+    classes_qs = scoped(SchoolClass, user).filter(
+        school_year_id=term.school_year_id, grade__in=COMPULSORY_GRADES, archived_at__isnull=True
+    )
+    hw = scoped(Homework, user).filter(
+        date__gte=start, date__lte=end, school_class__school_year_id=term.school_year_id
+    )
+    if school is not None:
+        classes_qs = classes_qs.filter(school=school)
+        hw = hw.filter(school_class__school=school)
+    if area_path:
+        classes_qs = classes_qs.filter(school__area__path__startswith=area_path)
+        hw = hw.filter(school_class__school__area__path__startswith=area_path)
+    classes = _class_infos(classes_qs)
+    daily = (
+        hw.values_list("school_class_id", "date")
+        .annotate(
+            written=Sum(
+                Case(
+                    When(homework_type=HomeworkType.WRITTEN, then="estimated_minutes"),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    calendar = SchoolCalendar.for_year(term.school_year)
+    first_week = rules.week_start(start)
+    weeks: list[dt.date] = []
+    school_days_by_week: dict[dt.date, int] = {}
+    week = first_week
+    while week <= end:
+        weeks.append(week)
+        school_days_by_week[week] = len(calendar.school_days(week, week + dt.timedelta(days=6)))
+        week += dt.timedelta(days=7)
+    # (class, week) -> [written minutes, days over]
+    acc: dict[tuple[int, dt.date], list[int]] = {}
+    limits: dict[tuple[int, str], Any] = {}
+
+    def limit_of(info: ClassInfo) -> Any:
+        key = (info.grade, info.area_path)
+        if key not in limits:
+            limits[key] = rules.written_limit(
+                info.grade, area_path=info.area_path, year=term.school_year.start_year
+            )
+        return limits[key]
+
+    for class_id, date, written, _n in daily.iterator(chunk_size=10_000):
+        info = classes.get(class_id)
+        if info is None:
+            continue
+        lim = limit_of(info)
+        if lim is None:
+            continue
+        slot = acc.setdefault((class_id, rules.week_start(date)), [0, 0])
+        slot[0] += written or 0
+        if (written or 0) > lim.value:
+            slot[1] += 1
+    class_weeks: list[ClassWeek] = []
+    for (class_id, wk), (written, days_over) in acc.items():
+        info = classes[class_id]
+        lim = limit_of(info)
+        days = school_days_by_week.get(wk, 0)
+        avg = rules.weekly_average(written, days)
+        if avg is None:
+            continue
+        over = rules.is_over(avg, lim.value)
+        excess = avg - Decimal(str(lim.value)) if over else Decimal(0)
+        class_weeks.append(
+            ClassWeek(
+                class_id,
+                info.grade,
+                info.school_id,
+                info.town_id,
+                wk,
+                days,
+                written,
+                avg,
+                lim.value,
+                over,
+                rules.round1(excess),
+                days_over,
+            )
+        )
+    class_weeks.sort(key=lambda c: (c.week_start, c.class_id))
+    return _summarise(
+        term=term,
+        start=start,
+        end=end,
+        weeks=weeks,
+        school_days_by_week=school_days_by_week,
+        classes=classes,
+        class_weeks=class_weeks,
+        limit_of=limit_of,
+        escalate_after=rules.escalate_after_weeks(year=term.school_year.start_year),
+    )
+
+
+def _summarise(
+    *,
+    term: Term | None,
+    start: dt.date,
+    end: dt.date,
+    weeks: list[dt.date],
+    school_days_by_week: dict[dt.date, int],
+    classes: dict[int, ClassInfo],
+    class_weeks: list[ClassWeek],
+    limit_of: Any,
+    escalate_after: int,
+) -> ComplianceReport:
+    total = ComplianceGroup("all", "全部")
+    grades: dict[int, ComplianceGroup] = {}
+    schools: dict[int, ComplianceGroup] = {}
+    towns: dict[int, ComplianceGroup] = {}
+    by_week: dict[dt.date, ComplianceGroup] = {w: ComplianceGroup(w, f"{w:%m-%d}") for w in weeks}
+    per_class: dict[int, list[ClassWeek]] = defaultdict(list)
+    for cw in class_weeks:
+        info = classes[cw.class_id]
+        total.add(cw)
+        grades.setdefault(cw.grade, ComplianceGroup(cw.grade, Grade(cw.grade).label, limit=cw.limit)).add(cw)
+        schools.setdefault(cw.school_id, ComplianceGroup(cw.school_id, info.school_name)).add(cw)
+        towns.setdefault(cw.town_id, ComplianceGroup(cw.town_id, info.town_name)).add(cw)
+        if cw.week_start in by_week:
+            by_week[cw.week_start].add(cw)
+        per_class[cw.class_id].append(cw)
+    over_classes: list[ClassOverLimit] = []
+    for class_id, items in per_class.items():
+        over = [c for c in items if c.over]
+        if not over:
+            continue
+        info = classes[class_id]
+        run = rules.longest_run(c.week_start for c in over)
+        over_classes.append(
+            ClassOverLimit(
+                class_id=class_id,
+                class_name=info.name,
+                school_id=info.school_id,
+                school_name=info.school_name,
+                town_name=info.town_name,
+                grade=info.grade,
+                limit=over[0].limit,
+                weeks_measured=len(items),
+                weeks_over=len(over),
+                longest_run=run,
+                max_average=max(c.average for c in over),
+                mean_excess=rules.round1(sum(c.excess for c in over) / len(over)),
+                escalated=run >= escalate_after,
+            )
+        )
+    over_classes.sort(key=lambda c: (-int(c.escalated), -c.weeks_over, -c.mean_excess, c.class_id))
+    rule = rules.written_limit(3)
+    citations = [f"{rule.rule.name}：{rule.rule.citation()}"] if rule is not None else []
+    return ComplianceReport(
+        term=term,
+        start=start,
+        end=end,
+        weeks=weeks,
+        school_days_by_week=school_days_by_week,
+        classes=classes,
+        class_weeks=class_weeks,
+        total=total,
+        by_grade=[grades[g] for g in sorted(grades)],
+        by_school=sorted(schools.values(), key=lambda g: (g.rate or 0, g.name)),
+        by_town=sorted(towns.values(), key=lambda g: (g.rate or 0, g.name)),
+        by_week=[by_week[w] for w in weeks],
+        over_classes=over_classes,
+        escalate_after=escalate_after,
+        citations=citations,
+        classes_total=len(classes),
+        classes_publishing=len(per_class),
+    )
+
+
+def compliance_charts(report: ComplianceReport, *, heatmap_rows: int = 25) -> dict[str, Any]:
+    """ECharts payloads as plain data: rate by grade, average vs limit by grade, weekly trend, and
+    a heatmap of the classes most over the limit by week (value = average / limit)."""
+    grades = report.by_grade
+    by_class_week = {(c.class_id, c.week_start): c for c in report.class_weeks}
+    top = report.over_classes[:heatmap_rows]
+    heat = []
+    for y, cls in enumerate(top):
+        for x, wk in enumerate(report.weeks):
+            cw = by_class_week.get((cls.class_id, wk))
+            if cw is not None:
+                heat.append([x, y, float(cw.average)])
+    return {
+        "grade_rate": {
+            "key": "grade_rate",
+            "kind": "bar",
+            "unit": "%",
+            "categories": [g.name for g in grades],
+            "series": [
+                {"name": "达标率", "data": [float(g.rate * 100) if g.rate is not None else 0 for g in grades]}
+            ],
+        },
+        "grade_minutes": {
+            "key": "grade_minutes",
+            "kind": "bar",
+            "unit": "分钟",
+            "categories": [g.name for g in grades],
+            "series": [
+                {"name": "周平均每天书面作业（分钟）", "data": [float(g.mean_average) for g in grades]},
+                {"name": "上限", "data": [g.limit or 0 for g in grades], "type": "line"},
+            ],
+        },
+        "week_trend": {
+            "key": "week_trend",
+            "kind": "line",
+            "unit": "%",
+            "categories": [g.name for g in report.by_week],
+            "series": [
+                {
+                    "name": "达标率",
+                    "data": [float(g.rate * 100) if g.rate is not None else None for g in report.by_week],
+                }
+            ],
+        },
+        "heatmap": {
+            "key": "heatmap",
+            "kind": "heatmap",
+            "unit": "分钟",
+            "categories": [f"{w:%m-%d}" for w in report.weeks],
+            "rows": [f"{c.school_name} {c.class_name}" for c in top],
+            "limits": [c.limit for c in top],
+            "series": [{"name": "周平均每天书面作业", "data": heat}],
+        },
+    }
+
+
+# Exams -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamViolationRow:
+    exam_id: int
+    school_id: int
+    school_name: str
+    date: dt.date
+    grade: int
+    subject: str
+    kind_label: str
+    message: str
+    rule: str
+
+
+def exam_list(*, user: Any, term: Term | None = None, school: School | None = None) -> QuerySet[Exam]:
+    qs = scoped(Exam, user).select_related("school", "term")
+    if term is not None:
+        qs = qs.filter(term=term)
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs
+
+
+def exam_violation_list(
+    *, user: Any, term: Term | None = None, school: School | None = None
+) -> list[ExamViolationRow]:
+    exams = list(exam_list(user=user, term=term, school=school))
+    by_id = {e.pk: e for e in exams}
+    facts = [
+        rules.ExamFacts(e.pk, e.school_id, e.term_id, e.grade, e.subject, e.kind, e.is_paper, e.result_form)
+        for e in exams
+    ]
+    year = term.school_year.start_year if term is not None else None
+    out = []
+    for v in rules.exam_violations(facts, year=year):
+        e = by_id[v.exam_id]
+        out.append(
+            ExamViolationRow(
+                e.pk,
+                e.school_id,
+                e.school.name,
+                e.date,
+                e.grade,
+                e.subject,
+                e.get_kind_display(),
+                v.message,
+                v.rule,
+            )
+        )
+    return sorted(out, key=lambda r: (r.school_name, r.date, r.grade, r.subject))
+
+
+# After-school service ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterSchoolRow:
+    school_id: int
+    school_name: str
+    provided: bool
+    days_per_week: int | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    programmes: tuple[str, ...] = ()
+    pupils_total: int = 0
+    pupils_requested: int = 0
+    pupils_enrolled: int = 0
+    average_attendance: int = 0
+    staff_own: int = 0
+    staff_external: int = 0
+    problems: tuple[str, ...] = ()
+
+    @property
+    def compliant(self) -> bool:
+        return self.provided and not self.problems
+
+
+@dataclass(frozen=True)
+class AfterSchoolSummary:
+    rows: list[AfterSchoolRow]
+    schools: int
+    providing: int
+    end_time_ok: int
+    pupils_total: int
+    pupils_requested: int
+    pupils_enrolled: int
+    average_attendance: int
+
+    @staticmethod
+    def _pct(num: int, den: int) -> str:
+        return "—" if not den else f"{num * 100 / den:.1f}%"
+
+    @property
+    def providing_rate(self) -> str:
+        return self._pct(self.providing, self.schools)
+
+    @property
+    def enrolled_rate(self) -> str:
+        return self._pct(self.pupils_enrolled, self.pupils_total)
+
+    @property
+    def requested_served_rate(self) -> str:
+        return self._pct(min(self.pupils_enrolled, self.pupils_requested), self.pupils_requested)
+
+    @property
+    def attendance_rate(self) -> str:
+        return self._pct(self.average_attendance, self.pupils_enrolled)
+
+    @property
+    def end_time_rate(self) -> str:
+        return self._pct(self.end_time_ok, self.providing)
+
+
+def after_school_overview(*, user: Any, term: Term, school: School | None = None) -> AfterSchoolSummary:
+    """Every compulsory school in scope with its after-school service of the term (or none)."""
+    schools = scoped(School, user).filter(
+        archived_at__isnull=True, school_type__in=COMPULSORY_TYPES, is_teaching_point=False
+    )
+    if school is not None:
+        schools = schools.filter(pk=school.pk)
+    services = {
+        s.school_id: s
+        for s in scoped(AfterSchoolService, user).filter(term=term).select_related("school__area")
+    }
+    labels = dict(ProgrammeKind.choices)
+    rows = []
+    for pk, name, path in schools.values_list("pk", "name", "area__path").order_by("code"):
+        s = services.get(pk)
+        if s is None:
+            rows.append(AfterSchoolRow(pk, name, False, problems=("未开展课后服务",)))
+            continue
+        check = rules.after_school_check(
+            days_per_week=s.days_per_week,
+            start_time=s.start_time,
+            end_time=s.end_time,
+            area_path=path,
+            year=term.school_year.start_year,
+        )
+        rows.append(
+            AfterSchoolRow(
+                pk,
+                name,
+                True,
+                s.days_per_week,
+                s.start_time,
+                s.end_time,
+                tuple(labels.get(p, p) for p in s.programmes),
+                s.pupils_total,
+                s.pupils_requested,
+                s.pupils_enrolled,
+                s.average_attendance,
+                s.staff_own,
+                s.staff_external,
+                tuple(check.problems),
+            )
+        )
+    provided = [r for r in rows if r.provided]
+    return AfterSchoolSummary(
+        rows=rows,
+        schools=len(rows),
+        providing=len(provided),
+        end_time_ok=sum(1 for r in provided if not any("结束时间" in p for p in r.problems)),
+        pupils_total=sum(r.pupils_total for r in provided),
+        pupils_requested=sum(r.pupils_requested for r in provided),
+        pupils_enrolled=sum(r.pupils_enrolled for r in provided),
+        average_attendance=sum(r.average_attendance for r in provided),
+    )
+
+
+# Questionnaires: actual burden and five managements ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyClassRow:
+    class_id: int
+    class_name: str
+    school_name: str
+    grade: int
+    responses: int
+    reported_minutes: Decimal
+    published_minutes: Decimal | None
+    underreported: bool
+    sleep_ok_share: Decimal | None
+    phone_kept_share: Decimal | None
+    activity_ok_share: Decimal | None
+    reading_minutes: Decimal | None
+
+
+def _share(num: int, den: int) -> Decimal | None:
+    return (Decimal(num) / den).quantize(Decimal("0.001")) if den else None
+
+
+def survey_comparison(
+    *, user: Any, term: Term, report: ComplianceReport | None = None
+) -> list[SurveyClassRow]:
+    """Per class: questionnaire means against the published written minutes (per school day over
+    the weeks the class published), flagging classes whose reported time exceeds the published one
+    by more than the configured margin; and the five-managements shares."""
+    report = report or homework_compliance(user=user, term=term)
+    published: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for cw in report.class_weeks:
+        published[cw.class_id][0] += cw.written_minutes
+        published[cw.class_id][1] += cw.school_days
+    rows = (
+        scoped(SurveyResponse, user)
+        .filter(survey_date__gte=term.start_date, survey_date__lte=term.end_date)
+        .values("school_class_id", "school_class__grade", "school_class__name", "school_class__school__name")
+        .annotate(
+            n=Count("id"),
+            minutes=Sum("homework_minutes"),
+            phone_yes=Count("id", filter=Q(phone_kept_by_school=True)),
+            phone_n=Count("phone_kept_by_school"),
+            activity_n=Count("activity_minutes"),
+            activity_ok=Count("id", filter=Q(activity_minutes__gte=120)),
+            reading_sum=Sum("reading_minutes"),
+            reading_n=Count("reading_minutes"),
+        )
+        .order_by("school_class__school__name", "school_class__grade", "school_class__name")
+    )
+    sleep_rows = (
+        scoped(SurveyResponse, user)
+        .filter(survey_date__gte=term.start_date, survey_date__lte=term.end_date)
+        .values_list("school_class_id", "school_class__grade", "sleep_hours")
+    )
+    sleep_ok: dict[int, int] = defaultdict(int)
+    for class_id, grade, hours in sleep_rows.iterator(chunk_size=10_000):
+        need = rules.sleep_min_hours(grade)
+        if need is not None and hours is not None and hours >= Decimal(str(need)):
+            sleep_ok[class_id] += 1
+    margin = Decimal(str(rules.underreport_margin()))
+    out = []
+    for r in rows:
+        cid = r["school_class_id"]
+        reported = rules.round1(Decimal(r["minutes"] or 0) / r["n"])
+        pub = published.get(cid)
+        pub_avg = rules.round1(Decimal(pub[0]) / pub[1]) if pub and pub[1] else None
+        flagged = reported > (pub_avg or Decimal(0)) * (1 + margin) if pub_avg is not None else reported > 0
+        out.append(
+            SurveyClassRow(
+                cid,
+                r["school_class__name"] or f"{r['school_class__grade']}年级",
+                r["school_class__school__name"],
+                r["school_class__grade"],
+                r["n"],
+                reported,
+                pub_avg,
+                flagged,
+                _share(sleep_ok[cid], r["n"]),
+                _share(r["phone_yes"], r["phone_n"]),
+                _share(r["activity_ok"], r["activity_n"]),
+                rules.round1(Decimal(r["reading_sum"]) / r["reading_n"]) if r["reading_n"] else None,
+            )
+        )
+    return out
+
+
+def board_list(*, user: Any, class_ids: Iterable[int]) -> dict[int, str]:
+    """Tokens of the boards that exist for these classes (for showing the parents' link)."""
+    return dict(
+        scoped(ClassBoard, user)
+        .filter(school_class_id__in=list(class_ids))
+        .values_list("school_class_id", "token")
+    )

@@ -1,0 +1,280 @@
+"""Burden writes: homework publication and withdrawal, class boards, exam registration and
+after-school services. Keyword-only, atomic, audited; a broken rule raises DomainError with a
+Chinese message and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from edugov.accounts.models import Module, Role
+from edugov.accounts.scope import ensure_can_write, ensure_in_scope
+from edugov.audit.services import audit_create, audit_delete, audit_update
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.calendar import SchoolCalendar
+from edugov.registry.models import (
+    SCHOOL_TYPE_GRADES,
+    CalendarDayKind,
+    School,
+    SchoolClass,
+    SchoolType,
+    TeachingAssignment,
+    Term,
+)
+
+from .errors import BurdenError
+from .models import (
+    MAX_HOMEWORK_MINUTES,
+    AfterSchoolService,
+    ClassBoard,
+    Exam,
+    ExamKind,
+    Homework,
+    HomeworkType,
+    ProgrammeKind,
+    ResultForm,
+)
+
+DAYS_AHEAD = 7  # homework may be entered up to a week ahead (e.g. before a long weekend)
+
+
+def teaches(*, teacher_id: int, school_class: SchoolClass) -> bool:
+    """Own classes: those the teacher teaches a subject in, or heads."""
+    if school_class.head_teacher_id == teacher_id:
+        return True
+    return TeachingAssignment.objects.filter(teacher_id=teacher_id, school_class_id=school_class.pk).exists()
+
+
+def _check_school_day(*, school_class: SchoolClass, date: dt.date) -> None:
+    year = school_class.school_year
+    if not year.start_date <= date <= year.end_date:
+        raise DomainError(BurdenError.OUTSIDE_YEAR, date=date.isoformat())
+    kind = SchoolCalendar.for_year(year).day_kind(date)
+    if kind != CalendarDayKind.SCHOOL_DAY:
+        raise DomainError(BurdenError.NOT_SCHOOL_DAY, date=date.isoformat(), kind=CalendarDayKind(kind).label)
+
+
+@transaction.atomic
+def homework_publish(
+    *,
+    actor: Any,
+    school_class: SchoolClass,
+    subject: str,
+    date: dt.date,
+    homework_type: str,
+    content: str,
+    estimated_minutes: int,
+    layered: bool = False,
+) -> Homework:
+    """A teacher publishes one subject's homework for one of their own classes."""
+    ensure_can_write(actor, module=Module.BURDEN)
+    if not actor.is_superuser and (actor.role != Role.TEACHER or not actor.teacher_id):
+        raise PermissionDenied(BurdenError.NOT_TEACHER)
+    if not actor.is_superuser and not teaches(teacher_id=actor.teacher_id, school_class=school_class):
+        raise PermissionDenied(BurdenError.NOT_OWN_CLASS)
+    ensure_in_scope(school_class, actor)
+    if school_class.archived_at is not None:
+        raise DomainError(BurdenError.CLASS_ARCHIVED)
+    subject = (subject or "").strip()
+    content = (content or "").strip()
+    if not subject:
+        raise DomainError(BurdenError.SUBJECT_REQUIRED)
+    if not content:
+        raise DomainError(BurdenError.CONTENT_REQUIRED)
+    if homework_type not in HomeworkType.values:
+        raise DomainError(BurdenError.BAD_TYPE)
+    if isinstance(estimated_minutes, bool) or not isinstance(estimated_minutes, int):
+        raise DomainError(BurdenError.MINUTES_RANGE, max=MAX_HOMEWORK_MINUTES)
+    if not 1 <= estimated_minutes <= MAX_HOMEWORK_MINUTES:
+        raise DomainError(BurdenError.MINUTES_RANGE, max=MAX_HOMEWORK_MINUTES)
+    if homework_type == HomeworkType.WRITTEN and school_class.grade in (1, 2):
+        raise DomainError(BurdenError.WRITTEN_LOWER_GRADES)
+    if date > timezone.localdate() + dt.timedelta(days=DAYS_AHEAD):
+        raise DomainError(BurdenError.TOO_FAR_AHEAD, days=DAYS_AHEAD)
+    _check_school_day(school_class=school_class, date=date)
+    homework = Homework(
+        school_class=school_class,
+        subject=subject,
+        date=date,
+        homework_type=homework_type,
+        content=content,
+        estimated_minutes=estimated_minutes,
+        layered=bool(layered),
+        teacher_id=actor.teacher_id,
+        created_by=actor,
+    )
+    homework.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent duplicate fails alone
+            homework.save()
+    except IntegrityError:
+        raise DomainError(
+            BurdenError.DUPLICATE,
+            subject=subject,
+            date=date.isoformat(),
+            kind=HomeworkType(homework_type).label,
+        ) from None
+    audit_create(instance=homework)
+    return homework
+
+
+@transaction.atomic
+def homework_withdraw(*, actor: Any, homework: Homework) -> None:
+    """The publishing teacher withdraws an entry (to correct it); the audit keeps what it was."""
+    ensure_can_write(actor, module=Module.BURDEN)
+    ensure_in_scope(homework, actor)
+    if not actor.is_superuser and homework.teacher_id != actor.teacher_id:
+        raise PermissionDenied(BurdenError.NOT_PUBLISHER)
+    audit_delete(instance=homework)
+    homework.delete()
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits: not guessable, not enumerable
+
+
+@transaction.atomic
+def class_board_ensure(*, actor: Any, school_class: SchoolClass) -> ClassBoard:
+    """The class's public board, created on first request by someone who may see the class."""
+    ensure_in_scope(school_class, actor)
+    board = ClassBoard.objects.filter(school_class=school_class).first()
+    if board is not None:
+        return board
+    board = ClassBoard.objects.create(school_class=school_class, token=_new_token())
+    audit_create(instance=board)
+    return board
+
+
+@transaction.atomic
+def class_board_rotate(*, actor: Any, board: ClassBoard) -> ClassBoard:
+    """A new link (the old one stops working), e.g. when it was posted where it should not be."""
+    ensure_can_write(actor, module=Module.BURDEN)
+    ensure_in_scope(board, actor)
+    old = board.token
+    board.token = _new_token()
+    board.save(update_fields=["token"])
+    audit_update(instance=board, changes={"token": (old[:4] + "…", board.token[:4] + "…")})
+    return board
+
+
+# Exams -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exam_register(
+    *,
+    actor: Any,
+    school: School,
+    term: Term,
+    grade: int,
+    subject: str,
+    kind: str,
+    date: dt.date,
+    is_paper: bool = True,
+    result_form: str = ResultForm.BANDS,
+) -> Exam:
+    """A school registers an exam. The registration is data: rule violations are flagged by
+    selectors.exam_violation_list, not refused, so the bureau sees what actually happened."""
+    ensure_can_write(actor, module=Module.BURDEN)
+    ensure_in_scope(school, actor)
+    if grade not in SCHOOL_TYPE_GRADES[SchoolType(school.school_type)]:
+        raise DomainError(BurdenError.EXAM_GRADE_NOT_OFFERED, grade=grade)
+    if not term.start_date <= date <= term.end_date:
+        raise DomainError(
+            BurdenError.EXAM_DATE_OUTSIDE_TERM,
+            date=date.isoformat(),
+            start=term.start_date.isoformat(),
+            end=term.end_date.isoformat(),
+        )
+    subject = (subject or "").strip()
+    if not subject:
+        raise DomainError(BurdenError.SUBJECT_REQUIRED)
+    if kind not in ExamKind.values or result_form not in ResultForm.values:
+        raise DomainError(BurdenError.BAD_TYPE)
+    exam = Exam(
+        school=school,
+        term=term,
+        grade=grade,
+        subject=subject,
+        kind=kind,
+        date=date,
+        is_paper=bool(is_paper),
+        result_form=result_form,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    exam.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            exam.save()
+    except IntegrityError:
+        raise DomainError(
+            BurdenError.EXAM_DUPLICATE,
+            grade=grade,
+            subject=subject,
+            date=date.isoformat(),
+            kind=ExamKind(kind).label,
+        ) from None
+    audit_create(instance=exam)
+    return exam
+
+
+# After-school service ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def after_school_register(
+    *,
+    actor: Any,
+    school: School,
+    term: Term,
+    days_per_week: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    pupils_total: int,
+    pupils_requested: int,
+    pupils_enrolled: int,
+    average_attendance: int,
+    programmes: list[str] | None = None,
+    flexible_dismissal: bool = False,
+    staff_own: int = 0,
+    staff_external: int = 0,
+    fee_per_term: Decimal | None = None,
+    satisfaction_rate: Decimal | None = None,
+) -> AfterSchoolService:
+    ensure_can_write(actor, module=Module.BURDEN)
+    ensure_in_scope(school, actor)
+    if end_time <= start_time:
+        raise DomainError(BurdenError.SERVICE_TIMES)
+    if not (0 <= average_attendance <= pupils_enrolled <= pupils_total) or pupils_requested > pupils_total:
+        raise DomainError(BurdenError.SERVICE_COUNTS)
+    for value in programmes or []:
+        if value not in ProgrammeKind.values:
+            raise DomainError(BurdenError.BAD_PROGRAMME, value=str(value)[:20])
+    if AfterSchoolService.objects.filter(school=school, term=term).exists():
+        raise DomainError(BurdenError.SERVICE_DUPLICATE)
+    service = AfterSchoolService(
+        school=school,
+        term=term,
+        days_per_week=days_per_week,
+        start_time=start_time,
+        end_time=end_time,
+        flexible_dismissal=flexible_dismissal,
+        programmes=list(programmes or []),
+        pupils_total=pupils_total,
+        pupils_requested=pupils_requested,
+        pupils_enrolled=pupils_enrolled,
+        average_attendance=average_attendance,
+        staff_own=staff_own,
+        staff_external=staff_external,
+        fee_per_term=fee_per_term,
+        satisfaction_rate=satisfaction_rate,
+    )
+    service.full_clean(validate_unique=False, validate_constraints=False)
+    service.save()
+    audit_create(instance=service)
+    return service

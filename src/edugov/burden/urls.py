@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from . import api, views
+
+app_name = "burden"
+urlpatterns = [
+    path("homework/new/", views.homework_new, name="homework_new"),
+    path("homework/", views.homework_list, name="homework_list"),
+    path("homework/<int:pk>/withdraw/", views.homework_withdraw, name="homework_withdraw"),
+    path("boards/<int:class_id>/create/", views.board_create, name="board_create"),
+    path("board/<str:token>/", views.board, name="board"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("compliance/export/", views.compliance_export, name="compliance_export"),
+    path("compliance/schools/<int:pk>/", views.compliance_school, name="compliance_school"),
+    path("rules/", views.school_rules, name="school_rules"),
+    path("api/v1/", include(api.urlpatterns)),
+]

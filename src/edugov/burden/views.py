@@ -1,0 +1,402 @@
+"""Burden pages: the teacher's phone-sized homework entry, the homework list with the parents'
+board links, the public class board (no login), the compliance pages for officers and schools,
+and the XLSX export. Reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from edugov.accounts.models import Role
+from edugov.accounts.scope import scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, Term
+from edugov.web.exports import neutralise
+
+from . import rules, selectors, services
+from .errors import BurdenError
+from .forms import MINUTE_PRESETS, ComplianceFilterForm, HomeworkForm
+from .models import Homework
+
+AREA_ROLES = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _anchor_path(user: Any) -> str:
+    if getattr(user, "area", None) is not None:
+        return str(user.area.path)
+    if getattr(user, "school", None) is not None:
+        return str(user.school.area.path)
+    return ""
+
+
+# Homework entry and list -------------------------------------------------------------------------
+
+
+@login_required
+def homework_new(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.TEACHER and not request.user.is_superuser:
+        raise PermissionDenied(BurdenError.NOT_TEACHER)
+    assignments = selectors.teacher_assignments(user=request.user)
+    form = HomeworkForm(request.POST or None, assignments=assignments)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            school_class = scoped(SchoolClass, request.user).filter(pk=data["class_id"]).first()
+            try:
+                if school_class is None:
+                    raise PermissionDenied(BurdenError.NOT_OWN_CLASS)
+                hw = services.homework_publish(
+                    actor=request.user,
+                    school_class=school_class,
+                    subject=data["subject_value"],
+                    date=data["date"],
+                    homework_type=data["homework_type"],
+                    content=data["content"],
+                    estimated_minutes=data["estimated_minutes"],
+                    layered=data["layered"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+            else:
+                total = selectors.written_total(school_class_id=school_class.pk, date=hw.date)
+                limit = rules.written_limit(school_class.grade, area_path=school_class.school.area.path)
+                kind = hw.get_homework_type_display()
+                text = f"已发布：{school_class} {hw.subject} {kind} {hw.estimated_minutes}分钟。"
+                if limit is not None:
+                    text += f"本班{hw.date:%m月%d日}书面作业合计{total}分钟（日均上限{limit.value:g}分钟）。"
+                    if total > limit.value:
+                        messages.warning(request, text + "当天已超过日均上限，请注意一周内统筹。")
+                    else:
+                        messages.success(request, text)
+                else:
+                    messages.success(request, text)
+                return redirect("burden:homework_new")
+        else:
+            status = 400
+    return render(
+        request,
+        "burden/homework_new.html",
+        {"form": form, "presets": MINUTE_PRESETS, "has_assignments": bool(assignments)},
+        status=status,
+    )
+
+
+@login_required
+def homework_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = user.role == Role.TEACHER
+    items = list(selectors.homework_list(user=user, mine=False)[:200])
+    class_ids = {h.school_class_id for h in items}
+    if mine:
+        class_ids |= {a.class_id for a in selectors.teacher_assignments(user=user)}
+    classes = list(scoped(SchoolClass, user).filter(pk__in=class_ids).select_related("school"))
+    boards = selectors.board_list(user=user, class_ids=class_ids)
+    return render(
+        request,
+        "burden/homework_list.html",
+        {
+            "items": items,
+            "classes": [
+                {
+                    "obj": c,
+                    "url": request.build_absolute_uri(f"/burden/board/{boards[c.pk]}/")
+                    if c.pk in boards
+                    else "",
+                }
+                for c in classes
+            ],
+            "teacher_id": user.teacher_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def homework_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    homework = get_object_or_404(scoped(Homework, request.user), pk=pk)
+    services.homework_withdraw(actor=request.user, homework=homework)
+    messages.success(request, "已撤回该条作业")
+    return redirect("burden:homework_list")
+
+
+@login_required
+@require_POST
+def board_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    school_class = get_object_or_404(scoped(SchoolClass, request.user), pk=class_id)
+    services.class_board_ensure(actor=request.user, school_class=school_class)
+    messages.success(request, f"已生成{school_class}的家长查看链接")
+    return redirect("burden:homework_list")
+
+
+@never_cache
+def board(request: HttpRequest, token: str) -> HttpResponse:
+    """Public and read-only: no login, no personal data, not indexed, no referrer leaks."""
+    data = selectors.board_for_token(token)
+    if data is None:
+        raise Http404("链接无效或已失效")
+    response = render(request, "burden/board.html", {"board": data})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _export_url(*, term: Term, town: Area | None = None, school: School | None = None) -> str:
+    params: dict[str, int] = {"term": term.pk}
+    if town is not None:
+        params["town"] = town.pk
+    if school is not None:
+        params["school"] = school.pk
+    return f"{reverse('burden:compliance_export')}?{urlencode(params)}"
+
+
+# Compliance --------------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> tuple[ComplianceFilterForm, Term | None, Area | None]:
+    user = request.user
+    terms = selectors.term_list()
+    towns = list(
+        scoped(Area, user).filter(level=AreaLevel.TOWN, archived_at__isnull=True).values_list("pk", "name")
+    )
+    form = ComplianceFilterForm(request.GET or None, terms=terms, towns=towns)
+    term = selectors.default_term(user=user)
+    town = None
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("term"):
+            term = next((t for t in terms if t.pk == form.cleaned_data["term"]), term)
+        if form.cleaned_data.get("town"):
+            town = scoped(Area, user).filter(pk=form.cleaned_data["town"]).first()
+    elif form.is_bound:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    if term is not None:
+        form.initial["term"] = term.pk
+    return form, term, town
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.SCHOOL_ADMIN:
+        return redirect("burden:compliance_school", pk=user.school_id)
+    if user.role not in AREA_ROLES and not user.is_superuser:
+        raise PermissionDenied(BurdenError.PAGE_DENIED)
+    form, term, town = _filters(request)
+    context: dict[str, Any] = {"form": form, "term": term, "town": town}
+    if term is not None:
+        context["export_url"] = _export_url(term=term, town=town)
+        report = selectors.homework_compliance(user=user, term=term, area_path=town.path if town else "")
+        context.update(
+            report=report,
+            charts=selectors.compliance_charts(report),
+            exam_violations=selectors.exam_violation_list(user=user, term=term)[:50],
+            after_school=selectors.after_school_overview(user=user, term=term),
+        )
+    return render(request, "burden/compliance.html", context)
+
+
+@login_required
+def compliance_school(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    school = get_object_or_404(scoped(School, user).select_related("area"), pk=pk)
+    form, term, _ = _filters(request)
+    context: dict[str, Any] = {"form": form, "term": term, "school": school}
+    if term is not None:
+        context["export_url"] = _export_url(term=term, school=school)
+        report = selectors.homework_compliance(user=user, term=term, school=school)
+        context.update(
+            report=report,
+            charts=selectors.compliance_charts(report),
+            exam_violations=selectors.exam_violation_list(user=user, term=term, school=school),
+            after_school=selectors.after_school_overview(user=user, term=term, school=school),
+            surveys=selectors.survey_comparison(user=user, term=term, report=report),
+        )
+    return render(request, "burden/compliance_school.html", context)
+
+
+@login_required
+def school_rules(request: HttpRequest) -> HttpResponse:
+    """Exams, after-school services and questionnaires of the term, for the area or the school."""
+    user = request.user
+    form, term, _ = _filters(request)
+    context: dict[str, Any] = {"form": form, "term": term}
+    if term is not None:
+        report = selectors.homework_compliance(user=user, term=term)
+        context.update(
+            exam_violations=selectors.exam_violation_list(user=user, term=term),
+            after_school=selectors.after_school_overview(user=user, term=term),
+            surveys=selectors.survey_comparison(user=user, term=term, report=report),
+        )
+    return render(request, "burden/school_rules.html", context)
+
+
+@login_required
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    """The term's compliance as a workbook: summary by town, school and grade; classes over the
+    limit; every class-week; exam violations; after-school services."""
+    user = request.user
+    _form, term, town = _filters(request)
+    if term is None:
+        raise DomainError(BurdenError.NO_TERM)
+    school = None
+    if request.GET.get("school"):
+        try:
+            school = get_object_or_404(scoped(School, user), pk=int(request.GET["school"]))
+        except ValueError:
+            raise Http404 from None
+    report = selectors.homework_compliance(
+        user=user, term=term, school=school, area_path=town.path if town and not school else ""
+    )
+    wb = Workbook(write_only=True)
+
+    def sheet(title: str, headers: list[str], rows: Any) -> int:
+        ws = wb.create_sheet(title=title)
+        ws.append(headers)
+        n = 0
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+            n += 1
+        return n
+
+    group_headers = [
+        "名称",
+        "班级周数",
+        "超标班级周数",
+        "达标率",
+        "平均每天书面作业（分钟）",
+        "超标班级数",
+        "最大超出（分钟）",
+    ]
+
+    def group_rows(groups: list[selectors.ComplianceGroup]) -> Any:
+        for g in groups:
+            yield [
+                g.name,
+                g.class_weeks,
+                g.over_weeks,
+                g.rate_percent,
+                float(g.mean_average),
+                len(g.classes_over),
+                float(g.max_excess),
+            ]
+
+    sheet("汇总", group_headers, group_rows([report.total]))
+    sheet("按乡镇", group_headers, group_rows(report.by_town))
+    sheet("按学校", group_headers, group_rows(report.by_school))
+    sheet("按年级", group_headers, group_rows(report.by_grade))
+    sheet(
+        "超标班级",
+        [
+            "学校",
+            "乡镇",
+            "班级",
+            "年级",
+            "上限（分钟）",
+            "统计周数",
+            "超标周数",
+            "最长连续超标周数",
+            "最高周平均",
+            "平均超出",
+            "是否升级预警",
+        ],
+        (
+            [
+                c.school_name,
+                c.town_name,
+                c.class_name,
+                c.grade_label,
+                c.limit,
+                c.weeks_measured,
+                c.weeks_over,
+                c.longest_run,
+                float(c.max_average),
+                float(c.mean_excess),
+                c.escalated,
+            ]
+            for c in report.over_classes
+        ),
+    )
+    rows = sheet(
+        "班级周明细",
+        [
+            "学校",
+            "班级",
+            "年级",
+            "周一日期",
+            "上课日数",
+            "书面作业合计（分钟）",
+            "日均（分钟）",
+            "上限",
+            "是否超标",
+            "超标天数",
+        ],
+        (
+            [
+                report.classes[c.class_id].school_name,
+                report.classes[c.class_id].name,
+                c.grade,
+                c.week_start.isoformat(),
+                c.school_days,
+                c.written_minutes,
+                float(c.average),
+                c.limit,
+                c.over,
+                c.days_over,
+            ]
+            for c in report.class_weeks
+        ),
+    )
+    sheet(
+        "考试违规",
+        ["学校", "日期", "年级", "学科", "考试类型", "问题"],
+        (
+            [v.school_name, v.date.isoformat(), v.grade, v.subject, v.kind_label, v.message]
+            for v in selectors.exam_violation_list(user=user, term=term, school=school)
+        ),
+    )
+    overview = selectors.after_school_overview(user=user, term=term, school=school)
+    sheet(
+        "课后服务",
+        ["学校", "是否开展", "每周天数", "开始", "结束", "在校生", "有需求", "参加", "日均出勤", "问题"],
+        (
+            [
+                r.school_name,
+                r.provided,
+                r.days_per_week,
+                r.start_time and r.start_time.strftime("%H:%M"),
+                r.end_time and r.end_time.strftime("%H:%M"),
+                r.pupils_total,
+                r.pupils_requested,
+                r.pupils_enrolled,
+                r.average_attendance,
+                "；".join(r.problems),
+            ]
+            for r in overview.rows
+        ),
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label="burden.Homework",
+        object_repr=f"作业时长监测导出（{term}，{rows}个班级周，XLSX）",
+        changes={"term": term.pk, "school": school.pk if school else None, "town": town.pk if town else None},
+        area_path=_anchor_path(user),
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"作业时长监测-{term}.xlsx")
+    return response
