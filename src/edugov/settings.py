@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "edugov.web",
     "edugov.demo",
     "edugov.api",
+    "edugov.burden",
     "edugov.tutoring",
     "edugov.rectification",
 ]

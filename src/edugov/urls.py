@@ -11,6 +11,7 @@ urlpatterns = [
     path("tutoring/", include("edugov.tutoring.urls")),
     path("imports/", include("edugov.ingest.urls")),
     path("audit/", include("edugov.audit.urls")),
+    path("burden/", include("edugov.burden.urls")),
     path("rectification/", include("edugov.rectification.urls")),
     path("api/v1/", include("edugov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
