@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
@@ -27,11 +28,12 @@ FULL_SHEET_MAX_ROWS = 100_000  # past this the first sheet keeps only the rows w
 
 
 def _cell_value(value: object) -> object:
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) and len(value) > 1:
-        return "'" + value  # never let a report cell become a formula
     if isinstance(value, dt.date):
         return value
-    return value
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))  # control characters cannot go into XML
+    if text.startswith(("=", "+", "-", "@")) and len(text) > 1:
+        return "'" + text  # never let a report cell become a formula
+    return text
 
 
 def write_error_report(
@@ -47,7 +49,7 @@ def write_error_report(
     sheet = wb.create_sheet("原始数据（错误已标红）")
     errors_only = batch.total_rows > FULL_SHEET_MAX_ROWS
     lead = ["原行号"] if errors_only else []
-    sheet.append([_head(sheet, h) for h in [*lead, *headers, "错误说明"]])
+    sheet.append([_head(sheet, str(_cell_value(h))) for h in [*lead, *headers, "错误说明"]])
     try:
         table = open_table(Path(batch.stored_path), batch.original_name)
     except FileRejected:
@@ -84,7 +86,7 @@ def write_error_report(
     listing = wb.create_sheet("错误清单")
     listing.append([_head(listing, h) for h in ("行号", "列", "单元格内容", "错误原因")])
     for p in problems:
-        listing.append([p.row, p.header or "（整行）", _cell_value(p.value), p.reason])
+        listing.append([p.row, p.header or "（整行）", _cell_value(p.value), _cell_value(p.reason)])
 
     path = imports_dir() / "reports" / f"batch-{batch.pk}-errors.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -408,7 +408,11 @@ class Engine:
             from .report import write_error_report
 
             del rows, index
-            report = write_error_report(batch=batch, headers=self.headers, problems=self.problems)
+            try:
+                report = write_error_report(batch=batch, headers=self.headers, problems=self.problems)
+            except Exception:  # the rejection stands even if the report cannot be written
+                log.exception("error report of batch %s failed", batch.pk)
+                report = None
             shown = "；".join(f"第{p.row}行{p.header}：{p.reason}" for p in self.problems[:3])
             _set(
                 batch,

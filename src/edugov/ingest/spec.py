@@ -32,6 +32,7 @@ TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
 _DATE_RE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class CellError(Exception):
@@ -275,6 +276,8 @@ class Column:
 
     def _parse_str(self, raw: Cell) -> str:
         text = raw.isoformat() if isinstance(raw, dt.date) else raw
+        if not text.isprintable() and _CONTROL_RE.search(text):
+            raise CellError("含有不可见的控制字符，请删除后重新填写")
         if self.max_length and len(text) > self.max_length:
             raise CellError(f"内容过长，最多{self.max_length}个字")
         if self.pattern is not None and not self.pattern.search(text):

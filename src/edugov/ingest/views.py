@@ -41,7 +41,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 return redirect("ingest:batch_detail", pk=batch.pk)
     context = {
         "form": form,
-        "kinds": kinds,
+        # Plain dicts: the template engine would try to call a spec class.
+        "kinds": [{"kind": k.kind, "label": k.label, "description": k.description} for k in kinds],
         "batches": selectors.batch_list(user=request.user),
         "max_mb": settings.EDUGOV_IMPORT_MAX_BYTES // 1024 // 1024,
     }

@@ -287,7 +287,7 @@ class SchoolImport(SchoolLookup):
             "所在乡镇街道代码",
             "area_code",
             required=True,
-            model_field="code",
+            pattern=r"^\d{2,12}$",
             example="310101001",
             pattern_message=AREA_CODE_MESSAGE,
         ),
