@@ -96,6 +96,12 @@ def _check_town(actor: Any, area: Area) -> None:
         raise DomainError(TutoringError.AREA_OUT_OF_SCOPE)
 
 
+def snapshot_safe(instance: Any) -> dict[str, Any]:
+    """snapshot() with file fields as their stored names (files are not JSON)."""
+    data = snapshot(instance)
+    return {k: (v.name if hasattr(v, "name") and hasattr(v, "storage") else v) for k, v in data.items()}
+
+
 def _audit(action: str, instance: Any, area_path: str, changes: dict[str, Any] | None = None) -> None:
     audit_record(action=action, instance=instance, changes=changes or {}, area_path=area_path)
 
@@ -612,7 +618,8 @@ def inspection_record(*, actor: Any, data: dict[str, Any]) -> Inspection:
     inspection.area = target.area
     inspection.full_clean(exclude=["inspector"])
     inspection.save()
-    audit_create(instance=inspection)
+    after = snapshot_safe(inspection)
+    _audit(AuditAction.CREATE, inspection, inspection.area.path, {"after": after})
     return inspection
 
 
