@@ -1,0 +1,34 @@
+"""Run the registered finding sources and bring their rectification items in line."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from edugov.audit.context import acting
+from edugov.common.errors import DomainError
+from edugov.rectification import services
+from edugov.rectification.findings import finding_sources
+
+
+class Command(BaseCommand):
+    help = "运行问题发现规则，生成或更新整改事项（同一问题不重复生成，已销号但问题仍存在的重新打开）"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--source", action="append", help="只运行指定规则（可重复）；默认运行全部")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        names = options["source"] or [s.name for s in finding_sources()]
+        with acting(source="command"):
+            for name in names:
+                start = time.perf_counter()
+                try:
+                    r = services.findings_sync(source=name)
+                except DomainError as exc:
+                    raise CommandError(exc.message) from None
+                self.stdout.write(
+                    f"{name}：发现{r.found}个问题，新建{r.created}，重新打开{r.reopened}，仍在整改{r.still_open}，"
+                    f"问题已消除{r.cause_gone}（{time.perf_counter() - start:.2f}秒）"
+                )

@@ -1,0 +1,220 @@
+"""Pages and API: scope (a school sees only its own items), HTMX actions, export, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from edugov.accounts.models import Role
+from edugov.rectification.models import ItemStatus, RectificationItem
+from edugov.testing import PASSWORD
+
+from .conftest import pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, user):  # type: ignore[no-untyped-def]
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def items(district, make_item):  # type: ignore[no-untyped-def]
+    # Items are created with a deadline after the real today, so nothing here is overdue by accident.
+    far = timezone.localdate() + dt.timedelta(days=60)
+    a = make_item(title="甲校问题", deadline=far, now=None)
+    b = make_item(title="乙校问题", school=district.school_b, deadline=far, now=None)
+    point = make_item(title="教学点问题", school=district.point_a, deadline=far, now=None)
+    return a, b, point
+
+
+def test_school_admin_sees_only_own_items(client, district, items):
+    a, b, _point = items
+    _login(client, district.users[Role.SCHOOL_ADMIN])
+    page = client.get(reverse("rectification:my_items")).content.decode()
+    assert "甲校问题" in page and "教学点问题" in page and "乙校问题" not in page
+    assert client.get(reverse("rectification:item_detail", args=[b.pk])).status_code == 404
+    assert client.get(reverse("rectification:item_detail", args=[a.pk])).status_code == 200
+    # Through the API too.
+    token = Token.objects.create(user=district.users[Role.SCHOOL_ADMIN])
+    resp = client.get("/rectification/api/items/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert sorted(r["title"] for r in resp.json()["results"]) == sorted(["甲校问题", "教学点问题"])
+    assert (
+        client.get(f"/rectification/api/items/{b.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code
+        == 404
+    )
+
+
+def test_town_officer_sees_only_the_town(client, district, items):
+    _login(client, district.users["town_officer"])
+    page = client.get(reverse("rectification:item_list")).content.decode()
+    assert "甲校问题" in page and "乙校问题" not in page
+
+
+def test_teacher_sees_nothing(client, district, items):
+    _login(client, district.users[Role.TEACHER])
+    page = client.get(reverse("rectification:item_list")).content.decode()
+    assert "甲校问题" not in page
+
+
+def test_filters_and_bad_filter_values(client, district, items):
+    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    url = reverse("rectification:item_list")
+    assert client.get(url, {"status": "nonsense", "source": "x" * 5000}).status_code == 200
+    page = client.get(url, {"q": "乙校"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "乙校问题" in page and "甲校问题" not in page
+    assert "<html" not in page  # the HTMX answer is the partial
+    assert "甲校问题" not in client.get(url, {"overdue": "on"}).content.decode()
+
+
+def test_full_loop_through_the_pages(client, district, items):
+    a = items[0]
+    officer, school = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.SCHOOL_ADMIN]
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    act = lambda c, name, **data: c.post(  # noqa: E731
+        reverse("rectification:item_action", args=[a.pk, name]), data, HTTP_HX_REQUEST="true"
+    )
+    _login(client, officer)
+    assert act(client, "assign", deadline=deadline, responsible_name="张校长").status_code == 200
+    client.logout()
+    _login(client, school)
+    assert act(client, "start").status_code == 200
+    resp = act(client, "submit", comment="")
+    assert resp.status_code == 400 and "佐证附件" in resp.content.decode()
+    assert act(client, "submit", comment="已整改完毕", files=[pdf()]).status_code == 200
+    # A school cannot verify its own item.
+    resp = act(client, "verify")
+    assert (resp.status_code == 400 and "不能执行" in resp.content.decode()) or resp.status_code == 403
+    client.logout()
+    _login(client, officer)
+    page = client.get(reverse("rectification:item_detail", args=[a.pk])).content.decode()
+    assert "核验销号" in page and "整改报告.pdf" in page
+    assert act(client, "verify", comment="现场核实").status_code == 200
+    a.refresh_from_db()
+    assert a.status == ItemStatus.CLOSED and a.responsible_name == "张校长"
+    att = a.attachments.get()
+    download = client.get(reverse("rectification:attachment", args=[att.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_unknown_action_and_bad_deadline_are_400(client, district, items):
+    a = items[0]
+    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    url = reverse("rectification:item_action", args=[a.pk, "explode"])
+    assert client.post(url, {}, HTTP_HX_REQUEST="true").status_code == 400
+    url = reverse("rectification:item_action", args=[a.pk, "assign"])
+    resp = client.post(url, {"deadline": "2000-01-01"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400 and "不能早于今天" in resp.content.decode()
+    resp = client.post(url, {"deadline": "not-a-date"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400
+
+
+def test_leader_reads_but_cannot_act(client, district, items):
+    a = items[0]
+    _login(client, district.users[Role.LEADER])
+    assert client.get(reverse("rectification:item_detail", args=[a.pk])).status_code == 200
+    url = reverse("rectification:item_action", args=[a.pk, "assign"])
+    resp = client.post(url, {"deadline": "2099-01-01"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400 and "只读" in resp.content.decode()
+    a.refresh_from_db()
+    assert a.status == ItemStatus.OPEN
+
+
+def test_create_page(client, district):
+    _login(client, district.users[Role.INSPECTOR])
+    url = reverse("rectification:item_new")
+    data = {
+        "source": "supervision",
+        "unit_kind": "school",
+        "school": district.school_a.pk,
+        "title": "食堂卫生不达标",
+        "required_action": "限期整改",
+        "department": "safety",
+        "severity": "high",
+        "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+    }
+    resp = client.post(url, data)
+    assert resp.status_code == 302
+    item = RectificationItem.objects.get()
+    assert (item.source, item.department, item.school) == ("supervision", "safety", district.school_a)
+    # Bad input: the page again with a Chinese message, nothing written.
+    resp = client.post(url, {**data, "deadline": "2001-01-01"})
+    assert resp.status_code == 200 and "不能早于今天" in resp.content.decode()
+    resp = client.post(url, {**data, "school": 99999})
+    assert resp.status_code == 200
+    assert RectificationItem.objects.count() == 1
+    # A school administrator cannot enter items.
+    client.logout()
+    _login(client, district.users[Role.SCHOOL_ADMIN])
+    assert client.get(url).status_code == 404
+
+
+def test_export_xlsx(client, district, items):
+    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    resp = client.get(reverse("rectification:item_export"))
+    assert resp.status_code == 200
+    sheet = load_workbook(io.BytesIO(resp.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "问题标题", "来源") and len(rows) == 4
+
+
+def test_api_create_and_transition(client, district):
+    token = Token.objects.create(user=district.users[Role.DEPARTMENT_OFFICER])
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    body = {
+        "source": "complaint",
+        "unit_kind": "school",
+        "unit_id": district.school_a.pk,
+        "title": "家长投诉收费",
+        "required_action": "核查并退费",
+        "department": "basic_education",
+        "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+    }
+    resp = client.post("/rectification/api/items/", body, content_type="application/json", **auth)
+    assert resp.status_code == 201, resp.content
+    pk = resp.json()["id"]
+    url = f"/rectification/api/items/{pk}/transition/"
+    resp = client.post(url, {"action": "verify"}, content_type="application/json", **auth)
+    assert resp.status_code == 400 and "不能执行" in resp.json()["detail"]
+    resp = client.post(url, {"action": "assign"}, content_type="application/json", **auth)
+    assert resp.status_code == 400
+    resp = client.post(
+        url, {"action": "assign", "deadline": body["deadline"]}, content_type="application/json", **auth
+    )
+    assert resp.status_code == 200 and resp.json()["status"] == "assigned"
+    resp = client.post(url, "null", content_type="application/json", **auth)
+    assert resp.status_code == 400
+    resp = client.post(
+        "/rectification/api/items/", {**body, "unit_id": 999999}, content_type="application/json", **auth
+    )
+    assert resp.status_code == 400 and "责任单位不存在" in resp.json()["detail"]
+    detail = client.get(f"/rectification/api/items/{pk}/", **auth).json()
+    assert [e["action"] for e in detail["events"]] == ["create", "assign"]
+    # Leaders read only.
+    leader = Token.objects.create(user=district.users[Role.LEADER])
+    resp = client.post(
+        url, {"action": "start"}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {leader.key}"
+    )
+    assert resp.status_code == 403
+
+
+def test_commands(district, capsys):
+    call_command("rectification_sync")
+    call_command("rectification_daily")
+    out = capsys.readouterr().out
+    assert "registry.oversized_class：发现0个问题" in out and "逾期升级0项" in out
+
+
+def test_notifications_page(client, district, items):
+    _login(client, district.users[Role.SCHOOL_ADMIN])
+    assert client.get(reverse("rectification:notification_list")).status_code == 200
+    assert client.post(reverse("rectification:notification_list")).status_code == 302
+    assert PASSWORD

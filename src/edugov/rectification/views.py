@@ -1,0 +1,310 @@
+"""Rectification pages: my items (units), the officers' list with filters and export, item entry,
+the item page with its timeline and workflow actions (HTMX), attachments, notifications.
+Reads through selectors, writes through services; a broken rule is shown in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from edugov.accounts.models import Role
+from edugov.accounts.scope import scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.common.errors import DomainError
+from edugov.web.exports import export_response
+from edugov.web.paging import paginate
+
+from . import selectors, services
+from .forms import ActionForm, ItemCreateForm, ItemFilterForm
+from .models import Attachment, EventAction, RectificationItem, UnitKind
+
+MAX_FILTER_BYTES = 4096
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def _filtered(request: HttpRequest) -> tuple[ItemFilterForm, Any]:
+    form = ItemFilterForm(request.GET or None, user=request.user)
+    f = form.filters
+    qs = selectors.item_list(
+        user=request.user,
+        q=f.get("q", "").strip(),
+        source=f.get("source", ""),
+        department=f.get("department", ""),
+        status=f.get("status", ""),
+        severity=f.get("severity", ""),
+        unit_kind=f.get("unit_kind", ""),
+        overdue=bool(f.get("overdue")),
+    )
+    return form, qs
+
+
+def _rows(page_items: Any) -> list[dict[str, Any]]:
+    today = selectors.today()
+    return [{"item": i, "overdue": i.is_overdue(today), "days": i.days_overdue(today)} for i in page_items]
+
+
+def _list_page(request: HttpRequest, *, template: str, heading: str, mine: bool) -> HttpResponse:
+    form, qs = _filtered(request)
+    page, query_string = paginate(request, qs)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "rows": _rows(page.object_list),
+        "query_string": query_string,
+        "heading": heading,
+        "mine": mine,
+        "counts": selectors.status_counts(user=request.user),
+        "can_create": _can_create(request.user),
+    }
+    if _is_htmx(request):
+        return render(request, "rectification/_item_results.html", context)
+    return render(request, template, context)
+
+
+def _can_create(user: Any) -> bool:
+    return user.is_superuser or (user.role in services.OFFICER_ROLES and not user.is_read_only)
+
+
+@login_required
+def my_items(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, template="rectification/item_list.html", heading="我的整改事项", mine=True)
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, template="rectification/item_list.html", heading="问题清单", mine=False)
+
+
+EXPORT_HEADERS = [
+    "编号",
+    "问题标题",
+    "来源",
+    "责任单位",
+    "所在区域",
+    "主管科室",
+    "严重程度",
+    "状态",
+    "整改期限",
+    "逾期天数",
+    "升级",
+    "责任人",
+    "登记时间",
+    "销号时间",
+    "问题依据",
+    "整改要求",
+]
+
+
+@login_required
+def item_export(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    today = selectors.today()
+    rows = (
+        [
+            i.number,
+            i.title,
+            i.get_source_display(),
+            i.unit_name,
+            i.area.name,
+            i.get_department_display(),
+            i.get_severity_display(),
+            i.get_status_display(),
+            i.deadline.isoformat(),
+            i.days_overdue(today),
+            i.get_escalation_level_display(),
+            i.responsible_name,
+            f"{i.created_at:%Y-%m-%d}",
+            f"{i.closed_at:%Y-%m-%d}" if i.closed_at else "",
+            i.evidence,
+            i.required_action,
+        ]
+        for i in qs.iterator(chunk_size=2000)
+    )
+    response, count = export_response(fmt="xlsx", filename="问题清单", headers=EXPORT_HEADERS, rows=rows)
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label=RectificationItem._meta.label,
+        object_repr=f"问题清单（{count}条，XLSX）",
+        changes={"format": "xlsx", "rows": count, "filters": form.describe()},
+        area_path=_anchor_path(request.user),
+    )
+    return response
+
+
+def _anchor_path(user: Any) -> str:
+    if getattr(user, "area", None) is not None:
+        return str(user.area.path)
+    if getattr(user, "school", None) is not None:
+        return str(user.school.area.path)
+    return ""
+
+
+@login_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    if not _can_create(request.user):
+        raise Http404("页面不存在")
+    form = ItemCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        unit = d["school"] if d["unit_kind"] == UnitKind.SCHOOL else d["town"]
+        try:
+            item = services.item_create(
+                user=request.user,
+                source=d["source"],
+                unit_kind=d["unit_kind"],
+                unit_id=unit.pk,
+                title=d["title"],
+                evidence=d["evidence"],
+                required_action=d["required_action"],
+                department=d["department"],
+                severity=d["severity"],
+                deadline=d["deadline"],
+                files=request.FILES.getlist("files"),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记整改事项 {item.number}")
+            return redirect("rectification:item_detail", pk=item.pk)
+    return render(request, "rectification/item_new.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, item: RectificationItem, **extra: Any) -> dict[str, Any]:
+    today = selectors.today()
+    actions = services.allowed_actions(request.user, item)
+    can_comment = not request.user.is_read_only and (
+        services.is_officer_for(request.user, item) or services.is_unit_user_for(request.user, item)
+    )
+    return {
+        "item": item,
+        "overdue": item.is_overdue(today),
+        "days_overdue": item.days_overdue(today),
+        "timeline": selectors.item_timeline(user=request.user, item=item),
+        "actions": [(a, EventAction(a).label) for a in actions],
+        "action_codes": actions,
+        "can_comment": can_comment,
+        "form": ActionForm(),
+        **extra,
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=pk)
+    return render(request, "rectification/item_detail.html", _detail_context(request, item))
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=pk)
+    form = ActionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "；".join(str(e) for errs in form.errors.values() for e in errs)
+    else:
+        d = form.cleaned_data
+        files = request.FILES.getlist("files")
+        try:
+            _do(
+                request.user,
+                item,
+                action,
+                comment=d["comment"],
+                deadline=d["deadline"],
+                responsible_name=d["responsible_name"],
+                files=files,
+            )
+        except DomainError as exc:
+            error = exc.message
+    item = selectors.item_get(user=request.user, pk=pk)
+    if _is_htmx(request):
+        status = 400 if error else 200
+        return render(
+            request,
+            "rectification/_item_panel.html",
+            _detail_context(request, item, error=error),
+            status=status,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "操作成功")
+    return redirect("rectification:item_detail", pk=pk)
+
+
+def _do(
+    user: Any,
+    item: RectificationItem,
+    action: str,
+    *,
+    comment: str,
+    deadline: Any,
+    responsible_name: str,
+    files: list[Any],
+) -> None:
+    from .errors import RectificationError as E
+
+    if action == EventAction.ASSIGN:
+        if deadline is None:
+            raise DomainError(E.BAD_FIELD, field="整改期限", reason="请选择日期")
+        services.item_assign(
+            item=item, user=user, deadline=deadline, responsible_name=responsible_name, comment=comment
+        )
+    elif action == EventAction.START:
+        services.item_start(item=item, user=user, comment=comment)
+    elif action == EventAction.SUBMIT:
+        services.item_submit_evidence(item=item, user=user, comment=comment, files=files)
+    elif action == EventAction.VERIFY:
+        services.item_verify(item=item, user=user, comment=comment)
+    elif action == EventAction.RETURN:
+        services.item_return(item=item, user=user, comment=comment, deadline=deadline)
+    elif action == EventAction.REOPEN:
+        services.item_reopen(item=item, user=user, comment=comment)
+    elif action == EventAction.COMMENT:
+        services.item_comment(item=item, user=user, comment=comment, files=files)
+    else:
+        raise DomainError(E.ROLE_REFUSED, action=action[:20])
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    att = scoped(Attachment, request.user).filter(pk=pk).first()
+    if att is None:
+        raise Http404("附件不存在或不在您的数据范围内")
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已丢失") from None
+    response = FileResponse(handle, content_type=att.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, att.original_name)
+    return response
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notification_mark_read(user=request.user)
+        return redirect("rectification:notification_list")
+    page, query_string = paginate(request, selectors.notification_list(user=request.user))
+    return render(
+        request, "rectification/notification_list.html", {"page_obj": page, "query_string": query_string}
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in (Role.SCHOOL_ADMIN, Role.INSTITUTION_OPERATOR):
+        return redirect(reverse("rectification:my_items"))
+    return redirect(reverse("rectification:item_list"))
