@@ -76,11 +76,11 @@ class CustodyStatementImport(ImportSpec):
         if iid is None:
             raise RowError("account", f"托管账号{account}未登记在您管辖范围内的任何机构名下")
         for field in ("inflow", "outflow"):
-            if v[field] is not None and v[field] < 0:
+            if v.get(field) is not None and v[field] < 0:
                 raise RowError(field, "金额不能为负数")
         self.institution_ids.add(iid)
         zero = 0
-        return (iid, account, v["date"], v["inflow"] or zero, v["outflow"] or zero, v["balance"])
+        return (iid, account, v["date"], v.get("inflow") or zero, v.get("outflow") or zero, v["balance"])
 
     def existing(self) -> models.QuerySet[Any]:
         return CustodyStatement.objects.filter(institution_id__in=self.institution_ids)

@@ -101,9 +101,14 @@ def test_operator_page_for_other_institution_is_404(client, md, px):
 def test_officer_creates_via_page_and_bad_code_shows_message(client, md, px):
     client.force_login(px)
     data = {
-        "name": "页面机构", "credit_code": "91350100M000100Y44", "category": "arts", "mode": "offline",
-        "area": md.town_a.pk, "custody_mode": "custody", "risk_reserve": "0",
-    }  # fmt: skip
+        "name": "页面机构",
+        "credit_code": "91350100M000100Y44",
+        "category": "arts",
+        "mode": "offline",
+        "area": md.town_a.pk,
+        "custody_mode": "custody",
+        "risk_reserve": "0",
+    }
     r = client.post(reverse("tutoring:institution_create"), data)
     assert r.status_code == 200
     assert "校验位错误" in r.content.decode()

@@ -70,9 +70,16 @@ def test_subject_not_on_rest_days(kind, word):
 
 def course(**kw):
     base = {
-        "limits": L, "is_subject": False, "institution_is_subject": False, "mode": "offline", "grade_min": 3,
-        "within_syllabus": True, "price_per_lesson": Decimal("100"), "guidance_price": None, "tutor_qualified": None,
-    }  # fmt: skip
+        "limits": L,
+        "is_subject": False,
+        "institution_is_subject": False,
+        "mode": "offline",
+        "grade_min": 3,
+        "within_syllabus": True,
+        "price_per_lesson": Decimal("100"),
+        "guidance_price": None,
+        "tutor_qualified": None,
+    }
     return codes(rules.course_violations(**{**base, **kw}))
 
 

@@ -71,10 +71,20 @@ def test_in_service_teacher_flagged(md, subject_inst, px):
     other = staff(subject_inst, px)
     assert other.in_service_teacher is None
     course = services.course_create(
-        actor=px, institution=subject_inst,
-        data={"name": "数学", "is_subject": True, "subject": "数学", "grade_min": 4, "grade_max": 6,
-              "lessons": 20, "lesson_minutes": 45, "price_per_lesson": Decimal("80"), "tutor": s},
-    )  # fmt: skip
+        actor=px,
+        institution=subject_inst,
+        data={
+            "name": "数学",
+            "is_subject": True,
+            "subject": "数学",
+            "grade_min": 4,
+            "grade_max": 6,
+            "lessons": 20,
+            "lesson_minutes": 45,
+            "price_per_lesson": Decimal("80"),
+            "tutor": s,
+        },
+    )
     assert [v["code"] for v in course.violations] == ["in_service_teacher"]
 
 
@@ -101,8 +111,17 @@ def test_operator_maintains_own_staff_only(md, px, subject_inst):
 
 
 def make_course(inst, actor, **kw):
-    data = {"name": "课程", "is_subject": False, "subject": "美术", "grade_min": 3, "grade_max": 6, "lessons": 20,
-            "lesson_minutes": 45, "price_per_lesson": Decimal("100"), "guidance_price": Decimal("100")}  # fmt: skip
+    data = {
+        "name": "课程",
+        "is_subject": False,
+        "subject": "美术",
+        "grade_min": 3,
+        "grade_max": 6,
+        "lessons": 20,
+        "lesson_minutes": 45,
+        "price_per_lesson": Decimal("100"),
+        "guidance_price": Decimal("100"),
+    }
     return services.course_create(actor=actor, institution=inst, data={**data, **kw})
 
 
@@ -204,10 +223,21 @@ def test_risk_hand_computed(subject_inst, px):
         institution=inst, account=inst.custody_account, date=dt.date(2025, 8, 30), balance=Decimal("2400")
     )
     RiskSnapshot.objects.create(
-        institution=inst, date=dt.date(2025, 8, 30), unconsumed=0, custody_balance=0, sales_30d=0, consumed_30d=0,
-        consumed_prev_30d=0, refund_backlog=0, refund_backlog_amount=0, complaints_30d=0, status_changes_90d=0,
-        score=10, level="low", reasons=[],
-    )  # fmt: skip
+        institution=inst,
+        date=dt.date(2025, 8, 30),
+        unconsumed=0,
+        custody_balance=0,
+        sales_30d=0,
+        consumed_30d=0,
+        consumed_prev_30d=0,
+        refund_backlog=0,
+        refund_backlog_amount=0,
+        complaints_30d=0,
+        status_changes_90d=0,
+        score=10,
+        level="low",
+        reasons=[],
+    )
     assert services.risk_compute(on=dt.date(2025, 8, 31)) == 1
     snap = RiskSnapshot.objects.get(institution=inst, date=dt.date(2025, 8, 31))
     # unconsumed = 3000 + 2000 - 1000 (the pending refund is not paid yet) = 4000; custody 2400 -> 60 %
@@ -225,10 +255,15 @@ def test_risk_hand_computed(subject_inst, px):
 def test_complaints_feed_the_score(md, subject_inst, px):
     for _ in range(2):
         services.complaint_submit(
-            data={"institution": subject_inst, "topic": "退费纠纷", "content": "交了钱不给退，已经两个月了",
-                  "contact_name": "王女士", "contact_phone": "13900001111"},
+            data={
+                "institution": subject_inst,
+                "topic": "退费纠纷",
+                "content": "交了钱不给退，已经两个月了",
+                "contact_name": "王女士",
+                "contact_phone": "13900001111",
+            },
             today=dt.date(2025, 8, 20),
-        )  # fmt: skip
+        )
     services.risk_compute(on=dt.date(2025, 8, 31))
     snap = RiskSnapshot.objects.get(institution=subject_inst)
     assert snap.complaints_30d == 2 and snap.score == 8 and snap.reasons == ["近30天投诉2件（+8分）"]
@@ -238,17 +273,28 @@ def test_enforcement_changes_status_and_shows_in_statistics(md, subject_inst, px
     from edugov.tutoring import selectors
 
     insp = services.inspection_record(
-        actor=px, data={"institution": subject_inst, "inspected_on": dt.date(2025, 9, 3), "findings": "超标培训",
-                        "compliant": False},
-    )  # fmt: skip
+        actor=px,
+        data={
+            "institution": subject_inst,
+            "inspected_on": dt.date(2025, 9, 3),
+            "findings": "超标培训",
+            "compliant": False,
+        },
+    )
     with pytest.raises(DomainError):
         services.enforcement_create(
             actor=px, data={"institution": subject_inst, "kind": "rectify", "decided_on": dt.date(2025, 9, 3)}
         )
     services.enforcement_create(
-        actor=px, data={"institution": subject_inst, "inspection": insp, "kind": "rectify",
-                        "decided_on": dt.date(2025, 9, 3), "deadline": dt.date(2025, 9, 30)},
-    )  # fmt: skip
+        actor=px,
+        data={
+            "institution": subject_inst,
+            "inspection": insp,
+            "kind": "rectify",
+            "decided_on": dt.date(2025, 9, 3),
+            "deadline": dt.date(2025, 9, 30),
+        },
+    )
     subject_inst.refresh_from_db()
     assert subject_inst.status == "rectifying"
     site = services.unlicensed_site_create(
@@ -270,8 +316,13 @@ def test_public_complaint_form(client, md, subject_inst):
 
     cache.clear()
     url = reverse("tutoring:public_complaint")
-    good = {"institution_name": subject_inst.name, "topic": "退费纠纷", "content": "交费后机构关门联系不上",
-            "contact_name": "王女士", "contact_phone": "13900001111"}  # fmt: skip
+    good = {
+        "institution_name": subject_inst.name,
+        "topic": "退费纠纷",
+        "content": "交费后机构关门联系不上",
+        "contact_name": "王女士",
+        "contact_phone": "13900001111",
+    }
     r = client.post(url, {**good, "contact_phone": "123"})
     assert r.status_code == 200 and "手机号应为1开头的11位数字" in r.content.decode()
     r = client.post(url, {**good, "website": "http://spam"})
