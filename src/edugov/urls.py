@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("edugov.web.urls")),
     path("accounts/", include("edugov.accounts.urls")),
     path("registry/", include("edugov.registry.urls")),
+    path("resources/", include("edugov.resources.urls")),
     path("tutoring/", include("edugov.tutoring.urls")),
     path("imports/", include("edugov.ingest.urls")),
     path("audit/", include("edugov.audit.urls")),

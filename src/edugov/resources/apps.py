@@ -7,7 +7,9 @@ class ResourcesConfig(AppConfig):
     verbose_name = "办学条件与均衡"
 
     def ready(self) -> None:
+        from edugov.accounts.models import Module, Role
         from edugov.accounts.scope import register_scope
+        from edugov.web.navigation import NavItem, add_nav
 
         from . import demo  # noqa: F401  (registers the demo generator)
         from .models import SchoolFacilities, TeacherYearRecord
@@ -15,4 +17,12 @@ class ResourcesConfig(AppConfig):
         register_scope(area="school__area", school="school")(SchoolFacilities)
         register_scope(area="teacher__school__area", school="teacher__school", teacher="teacher")(
             TeacherYearRecord
+        )
+        district_roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.LEADER})
+        add_nav(NavItem("优质均衡", "resources:balanced", Module.RESOURCES, roles=district_roles))
+        # School administrators have no resources module: their own card sits with their data.
+        add_nav(
+            NavItem(
+                "本校优质均衡", "resources:my_card", Module.REGISTRY, roles=frozenset({Role.SCHOOL_ADMIN})
+            )
         )

@@ -358,6 +358,7 @@ class GapLine:
     gap_unit: str
     unit_cost: float | None
     cost: float | None
+    school_code: str = ""  # traceability in exports
 
 
 @dataclass(frozen=True)
@@ -391,7 +392,15 @@ def gap_list(
                 cost = r.gap * unit_cost
             lines.append(
                 GapLine(
-                    school.school_name, school.stage_label, r.code, r.name, r.gap, r.gap_unit, unit_cost, cost
+                    school.school_name,
+                    school.stage_label,
+                    r.code,
+                    r.name,
+                    r.gap,
+                    r.gap_unit,
+                    unit_cost,
+                    cost,
+                    school.school_code,
                 )
             )
     totals = []

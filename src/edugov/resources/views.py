@@ -1,0 +1,154 @@
+"""优质均衡 pages: district overview, school card, guarantee items, gap list, what-if, data-quality
+findings, and the exports. Thin: every figure comes from selectors (and so through scope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from edugov.accounts.models import Role
+
+from . import selectors
+from .evaluation import ADJUSTABLE, evaluate_balanced
+from .indicators import BALANCED_INDICATORS
+from .selectors import ResourcesError, WhatIfLine
+
+
+def _year_and_area(request: HttpRequest) -> tuple[Any, Any]:
+    year = selectors.school_year_for(request.GET.get("year"))
+    return year, selectors.district_for(request.user)
+
+
+def _context(request: HttpRequest, tab: str, year: Any, area: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "tab": tab,
+        "year": year,
+        "area": area,
+        "years": list(selectors.SchoolYear.objects.order_by("start_year")),
+        "indicators": BALANCED_INDICATORS,
+        **extra,
+    }
+
+
+@login_required
+def balanced(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.SCHOOL_ADMIN and not request.user.is_superuser:
+        return redirect("resources:my_card")
+    year, area = _year_and_area(request)
+    page = selectors.balanced_page(
+        user=request.user, school_year=year, area=area, town=request.GET.get("town", "")
+    )
+    return render(
+        request,
+        "resources/balanced.html",
+        _context(request, "balanced", year, area, page=page, ev=page.evaluation),
+    )
+
+
+@login_required
+def my_card(request: HttpRequest) -> HttpResponse:
+    if not request.user.school_id:
+        return redirect("resources:balanced")
+    url = reverse("resources:school_card", args=[request.user.school_id])
+    year = request.GET.get("year")
+    return redirect(f"{url}?year={year[:12]}" if year else url)
+
+
+@login_required
+def school_card(request: HttpRequest, pk: int) -> HttpResponse:
+    year = selectors.school_year_for(request.GET.get("year"))
+    card = selectors.school_card(user=request.user, school_id=pk, school_year=year)
+    return render(
+        request,
+        "resources/school_card.html",
+        _context(request, "card", year, card.evaluation.area, card=card),
+    )
+
+
+def _district_evaluation(request: HttpRequest) -> tuple[Any, Any, Any]:
+    selectors.ensure_can_view_district(request.user)
+    year, area = _year_and_area(request)
+    return year, area, evaluate_balanced(school_year=year, area=area, user=request.user)
+
+
+@login_required
+def guarantee(request: HttpRequest) -> HttpResponse:
+    year, area, ev = _district_evaluation(request)
+    return render(request, "resources/guarantee.html", _context(request, "guarantee", year, area, ev=ev))
+
+
+@login_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    year, area, ev = _district_evaluation(request)
+    return render(
+        request,
+        "resources/gaps.html",
+        _context(request, "gaps", year, area, ev=ev, **selectors.gap_page(ev)),
+    )
+
+
+@login_required
+def findings(request: HttpRequest) -> HttpResponse:
+    year, area, ev = _district_evaluation(request)
+    return render(request, "resources/findings.html", _context(request, "findings", year, area, ev=ev))
+
+
+WHATIF_ROWS = 5
+
+
+@login_required
+def whatif(request: HttpRequest) -> HttpResponse:
+    year, area, ev = _district_evaluation(request)
+    lines = []
+    for i in range(1, WHATIF_ROWS + 1):
+        school_id, _, stage = request.GET.get(f"unit_{i}", "")[:40].partition(":")
+        lines.append(
+            WhatIfLine(
+                school_id=school_id,
+                stage=stage,
+                column=request.GET.get(f"item_{i}", "")[:32],
+                amount=request.GET.get(f"amount_{i}", "").strip()[:20],
+            )
+        )
+    result, error = None, ""
+    if request.GET.get("run"):
+        try:
+            adjustments = selectors.parse_whatif(lines, ev)
+            result = selectors.what_if(
+                user=request.user, school_year=year, area=area, adjustments=adjustments
+            )
+        except selectors.DomainError as exc:
+            error = exc.message
+    units = [(f"{s.school_id}", s.stage, f"{s.school_name}（{s.stage_label}）") for s in ev.schools]
+    return render(
+        request,
+        "resources/whatif.html",
+        _context(
+            request,
+            "whatif",
+            year,
+            area,
+            ev=ev,
+            lines=list(enumerate(lines, start=1)),
+            units=units,
+            items=list(ADJUSTABLE.items()),
+            result=result,
+            error=error,
+        ),
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    from .exports import balanced_export_response
+
+    fmt = request.GET.get("fmt", "xlsx")
+    if fmt not in ("xlsx", "pdf"):
+        raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
+    _, _, ev = _district_evaluation(request)
+    return balanced_export_response(ev, fmt=fmt, user=request.user)
