@@ -130,7 +130,8 @@ def check_grade_offered(*, school: School, grade: int) -> None:
 
 @transaction.atomic
 def school_class_update(*, school_class: SchoolClass, actor: Any, data: dict[str, Any]) -> SchoolClass:
-    _ensure_registry_writer(actor)
+    # Teachers keep their own classes' rolls (scope limits them to those classes).
+    ensure_can_write(actor, module="registry")
     ensure_in_scope(school_class, actor)
     school_class, changes = model_update(instance=school_class, fields=CLASS_EDITABLE_FIELDS, data=data)
     audit_update(instance=school_class, changes=changes, actor=actor)
