@@ -40,6 +40,8 @@ class IndicatorResult:
     ratio: float | None  # value / standard
     gap: float | None  # shortfall in real units (teachers, m², yuan, rooms); None when met
     gap_unit: str
+    numerator: float | None = None  # the summed rows behind the value, for traceable exports
+    denominator: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,11 @@ def _round(v: Any) -> float | None:
 
 def _indicator_result(ind: Indicator, row: dict[str, Any], standard: float) -> IndicatorResult:
     value = _round(row[ind.code])
+    num, den = _round(row[ind.numerator]), _round(row[ind.denominator])
     if value is None:
-        return IndicatorResult(ind.code, ind.name, ind.unit, None, standard, None, None, None, ind.gap_unit)
+        return IndicatorResult(
+            ind.code, ind.name, ind.unit, None, standard, None, None, None, ind.gap_unit, num, den
+        )
     met = value >= standard
     gap = None
     if not met:
@@ -163,7 +168,9 @@ def _indicator_result(ind: Indicator, row: dict[str, Any], standard: float) -> I
         gap = required - float(row[ind.numerator])
         gap = float(math.ceil(round(gap, 6))) if ind.gap_integer else round(gap, 2)
     ratio = value / standard if standard else None
-    return IndicatorResult(ind.code, ind.name, ind.unit, value, standard, met, ratio, gap, ind.gap_unit)
+    return IndicatorResult(
+        ind.code, ind.name, ind.unit, value, standard, met, ratio, gap, ind.gap_unit, num, den
+    )
 
 
 def school_verdict(

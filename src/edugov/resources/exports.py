@@ -1,0 +1,297 @@
+"""The county self-assessment report (县域义务教育优质均衡发展自评报告 data annex) in one shape:
+a list of sections (title, headers, rows) built once from an evaluation, written as XLSX
+(one sheet per section), PDF (reportlab, built-in CID font STSong-Light) or JSON (the CLI).
+Every school row carries its 学校标识码 and the numerator and denominator behind each value."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.registry.models import Stage
+from edugov.web.exports import neutralise
+
+from .evaluation import BalancedEvaluation
+from .indicators import BALANCED_INDICATORS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    summary: list[tuple[str, str]]
+    sections: list[Section]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "summary": dict(self.summary),
+            "sections": {
+                s.key: {"title": s.title, "headers": s.headers, "rows": s.rows, "note": s.note}
+                for s in self.sections
+            },
+        }
+
+
+def _r(v: Any, digits: int = 4) -> Any:
+    return None if v is None else round(float(v), digits)
+
+
+def _yes(v: bool | None) -> str:
+    return "无法评价" if v is None else ("达标" if v else "未达标")
+
+
+def balanced_report(ev: BalancedEvaluation) -> Report:
+    from .evaluation import gap_list
+    from .selectors import cv_rows, stage_summaries
+
+    summary = [("区县", f"{ev.area.name}（{ev.area.code}）"), ("学年", str(ev.school_year))]
+    for s in stage_summaries(ev):
+        summary.append((f"{s.label}达标学校", f"{s.passed}/{s.assessed}（数据不全{s.not_assessable}所）"))
+        summary.append((f"{s.label}差异系数达标", f"{s.cvs_met}/{s.cvs_total}项"))
+    summary += [("计算引擎", ev.engine), ("九年一贯制等学校分摊口径", ev.apportion_label)]
+
+    school_headers = ["学校标识码", "学校", "乡镇（街道）", "学段", "学生数"]
+    for ind in BALANCED_INDICATORS:
+        short = ind.code[-2:]
+        school_headers += [f"{short}分子", f"{short}值", f"{short}标准", f"{short}结论"]
+    school_headers += ["达标项数", "结论", "说明"]
+    school_rows = []
+    for s in ev.schools:
+        row: list[Any] = [s.school_code, s.school_name, s.town_name, s.stage_label, s.students]
+        for r in s.indicators:
+            row += [_r(r.numerator, 2), _r(r.value), r.standard, _yes(r.met)]
+        row += [s.met_count, _yes(s.passed), s.verdict]
+        school_rows.append(row)
+
+    cvs = [
+        [
+            r.stage_label,
+            r.code,
+            r.name,
+            r.schools,
+            _r(r.mean),
+            _r(r.cv),
+            r.threshold,
+            _yes(r.met),
+            r.citation,
+        ]
+        for r in cv_rows(ev)
+    ]
+    towns = [
+        [
+            t.area_name,
+            Stage(t.stage).label,
+            t.students,
+            *[_r(t.values.get(i.code)) for i in BALANCED_INDICATORS],
+        ]
+        for t in ev.towns + ev.district
+    ]
+    guarantee = []
+    for g in ev.guarantee:
+        guarantee.append(
+            [g.name, "", "", _yes(g.met), f"核验{g.checked}；未达到{len(g.failures)}", g.rule.citation()]
+        )
+        for f in g.failures:
+            code = next((s.school_code for s in ev.schools if s.school_id == f.school_id), "")
+            guarantee.append([g.name, code, f.school_name, "未达标", f.detail, ""])
+    lines, totals, grand = gap_list(ev)
+    gaps = [
+        [line.school_code, line.school_name, line.stage, line.code, line.name, line.gap, line.gap_unit,
+         line.unit_cost, _r(line.cost, 2)]
+        for line in lines
+    ]  # fmt: skip
+    gaps += [["合计", "", "", t.code, t.name, t.gap, t.gap_unit, None, t.cost] for t in totals]
+    gaps.append(["估算总额", "", "", "", "", None, "元", None, grand])
+    findings = [
+        [
+            next((s.school_code for s in ev.schools if s.school_id == f.school_id), ""),
+            f.school_name,
+            f.stage,
+            f.reason,
+        ]
+        for f in ev.findings
+    ]
+    rules = [
+        [r.code, r.name, r.comparison, "；".join(f"{k}={v:g}" for k, v in r.values.items()), r.unit,
+         r.source.title, r.source.document, r.article, r.status_label]
+        for r in ev.rules + [g.rule for g in ev.guarantee]
+    ]  # fmt: skip
+    return Report(
+        title=f"{ev.area.name}县域义务教育优质均衡发展自评数据表",
+        subtitle=f"{ev.school_year} · 资源配置、政府保障（数据可核验部分）",
+        summary=summary,
+        sections=[
+            Section("schools", "一、校际资源配置指标（每校）", school_headers, school_rows,
+                    "分子为该校该学段的教师数、面积、设备值或教室数；分母为学生数。"),
+            Section(
+                "cvs", "二、校际差异系数",
+                ["学段", "指标代码", "指标", "参评学校数", "县域均值", "差异系数", "上限", "结论", "依据"],
+                cvs, "差异系数按学生数加权。",
+            ),
+            Section(
+                "towns", "三、乡镇与全区指标值",
+                ["区域", "学段", "学生数", *[f"{i.code[-2:]} {i.name}" for i in BALANCED_INDICATORS]],
+                towns, "区域值为分子之和除以分母之和。",
+            ),
+            Section(
+                "guarantee", "四、政府保障项目",
+                ["项目", "学校标识码", "学校", "结论", "情况", "依据"], guarantee,
+            ),
+            Section(
+                "gaps", "五、补短板清单与经费估算",
+                ["学校标识码", "学校", "学段", "指标代码", "指标", "缺口", "单位", "单价（元）",
+                 "估算（元）"],
+                gaps,
+            ),
+            Section("findings", "六、数据质量问题", ["学校标识码", "学校", "学段", "问题"], findings),
+            Section(
+                "standards", "七、所用标准及出处",
+                ["代码", "名称", "比较", "标准值", "单位", "文件", "文号", "条款", "状态"], rules,
+            ),
+        ],
+    )  # fmt: skip
+
+
+def report_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "封面"
+    ws.append([report.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([report.subtitle])
+    ws.append([])
+    for k, v in report.summary:
+        ws.append([k, v])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 50
+    for section in report.sections:
+        sheet = wb.create_sheet(title=section.title.split("、", 1)[-1][:31])
+        sheet.append([section.title])
+        sheet["A1"].font = Font(bold=True)
+        if section.note:
+            sheet.append([section.note])
+        sheet.append(section.headers)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in section.rows:
+            sheet.append([neutralise(v) if not isinstance(v, float | int) else v for v in row])
+        for i in range(1, min(len(section.headers), 40) + 1):
+            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 14
+        sheet.freeze_panes = sheet.cell(row=sheet.max_row - len(section.rows) + 1, column=1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.4f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.2f}"
+    return str(v)
+
+
+def report_pdf(report: Report) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = "STSong-Light"
+    h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=22, spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=16, spaceBefore=6, spaceAfter=4)
+    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
+        bottomMargin=10 * mm, title=report.title,
+    )  # fmt: skip
+    story: list[Any] = [Paragraph(report.title, h1), Paragraph(report.subtitle, body), Spacer(1, 4 * mm)]
+    story.append(Table([[k, v] for k, v in report.summary], style=[("FONT", (0, 0), (-1, -1), font, 10)]))
+    width = landscape(A4)[0] - 20 * mm
+    for section in report.sections:
+        story += [PageBreak(), Paragraph(section.title, h2)]
+        if section.note:
+            story.append(Paragraph(section.note, body))
+        headers, rows = section.headers, section.rows
+        if len(headers) > 16:  # the wide school table: keep code, name, stage, students, values, verdict
+            keep = [
+                i for i, h in enumerate(headers) if not h.endswith(("分子", "标准", "结论")) or h == "结论"
+            ]
+            keep = [i for i in keep if headers[i] not in ("乡镇（街道）", "说明")]
+            headers = [headers[i] for i in keep]
+            rows = [[r[i] for i in keep] for r in rows]
+        data = [[Paragraph(str(h), cell) for h in headers]]
+        data += [[Paragraph(_fmt(v), cell) for v in r] for r in rows] or [[Paragraph("无", cell)]]
+        table = Table(data, repeatRows=1, colWidths=[width / len(headers)] * len(headers))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
+    doc.build(story)
+    return out.getvalue()
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)
+
+
+def report_response(report: Report, *, fmt: str, filename: str, user: Any, model_label: str) -> HttpResponse:
+    if fmt == "pdf":
+        content, ctype = report_pdf(report), "application/pdf"
+    else:
+        content, ctype = report_xlsx(report), XLSX
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    path = ""
+    if getattr(user, "area", None) is not None:
+        path = user.area.path
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label=model_label,
+        object_repr=f"{report.title}（{fmt.upper()}）",
+        changes={"format": fmt, "sections": {s.key: len(s.rows) for s in report.sections}},
+        area_path=path,
+    )
+    return response
+
+
+def balanced_export_response(ev: BalancedEvaluation, *, fmt: str, user: Any) -> HttpResponse:
+    report = balanced_report(ev)
+    name = f"优质均衡自评_{ev.area.name}_{ev.school_year.start_year}"
+    return report_response(report, fmt=fmt, filename=name, user=user, model_label="resources.balanced")

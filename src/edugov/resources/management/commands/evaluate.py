@@ -1,0 +1,94 @@
+"""edugov evaluate balanced|preschool --year Y [--area CODE] [--engine E] [--format F] [--output FILE]
+
+Prints (or writes) the same figures as the evaluation pages, from the same report sections the
+XLSX and PDF exports use."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from edugov.audit.context import acting
+from edugov.common.errors import DomainError
+from edugov.indicators.backends import ENGINES, EngineError
+from edugov.registry.models import Area, AreaLevel
+
+from ...exports import Report, report_json, report_pdf, report_xlsx
+from ...selectors import school_year_for
+
+FORMATS = ("text", "json", "xlsx", "pdf")
+
+
+def build_report(evaluation: str, *, year: Any, area: Area, engine: str | None) -> Report:
+    if evaluation == "balanced":
+        from ...evaluation import evaluate_balanced
+        from ...exports import balanced_report
+
+        return balanced_report(evaluate_balanced(school_year=year, area=area, engine=engine))
+    from ...preschool import evaluate_preschool, preschool_report
+
+    return preschool_report(evaluate_preschool(school_year=year, area=area, engine=engine))
+
+
+def render_text(report: Report) -> str:
+    lines = [report.title, report.subtitle, ""]
+    lines += [f"{k}：{v}" for k, v in report.summary]
+    for s in report.sections:
+        lines += ["", s.title]
+        if s.note:
+            lines.append(f"（{s.note}）")
+        lines.append("\t".join(s.headers))
+        lines += ["\t".join("" if v is None else str(v) for v in row) for row in s.rows]
+    return "\n".join(lines) + "\n"
+
+
+class Command(BaseCommand):
+    help = "县域评估：edugov evaluate balanced|preschool --year 2025 [--area 区县代码] [--format ...]"
+    requires_system_checks: list[str] = []  # a report: it must not depend on every app's URLs loading
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("evaluation", choices=("balanced", "preschool"))
+        parser.add_argument("--year", help="学年起始年份，如 2025（默认当前学年）")
+        parser.add_argument("--area", help="区县代码（默认第一个区县）")
+        parser.add_argument("--engine", choices=ENGINES, help="计算引擎（默认当前数据库）")
+        parser.add_argument("--format", choices=FORMATS, default="text")
+        parser.add_argument("--output", type=Path, help="输出文件（xlsx、pdf 必填；其余默认输出到屏幕）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        fmt = options["format"]
+        if fmt in ("xlsx", "pdf") and not options["output"]:
+            raise CommandError(f"{fmt} 格式须用 --output 指定输出文件")
+        try:
+            year = school_year_for(options["year"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        if options["area"]:
+            area = Area.objects.filter(code=options["area"]).first()
+            if area is None:
+                raise CommandError(f"区划代码不存在：{options['area']}")
+        else:
+            area = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("code").first()
+            if area is None:
+                raise CommandError("系统中没有区县")
+        started = time.perf_counter()
+        try:
+            with acting(source="cli"):
+                report = build_report(options["evaluation"], year=year, area=area, engine=options["engine"])
+        except (EngineError, DomainError) as exc:
+            raise CommandError(str(getattr(exc, "message", exc))) from None
+        elapsed = time.perf_counter() - started
+        if fmt == "xlsx":
+            options["output"].write_bytes(report_xlsx(report))
+        elif fmt == "pdf":
+            options["output"].write_bytes(report_pdf(report))
+        else:
+            text = report_json(report) if fmt == "json" else render_text(report)
+            if options["output"]:
+                options["output"].write_text(text, encoding="utf-8")
+            else:
+                self.stdout.write(text, ending="")
+        if options["output"]:
+            self.stderr.write(f"已写入 {options['output']}（计算用时 {elapsed:.2f} 秒）")
