@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "edugov.burden",
     "edugov.tutoring",
     "edugov.rectification",
+    "edugov.warehouse",
 ]
 
 MIDDLEWARE = [

@@ -5,15 +5,21 @@
 - "duckdb": an in-process columnar copy of the tables the indicators need, moved through Arrow;
 - "spark": the same tables in a local (or configured) Spark session.
 
-DuckDB and Spark get their tables from the operational database here; the warehouse export
-(Parquet) feeds them at province scale.
+DuckDB and Spark get their tables from the operational database, or, inside
+`use_warehouse(DIR)` (or `Workspace.from_warehouse`), from the warehouse's Parquet files
+(`edugov warehouse export DIR`), which is how they run at province scale.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import json
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -107,15 +113,55 @@ def spark_session() -> Any:
     )
 
 
+_WAREHOUSE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("edugov_warehouse", default=None)
+
+
+@contextlib.contextmanager
+def use_warehouse(directory: str | Path) -> Iterator[None]:
+    """Within this block, DuckDB and Spark workspaces read the warehouse's Parquet files instead of
+    the operational database (SQLite/PostgreSQL workspaces are unaffected)."""
+    token = _WAREHOUSE.set(Path(directory))
+    try:
+        yield
+    finally:
+        _WAREHOUSE.reset(token)
+
+
+def warehouse_files(directory: str | Path, model: type[models.Model]) -> list[str]:
+    """The Parquet files holding `model`'s rows, from the warehouse manifest."""
+    directory = Path(directory)
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        raise EngineError(f"数据仓库目录中没有 manifest.json：{directory}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for table in manifest.get("tables", {}).values():
+        if table.get("model") == model._meta.label:
+            return [str(directory / f) for f in table["files"]]
+    raise EngineError(f"数据仓库中没有 {model._meta.label} 的数据，请先导出")
+
+
 class Workspace:
     """An Ibis backend plus the tables the indicators read, by logical name."""
+
+    @classmethod
+    def from_warehouse(
+        cls, engine: str, directory: str | Path, tables: dict[str, type[models.Model]]
+    ) -> Workspace:
+        """A DuckDB or Spark workspace over the warehouse's Parquet files."""
+        if engine not in ("duckdb", "spark"):
+            raise EngineError(f"数据仓库只能用 duckdb 或 spark 引擎计算，不能用 {engine}")
+        with use_warehouse(directory):
+            return cls(engine, tables)
 
     def __init__(self, engine: str, tables: dict[str, type[models.Model]]) -> None:
         if engine not in ENGINES:
             raise EngineError(f"未知的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）")
         self.engine = engine
         self.table_names = tables
-        if engine in ("sqlite", "postgres"):
+        self.warehouse = _WAREHOUSE.get() if engine in ("duckdb", "spark") else None
+        if self.warehouse is not None:
+            self._tables = self._warehouse_tables(self.warehouse, tables)
+        elif engine in ("sqlite", "postgres"):
             expected = "sqlite" if engine == "sqlite" else "postgresql"
             if connection.vendor != expected:
                 raise EngineError(f"当前数据库是 {connection.vendor}，不能用 {engine} 引擎直接计算")
@@ -133,6 +179,24 @@ class Workspace:
                 k: self.backend.create_table(f"edugov_{k}", read_model_frame(m), overwrite=True)
                 for k, m in tables.items()
             }
+
+    def _warehouse_tables(self, directory: Path, tables: dict[str, type[models.Model]]) -> dict[str, Any]:
+        # Only the model's columns, in its order: the files may carry partition columns too.
+        out: dict[str, Any] = {}
+        if self.engine == "duckdb":
+            self.backend = ibis.duckdb.connect()
+            for k, m in tables.items():
+                t = self.backend.read_parquet(warehouse_files(directory, m), table_name=f"wh_{k}")
+                out[k] = t.select(*model_schema(m).names)
+            return out
+        session = spark_session()
+        self.backend = ibis.pyspark.connect(session)
+        for k, m in tables.items():
+            # Files listed explicitly: no partition discovery, the columns are the model's.
+            frame = session.read.parquet(*warehouse_files(directory, m))
+            frame.createOrReplaceTempView(f"edugov_wh_{k}")
+            out[k] = self.backend.table(f"edugov_wh_{k}").select(*model_schema(m).names)
+        return out
 
     def table(self, name: str) -> Any:
         return self._tables[name]

@@ -1,0 +1,16 @@
+"""The warehouse tables of the registry and resources apps: what the 优质均衡 indicators read."""
+
+from __future__ import annotations
+
+from edugov.registry.models import Area, School, SchoolClass, SchoolYear, Teacher
+from edugov.resources.models import SchoolFacilities, TeacherYearRecord
+
+from .registry import register_table
+
+register_table("area", Area)
+register_table("school_year", SchoolYear)
+register_table("school", School, area="area")
+register_table("school_class", SchoolClass, school_year="school_year", area="school__area")
+register_table("teacher", Teacher, area="school__area")
+register_table("teacher_year", TeacherYearRecord, school_year="school_year", area="teacher__school__area")
+register_table("facilities", SchoolFacilities, school_year="school_year", area="school__area")

@@ -1,0 +1,93 @@
+"""The demo district's 优质均衡 evaluation on the operational database, on DuckDB over the
+warehouse's Parquet files and on Spark (local) over the same files gives the same results."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from django.db import connection
+
+from edugov.demo.services import demo_build
+from edugov.indicators.backends import EngineError, Workspace, use_warehouse
+from edugov.registry.models import Area, AreaLevel, SchoolClass, SchoolYear
+from edugov.resources.evaluation import evaluate_balanced
+from edugov.resources.indicators import WORKSPACE_TABLES
+from edugov.warehouse.export import warehouse_export
+
+pytestmark = pytest.mark.django_db
+
+
+def flat(ev):
+    return (
+        [
+            (
+                s.school_code,
+                s.stage,
+                s.students,
+                s.passed,
+                s.verdict,
+                [(r.code, r.value, r.gap) for r in s.indicators],
+            )
+            for s in ev.schools
+        ],
+        [(c.stage, c.code, c.cv, c.mean, c.schools) for c in ev.cvs],
+        [(t.area_name, t.stage, t.students, t.values) for t in ev.towns],
+        [(t.stage, t.students, t.values) for t in ev.district],
+        sorted((f.school_id, f.stage, f.reason) for f in ev.findings),
+        [(g.code, g.checked, [(x.school_id, x.detail) for x in g.failures]) for g in ev.guarantee],
+    )
+
+
+def close(a, b):
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    return a == b
+
+
+@pytest.fixture
+def demo(tmp_path):
+    demo_build(seed=1, scale=0.3)
+    warehouse_export(directory=tmp_path)
+    year = SchoolYear.objects.get(is_current=True)
+    area = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("path").first()
+    return year, area, tmp_path
+
+
+def test_operational_db_duckdb_and_spark_over_parquet_agree(demo):
+    year, area, warehouse = demo
+    own = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    reference = evaluate_balanced(school_year=year, area=area, engine=own)
+    assert reference.schools and reference.cvs and reference.towns
+    with use_warehouse(warehouse):
+        duck = evaluate_balanced(school_year=year, area=area, engine="duckdb")
+        spark = evaluate_balanced(school_year=year, area=area, engine="spark")
+        # SQLite/PostgreSQL always read the operational database, warehouse or not.
+        assert Workspace(own, WORKSPACE_TABLES).warehouse is None
+    assert close(flat(reference), flat(duck))
+    assert close(flat(reference), flat(spark))
+
+
+def test_warehouse_is_a_snapshot_until_exported_again(demo):
+    _year, _area, warehouse = demo
+    n = SchoolClass.objects.count()
+    SchoolClass.objects.filter(pk=SchoolClass.objects.order_by("pk").first().pk).delete()
+
+    def rows():
+        ws = Workspace.from_warehouse("duckdb", warehouse, WORKSPACE_TABLES)
+        return int(ws.execute(ws.table("school_class").count()))
+
+    assert rows() == n
+    warehouse_export(directory=warehouse)
+    assert rows() == n - 1
+
+
+def test_from_warehouse_refuses_operational_engines_and_missing_manifest(tmp_path):
+    with pytest.raises(EngineError):
+        Workspace.from_warehouse("sqlite", tmp_path, WORKSPACE_TABLES)
+    with pytest.raises(EngineError, match="manifest"):
+        Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES)
