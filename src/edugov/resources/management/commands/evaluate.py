@@ -45,6 +45,19 @@ def render_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def warehouse_context(directory: Path | None, engine: str | None) -> Any:
+    """DuckDB/Spark read the warehouse's Parquet files instead of the database (--warehouse)."""
+    import contextlib
+
+    from edugov.indicators.backends import use_warehouse
+
+    if directory is None:
+        return contextlib.nullcontext()
+    if engine not in ("duckdb", "spark"):
+        raise CommandError("--warehouse 须配合 --engine duckdb 或 --engine spark 使用")
+    return use_warehouse(directory)
+
+
 class Command(BaseCommand):
     help = "县域评估：edugov evaluate balanced|preschool --year 2025 [--area 区县代码] [--format ...]"
     requires_system_checks: list[str] = []  # a report: it must not depend on every app's URLs loading
@@ -56,6 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=ENGINES, help="计算引擎（默认当前数据库）")
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument("--output", type=Path, help="输出文件（xlsx、pdf 必填；其余默认输出到屏幕）")
+        parser.add_argument(
+            "--warehouse", type=Path, help="在数据仓库目录（Parquet）上计算，配合 --engine duckdb 或 spark"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["format"]
@@ -75,7 +91,7 @@ class Command(BaseCommand):
                 raise CommandError("系统中没有区县")
         started = time.perf_counter()
         try:
-            with acting(source="cli"):
+            with acting(source="cli"), warehouse_context(options.get("warehouse"), options["engine"]):
                 report = build_report(options["evaluation"], year=year, area=area, engine=options["engine"])
         except (EngineError, DomainError) as exc:
             raise CommandError(str(getattr(exc, "message", exc))) from None

@@ -15,6 +15,7 @@ from edugov.warehouse.export import warehouse_export
 
 class Command(BaseCommand):
     help = "数据仓库：导出 Parquet 分区文件，或在数据仓库上计算优质均衡评估"
+    requires_system_checks: list[str] = []  # a data command: it must not depend on every app's URLs
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
