@@ -8,3 +8,6 @@ from . import models as m
 register_scope(area="area", school="school", institution="institution_id")(m.RectificationItem)
 for _model in (m.ItemEvent, m.Attachment, m.Notification):
     register_scope(area="item__area", school="item__school", institution="item__institution_id")(_model)
+register_scope(area="area")(m.Ranking)
+register_scope(area="ranking__area")(m.RankingEntry)
+register_scope(area="area")(m.Boundary)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api, views, views_map, views_ranking
 
 router = SimpleRouter()
 router.include_format_suffixes = False
@@ -18,5 +18,13 @@ urlpatterns = [
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("rankings/", views_ranking.ranking_list, name="ranking_list"),
+    path("rankings/<int:pk>/", views_ranking.ranking_detail, name="ranking_detail"),
+    path("rankings/<int:pk>/<slug:step>/", views_ranking.ranking_step, name="ranking_step"),
+    path("rankings/<int:pk>/notice.<slug:fmt>", views_ranking.ranking_notice, name="ranking_notice"),
+    path("map/", views_map.battle_map, name="battle_map"),
+    path("map/data/", views_map.battle_map_data, name="battle_map_data"),
+    path("map/boundary/", views_map.boundary_upload, name="boundary_upload"),
+    path("map/boundary.geojson", views_map.boundary_file, name="boundary_file"),
     *router.urls,
 ]

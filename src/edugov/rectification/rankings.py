@@ -1,0 +1,463 @@
+"""Red and black lists (红黑榜): units ranked for a period by rules kept as data
+(data/ranking_rules.toml), a draft → approved → published workflow, and the formal notice as XLSX
+and PDF. Units only, never pupils."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from edugov.accounts.models import Department, Role
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record, snapshot
+from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
+from edugov.registry.models import Area
+
+from .models import (
+    WORKING_STATUSES,
+    ItemSource,
+    ListKind,
+    PeriodKind,
+    Ranking,
+    RankingEntry,
+    RankingStatus,
+    RectificationItem,
+)
+
+RULES_FILE = Path(__file__).resolve().parent / "data" / "ranking_rules.toml"
+
+
+class RankingError(ErrorCode):
+    BAD_PERIOD = "统计截止日期不能早于开始日期"
+    STATUS = "当前状态为“{status}”，不能{action}"
+    ROLE = "只有区县管理员或督导室人员可以{action}"
+    READ_ONLY = "您的账号为只读账号"
+    BAD_RULES = "评分规则有误：{reason}"
+
+
+def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        rules = tomllib.load(fh)
+    check_rules(rules)
+    return rules
+
+
+def check_rules(rules: dict[str, Any]) -> None:
+    try:
+        codes = [m["code"] for m in rules["metrics"]]
+        float(rules["base"])
+        for m in rules["metrics"]:
+            float(m["weight"])
+        int(rules["red"]["top"]), int(rules["black"]["bottom"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DomainError(RankingError.BAD_RULES, reason=str(exc)[:80]) from None
+    unknown = set(codes) - set(METRICS)
+    if unknown:
+        raise DomainError(RankingError.BAD_RULES, reason=f"未知指标 {', '.join(sorted(unknown))}")
+
+
+METRICS = {
+    "on_time_rate": "按期销号率",
+    "overdue_items": "逾期未整改事项数",
+    "data_findings_open": "数据监测发现未销号问题数",
+    "due_items": "统计期内到期事项数",
+}
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """What the rules score for one unit in one period (plain numbers, so rules test by hand)."""
+
+    unit_kind: str
+    unit_key: str
+    unit_name: str
+    area_id: int
+    due_items: int
+    closed_on_time: int
+    overdue_items: int
+    data_findings_open: int
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.closed_on_time / self.due_items if self.due_items else 0.0
+
+
+@dataclass(frozen=True)
+class Scored:
+    figures: UnitFigures
+    score: Decimal
+    list_kind: str
+    rank: int
+
+
+def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Scored]:
+    """Score, rank (best first; ties by fewer overdue items, then name) and place units on the
+    red and black lists as the rules say. Units without due items in the period are not ranked."""
+    base = float(rules["base"])
+    eligible = [f for f in figures if f.due_items >= int(rules.get("min_due_items", 1))]
+    scored: list[tuple[Decimal, UnitFigures]] = []
+    for f in eligible:
+        total = base + sum(float(m["weight"]) * float(getattr(f, m["code"])) for m in rules["metrics"])
+        scored.append((Decimal(f"{total:.2f}"), f))
+    scored.sort(key=lambda p: (-p[0], p[1].overdue_items, p[1].unit_name))
+    red, black = rules["red"], rules["black"]
+    red_keys = {
+        f.unit_key
+        for s, f in scored
+        if s >= Decimal(str(red["min_score"])) and f.overdue_items <= int(red["max_overdue"])
+    }
+    red_top = [f.unit_key for _, f in scored if f.unit_key in red_keys][: int(red["top"])]
+    worst_first = list(reversed(scored))
+    black_candidates = [
+        f.unit_key
+        for s, f in worst_first
+        if s < Decimal(str(black["max_score"])) or f.overdue_items >= int(black["min_overdue"])
+    ]
+    black_bottom = set(black_candidates[: int(black["bottom"])]) - set(red_top)
+    out = []
+    for rank, (s, f) in enumerate(scored, start=1):
+        kind = ListKind.RED if f.unit_key in red_top else ListKind.BLACK if f.unit_key in black_bottom else ""
+        out.append(Scored(figures=f, score=s, list_kind=kind, rank=rank))
+    return out
+
+
+def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigures]:
+    """Per school / institution under `area`: items due in [start, end], how many were closed on
+    time, how many are overdue at `end`, how many data findings are still open."""
+    items = RectificationItem.objects.filter(area__path__startswith=area.path).exclude(unit_kind="area")
+    rows = items.filter(
+        Q(deadline__range=(start, end))
+        | Q(status__in=WORKING_STATUSES, deadline__lt=end)
+        | ~Q(status="closed", source=ItemSource.DATA)
+    ).values(
+        "unit_kind",
+        "school_id",
+        "institution_id",
+        "unit_name",
+        "area_id",
+        "deadline",
+        "status",
+        "closed_at",
+        "closed_on_time",
+        "source",
+    )
+    acc: dict[str, dict[str, Any]] = {}
+    end_dt = dt.datetime.combine(end, dt.time.max, tzinfo=timezone.get_current_timezone())
+    for r in rows:
+        key = (
+            f"school:{r['school_id']}" if r["unit_kind"] == "school" else f"institution:{r['institution_id']}"
+        )
+        a = acc.setdefault(
+            key,
+            {
+                "unit_kind": r["unit_kind"],
+                "unit_key": key,
+                "unit_name": r["unit_name"],
+                "area_id": r["area_id"],
+                "due_items": 0,
+                "closed_on_time": 0,
+                "overdue_items": 0,
+                "data_findings_open": 0,
+            },
+        )
+        closed_by_end = r["status"] == "closed" and r["closed_at"] is not None and r["closed_at"] <= end_dt
+        if start <= r["deadline"] <= end:
+            a["due_items"] += 1
+            if closed_by_end and r["closed_on_time"]:
+                a["closed_on_time"] += 1
+        if r["status"] in WORKING_STATUSES and r["deadline"] < end:
+            a["overdue_items"] += 1
+        if r["source"] == ItemSource.DATA and r["status"] != "closed":
+            a["data_findings_open"] += 1
+    return [UnitFigures(**a) for a in acc.values()]
+
+
+def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of month `number` or quarter `number` of `year`."""
+    if kind == PeriodKind.MONTH:
+        start = dt.date(year, number, 1)
+        nxt = dt.date(year + (number == 12), number % 12 + 1, 1)
+    else:
+        start = dt.date(year, 3 * (number - 1) + 1, 1)
+        nxt = dt.date(year + (number == 4), (3 * number) % 12 + 1, 1)
+    return start, nxt - dt.timedelta(days=1)
+
+
+def _may_manage(user: Any) -> bool:
+    if user.is_superuser:
+        return True
+    if user.is_read_only:
+        return False
+    return user.role == Role.DISTRICT_ADMIN or (
+        user.role == Role.DEPARTMENT_OFFICER and user.department == Department.SUPERVISION_OFFICE
+    )
+
+
+def _ensure_manager(user: Any, action: str) -> None:
+    if getattr(user, "is_read_only", True) and not user.is_superuser:
+        raise PermissionDenied(RankingError.READ_ONLY)
+    if not _may_manage(user):
+        raise PermissionDenied(RankingError.ROLE, action=action)
+
+
+@transaction.atomic
+def ranking_create(
+    *,
+    user: Any,
+    area: Area,
+    period_kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    rules: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Ranking:
+    _ensure_manager(user, "生成红黑榜")
+    if period_end < period_start:
+        raise DomainError(RankingError.BAD_PERIOD)
+    rules = rules if rules is not None else load_rules()
+    check_rules(rules)
+    now = now or timezone.now()
+    if period_kind == PeriodKind.QUARTER:
+        period = f"{period_start.year}年第{(period_start.month - 1) // 3 + 1}季度"
+    else:
+        period = f"{period_start:%Y年%m月}"
+    ranking = Ranking.objects.create(
+        title=f"{area.name}{period}整改工作红黑榜",
+        area=area,
+        period_kind=period_kind,
+        period_start=period_start,
+        period_end=period_end,
+        rules=rules,
+        created_by=user if getattr(user, "pk", None) else None,
+        created_at=now,
+    )
+    scored = score_units(unit_figures(area=area, start=period_start, end=period_end), rules)
+    RankingEntry.objects.bulk_create(
+        [
+            RankingEntry(
+                ranking=ranking,
+                rank=s.rank,
+                unit_kind=s.figures.unit_kind,
+                unit_key=s.figures.unit_key,
+                unit_name=s.figures.unit_name,
+                area_id=s.figures.area_id,
+                score=s.score,
+                list_kind=s.list_kind,
+                metrics={
+                    "due_items": s.figures.due_items,
+                    "closed_on_time": s.figures.closed_on_time,
+                    "on_time_rate": round(s.figures.on_time_rate, 4),
+                    "overdue_items": s.figures.overdue_items,
+                    "data_findings_open": s.figures.data_findings_open,
+                },
+            )
+            for s in scored
+        ]
+    )
+    audit_record(
+        action=AuditAction.CREATE, instance=ranking, changes={"after": snapshot(ranking)}, area_path=area.path
+    )
+    return ranking
+
+
+def _move(
+    ranking: Ranking, *, user: Any, expect: str, to: str, action: str, now: dt.datetime | None
+) -> Ranking:
+    _ensure_manager(user, action)
+    ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
+    if ranking.status != expect:
+        raise DomainError(RankingError.STATUS, status=RankingStatus(ranking.status).label, action=action)
+    now = now or timezone.now()
+    before = ranking.status
+    ranking.status = to
+    fields = ["status"]
+    if to == RankingStatus.APPROVED:
+        ranking.approved_by, ranking.approved_at = user, now
+        fields += ["approved_by", "approved_at"]
+    else:
+        ranking.published_at = now
+        ranking.notice_number = f"{ranking.area.name}教督〔{now:%Y}〕{ranking.pk}号"
+        fields += ["published_at", "notice_number"]
+    ranking.save(update_fields=fields)
+    audit_record(
+        action=AuditAction.UPDATE,
+        instance=ranking,
+        changes={"status": [before, to]},
+        area_path=ranking.area.path,
+    )
+    return ranking
+
+
+@transaction.atomic
+def ranking_approve(*, ranking: Ranking, user: Any, now: dt.datetime | None = None) -> Ranking:
+    return _move(
+        ranking, user=user, expect=RankingStatus.DRAFT, to=RankingStatus.APPROVED, action="审核", now=now
+    )
+
+
+@transaction.atomic
+def ranking_publish(*, ranking: Ranking, user: Any, now: dt.datetime | None = None) -> Ranking:
+    return _move(
+        ranking, user=user, expect=RankingStatus.APPROVED, to=RankingStatus.PUBLISHED, action="发布", now=now
+    )
+
+
+# The notice ---------------------------------------------------------------------------------------
+
+NOTICE_HEADERS = [
+    "名次",
+    "单位",
+    "单位类型",
+    "得分",
+    "到期事项",
+    "按期销号",
+    "按期销号率",
+    "逾期未整改",
+    "数据发现未销号",
+    "榜单",
+]
+
+
+def notice_rows(ranking: Ranking) -> list[list[Any]]:
+    rows = []
+    for e in ranking.entries.all():
+        m = e.metrics
+        rows.append(
+            [
+                e.rank,
+                e.unit_name,
+                e.get_unit_kind_display(),
+                float(e.score),
+                m["due_items"],
+                m["closed_on_time"],
+                f"{m['on_time_rate'] * 100:.1f}%",
+                m["overdue_items"],
+                m["data_findings_open"],
+                e.get_list_kind_display(),
+            ]
+        )
+    return rows
+
+
+def notice_text(ranking: Ranking) -> list[str]:
+    rules = ranking.rules
+    metric_text = "；".join(f"{m['name']}（权重{m['weight']}）" for m in rules["metrics"])
+    return [
+        f"为推动问题清单对账销号，根据《{rules['meta']['title']}》，现将{ranking.period_start:%Y年%m月%d日}至"
+        f"{ranking.period_end:%Y年%m月%d日}各单位整改工作情况通报如下。",
+        f"评分方法：基础分{rules['base']}分，{metric_text}。",
+        f"红榜：得分不低于{rules['red']['min_score']}分且无逾期事项的前{rules['red']['top']}名；"
+        f"黑榜：得分低于{rules['black']['max_score']}分或逾期事项不少于{rules['black']['min_overdue']}项的"
+        f"后{rules['black']['bottom']}名。",
+        "本榜单仅对单位整改工作进行排名，不涉及学生个人。",
+    ]
+
+
+def notice_xlsx(ranking: Ranking) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "红黑榜"
+    ws.append([ranking.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    if ranking.notice_number:
+        ws.append([ranking.notice_number])
+    for line in notice_text(ranking):
+        ws.append([line])
+    ws.append([])
+    ws.append(NOTICE_HEADERS)
+    from edugov.web.exports import neutralise
+
+    for row in notice_rows(ranking):
+        ws.append([neutralise(v) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def notice_pdf(ranking: Ranking) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = "STSong-Light"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=6)
+    sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=14, alignment=1, textColor=colors.grey)
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, firstLineIndent=21)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=ranking.title,
+    )
+    story: list[Any] = [Paragraph(ranking.title, title)]
+    if ranking.notice_number:
+        story.append(Paragraph(ranking.notice_number, sub))
+    story.append(Spacer(1, 6 * mm))
+    story += [Paragraph(t, body) for t in notice_text(ranking)]
+    story.append(Spacer(1, 4 * mm))
+    headers = ["名次", "单位", "得分", "到期", "按期", "按期率", "逾期", "数据问题", "榜单"]
+    data = [headers] + [
+        [
+            r[0],
+            Paragraph(str(r[1]), ParagraphStyle("c", fontName=font, fontSize=9, leading=11)),
+            f"{r[3]:.2f}",
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+        ]
+        for r in notice_rows(ranking)
+    ]
+    table = Table(
+        data,
+        colWidths=[11 * mm, 56 * mm, 15 * mm, 12 * mm, 12 * mm, 17 * mm, 12 * mm, 17 * mm, 14 * mm],
+        repeatRows=1,
+    )
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for i, row in enumerate(data[1:], start=1):
+        if row[-1] == ListKind.RED.label:
+            style.append(("TEXTCOLOR", (-1, i), (-1, i), colors.HexColor("#c0262d")))
+        elif row[-1] == ListKind.BLACK.label:
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee")))
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    if ranking.published_at:
+        story += [
+            Spacer(1, 8 * mm),
+            Paragraph(
+                f"{ranking.area.name}教育局　{ranking.published_at:%Y年%m月%d日}",
+                ParagraphStyle("sign", fontName=font, fontSize=10.5, alignment=2),
+            ),
+        ]
+    doc.build(story)
+    return buf.getvalue()

@@ -1,0 +1,115 @@
+# ruff: noqa: E501  (GeoJSON cases read best one per line)
+"""Battle map payload and page; boundary generation (deterministic) and upload validation."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from edugov.accounts.models import Role
+from edugov.common.errors import DomainError
+from edugov.rectification import geo
+from edugov.rectification.views_map import battle_map_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def located(district):  # type: ignore[no-untyped-def]
+    for school, lon, lat in ((district.school_a, "121.400000", "31.200000"),
+                             (district.point_a, "121.420000", "31.220000"),
+                             (district.school_b, "121.600000", "31.100000")):  # fmt: skip
+        school.longitude, school.latitude = Decimal(lon), Decimal(lat)
+        school.save(update_fields=["longitude", "latitude"])
+    return district
+
+
+def test_voronoi_of_two_sites_splits_the_box_at_the_bisector():
+    cells = geo.voronoi_cells([(0.0, 0.0), (2.0, 0.0)], (-1, -1, 3, 1))
+    assert sorted(cells[0]) == sorted([(-1, -1), (1.0, -1.0), (1.0, 1.0), (-1, 1)])
+    assert sorted(cells[1]) == sorted([(1.0, -1.0), (3, -1), (3, 1), (1.0, 1.0)])
+
+
+def test_generated_boundary_is_valid_and_deterministic(located):
+    first = geo.generate_boundary(located.district)
+    assert first == geo.generate_boundary(located.district)
+    assert [f["properties"]["name"] for f in first["features"]] == ["甲街道", "乙镇"]
+    raw = json.dumps(first, ensure_ascii=False).encode()
+    assert geo.validate_boundary(raw, district=located.district)["type"] == "FeatureCollection"
+
+
+def _fc(features):  # type: ignore[no-untyped-def]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+
+
+SQUARE = [[[121.0, 31.0], [121.1, 31.0], [121.1, 31.1], [121.0, 31.0]]]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xff\xfe not utf8", "不是合法的JSON"),
+        (b"{not json", "不是合法的JSON"),
+        (b'{"type": "Feature"}', "FeatureCollection"),
+        (_fc([]), "没有任何要素"),
+        (_fc([{"type": "Feature", "properties": {"name": "火星镇"}, "geometry": {"type": "Polygon", "coordinates": SQUARE}}]), "不是本区县"),
+        (_fc([{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": SQUARE}}]), "缺少properties.name"),
+        (_fc([{"type": "Feature", "properties": {"name": "甲街道"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}]), "Polygon或MultiPolygon"),
+        (_fc([{"type": "Feature", "properties": {"name": "甲街道"}, "geometry": {"type": "Polygon", "coordinates": [[[1, 2], [3, 4]]]}}]), "至少需要4个"),
+        (_fc([{"type": "Feature", "properties": {"name": "甲街道"}, "geometry": {"type": "Polygon", "coordinates": [[[121, 31], [122, 31], [122, 32], [121, 32.5]]]}}]), "首尾闭合"),
+        (_fc([{"type": "Feature", "properties": {"name": "甲街道"}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[500, 31], [122, 31], [122, 32], [500, 31]]]]}}]), "超出经纬度"),
+    ],
+)  # fmt: skip
+def test_boundary_validation(district, raw, message):
+    with pytest.raises(DomainError, match=message):
+        geo.validate_boundary(raw, district=district.district)
+
+
+def test_boundary_too_large(district, monkeypatch):
+    monkeypatch.setattr(geo, "MAX_BOUNDARY_BYTES", 10)
+    with pytest.raises(DomainError, match="超过"):
+        geo.validate_boundary(b"{" + b" " * 20 + b"}", district=district.district)
+
+
+def test_upload_page(client, located):
+    admin = located.users[Role.DISTRICT_ADMIN]
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    resp = client.post("/rectification/map/boundary/", {"file": SimpleUploadedFile("b.geojson", b"[1,2")})
+    assert resp.status_code == 400 and "不是合法的JSON" in resp.content.decode()
+    good = _fc([{"type": "Feature", "properties": {"name": "甲街道"},
+                 "geometry": {"type": "Polygon", "coordinates": SQUARE}}])  # fmt: skip
+    resp = client.post("/rectification/map/boundary/", {"file": SimpleUploadedFile("b.geojson", good)})
+    assert resp.status_code == 302
+    assert (
+        client.get("/rectification/map/boundary.geojson").json()["features"][0]["properties"]["name"]
+        == "甲街道"
+    )
+    resp = client.post("/rectification/map/boundary/", {"generate": "1"})
+    assert resp.status_code == 302
+    assert len(client.get("/rectification/map/boundary.geojson").json()["features"]) == 2
+    # Officers may not upload.
+    client.force_login(
+        located.users[Role.DEPARTMENT_OFFICER], backend="django.contrib.auth.backends.ModelBackend"
+    )
+    assert client.get("/rectification/map/boundary/").status_code == 404
+
+
+def test_battle_map_payload_and_page(client, located, make_item):
+    make_item(title="甲校问题一", severity="high")
+    make_item(title="甲校问题二", severity="low")
+    make_item(title="乙校问题", school=located.school_b)
+    officer = located.users[Role.DEPARTMENT_OFFICER]
+    payload = battle_map_payload(user=officer, filters={})
+    units = {u["name"]: u for u in payload["units"]}
+    assert units["甲街道第一小学"]["value"] == [121.4, 31.2, 2] and units["甲街道第一小学"]["worst"] == "high"
+    assert payload["total"] == 3 and payload["columns"][0]["count"] == 3
+    town = battle_map_payload(user=located.users["town_officer"], filters={"severity": "high"})
+    assert [u["name"] for u in town["units"]] == ["甲街道第一小学"]
+    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/rectification/map/", {"status": "bogus"}).status_code == 200
+    assert client.get("/rectification/map/data/").json()["total"] == 3
+    client.force_login(located.users[Role.SCHOOL_ADMIN], backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/rectification/map/").status_code == 404
