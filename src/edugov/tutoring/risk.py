@@ -74,8 +74,8 @@ def score(data: RiskInput) -> RiskResult:
             r.add(25, f"资金覆盖率{pct}，低于80%")
         elif cov < 1.0:
             r.add(10, f"资金覆盖率{pct}，未全额监管")
-        # R2 falling coverage: a drop of 20 points or more in 30 days.
-        if data.coverage_30d_ago is not None and data.coverage_30d_ago - cov >= 0.2:
+        # R2 falling coverage: below 100 % and 20 points or more lower than 30 days ago.
+        if cov < 1.0 and data.coverage_30d_ago is not None and data.coverage_30d_ago - cov >= 0.2:
             r.add(10, f"资金覆盖率30天内由{data.coverage_30d_ago * 100:.0f}%降至{pct}")
     # R3 selling far faster than teaching: new prepaid money more than twice the lessons consumed.
     if data.sales_30d > 0 and data.sales_30d > 2 * data.consumed_30d:

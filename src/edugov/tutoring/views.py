@@ -50,6 +50,11 @@ PUBLIC_LOOKUPS_PER_MINUTE = 30
 PUBLIC_COMPLAINTS_PER_HOUR = 5
 
 
+def _clean(text: str) -> str:
+    """Query text as typed; NUL bytes (which PostgreSQL refuses in text) dropped."""
+    return normalize_cell(text.replace("\x00", ""))
+
+
 def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
@@ -546,8 +551,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def public_lookup(request: HttpRequest) -> HttpResponse:
     if rate_limited(request, "lookup", PUBLIC_LOOKUPS_PER_MINUTE, 60):
         return _too_many(request)
-    q = normalize_cell(request.GET.get("q", ""))[:50]
-    area_code = request.GET.get("area", "")[:12]
+    q = _clean(request.GET.get("q", ""))[:50]
+    area_code = _clean(request.GET.get("area", ""))[:12]
     towns = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True).values_list("code", "name")
     rows = None
     if q or area_code:

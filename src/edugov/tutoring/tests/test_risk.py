@@ -45,6 +45,11 @@ def test_coverage_bands(custody, points):
     assert r.score == points
 
 
+def test_falling_but_still_covered_adds_nothing():
+    # 532 % -> 317 % (a risk reserve far above what is owed): no concern
+    assert score(inp(custody_balance=D(31700), coverage_30d_ago=5.32)).score == 0
+
+
 def test_falling_coverage_adds_ten():
     r = score(inp(custody_balance=D(7000), coverage_30d_ago=0.95))  # 70 %: 25, drop 0.25: 10
     assert r.score == 35 and r.level == "medium"
