@@ -21,3 +21,6 @@ class RectificationConfig(AppConfig):
             ("消息通知", "rectification:notification_list", None),
         ):
             add_nav(NavItem(label, url_name, Module.RECTIFICATION, roles))
+        from . import demo
+
+        demo.register()
