@@ -140,6 +140,24 @@ def warehouse_files(directory: str | Path, model: type[models.Model]) -> list[st
     raise EngineError(f"数据仓库中没有 {model._meta.label} 的数据，请先导出")
 
 
+_SQL_CACHE: dict[tuple[str, Any], str] = {}
+SQL_CACHE_SIZE = 512
+
+
+def compiled_sql(expr: Any, dialect: str) -> str:
+    """The SQL of an expression, compiled once per process: Ibis compilation costs far more than
+    running the query on a district's data. Expressions compare structurally (their operations
+    are immutable and hashed once), so a page asking again for the same year and area reuses it."""
+    key = (dialect, expr.op())
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        sql = str(ibis.to_sql(expr, dialect=dialect))
+        if len(_SQL_CACHE) >= SQL_CACHE_SIZE:
+            _SQL_CACHE.clear()
+        _SQL_CACHE[key] = sql
+    return sql
+
+
 class Workspace:
     """An Ibis backend plus the tables the indicators read, by logical name."""
 
@@ -204,9 +222,9 @@ class Workspace:
     def execute(self, expr: Any) -> pd.DataFrame:
         if self.backend is not None:
             return self.backend.execute(expr)
-        sql = ibis.to_sql(expr, dialect=self.dialect)
+        sql = compiled_sql(expr, self.dialect)
         with connection.cursor() as cursor:
-            cursor.execute(str(sql))
+            cursor.execute(sql)
             names = [d[0] for d in cursor.description]
             return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
 

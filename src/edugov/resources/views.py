@@ -38,6 +38,7 @@ def _context(request: HttpRequest, tab: str, year: Any, area: Any, **extra: Any)
 def balanced(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.SCHOOL_ADMIN and not request.user.is_superuser:
         return redirect("resources:my_card")
+    selectors.ensure_can_view_district(request.user)
     year, area = _year_and_area(request)
     page = selectors.balanced_page(
         user=request.user, school_year=year, area=area, town=request.GET.get("town", "")
