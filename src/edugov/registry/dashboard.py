@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Sum
 
 from edugov.accounts.models import Role
 from edugov.accounts.scope import scoped
+from edugov.common.cache import cached_figure
 
 from .models import School, SchoolClass, SchoolType, Teacher
 from .selectors import current_school_year
@@ -89,6 +90,7 @@ def _heading(user: Any) -> str:
     return "教育概况"
 
 
+@cached_figure("registry.dashboard")
 def dashboard(*, user: Any) -> Dashboard:
     """Key figures and charts for the current school year in `user`'s scope (6 queries)."""
     year = current_school_year()
