@@ -164,11 +164,13 @@ class TutoringDemo:
             story = "healthy"
             if i in (3, 11, 19):
                 story = ("falling", "refunds", "stopped")[(i // 8) % 3]
-            if i == 27:
+            # The last institution collapsed (revoked, black-listed); a few near the end are still
+            # applying or closed, so every demo size shows each status.
+            if i == n - 1:
                 status = "revoked"
-            elif i in (30, 31):
+            elif i in (n - 10, n - 9):
                 status = "applying"
-            elif i == 33:
+            elif i == n - 7:
                 status = "closed"
             mode = "online" if i in (5, 14, 23) else "offline"
             inst = Institution(
@@ -195,7 +197,7 @@ class TutoringDemo:
             )
             if i in (0, 1, 2, 6, 9):
                 inst.list_status, inst.list_reason = "white", "年检合格、资金全额监管、无投诉"
-            if i == 27:
+            if i == n - 1:
                 inst.list_status, inst.list_reason = "black", "卷款停业，拒不退费，已吊销办学许可证"
             plans.append(Plan(inst=inst, story=story, price=rng.choice([60, 80, 100, 120, 150])))
         return plans

@@ -334,3 +334,24 @@ def test_public_complaint_form(client, md, subject_inst):
         client.post(url, good)
     assert client.post(url, good).status_code == 429  # sixth in the hour
     cache.clear()
+
+
+def test_complaint_reply_then_rating(md, subject_inst, px):
+    c = services.complaint_submit(
+        data={
+            "institution": subject_inst,
+            "topic": "退费纠纷",
+            "content": "退费申请两周无人处理",
+            "contact_name": "王女士",
+            "contact_phone": "13900001111",
+        },
+        today=dt.date(2025, 9, 1),
+    )
+    assert c.deadline == dt.date(2025, 9, 16) and c.area == subject_inst.area
+    with pytest.raises(DomainError):
+        services.complaint_rate(tracking_code=c.tracking_code, rating=5)
+    services.complaint_reply(actor=px, complaint=c, reply="已约谈机构，三日内退费")
+    with pytest.raises(DomainError):
+        services.complaint_rate(tracking_code=c.tracking_code, rating=6)
+    c = services.complaint_rate(tracking_code=c.tracking_code, rating=4)
+    assert (c.status, c.rating) == ("closed", 4)
