@@ -748,7 +748,11 @@ def _apply(
 
 
 def _lock(item: RectificationItem) -> RectificationItem:
-    return RectificationItem.objects.select_for_update().select_related("area", "school").get(pk=item.pk)
+    return (
+        RectificationItem.objects.select_for_update(of=("self",))
+        .select_related("area", "school")
+        .get(pk=item.pk)
+    )
 
 
 @transaction.atomic
@@ -1013,7 +1017,7 @@ def items_escalate_overdue(*, now: dt.datetime | None = None, area: Area | None 
     Rerunning on the same day changes nothing."""
     now = _now(now)
     today = _today(now)
-    qs = RectificationItem.objects.select_for_update().filter(
+    qs = RectificationItem.objects.select_for_update(of=("self",)).filter(
         status__in=WORKING_STATUSES, deadline__lt=today, escalation_level__lt=EscalationLevel.LEADER
     )
     if area is not None:

@@ -207,7 +207,7 @@ def test_api_create_and_transition(client, district):
 
 
 def test_commands(district, capsys):
-    call_command("rectification_sync")
+    call_command("rectification_sync", source=["registry.oversized_class"])
     call_command("rectification_daily")
     out = capsys.readouterr().out
     assert "registry.oversized_class：发现0个问题" in out and "逾期升级0项" in out

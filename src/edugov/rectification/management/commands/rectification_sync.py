@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         names = options["source"] or [s.name for s in finding_sources()]
+        failed: list[str] = []
         with acting(source="command"):
             for name in names:
                 start = time.perf_counter()
@@ -28,7 +29,15 @@ class Command(BaseCommand):
                     r = services.findings_sync(source=name)
                 except DomainError as exc:
                     raise CommandError(exc.message) from None
+                except Exception as exc:
+                    self.stderr.write(
+                        f"{name}：运行失败（{type(exc).__name__}: {str(exc)[:200]}），未做任何修改"
+                    )
+                    failed.append(name)
+                    continue
                 self.stdout.write(
                     f"{name}：发现{r.found}个问题，新建{r.created}，重新打开{r.reopened}，仍在整改{r.still_open}，"
                     f"问题已消除{r.cause_gone}（{time.perf_counter() - start:.2f}秒）"
                 )
+        if failed:
+            raise CommandError(f"以下规则运行失败：{'、'.join(failed)}")
