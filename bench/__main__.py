@@ -1,6 +1,12 @@
 """`make bench`: every figure measured in this run, next to the peer it is compared with.
 
-    python -m bench [--rows 1000000] [--peer-rows 100000] [--only import,peer]
+    python -m bench [--rows 1000000] [--peer-rows 100000] [--scale 50] [--users 50,200]
+                    [--uploads 300] [--only import,peer,indicators,province,spark,web]
+
+Sections: import (1M class rows, SQLite and PostgreSQL), peer (django-import-export), indicators
+(优质均衡 of the demo district on SQLite and PostgreSQL vs plain pandas), province (demo at --scale,
+warehouse export, DuckDB over Parquet vs plain pandas, every district), spark (Spark local on the
+same warehouse), web (locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
 
 Each measurement runs in a fresh process on a fresh database (a temporary SQLite file, or a
 temporary PostgreSQL database when the server on 127.0.0.1:5432 answers), so peak memory is the
@@ -154,11 +160,121 @@ def bench_peer(rows: int, work: Path) -> None:
     )
 
 
+def _compare(a_path: Path, b_path: Path) -> tuple[int, int]:
+    """(units compared, units or CVs that differ beyond 1e-7 relative)."""
+    import math
+
+    a = json.loads(a_path.read_text())
+    b = json.loads(b_path.read_text())
+
+    def close(x: float | None, y: float | None) -> bool:
+        if x is None or y is None:
+            return x is None and y is None
+        return math.isclose(x, y, rel_tol=1e-7, abs_tol=1e-9)
+
+    bad = set(a["units"]) ^ set(b["units"])
+    bad |= {
+        k
+        for k in set(a["units"]) & set(b["units"])
+        if not all(close(x, y) for x, y in zip(a["units"][k], b["units"][k], strict=True))
+    }
+    bad |= {k for k in set(a["cvs"]) | set(b["cvs"]) if not close(a["cvs"].get(k), b["cvs"].get(k))}
+    return len(a["units"]), len(bad)
+
+
+def bench_indicators(work: Path, kinds: list[str]) -> None:
+    for kind in kinds:
+        with Database(kind, work) as db:
+            step(db, "build-demo", "1")
+            ours_json, peer_json = work / f"ind_{kind}.json", work / f"ind_{kind}_peer.json"
+            ours = step(db, "evaluate", kind, "district", "-", str(ours_json))
+            wh = work / f"wh_demo_{kind}"
+            step(db, "export", str(wh))
+            peer = step(db, "pandas-peer", str(wh), "district", str(peer_json))
+            units, bad = _compare(ours_json, peer_json)
+            report(
+                "indicators",
+                f"优质均衡 of the demo district on {kind} ({units} school·stage units)",
+                f"{ours['seconds']:.2f} s",
+                f"pandas (Parquet) {peer['seconds']:.2f} s",
+                f"{ours['seconds'] / peer['seconds']:.1f}",
+            )
+            report("indicators", f"  same values as pandas ({kind})", "yes" if not bad else f"NO ({bad})")
+
+
+def bench_province(scale: float, work: Path, spark: bool, province: bool) -> None:
+    with Database("sqlite", work) as db:
+        built = step(db, "build-demo", str(scale))
+        counts = built["counts"]
+        report(
+            "demo",
+            f"demo --scale {scale:g} on SQLite: {counts.get('学校', 0):,} schools, "
+            f"{counts.get('班级（三个学年）', 0):,} classes",
+            f"{built['seconds']:.0f} s",
+            f"peak {built['peak_mb']:.0f} MB",
+        )
+        wh = work / "wh_province"
+        first = step(db, "export", str(wh))
+        total_rows = sum(first["rows"].values())
+        report(
+            "warehouse",
+            f"export {total_rows:,} rows, {first['written']} partitions (Parquet, zstd)",
+            f"{first['seconds']:.1f} s",
+            f"{first['bytes'] / 1e6:.1f} MB, peak {first['peak_mb']:.0f} MB",
+        )
+        again = step(db, "export", str(wh))
+        report(
+            "warehouse",
+            f"  incremental export, nothing changed ({again['unchanged']} partitions checked)",
+            f"{again['seconds']:.1f} s",
+            f"{again['written']} rewritten",
+        )
+        if province:
+            ours_json, peer_json = work / "prov_duck.json", work / "prov_peer.json"
+            ours = step(db, "evaluate", "duckdb", "province", str(wh), str(ours_json))
+            peer = step(db, "pandas-peer", str(wh), "province", str(peer_json))
+            units, bad = _compare(ours_json, peer_json)
+            report(
+                "indicators",
+                f"优质均衡 province-wide on DuckDB over Parquet ({units:,} units)",
+                f"{ours['seconds']:.1f} s",
+                f"pandas {peer['seconds']:.1f} s; peak {ours['peak_mb']:.0f} MB",
+                f"{ours['seconds'] / peer['seconds']:.1f}",
+            )
+            report("indicators", "  same values as pandas (province)", "yes" if not bad else f"NO ({bad})")
+            every = step(db, "all-districts", "duckdb", str(wh))
+            report(
+                "indicators",
+                f"  each of {every['districts']} districts evaluated in turn on DuckDB",
+                f"{every['seconds']:.1f} s",
+                f"peak {every['peak_mb']:.0f} MB",
+            )
+        if spark:
+            duck_json = work / "prov_duck.json"
+            if not duck_json.exists():
+                step(db, "evaluate", "duckdb", "province", str(wh), str(duck_json))
+            spark_json = work / "prov_spark.json"
+            sp = step(db, "evaluate", "spark", "province", str(wh), str(spark_json))
+            units, bad = _compare(duck_json, spark_json)
+            report(
+                "indicators",
+                f"优质均衡 province-wide on Spark local[2] over Parquet ({units:,} units)",
+                f"{sp['seconds']:.1f} s",
+                f"first run incl. session start {sp['first_seconds']:.1f} s",
+            )
+            report("indicators", "  same values as DuckDB (Spark)", "yes" if not bad else f"NO ({bad})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--peer-rows", type=int, default=100_000)
-    parser.add_argument("--only", default="", help="comma-separated sections: import,peer")
+    parser.add_argument("--scale", type=float, default=50, help="demo scale of the province sections")
+    parser.add_argument("--users", default="50,200", help="concurrent users of the web load test")
+    parser.add_argument("--uploads", type=int, default=300, help="concurrent uploads of the deadline peak")
+    parser.add_argument(
+        "--only", default="", help="comma-separated sections: import,peer,indicators,province,spark,web"
+    )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     kinds = ["sqlite"] + (["postgres"] if _pg_available() else [])
@@ -173,6 +289,18 @@ def main() -> None:
             bench_import(args.rows, work, kinds)
         if not only or "peer" in only:
             bench_peer(args.peer_rows, work)
+        if not only or "indicators" in only:
+            bench_indicators(work, kinds)
+        if not only or "province" in only or "spark" in only:
+            bench_province(
+                args.scale, work, spark=not only or "spark" in only, province=not only or "province" in only
+            )
+        if not only or "web" in only:
+            from bench.web import bench_web
+
+            bench_web(
+                work, users=[int(u) for u in args.users.split(",") if u], uploads=args.uploads, report=report
+            )
     print(f"bench finished in {time.perf_counter() - started:.0f} s")
 
 

@@ -1,0 +1,131 @@
+"""The peer of the indicator engine: the 优质均衡 resource indicators in plain pandas, written from
+the definitions (STANDARDS.md §1), not from the engine's code, reading the same warehouse files.
+
+Per counted school and stage: pupils, apportioned facilities, teachers; per unit the seven values;
+per stage the student-weighted coefficient of variation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+COUNTED = {"primary", "junior", "nine_year", "complete_secondary", "twelve_year"}
+INDICATORS = {  # code: (numerator, scale)
+    "balanced.R1": ("above_qual_teachers", 100),
+    "balanced.R2": ("backbone_teachers", 100),
+    "balanced.R3": ("pe_art_teachers", 100),
+    "balanced.R4": ("teaching_aux_area", 1),
+    "balanced.R5": ("sports_area", 1),
+    "balanced.R6": ("equipment_value", 1),
+    "balanced.R7": ("multimedia_classrooms", 100),
+}
+
+
+def read(warehouse: Path, table: str, columns: list[str]) -> pd.DataFrame:
+    manifest = json.loads((warehouse / "manifest.json").read_text(encoding="utf-8"))
+    files = [warehouse / f for f in manifest["tables"][table]["files"]]
+    return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+
+
+def stage_of(grade: pd.Series) -> pd.Series:
+    return pd.Series(
+        np.select([grade <= 0, grade <= 6, grade <= 9], ["preschool", "primary", "junior"], "senior"),
+        index=grade.index,
+    )
+
+
+def balanced_units(
+    warehouse: Path, *, school_year_id: int, area_path: str, min_point_students: int = 50
+) -> pd.DataFrame:
+    area = read(warehouse, "area", ["id", "path"])
+    school = read(warehouse, "school", ["id", "area_id", "school_type", "is_teaching_point", "archived_at"])
+    school = school[school.archived_at.isna() & school.school_type.isin(COUNTED)]
+    school = school.merge(area.rename(columns={"id": "area_id"}), on="area_id")
+    school = school[school.path.str.startswith(area_path)]
+
+    cls = read(
+        warehouse, "school_class", ["school_id", "school_year_id", "grade", "boys", "girls", "archived_at"]
+    )
+    cls = cls[(cls.school_year_id == school_year_id) & cls.archived_at.isna()].copy()
+    cls["stage"] = stage_of(cls.grade)
+    cls["pupils"] = cls.boys + cls.girls
+    per_stage = cls.groupby(["school_id", "stage"], as_index=False).agg(
+        students=("pupils", "sum"), classes=("pupils", "size")
+    )
+    per_school = cls.groupby("school_id", as_index=False).agg(school_students=("pupils", "sum"))
+
+    units = (
+        school.rename(columns={"id": "school_id"})
+        .merge(per_stage, on="school_id")
+        .merge(per_school, on="school_id")
+    )
+    units = units[units.stage.isin(["primary", "junior"])]
+    units = units[~units.is_teaching_point | (units.school_students >= min_point_students)].copy()
+    units["share"] = np.where(
+        units.school_students > 0,
+        units.students / units.school_students.where(units.school_students > 0, 1),
+        0.0,
+    )
+
+    fac = read(
+        warehouse,
+        "facilities",
+        [
+            "school_id",
+            "school_year_id",
+            "teaching_aux_area",
+            "sports_area",
+            "equipment_value",
+            "multimedia_classrooms",
+        ],
+    )
+    fac = fac[fac.school_year_id == school_year_id].drop(columns="school_year_id")
+    units = units.merge(fac, on="school_id", how="left")
+    for col in ("teaching_aux_area", "sports_area", "equipment_value", "multimedia_classrooms"):
+        units[col] = (units[col].astype("float64") * units.share).fillna(0.0)
+
+    teacher = read(warehouse, "teacher", ["id", "school_id", "archived_at"])
+    teacher = teacher[teacher.archived_at.isna()][["id", "school_id"]].rename(columns={"id": "teacher_id"})
+    ty = read(
+        warehouse,
+        "teacher_year",
+        ["teacher_id", "school_year_id", "stage", "qualification", "backbone_level", "pe_art_subject"],
+    )
+    ty = ty[ty.school_year_id == school_year_id].merge(teacher, on="teacher_id")
+    ty["above"] = (
+        (ty.stage == "primary") & ty.qualification.isin(["associate", "bachelor", "postgraduate"])
+    ) | ((ty.stage == "junior") & ty.qualification.isin(["bachelor", "postgraduate"]))
+    ty["backbone"] = ty.backbone_level != "none"
+    ty["pe_art"] = ty.pe_art_subject != ""
+    tstats = ty.groupby(["school_id", "stage"], as_index=False).agg(
+        above_qual_teachers=("above", "sum"),
+        backbone_teachers=("backbone", "sum"),
+        pe_art_teachers=("pe_art", "sum"),
+    )
+    units = units.merge(tstats, on=["school_id", "stage"], how="left")
+    for col in ("above_qual_teachers", "backbone_teachers", "pe_art_teachers"):
+        units[col] = units[col].fillna(0)
+    return units
+
+
+def indicator_values(units: pd.DataFrame) -> pd.DataFrame:
+    out = units[["school_id", "stage", "students"]].copy()
+    den = units.students.where(units.students > 0)
+    for code, (num, scale) in INDICATORS.items():
+        out[code] = units[num].astype("float64") * scale / den
+    return out
+
+
+def weighted_cv(units: pd.DataFrame) -> dict[tuple[str, str], float | None]:
+    cvs: dict[tuple[str, str], float | None] = {}
+    for stage, u in units[units.students > 0].groupby("stage"):
+        pop = u.students.astype("float64")
+        for code, (num, _scale) in INDICATORS.items():
+            res = u[num].astype("float64")
+            xbar = res.sum() / pop.sum()
+            var = ((pop / pop.sum()) * (res / pop - xbar) ** 2).sum()
+            cvs[(str(stage), code)] = float(np.sqrt(var) / xbar) if xbar > 0 else None
+    return cvs

@@ -1,0 +1,183 @@
+"""Web section of `make bench`: gunicorn on loopback with PostgreSQL and Redis, locust headless at
+each concurrency, and the deadline peak: every school admin uploads its class file at once
+through the upload page; afterwards every row is counted in the database."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.__main__ import Database, _pg_available, step
+
+LOGINS = ["admin", "officer_jc", "leader", "inspector", "school1", "teacher1"]
+PASSWORD = "Edugov@2026"
+REDIS_BENCH_URL = os.environ.get("EDUGOV_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_BENCH_URL, socket_connect_timeout=2)
+        client.flushdb()
+        return True
+    except Exception:
+        return False
+
+
+def _login(base: str, username: str) -> str:
+    import requests
+
+    s = requests.Session()
+    page = s.get(f"{base}/accounts/login/", timeout=60)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, "no CSRF token on the login page"
+    r = s.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=60,
+        allow_redirects=False,
+    )
+    assert r.status_code == 302 and "sessionid" in s.cookies, f"login of {username} failed ({r.status_code})"
+    return str(s.cookies["sessionid"])
+
+
+def _upload(base: str, session_key: str, path: str) -> tuple[int, float]:
+    import requests
+
+    s = requests.Session()
+    s.cookies.set("sessionid", session_key)
+    start = time.perf_counter()
+    page = s.get(f"{base}/imports/", timeout=300)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if not token:
+        return page.status_code, time.perf_counter() - start
+    with open(path, "rb") as f:
+        r = s.post(
+            f"{base}/imports/",
+            data={"kind": "classes", "csrfmiddlewaretoken": token.group(1)},
+            files={"file": (Path(path).name, f, "text/csv")},
+            headers={"Referer": f"{base}/imports/"},
+            timeout=300,
+            allow_redirects=False,
+        )
+    return r.status_code, time.perf_counter() - start
+
+
+def _locust(
+    base: str, users: int, seconds: int, sessions: list[str], work: Path
+) -> dict[str, dict[str, str]]:
+    import json
+
+    prefix = work / f"locust_{users}"
+    env = dict(os.environ, EDUGOV_BENCH_SESSIONS=json.dumps(sessions))
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
+            "--headless",
+            "-u", str(users), "-r", str(max(users // 5, 1)), "--run-time", f"{seconds}s", "--host", base,
+            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+        ],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
+        return {row["Name"]: row for row in csv.DictReader(f)}
+
+
+def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..., None]) -> None:
+    if not _pg_available() or not _redis_available():
+        report("web", "skipped: PostgreSQL or Redis not running on 127.0.0.1", "-")
+        return
+    with Database("postgres", work) as db:
+        # Enough schools for the deadline peak (the demo has ~143 per unit of scale).
+        setup = step(db, "build-demo", str(max(1.0, uploads / 140 + 0.2)))
+        peak = step(db, "web-setup", str(uploads), str(work / "uploads"))
+        env = dict(db.env(), REDIS_URL=REDIS_BENCH_URL, EDUGOV_CONN_MAX_AGE="60", EDUGOV_DEBUG="0")
+        env.pop("PYTHONPATH", None)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "edugov.wsgi:application", "-b", f"127.0.0.1:{port}",
+                "-w", "3", "-k", "gthread", "--threads", "8", "--timeout", "300", "--backlog", "2048",
+            ],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            _wait_for(base)
+            sessions = [_login(base, u) for u in LOGINS]
+            report(
+                "web", f"gunicorn 3 workers × 8 threads, PostgreSQL, Redis; demo scale {setup['counts']}", ""
+            )
+            for n in users:
+                stats = _locust(base, n, 40, sessions, work)
+                for name in ("dashboard", "api schools", "api classes"):
+                    row = stats.get(name)
+                    if row is None:
+                        continue
+                    report(
+                        "web",
+                        f"{name} at {n} users: p50 / p95 / p99 (ms)",
+                        f"{row['50%']} / {row['95%']} / {row['99%']}",
+                        f"{row['Request Count']} requests, {row['Failure Count']} failed",
+                    )
+            jobs = peak["uploads"]
+            barrier = threading.Barrier(len(jobs))
+
+            def one(job: dict) -> tuple[int, float]:
+                barrier.wait()
+                return _upload(base, job["session"], job["path"])
+
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                results = list(pool.map(one, jobs))
+            wall = time.perf_counter() - start
+            counted = step(db, "web-count")
+            ok = sum(1 for code, _ in results if code == 302)
+            slowest = max(t for _, t in results)
+            report(
+                "web",
+                f"deadline peak: {len(jobs)} school admins upload at once ({peak['rows']:,} rows)",
+                f"{wall:.1f} s",
+                f"{ok}/{len(jobs)} accepted, slowest {slowest:.1f} s",
+            )
+            exact = peak["rows"] == counted["new_rows"] and counted["duplicates"] == 0
+            report(
+                "web",
+                "  rows in the database after the peak (expected / found)",
+                f"{peak['rows']:,} / {counted['new_rows']:,}",
+                f"batches succeeded {counted['succeeded']}/{len(jobs)}; no row lost or duplicated"
+                if exact
+                else "ROWS DIFFER",
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _wait_for(base: str) -> None:
+    import requests
+
+    for _ in range(120):
+        try:
+            requests.get(f"{base}/accounts/login/", timeout=5)
+            return
+        except Exception:
+            time.sleep(1)
+    raise RuntimeError("gunicorn did not start")
