@@ -31,6 +31,11 @@ class Indicator:
         return ibis.ifelse(den > 0, num.cast("float64") * self.scale / den.cast("float64"), ibis.null())
 
 
+def flag(condition: Any) -> Any:
+    """A boolean as 1/0 on every engine (PostgreSQL cannot cast boolean to bigint or smallint)."""
+    return ibis.ifelse(condition, 1, 0)
+
+
 def unit_values(units: Any, indicators: Sequence[Indicator]) -> Any:
     """Each unit's value of each indicator (NULL where the denominator is zero)."""
     return units.mutate(

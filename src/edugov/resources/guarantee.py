@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edugov.indicators.backends import Workspace
+from edugov.indicators.engine import flag
 from edugov.registry.models import School, SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
 
@@ -61,8 +62,8 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
     c = c.mutate(stage=_stage_of_grade(c.grade), size=(c.boys + c.girls).cast("int64"))
     c = c.filter(c.stage.isin(["primary", "junior"]))
     c = c.mutate(
-        _over_primary=((c.stage == "primary") & (c.size > 45)).cast("int64"),
-        _over_junior=((c.stage == "junior") & (c.size > 50)).cast("int64"),
+        _over_primary=flag((c.stage == "primary") & (c.size > 45)),
+        _over_junior=flag((c.stage == "junior") & (c.size > 50)),
     )
     classes = c.group_by(c.school_id).aggregate(
         compulsory_students=c.size.sum(),
@@ -83,10 +84,10 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
     active = active.select(t_id=active.id, t_school_id=active.school_id)
     t = t.join(active, t.teacher_id == active.t_id)
     t = t.mutate(
-        _cert=t.has_certificate.cast("int64"),
-        _trained=(t.training_hours.cast("float64") >= 72).cast("int64"),
-        _rot=t.rotated.cast("int64"),
-        _rot_backbone=(t.rotated & (t.backbone_level != "none")).cast("int64"),
+        _cert=flag(t.has_certificate),
+        _trained=flag(t.training_hours.cast("float64") >= 72),
+        _rot=flag(t.rotated),
+        _rot_backbone=flag(t.rotated & (t.backbone_level != "none")),
     )
     tstats = t.group_by(t.t_school_id).aggregate(
         teachers=t.count(),
@@ -106,7 +107,7 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
         "max_class_size",
         "primary_classes_over",
         "junior_classes_over",
-        has_facilities=facts.f_school_id.notnull().cast("int8"),
+        has_facilities=flag(facts.f_school_id.notnull()),
         music_rooms=facts.music_rooms.fill_null(0),
         art_rooms=facts.art_rooms.fill_null(0),
         music_room_area=facts.music_room_area.fill_null(0.0),

@@ -16,7 +16,7 @@ import ibis
 from django.conf import settings
 
 from edugov.indicators.backends import Workspace
-from edugov.indicators.engine import Indicator
+from edugov.indicators.engine import Indicator, flag
 from edugov.registry.models import Area, School, SchoolClass, SchoolType, Teacher
 
 from .models import SchoolFacilities, TeacherYearRecord
@@ -111,7 +111,7 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
     schools = schools.join(areas, schools.area_id == areas.area_pk)
     schools = schools.filter(schools.area_path.startswith(area_path)).select(
         school_id=schools.id,
-        is_teaching_point=schools.is_teaching_point.cast("int8"),
+        is_teaching_point=flag(schools.is_teaching_point),
         town_id=schools.area_id,
     )
 
@@ -148,10 +148,10 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         (t.stage == "junior") & t.qualification.isin(["bachelor", "postgraduate"])
     )
     t = t.mutate(
-        _above=above.cast("int64"),
-        _backbone=(t.backbone_level != "none").cast("int64"),
-        _pe_art=(t.pe_art_subject != "").cast("int64"),
-        _no_qual=(t.qualification == "").cast("int64"),
+        _above=flag(above),
+        _backbone=flag(t.backbone_level != "none"),
+        _pe_art=flag(t.pe_art_subject != ""),
+        _no_qual=flag(t.qualification == ""),
     )
     tstats = (
         t.group_by([t.t_school_id, t.stage])
@@ -172,7 +172,7 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         "stage",
         "students",
         "classes",
-        has_facilities=units.fac_school_id.notnull().cast("int8"),
+        has_facilities=flag(units.fac_school_id.notnull()),
         teaching_aux_area=(units.f_teaching_aux_area * units.share).fill_null(0.0),
         sports_area=(units.f_sports_area * units.share).fill_null(0.0),
         equipment_value=(units.f_equipment_value * units.share).fill_null(0.0),
