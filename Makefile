@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install assets serve clean typecheck
+.PHONY: demo test lint bench install assets serve clean typecheck soak
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: install
 test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
+
+## make soak: the reliability suite at full length (50+ faults per kind and database, long fuzzing)
+soak: install
+	EDUGOV_SOAK=1 $(BIN)/pytest -p no:cacheprovider tests/reliability -q
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -5,6 +5,8 @@ is rejected with an error report."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import shutil
@@ -13,6 +15,7 @@ import uuid
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 
 from . import fastdb
+from .faults import fault_point
 from .models import BatchStatus, ImportBatch, ImportRowLog, RowAction
 from .readers import FileRejected, Table, open_table
 from .spec import CellError, Deferred, ImportSpec, RowError, get_spec, header_key
@@ -132,7 +136,56 @@ def _set(batch: ImportBatch, **values: Any) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(**values)
 
 
+@contextlib.contextmanager
+def _worker_lock(batch: ImportBatch) -> Iterator[None]:
+    """A shared lock on the stored file for as long as a worker runs the batch. The kernel drops it
+    when the worker dies, even by SIGKILL, which is how batch_sweep_stale() tells a dead worker
+    from a slow one."""
+    with contextlib.ExitStack() as stack:
+        try:
+            f = stack.enter_context(Path(batch.stored_path).open("rb"))
+        except OSError:  # no file: the run rejects the batch itself
+            f = None
+        if f is not None:
+            fcntl.flock(f, fcntl.LOCK_SH)
+        yield
+
+
+STALE_MESSAGE = "导入被中断（处理进程意外终止），数据未做任何修改，请重新导入该文件"
+
+
+def _worker_alive(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def batch_sweep_stale(*, min_age: timedelta = timedelta(seconds=0)) -> int:
+    """Mark as failed the batches left "running" by a worker that died (killed, machine restart):
+    no live process holds their file lock. Nothing of their file was written (the write is one
+    transaction), so failing them is safe and lets the file be imported again. Returns the count."""
+    swept = 0
+    cutoff = timezone.now() - min_age
+    for batch in ImportBatch.objects.filter(status=BatchStatus.RUNNING, started_at__lte=cutoff):
+        if _worker_alive(Path(batch.stored_path)):
+            continue
+        swept += ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+            status=BatchStatus.FAILED, message=STALE_MESSAGE, finished_at=timezone.now()
+        )
+    return swept
+
+
 def batch_run(*, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportBatch:
+    with _worker_lock(batch):
+        return _batch_run(batch=batch, progress=progress)
+
+
+def _batch_run(*, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportBatch:
     spec_cls = get_spec(batch.kind)
     _set(batch, status=BatchStatus.RUNNING, started_at=timezone.now(), message="正在检查文件")
     try:
@@ -349,12 +402,14 @@ class Engine:
             rows = [self._resolve(r, key_to_id) for r in rows]
 
         fastdb.insert_rows(model, ("id", *fields), ((ids[p], *rows[p]) for p in range(n) if status[p] == 0))
+        fault_point("inserted")
         if old_values:
             fastdb.update_rows(
                 model,
                 spec.update_fields,
                 ((ids[p], *(rows[p][i] for i in upd_idx)) for p in old_values),
             )
+        fault_point("updated")
         batch_id = self.batch.pk
 
         def logs() -> Iterator[tuple[Any, ...]]:
@@ -375,6 +430,7 @@ class Engine:
         fastdb.insert_rows(
             ImportRowLog, ("batch_id", "row_number", "action", "model", "object_id", "old_values"), logs()
         )
+        fault_point("logged")
         ranges: list[list[int]] = []
         for pos in range(n):
             if status[pos] == 1:
@@ -425,6 +481,7 @@ class Engine:
             )
             return
         _set(batch, message="校验通过，正在写入数据库")
+        fault_point("validated")
         with transaction.atomic():
             self.write(rows, index)
             del rows, index
@@ -450,6 +507,7 @@ class Engine:
                 actor=batch.uploaded_by,
                 area_path=batch.area_path,
             )
+            fault_point("audited")
             _set(
                 batch,
                 status=BatchStatus.SUCCEEDED,

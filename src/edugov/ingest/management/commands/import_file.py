@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from edugov.audit.context import acting
 from edugov.common.errors import DomainError
 from edugov.ingest.models import BatchStatus
-from edugov.ingest.services import import_file
+from edugov.ingest.services import batch_sweep_stale, import_file
 from edugov.ingest.spec import KINDS
 
 SHOWN_ERRORS = 50
@@ -38,6 +38,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"用户不存在：{options['user']}")
+        swept = batch_sweep_stale()  # batches of workers that died: failed, so the file can be re-run
+        if swept:
+            self.stderr.write(f"已将{swept}个中断的导入批次标记为失败（数据未做修改）")
         bar = None
         if not options["no_progress"]:
             from tqdm import tqdm
