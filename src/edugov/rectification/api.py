@@ -95,7 +95,9 @@ class ItemOutput(serializers.ModelSerializer):
 
 
 class ItemCreateInput(serializers.Serializer):
-    source = serializers.ChoiceField(choices=[c for c in ItemSource.choices if c[0] != ItemSource.DATA])
+    source = serializers.ChoiceField(
+        choices=[c for c in ItemSource.choices if c[0] not in (ItemSource.DATA, ItemSource.TASK)]
+    )
     unit_kind = serializers.ChoiceField(choices=UnitKind.choices)
     unit_id = serializers.IntegerField(min_value=1)
     title = serializers.CharField(max_length=200)

@@ -10,7 +10,7 @@ class RectificationConfig(AppConfig):
         from edugov.accounts.models import Module, Role
         from edugov.web.navigation import NavItem, add_nav
 
-        from . import scopes, sources  # noqa: F401  (scope rules; the built-in finding sources)
+        from . import scopes, sources, strategy  # noqa: F401  (scope rules; the built-in finding sources)
 
         bureau = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER})
         for label, url_name, roles in (
@@ -18,6 +18,9 @@ class RectificationConfig(AppConfig):
             ("问题清单", "rectification:item_list", bureau),
             ("挂图作战", "rectification:battle_map", bureau),
             ("红黑榜", "rectification:ranking_list", bureau),
+            ("重点任务", "rectification:task_board", bureau),
+            ("挂钩联系", "rectification:leader_list", bureau),
+            ("督导检查", "rectification:plan_list", bureau),
             ("消息通知", "rectification:notification_list", None),
         ):
             add_nav(NavItem(label, url_name, Module.RECTIFICATION, roles))

@@ -113,14 +113,15 @@ class FindingSource:
     name: str
     fn: FindingSourceFn
     label: str
+    item_source: str = "data"  # the items' ItemSource (overdue milestones: "task")
 
 
 _SOURCES: dict[str, FindingSource] = {}
 
 
-def register_finding_source(name: str, fn: FindingSourceFn, *, label: str) -> None:
+def register_finding_source(name: str, fn: FindingSourceFn, *, label: str, item_source: str = "data") -> None:
     """Register (or replace, so a reloaded app does not register twice) a finding source."""
-    _SOURCES[name] = FindingSource(name=name, fn=fn, label=label)
+    _SOURCES[name] = FindingSource(name=name, fn=fn, label=label, item_source=item_source)
 
 
 def unregister_finding_source(name: str) -> None:

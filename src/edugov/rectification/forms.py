@@ -39,7 +39,8 @@ class ItemFilterForm(FilterForm):
 
 class ItemCreateForm(forms.Form):
     source = forms.ChoiceField(
-        label="问题来源", choices=[c for c in ItemSource.choices if c[0] != ItemSource.DATA]
+        label="问题来源",
+        choices=[c for c in ItemSource.choices if c[0] not in (ItemSource.DATA, ItemSource.TASK)],
     )
     unit_kind = forms.ChoiceField(
         label="责任单位类型", choices=[c for c in UnitKind.choices if c[0] != UnitKind.INSTITUTION]

@@ -1,0 +1,452 @@
+"""Strategic tasks (重点任务): goals broken into key tasks and milestones, the red/amber/green rule,
+roll-up by goal and by department, and the finding source that turns overdue milestones into
+rectification items.
+
+The RAG rule (documented in docs/rectification.md, tested at its boundaries):
+    expected = share of the time from start to deadline that has elapsed on `today`, in % (0-100)
+    lag      = expected - progress
+    green  if progress is 100 (done), else
+    red    if today is after the deadline (overdue) or lag > 30 points,
+    amber  if 10 <= lag <= 30,
+    green  otherwise (lag < 10).
+A task's progress is its milestones' progress weighted by their weights; a goal's and a
+department's roll-up weights every milestone under them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from edugov.accounts.models import Department, Role
+from edugov.accounts.scope import scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_create, audit_record
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.models import Area, School
+
+from .errors import RectificationError as E
+from .findings import Finding, FindingContext, Unit, register_finding_source
+from .models import ItemSource, KeyTask, Milestone, Rag, Severity, TaskGoal, UnitKind
+
+RED_LAG = 30  # points behind the elapsed time: more than this is red
+AMBER_LAG = 10  # this many points behind or more (up to RED_LAG) is amber
+MILESTONE_OVERDUE = "rectification.milestone_overdue"
+
+
+def expected_progress(*, start: dt.date, deadline: dt.date, today: dt.date) -> float:
+    """The share of the planned time elapsed on `today`, 0-100."""
+    if today <= start:
+        return 0.0
+    if deadline <= start or today >= deadline:
+        return 100.0
+    return 100.0 * (today - start).days / (deadline - start).days
+
+
+def rag_status(*, progress: float, start: dt.date, deadline: dt.date, today: dt.date) -> str:
+    if progress >= 100:
+        return Rag.GREEN
+    if today > deadline:
+        return Rag.RED
+    lag = expected_progress(start=start, deadline=deadline, today=today) - progress
+    if lag > RED_LAG:
+        return Rag.RED
+    if lag >= AMBER_LAG:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def weighted_progress(milestones: Iterable[Milestone]) -> float:
+    total = num = 0
+    for m in milestones:
+        total += m.weight
+        num += m.weight * m.progress
+    return round(num / total, 1) if total else 0.0
+
+
+def _today(now: dt.datetime | None) -> dt.date:
+    return timezone.localtime(now or timezone.now()).date()
+
+
+# Writes ------------------------------------------------------------------------------------------
+
+
+def _may_plan(user: Any) -> bool:
+    return bool(user.is_superuser) or (
+        not user.is_read_only and user.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER)
+    )
+
+
+def _text(value: Any, *, label: str, max_length: int, required: bool = True) -> str:
+    value = str(value or "").strip()
+    if required and not value:
+        raise DomainError(E.BAD_FIELD, field=label, reason="不能为空")
+    if len(value) > max_length:
+        raise DomainError(E.BAD_FIELD, field=label, reason=f"不能超过{max_length}个字")
+    return value
+
+
+def _progress(value: Any) -> int:
+    try:
+        p = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DomainError(E.PROGRESS_RANGE) from None
+    if not 0 <= p <= 100:
+        raise DomainError(E.PROGRESS_RANGE)
+    return p
+
+
+@transaction.atomic
+def goal_create(
+    *, user: Any, area: Area, year: int, title: str, description: str = "", order: int = 0,
+    now: dt.datetime | None = None,
+) -> TaskGoal:  # fmt: skip
+    if not _may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="制定工作目标")
+    if not scoped(Area, user).filter(pk=area.pk).exists():
+        raise DomainError(E.UNKNOWN_UNIT)
+    if not 2000 <= int(year) <= 2100:
+        raise DomainError(E.BAD_FIELD, field="年度", reason="取值无效")
+    goal = TaskGoal(
+        area=area, year=year, title=_text(title, label="目标", max_length=200),
+        description=_text(description, label="说明", max_length=4000, required=False), order=order,
+        created_at=now or timezone.now(),
+    )  # fmt: skip
+    goal.save()
+    audit_create(instance=goal, actor=user)
+    return goal
+
+
+@transaction.atomic
+def task_create(
+    *,
+    user: Any,
+    goal: TaskGoal,
+    title: str,
+    department: str,
+    start_date: dt.date,
+    deadline: dt.date,
+    school: School | None = None,
+    owner_name: str = "",
+    owner: Any = None,
+    code: str = "",
+    order: int = 0,
+    now: dt.datetime | None = None,
+) -> KeyTask:
+    if not _may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="分解重点任务")
+    if department not in Department.values:
+        raise DomainError(E.BAD_FIELD, field="主管科室", reason="取值无效")
+    if deadline < start_date:
+        raise DomainError(E.DATE_ORDER, field="完成期限")
+    if school is not None and not scoped(School, user).filter(pk=school.pk).exists():
+        raise DomainError(E.UNKNOWN_UNIT)
+    task = KeyTask(
+        goal=goal,
+        code=_text(code, label="编号", max_length=20, required=False),
+        title=_text(title, label="重点任务", max_length=200),
+        unit_kind=UnitKind.SCHOOL if school else UnitKind.AREA,
+        school=school,
+        area=school.area if school else goal.area,
+        unit_name=(school.name if school else f"{goal.area.name}教育局{Department(department).label}")[:120],
+        owner=owner,
+        owner_name=_text(
+            owner_name or (str(owner) if owner else ""), label="责任人", max_length=64, required=False
+        ),
+        department=department,
+        start_date=start_date,
+        deadline=deadline,
+        order=order,
+        created_at=now or timezone.now(),
+    )
+    task.save()
+    audit_create(instance=task, actor=user)
+    return task
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    user: Any,
+    task: KeyTask,
+    title: str,
+    start_date: dt.date,
+    deadline: dt.date,
+    weight: int = 1,
+    owner_name: str = "",
+    progress: int = 0,
+    now: dt.datetime | None = None,
+) -> Milestone:
+    if not _may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="设置任务节点")
+    if deadline < start_date:
+        raise DomainError(E.DATE_ORDER, field="节点期限")
+    if not 1 <= int(weight) <= 100:
+        raise DomainError(E.BAD_FIELD, field="权重", reason="应为1～100的整数")
+    now = now or timezone.now()
+    p = _progress(progress)
+    m = Milestone(
+        task=task, title=_text(title, label="节点", max_length=200), start_date=start_date, deadline=deadline,
+        weight=weight,
+        owner_name=_text(owner_name or task.owner_name, label="责任人", max_length=64, required=False),
+        progress=p, completed_at=now if p == 100 else None, updated_at=now,
+    )  # fmt: skip
+    m.save()
+    audit_create(instance=m, actor=user)
+    return m
+
+
+def may_report(user: Any, milestone: Milestone) -> bool:
+    """Planners, the task's department officers, the owner, and the leading school's administrators."""
+    if user.is_superuser or user.role == Role.DISTRICT_ADMIN:
+        return True
+    if user.is_read_only:
+        return False
+    task = milestone.task
+    if user.pk in (milestone.owner_id, task.owner_id):
+        return True
+    if user.role == Role.DEPARTMENT_OFFICER:
+        return user.department in (task.department, Department.SUPERVISION_OFFICE)
+    return user.role == Role.SCHOOL_ADMIN and task.school_id is not None and user.school_id == task.school_id
+
+
+@transaction.atomic
+def milestone_report(
+    *, user: Any, milestone: Milestone, progress: Any, note: str = "", now: dt.datetime | None = None
+) -> Milestone:
+    """Report a milestone's progress (0-100; 100 completes it)."""
+    if not scoped(Milestone, user).filter(pk=milestone.pk).exists() or not may_report(user, milestone):
+        raise PermissionDenied(E.ROLE_REFUSED, action="填报进度")
+    p = _progress(progress)
+    note = _text(note, label="进展说明", max_length=500, required=False)
+    now = now or timezone.now()
+    m = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    before = {"progress": m.progress, "note": m.note}
+    m.progress, m.note, m.updated_at = p, note, now
+    m.completed_at = (m.completed_at or now) if p == 100 else None
+    m.save(update_fields=["progress", "note", "updated_at", "completed_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        instance=m,
+        changes={"progress": [before["progress"], p], "note": [before["note"], note]},
+        actor=user,
+    )
+    return m
+
+
+# Reads -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    task: KeyTask
+    progress: float
+    rag: str
+    milestones: list[dict[str, Any]]
+    overdue_milestones: int
+
+
+@dataclass
+class RollUp:
+    key: str
+    label: str
+    tasks: int = 0
+    weight: int = 0
+    weighted: int = 0
+    rag: dict[str, int] = field(default_factory=lambda: {Rag.RED: 0, Rag.AMBER: 0, Rag.GREEN: 0})
+
+    @property
+    def progress(self) -> float:
+        return round(self.weighted / self.weight, 1) if self.weight else 0.0
+
+
+@dataclass
+class Board:
+    year: int | None
+    goals: list[tuple[TaskGoal, RollUp, list[TaskRow]]]
+    departments: list[RollUp]
+    totals: dict[str, int]
+
+
+def goal_list(*, user: Any, year: int | None = None) -> QuerySet[TaskGoal]:
+    qs = scoped(TaskGoal, user)
+    return qs.filter(year=year) if year else qs
+
+
+def task_rows(*, tasks: Iterable[KeyTask], today: dt.date) -> list[TaskRow]:
+    rows = []
+    for t in tasks:
+        ms = list(t.milestones.all())
+        ms_rows = [
+            {
+                "milestone": m,
+                "rag": rag_status(progress=m.progress, start=m.start_date, deadline=m.deadline, today=today),
+                "overdue": m.progress < 100 and m.deadline < today,
+            }
+            for m in ms
+        ]
+        progress = weighted_progress(ms)
+        rows.append(
+            TaskRow(
+                task=t,
+                progress=progress,
+                rag=rag_status(progress=progress, start=t.start_date, deadline=t.deadline, today=today),
+                milestones=ms_rows,
+                overdue_milestones=sum(1 for r in ms_rows if r["overdue"]),
+            )
+        )
+    return rows
+
+
+def task_board(
+    *, user: Any, year: int | None = None, department: str = "", today: dt.date | None = None
+) -> Board:
+    """Goals with their tasks (progress, RAG), roll-up by goal and by department."""
+    today = today or timezone.localdate()
+    tasks = scoped(KeyTask, user).select_related("goal", "school").prefetch_related("milestones")
+    if year:
+        tasks = tasks.filter(goal__year=year)
+    if department:
+        tasks = tasks.filter(department=department)
+    rows = task_rows(tasks=tasks.order_by("goal__year", "goal__order", "goal_id", "order", "pk"), today=today)
+    goals: dict[int, tuple[TaskGoal, RollUp, list[TaskRow]]] = {}
+    depts: dict[str, RollUp] = {}
+    totals = {Rag.RED: 0, Rag.AMBER: 0, Rag.GREEN: 0, "tasks": 0, "overdue_milestones": 0}
+    for r in rows:
+        g = r.task.goal
+        entry = goals.setdefault(g.pk, (g, RollUp(key=str(g.pk), label=g.title), []))
+        entry[2].append(r)
+        d = depts.setdefault(
+            r.task.department, RollUp(key=r.task.department, label=Department(r.task.department).label)
+        )
+        for roll in (entry[1], d):
+            roll.tasks += 1
+            roll.rag[r.rag] += 1
+            for m in r.milestones:
+                roll.weight += m["milestone"].weight
+                roll.weighted += m["milestone"].weight * m["milestone"].progress
+        totals[r.rag] += 1
+        totals["tasks"] += 1
+        totals["overdue_milestones"] += r.overdue_milestones
+    return Board(
+        year=year,
+        goals=list(goals.values()),
+        departments=sorted(depts.values(), key=lambda d: d.key),
+        totals=totals,
+    )
+
+
+def board_chart(board: Board) -> dict[str, Any]:
+    """ECharts payload: progress by goal and by department, and the RAG counts."""
+    return {
+        "goals": {
+            "labels": [g.title[:16] for g, _, _ in board.goals],
+            "progress": [roll.progress for _, roll, _ in board.goals],
+        },
+        "departments": {
+            "labels": [d.label for d in board.departments],
+            "progress": [d.progress for d in board.departments],
+            "red": [d.rag[Rag.RED] for d in board.departments],
+            "amber": [d.rag[Rag.AMBER] for d in board.departments],
+            "green": [d.rag[Rag.GREEN] for d in board.departments],
+        },
+        "rag": [
+            {"name": "红灯", "value": board.totals[Rag.RED]},
+            {"name": "黄灯", "value": board.totals[Rag.AMBER]},
+            {"name": "绿灯", "value": board.totals[Rag.GREEN]},
+        ],
+    }
+
+
+def task_get(*, user: Any, pk: int) -> KeyTask:
+    task = scoped(KeyTask, user).select_related("goal", "school").filter(pk=pk).first()
+    if task is None:
+        raise Http404("重点任务不存在或不在您的数据范围内")
+    return task
+
+
+def milestone_get(*, user: Any, pk: int) -> Milestone:
+    m = scoped(Milestone, user).select_related("task", "task__goal").filter(pk=pk).first()
+    if m is None:
+        raise Http404("任务节点不存在或不在您的数据范围内")
+    return m
+
+
+def milestones_due(*, start: dt.date, end: dt.date) -> QuerySet[Milestone]:
+    """Unfinished milestones due in [start, end] (for the daily digest; not user-facing rows)."""
+    return (
+        Milestone.objects.filter(progress__lt=100, deadline__range=(start, end))
+        .select_related("task", "task__goal", "task__owner", "owner")
+        .order_by("deadline", "pk")
+    )
+
+
+EXPORT_HEADERS = [
+    "工作目标", "编号", "重点任务", "牵头单位", "责任人", "主管科室", "开始日期", "完成期限",
+    "节点", "节点期限", "权重", "节点进度（%）", "节点状态", "任务进度（%）", "任务状态",
+]  # fmt: skip
+
+
+def export_rows(board: Board) -> Iterator[list[Any]]:
+    for goal, _, rows in board.goals:
+        for r in rows:
+            t = r.task
+            head = [
+                goal.title, t.code, t.title, t.unit_name, t.owner_name, t.get_department_display(),
+                t.start_date.isoformat(), t.deadline.isoformat(),
+            ]  # fmt: skip
+            tail = [r.progress, Rag(r.rag).label]
+            if not r.milestones:
+                yield [*head, "", "", "", "", "", *tail]
+            for m in r.milestones:
+                ms = m["milestone"]
+                yield [
+                    *head,
+                    ms.title,
+                    ms.deadline.isoformat(),
+                    ms.weight,
+                    ms.progress,
+                    Rag(m["rag"]).label,
+                    *tail,
+                ]
+
+
+# Finding source: overdue milestones become rectification items -------------------------------------
+
+
+def overdue_milestones(ctx: FindingContext) -> Iterator[Finding]:
+    today = timezone.localtime(ctx.now).date()
+    qs = Milestone.objects.filter(progress__lt=100, deadline__lt=today).select_related("task", "task__goal")
+    if ctx.area is not None:
+        qs = qs.filter(task__area__path__startswith=ctx.area.path)
+    for m in qs.order_by("pk"):
+        t = m.task
+        unit = Unit.school(t.school_id) if t.school_id else Unit.area(t.area_id)
+        days = (today - m.deadline).days
+        yield Finding(
+            cause_key=f"{MILESTONE_OVERDUE}:{m.pk}",
+            source=MILESTONE_OVERDUE,
+            unit=unit,
+            title=f"重点任务节点逾期：{t.title[:80]}—{m.title[:80]}",
+            evidence=(
+                f"{t.goal.title}／{t.code}{t.title}：节点“{m.title}”期限{m.deadline:%Y-%m-%d}，"
+                f"已逾期{days}天，当前进度{m.progress}%。责任人：{m.owner_name or t.owner_name or '未指定'}。"
+            ),
+            severity=Severity.HIGH if days > 30 else Severity.MEDIUM,
+            required_action="说明逾期原因，制定赶进度措施并明确新的完成时间，完成后上传佐证材料。",
+            department=t.department,
+            deadline_days=15,
+            data={"task_id": t.pk, "milestone_id": m.pk, "progress": m.progress, "days_overdue": days},
+        )
+
+
+register_finding_source(
+    MILESTONE_OVERDUE, overdue_milestones, label="重点任务节点逾期", item_source=ItemSource.TASK
+)

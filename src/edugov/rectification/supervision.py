@@ -1,0 +1,338 @@
+"""Supervision (督导): plans of special and routine supervision, checklists and scoring forms kept as
+data (data/supervision_checklists.toml), inspectors' visit records with a score and note per item,
+and the findings (an item scored below `finding_ratio` of its maximum, or flagged) that become
+rectification items (source 督导检查) through the item services, one per visit and checklist item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from edugov.accounts.models import Department, Role, User
+from edugov.accounts.scope import scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_create, audit_record
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.models import Area, School
+
+from . import services
+from .errors import RectificationError as E
+from .findings import Finding, Unit
+from .models import ItemSource, Severity, SupervisionKind, SupervisionPlan, SupervisionVisit, VisitStatus
+
+CHECKLISTS_FILE = Path(__file__).parent / "data" / "supervision_checklists.toml"
+VISIT_KIND = "supervision_visit"
+
+
+@cache
+def checklists() -> dict[str, dict[str, Any]]:
+    """The configured checklists by code, each checked once on load (a broken file fails loudly)."""
+    data = tomllib.loads(CHECKLISTS_FILE.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, Any]] = {}
+    for c in data["checklists"]:
+        assert c["kind"] in SupervisionKind.values, c["code"]
+        assert 0 < float(c["finding_ratio"]) <= 1, c["code"]
+        for item in c["items"]:
+            assert float(item["max_score"]) > 0, item["code"]
+            assert item.get("department", c["department"]) in Department.values, item["code"]
+            assert item.get("severity", "medium") in Severity.values, item["code"]
+        out[c["code"]] = c
+    return out
+
+
+def checklist_choices() -> list[tuple[str, str]]:
+    return [(code, c["title"]) for code, c in checklists().items()]
+
+
+def _today(now: dt.datetime) -> dt.date:
+    return timezone.localtime(now).date()
+
+
+def may_plan(user: Any) -> bool:
+    if user.is_superuser:
+        return True
+    if user.is_read_only:
+        return False
+    return user.role == Role.DISTRICT_ADMIN or (
+        user.role == Role.DEPARTMENT_OFFICER and user.department == Department.SUPERVISION_OFFICE
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user: Any,
+    title: str,
+    kind: str,
+    checklist_code: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    school_ids: Sequence[int],
+    inspector_ids: Sequence[int],
+    area: Area | None = None,
+    now: dt.datetime | None = None,
+) -> SupervisionPlan:
+    if not may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="制定督导计划")
+    now = now or timezone.now()
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise DomainError(E.BAD_FIELD, field="督导计划", reason="不能为空且不超过200字")
+    if kind not in SupervisionKind.values:
+        raise DomainError(E.BAD_FIELD, field="类型", reason="取值无效")
+    checklist = checklists().get(checklist_code)
+    if checklist is None:
+        raise DomainError(E.UNKNOWN_CHECKLIST, code=str(checklist_code)[:60])
+    if end_date < start_date:
+        raise DomainError(E.DATE_ORDER, field="结束日期")
+    ids = {int(i) for i in school_ids}
+    if not ids:
+        raise DomainError(E.NO_SCHOOLS)
+    schools = list(scoped(School, user).filter(pk__in=ids).select_related("area"))
+    if len(schools) != len(ids):
+        raise DomainError(E.UNKNOWN_UNIT)
+    inspectors = list(User.objects.filter(pk__in=set(inspector_ids), role=Role.INSPECTOR, is_active=True))
+    if not inspectors or len(inspectors) != len(set(inspector_ids)):
+        raise DomainError(E.BAD_FIELD, field="督学", reason="请选择有效的督学账号")
+    plan = SupervisionPlan.objects.create(
+        area=area or user.area or schools[0].area, title=title, kind=kind, checklist_code=checklist_code,
+        checklist=checklist, start_date=start_date, end_date=end_date, created_by=user, created_at=now,
+    )  # fmt: skip
+    plan.schools.set(schools)
+    plan.inspectors.set(inspectors)
+    audit_create(instance=plan, actor=user)
+    return plan
+
+
+def _may_inspect(user: Any, plan: SupervisionPlan) -> bool:
+    if user.is_superuser or may_plan(user):
+        return True
+    return user.role == Role.INSPECTOR and plan.inspectors.filter(pk=user.pk).exists()
+
+
+def parse_score(value: Any, *, code: str, max_score: float) -> Decimal | None:
+    """A score 0..max_score with at most one decimal; blank is "not scored"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise DomainError(E.SCORE_RANGE, code=code, max=_fmt(max_score))
+    try:
+        score = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(E.SCORE_RANGE, code=code, max=_fmt(max_score)) from None
+    if (
+        not score.is_finite()
+        or score < 0
+        or score > Decimal(str(max_score))
+        or score != score.quantize(Decimal("0.1"))
+    ):
+        raise DomainError(E.SCORE_RANGE, code=code, max=_fmt(max_score))
+    return score.quantize(Decimal("0.1"))
+
+
+def _fmt(v: float | Decimal) -> str:
+    return f"{float(v):.1f}".rstrip("0").rstrip(".")
+
+
+def is_finding(item: Mapping[str, Any], score: Decimal | None, flagged: bool, ratio: float) -> bool:
+    """Scored below ratio × maximum, or flagged by the inspector."""
+    if flagged:
+        return True
+    return score is not None and score < Decimal(str(item["max_score"])) * Decimal(str(ratio))
+
+
+@transaction.atomic
+def visit_save(
+    *,
+    user: Any,
+    plan: SupervisionPlan,
+    school_id: int,
+    visited_on: Any,
+    entries: Mapping[str, Mapping[str, Any]],
+    summary: str = "",
+    submit: bool = False,
+    now: dt.datetime | None = None,
+) -> tuple[SupervisionVisit, list[Any]]:
+    """Save (or submit) an inspector's scores for one school of a plan. On submit every item must be
+    scored; findings become items. Returns the visit and the items raised."""
+    now = now or timezone.now()
+    today = _today(now)
+    if not scoped(SupervisionPlan, user).filter(pk=plan.pk).exists() or not _may_inspect(user, plan):
+        raise PermissionDenied(E.NOT_PLAN_INSPECTOR)
+    school = plan.schools.filter(pk=school_id).select_related("area").first()
+    if school is None:
+        raise DomainError(E.NOT_IN_PLAN)
+    if not isinstance(visited_on, dt.date) or not plan.start_date <= visited_on <= min(plan.end_date, today):
+        raise DomainError(
+            E.VISIT_DATE_RANGE, start=plan.start_date.isoformat(), end=plan.end_date.isoformat()
+        )
+    summary = (summary or "").strip()
+    if len(summary) > 8000:
+        raise DomainError(E.BAD_FIELD, field="总体评价", reason="不能超过8000个字")
+    items = {i["code"]: i for i in plan.checklist["items"]}
+    for code in entries:
+        if code not in items:
+            raise DomainError(E.UNKNOWN_CHECK_ITEM, code=str(code)[:20])
+    scores: dict[str, dict[str, Any]] = {}
+    for code, item in items.items():
+        e = entries.get(code) or {}
+        score = parse_score(e.get("score"), code=code, max_score=float(item["max_score"]))
+        note = str(e.get("note") or "").strip()
+        if len(note) > 1000:
+            raise DomainError(E.BAD_FIELD, field=f"{code}记录", reason="不能超过1000个字")
+        scores[code] = {
+            "score": None if score is None else float(score),
+            "note": note,
+            "flagged": bool(e.get("flagged")),
+        }
+    if submit:
+        missing = [c for c, s in scores.items() if s["score"] is None]
+        if missing:
+            raise DomainError(E.SCORE_MISSING, codes="、".join(missing))
+
+    visit = SupervisionVisit.objects.select_for_update().filter(plan=plan, school=school).first()
+    if visit is not None and visit.status == VisitStatus.SUBMITTED:
+        raise DomainError(E.VISIT_SUBMITTED)
+    total = sum((Decimal(str(s["score"])) for s in scores.values() if s["score"] is not None), Decimal(0))
+    max_total = sum((Decimal(str(i["max_score"])) for i in items.values()), Decimal(0))
+    created = visit is None
+    if visit is None:
+        visit = SupervisionVisit(plan=plan, school=school, created_at=now)
+    before = {"scores": visit.scores, "status": visit.status}
+    visit.inspector = user
+    visit.visited_on = visited_on
+    visit.scores = scores
+    visit.total = total
+    visit.max_total = max_total
+    visit.summary = summary
+    visit.updated_at = now
+    raised: list[Any] = []
+    if submit:
+        visit.status = VisitStatus.SUBMITTED
+        visit.submitted_at = now
+    visit.save()
+    if submit:
+        ratio = float(plan.checklist["finding_ratio"])
+        for code, item in items.items():
+            s = scores[code]
+            score = Decimal(str(s["score"]))
+            if not is_finding(item, score, s["flagged"], ratio):
+                continue
+            raised.append(
+                services.item_create_system(
+                    finding=Finding(
+                        cause_key=f"{VISIT_KIND}:{visit.pk}:{code}",
+                        source=VISIT_KIND,
+                        unit=Unit.school(school.pk),
+                        title=f"{school.name}：{item['text'][:120]}",
+                        evidence=(
+                            f"{plan.title}（{visited_on:%Y-%m-%d}，督学{user}）检查项{code}“{item['text']}”"
+                            f"得分{_fmt(score)}/{_fmt(item['max_score'])}。{s['note']}"
+                        ).strip(),
+                        severity=item.get("severity", Severity.MEDIUM),
+                        required_action=item.get(
+                            "action", f"对照“{item['text']}”逐项整改，上传整改佐证材料。"
+                        ),
+                        department=item.get("department", plan.checklist["department"]),
+                        deadline_days=int(plan.checklist.get("deadline_days", 30)),
+                        data={"plan": plan.pk, "item": code, "score": float(score), "max": item["max_score"]},
+                    ),
+                    source=ItemSource.SUPERVISION,
+                    now=now,
+                    visit_kind=VISIT_KIND,
+                    visit_id=visit.pk,
+                    created_by=user,
+                )
+            )
+        visit.findings = len(raised)
+        visit.save(update_fields=["findings"])
+    if created:
+        audit_create(instance=visit, actor=user)
+    else:
+        audit_record(
+            action=AuditAction.UPDATE,
+            instance=visit,
+            changes={"status": [before["status"], visit.status], "scores": [before["scores"], scores]},
+            actor=user,
+        )
+    return visit, raised
+
+
+# Reads -------------------------------------------------------------------------------------------
+
+
+def plan_list(*, user: Any) -> QuerySet[SupervisionPlan]:
+    ids = scoped(SupervisionPlan, user).values("pk")
+    return SupervisionPlan.objects.filter(pk__in=ids).annotate(
+        n_schools=Count("schools", distinct=True),
+        n_submitted=Count("visits", filter=Q(visits__status=VisitStatus.SUBMITTED), distinct=True),
+    )
+
+
+def plan_get(*, user: Any, pk: int) -> SupervisionPlan:
+    plan = plan_list(user=user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("督导计划不存在或不在您的数据范围内")
+    return plan
+
+
+def plan_progress(*, user: Any, plan: SupervisionPlan) -> dict[str, Any]:
+    """Per school of the plan (within the user's scope): its visit, score and findings."""
+    schools = scoped(School, user).filter(pk__in=plan.schools.values("pk")).order_by("area__path", "name")
+    visits = {v.school_id: v for v in visit_list(user=user).filter(plan=plan)}
+    rows = [{"school": s, "visit": visits.get(s.pk)} for s in schools]
+    submitted = [v for v in visits.values() if v.status == VisitStatus.SUBMITTED]
+    avg = (
+        sum(float(v.total) / float(v.max_total) * 100 for v in submitted if v.max_total) / len(submitted)
+        if submitted
+        else None
+    )
+    return {
+        "rows": rows,
+        "schools": len(rows),
+        "submitted": len(submitted),
+        "drafts": sum(1 for v in visits.values() if v.status == VisitStatus.DRAFT),
+        "findings": sum(v.findings for v in submitted),
+        "percent": round(100 * len(submitted) / len(rows), 1) if rows else 0.0,
+        "avg_score_rate": None if avg is None else round(avg, 1),
+    }
+
+
+def visit_list(*, user: Any) -> QuerySet[SupervisionVisit]:
+    return scoped(SupervisionVisit, user).select_related("plan", "school", "inspector")
+
+
+def visit_get(*, user: Any, pk: int) -> SupervisionVisit:
+    visit = visit_list(user=user).filter(pk=pk).first()
+    if visit is None:
+        raise Http404("督导记录不存在或不在您的数据范围内")
+    return visit
+
+
+def visit_report(visit: SupervisionVisit) -> dict[str, Any]:
+    """Sections of the checklist with each item's score, note and whether it became a finding."""
+    ratio = float(visit.plan.checklist["finding_ratio"])
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in visit.plan.checklist["items"]:
+        s = visit.scores.get(item["code"], {})
+        score = None if s.get("score") is None else Decimal(str(s["score"]))
+        sections.setdefault(item["section"], []).append(
+            {
+                **item,
+                "score": score,
+                "note": s.get("note", ""),
+                "flagged": s.get("flagged", False),
+                "finding": score is not None and is_finding(item, score, bool(s.get("flagged")), ratio),
+            }
+        )
+    return {"sections": sections, "ratio": ratio}

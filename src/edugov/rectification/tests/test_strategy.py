@@ -1,0 +1,183 @@
+"""Strategic tasks: the RAG rule at its boundaries, roll-up by hand, overdue milestones → items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from edugov.accounts.models import Role
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.rectification import services, strategy
+from edugov.rectification.models import ItemSource, ItemStatus, RectificationItem
+
+from .conftest import NOW, TZ
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2025, 1, 1)
+DEADLINE = START + dt.timedelta(days=100)
+HALF = START + dt.timedelta(days=50)  # expected progress 50 %
+
+
+@pytest.mark.parametrize(
+    ("progress", "today", "rag"),
+    [
+        (20, HALF, "amber"),  # lag exactly 30 → amber
+        (19, HALF, "red"),  # lag 31 → red
+        (40, HALF, "amber"),  # lag exactly 10 → amber
+        (41, HALF, "green"),  # lag 9 → green
+        (0, START, "green"),  # nothing expected yet
+        (69, DEADLINE, "red"),  # on the deadline: expected 100, lag 31
+        (70, DEADLINE, "amber"),  # on the deadline, lag 30
+        (99, DEADLINE + dt.timedelta(days=1), "red"),  # overdue
+        (100, DEADLINE + dt.timedelta(days=40), "green"),  # done
+    ],
+)
+def test_rag_boundaries(progress, today, rag):  # type: ignore[no-untyped-def]
+    assert strategy.rag_status(progress=progress, start=START, deadline=DEADLINE, today=today) == rag
+
+
+def test_expected_progress():
+    assert strategy.expected_progress(start=START, deadline=DEADLINE, today=HALF) == 50.0
+    assert strategy.expected_progress(start=START, deadline=DEADLINE, today=START - dt.timedelta(1)) == 0.0
+    assert strategy.expected_progress(start=START, deadline=START, today=START + dt.timedelta(1)) == 100.0
+
+
+@pytest.fixture
+def plan(district):  # type: ignore[no-untyped-def]
+    admin = district.users[Role.DISTRICT_ADMIN]
+    goal = strategy.goal_create(
+        user=admin, area=district.district, year=2025, title="十个一：办好人民满意教育", now=NOW
+    )
+    t1 = strategy.task_create(
+        user=admin,
+        goal=goal,
+        code="一",
+        title="新建一所九年一贯制学校",
+        department="planning_finance",
+        start_date=START,
+        deadline=dt.date(2025, 12, 31),
+        owner_name="李科长",
+        now=NOW,
+    )
+    t2 = strategy.task_create(
+        user=admin,
+        goal=goal,
+        code="二",
+        title="消除大班额",
+        department="basic_education",
+        start_date=START,
+        deadline=dt.date(2025, 12, 31),
+        school=district.school_a,
+        now=NOW,
+    )
+    m = {}
+    m["a"] = strategy.milestone_create(
+        user=admin,
+        task=t1,
+        title="立项",
+        start_date=START,
+        deadline=dt.date(2025, 3, 31),
+        weight=1,
+        progress=100,
+        now=NOW,
+    )
+    m["b"] = strategy.milestone_create(
+        user=admin,
+        task=t1,
+        title="开工",
+        start_date=START,
+        deadline=dt.date(2025, 9, 1),
+        weight=3,
+        progress=40,
+        now=NOW,
+    )
+    m["c"] = strategy.milestone_create(
+        user=admin,
+        task=t2,
+        title="制定方案",
+        start_date=START,
+        deadline=dt.date(2025, 6, 30),
+        weight=2,
+        progress=50,
+        now=NOW,
+    )
+    return goal, t1, t2, m
+
+
+def test_roll_up_by_goal_and_department(district, plan):  # type: ignore[no-untyped-def]
+    _goal, t1, t2, _m = plan
+    board = strategy.task_board(user=district.users[Role.DISTRICT_ADMIN], today=dt.date(2025, 10, 1))
+    (_g, roll, rows) = board.goals[0]
+    by_task = {r.task.pk: r for r in rows}
+    # t1: (1×100 + 3×40) / 4 = 55.0; t2: 50.0
+    assert by_task[t1.pk].progress == 55.0
+    assert by_task[t2.pk].progress == 50.0
+    # goal: (100 + 120 + 2×50) / (1 + 3 + 2) = 320 / 6 = 53.3
+    assert roll.progress == 53.3
+    depts = {d.key: d for d in board.departments}
+    assert depts["planning_finance"].progress == 55.0
+    assert depts["basic_education"].progress == 50.0
+    # 2025-10-01: milestone 开工 (deadline 09-01, 40 %) and 制定方案 (06-30, 50 %) are overdue
+    assert board.totals["overdue_milestones"] == 2
+    # t1 expected (273 / 364 days) = 75 %, progress 55 → lag 20 → amber; t2 lag 25 → amber
+    assert by_task[t1.pk].rag == "amber" and by_task[t2.pk].rag == "amber"
+
+
+def test_progress_report_bad_input_and_scope(district, plan):  # type: ignore[no-untyped-def]
+    _, _, t2, m = plan
+    school = district.users[Role.SCHOOL_ADMIN]
+    for bad in ("abc", -1, 101, "", None):
+        with pytest.raises(DomainError):
+            strategy.milestone_report(user=school, milestone=m["c"], progress=bad, now=NOW)
+    assert strategy.milestone_report(user=school, milestone=m["c"], progress=80, now=NOW).progress == 80
+    # the school admin cannot report on the bureau's own task, nor see it
+    with pytest.raises(PermissionDenied):
+        strategy.milestone_report(user=school, milestone=m["b"], progress=50, now=NOW)
+    board = strategy.task_board(user=school, today=dt.date(2025, 10, 1))
+    assert [r.task.pk for _, _, rows in board.goals for r in rows] == [t2.pk]
+    with pytest.raises(PermissionDenied):
+        strategy.milestone_report(user=district.users[Role.LEADER], milestone=m["c"], progress=1, now=NOW)
+
+
+def test_dates_and_permissions(district, plan):  # type: ignore[no-untyped-def]
+    goal, _t1, _, _ = plan
+    admin = district.users[Role.DISTRICT_ADMIN]
+    with pytest.raises(DomainError):
+        strategy.task_create(
+            user=admin,
+            goal=goal,
+            title="x",
+            department="basic_education",
+            start_date=START,
+            deadline=START - dt.timedelta(1),
+        )
+    with pytest.raises(DomainError):
+        strategy.task_create(
+            user=admin, goal=goal, title="x", department="nope", start_date=START, deadline=START
+        )
+    with pytest.raises(PermissionDenied):
+        strategy.goal_create(
+            user=district.users[Role.SCHOOL_ADMIN], area=district.district, year=2025, title="x"
+        )
+
+
+def test_overdue_milestones_become_items_once(district, plan):  # type: ignore[no-untyped-def]
+    _, _t1, _t2, m = plan
+    when = dt.datetime(2025, 10, 1, 8, tzinfo=TZ)
+    r = services.findings_sync(source=strategy.MILESTONE_OVERDUE, now=when)
+    assert r.created == 2
+    items = RectificationItem.objects.filter(finding_source=strategy.MILESTONE_OVERDUE).order_by("pk")
+    assert {i.source for i in items} == {ItemSource.TASK}
+    school_item = items.get(school=district.school_a)
+    assert school_item.department == "basic_education" and "制定方案" in school_item.title
+    assert items.get(unit_kind="area").department == "planning_finance"
+    again = services.findings_sync(source=strategy.MILESTONE_OVERDUE, now=when)
+    assert again.created == 0 and again.still_open == 2
+    strategy.milestone_report(
+        user=district.users[Role.DISTRICT_ADMIN], milestone=m["c"], progress=100, now=when
+    )
+    third = services.findings_sync(source=strategy.MILESTONE_OVERDUE, now=when)
+    assert third.cause_gone == 1
+    assert RectificationItem.objects.get(pk=school_item.pk).status == ItemStatus.OPEN
