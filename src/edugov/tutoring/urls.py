@@ -15,6 +15,7 @@ urlpatterns = [
     path("institutions/<int:pk>/status/", views.institution_transition, name="institution_transition"),
     path("institutions/<int:pk>/list/", views.institution_set_list, name="institution_set_list"),
     path("institutions/<int:pk>/staff/new/", views.staff_create, name="staff_create"),
+    path("institutions/<int:pk>/staff.xlsx", views.staff_export, name="staff_export"),
     path("institutions/<int:pk>/courses/new/", views.course_create, name="course_create"),
     path("institutions/<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("institutions/<int:pk>/orders/new/", views.order_create, name="order_create"),

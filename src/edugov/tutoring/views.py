@@ -309,6 +309,48 @@ def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def staff_export(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = _institution(request, pk)
+    rows = selectors.staff_rows(user=request.user, institution=inst)
+    response, count = export_response(
+        fmt="xlsx",
+        filename=f"{inst.name}从业人员"[:31],
+        headers=[
+            "姓名",
+            "身份证号",
+            "手机号",
+            "培训教师",
+            "学科类",
+            "科目",
+            "教师资格证书编号",
+            "背景审查",
+            "在职中小学教师",
+        ],
+        rows=(
+            (
+                r.name,
+                r.id_number,
+                r.phone,
+                r.is_tutor,
+                r.teaches_subject,
+                r.subject,
+                r.qualification_number,
+                r.background_checked,
+                r.in_service,
+            )
+            for r in rows
+        ),
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label="tutoring.Staff",
+        object_repr=f"{inst.name}从业人员（{count}条）",
+        area_path=inst.area.path,
+    )
+    return response
+
+
+@login_required
 def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_create(
         request,

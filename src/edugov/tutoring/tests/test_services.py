@@ -94,6 +94,13 @@ def test_staff_masked_for_inspector_full_for_officer(client, md, subject_inst, p
     client.force_login(md.users[Role.INSPECTOR])
     html = client.get(url).content.decode()
     assert "110105********002X" in html and GOOD_ID not in html and "138****5678" in html
+    import io
+
+    from openpyxl import load_workbook
+
+    r = client.get(reverse("tutoring:staff_export", args=[subject_inst.pk]))
+    rows = list(load_workbook(io.BytesIO(r.content)).active.values)
+    assert rows[1][1] == "110105********002X" and rows[1][2] == "138****5678"
     client.force_login(px)
     html = client.get(url).content.decode()
     assert GOOD_ID in html
