@@ -9,6 +9,7 @@ from edugov.accounts.models import Role, User
 from edugov.accounts.services import user_create
 from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.models import Teacher
 from edugov.testing import make_mini_district
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +36,9 @@ def test_district_admin_creates_school_admin_audited_without_hash(d):
 
 
 def test_teacher_account_takes_the_teachers_school(d):
-    d.users[Role.TEACHER].delete()
-    user = user_create(actor=None, username="t2", role=Role.TEACHER, password=GOOD, teacher=d.teacher_a)
-    assert user.school == d.school_a
+    teacher = Teacher.objects.create(school=d.school_b, staff_number="T777", name="李老师", sex="M")
+    user = user_create(actor=None, username="t2", role=Role.TEACHER, password=GOOD, teacher=teacher)
+    assert user.school == d.school_b
 
 
 @pytest.mark.parametrize(
