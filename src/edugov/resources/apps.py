@@ -12,12 +12,14 @@ class ResourcesConfig(AppConfig):
         from edugov.web.navigation import NavItem, add_nav
 
         from . import demo  # noqa: F401  (registers the demo generator)
-        from .models import SchoolFacilities, TeacherYearRecord
+        from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
 
         register_scope(area="school__area", school="school")(SchoolFacilities)
         register_scope(area="teacher__school__area", school="teacher__school", teacher="teacher")(
             TeacherYearRecord
         )
+        register_scope(area="area")(PreschoolPopulation)
+        register_scope(area="school__area", school="school")(InclusiveKindergarten)
         district_roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.LEADER})
         add_nav(NavItem("优质均衡", "resources:balanced", Module.RESOURCES, roles=district_roles))
         # School administrators have no resources module: their own card sits with their data.

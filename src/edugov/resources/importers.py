@@ -1,6 +1,7 @@
 """Spreadsheet import kinds of the resources app: a school's facilities per school year
-(办学条件) and each teacher's indicator facts per school year (教师学年信息). Declarative specs run
-by the ingest engine; every problem is a row error in Chinese and nothing is written."""
+(办学条件), each teacher's indicator facts per school year (教师学年信息), and the 普及普惠 inputs:
+the age-3-5 population per town (学前适龄人口) and inclusive-kindergarten recognition (普惠性认定).
+Declarative specs run by the ingest engine; every problem is a row error in Chinese and nothing is written."""
 
 from __future__ import annotations
 
@@ -10,13 +11,25 @@ from typing import Any
 from django.db import models
 
 from edugov.accounts.models import Module, Role
-from edugov.ingest.spec import CellError, Column, RowError, register
+from edugov.ingest.spec import CellError, Column, ImportSpec, RowError, register
 from edugov.registry.importers import SchoolLookup, parse_school_year, school_code_column
-from edugov.registry.models import SCHOOL_TYPE_GRADES, SchoolType, SchoolYear, Teacher, stage_for_grade
+from edugov.registry.models import (
+    SCHOOL_TYPE_GRADES,
+    Area,
+    AreaLevel,
+    Ownership,
+    School,
+    SchoolType,
+    SchoolYear,
+    Teacher,
+    stage_for_grade,
+)
 
 from .models import (
     BackboneLevel,
+    InclusiveKindergarten,
     PeArtSubject,
+    PreschoolPopulation,
     Qualification,
     SchoolFacilities,
     TeacherYearRecord,
@@ -328,3 +341,128 @@ class TeacherYearImport(_YearLookup):
 
     def describe_key(self, values: tuple[Any, ...]) -> str:
         return "同一教师同一学年"
+
+
+# ---- 普及普惠 inputs ------------------------------------------------------------------------------
+
+BUREAU_WRITERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
+
+
+@register
+class PreschoolPopulationImport(ImportSpec):
+    """The age-3-5 population per town comes from the statistics bureau, not from schools."""
+
+    kind = "preschool_population"
+    label = "学前适龄人口"
+    description = (
+        "每行一个乡镇（街道）一个学年的3-5岁常住人口（学前三年毛入园率的分母，由统计或公安部门提供）"
+    )
+    model = PreschoolPopulation
+    module = Module.RESOURCES
+    roles = BUREAU_WRITERS
+    columns = [
+        Column(
+            "区划代码",
+            "area_code",
+            required=True,
+            pattern=r"^\d{2,12}$",
+            pattern_message="区划代码应为2～12位数字",
+            example="310101001",
+            note="乡镇（街道）的区划代码",
+        ),
+        year_column,
+        Column(
+            "3-5岁常住人口",
+            "population",
+            "int",
+            required=True,
+            parser=_count("3-5岁常住人口"),
+            example="1200",
+            note="人",
+            aliases=("3-5岁人口", "适龄人口"),
+        ),
+    ]
+    fields = ("area_id", "school_year_id", "population")
+    key_fields = ("area_id", "school_year_id")
+    update_fields = ("population",)
+    key_column = "area_code"
+
+    def prepare(self) -> None:
+        self.towns = {
+            code: (pk, level, path)
+            for pk, code, level, path in Area.objects.values_list("pk", "code", "level", "path")
+        }
+        self.root = (
+            ""
+            if self.user is None or self.user.is_superuser
+            else (self.user.area.path if self.user.area else "-")
+        )
+        self.years = dict(SchoolYear.objects.values_list("start_year", "pk"))
+        self.years_used: set[int] = set()
+
+    def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
+        found = self.towns.get(v["area_code"])
+        if found is None:
+            raise RowError("area_code", f"区划代码{v['area_code']}在系统中不存在，请先导入行政区划")
+        area_id, level, path = found
+        if level != AreaLevel.TOWN:
+            raise RowError(
+                "area_code", f"区划代码{v['area_code']}不是乡镇（街道）级，适龄人口按乡镇（街道）填报"
+            )
+        if self.root and not path.startswith(self.root):
+            raise RowError("area_code", f"乡镇（街道）{v['area_code']}不在您的管辖范围内")
+        if v["population"] > 1_000_000:
+            raise RowError("population", "一个乡镇（街道）的3-5岁常住人口超过100万，请核对")
+        year_id = self.years.get(v["school_year"])
+        if year_id is None:
+            start = v["school_year"]
+            raise RowError("school_year", f"{start}-{start + 1}学年在系统中不存在，请先建立该学年")
+        self.years_used.add(year_id)
+        return (area_id, year_id, v["population"])
+
+    def existing(self) -> models.QuerySet[Any]:
+        return PreschoolPopulation.objects.filter(school_year_id__in=self.years_used)
+
+    def describe_key(self, values: tuple[Any, ...]) -> str:
+        return "同一乡镇（街道）同一学年"
+
+
+@register
+class InclusiveKindergartenImport(_YearLookup):
+    """Recognition as 普惠性民办幼儿园 is the bureau's decision: only its officers import it."""
+
+    kind = "inclusive_kindergartens"
+    label = "普惠性幼儿园认定"
+    description = "每行一所民办幼儿园一个学年是否认定为普惠性民办幼儿园（公办幼儿园自动计为普惠性，无需填报）"
+    model = InclusiveKindergarten
+    module = Module.RESOURCES
+    roles = BUREAU_WRITERS
+    columns = [
+        school_code_column,
+        year_column,
+        Column("是否普惠性民办幼儿园", "is_inclusive", "bool", required=True, example="是"),
+        Column("认定文号", "document", example="临教〔2025〕12号", max_length=64, width=24),
+    ]
+    fields = ("school_id", "school_year_id", "is_inclusive", "document")
+    key_fields = ("school_id", "school_year_id")
+    update_fields = ("is_inclusive", "document")
+    key_column = "school_code"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.ownership = dict(School.objects.values_list("code", "ownership"))
+
+    def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
+        code = v["school_code"]
+        school_id, school_type = self.school(code)
+        if school_type != SchoolType.KINDERGARTEN:
+            raise RowError("school_code", f"学校{code}不是幼儿园，普惠性认定只填幼儿园")
+        if self.ownership.get(code) == Ownership.PUBLIC and not v["is_inclusive"]:
+            raise RowError("is_inclusive", f"幼儿园{code}是公办幼儿园，公办园均计为普惠性幼儿园，不能填“否”")
+        return (school_id, self.year(v["school_year"]), bool(v["is_inclusive"]), v["document"] or "")
+
+    def existing(self) -> models.QuerySet[Any]:
+        return InclusiveKindergarten.objects.filter(school_year_id__in=self.years_used)
+
+    def describe_key(self, values: tuple[Any, ...]) -> str:
+        return "同一幼儿园同一学年"

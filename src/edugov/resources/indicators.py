@@ -1,5 +1,6 @@
 """优质均衡 resource indicators: the unit table (one row per counted school and stage) and the
-seven indicator definitions over it.
+seven indicator definitions over it; and the 普及普惠 unit tables (one row per kindergarten, one
+per town) with the six preschool indicators.
 
 Which schools count (STANDARDS.md §1): compulsory schools, excluding special-education and
 vocational schools and teaching points under the minimum (50) pupils. Nine-year, complete
@@ -17,9 +18,9 @@ from django.conf import settings
 
 from edugov.indicators.backends import Workspace
 from edugov.indicators.engine import Indicator, flag
-from edugov.registry.models import Area, School, SchoolClass, SchoolType, Teacher
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolType, Teacher
 
-from .models import SchoolFacilities, TeacherYearRecord
+from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
 
 BALANCED_STAGES = ("primary", "junior")
 COUNTED_TYPES = (
@@ -182,4 +183,154 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         backbone_teachers=units.backbone_teachers.fill_null(0),
         pe_art_teachers=units.pe_art_teachers.fill_null(0),
         teachers_without_qualification=units.teachers_without_qualification.fill_null(0),
+    )
+
+
+# ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------
+
+# Class levels by grade (registry: -2 小班, -1 中班, 0 大班); a class whose name says 混龄 is mixed.
+CLASS_LEVELS = {"small": "小班", "middle": "中班", "large": "大班", "mixed": "混龄班"}
+MIXED_CLASS_WORD = "混龄"
+
+PRESCHOOL_ENROLMENT = Indicator(
+    "preschool.P1", "学前三年毛入园率", "%", "children", "population", 1, "名幼儿入园"
+)
+PRESCHOOL_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("preschool.P2", "普惠性幼儿园覆盖率", "%", "inclusive_children", "children", 1, "名幼儿"),
+    Indicator("preschool.P3", "公办园在园幼儿占比", "%", "public_children", "children", 1, "名幼儿"),
+    Indicator("preschool.P4", "班额达标率", "%", "classes_within", "classes", 1, "个班"),
+    Indicator(
+        "preschool.P5", "专任教师与幼儿比（每名专任教师对应幼儿数）", "人", "children",
+        "fulltime_teachers", 1, "名专任教师", True,
+    ),
+    Indicator(
+        "preschool.P6", "专任教师持证上岗率", "%", "certified_teachers", "fulltime_teachers", 1,
+        "名专任教师持证", True,
+    ),
+)  # fmt: skip
+ALL_PRESCHOOL_INDICATORS = (PRESCHOOL_ENROLMENT, *PRESCHOOL_INDICATORS)
+
+PRESCHOOL_TABLES = {
+    "area": Area,
+    "school": School,
+    "school_class": SchoolClass,
+    "teacher": Teacher,
+    "teacher_year": TeacherYearRecord,
+    "population": PreschoolPopulation,
+    "inclusive": InclusiveKindergarten,
+}
+
+
+def _class_level(grade: Any, name: Any) -> Any:
+    return ibis.cases(
+        (name.contains(MIXED_CLASS_WORD), "mixed"),
+        (grade <= -2, "small"),
+        (grade == -1, "middle"),
+        else_="large",
+    )
+
+
+def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limits: dict[str, float]) -> Any:
+    """One row per kindergarten under `area_path` (archived ones excluded), with its children,
+    classes by level and those over their level's size (`limits`: level -> maximum), whether it
+    is public and inclusive, and its full-time and certified teachers in the school year.
+    Kindergartens without classes or teachers are kept (zeros) so that findings can name them."""
+    area, school = ws.table("area"), ws.table("school")
+    cls, teacher, tyr = ws.table("school_class"), ws.table("teacher"), ws.table("teacher_year")
+    inclusive = ws.table("inclusive")
+
+    kgs = school.filter(school.archived_at.isnull(), school.school_type == str(SchoolType.KINDERGARTEN))
+    areas = area.select(area_pk=area.id, area_path=area.path)
+    kgs = kgs.join(areas, kgs.area_id == areas.area_pk)
+    kgs = kgs.filter(kgs.area_path.startswith(area_path)).select(
+        school_id=kgs.id, town_id=kgs.area_id, is_public=flag(kgs.ownership == "public")
+    )
+
+    c = cls.filter(cls.school_year_id == school_year_id, cls.archived_at.isnull(), cls.grade <= 0)
+    c = c.mutate(level=_class_level(c.grade, c.name), size=(c.boys + c.girls).cast("int64"))
+    limit = ibis.cases(*((c.level == lv, float(v)) for lv, v in limits.items()), else_=float(limits["large"]))
+    c = c.mutate(
+        _over=flag(c.size.cast("float64") > limit),
+        _small=flag(c.level == "small"),
+        _middle=flag(c.level == "middle"),
+        _large=flag(c.level == "large"),
+        _mixed=flag(c.level == "mixed"),
+        **{f"_over_{lv}": flag((c.level == lv) & (c.size.cast("float64") > limit)) for lv in CLASS_LEVELS},
+    )
+    classes = (
+        c.group_by(c.school_id)
+        .aggregate(
+            c_children=c.size.sum(),
+            c_classes=c.count(),
+            c_small=c._small.sum(),
+            c_middle=c._middle.sum(),
+            c_large=c._large.sum(),
+            c_mixed=c._mixed.sum(),
+            c_over=c._over.sum(),
+            c_max=c.size.max(),
+            **{f"c_over_{lv}": c[f"_over_{lv}"].sum() for lv in CLASS_LEVELS},
+        )
+        .rename(c_school_id="school_id")
+    )
+
+    t = tyr.filter(tyr.school_year_id == school_year_id, tyr.stage == "preschool")
+    active = teacher.filter(teacher.archived_at.isnull())
+    active = active.select(t_id=active.id, t_school_id=active.school_id, t_full=active.is_full_time)
+    t = t.join(active, t.teacher_id == active.t_id)
+    t = t.mutate(_full=flag(t.t_full), _cert=flag(t.t_full & t.has_certificate))
+    tstats = t.group_by(t.t_school_id).aggregate(
+        t_teachers=t.count(), t_fulltime=t._full.sum(), t_certified=t._cert.sum()
+    )
+
+    rec = inclusive.filter(inclusive.school_year_id == school_year_id).select(
+        r_school_id=inclusive.school_id, r_inclusive=flag(inclusive.is_inclusive)
+    )
+
+    u = kgs.left_join(classes, kgs.school_id == classes.c_school_id)
+    u = u.left_join(tstats, u.school_id == tstats.t_school_id)
+    u = u.left_join(rec, u.school_id == rec.r_school_id)
+    children = u.c_children.fill_null(0)
+    classes_n = u.c_classes.fill_null(0)
+    over = u.c_over.fill_null(0)
+    is_inclusive = ibis.ifelse((u.is_public == 1) | (u.r_inclusive.fill_null(0) == 1), 1, 0)
+    return u.select(
+        "school_id",
+        "town_id",
+        "is_public",
+        is_inclusive=is_inclusive,
+        has_record=flag(u.r_school_id.notnull()),
+        children=children,
+        classes=classes_n,
+        classes_small=u.c_small.fill_null(0),
+        classes_middle=u.c_middle.fill_null(0),
+        classes_large=u.c_large.fill_null(0),
+        classes_mixed=u.c_mixed.fill_null(0),
+        classes_over=over,
+        classes_within=classes_n - over,
+        **{f"over_{lv}": u[f"c_over_{lv}"].fill_null(0) for lv in CLASS_LEVELS},
+        max_class_size=u.c_max.fill_null(0),
+        inclusive_children=children * is_inclusive,
+        public_children=children * u.is_public,
+        teachers=u.t_teachers.fill_null(0),
+        fulltime_teachers=u.t_fulltime.fill_null(0),
+        certified_teachers=u.t_certified.fill_null(0),
+    )
+
+
+def preschool_towns(units: Any, ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
+    """One row per town under `area_path`: children in its kindergartens and its population aged
+    3-5 (NULL when not supplied: `has_population` 0), the inputs of the gross enrolment rate."""
+    area, pop = ws.table("area"), ws.table("population")
+    towns = area.filter(area.level == int(AreaLevel.TOWN), area.path.startswith(area_path))
+    towns = towns.filter(towns.archived_at.isnull()).select(town_pk=towns.id)
+    kids = units.group_by(units.town_id).aggregate(k_children=units.children.sum(), k_units=units.count())
+    p = pop.filter(pop.school_year_id == school_year_id).select(p_area_id=pop.area_id, p_pop=pop.population)
+    t = towns.left_join(kids, towns.town_pk == kids.town_id)
+    t = t.left_join(p, t.town_pk == p.p_area_id)
+    return t.select(
+        town_id=t.town_pk,
+        kindergartens=t.k_units.fill_null(0),
+        children=t.k_children.fill_null(0),
+        population=t.p_pop.fill_null(0),
+        has_population=flag(t.p_area_id.notnull()),
     )

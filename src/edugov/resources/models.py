@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from edugov.registry.models import School, SchoolYear, Teacher
+from edugov.registry.models import Area, School, SchoolYear, Teacher
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -121,3 +121,52 @@ class TeacherYearRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} {self.school_year}"
+
+
+class PreschoolPopulation(models.Model):
+    """常住人口 aged 3-5 of a town (乡镇街道) in a school year: the denominator of the 学前三年毛入园率.
+    Supplied by the statistics or public-security bureau, imported once a year."""
+
+    area = models.ForeignKey(
+        Area, verbose_name="乡镇街道", on_delete=models.PROTECT, related_name="preschool_population"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name="学年", on_delete=models.PROTECT, related_name="+"
+    )
+    population = models.PositiveIntegerField("3-5岁常住人口")
+
+    class Meta:
+        verbose_name = "学前适龄人口"
+        verbose_name_plural = "学前适龄人口"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "school_year"], name="preschool_population_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.school_year}"
+
+
+class InclusiveKindergarten(models.Model):
+    """Whether a private kindergarten is recognised as 普惠性民办幼儿园 in a school year. Public
+    kindergartens count as inclusive without a record."""
+
+    school = models.ForeignKey(
+        School, verbose_name="幼儿园", on_delete=models.PROTECT, related_name="inclusive_records"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name="学年", on_delete=models.PROTECT, related_name="+"
+    )
+    is_inclusive = models.BooleanField("认定为普惠性民办幼儿园", default=True)
+    document = models.CharField("认定文号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "普惠性幼儿园认定"
+        verbose_name_plural = "普惠性幼儿园认定"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="inclusive_kindergarten_natural_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.school_year}"

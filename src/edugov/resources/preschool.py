@@ -1,0 +1,355 @@
+"""The 普及普惠 evaluation of a district's preschool education (县域学前教育普及普惠督导评估): the six
+indicators per district and town against the standards, each kindergarten's flags (public,
+inclusive, class sizes, teachers), kindergartens over the size limit, and data-quality findings.
+
+Computed by the indicator engine on any engine; the kindergarten rows a user sees pass through
+scope, district and town figures are always the whole district's."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from edugov.accounts.scope import scoped
+from edugov.indicators.backends import Workspace
+from edugov.indicators.engine import Indicator, group_values
+from edugov.registry.models import Area, Ownership, School, SchoolYear
+from edugov.standards.loader import Rule, StandardsLibrary, library
+
+from .evaluation import PRECISION, default_engine
+from .indicators import (
+    ALL_PRESCHOOL_INDICATORS,
+    CLASS_LEVELS,
+    PRESCHOOL_ENROLMENT,
+    PRESCHOOL_INDICATORS,
+    PRESCHOOL_TABLES,
+    preschool_towns,
+    preschool_units,
+)
+
+SIZE_RULE = "preschool.kindergarten_size"
+CLASS_SIZE_RULE = "preschool.class_size"
+
+
+def _round(v: Any) -> float | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return round(float(v), PRECISION)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%" if unit == "%" else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class PreschoolResult:
+    """One indicator of one area: value = numerator / denominator, against the standard."""
+
+    code: str
+    name: str
+    unit: str
+    value: float | None
+    numerator: float
+    denominator: float
+    standard: float
+    comparison: str
+    met: bool | None  # None: not assessable (see note and findings)
+    citation: str
+    note: str = ""
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def standard_display(self) -> str:
+        sign = {">=": "≥", "<=": "≤"}.get(self.comparison, self.comparison)
+        return f"{sign} {format_value(self.standard, self.unit)}"
+
+
+@dataclass(frozen=True)
+class TownResult:
+    town_id: int
+    name: str
+    kindergartens: int
+    children: int
+    population: int | None  # None: not supplied
+    results: tuple[PreschoolResult, ...]
+
+
+@dataclass(frozen=True)
+class KindergartenResult:
+    school_id: int
+    school_code: str
+    school_name: str
+    town_name: str
+    is_public: bool
+    is_inclusive: bool
+    children: int
+    classes: int
+    classes_by_level: dict[str, int]
+    classes_over: int
+    max_class_size: int
+    class_problems: tuple[str, ...]
+    teachers: int
+    fulltime_teachers: int
+    certified_teachers: int
+    over_size: bool
+    results: tuple[PreschoolResult, ...]  # P4, P5, P6 of this kindergarten
+
+    @property
+    def ownership_label(self) -> str:
+        return "公办" if self.is_public else "民办"
+
+    @property
+    def inclusive_label(self) -> str:
+        if self.is_public:
+            return "公办（计为普惠）"
+        return "普惠性民办" if self.is_inclusive else "非普惠性民办"
+
+
+@dataclass(frozen=True)
+class PreschoolFinding:
+    subject: str  # a town or kindergarten name
+    school_code: str
+    reason: str
+
+
+@dataclass
+class PreschoolEvaluation:
+    school_year: SchoolYear
+    area: Area
+    engine: str
+    district: list[PreschoolResult] = field(default_factory=list)
+    towns: list[TownResult] = field(default_factory=list)
+    kindergartens: list[KindergartenResult] = field(default_factory=list)
+    findings: list[PreschoolFinding] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    size_limit: float = 360
+    size_citation: str = ""
+    class_limits: dict[str, float] = field(default_factory=dict)
+    class_size_citation: str = ""
+    oversize: list[KindergartenResult] = field(default_factory=list)  # over the size limit
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def result(self, code: str) -> PreschoolResult:
+        return next(r for r in self.district if r.code == code)
+
+    @property
+    def met_count(self) -> tuple[int, int]:
+        return sum(1 for r in self.district if r.met), len(self.district)
+
+
+def _result(
+    ind: Indicator,
+    num: Any,
+    den: Any,
+    value: Any,
+    lib: StandardsLibrary,
+    path: str,
+    year: int,
+    note: str = "",
+) -> PreschoolResult:
+    std = lib.value(ind.code, area_path=path, year=year)
+    v = _round(value)
+    num_f, den_f = _round(num) or 0.0, _round(den) or 0.0
+    met = None if v is None or note else std.met_by(round(v, PRECISION))
+    return PreschoolResult(
+        ind.code, ind.name, ind.unit, v, num_f, den_f, std.value, std.rule.comparison, met,
+        std.rule.citation(), note,
+    )  # fmt: skip
+
+
+def _ratio(ind: Indicator, num: float, den: float) -> float | None:
+    return num * ind.scale / den if den > 0 else None
+
+
+def evaluate_preschool(
+    *,
+    school_year: SchoolYear,
+    area: Area,
+    engine: str | None = None,
+    user: Any = None,
+    standards: StandardsLibrary | None = None,
+) -> PreschoolEvaluation:
+    """Evaluate `area` (a district) for `school_year`. With `user`, the kindergarten rows are
+    those the user may see; district and town figures are the whole district's."""
+    lib = standards or library()
+    engine = engine or default_engine()
+    year, path = school_year.start_year, area.path
+    class_rule = lib.rule(CLASS_SIZE_RULE, area_path=path, year=year)
+    limits = {lv: class_rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
+    size = lib.value(SIZE_RULE, area_path=path, year=year)
+
+    ws = Workspace(engine, PRESCHOOL_TABLES)
+    units = preschool_units(ws, school_year_id=school_year.pk, area_path=path, limits=limits)
+    towns_expr = preschool_towns(units, ws, school_year_id=school_year.pk, area_path=path)
+    unit_rows = ws.execute(units).to_dict("records")
+    town_rows = ws.execute(towns_expr).to_dict("records")
+    group_rows = ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["town_id"])).to_dict("records")
+    district_rows = ws.execute(group_values(units, PRESCHOOL_INDICATORS, [])).to_dict("records")
+
+    ev = PreschoolEvaluation(
+        school_year=school_year,
+        area=area,
+        engine=engine,
+        size_limit=size.value,
+        size_citation=size.rule.citation(),
+        class_limits=limits,
+        class_size_citation=class_rule.citation(),
+    )
+    ev.rules = [lib.rule(i.code, area_path=path, year=year) for i in ALL_PRESCHOOL_INDICATORS]
+    ev.rules += [class_rule, size.rule]
+
+    town_names = dict(
+        Area.objects.filter(pk__in={int(r["town_id"]) for r in town_rows}).values_list("pk", "name")
+    )
+    by_town_group = {int(r["town_id"]): r for r in group_rows}
+
+    # Gross enrolment: towns without population data are left out of both sides, and the
+    # district verdict is withheld until every town has supplied it.
+    p1 = PRESCHOOL_ENROLMENT
+    covered_children = covered_pop = 0
+    missing: list[str] = []
+    for r in sorted(town_rows, key=lambda r: town_names.get(int(r["town_id"]), "")):
+        tid = int(r["town_id"])
+        name = town_names.get(tid, "")
+        children, pop, has_pop = int(r["children"]), int(r["population"]), bool(int(r["has_population"]))
+        if not has_pop:
+            missing.append(name)
+            ev.findings.append(
+                PreschoolFinding(
+                    name, "", f"未填报本学年3-5岁常住人口（该乡镇在园幼儿{children}人），毛入园率不含该乡镇"
+                )
+            )
+        elif pop == 0:
+            ev.findings.append(PreschoolFinding(name, "", "3-5岁常住人口为0，不能计算毛入园率"))
+        else:
+            covered_children += children
+            covered_pop += pop
+        p1_note = "" if has_pop and pop > 0 else "缺少适龄人口数据"
+        g = by_town_group.get(tid)
+        results = [
+            _result(
+                p1, children, pop, _ratio(p1, children, pop) if has_pop else None, lib, path, year, p1_note
+            )
+        ]
+        for ind in PRESCHOOL_INDICATORS:
+            num = float(g[f"{ind.code}__num"]) if g else 0.0
+            den = float(g[f"{ind.code}__den"]) if g else 0.0
+            results.append(_result(ind, num, den, g[ind.code] if g else None, lib, path, year))
+        ev.towns.append(
+            TownResult(tid, name, int(r["kindergartens"]), children, pop if has_pop else None, tuple(results))
+        )
+
+    d = district_rows[0] if district_rows else {}
+    p1_note = f"以下乡镇（街道）缺少适龄人口数据，暂不评价：{'、'.join(missing)}" if missing else ""
+    ev.district.append(
+        _result(
+            p1,
+            covered_children,
+            covered_pop,
+            _ratio(p1, covered_children, covered_pop),
+            lib,
+            path,
+            year,
+            p1_note,
+        )
+    )
+    for ind in PRESCHOOL_INDICATORS:
+        num = float(d.get(f"{ind.code}__num") or 0.0)
+        den = float(d.get(f"{ind.code}__den") or 0.0)
+        ev.district.append(_result(ind, num, den, d.get(ind.code), lib, path, year))
+
+    visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
+    schools = {
+        s.pk: s
+        for s in School.objects.filter(pk__in=[int(r["school_id"]) for r in unit_rows]).select_related("area")
+    }
+    totals = {"kindergartens": 0, "public": 0, "inclusive_private": 0, "children": 0, "classes": 0}
+    for r in sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code):
+        school = schools[int(r["school_id"])]
+        totals["kindergartens"] += 1
+        totals["public"] += int(r["is_public"])
+        totals["inclusive_private"] += int(r["is_inclusive"]) - int(r["is_public"])
+        totals["children"] += int(r["children"])
+        totals["classes"] += int(r["classes"])
+        k = _kindergarten(r, school, lib, path, year, limits, size.value)
+        if k.over_size:
+            ev.oversize.append(k)
+        if visible is not None and school.pk not in visible:
+            continue
+        ev.kindergartens.append(k)
+        ev.findings += _kindergarten_findings(r, school)
+    ev.totals = totals
+    return ev
+
+
+def _kindergarten(
+    r: dict[str, Any],
+    school: School,
+    lib: StandardsLibrary,
+    path: str,
+    year: int,
+    limits: dict[str, float],
+    size_limit: float,
+) -> KindergartenResult:
+    by_level = {lv: int(r[f"classes_{lv}"]) for lv in CLASS_LEVELS}
+    problems = tuple(
+        f"{label}{int(r[f'over_{lv}'])}个班超过{limits[lv]:.0f}人"
+        for lv, label in CLASS_LEVELS.items()
+        if int(r[f"over_{lv}"])
+    )
+    results = tuple(
+        _result(
+            ind,
+            r[ind.numerator],
+            r[ind.denominator],
+            _ratio(ind, float(r[ind.numerator]), float(r[ind.denominator])),
+            lib,
+            path,
+            year,
+        )
+        for ind in PRESCHOOL_INDICATORS
+        if ind.code in ("preschool.P4", "preschool.P5", "preschool.P6")
+    )
+    children = int(r["children"])
+    return KindergartenResult(
+        school_id=school.pk,
+        school_code=school.code,
+        school_name=school.name,
+        town_name=school.area.name,
+        is_public=school.ownership == Ownership.PUBLIC,
+        is_inclusive=bool(int(r["is_inclusive"])),
+        children=children,
+        classes=int(r["classes"]),
+        classes_by_level=by_level,
+        classes_over=int(r["classes_over"]),
+        max_class_size=int(r["max_class_size"]),
+        class_problems=problems,
+        teachers=int(r["teachers"]),
+        fulltime_teachers=int(r["fulltime_teachers"]),
+        certified_teachers=int(r["certified_teachers"]),
+        over_size=children > size_limit,
+        results=results,
+    )
+
+
+def _kindergarten_findings(r: dict[str, Any], school: School) -> list[PreschoolFinding]:
+    out = []
+
+    def add(reason: str) -> None:
+        out.append(PreschoolFinding(school.name, school.code, reason))
+
+    if int(r["children"]) == 0:
+        add("本学年在园幼儿数为0（未填报班级或班级人数为0），不计入各项比率")
+    if int(r["teachers"]) == 0:
+        add("未填报本学年幼儿园教师信息，不能计算师幼比和持证率")
+    elif int(r["fulltime_teachers"]) == 0:
+        add("没有专任教师，不能计算师幼比和持证率")
+    if school.ownership != Ownership.PUBLIC and not int(r["has_record"]):
+        add("民办幼儿园未填报本学年普惠性认定情况，按非普惠性幼儿园计")
+    return out
