@@ -8,6 +8,12 @@ teacher's year record, with the gaps districts report built in on purpose:
 - nine-year township schools split their staff between the primary and junior parts;
 - some teachers have no qualification recorded, a few rotate between schools each year;
 - one village school has not submitted its current-year facilities (a data-quality finding).
+
+And the 普及普惠 inputs (PreschoolBuilder): kindergarten classes kept to the 幼儿园工作规程 sizes but
+for a few over-size ones (fewer each year); the age-3-5 population per town so that the district's
+gross enrolment rate rises from about 86% to about 90% while one rural township stays below 85%;
+most private kindergartens recognised as inclusive (one more each year); one private kindergarten
+per district employing uncertified teachers.
 """
 
 from __future__ import annotations
@@ -20,9 +26,17 @@ from typing import Any
 from django.db.models import F, Sum
 
 from edugov.demo.base import DemoContext, register_generator
-from edugov.registry.models import Locale, School, SchoolClass, SchoolType, Teacher, stage_for_grade
+from edugov.registry.models import (
+    Locale,
+    Ownership,
+    School,
+    SchoolClass,
+    SchoolType,
+    Teacher,
+    stage_for_grade,
+)
 
-from .models import SchoolFacilities, TeacherYearRecord
+from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
 
 BATCH = 5000
 ARTS_PE = {"音乐": "music", "美术": "art", "体育与健康": "pe"}
@@ -198,11 +212,139 @@ class ResourcesBuilder:
         self.ctx.count("教师学年信息", len(records))
 
 
+# Class-size limits of 幼儿园工作规程 by grade (小班, 中班, 大班); the demo has no mixed classes.
+KG_LIMITS = {-2: 25, -1: 30, 0: 35}
+# Over-size classes left per district, oldest school year first: the district is fixing them.
+KG_OVERSIZE_LEFT = (5, 3, 2)
+# District gross enrolment targets, oldest school year first; the lagging township's rates.
+ENROLMENT_TARGETS = (0.865, 0.885, 0.905)
+LAGGING_RATES = (0.775, 0.78, 0.79)
+
+
+class PreschoolBuilder:
+    def __init__(self, ctx: DemoContext) -> None:
+        self.ctx = ctx
+        self.rng = ctx.rng("preschool")
+        self.reg = ctx.state["registry"]
+        self.years = sorted(self.reg.years.values(), key=lambda y: y.start_year)
+        self.kgs = [s for s in self.reg.schools if s.school_type == SchoolType.KINDERGARTEN]
+
+    def district_of(self, school: School) -> str:
+        return school.area.path.strip("/").split("/")[2]
+
+    def build(self) -> None:
+        self.fit_classes()
+        self.recognise()
+        self.certify()
+        self.populate()
+
+    def fit_classes(self) -> None:
+        """Registry classes are sized by profile; here kindergartens keep to the level limits,
+        except a few classes per district (public urban small classes, a private middle class)."""
+        rng = self.rng
+        classes = list(
+            SchoolClass.objects.filter(school__in=self.kgs, grade__lte=0)
+            .select_related("school__area")
+            .order_by("school_year__start_year", "school__code", "grade", "number")
+        )
+        left: dict[tuple[str, int], int] = {}
+        changed = []
+        for c in classes:
+            limit = KG_LIMITS.get(c.grade, 35)
+            size = c.boys + c.girls
+            if size <= limit:
+                continue
+            key = (self.district_of(c.school), c.school_year_id)
+            index = next(i for i, y in enumerate(self.years) if y.pk == c.school_year_id)
+            offset = len(self.years) - len(KG_OVERSIZE_LEFT)
+            allowance = KG_OVERSIZE_LEFT[max(0, min(index - offset, len(KG_OVERSIZE_LEFT) - 1))]
+            if left.get(key, 0) < allowance and size <= limit + 6:
+                left[key] = left.get(key, 0) + 1
+                continue
+            target = limit - rng.randint(0, 3)
+            c.boys = target // 2 + rng.randint(0, target % 2)
+            c.girls = target - c.boys
+            changed.append(c)
+        SchoolClass.objects.bulk_update(changed, ["boys", "girls"], batch_size=BATCH)
+        self.ctx.count("幼儿园班级按规定班额调整", len(changed))
+
+    def recognise(self) -> None:
+        """Most private kindergartens are 普惠性民办; one more is recognised each year."""
+        rng = self.rng
+        records = []
+        for n, kg in enumerate(k for k in self.kgs if k.ownership == Ownership.PRIVATE):
+            roll = rng.random()
+            since = 0 if roll < 0.62 else (len(self.years) - 1 if roll < 0.8 else None)
+            for i, year in enumerate(self.years):
+                inclusive = since is not None and i >= since
+                records.append(
+                    InclusiveKindergarten(
+                        school=kg,
+                        school_year=year,
+                        is_inclusive=inclusive,
+                        document=f"教〔{year.start_year}〕{10 + n}号" if inclusive else "",
+                    )
+                )
+        InclusiveKindergarten.objects.bulk_create(records, batch_size=BATCH)
+        self.ctx.count("普惠性幼儿园认定", len(records))
+
+    def certify(self) -> None:
+        """Kindergarten teachers are certified, except in one private kindergarten per district."""
+        TeacherYearRecord.objects.filter(teacher__school__in=self.kgs).update(has_certificate=True)
+        seen: set[str] = set()
+        for kg in sorted(self.kgs, key=lambda k: k.code):
+            district = self.district_of(kg)
+            if kg.ownership != Ownership.PRIVATE or district in seen:
+                continue
+            staff = list(
+                Teacher.objects.filter(school=kg, is_full_time=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if len(staff) < 3:
+                continue
+            seen.add(district)
+            TeacherYearRecord.objects.filter(teacher_id__in=staff[:3]).update(has_certificate=False)
+
+    def populate(self) -> None:
+        """Population aged 3-5 per town: children in its kindergartens over the town's rate."""
+        rng = self.rng
+        children: dict[tuple[int, int], int] = defaultdict(int)
+        rows = (
+            SchoolClass.objects.filter(school__in=self.kgs, grade__lte=0)
+            .values("school__area_id", "school_year_id")
+            .annotate(n=Sum(F("boys") + F("girls")))
+        )
+        for r in rows:
+            children[(r["school__area_id"], r["school_year_id"])] = int(r["n"])
+        lagging: dict[str, int] = {}
+        for town in sorted(self.reg.towns, key=lambda t: t.code):
+            district = town.path.strip("/").split("/")[2]
+            if town.code[-3:] >= "200" and district not in lagging:
+                lagging[district] = town.pk  # the first township: far from the kindergartens
+        records = []
+        offset = len(self.years) - len(ENROLMENT_TARGETS)
+        for town in self.reg.towns:
+            district = town.path.strip("/").split("/")[2]
+            noise = rng.uniform(-0.03, 0.03)
+            for i, year in enumerate(self.years):
+                k = max(0, min(i - offset, len(ENROLMENT_TARGETS) - 1))
+                kids = children.get((town.pk, year.pk), 0)
+                rate = LAGGING_RATES[k] if lagging.get(district) == town.pk else ENROLMENT_TARGETS[k] + noise
+                population = round(kids / rate) if kids else rng.randint(20, 60)
+                records.append(PreschoolPopulation(area=town, school_year=year, population=population))
+        PreschoolPopulation.objects.bulk_create(records, batch_size=BATCH)
+        self.ctx.count("学前适龄人口（乡镇·学年）", len(records))
+
+
 def build_resources(ctx: DemoContext) -> None:
     ResourcesBuilder(ctx).build()
+    PreschoolBuilder(ctx).build()
 
 
 def reset_resources() -> None:
+    PreschoolPopulation.objects.all().delete()
+    InclusiveKindergarten.objects.all().delete()
     TeacherYearRecord.objects.all().delete()
     SchoolFacilities.objects.all().delete()
 
