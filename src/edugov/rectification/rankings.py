@@ -70,6 +70,7 @@ METRICS = {
     "overdue_items": "逾期未整改事项数",
     "data_findings_open": "数据监测发现未销号问题数",
     "due_items": "统计期内到期事项数",
+    "task_items_open": "重点任务节点逾期未销号数",
 }
 
 
@@ -85,6 +86,7 @@ class UnitFigures:
     closed_on_time: int
     overdue_items: int
     data_findings_open: int
+    task_items_open: int = 0  # overdue strategic-task milestones raised as items, not yet closed
 
     @property
     def on_time_rate(self) -> float:
@@ -137,7 +139,7 @@ def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigure
     rows = items.filter(
         Q(deadline__range=(start, end))
         | Q(status__in=WORKING_STATUSES, deadline__lt=end)
-        | ~Q(status="closed", source=ItemSource.DATA)
+        | (~Q(status="closed") & Q(source__in=(ItemSource.DATA, ItemSource.TASK)))
     ).values(
         "unit_kind",
         "school_id",
@@ -167,6 +169,7 @@ def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigure
                 "closed_on_time": 0,
                 "overdue_items": 0,
                 "data_findings_open": 0,
+                "task_items_open": 0,
             },
         )
         closed_by_end = r["status"] == "closed" and r["closed_at"] is not None and r["closed_at"] <= end_dt
@@ -178,6 +181,8 @@ def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigure
             a["overdue_items"] += 1
         if r["source"] == ItemSource.DATA and r["status"] != "closed":
             a["data_findings_open"] += 1
+        if r["source"] == ItemSource.TASK and r["status"] != "closed":
+            a["task_items_open"] += 1
     return [UnitFigures(**a) for a in acc.values()]
 
 
@@ -258,6 +263,7 @@ def ranking_create(
                     "on_time_rate": round(s.figures.on_time_rate, 4),
                     "overdue_items": s.figures.overdue_items,
                     "data_findings_open": s.figures.data_findings_open,
+                    "task_items_open": s.figures.task_items_open,
                 },
             )
             for s in scored

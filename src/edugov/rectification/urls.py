@@ -1,11 +1,16 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views, views_map, views_ranking
+from . import api, api_work, views, views_map, views_ranking, views_work
 
 router = SimpleRouter()
 router.include_format_suffixes = False
 router.register("api/items", api.ItemViewSet, basename="api-item")
+router.register("api/tasks", api_work.TaskViewSet, basename="api-task")
+router.register("api/milestones", api_work.MilestoneViewSet, basename="api-milestone")
+router.register("api/leader-visits", api_work.LeaderVisitViewSet, basename="api-leader-visit")
+router.register("api/supervision-plans", api_work.PlanViewSet, basename="api-supervision-plan")
+router.register("api/supervision-visits", api_work.SupervisionVisitViewSet, basename="api-supervision-visit")
 
 app_name = "rectification"
 urlpatterns = [
@@ -26,5 +31,22 @@ urlpatterns = [
     path("map/data/", views_map.battle_map_data, name="battle_map_data"),
     path("map/boundary/", views_map.boundary_upload, name="boundary_upload"),
     path("map/boundary.geojson", views_map.boundary_file, name="boundary_file"),
+    path("tasks/", views_work.task_board, name="task_board"),
+    path("tasks/export/", views_work.task_export, name="task_export"),
+    path("tasks/<int:pk>/", views_work.task_detail, name="task_detail"),
+    path("liaison/", views_work.leader_list, name="leader_list"),
+    path("liaison/leaders/<int:pk>/", views_work.leader_detail, name="leader_detail"),
+    path("liaison/visits/new/", views_work.leader_visit_new, name="leader_visit_new"),
+    path("liaison/visits/<int:pk>/", views_work.leader_visit_detail, name="leader_visit_detail"),
+    path("supervision/", views_work.plan_list, name="plan_list"),
+    path("supervision/plans/<int:pk>/", views_work.plan_detail, name="plan_detail"),
+    path(
+        "supervision/plans/<int:pk>/schools/<int:school_pk>/",
+        views_work.supervision_visit_form,
+        name="supervision_visit_form",
+    ),
+    path(
+        "supervision/visits/<int:pk>/", views_work.supervision_visit_detail, name="supervision_visit_detail"
+    ),
     *router.urls,
 ]

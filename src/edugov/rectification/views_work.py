@@ -1,0 +1,387 @@
+"""Pages of strategic tasks (board, export, task and milestone progress), leader liaison (leaders,
+a leader's page, visit entry) and supervision (plans, progress, the inspectors' phone-friendly
+scoring form, the visit report). Reads through selectors, writes through services; bad input is
+answered in Chinese and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from edugov.accounts.models import Department, Role
+from edugov.accounts.scope import scoped
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.common.errors import DomainError
+from edugov.registry.models import School
+from edugov.web.exports import export_response
+
+from . import liaison, strategy, supervision
+from .errors import RectificationError as E
+from .models import Rag, Severity, SupervisionPlan
+
+BUREAU = (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER)
+MAX_PROBLEMS = 5
+
+
+def _bureau(user: Any) -> None:
+    if not (user.is_superuser or user.role in BUREAU):
+        raise Http404("页面不存在")
+
+
+def parse_date(value: Any, *, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise DomainError(E.BAD_FIELD, field=label, reason="日期格式应为YYYY-MM-DD") from None
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _ids(values: list[str]) -> list[int]:
+    ids = [_int(v) for v in values]
+    if any(i is None for i in ids):
+        raise DomainError(E.UNKNOWN_UNIT)
+    return [i for i in ids if i is not None]
+
+
+# Strategic tasks ---------------------------------------------------------------------------------
+
+
+def _board(request: HttpRequest) -> tuple[strategy.Board, int | None, str]:
+    year = _int(request.GET.get("year"))
+    year = year if year and 2000 <= year <= 2100 else None
+    department = request.GET.get("department", "")
+    department = department if department in Department.values else ""
+    return strategy.task_board(user=request.user, year=year, department=department), year, department
+
+
+@login_required
+def task_board(request: HttpRequest) -> HttpResponse:
+    board, year, department = _board(request)
+    years = sorted(set(strategy.goal_list(user=request.user).values_list("year", flat=True)), reverse=True)
+    return render(
+        request,
+        "rectification/task_board.html",
+        {
+            "board": board,
+            "chart": strategy.board_chart(board),
+            "years": years,
+            "year": year,
+            "department": department,
+            "departments": Department.choices,
+            "rag_labels": dict(Rag.choices),
+            "rule": {"red": strategy.RED_LAG, "amber": strategy.AMBER_LAG},
+        },
+    )
+
+
+@login_required
+def task_export(request: HttpRequest) -> HttpResponse:
+    board, _, _ = _board(request)
+    response, count = export_response(
+        fmt="xlsx",
+        filename="重点任务推进表",
+        headers=strategy.EXPORT_HEADERS,
+        rows=strategy.export_rows(board),
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label="rectification.KeyTask",
+        object_repr=f"重点任务推进表（{count}行，XLSX）",
+        changes={"format": "xlsx", "rows": count},
+        area_path=request.user.area.path if request.user.area else "",
+    )
+    return response
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = strategy.task_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        m = strategy.milestone_get(user=request.user, pk=_int(request.POST.get("milestone"), 0) or 0)
+        if m.task_id != task.pk:
+            raise Http404("任务节点不存在")
+        try:
+            strategy.milestone_report(
+                user=request.user, milestone=m, progress=request.POST.get("progress"),
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+            messages.success(request, f"已更新节点“{m.title}”的进度")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("rectification:task_detail", pk=task.pk)
+    row = strategy.task_rows(tasks=[task], today=timezone.localdate())[0]
+    for ms in row.milestones:
+        ms["may_report"] = strategy.may_report(request.user, ms["milestone"])
+    return render(request, "rectification/task_detail.html", {"row": row, "task": task})
+
+
+# Leader liaison ----------------------------------------------------------------------------------
+
+
+@login_required
+def leader_list(request: HttpRequest) -> HttpResponse:
+    _bureau(request.user)
+    if request.user.role == Role.LEADER:
+        return redirect("rectification:leader_detail", pk=request.user.pk)
+    leaders = [
+        {
+            "leader": u,
+            "schools": liaison.liaison_schools(user=request.user, leader=u).count(),
+            "visits": liaison.visit_list(user=request.user, leader=u).count(),
+            "open_items": liaison.leader_open_items(user=request.user, leader=u).count(),
+        }
+        for u in liaison.leader_list(user=request.user)
+    ]
+    return render(request, "rectification/leader_list.html", {"leaders": leaders})
+
+
+@login_required
+def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _bureau(request.user)
+    leader = liaison.leader_get(user=request.user, pk=pk)
+    may_link = request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN
+    if request.method == "POST" and may_link:
+        try:
+            liaison.liaison_set(
+                user=request.user, leader_id=leader.pk, school_ids=_ids(request.POST.getlist("schools"))
+            )
+            messages.success(request, "已更新挂钩联系学校")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("rectification:leader_detail", pk=leader.pk)
+    schools = liaison.liaison_schools(user=request.user, leader=leader)
+    context = {
+        "leader": leader,
+        "schools": schools,
+        "visits": liaison.visit_list(user=request.user, leader=leader)[:50],
+        "items": liaison.leader_open_items(user=request.user, leader=leader)[:200],
+        "today": timezone.localdate(),
+        "may_link": may_link,
+        "all_schools": scoped(School, request.user).order_by("area__path", "name")[:1000] if may_link else [],
+        "linked_ids": {s.pk for s in schools},
+        "may_record": request.user.pk == leader.pk
+        or request.user.is_superuser
+        or request.user.role in (Role.DISTRICT_ADMIN, Role.INSPECTOR),
+    }
+    return render(request, "rectification/leader_detail.html", context)
+
+
+def _problems(post: Any) -> list[liaison.ProblemInput]:
+    out = []
+    for i in range(MAX_PROBLEMS):
+        title = (post.get(f"p{i}_title") or "").strip()
+        if not title:
+            continue
+        school_id = _int(post.get(f"p{i}_school"))
+        if school_id is None:
+            raise DomainError(E.BAD_FIELD, field=f"问题{i + 1}的学校", reason="请选择")
+        out.append(
+            liaison.ProblemInput(
+                school_id=school_id,
+                title=title,
+                required_action=post.get(f"p{i}_action", ""),
+                department=post.get(f"p{i}_department", ""),
+                deadline=parse_date(post.get(f"p{i}_deadline"), label=f"问题{i + 1}的整改期限"),
+                severity=post.get(f"p{i}_severity", Severity.MEDIUM),
+            )
+        )
+    return out
+
+
+@login_required
+def leader_visit_new(request: HttpRequest) -> HttpResponse:
+    _bureau(request.user)
+    leader_id = _int(request.GET.get("leader") or request.POST.get("leader"))
+    if request.user.role == Role.LEADER:
+        leader_id = request.user.pk
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            visit, raised = liaison.leader_visit_record(
+                user=request.user,
+                leader_id=leader_id,
+                visited_on=parse_date(request.POST.get("visited_on"), label="走访日期"),
+                school_ids=_ids(request.POST.getlist("schools")),
+                observations=request.POST.get("observations", ""),
+                problems=_problems(request.POST),
+            )
+            messages.success(request, f"已登记走访记录，新生成整改事项{len(raised)}项")
+            return redirect("rectification:leader_visit_detail", pk=visit.pk)
+        except DomainError as exc:
+            errors.append(exc.message)
+    leader = liaison.leader_list(user=request.user).filter(pk=leader_id).first() if leader_id else None
+    linked = (
+        set(liaison.liaison_schools(user=request.user, leader=leader).values_list("pk", flat=True))
+        if leader
+        else set()
+    )
+    context = {
+        "errors": errors,
+        "leader": leader,
+        "leaders": liaison.leader_list(user=request.user),
+        "schools": scoped(School, request.user).order_by("area__path", "name")[:1000],
+        "linked": linked,
+        "rows": range(MAX_PROBLEMS),
+        "departments": Department.choices,
+        "severities": Severity.choices,
+        "post": request.POST,
+        "today": timezone.localdate().isoformat(),
+    }
+    return render(request, "rectification/leader_visit_new.html", context, status=400 if errors else 200)
+
+
+@login_required
+def leader_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = liaison.visit_get(user=request.user, pk=pk)
+    problems = visit.problems.select_related("school", "item")
+    if not (request.user.is_superuser or request.user.role in BUREAU):
+        problems = problems.filter(school_id__in=scoped(School, request.user).values("pk"))
+    return render(request, "rectification/leader_visit_detail.html", {"visit": visit, "problems": problems})
+
+
+# Supervision -------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    may_plan = supervision.may_plan(request.user)
+    if request.method == "POST" and may_plan:
+        try:
+            plan = supervision.plan_create(
+                user=request.user,
+                title=request.POST.get("title", ""),
+                kind=request.POST.get("kind", ""),
+                checklist_code=request.POST.get("checklist", ""),
+                start_date=parse_date(request.POST.get("start_date"), label="开始日期"),
+                end_date=parse_date(request.POST.get("end_date"), label="结束日期"),
+                school_ids=_ids(request.POST.getlist("schools")),
+                inspector_ids=_ids(request.POST.getlist("inspectors")),
+            )
+            messages.success(request, "已制定督导计划")
+            return redirect("rectification:plan_detail", pk=plan.pk)
+        except DomainError as exc:
+            errors.append(exc.message)
+    from edugov.accounts.models import User
+
+    context: dict[str, Any] = {
+        "plans": supervision.plan_list(user=request.user),
+        "visits": supervision.visit_list(user=request.user)[:100]
+        if request.user.role == Role.SCHOOL_ADMIN
+        else [],
+        "may_plan": may_plan,
+        "errors": errors,
+        "post": request.POST,
+    }
+    if may_plan:
+        context.update(
+            checklists=supervision.checklist_choices(),
+            kinds=SupervisionPlan._meta.get_field("kind").choices,
+            schools=scoped(School, request.user).order_by("area__path", "name")[:1000],
+            inspectors=User.objects.filter(
+                role=Role.INSPECTOR, is_active=True, area__path__startswith=request.user.area.path
+            )
+            if request.user.area
+            else User.objects.filter(role=Role.INSPECTOR, is_active=True),
+        )
+    return render(request, "rectification/plan_list.html", context, status=400 if errors else 200)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = supervision.plan_get(user=request.user, pk=pk)
+    progress = supervision.plan_progress(user=request.user, plan=plan)
+    may_inspect = (
+        request.user.is_superuser
+        or supervision.may_plan(request.user)
+        or (request.user.role == Role.INSPECTOR and plan.inspectors.filter(pk=request.user.pk).exists())
+    )
+    return render(
+        request,
+        "rectification/plan_detail.html",
+        {"plan": plan, "progress": progress, "may_inspect": may_inspect},
+    )
+
+
+def _entries(post: Any, plan: SupervisionPlan) -> dict[str, dict[str, Any]]:
+    entries: dict[str, dict[str, Any]] = {}
+    for key in post:
+        if key.startswith("score_"):
+            code = key[len("score_") :]
+            entries[code] = {
+                "score": post.get(key),
+                "note": post.get(f"note_{code}", ""),
+                "flagged": post.get(f"flag_{code}") == "on",
+            }
+    return entries
+
+
+@login_required
+def supervision_visit_form(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+    plan = supervision.plan_get(user=request.user, pk=pk)
+    school = scoped(School, request.user).filter(pk=school_pk, pk__in=plan.schools.values("pk")).first()
+    if school is None:
+        raise Http404("该学校不在本督导计划中")
+    visit = supervision.visit_list(user=request.user).filter(plan=plan, school=school).first()
+    if visit is not None and visit.status == "submitted":
+        return redirect("rectification:supervision_visit_detail", pk=visit.pk)
+    errors: list[str] = []
+    values: dict[str, Any] = dict(visit.scores) if visit else {}
+    visited_on = visit.visited_on.isoformat() if visit else timezone.localdate().isoformat()
+    summary = visit.summary if visit else ""
+    if request.method == "POST":
+        entries = _entries(request.POST, plan)
+        values = entries
+        visited_on = request.POST.get("visited_on", "")
+        summary = request.POST.get("summary", "")
+        try:
+            saved, raised = supervision.visit_save(
+                user=request.user, plan=plan, school_id=school.pk,
+                visited_on=parse_date(visited_on, label="督导日期"), entries=entries, summary=summary,
+                submit=request.POST.get("submit") == "1",
+            )  # fmt: skip
+            if saved.status == "submitted":
+                messages.success(request, f"已提交督导记录，发现问题{len(raised)}项，已生成整改事项")
+                return redirect("rectification:supervision_visit_detail", pk=saved.pk)
+            messages.success(request, "已暂存")
+            return redirect("rectification:supervision_visit_form", pk=plan.pk, school_pk=school.pk)
+        except DomainError as exc:
+            errors.append(exc.message)
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in plan.checklist["items"]:
+        v = values.get(item["code"], {})
+        entry = {**item, "value": v.get("score"), "note": v.get("note", ""), "flagged": v.get("flagged")}
+        sections.setdefault(item["section"], []).append(entry)
+    context = {"plan": plan, "school": school, "sections": sections, "errors": errors,
+               "visited_on": visited_on, "summary": summary}  # fmt: skip
+    return render(
+        request, "rectification/supervision_visit_form.html", context, status=400 if errors else 200
+    )
+
+
+@login_required
+def supervision_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = supervision.visit_get(user=request.user, pk=pk)
+    from .models import RectificationItem
+
+    items = scoped(RectificationItem, request.user).filter(
+        visit_kind=supervision.VISIT_KIND, visit_id=visit.pk
+    )
+    return render(
+        request,
+        "rectification/supervision_visit_detail.html",
+        {"visit": visit, "report": supervision.visit_report(visit), "items": items},
+    )
