@@ -181,3 +181,18 @@ def test_overdue_milestones_become_items_once(district, plan):  # type: ignore[n
     third = services.findings_sync(source=strategy.MILESTONE_OVERDUE, now=when)
     assert third.cause_gone == 1
     assert RectificationItem.objects.get(pk=school_item.pk).status == ItemStatus.OPEN
+
+
+def test_daily_digest_mentions_milestones_due(district, plan, mailoutbox):  # type: ignore[no-untyped-def]
+    officer = district.users[Role.DEPARTMENT_OFFICER]  # basic_education, owns task 二
+    officer.email = "jc@example.org"
+    officer.save(update_fields=["email"])
+    _, _, _, m = plan
+    # 2025-06-28: 制定方案 (task 二, due 06-30) is due in 2 days; 开工 (planning_finance) is not this officer's
+    sent = services.digest_send(now=dt.datetime(2025, 6, 28, 7, tzinfo=TZ))
+    assert sent == 1
+    body = mailoutbox[0].body
+    assert "制定方案" in body and "剩2天" in body and "开工" not in body
+    assert "1个任务节点到期" in mailoutbox[0].subject
+    strategy.milestone_report(user=officer, milestone=m["c"], progress=100, now=NOW)
+    assert services.digest_send(now=dt.datetime(2025, 6, 28, 7, tzinfo=TZ)) == 0
