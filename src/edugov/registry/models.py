@@ -33,7 +33,10 @@ class Area(Archivable):
     ("/44/4403/440305/") so that "everything under this district" is one indexed prefix query."""
 
     code = models.CharField(
-        "区划代码", max_length=12, unique=True, validators=[RegexValidator(r"^\d{2,12}$")]
+        "区划代码",
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{2,12}$", "区划代码应为2-12位数字")],
     )
     name = models.CharField("名称", max_length=64)
     level = models.PositiveSmallIntegerField("层级", choices=AreaLevel.choices)
@@ -118,7 +121,7 @@ def locale_for_code(code: str) -> str:
     return Locale.RURAL
 
 
-school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为10位数字")
+school_code_validator = RegexValidator(r"^[0-9]{10}$", "学校标识码应为10位数字")
 
 
 class School(Archivable):

@@ -133,6 +133,9 @@ def school_class_update(*, school_class: SchoolClass, actor: Any, data: dict[str
     # Teachers keep their own classes' rolls (scope limits them to those classes).
     ensure_can_write(actor, module="registry")
     ensure_in_scope(school_class, actor)
+    head = data.get("head_teacher")
+    if head is not None and head.school_id != school_class.school_id:
+        raise DomainError(RegistryError.HEAD_TEACHER_OTHER_SCHOOL)
     school_class, changes = model_update(instance=school_class, fields=CLASS_EDITABLE_FIELDS, data=data)
     audit_update(instance=school_class, changes=changes, actor=actor)
     return school_class

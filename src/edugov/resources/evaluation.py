@@ -316,7 +316,12 @@ def evaluate_balanced(
             )
         )
 
-    towns = dict(Area.objects.filter(pk__in={int(r["town_id"]) for r in town_rows}).values_list("pk", "name"))
+    town_ids = {int(r["town_id"]) for r in town_rows}
+    if user is not None:
+        # A town officer sees the district's figures but only their own town's row.
+        town_ids &= set(scoped(Area, user).values_list("pk", flat=True))
+        town_rows = [r for r in town_rows if int(r["town_id"]) in town_ids]
+    towns = dict(Area.objects.filter(pk__in=town_ids).values_list("pk", "name"))
     for rows, target, name_of in (
         (town_rows, evaluation.towns, lambda r: towns.get(int(r["town_id"]), "")),
         (district_rows, evaluation.district, lambda r: area.name),

@@ -98,3 +98,28 @@ def test_calendar_day_kinds(d):
         dt.date(2025, 10, 2),
         dt.date(2025, 10, 3),
     ]
+
+
+def test_head_teacher_must_be_from_the_class_school(d):
+    from edugov.registry.models import Teacher
+
+    other = Teacher.objects.create(school=d.school_b, staff_number="B01", name="李老师", sex="M")
+    with pytest.raises(DomainError) as exc:
+        services.school_class_update(
+            school_class=d.class_a1, actor=d.users[Role.SCHOOL_ADMIN], data={"head_teacher": other}
+        )
+    assert exc.value.message == "班主任必须是本校教师"
+    services.school_class_update(
+        school_class=d.class_a1, actor=d.users[Role.SCHOOL_ADMIN], data={"head_teacher": d.teacher_a}
+    )
+    d.class_a1.refresh_from_db()
+    assert d.class_a1.head_teacher == d.teacher_a
+
+
+@pytest.mark.parametrize("code", ["３１４４０００００９", "٣١٤٤٠٠٠٠٠٩"])
+def test_school_code_accepts_ascii_digits_only(d, code):
+    from edugov.testing import make_school
+
+    with pytest.raises(Exception) as exc:
+        make_school(town=d.town_a, code=code)
+    assert "学校标识码应为10位数字" in str(exc.value)
