@@ -25,6 +25,7 @@ from .models import (
     RectificationItem,
 )
 from .sources import OVERSIZED
+from .strategy import MILESTONE_OVERDUE
 
 PROBLEMS = {
     ItemSource.SUPERVISION: [
@@ -123,6 +124,11 @@ def build_rectification(ctx: DemoContext) -> None:
         item.save(update_fields=["cause_key", "finding_source"])
         manual.append(item)
     items = list(RectificationItem.objects.filter(area__path__startswith=district.path).order_by("pk"))
+    # Strategic tasks, leader liaison and supervision raise their own items (left in their state).
+    from .demo_work import build_work
+
+    build_work(ctx, district=district, schools=schools, ref=ref)
+    services.findings_sync(source=MILESTONE_OVERDUE, area=district, now=ref - dt.timedelta(days=1))
     for k, item in enumerate(items):
         target = STATES[k % len(STATES)]
         unit_user = school1 if item.school_id == reg.first_urban_primary.pk else None
@@ -143,6 +149,10 @@ def build_rectification(ctx: DemoContext) -> None:
 
 
 def reset_rectification() -> None:
+    from .models import KeyTask, LeaderVisit, LiaisonLink, SupervisionPlan, TaskGoal
+
+    for model in (SupervisionPlan, LeaderVisit, LiaisonLink, KeyTask, TaskGoal):
+        model.objects.all().delete()
     for model in (Notification, Attachment, ItemEvent, RectificationItem, Ranking, Boundary):
         model.objects.all().delete()
 

@@ -188,7 +188,7 @@ def test_daily_digest_mentions_milestones_due(district, plan, mailoutbox):  # ty
     officer.email = "jc@example.org"
     officer.save(update_fields=["email"])
     _, _, _, m = plan
-    # 2025-06-28: 制定方案 (task 二, due 06-30) is due in 2 days; 开工 (planning_finance) is not this officer's
+    # 06-28: 制定方案 (task 二, due 06-30) is due in 2 days; 开工 (planning_finance) is not theirs
     sent = services.digest_send(now=dt.datetime(2025, 6, 28, 7, tzinfo=TZ))
     assert sent == 1
     body = mailoutbox[0].body
