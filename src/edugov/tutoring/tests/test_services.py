@@ -362,3 +362,16 @@ def test_complaint_reply_then_rating(md, subject_inst, px):
         services.complaint_rate(tracking_code=c.tracking_code, rating=6)
     c = services.complaint_rate(tracking_code=c.tracking_code, rating=4)
     assert (c.status, c.rating) == ("closed", 4)
+
+
+def test_risk_command_and_task(md, subject_inst, capsys):
+    from django.core.management import CommandError, call_command
+
+    from edugov.tutoring.tasks import risk_compute_daily
+
+    call_command("tutoring_risk", "--date", "2025-09-01")
+    assert "已计算1家机构" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("tutoring_risk", "--date", "2025-02-30")
+    risk_compute_daily.enqueue("2025-09-02")
+    assert RiskSnapshot.objects.filter(date=dt.date(2025, 9, 2)).count() == 1
