@@ -100,10 +100,14 @@ def spark_session() -> Any:
     remote = os.environ.get("EDUGOV_SPARK_REMOTE")  # e.g. sc://spark-connect:15002 on a cluster
     if remote:
         return builder.remote(remote).getOrCreate()
+    master = os.environ.get("EDUGOV_SPARK_MASTER", "local[2]")
+    if not master.startswith("local"):
+        # On a cluster the executors must reach the driver: no loopback, default host.
+        builder = builder.master(master)
+    else:
+        builder = builder.master(master).config("spark.driver.host", "127.0.0.1")
     return (
-        builder.master(os.environ.get("EDUGOV_SPARK_MASTER", "local[2]"))
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
+        builder.config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
         # One warehouse per process: a managed table's files left by an earlier process would
