@@ -22,6 +22,7 @@ class ResourcesConfig(AppConfig):
         register_scope(area="school__area", school="school")(InclusiveKindergarten)
         district_roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.LEADER})
         add_nav(NavItem("优质均衡", "resources:balanced", Module.RESOURCES, roles=district_roles))
+        add_nav(NavItem("普及普惠", "resources:preschool", Module.RESOURCES, roles=district_roles))
         # School administrators have no resources module: their own card sits with their data.
         add_nav(
             NavItem(

@@ -1,7 +1,8 @@
 """The county self-assessment report (县域义务教育优质均衡发展自评报告 data annex) in one shape:
 a list of sections (title, headers, rows) built once from an evaluation, written as XLSX
 (one sheet per section), PDF (reportlab, built-in CID font STSong-Light) or JSON (the CLI).
-Every school row carries its 学校标识码 and the numerator and denominator behind each value."""
+Every school row carries its 学校标识码 and the numerator and denominator behind each value.
+The 普及普惠 report (preschool_report) has the same shape."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from edugov.registry.models import Stage
 from edugov.web.exports import neutralise
 
 from .evaluation import BalancedEvaluation
-from .indicators import BALANCED_INDICATORS
+from .indicators import ALL_PRESCHOOL_INDICATORS, BALANCED_INDICATORS
+from .preschool import PreschoolEvaluation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -295,3 +297,82 @@ def balanced_export_response(ev: BalancedEvaluation, *, fmt: str, user: Any) -> 
     report = balanced_report(ev)
     name = f"优质均衡自评_{ev.area.name}_{ev.school_year.start_year}"
     return report_response(report, fmt=fmt, filename=name, user=user, model_label="resources.balanced")
+
+
+def _pct(v: float | None, unit: str) -> Any:
+    return None if v is None else (round(v * 100, 2) if unit == "%" else round(v, 2))
+
+
+def preschool_report(ev: PreschoolEvaluation) -> Report:
+    """The 普及普惠 self-assessment data annex: district verdicts with numerators and denominators,
+    towns, kindergartens (by 学校标识码) with their flags, class sizes and teachers, findings and
+    the standards used. Percentages are in per cent (85 means 85%)."""
+    met, total = ev.met_count
+    summary = [
+        ("区县", f"{ev.area.name}（{ev.area.code}）"),
+        ("学年", str(ev.school_year)),
+        ("达标指标", f"{met}/{total}项"),
+        ("幼儿园", f"{ev.totals.get('kindergartens', 0)}所（公办{ev.totals.get('public', 0)}所，"
+                   f"普惠性民办{ev.totals.get('inclusive_private', 0)}所）"),
+        ("在园幼儿", f"{ev.totals.get('children', 0)}人"),
+        ("计算引擎", ev.engine),
+    ]  # fmt: skip
+    district = [
+        [r.code, r.name, r.numerator, r.denominator, _pct(r.value, r.unit), r.unit, r.standard_display,
+         _yes(r.met), r.note, r.citation]
+        for r in ev.district
+    ]  # fmt: skip
+    towns = [
+        [t.name, t.kindergartens, t.children, t.population, *[_pct(r.value, r.unit) for r in t.results]]
+        for t in ev.towns
+    ]
+    kgs = [
+        [k.school_code, k.school_name, k.town_name, k.inclusive_label, k.children, k.classes,
+         k.classes_by_level["small"], k.classes_by_level["middle"], k.classes_by_level["large"],
+         k.classes_by_level["mixed"], k.classes_over, "；".join(k.class_problems), k.teachers,
+         k.fulltime_teachers, k.certified_teachers, _pct(k.results[1].value, k.results[1].unit),
+         "超过" if k.over_size else "符合"]
+        for k in ev.kindergartens
+    ]  # fmt: skip
+    findings = [[f.school_code, f.subject, f.reason] for f in ev.findings]
+    rules = [
+        [r.code, r.name, r.comparison, "；".join(f"{k}={v:g}" for k, v in r.values.items()), r.unit,
+         r.source.title, r.source.document, r.article, r.status_label]
+        for r in ev.rules
+    ]  # fmt: skip
+    return Report(
+        title=f"{ev.area.name}县域学前教育普及普惠自评数据表",
+        subtitle=f"{ev.school_year} · 普及普惠水平与保教质量保障（数据可核验部分）",
+        summary=summary,
+        sections=[
+            Section(
+                "district", "一、全区指标",
+                ["指标代码", "指标", "分子", "分母", "全区值", "单位", "标准", "结论", "说明", "依据"],
+                district, "百分比指标的值以百分数表示（85即85%）；比率为分子之和除以分母之和。",
+            ),
+            Section(
+                "towns", "二、乡镇（街道）指标值",
+                ["乡镇（街道）", "幼儿园数", "在园幼儿", "3-5岁常住人口",
+                 *[f"{i.code[-2:]} {i.name}" for i in ALL_PRESCHOOL_INDICATORS]],
+                towns, "3-5岁常住人口为空表示未填报。",
+            ),
+            Section(
+                "kindergartens", "三、幼儿园",
+                ["学校标识码", "幼儿园", "乡镇（街道）", "性质", "在园幼儿", "班级数", "小班", "中班", "大班",
+                 "混龄班", "超班额班级", "班额问题", "教师数", "专任教师", "持证专任教师", "师幼比（1:x）",
+                 "规模"],
+                kgs,
+            ),
+            Section("findings", "四、数据质量问题", ["学校标识码", "乡镇或幼儿园", "问题"], findings),
+            Section(
+                "standards", "五、所用标准及出处",
+                ["代码", "名称", "比较", "标准值", "单位", "文件", "文号", "条款", "状态"], rules,
+            ),
+        ],
+    )  # fmt: skip
+
+
+def preschool_export_response(ev: PreschoolEvaluation, *, fmt: str, user: Any) -> HttpResponse:
+    report = preschool_report(ev)
+    name = f"普及普惠自评_{ev.area.name}_{ev.school_year.start_year}"
+    return report_response(report, fmt=fmt, filename=name, user=user, model_label="resources.preschool")

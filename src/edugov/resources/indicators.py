@@ -11,6 +11,7 @@ configured basis (settings.EDUGOV_APPORTION_BASIS: "students", the default, or "
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ibis
@@ -18,7 +19,7 @@ from django.conf import settings
 
 from edugov.indicators.backends import Workspace
 from edugov.indicators.engine import Indicator, flag
-from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolType, Teacher
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolType, SchoolYear, Teacher
 
 from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
 
@@ -213,6 +214,7 @@ ALL_PRESCHOOL_INDICATORS = (PRESCHOOL_ENROLMENT, *PRESCHOOL_INDICATORS)
 PRESCHOOL_TABLES = {
     "area": Area,
     "school": School,
+    "school_year": SchoolYear,
     "school_class": SchoolClass,
     "teacher": Teacher,
     "teacher_year": TeacherYearRecord,
@@ -230,8 +232,10 @@ def _class_level(grade: Any, name: Any) -> Any:
     )
 
 
-def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limits: dict[str, float]) -> Any:
-    """One row per kindergarten under `area_path` (archived ones excluded), with its children,
+def preschool_units(
+    ws: Workspace, *, school_year_ids: Sequence[int], area_path: str, limits: dict[str, float]
+) -> Any:
+    """One row per kindergarten under `area_path` (archived ones excluded) and school year, with its children,
     classes by level and those over their level's size (`limits`: level -> maximum), whether it
     is public and inclusive, and its full-time and certified teachers in the school year.
     Kindergartens without classes or teachers are kept (zeros) so that findings can name them."""
@@ -245,8 +249,11 @@ def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limit
     kgs = kgs.filter(kgs.area_path.startswith(area_path)).select(
         school_id=kgs.id, town_id=kgs.area_id, is_public=flag(kgs.ownership == "public")
     )
+    years = ws.table("school_year")
+    years = years.filter(years.id.isin(list(school_year_ids))).select(school_year_id=years.id)
+    kgs = kgs.cross_join(years)
 
-    c = cls.filter(cls.school_year_id == school_year_id, cls.archived_at.isnull(), cls.grade <= 0)
+    c = cls.filter(cls.school_year_id.isin(list(school_year_ids)), cls.archived_at.isnull(), cls.grade <= 0)
     c = c.mutate(level=_class_level(c.grade, c.name), size=(c.boys + c.girls).cast("int64"))
     limit = ibis.cases(*((c.level == lv, float(v)) for lv, v in limits.items()), else_=float(limits["large"]))
     c = c.mutate(
@@ -258,7 +265,7 @@ def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limit
         **{f"_over_{lv}": flag((c.level == lv) & (c.size.cast("float64") > limit)) for lv in CLASS_LEVELS},
     )
     classes = (
-        c.group_by(c.school_id)
+        c.group_by([c.school_id, c.school_year_id])
         .aggregate(
             c_children=c.size.sum(),
             c_classes=c.count(),
@@ -270,31 +277,38 @@ def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limit
             c_max=c.size.max(),
             **{f"c_over_{lv}": c[f"_over_{lv}"].sum() for lv in CLASS_LEVELS},
         )
-        .rename(c_school_id="school_id")
+        .rename(c_school_id="school_id", c_year_id="school_year_id")
     )
 
-    t = tyr.filter(tyr.school_year_id == school_year_id, tyr.stage == "preschool")
+    t = tyr.filter(tyr.school_year_id.isin(list(school_year_ids)), tyr.stage == "preschool")
     active = teacher.filter(teacher.archived_at.isnull())
     active = active.select(t_id=active.id, t_school_id=active.school_id, t_full=active.is_full_time)
     t = t.join(active, t.teacher_id == active.t_id)
     t = t.mutate(_full=flag(t.t_full), _cert=flag(t.t_full & t.has_certificate))
-    tstats = t.group_by(t.t_school_id).aggregate(
-        t_teachers=t.count(), t_fulltime=t._full.sum(), t_certified=t._cert.sum()
+    tstats = (
+        t.group_by([t.t_school_id, t.school_year_id])
+        .aggregate(t_teachers=t.count(), t_fulltime=t._full.sum(), t_certified=t._cert.sum())
+        .rename(t_year_id="school_year_id")
     )
 
-    rec = inclusive.filter(inclusive.school_year_id == school_year_id).select(
-        r_school_id=inclusive.school_id, r_inclusive=flag(inclusive.is_inclusive)
+    rec = inclusive.filter(inclusive.school_year_id.isin(list(school_year_ids))).select(
+        r_school_id=inclusive.school_id,
+        r_year_id=inclusive.school_year_id,
+        r_inclusive=flag(inclusive.is_inclusive),
     )
 
-    u = kgs.left_join(classes, kgs.school_id == classes.c_school_id)
-    u = u.left_join(tstats, u.school_id == tstats.t_school_id)
-    u = u.left_join(rec, u.school_id == rec.r_school_id)
+    u = kgs.left_join(
+        classes, (kgs.school_id == classes.c_school_id) & (kgs.school_year_id == classes.c_year_id)
+    )
+    u = u.left_join(tstats, (u.school_id == tstats.t_school_id) & (u.school_year_id == tstats.t_year_id))
+    u = u.left_join(rec, (u.school_id == rec.r_school_id) & (u.school_year_id == rec.r_year_id))
     children = u.c_children.fill_null(0)
     classes_n = u.c_classes.fill_null(0)
     over = u.c_over.fill_null(0)
     is_inclusive = ibis.ifelse((u.is_public == 1) | (u.r_inclusive.fill_null(0) == 1), 1, 0)
     return u.select(
         "school_id",
+        "school_year_id",
         "town_id",
         "is_public",
         is_inclusive=is_inclusive,
@@ -317,18 +331,26 @@ def preschool_units(ws: Workspace, *, school_year_id: int, area_path: str, limit
     )
 
 
-def preschool_towns(units: Any, ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
-    """One row per town under `area_path`: children in its kindergartens and its population aged
-    3-5 (NULL when not supplied: `has_population` 0), the inputs of the gross enrolment rate."""
+def preschool_towns(units: Any, ws: Workspace, *, school_year_ids: Sequence[int], area_path: str) -> Any:
+    """One row per town under `area_path` and school year: children in its kindergartens and its
+    population aged 3-5 (0 with `has_population` 0 when not supplied), the inputs of the gross
+    enrolment rate."""
     area, pop = ws.table("area"), ws.table("population")
+    years = ws.table("school_year")
+    years = years.filter(years.id.isin(list(school_year_ids))).select(y_id=years.id)
     towns = area.filter(area.level == int(AreaLevel.TOWN), area.path.startswith(area_path))
-    towns = towns.filter(towns.archived_at.isnull()).select(town_pk=towns.id)
-    kids = units.group_by(units.town_id).aggregate(k_children=units.children.sum(), k_units=units.count())
-    p = pop.filter(pop.school_year_id == school_year_id).select(p_area_id=pop.area_id, p_pop=pop.population)
-    t = towns.left_join(kids, towns.town_pk == kids.town_id)
-    t = t.left_join(p, t.town_pk == p.p_area_id)
+    towns = towns.filter(towns.archived_at.isnull()).select(town_pk=towns.id).cross_join(years)
+    kids = units.group_by([units.town_id, units.school_year_id]).aggregate(
+        k_children=units.children.sum(), k_units=units.count()
+    )
+    p = pop.filter(pop.school_year_id.isin(list(school_year_ids))).select(
+        p_area_id=pop.area_id, p_year_id=pop.school_year_id, p_pop=pop.population
+    )
+    t = towns.left_join(kids, (towns.town_pk == kids.town_id) & (towns.y_id == kids.school_year_id))
+    t = t.left_join(p, (t.town_pk == p.p_area_id) & (t.y_id == p.p_year_id))
     return t.select(
         town_id=t.town_pk,
+        school_year_id=t.y_id,
         kindergartens=t.k_units.fill_null(0),
         children=t.k_children.fill_null(0),
         population=t.p_pop.fill_null(0),

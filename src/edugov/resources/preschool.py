@@ -185,8 +185,8 @@ def evaluate_preschool(
     size = lib.value(SIZE_RULE, area_path=path, year=year)
 
     ws = Workspace(engine, PRESCHOOL_TABLES)
-    units = preschool_units(ws, school_year_id=school_year.pk, area_path=path, limits=limits)
-    towns_expr = preschool_towns(units, ws, school_year_id=school_year.pk, area_path=path)
+    units = preschool_units(ws, school_year_ids=[school_year.pk], area_path=path, limits=limits)
+    towns_expr = preschool_towns(units, ws, school_year_ids=[school_year.pk], area_path=path)
     unit_rows = ws.execute(units).to_dict("records")
     town_rows = ws.execute(towns_expr).to_dict("records")
     group_rows = ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["town_id"])).to_dict("records")
@@ -204,9 +204,13 @@ def evaluate_preschool(
     ev.rules = [lib.rule(i.code, area_path=path, year=year) for i in ALL_PRESCHOOL_INDICATORS]
     ev.rules += [class_rule, size.rule]
 
-    town_names = dict(
-        Area.objects.filter(pk__in={int(r["town_id"]) for r in town_rows}).values_list("pk", "name")
-    )
+    town_area = {
+        pk: (code, name)
+        for pk, code, name in Area.objects.filter(pk__in={int(r["town_id"]) for r in town_rows}).values_list(
+            "pk", "code", "name"
+        )
+    }
+    town_names = {pk: name for pk, (_, name) in town_area.items()}
     by_town_group = {int(r["town_id"]): r for r in group_rows}
 
     # Gross enrolment: towns without population data are left out of both sides, and the
@@ -214,7 +218,7 @@ def evaluate_preschool(
     p1 = PRESCHOOL_ENROLMENT
     covered_children = covered_pop = 0
     missing: list[str] = []
-    for r in sorted(town_rows, key=lambda r: town_names.get(int(r["town_id"]), "")):
+    for r in sorted(town_rows, key=lambda r: town_area.get(int(r["town_id"]), ("", ""))):
         tid = int(r["town_id"])
         name = town_names.get(tid, "")
         children, pop, has_pop = int(r["children"]), int(r["population"]), bool(int(r["has_population"]))
@@ -352,4 +356,36 @@ def _kindergarten_findings(r: dict[str, Any], school: School) -> list[PreschoolF
         add("没有专任教师，不能计算师幼比和持证率")
     if school.ownership != Ownership.PUBLIC and not int(r["has_record"]):
         add("民办幼儿园未填报本学年普惠性认定情况，按非普惠性幼儿园计")
+    return out
+
+
+def preschool_trend(
+    *,
+    area: Area,
+    years: list[SchoolYear],
+    engine: str | None = None,
+    standards: StandardsLibrary | None = None,
+) -> dict[tuple[int, str], float | None]:
+    """(start year, indicator code) -> district value, all school years in one computation. The
+    gross enrolment rate counts towns with population data only (as the evaluation does)."""
+    if not years:
+        return {}
+    lib = standards or library()
+    latest = max(y.start_year for y in years)
+    rule = lib.rule(CLASS_SIZE_RULE, area_path=area.path, year=latest)
+    limits = {lv: rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
+    ws = Workspace(engine or default_engine(), PRESCHOOL_TABLES)
+    ids = [y.pk for y in years]
+    units = preschool_units(ws, school_year_ids=ids, area_path=area.path, limits=limits)
+    towns = preschool_towns(units, ws, school_year_ids=ids, area_path=area.path)
+    towns = towns.filter((towns.has_population == 1) & (towns.population > 0))
+    start = {y.pk: y.start_year for y in years}
+    out: dict[tuple[int, str], float | None] = {}
+    for expr, inds in (
+        (group_values(units, PRESCHOOL_INDICATORS, ["school_year_id"]), PRESCHOOL_INDICATORS),
+        (group_values(towns, (PRESCHOOL_ENROLMENT,), ["school_year_id"]), (PRESCHOOL_ENROLMENT,)),
+    ):
+        for r in ws.execute(expr).to_dict("records"):
+            for ind in inds:
+                out[(start[int(r["school_year_id"])], ind.code)] = _round(r[ind.code])
     return out

@@ -14,7 +14,7 @@ from edugov.accounts.models import Module, Role
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 from edugov.indicators.backends import Workspace
 from edugov.indicators.engine import weighted_cv
-from edugov.registry.models import Area, AreaLevel, School, SchoolYear, Stage
+from edugov.registry.models import Area, AreaLevel, School, SchoolType, SchoolYear, Stage
 from edugov.registry.selectors import current_school_year
 from edugov.standards.loader import library
 
@@ -27,7 +27,14 @@ from .evaluation import (
     evaluate_balanced,
     gap_list,
 )
-from .indicators import BALANCED_INDICATORS, BALANCED_STAGES, WORKSPACE_TABLES, balanced_units
+from .indicators import (
+    ALL_PRESCHOOL_INDICATORS,
+    BALANCED_INDICATORS,
+    BALANCED_STAGES,
+    WORKSPACE_TABLES,
+    balanced_units,
+)
+from .preschool import KindergartenResult, PreschoolEvaluation, evaluate_preschool, preschool_trend
 
 DISTRICT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.LEADER, Role.DEPARTMENT_OFFICER})
 MAX_WHATIF_LINES = 8
@@ -48,6 +55,9 @@ class ResourcesError(ErrorCode):
     WHATIF_LINE = "第{line}行：{reason}"
     WHATIF_EMPTY = "请至少填写一行调整：选择学校、学段、项目并填写数量"
     BAD_FORMAT = "不支持的导出格式“{fmt}”，可选 xlsx 或 pdf"
+    PRESCHOOL_DENIED = "您没有查看普及普惠评估的权限"
+    KG_CARD_DENIED = "幼儿园管理员只能查看本园的评估卡片"
+    NOT_KINDERGARTEN = "该学校不是幼儿园，不在普及普惠评估范围内"
 
 
 def ensure_can_view_district(user: Any) -> None:
@@ -453,3 +463,123 @@ def gap_page(evaluation: BalancedEvaluation) -> dict[str, Any]:
         )
     ]
     return {"lines": lines, "totals": totals, "grand": grand, "cost_rules": costs}
+
+
+# ---- 普及普惠 -------------------------------------------------------------------------------------
+
+
+def ensure_can_view_preschool(user: Any) -> None:
+    try:
+        ensure_can_view_district(user)
+    except PermissionDenied:
+        raise PermissionDenied(ResourcesError.PRESCHOOL_DENIED) from None
+
+
+@dataclass
+class PreschoolPage:
+    evaluation: PreschoolEvaluation
+    charts: list[ChartPayload] = field(default_factory=list)
+    town: str = ""
+    town_kindergartens: list[KindergartenResult] = field(default_factory=list)
+
+    def chart_payloads(self) -> dict[str, dict[str, Any]]:
+        return {c.key: asdict(c) for c in self.charts}
+
+
+def _shown(value: float | None, unit: str) -> float | None:
+    """A value as charted: percentages in per cent."""
+    if value is None:
+        return None
+    return round(value * 100, 2) if unit == "%" else round(value, 2)
+
+
+def preschool_page(*, user: Any, school_year: SchoolYear, area: Area, town: str = "") -> PreschoolPage:
+    ensure_can_view_preschool(user)
+    ev = evaluate_preschool(school_year=school_year, area=area, user=user)
+    page = PreschoolPage(evaluation=ev)
+    for i, ind in enumerate(ALL_PRESCHOOL_INDICATORS):
+        std = ev.district[i].standard
+        towns = [t for t in ev.towns if t.results[i].value is not None]
+        page.charts.append(
+            ChartPayload(
+                key=f"town_{ind.code[-2:]}",
+                title=f"{ind.code[-2:]} {ind.name}（各乡镇）",
+                kind="distribution",
+                unit=ind.unit,
+                categories=[t.name for t in towns],
+                series=[
+                    {
+                        "name": ind.name,
+                        "data": [_shown(t.results[i].value, ind.unit) for t in towns],
+                        "met": [bool(t.results[i].met) for t in towns],
+                    }
+                ],
+                line=_shown(std, ind.unit),
+                line_label=f"标准 {ev.district[i].standard_display}",
+            )
+        )
+    years = list(SchoolYear.objects.filter(start_year__lte=school_year.start_year).order_by("start_year"))
+    trend = preschool_trend(area=area, years=years)
+    for i, ind in enumerate(ALL_PRESCHOOL_INDICATORS):
+        page.charts.append(
+            ChartPayload(
+                key=f"trend_{ind.code[-2:]}",
+                title=f"{ind.code[-2:]} {ind.name}逐年变化",
+                kind="trend",
+                unit=ind.unit,
+                categories=[str(y) for y in years],
+                series=[
+                    {
+                        "name": ind.name,
+                        "data": [_shown(trend.get((y.start_year, ind.code)), ind.unit) for y in years],
+                    }
+                ],
+                line=_shown(ev.district[i].standard, ind.unit),
+                line_label=f"标准 {ev.district[i].standard_display}",
+            )
+        )
+    if town:
+        page.town = town[:64]
+        page.town_kindergartens = [k for k in ev.kindergartens if k.town_name == page.town]
+    return page
+
+
+@dataclass
+class KindergartenCard:
+    school: School
+    evaluation: PreschoolEvaluation
+    kindergarten: KindergartenResult
+    findings: list[str]
+
+
+def kindergarten_card(*, user: Any, school_id: Any, school_year: SchoolYear) -> KindergartenCard:
+    """One kindergarten's flags, class sizes and teachers: its own administrator, or district roles."""
+    try:
+        pk = int(str(school_id)[:12])
+    except (TypeError, ValueError):
+        raise DomainError(ResourcesError.BAD_SCHOOL) from None
+    if user is not None and not user.is_superuser:
+        if user.role == Role.SCHOOL_ADMIN:
+            if user.school_id != pk:
+                raise PermissionDenied(ResourcesError.KG_CARD_DENIED)
+        else:
+            ensure_can_view_preschool(user)
+    from edugov.accounts.scope import scoped
+
+    qs = scoped(School, user) if user is not None else School.objects.all()
+    school = qs.filter(pk=pk).select_related("area").first()
+    if school is None:
+        raise (
+            PermissionDenied(ResourcesError.KG_CARD_DENIED)
+            if user is not None
+            else DomainError(ResourcesError.BAD_SCHOOL)
+        )
+    if school.school_type != SchoolType.KINDERGARTEN:
+        raise DomainError(ResourcesError.NOT_KINDERGARTEN)
+    area = Area.objects.get(code=school.area.path.strip("/").split("/")[AreaLevel.DISTRICT - 1])
+    ev = evaluate_preschool(school_year=school_year, area=area, user=user)
+    mine = next((k for k in ev.kindergartens if k.school_id == school.pk), None)
+    if mine is None:
+        raise DomainError(ResourcesError.NOT_KINDERGARTEN)
+    findings = [f.reason for f in ev.findings if f.school_code == school.code]
+    return KindergartenCard(school, ev, mine, findings)

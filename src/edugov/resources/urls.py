@@ -12,4 +12,8 @@ urlpatterns = [
     path("balanced/whatif/", views.whatif, name="whatif"),
     path("balanced/findings/", views.findings, name="findings"),
     path("balanced/export/", views.export, name="export"),
+    path("preschool/", views.preschool, name="preschool"),
+    path("preschool/my/", views.my_kindergarten, name="my_kindergarten"),
+    path("preschool/kindergartens/<int:pk>/", views.kindergarten_card, name="kindergarten_card"),
+    path("preschool/export/", views.preschool_export, name="preschool_export"),
 ]

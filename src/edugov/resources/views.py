@@ -1,5 +1,6 @@
 """优质均衡 pages: district overview, school card, guarantee items, gap list, what-if, data-quality
-findings, and the exports. Thin: every figure comes from selectors (and so through scope)."""
+findings, and the exports; the 普及普惠 page, kindergarten card and exports.
+Thin: every figure comes from selectors (and so through scope)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from edugov.accounts.models import Role
 
 from . import selectors
 from .evaluation import ADJUSTABLE, evaluate_balanced
-from .indicators import BALANCED_INDICATORS
+from .indicators import ALL_PRESCHOOL_INDICATORS, BALANCED_INDICATORS
+from .preschool import evaluate_preschool
 from .selectors import ResourcesError, WhatIfLine
 
 
@@ -153,3 +155,65 @@ def export(request: HttpRequest) -> HttpResponse:
         raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
     _, _, ev = _district_evaluation(request)
     return balanced_export_response(ev, fmt=fmt, user=request.user)
+
+
+# ---- 普及普惠 -------------------------------------------------------------------------------------
+
+
+def _preschool_context(year: Any, area: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "year": year,
+        "area": area,
+        "years": list(selectors.SchoolYear.objects.order_by("start_year")),
+        "indicators": ALL_PRESCHOOL_INDICATORS,
+        **extra,
+    }
+
+
+@login_required
+def preschool(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.SCHOOL_ADMIN and not request.user.is_superuser:
+        return redirect("resources:my_kindergarten")
+    selectors.ensure_can_view_preschool(request.user)
+    year, area = _year_and_area(request)
+    page = selectors.preschool_page(
+        user=request.user, school_year=year, area=area, town=request.GET.get("town", "")
+    )
+    return render(
+        request,
+        "resources/preschool.html",
+        _preschool_context(year, area, tab="preschool", page=page, ev=page.evaluation),
+    )
+
+
+@login_required
+def my_kindergarten(request: HttpRequest) -> HttpResponse:
+    if not request.user.school_id:
+        return redirect("resources:preschool")
+    url = reverse("resources:kindergarten_card", args=[request.user.school_id])
+    year = request.GET.get("year")
+    return redirect(f"{url}?year={year[:12]}" if year else url)
+
+
+@login_required
+def kindergarten_card(request: HttpRequest, pk: int) -> HttpResponse:
+    year = selectors.school_year_for(request.GET.get("year"))
+    card = selectors.kindergarten_card(user=request.user, school_id=pk, school_year=year)
+    return render(
+        request,
+        "resources/kindergarten_card.html",
+        _preschool_context(year, card.evaluation.area, tab="card", card=card, ev=card.evaluation),
+    )
+
+
+@login_required
+def preschool_export(request: HttpRequest) -> HttpResponse:
+    from .exports import preschool_export_response
+
+    fmt = request.GET.get("fmt", "xlsx")
+    if fmt not in ("xlsx", "pdf"):
+        raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
+    selectors.ensure_can_view_preschool(request.user)
+    year, area = _year_and_area(request)
+    ev = evaluate_preschool(school_year=year, area=area, user=request.user)
+    return preschool_export_response(ev, fmt=fmt, user=request.user)

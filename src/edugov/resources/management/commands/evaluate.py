@@ -28,8 +28,10 @@ def build_report(evaluation: str, *, year: Any, area: Area, engine: str | None) 
         from ...exports import balanced_report
 
         return balanced_report(evaluate_balanced(school_year=year, area=area, engine=engine))
-    # 普及普惠 (issue 3 item 5) is not built yet: say so instead of failing on a missing module.
-    raise CommandError("普及普惠评估尚未实现（待建：学前适龄人口、普惠性幼儿园认定及其指标）")
+    from ...exports import preschool_report
+    from ...preschool import evaluate_preschool
+
+    return preschool_report(evaluate_preschool(school_year=year, area=area, engine=engine))
 
 
 def render_text(report: Report) -> str:

@@ -1,4 +1,4 @@
-/* Renders the 优质均衡 chart payloads (resources.selectors.ChartPayload) with ECharts:
+/* Renders the 优质均衡 and 普及普惠 chart payloads (resources.selectors.ChartPayload) with ECharts:
    "distribution" bars per school with the standard as a red line, "cv" bars with the threshold,
    "trend" lines of CVs across school years. */
 (function () {
@@ -20,7 +20,7 @@
       return Object.assign(base, {
         legend: { type: "scroll", top: 0 },
         xAxis: { type: "category", data: p.categories },
-        yAxis: { type: "value", name: "差异系数" },
+        yAxis: { type: "value", name: p.unit || "差异系数" },
         series: p.series.map(function (s, i) {
           var item = { name: s.name, type: "line", data: s.data, connectNulls: true };
           if (i === 0) item.markLine = markLine(p);
