@@ -181,20 +181,20 @@ def report_xlsx(report: Report) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "封面"
-    ws.append([report.title])
+    ws.append([neutralise(report.title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([report.subtitle])
+    ws.append([neutralise(report.subtitle)])
     ws.append([])
     for k, v in report.summary:
-        ws.append([k, v])
+        ws.append([neutralise(k), neutralise(v)])
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 50
     for section in report.sections:
         sheet = wb.create_sheet(title=section.title.split("、", 1)[-1][:31])
-        sheet.append([section.title])
+        sheet.append([neutralise(section.title)])
         sheet["A1"].font = Font(bold=True)
         if section.note:
-            sheet.append([section.note])
+            sheet.append([neutralise(section.note)])
         sheet.append(section.headers)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
