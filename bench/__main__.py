@@ -1,6 +1,6 @@
 """`make bench`: every figure measured in this run, next to the peer it is compared with.
 
-    python -m bench [--rows 1000000] [--peer-rows 100000] [--scale 50] [--users 50,200]
+    python -m bench [--rows 1000000] [--peer-rows 100000] [--scale 10] [--users 50,200]
                     [--uploads 300] [--only import,peer,indicators,province,spark,web]
 
 Sections: import (1M class rows, SQLite and PostgreSQL), peer (django-import-export), indicators
@@ -270,7 +270,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--peer-rows", type=int, default=100_000)
-    parser.add_argument("--scale", type=float, default=50, help="demo scale of the province sections")
+    parser.add_argument(
+        "--scale", type=float, default=10, help="demo scale of the province sections (50: a province)"
+    )
     parser.add_argument("--users", default="50,200", help="concurrent users of the web load test")
     parser.add_argument("--uploads", type=int, default=300, help="concurrent uploads of the deadline peak")
     parser.add_argument(

@@ -97,7 +97,13 @@ def _locust(
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
-        return {row["Name"]: row for row in csv.DictReader(f)}
+        stats = {row["Name"]: row for row in csv.DictReader(f)}
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        with failures.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                stats.setdefault("_failures", {})[f"{row['Name']}: {row['Error'][:90]}"] = row["Occurrences"]
+    return stats
 
 
 def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..., None]) -> None:
@@ -122,11 +128,12 @@ def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..
         try:
             _wait_for(base)
             sessions = [_login(base, u) for u in LOGINS]
-            report(
-                "web", f"gunicorn 3 workers × 8 threads, PostgreSQL, Redis; demo scale {setup['counts']}", ""
-            )
+            schools = setup["counts"].get("学校", 0)
+            report("web", f"gunicorn 3 workers × 8 threads, PostgreSQL, Redis; {schools:,} schools", "")
             for n in users:
                 stats = _locust(base, n, 40, sessions, work)
+                for reason, count in stats.get("_failures", {}).items():
+                    report("web", f"  failures at {n} users: {reason}", count)
                 for name in ("dashboard", "api schools", "api classes"):
                     row = stats.get(name)
                     if row is None:
