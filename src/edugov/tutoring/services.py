@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from edugov.accounts.models import Module, Role
@@ -34,7 +34,6 @@ from .models import (
     ComplaintStatus,
     Consumption,
     Course,
-    CustodyStatement,
     EnforcementAction,
     Inspection,
     Institution,
@@ -443,108 +442,14 @@ def refund_settle(*, actor: Any, refund: Refund, paid: bool, on: dt.date) -> Ref
 # Daily risk -----------------------------------------------------------------------------------
 
 
-def _sum_by(qs: Any, field: str = "amount") -> dict[int, Decimal]:
-    return {
-        r["institution_id"]: r["s"] or Decimal(0) for r in qs.values("institution_id").annotate(s=Sum(field))
-    }
-
-
 def compute_inputs(
     *, on: dt.date, institution_ids: list[int] | None = None
 ) -> dict[int, risk_rules.RiskInput]:
-    """The score's inputs for every institution as of `on`, in a fixed number of grouped queries."""
-    insts = Institution.objects.all()
-    if institution_ids is not None:
-        insts = insts.filter(pk__in=institution_ids)
-    info = {i["pk"]: i for i in insts.values("pk", "status", "custody_mode", "risk_reserve")}
-    ids = list(info)
-    d30, d60, d90 = on - dt.timedelta(days=30), on - dt.timedelta(days=60), on - dt.timedelta(days=90)
-    orders = Order.objects.filter(institution_id__in=ids, paid_on__lte=on)
-    cons = Consumption.objects.filter(institution_id__in=ids, date__lte=on)
-    refunds = Refund.objects.filter(institution_id__in=ids)
-    paid_refunds = refunds.filter(status=RefundStatus.PAID, paid_on__lte=on)
+    """The score's inputs for every institution as of `on`: one set-based Ibis expression
+    (tutoring/risk_inputs.py) run on the operational database."""
+    from .risk_inputs import compute_inputs as _compute
 
-    sales = _sum_by(orders)
-    sales_old = _sum_by(orders.filter(paid_on__lte=d30))
-    consumed = _sum_by(cons)
-    consumed_old = _sum_by(cons.filter(date__lte=d30))
-    refunded = _sum_by(paid_refunds)
-    refunded_old = _sum_by(paid_refunds.filter(paid_on__lte=d30))
-    sales_30 = _sum_by(orders.filter(paid_on__gt=d30))
-    cons_30 = _sum_by(cons.filter(date__gt=d30))
-    cons_prev = _sum_by(cons.filter(date__gt=d60, date__lte=d30))
-    backlog_rows = (
-        refunds.filter(requested_on__lte=on)
-        .filter(Q(status=RefundStatus.REQUESTED) | Q(status=RefundStatus.PAID, paid_on__gt=on))
-        .values("institution_id")
-        .annotate(n=Count("pk"), s=Sum("amount"))
-    )
-    backlog = {r["institution_id"]: (r["n"], r["s"] or Decimal(0)) for r in backlog_rows}
-    complaints = dict(
-        Complaint.objects.filter(institution_id__in=ids, submitted_on__gt=d30, submitted_on__lte=on)
-        .values("institution_id")
-        .annotate(n=Count("pk"))
-        .values_list("institution_id", "n")
-    )
-    adverse = dict(
-        StatusChange.objects.filter(
-            institution_id__in=ids, to_status__in=ADVERSE, changed_on__gt=d90, changed_on__lte=on
-        )
-        .values("institution_id")
-        .annotate(n=Count("pk"))
-        .values_list("institution_id", "n")
-    )
-    statements = CustodyStatement.objects.filter(institution_id__in=ids, date__lte=on)
-    latest_dates = dict(
-        statements.values("institution_id").annotate(d=Max("date")).values_list("institution_id", "d")
-    )
-    balance_now: dict[int, Decimal] = {}
-    for iid, day, bal in statements.filter(date__gte=on - dt.timedelta(days=400)).values_list(
-        "institution_id", "date", "balance"
-    ):
-        if latest_dates.get(iid) == day:
-            balance_now[iid] = bal
-    old_dates = dict(
-        statements.filter(date__lte=d30)
-        .values("institution_id")
-        .annotate(d=Max("date"))
-        .values_list("institution_id", "d")
-    )
-    balance_old: dict[int, Decimal] = {}
-    if old_dates:
-        for iid, day, bal in statements.filter(
-            date__lte=d30, date__gte=d30 - dt.timedelta(days=400)
-        ).values_list("institution_id", "date", "balance"):
-            if old_dates.get(iid) == day:
-                balance_old[iid] = bal
-
-    zero = Decimal(0)
-    result: dict[int, risk_rules.RiskInput] = {}
-    for iid, row in info.items():
-        reserve = row["risk_reserve"] or zero
-        unconsumed = sales.get(iid, zero) - consumed.get(iid, zero) - refunded.get(iid, zero)
-        unconsumed_old = sales_old.get(iid, zero) - consumed_old.get(iid, zero) - refunded_old.get(iid, zero)
-        custody = balance_now.get(iid, zero) + reserve
-        cov_old = risk_rules.coverage_of(unconsumed_old, balance_old.get(iid, zero) + reserve)
-        last = latest_dates.get(iid)
-        n_backlog, amt_backlog = backlog.get(iid, (0, zero))
-        result[iid] = risk_rules.RiskInput(
-            unconsumed=unconsumed,
-            custody_balance=custody,
-            coverage_30d_ago=cov_old,
-            sales_30d=sales_30.get(iid, zero),
-            consumed_30d=cons_30.get(iid, zero),
-            consumed_prev_30d=cons_prev.get(iid, zero),
-            refund_backlog=n_backlog,
-            refund_backlog_amount=amt_backlog,
-            complaints_30d=complaints.get(iid, 0),
-            adverse_status_90d=adverse.get(iid, 0),
-            closed_with_balance=row["status"] in (InstitutionStatus.REVOKED, InstitutionStatus.CLOSED)
-            and unconsumed > 0,
-            days_since_statement=(on - last).days if last else None,
-            custody_mode=row["custody_mode"],
-        )
-    return result
+    return _compute(on=on, institution_ids=institution_ids)
 
 
 @transaction.atomic
