@@ -62,7 +62,8 @@ class TokenCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         if not data.is_valid():  # the documented 400 shape (detail), field messages kept beside it
-            return Response({"detail": "请填写用户名和密码", **data.errors}, status=status.HTTP_400_BAD_REQUEST)
+            body = {"detail": "请填写用户名和密码", **data.errors}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         http_request = request._request
         user = authenticate(http_request, **data.validated_data)
         if getattr(http_request, "axes_locked_out", False):
