@@ -121,7 +121,8 @@ def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..
         server = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "edugov.wsgi:application", "-b", f"127.0.0.1:{port}",
-                "-w", "3", "-k", "gthread", "--threads", "8", "--timeout", "300", "--backlog", "2048",
+                "-w", "3", "-k", "gthread", "--threads", "8", "--timeout", "300",
+                "--backlog", "2048", "--keep-alive", "30",
             ],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
