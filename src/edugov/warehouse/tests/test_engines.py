@@ -75,7 +75,7 @@ def test_operational_db_duckdb_and_spark_over_parquet_agree(demo):
 def test_warehouse_is_a_snapshot_until_exported_again(demo):
     _year, _area, warehouse = demo
     n = SchoolClass.objects.count()
-    SchoolClass.objects.filter(pk=SchoolClass.objects.order_by("pk").first().pk).delete()
+    SchoolClass.objects.filter(pk=SchoolClass.objects.order_by("pk").values_list("pk", flat=True)[0]).delete()
 
     def rows():
         ws = Workspace.from_warehouse("duckdb", warehouse, WORKSPACE_TABLES)
