@@ -25,7 +25,11 @@ def test_token_then_use_it(d):
     response = ask(client, user.username, PASSWORD)
     assert response.status_code == 200
     body = response.json()
-    assert body == {"token": Token.objects.get(user=user).key, "username": user.username, "role": "school_admin"}
+    assert body == {
+        "token": Token.objects.get(user=user).key,
+        "username": user.username,
+        "role": "school_admin",
+    }
     login = AuditEvent.objects.get(action="login")
     assert (login.actor, login.source, login.ip_address) == (user, "api", "127.0.0.1")
     assert login.area_path == d.town_a.path  # the school admin's district administrators see it
@@ -93,7 +97,12 @@ def test_throttled_per_address(d):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"username": "a"}, {"username": ["a"], "password": {"x": 1}}, {"username": "a" * 500, "password": "x"}],
+    [
+        {},
+        {"username": "a"},
+        {"username": ["a"], "password": {"x": 1}},
+        {"username": "a" * 500, "password": "x"},
+    ],
 )
 def test_bad_token_requests_are_400(d, body):
     response = APIClient().post(URL, body, format="json")
