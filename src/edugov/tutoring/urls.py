@@ -23,6 +23,7 @@ urlpatterns = [
     path("refunds/<int:pk>/settle/", views.refund_settle, name="refund_settle"),
     path("violations/", views.violation_list, name="violation_list"),
     path("risk/", views.risk_list, name="risk_list"),
+    path("report.pdf", views.supervision_report, name="supervision_report"),
     path("unlicensed/", views.unlicensed_list, name="unlicensed_list"),
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("complaints/", views.complaint_list, name="complaint_list"),

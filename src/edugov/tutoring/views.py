@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.scope import ensure_can_write, scoped
@@ -27,8 +28,8 @@ from edugov.registry.models import Area, AreaLevel
 from edugov.web.exports import export_response
 from edugov.web.paging import paginate
 
+from . import exports, selectors, services
 from . import forms as f
-from . import selectors, services
 from .models import (
     TRANSITIONS,
     Alert,
@@ -117,6 +118,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "actions": [{"name": stats["labels"][k], "value": v} for k, v in stats["counts"].items()],
     }
     return render(request, "tutoring/dashboard.html", {"d": data, "stats": stats, "chart": json.dumps(chart)})
+
+
+def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The report's period from ?start=&end= (default: this year to today); None when invalid."""
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
+@login_required
+def supervision_report(request: HttpRequest) -> HttpResponse:
+    """The supervision report as PDF: headline figures, enforcement statistics, risk ranking."""
+    if not (selectors.is_supervisor(request.user) or request.user.role == "leader"):
+        raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
+    today = timezone.localdate()
+    period = _period(request, today)
+    if period is None:
+        messages.error(request, "统计期间无效：请按“年-月-日”填写起止日期，且起始日期不晚于截止日期")
+        return redirect("tutoring:dashboard")
+    report = exports.supervision_report(user=request.user, today=today, start=period[0], end=period[1])
+    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"校外培训监管报表_{today:%Y%m%d}.pdf")
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label="tutoring.RiskSnapshot",
+        object_repr=f"{report.title}（风险排名{len(report.ranking)}家，PDF）",
+        changes={"format": "pdf", "start": period[0].isoformat(), "end": period[1].isoformat(),
+                 "ranking": len(report.ranking)},
+        area_path=_anchor_path(request.user),
+    )  # fmt: skip
+    return response
 
 
 @login_required
@@ -475,8 +510,10 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已重新计算{n}家机构的风险")
         return redirect("tutoring:risk_list")
     rows = selectors.latest_risk(user=request.user)
+    if request.GET.get("export") == "pdf":
+        return redirect("tutoring:supervision_report")
     if request.GET.get("export") == "xlsx":
-        response, _ = export_response(
+        response, count = export_response(
             fmt="xlsx",
             filename="预收费风险排名",
             headers=["机构", "日期", "未消课余额", "监管资金", "覆盖率", "风险分", "等级", "原因"],
@@ -493,6 +530,12 @@ def risk_list(request: HttpRequest) -> HttpResponse:
                 )
                 for r in rows
             ),
+        )
+        audit_record(
+            action=AuditAction.EXPORT,
+            model_label="tutoring.RiskSnapshot",
+            object_repr=f"预收费风险排名（{count}条，XLSX）",
+            area_path=_anchor_path(request.user),
         )
         return response
     page, query = paginate(request, rows)
