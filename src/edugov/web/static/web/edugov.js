@@ -20,9 +20,14 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") setNav(false);
   });
-  /* Auto-submit filter forms marked data-autosubmit when htmx is unavailable. */
+  /* Auto-submit filter forms marked data-autosubmit when htmx is unavailable, and the form of a
+     control marked data-submit-on-change (inline onchange handlers are barred by the CSP). */
   document.addEventListener("change", function (event) {
     var form = event.target.form;
+    if (form && event.target.hasAttribute("data-submit-on-change")) {
+      form.submit();
+      return;
+    }
     if (form && form.hasAttribute("data-autosubmit") && !window.htmx) form.submit();
   });
 })();
