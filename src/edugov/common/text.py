@@ -12,6 +12,14 @@ def normalize_cell(value: str) -> str:
     return unicodedata.normalize("NFKC", value.replace(_FULLWIDTH_SPACE, " ")).strip()
 
 
+def printable(value: str) -> str:
+    """Control characters shown as escapes (\\x00): for echoing bad input back in error lists,
+    which PostgreSQL could not store otherwise (no NUL in text or JSON)."""
+    if value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in value)
+
+
 def mask_id_number(value: str | None) -> str:
     """Keep the first 6 (region) and last 4 characters of a resident ID number."""
     if not value:

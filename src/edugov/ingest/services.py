@@ -28,6 +28,7 @@ from edugov.accounts.scope import ensure_can_write
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
+from edugov.common.text import printable
 
 from . import fastdb
 from .faults import fault_point
@@ -266,7 +267,9 @@ class Engine:
         column = self.column_index.get(field) if field else None
         header = self.header_of.get(field, "") if field else ""
         self.problems.append(
-            RowProblem(row, column, header, "" if value is None else str(value)[:200], reason)
+            RowProblem(
+                row, column, printable(header), "" if value is None else printable(str(value)[:200]), reason
+            )
         )
 
     # Pass 1 ------------------------------------------------------------------------------------

@@ -282,3 +282,22 @@ def test_failed_batch_on_internal_error(tmp_path, d, monkeypatch):
     batch = _import(tmp_path, [[d.school_a.code, "2025", "一年级", "1", "", "1", "1"]])
     assert batch.status == BatchStatus.FAILED and "系统内部错误" in batch.message
     assert not SchoolClass.objects.filter(grade=1).exists()
+
+
+def test_control_characters_in_cells_are_echoed_escaped(tmp_path):
+    """A cell with a control character is a row error, and the error list shows it escaped: PostgreSQL
+    stores no NUL (which xlsx cells can hold) in text or JSON."""
+    from edugov.ingest.services import import_file
+    from edugov.testing import make_mini_district
+
+    d = make_mini_district()
+    path = tmp_path / "nul.csv"
+    path.write_text(
+        "学校标识码,学年,年级,班号,班级名称,男生数,女生数\n"
+        f"{d.school_a.code},2025,三年级,9,三年级\x019班,20,20\n",
+        encoding="utf-8",
+    )
+    batch = import_file(kind="classes", path=path, original_name="nul.csv", user=None)
+    assert batch.status == "rejected"
+    assert batch.errors[0]["value"] == "三年级\\x019班"
+    assert "控制字符" in batch.errors[0]["reason"]
