@@ -29,6 +29,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("EDUGOV_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-not-for-production"
 
+# Encryption at rest of minors' personal data (common/fields.py): Fernet keys, newest first.
+from edugov.common.fields import dev_field_key, parse_field_keys  # noqa: E402
+
+FIELD_KEYS = parse_field_keys(os.environ.get("EDUGOV_FIELD_KEYS", ""))
+if not FIELD_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("EDUGOV_FIELD_KEYS must be set in production")
+    FIELD_KEYS = [dev_field_key(SECRET_KEY)]
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("EDUGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 if not PRODUCTION:
     ALLOWED_HOSTS += ["testserver", "[::1]"]

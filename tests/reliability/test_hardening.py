@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 
 from edugov.accounts.models import Role
@@ -28,6 +29,7 @@ def test_check_deploy_is_clean_in_production():
     env.update(
         EDUGOV_ENV="production",
         EDUGOV_SECRET_KEY=secrets.token_urlsafe(64),
+        EDUGOV_FIELD_KEYS=Fernet.generate_key().decode(),
         EDUGOV_ALLOWED_HOSTS="edu.example.cn",
         DJANGO_SETTINGS_MODULE="edugov.settings",
     )
@@ -56,6 +58,14 @@ def test_production_refuses_to_start_without_a_secret():
         timeout=300,
     )
     assert proc.returncode != 0 and "EDUGOV_SECRET_KEY" in proc.stderr
+
+
+def test_production_refuses_to_start_without_field_keys():
+    env = {k: v for k, v in os.environ.items() if k != "EDUGOV_FIELD_KEYS"}
+    env.update(EDUGOV_ENV="production", EDUGOV_SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="edugov.settings")
+    cmd = [sys.executable, "-m", "edugov", "check"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode != 0 and "EDUGOV_FIELD_KEYS must be set in production" in proc.stderr
 
 
 @pytest.mark.django_db

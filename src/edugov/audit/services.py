@@ -32,6 +32,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     fields = [f.name for f in instance._meta.concrete_fields]
     data = model_to_dict(instance, fields=fields)
     data["id"] = instance.pk
+    for f in instance._meta.concrete_fields:  # encrypted personal data: a keyed hash, never plaintext
+        if hasattr(f, "audit_value"):
+            data[f.name] = f.audit_value(data[f.name])
     return {k: _jsonable(v) for k, v in data.items()}
 
 

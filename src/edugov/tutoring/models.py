@@ -12,6 +12,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from edugov.common.fields import EncryptedTextField
+
 from .codes import credit_code_problem, id_number_problem
 
 ZERO = Decimal("0")
@@ -359,8 +361,8 @@ class Order(models.Model):
         Institution, verbose_name="机构", on_delete=models.CASCADE, related_name="orders"
     )
     course = models.ForeignKey(Course, verbose_name="课程", null=True, blank=True, on_delete=models.SET_NULL)
-    pupil_name = models.CharField("学员姓名", max_length=32)
-    parent_phone = models.CharField("家长手机号", max_length=16, blank=True)
+    pupil_name = EncryptedTextField("学员姓名", max_length=32)
+    parent_phone = EncryptedTextField("家长手机号", max_length=16, blank=True)
     lessons = models.PositiveIntegerField("课时数", validators=[MinValueValidator(1)])
     amount = models.DecimalField(
         "金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -618,8 +620,8 @@ class Complaint(models.Model):
     area = models.ForeignKey("registry.Area", verbose_name="所在乡镇街道", on_delete=models.PROTECT)
     topic = models.CharField("投诉类别", max_length=20)
     content = models.TextField("投诉内容", max_length=2000)
-    contact_name = models.CharField("联系人", max_length=32)
-    contact_phone = models.CharField("联系电话", max_length=16)
+    contact_name = EncryptedTextField("联系人", max_length=32)
+    contact_phone = EncryptedTextField("联系电话", max_length=16)
     submitted_on = models.DateField("提交日期", db_index=True)
     deadline = models.DateField("办理期限")
     status = models.CharField("状态", max_length=10, choices=ComplaintStatus.choices, default="new")
