@@ -26,3 +26,8 @@ class BurdenError(ErrorCode):
     BAD_PROGRAMME = "服务项目不正确：{value}"
     PAGE_DENIED = "该页面供教育局科室与学校管理人员使用"
     NO_TERM = "尚未设置学期，请先在基础信息中建立学年与学期"
+    SCHOOL_SIDE_ONLY = "考试登记与课后服务由学校管理员或教育局填报"
+    SERVICE_DAYS = "每周开展天数应为1～7天"
+    SERVICE_FEE = "收费金额不合理（应为0～100000元）"
+    SERVICE_SATISFACTION = "满意度应在0～100%之间"
+    BAD_SCHOOL = "请选择您范围内的学校"

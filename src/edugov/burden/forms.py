@@ -3,12 +3,13 @@ services."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from .models import MAX_HOMEWORK_MINUTES, HomeworkType
+from .models import MAX_HOMEWORK_MINUTES, ExamKind, HomeworkType, ProgrammeKind, ResultForm
 from .selectors import Assignment
 
 MINUTE_PRESETS = (10, 15, 20, 30, 40)
@@ -84,3 +85,148 @@ class ComplianceFilterForm(forms.Form):
         self.fields["term"].error_messages["invalid_choice"] = "所选学期不存在"
         self.fields["town"].choices = [("", "全部"), *towns]
         self.fields["town"].error_messages["invalid_choice"] = "所选乡镇不在您的范围内"
+
+
+class ExamForm(forms.Form):
+    """Exam registration by a school (or the bureau for one of its schools)."""
+
+    school = forms.TypedChoiceField(label="学校", coerce=int, required=False)
+    term = forms.TypedChoiceField(label="学期", coerce=int, error_messages={"required": "请选择学期"})
+    grade = forms.TypedChoiceField(label="年级", coerce=int, error_messages={"required": "请选择年级"})
+    subject = forms.CharField(
+        label="学科", max_length=32, error_messages={"required": "请填写学科", "max_length": "学科名称过长"}
+    )
+    kind = forms.ChoiceField(
+        label="考试类型",
+        choices=ExamKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择考试类型", "invalid_choice": "考试类型不正确"},
+    )
+    date = forms.DateField(
+        label="考试日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请选择考试日期", "invalid": "日期格式不正确"},
+    )
+    is_paper = forms.BooleanField(label="纸笔考试", required=False, initial=True)
+    result_form = forms.ChoiceField(
+        label="成绩呈现方式",
+        choices=ResultForm.choices,
+        initial=ResultForm.BANDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择成绩呈现方式", "invalid_choice": "成绩呈现方式不正确"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        terms: list[Any],
+        schools: list[tuple[int, str]] | None,
+        grades: list[int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [(t.pk, str(t)) for t in terms]
+        self.fields["term"].error_messages["invalid_choice"] = "所选学期不存在"
+        self.fields["grade"].choices = [(g, f"{g}年级") for g in grades]
+        self.fields["grade"].error_messages["invalid_choice"] = "该校不设所选年级"
+        if schools is None:
+            del self.fields["school"]
+        else:
+            self.fields["school"].required = True
+            self.fields["school"].choices = [("", "请选择学校"), *schools]
+            self.fields["school"].error_messages.update(
+                {"required": "请选择学校", "invalid_choice": "请选择您范围内的学校"}
+            )
+
+
+class AfterSchoolForm(forms.Form):
+    """A school's after-school service of one term: schedule, programmes, staff, enrolment."""
+
+    _count = {"required": "请填写人数", "invalid": "请填写整数", "min_value": "不能为负数"}
+
+    programmes = forms.MultipleChoiceField(
+        label="服务项目",
+        choices=ProgrammeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "服务项目不正确"},
+    )
+    days_per_week = forms.IntegerField(
+        label="每周开展天数",
+        min_value=1,
+        max_value=7,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "请填写每周开展天数",
+            "invalid": "请填写整数",
+            "min_value": "每周开展天数应为1～7天",
+            "max_value": "每周开展天数应为1～7天",
+        },
+    )
+    start_time = forms.TimeField(
+        label="每天开始时间",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "请填写开始时间", "invalid": "时间格式应为 时:分"},
+    )
+    end_time = forms.TimeField(
+        label="每天结束时间",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "请填写结束时间", "invalid": "时间格式应为 时:分"},
+    )
+    flexible_dismissal = forms.BooleanField(label="实行弹性离校（分时段离校）", required=False)
+    staff_own = forms.IntegerField(label="参与本校教师（人）", min_value=0, max_value=10000, initial=0,
+                                   error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    staff_external = forms.IntegerField(label="校外聘请人员（人）", min_value=0, max_value=10000, initial=0,
+                                        error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    pupils_total = forms.IntegerField(label="在校生数", min_value=0, max_value=100000,
+                                      error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    pupils_requested = forms.IntegerField(label="有需求（自愿申请）学生数", min_value=0, max_value=100000,
+                                          error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    pupils_enrolled = forms.IntegerField(label="参加学生数", min_value=0, max_value=100000,
+                                         error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    average_attendance = forms.IntegerField(label="日均出勤人数", min_value=0, max_value=100000,
+                                            error_messages={**_count, "max_value": "人数过大"})  # fmt: skip
+    fee_per_term = forms.DecimalField(
+        label="每生每学期收费（元，不收费留空）",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        max_digits=8,
+        decimal_places=2,
+        error_messages={
+            "invalid": "请填写金额",
+            "min_value": "收费不能为负数",
+            "max_value": "收费金额不合理",
+            "max_digits": "收费金额不合理",
+            "max_decimal_places": "金额最多两位小数",
+        },
+    )
+    satisfaction_percent = forms.DecimalField(
+        label="满意度调查结果（%，未调查留空）",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "invalid": "满意度应在0～100之间（百分数）",
+            "min_value": "满意度应在0～100之间（百分数）",
+            "max_value": "满意度应在0～100之间（百分数）",
+            "max_digits": "满意度应在0～100之间（百分数）",
+            "max_decimal_places": "满意度最多两位小数",
+        },
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values as the service's keyword arguments."""
+        d = dict(self.cleaned_data)
+        pct = d.pop("satisfaction_percent")
+        d["satisfaction_rate"] = None if pct is None else (pct / 100).quantize(Decimal("0.0001"))
+        return d
+
+    @classmethod
+    def initial_from(cls, service: Any) -> dict[str, Any]:
+        data = {k: getattr(service, k) for k in cls.base_fields if k != "satisfaction_percent"}
+        rate = service.satisfaction_rate
+        data["satisfaction_percent"] = None if rate is None else (rate * 100).quantize(Decimal("0.01"))
+        return data

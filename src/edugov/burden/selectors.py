@@ -635,6 +635,61 @@ def exam_violation_list(
     return sorted(out, key=lambda r: (r.school_name, r.date, r.grade, r.subject))
 
 
+@dataclass(frozen=True)
+class ExamRow:
+    exam_id: int
+    school_name: str
+    date: dt.date
+    grade: int
+    subject: str
+    kind_label: str
+    is_paper: bool
+    result_label: str
+    problems: tuple[str, ...]
+
+
+def exam_rows(*, user: Any, term: Term, school: School | None = None, limit: int = 200) -> list[ExamRow]:
+    """The registered exams of the term, newest first, each with the rules it breaks."""
+    problems: dict[int, list[str]] = defaultdict(list)
+    for v in exam_violation_list(user=user, term=term, school=school):
+        problems[v.exam_id].append(v.message)
+    qs = exam_list(user=user, term=term, school=school).order_by("-created_at", "-pk")[:limit]
+    return [
+        ExamRow(
+            e.pk,
+            e.school.name,
+            e.date,
+            e.grade,
+            e.subject,
+            e.get_kind_display(),
+            e.is_paper,
+            e.get_result_form_display(),
+            tuple(problems.get(e.pk, ())),
+        )
+        for e in qs
+    ]
+
+
+def exam_problems(*, user: Any, exam: Exam) -> list[str]:
+    """The rules one exam breaks, counted with the other exams of its school and term."""
+    rows = exam_violation_list(user=user, term=exam.term, school=exam.school)
+    return [v.message for v in rows if v.exam_id == exam.pk]
+
+
+def school_choices(*, user: Any) -> list[tuple[int, str]]:
+    """The compulsory-education schools in the user's scope (for the bureau's entry forms)."""
+    return list(
+        scoped(School, user)
+        .filter(archived_at__isnull=True, school_type__in=COMPULSORY_TYPES, is_teaching_point=False)
+        .order_by("code")
+        .values_list("pk", "name")
+    )
+
+
+def after_school_service(*, user: Any, school: School, term: Term) -> AfterSchoolService | None:
+    return scoped(AfterSchoolService, user).filter(school=school, term=term).first()
+
+
 # After-school service ----------------------------------------------------------------------------
 
 
@@ -654,6 +709,9 @@ class AfterSchoolRow:
     staff_own: int = 0
     staff_external: int = 0
     problems: tuple[str, ...] = ()
+    flexible_dismissal: bool = False
+    fee_per_term: Decimal | None = None
+    satisfaction_rate: Decimal | None = None
 
     @property
     def compliant(self) -> bool:
@@ -670,6 +728,9 @@ class AfterSchoolSummary:
     pupils_requested: int
     pupils_enrolled: int
     average_attendance: int
+    flexible: int = 0
+    charging: int = 0
+    satisfaction_mean: Decimal | None = None
 
     @staticmethod
     def _pct(num: int, den: int) -> str:
@@ -694,6 +755,14 @@ class AfterSchoolSummary:
     @property
     def end_time_rate(self) -> str:
         return self._pct(self.end_time_ok, self.providing)
+
+    @property
+    def flexible_rate(self) -> str:
+        return self._pct(self.flexible, self.providing)
+
+    @property
+    def satisfaction_percent(self) -> str:
+        return "—" if self.satisfaction_mean is None else f"{self.satisfaction_mean * 100:.1f}%"
 
 
 def after_school_overview(*, user: Any, term: Term, school: School | None = None) -> AfterSchoolSummary:
@@ -737,9 +806,20 @@ def after_school_overview(*, user: Any, term: Term, school: School | None = None
                 s.staff_own,
                 s.staff_external,
                 tuple(check.problems),
+                s.flexible_dismissal,
+                s.fee_per_term,
+                s.satisfaction_rate,
             )
         )
     provided = [r for r in rows if r.provided]
+    rated = [r for r in provided if r.satisfaction_rate is not None]
+    # Satisfaction weighted by the pupils enrolled: a large school's parents count as many as they are.
+    weight = sum(r.pupils_enrolled for r in rated)
+    satisfaction = (
+        (sum(r.satisfaction_rate * r.pupils_enrolled for r in rated) / weight).quantize(Decimal("0.0001"))  # type: ignore[operator]
+        if weight
+        else None
+    )
     return AfterSchoolSummary(
         rows=rows,
         schools=len(rows),
@@ -749,6 +829,9 @@ def after_school_overview(*, user: Any, term: Term, school: School | None = None
         pupils_requested=sum(r.pupils_requested for r in provided),
         pupils_enrolled=sum(r.pupils_enrolled for r in provided),
         average_attendance=sum(r.average_attendance for r in provided),
+        flexible=sum(1 for r in provided if r.flexible_dismissal),
+        charging=sum(1 for r in provided if r.fee_per_term),
+        satisfaction_mean=satisfaction,
     )
 
 

@@ -16,6 +16,7 @@ from edugov.accounts.models import Module, Role
 from edugov.accounts.scope import ensure_can_write, ensure_in_scope
 from edugov.audit.services import audit_create, audit_delete, audit_update
 from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.services import model_update
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import (
     SCHOOL_TYPE_GRADES,
@@ -181,7 +182,10 @@ def exam_register(
     """A school registers an exam. The registration is data: rule violations are flagged by
     selectors.exam_violation_list, not refused, so the bureau sees what actually happened."""
     ensure_can_write(actor, module=Module.BURDEN)
+    _ensure_school_side(actor)
     ensure_in_scope(school, actor)
+    if isinstance(grade, bool) or not isinstance(grade, int):
+        raise DomainError(BurdenError.EXAM_GRADE_NOT_OFFERED, grade=str(grade)[:4])
     if grade not in SCHOOL_TYPE_GRADES[SchoolType(school.school_type)]:
         raise DomainError(BurdenError.EXAM_GRADE_NOT_OFFERED, grade=grade)
     if not term.start_date <= date <= term.end_date:
@@ -225,6 +229,58 @@ def exam_register(
 
 # After-school service ----------------------------------------------------------------------------
 
+SERVICE_FIELDS = (
+    "days_per_week",
+    "start_time",
+    "end_time",
+    "flexible_dismissal",
+    "programmes",
+    "pupils_total",
+    "pupils_requested",
+    "pupils_enrolled",
+    "average_attendance",
+    "staff_own",
+    "staff_external",
+    "fee_per_term",
+    "satisfaction_rate",
+)
+
+
+def _ensure_school_side(actor: Any) -> None:
+    """Exams and after-school services are registered by the school (or the bureau), not by a
+    teacher's account."""
+    if not actor.is_superuser and actor.role not in (
+        Role.SCHOOL_ADMIN,
+        Role.DISTRICT_ADMIN,
+        Role.DEPARTMENT_OFFICER,
+        Role.INSPECTOR,
+    ):
+        raise PermissionDenied(BurdenError.SCHOOL_SIDE_ONLY)
+
+
+def _check_service(data: dict[str, Any]) -> None:
+    days = data["days_per_week"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 7:
+        raise DomainError(BurdenError.SERVICE_DAYS)
+    if data["end_time"] <= data["start_time"]:
+        raise DomainError(BurdenError.SERVICE_TIMES)
+    counts = [data[k] for k in ("pupils_total", "pupils_requested", "pupils_enrolled", "average_attendance")]
+    counts += [data["staff_own"], data["staff_external"]]
+    if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+        raise DomainError(BurdenError.SERVICE_COUNTS)
+    total, requested, enrolled, attendance = counts[:4]
+    if not (attendance <= enrolled <= total) or requested > total:
+        raise DomainError(BurdenError.SERVICE_COUNTS)
+    for value in data["programmes"]:
+        if value not in ProgrammeKind.values:
+            raise DomainError(BurdenError.BAD_PROGRAMME, value=str(value)[:20])
+    fee = data["fee_per_term"]
+    if fee is not None and not (Decimal(0) <= fee <= Decimal("100000")):
+        raise DomainError(BurdenError.SERVICE_FEE)
+    rate = data["satisfaction_rate"]
+    if rate is not None and not (Decimal(0) <= rate <= Decimal(1)):
+        raise DomainError(BurdenError.SERVICE_SATISFACTION)
+
 
 @transaction.atomic
 def after_school_register(
@@ -246,35 +302,53 @@ def after_school_register(
     fee_per_term: Decimal | None = None,
     satisfaction_rate: Decimal | None = None,
 ) -> AfterSchoolService:
+    """A school's after-school service for a term (one per school and term)."""
     ensure_can_write(actor, module=Module.BURDEN)
+    _ensure_school_side(actor)
     ensure_in_scope(school, actor)
-    if end_time <= start_time:
-        raise DomainError(BurdenError.SERVICE_TIMES)
-    if not (0 <= average_attendance <= pupils_enrolled <= pupils_total) or pupils_requested > pupils_total:
-        raise DomainError(BurdenError.SERVICE_COUNTS)
-    for value in programmes or []:
-        if value not in ProgrammeKind.values:
-            raise DomainError(BurdenError.BAD_PROGRAMME, value=str(value)[:20])
+    data: dict[str, Any] = {
+        "days_per_week": days_per_week,
+        "start_time": start_time,
+        "end_time": end_time,
+        "flexible_dismissal": bool(flexible_dismissal),
+        "programmes": list(dict.fromkeys(programmes or [])),
+        "pupils_total": pupils_total,
+        "pupils_requested": pupils_requested,
+        "pupils_enrolled": pupils_enrolled,
+        "average_attendance": average_attendance,
+        "staff_own": staff_own,
+        "staff_external": staff_external,
+        "fee_per_term": fee_per_term,
+        "satisfaction_rate": satisfaction_rate,
+    }
+    _check_service(data)
     if AfterSchoolService.objects.filter(school=school, term=term).exists():
         raise DomainError(BurdenError.SERVICE_DUPLICATE)
-    service = AfterSchoolService(
-        school=school,
-        term=term,
-        days_per_week=days_per_week,
-        start_time=start_time,
-        end_time=end_time,
-        flexible_dismissal=flexible_dismissal,
-        programmes=list(programmes or []),
-        pupils_total=pupils_total,
-        pupils_requested=pupils_requested,
-        pupils_enrolled=pupils_enrolled,
-        average_attendance=average_attendance,
-        staff_own=staff_own,
-        staff_external=staff_external,
-        fee_per_term=fee_per_term,
-        satisfaction_rate=satisfaction_rate,
-    )
+    service = AfterSchoolService(school=school, term=term, **data)
     service.full_clean(validate_unique=False, validate_constraints=False)
-    service.save()
+    try:
+        with transaction.atomic():  # two administrators saving at once: the second fails alone
+            service.save()
+    except IntegrityError:
+        raise DomainError(BurdenError.SERVICE_DUPLICATE) from None
     audit_create(instance=service)
+    return service
+
+
+@transaction.atomic
+def after_school_update(*, actor: Any, service: AfterSchoolService, **data: Any) -> AfterSchoolService:
+    """Change a registered service (e.g. enrolment and attendance later in the term). Only the
+    fields in SERVICE_FIELDS; the whole row is checked again before anything is saved."""
+    ensure_can_write(actor, module=Module.BURDEN)
+    _ensure_school_side(actor)
+    ensure_in_scope(service, actor)
+    unknown = set(data) - set(SERVICE_FIELDS)
+    if unknown:
+        raise TypeError(f"after_school_update: unknown fields {sorted(unknown)}")
+    merged = {k: data.get(k, getattr(service, k)) for k in SERVICE_FIELDS}
+    merged["flexible_dismissal"] = bool(merged["flexible_dismissal"])
+    merged["programmes"] = list(dict.fromkeys(merged["programmes"] or []))
+    _check_service(merged)
+    service, changes = model_update(instance=service, fields=list(SERVICE_FIELDS), data=merged)
+    audit_update(instance=service, changes=changes)
     return service

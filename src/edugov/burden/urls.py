@@ -12,6 +12,8 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/export/", views.compliance_export, name="compliance_export"),
     path("compliance/schools/<int:pk>/", views.compliance_school, name="compliance_school"),
+    path("exams/", views.exam_entry, name="exam_entry"),
+    path("after-school/", views.after_school_entry, name="after_school_entry"),
     path("rules/", views.school_rules, name="school_rules"),
     path("api/v1/", include(api.urlpatterns)),
 ]

@@ -27,7 +27,7 @@ from edugov.web.exports import neutralise
 
 from . import rules, selectors, services
 from .errors import BurdenError
-from .forms import MINUTE_PRESETS, ComplianceFilterForm, HomeworkForm
+from .forms import MINUTE_PRESETS, AfterSchoolForm, ComplianceFilterForm, ExamForm, HomeworkForm
 from .models import Homework
 
 AREA_ROLES = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER}
@@ -400,3 +400,150 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"作业时长监测-{term}.xlsx")
     return response
+
+
+# Entry by schools: exams and after-school services -----------------------------------------------
+
+ENTRY_ROLES = {Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER}
+
+
+def _require_entry_role(user: Any) -> None:
+    if user.role not in ENTRY_ROLES and not user.is_superuser:
+        raise PermissionDenied(BurdenError.PAGE_DENIED)
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name) or request.GET.get(name) or ""
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _pick_term(request: HttpRequest, terms: list[Term]) -> Term | None:
+    wanted = _int_param(request, "term")
+    found = next((t for t in terms if t.pk == wanted), None)
+    return found or selectors.default_term(user=request.user)
+
+
+@login_required
+def exam_entry(request: HttpRequest) -> HttpResponse:
+    """Exam registration: a phone-sized form, the rules an exam breaks shown as soon as it is
+    saved, and the term's registered exams below."""
+    from edugov.registry.models import SCHOOL_TYPE_GRADES, SchoolType
+
+    user = request.user
+    _require_entry_role(user)
+    terms = selectors.term_list()
+    own = user.school if user.role == Role.SCHOOL_ADMIN else None
+    schools = None if own is not None else selectors.school_choices(user=user)
+    offered = SCHOOL_TYPE_GRADES[SchoolType(own.school_type)] if own is not None else range(1, 10)
+    grades = sorted(g for g in offered if g <= 9)
+    term = _pick_term(request, terms)
+    form = ExamForm(
+        request.POST or None,
+        terms=terms,
+        schools=schools,
+        grades=grades,
+        initial={"term": term.pk if term else None, "school": _int_param(request, "school")},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            term = next(t for t in terms if t.pk == data["term"])
+            school = own or scoped(School, user).filter(pk=data.get("school")).first()
+            try:
+                if school is None:
+                    raise DomainError(BurdenError.BAD_SCHOOL)
+                exam = services.exam_register(
+                    actor=user,
+                    school=school,
+                    term=term,
+                    grade=data["grade"],
+                    subject=data["subject"],
+                    kind=data["kind"],
+                    date=data["date"],
+                    is_paper=data["is_paper"],
+                    result_form=data["result_form"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+            else:
+                problems = selectors.exam_problems(user=user, exam=exam)
+                text = f"已登记：{school.name} {exam}。"
+                if problems:
+                    messages.warning(request, text + "该考试不符合规定：" + "；".join(problems))
+                else:
+                    messages.success(request, text + "符合考试管理规定。")
+                query = urlencode({"term": term.pk, **({"school": school.pk} if own is None else {})})
+                return redirect(f"{reverse('burden:exam_entry')}?{query}")
+        else:
+            status = 400
+    rows = []
+    if term is not None:
+        chosen = own
+        if chosen is None and _int_param(request, "school"):
+            chosen = scoped(School, user).filter(pk=_int_param(request, "school")).first()
+        rows = selectors.exam_rows(user=user, term=term, school=chosen)
+    return render(
+        request,
+        "burden/exam_entry.html",
+        {"form": form, "term": term, "rows": rows, "own_school": own},
+        status=status,
+    )
+
+
+@login_required
+def after_school_entry(request: HttpRequest) -> HttpResponse:
+    """A school's after-school service of a term: created on first save, edited afterwards."""
+    user = request.user
+    _require_entry_role(user)
+    terms = selectors.term_list()
+    term = _pick_term(request, terms)
+    if user.role == Role.SCHOOL_ADMIN:
+        school = user.school
+    else:
+        wanted = _int_param(request, "school")
+        school = scoped(School, user).filter(pk=wanted).first() if wanted else None
+    context: dict[str, Any] = {
+        "terms": terms,
+        "term": term,
+        "school": school,
+        "schools": selectors.school_choices(user=user) if user.role != Role.SCHOOL_ADMIN else [],
+    }
+    if term is None or school is None:
+        return render(request, "burden/after_school_entry.html", context)
+    existing = selectors.after_school_service(user=user, school=school, term=term)
+    initial = AfterSchoolForm.initial_from(existing) if existing else {}
+    form = AfterSchoolForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.service_data()
+            try:
+                if existing is None:
+                    services.after_school_register(actor=user, school=school, term=term, **data)
+                else:
+                    services.after_school_update(actor=user, service=existing, **data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+            else:
+                check = rules.after_school_check(
+                    days_per_week=data["days_per_week"],
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    area_path=school.area.path,
+                    year=term.school_year.start_year,
+                )
+                if check.problems:
+                    messages.warning(request, "已保存。不符合课后服务要求：" + "；".join(check.problems))
+                else:
+                    messages.success(request, "已保存，符合“5+2”和结束时间要求。")
+                query = {"term": term.pk}
+                if user.role != Role.SCHOOL_ADMIN:
+                    query["school"] = school.pk
+                return redirect(f"{reverse('burden:after_school_entry')}?{urlencode(query)}")
+        else:
+            status = 400
+    context.update(form=form, existing=existing)
+    return render(request, "burden/after_school_entry.html", context, status=status)
