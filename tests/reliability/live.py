@@ -118,7 +118,10 @@ class LiveDb:
         if self.vendor == "sqlite":
             sql = sql.replace("%s", "?")
         with self.connect() as conn:
-            return list(conn.execute(sql, params).fetchall())
+            rows = list(conn.execute(sql, params).fetchall())
+            if self.vendor == "sqlite":
+                conn.commit()  # an UPDATE would otherwise be rolled back on close
+            return rows
 
     def tables(self) -> list[str]:
         if self.vendor == "sqlite":

@@ -3,7 +3,8 @@
 With EDUGOV_FAULT_POINT=<point>[:kill|:drop] in the environment, the import engine stops at the
 named point: `kill` (the default) sends SIGKILL to its own process; `drop` has PostgreSQL end
 the process's database session from a second connection (pg_terminate_backend), mid-transaction,
-and on SQLite kills the process instead. Points: validated, inserted, updated, logged, audited.
+and on SQLite kills the process instead. Points: created (batch row written, run not started),
+validated, inserted, updated, logged, audited.
 Unset (always, outside the suite) it costs one environment lookup; production ignores it.
 """
 
@@ -15,7 +16,7 @@ import signal
 from django.conf import settings
 from django.db import connection
 
-POINTS = ("validated", "inserted", "updated", "logged", "audited")
+POINTS = ("created", "validated", "inserted", "updated", "logged", "audited")
 
 
 def fault_point(name: str) -> None:

@@ -128,6 +128,7 @@ def import_file(
     """Import one file synchronously. Raises DomainError only for permission or unknown kind;
     anything wrong with the file ends as a rejected batch."""
     batch = batch_create(kind=kind, path=path, original_name=original_name, user=user)
+    fault_point("created")
     return batch_run(batch=batch, progress=progress)
 
 
@@ -178,7 +179,40 @@ def batch_sweep_stale(*, min_age: timedelta = timedelta(seconds=0)) -> int:
         swept += ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
             status=BatchStatus.FAILED, message=STALE_MESSAGE, finished_at=timezone.now()
         )
+    # "pending" left by a worker killed between creating and starting its batch: failed when no task
+    # of the queue holds it, no process holds its file, and it is older than PENDING_GRACE (which
+    # covers a web upload's moment between creating the batch and enqueueing it).
+    queued = _queued_batch_ids()
+    pending = ImportBatch.objects.filter(
+        status=BatchStatus.PENDING, created_at__lte=timezone.now() - max(min_age, PENDING_GRACE)
+    )
+    for batch in pending.exclude(pk__in=queued):
+        if _worker_alive(Path(batch.stored_path)):
+            continue
+        swept += ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PENDING).update(
+            status=BatchStatus.FAILED, message=STALE_MESSAGE, finished_at=timezone.now()
+        )
     return swept
+
+
+PENDING_GRACE = timedelta(minutes=1)
+
+
+def _queued_batch_ids() -> set[int]:
+    """Batches a ready or running task of the database queue will run (or is running)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return set()
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(
+        task_path__endswith="ingest.tasks.run_import_batch", status__in=["READY", "RUNNING"]
+    )
+    return {
+        int(a["args"][0]) if a.get("args") else int(a["kwargs"]["batch_id"])
+        for a in tasks.values_list("args_kwargs", flat=True)
+    }
 
 
 def batch_run(*, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportBatch:
