@@ -56,6 +56,9 @@ class BurdenConfig(AppConfig):
         school_admin = frozenset({Role.SCHOOL_ADMIN})
         add_nav(NavItem("考试登记", "burden:exam_entry", Module.BURDEN, roles=school_admin))
         add_nav(NavItem("课后服务填报", "burden:after_school_entry", Module.BURDEN, roles=school_admin))
+        from .findings import register as register_findings
+
+        register_findings()
         from .demo import register_demo
 
         register_demo()

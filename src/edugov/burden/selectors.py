@@ -852,6 +852,7 @@ class SurveyClassRow:
     phone_kept_share: Decimal | None
     activity_ok_share: Decimal | None
     reading_minutes: Decimal | None
+    school_id: int = 0
 
 
 def _share(num: int, den: int) -> Decimal | None:
@@ -872,7 +873,13 @@ def survey_comparison(
     rows = (
         scoped(SurveyResponse, user)
         .filter(survey_date__gte=term.start_date, survey_date__lte=term.end_date)
-        .values("school_class_id", "school_class__grade", "school_class__name", "school_class__school__name")
+        .values(
+            "school_class_id",
+            "school_class__grade",
+            "school_class__name",
+            "school_class__school__name",
+            "school_class__school_id",
+        )
         .annotate(
             n=Count("id"),
             minutes=Sum("homework_minutes"),
@@ -917,6 +924,7 @@ def survey_comparison(
                 _share(r["phone_yes"], r["phone_n"]),
                 _share(r["activity_ok"], r["activity_n"]),
                 rules.round1(Decimal(r["reading_sum"]) / r["reading_n"]) if r["reading_n"] else None,
+                r["school_class__school_id"],
             )
         )
     return out
