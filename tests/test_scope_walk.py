@@ -110,6 +110,8 @@ ROUTES: dict[str, Probe] = {
     "ingest:template": list_(kwargs=lambda w, u: {"kind": "schools"}, queries=False),
     # double reduction (burden)
     "burden:homework_new": list_(queries=False),
+    "burden:exam_entry": list_(),
+    "burden:after_school_entry": list_(),
     "burden:homework_list": list_(),
     "burden:homework_withdraw": detail(foreign_of("burden.Homework")),
     "burden:board_create": detail(lambda w, u: {"class_id": w.class_b1.pk}),
@@ -164,6 +166,40 @@ ROUTES: dict[str, Probe] = {
     "tutoring:order-list": list_(),
     "tutoring:order-detail": detail(foreign_of("tutoring.Order")),
     # rectification (problem list)
+    # strategic tasks, leader liaison and supervision visits
+    "rectification:task_board": list_(),
+    "rectification:task_detail": detail(foreign_of("rectification.KeyTask")),
+    "rectification:task_export": list_(),
+    "rectification:leader_list": list_(),
+    "rectification:leader_detail": detail(foreign_of("accounts.User")),
+    "rectification:leader_visit_new": list_(queries=False),
+    "rectification:leader_visit_detail": detail(foreign_of("rectification.LeaderVisit")),
+    "rectification:plan_list": list_(),
+    "rectification:plan_detail": detail(foreign_of("rectification.SupervisionPlan")),
+    "rectification:supervision_visit_detail": detail(foreign_of("rectification.SupervisionVisit")),
+    "rectification:supervision_visit_form": detail(
+        lambda w, u: {**foreign_of("rectification.SupervisionPlan")(w, u), "school_pk": w.school_b.pk}
+    ),
+    "rectification:api-task-list": list_(),
+    "rectification:api-task-rollup": list_(),
+    "rectification:api-task-detail": detail(foreign_of("rectification.KeyTask")),
+    "rectification:api-milestone-detail": detail(foreign_of("rectification.Milestone")),
+    "rectification:api-milestone-progress": detail(foreign_of("rectification.Milestone")),
+    "rectification:api-leader-visit-list": list_(),
+    "rectification:api-leader-visit-detail": detail(foreign_of("rectification.LeaderVisit")),
+    "rectification:api-supervision-plan-list": list_(),
+    "rectification:api-supervision-plan-detail": detail(foreign_of("rectification.SupervisionPlan")),
+    "rectification:api-supervision-plan-progress": detail(foreign_of("rectification.SupervisionPlan")),
+    "rectification:api-supervision-visit-list": list_(),
+    "rectification:api-supervision-visit-detail": detail(foreign_of("rectification.SupervisionVisit")),
+    # 普及普惠 (preschool)
+    "resources:preschool": list_(),
+    "resources:preschool_export": list_(),
+    "resources:my_kindergarten": list_(),
+    "resources:kindergarten_card": detail(pk_of("school_b")),
+    # tutoring supervision report (PDF: names are glyph ids, so the body check is weak here;
+    # the report is built from the same scoped selectors as the dashboard)
+    "tutoring:supervision_report": list_(),
     "rectification:home": list_(),
     "rectification:item_list": list_(),
     "rectification:item_export": list_(),

@@ -249,6 +249,17 @@ def evaluate_preschool(
             TownResult(tid, name, int(r["kindergartens"]), children, pop if has_pop else None, tuple(results))
         )
 
+    if user is not None:
+        # Town officers see the district's figures but only their own towns' rows and names.
+        own = set(scoped(Area, user).values_list("pk", flat=True))
+        hidden = {town_names.get(t.town_id, "") for t in ev.towns if t.town_id not in own}
+        ev.towns = [t for t in ev.towns if t.town_id in own]
+        ev.findings = [f for f in ev.findings if f.subject not in hidden]
+        others = sum(1 for name in missing if name in hidden)
+        missing = [name for name in missing if name not in hidden] + (
+            [f"其他{others}个乡镇"] if others else []
+        )
+
     d = district_rows[0] if district_rows else {}
     p1_note = f"以下乡镇（街道）缺少适龄人口数据，暂不评价：{'、'.join(missing)}" if missing else ""
     ev.district.append(
