@@ -16,6 +16,8 @@ process's own and no run warms another's cache.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -276,7 +278,9 @@ def main() -> None:
     parser.add_argument("--users", default="50,200", help="concurrent users of the web load test")
     parser.add_argument("--uploads", type=int, default=300, help="concurrent uploads of the deadline peak")
     parser.add_argument(
-        "--only", default="", help="comma-separated sections: import,peer,indicators,province,spark,web"
+        "--only",
+        default="",
+        help="comma-separated sections: import,peer,indicators,province,spark,burden,tutoring,web",
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
@@ -298,6 +302,13 @@ def main() -> None:
             bench_province(
                 args.scale, work, spark=not only or "spark" in only, province=not only or "province" in only
             )
+        for section in ("burden", "tutoring"):
+            # Module benches: bench/<module>.py exposes run(work_dir, kinds) -> table rows.
+            if (not only or section in only) and importlib.util.find_spec(f"bench.{section}"):
+                module = importlib.import_module(f"bench.{section}")
+                ROWS.extend(
+                    (m, f, v, p + (f"  ×{r}" if r else "")) for m, f, v, p, r in module.run(work, kinds)
+                )
         if not only or "web" in only:
             from bench.web import bench_web
 
