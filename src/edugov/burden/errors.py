@@ -31,3 +31,6 @@ class BurdenError(ErrorCode):
     SERVICE_FEE = "收费金额不合理（应为0～100000元）"
     SERVICE_SATISFACTION = "满意度应在0～100%之间"
     BAD_SCHOOL = "请选择您范围内的学校"
+    BAD_MONTH = "月份格式应为“年-月”，例如2025-10"
+    MONTH_OUTSIDE_TERM = "{month}不在任何学期内"
+    BAD_FORMAT = "导出格式只能是PDF或XLSX"

@@ -313,6 +313,9 @@ class ComplianceReport:
     citations: list[str]
     classes_total: int
     classes_publishing: int
+    # written minutes per class and published day, counted in 10-minute bins by grade:
+    # {grade: {bin_start: class-days}}
+    daily_bins: dict[int, dict[int, int]] = field(default_factory=dict)
 
     @property
     def escalated(self) -> list[ClassOverLimit]:
@@ -399,6 +402,7 @@ def homework_compliance(
             )
         return limits[key]
 
+    daily_bins: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for class_id, date, written, _n in daily.iterator(chunk_size=10_000):
         info = classes.get(class_id)
         if info is None:
@@ -406,6 +410,7 @@ def homework_compliance(
         lim = limit_of(info)
         if lim is None:
             continue
+        daily_bins[info.grade][min((written or 0) // DAILY_BIN, DAILY_BINS - 1) * DAILY_BIN] += 1
         slot = acc.setdefault((class_id, rules.week_start(date)), [0, 0])
         slot[0] += written or 0
         if (written or 0) > lim.value:
@@ -437,7 +442,7 @@ def homework_compliance(
             )
         )
     class_weeks.sort(key=lambda c: (c.week_start, c.class_id))
-    return _summarise(
+    report = _summarise(
         term=term,
         start=start,
         end=end,
@@ -448,6 +453,12 @@ def homework_compliance(
         limit_of=limit_of,
         escalate_after=rules.escalate_after_weeks(year=term.school_year.start_year),
     )
+    report.daily_bins = {g: dict(b) for g, b in sorted(daily_bins.items())}
+    return report
+
+
+DAILY_BIN = 10  # minutes
+DAILY_BINS = 16  # 0-9, 10-19, ..., 150 and more
 
 
 def _summarise(
@@ -537,7 +548,53 @@ def compliance_charts(report: ComplianceReport, *, heatmap_rows: int = 25) -> di
             cw = by_class_week.get((cls.class_id, wk))
             if cw is not None:
                 heat.append([x, y, float(cw.average)])
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for cw in report.class_weeks:
+        slot = months[f"{cw.week_start:%Y-%m}"]  # a week belongs to the month of its Monday
+        slot[0] += 1
+        slot[1] += int(cw.over)
+    month_keys = sorted(months)
+    stages = (
+        ("小学一、二年级（不布置书面作业）", range(1, 3)),
+        ("小学三至六年级", range(3, 7)),
+        ("初中", range(7, 10)),
+    )
+    dist_series = []
+    for label, grades_in in stages:
+        counts = [0] * DAILY_BINS
+        for g in grades_in:
+            for start, n in report.daily_bins.get(g, {}).items():
+                counts[start // DAILY_BIN] += n
+        total = sum(counts)
+        if not total:
+            continue
+        limit = rules.written_limit(grades_in[0])
+        suffix = f"（上限{limit.value:g}分钟）" if limit is not None and grades_in[0] >= 3 else ""
+        dist_series.append(
+            {"name": label + suffix, "data": [round(c * 100 / total, 1) for c in counts], "type": "bar"}
+        )
+    bins = [f"{i * DAILY_BIN}-{i * DAILY_BIN + DAILY_BIN - 1}" for i in range(DAILY_BINS - 1)]
+    bins.append(f"{(DAILY_BINS - 1) * DAILY_BIN}以上")
     return {
+        "month_trend": {
+            "key": "month_trend",
+            "kind": "line",
+            "unit": "%",
+            "categories": [f"{k[:4]}年{int(k[5:])}月" for k in month_keys],
+            "series": [
+                {
+                    "name": "达标率",
+                    "data": [round((m[0] - m[1]) * 100 / m[0], 1) for m in (months[k] for k in month_keys)],
+                },
+            ],
+        },
+        "daily_distribution": {
+            "key": "daily_distribution",
+            "kind": "bar",
+            "unit": "%",
+            "categories": bins,
+            "series": dist_series,
+        },
         "grade_rate": {
             "key": "grade_rate",
             "kind": "bar",
@@ -765,13 +822,21 @@ class AfterSchoolSummary:
         return "—" if self.satisfaction_mean is None else f"{self.satisfaction_mean * 100:.1f}%"
 
 
-def after_school_overview(*, user: Any, term: Term, school: School | None = None) -> AfterSchoolSummary:
+def school_ids_under(*, user: Any, area_path: str) -> set[int]:
+    return set(scoped(School, user).filter(area__path__startswith=area_path).values_list("pk", flat=True))
+
+
+def after_school_overview(
+    *, user: Any, term: Term, school: School | None = None, school_ids: set[int] | None = None
+) -> AfterSchoolSummary:
     """Every compulsory school in scope with its after-school service of the term (or none)."""
     schools = scoped(School, user).filter(
         archived_at__isnull=True, school_type__in=COMPULSORY_TYPES, is_teaching_point=False
     )
     if school is not None:
         schools = schools.filter(pk=school.pk)
+    if school_ids is not None:
+        schools = schools.filter(pk__in=school_ids)
     services = {
         s.school_id: s
         for s in scoped(AfterSchoolService, user).filter(term=term).select_related("school__area")
@@ -860,7 +925,12 @@ def _share(num: int, den: int) -> Decimal | None:
 
 
 def survey_comparison(
-    *, user: Any, term: Term, report: ComplianceReport | None = None
+    *,
+    user: Any,
+    term: Term,
+    report: ComplianceReport | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> list[SurveyClassRow]:
     """Per class: questionnaire means against the published written minutes (per school day over
     the weeks the class published), flagging classes whose reported time exceeds the published one
@@ -897,6 +967,10 @@ def survey_comparison(
         .filter(survey_date__gte=term.start_date, survey_date__lte=term.end_date)
         .values_list("school_class_id", "school_class__grade", "sleep_hours")
     )
+    if start is not None or end is not None:
+        window = Q(survey_date__gte=start or term.start_date, survey_date__lte=end or term.end_date)
+        rows = rows.filter(window)
+        sleep_rows = sleep_rows.filter(window)
     sleep_ok: dict[int, int] = defaultdict(int)
     for class_id, grade, hours in sleep_rows.iterator(chunk_size=10_000):
         need = rules.sleep_min_hours(grade)

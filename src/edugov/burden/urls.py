@@ -14,6 +14,7 @@ urlpatterns = [
     path("compliance/schools/<int:pk>/", views.compliance_school, name="compliance_school"),
     path("exams/", views.exam_entry, name="exam_entry"),
     path("after-school/", views.after_school_entry, name="after_school_entry"),
+    path("report/monthly/", views.monthly_report, name="monthly_report"),
     path("rules/", views.school_rules, name="school_rules"),
     path("api/v1/", include(api.urlpatterns)),
 ]

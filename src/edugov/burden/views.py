@@ -200,7 +200,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
     if term is not None:
         context["export_url"] = _export_url(term=term, town=town)
         report = selectors.homework_compliance(user=user, term=term, area_path=town.path if town else "")
+        latest = report.class_weeks[-1].week_start if report.class_weeks else term.start_date
         context.update(
+            report_month=f"{latest:%Y-%m}",
             report=report,
             charts=selectors.compliance_charts(report),
             exam_violations=selectors.exam_violation_list(user=user, term=term)[:50],
@@ -547,3 +549,42 @@ def after_school_entry(request: HttpRequest) -> HttpResponse:
             status = 400
     context.update(form=form, existing=existing)
     return render(request, "burden/after_school_entry.html", context, status=status)
+
+
+# Monthly report ----------------------------------------------------------------------------------
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """双减工作月报 as PDF or XLSX for a month (?month=2025-10&fmt=pdf|xlsx[&town=]); audited."""
+    from . import report as monthly
+
+    user = request.user
+    if user.role not in AREA_ROLES and user.role != Role.SCHOOL_ADMIN and not user.is_superuser:
+        raise PermissionDenied(BurdenError.PAGE_DENIED)
+    fmt = request.GET.get("fmt", "pdf")
+    if fmt not in ("pdf", "xlsx"):
+        raise DomainError(BurdenError.BAD_FORMAT)
+    year, month = monthly.parse_month(request.GET.get("month", ""))
+    town = None
+    town_id = _int_param(request, "town")
+    if town_id is not None:
+        town = scoped(Area, user).filter(pk=town_id, level=AreaLevel.TOWN).first()
+        if town is None:
+            raise PermissionDenied(BurdenError.BAD_SCHOOL)
+    data = monthly.monthly_report(user=user, year=year, month=month, area=town)
+    if fmt == "pdf":
+        content, ctype = monthly.report_pdf(data), "application/pdf"
+    else:
+        content, ctype = monthly.report_xlsx(data), _XLSX
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label="burden.Homework",
+        object_repr=f"{data.title}（{fmt.upper()}）",
+        changes={"month": f"{year}-{month:02d}", "town": town.pk if town else None, "format": fmt},
+        area_path=_anchor_path(user),
+    )
+    response = HttpResponse(content, content_type=ctype)
+    name = f"双减监测月报-{year}年{month}月{'-' + town.name if town else ''}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
