@@ -118,7 +118,8 @@ class LiveDb:
         if self.vendor == "sqlite":
             sql = sql.replace("%s", "?")
         with self.connect() as conn:
-            rows = list(conn.execute(sql, params).fetchall())
+            cursor = conn.execute(sql, params)
+            rows = list(cursor.fetchall()) if cursor.description else []
             if self.vendor == "sqlite":
                 conn.commit()  # an UPDATE would otherwise be rolled back on close
             return rows
