@@ -68,11 +68,13 @@ def export_urls(w, user) -> list[str]:  # type: ignore[no-untyped-def]
         probe = table.get(route.key)
         if probe is None or probe.kind == "skip" or route.pattern.startswith(("admin/", "api/")):
             continue
-        try:
-            base = walk.url_for(route, probe, w, user)
-        except Exception:
-            continue
-        urls += [base + v for v in VARIANTS if is_export(client.get(base + v))]
+        bases = set()
+        for anyone in (user, None):  # None: detail routes get any row, which a district role may see
+            try:
+                bases.add(walk.url_for(route, probe, w, anyone))
+            except Exception:
+                continue
+        urls += [base + v for base in sorted(bases) for v in VARIANTS if is_export(client.get(base + v))]
     return urls
 
 
