@@ -141,7 +141,14 @@ def test_exports_mask_identifiers_for_roles_without_need():
     control = Client(raise_request_exception=False)
     control.force_login(officer(w))
     shown = sum(bool(identifiers(control, url)) for url in urls)
-    record("export_masking", exports=len(urls), downloads=downloads, roles=len(users), leaks=len(leaks))
+    record(
+        "export_masking",
+        exports=len(urls),
+        downloads=downloads,
+        roles=len(users),
+        leaks=len(leaks),
+        control=shown,
+    )
     print(f"\nexport masking: {len(urls)} exports x {len(users)} roles, {len(leaks)} leaks; control {shown}")
     assert len(urls) >= 5, urls
     assert shown >= 1, "the control role saw no identifier: the rows do not reach the exports"
