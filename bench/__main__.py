@@ -280,7 +280,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated sections: import,peer,indicators,province,spark,burden,tutoring,web",
+        help="comma-separated sections: import,peer,indicators,province,spark,burden,tutoring,"
+        "rectification,load,web",
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
@@ -302,7 +303,7 @@ def main() -> None:
             bench_province(
                 args.scale, work, spark=not only or "spark" in only, province=not only or "province" in only
             )
-        for section in ("burden", "tutoring"):
+        for section in ("burden", "tutoring", "rectification", "load"):
             # Module benches: bench/<module>.py exposes run(work_dir, kinds) -> table rows.
             if (not only or section in only) and importlib.util.find_spec(f"bench.{section}"):
                 module = importlib.import_module(f"bench.{section}")

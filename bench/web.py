@@ -12,8 +12,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.__main__ import Database, _pg_available, step
@@ -81,12 +82,13 @@ def _upload(base: str, session_key: str, path: str) -> tuple[int, float]:
 
 
 def _locust(
-    base: str, users: int, seconds: int, sessions: list[str], work: Path
+    base: str, users: int, seconds: int, sessions: list[str], work: Path, scenario: str = "web"
 ) -> dict[str, dict[str, str]]:
+    """Locust headless; `scenario` picks the user classes of locustfile.py ("web", "rectification")."""
     import json
 
-    prefix = work / f"locust_{users}"
-    env = dict(os.environ, EDUGOV_BENCH_SESSIONS=json.dumps(sessions))
+    prefix = work / f"locust_{scenario}_{users}"
+    env = dict(os.environ, EDUGOV_BENCH_SESSIONS=json.dumps(sessions), EDUGOV_BENCH_SCENARIO=scenario)
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
@@ -177,6 +179,30 @@ def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextmanager
+def serve(db: Database, workers: int = 3, threads: int = 8) -> Iterator[str]:
+    """gunicorn on a free loopback port over `db` (PostgreSQL) and the bench Redis, as bench_web runs
+    it; yields the base URL and stops the server afterwards."""
+    env = dict(db.env(), REDIS_URL=REDIS_BENCH_URL, EDUGOV_CONN_MAX_AGE="60", EDUGOV_DEBUG="0")
+    env.pop("PYTHONPATH", None)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "edugov.wsgi:application", "-b", f"127.0.0.1:{port}",
+            "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--timeout", "300",
+            "--backlog", "2048", "--keep-alive", "30",
+        ],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        _wait_for(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _wait_for(base: str) -> None:

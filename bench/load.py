@@ -1,0 +1,243 @@
+"""Homework publishing peak over HTTP: 200 teachers publish at once through the burden API
+(POST /burden/api/v1/homework/) against gunicorn with PostgreSQL on loopback.
+
+    run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
+
+- a fresh PostgreSQL database with the demo district (`demo --seed 1`, scale 1);
+- 200 teacher accounts for demo teachers with a teaching assignment in grades 3-9 (one assignment
+  each), signed in by creating server-side sessions (as bench.web does for uploaders), so the
+  measurement is of publishing, not of password hashing;
+- gunicorn (bench.web.serve), then 200 client threads released together by a barrier; each posts
+  its homework once (the measured entry request), then the identical body again, which must be
+  refused (400, "请勿重复提交");
+- afterwards the rows are counted in the database: exactly one per (class, subject) submitted, none
+  lost, none duplicated.
+
+The client threads run on the same machine as the server and the database.
+Standalone: `python -m bench.load run`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+MODULE = "load"
+TEACHERS = 200
+CONTENT = "探究：测量并记录（压力测试）"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edugov.settings")
+    import django
+
+    django.setup()
+
+
+def step_setup(count: str) -> dict[str, Any]:
+    """Teacher users with sessions, one assignment each, and a school day to publish on."""
+    _django()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from edugov.accounts.models import Role, User
+    from edugov.registry.calendar import SchoolCalendar
+    from edugov.registry.models import TeachingAssignment, Term
+
+    term = Term.objects.select_related("school_year").get(school_year__start_year=2025, number=1)
+    day = SchoolCalendar.for_year(term.school_year).school_days(
+        term.end_date - dt.timedelta(days=14), term.end_date
+    )[0]
+    picked: dict[int, Any] = {}
+    taken: set[tuple[int, str]] = set()
+    for a in (
+        TeachingAssignment.objects.filter(
+            school_class__school_year=term.school_year,
+            school_class__grade__gte=3,
+            school_class__grade__lte=9,
+            school_class__archived_at__isnull=True,
+        )
+        .select_related("teacher")
+        .order_by("teacher_id", "pk")
+    ):
+        if a.teacher_id in picked or (a.school_class_id, a.subject) in taken:
+            continue
+        picked[a.teacher_id] = a
+        taken.add((a.school_class_id, a.subject))
+        if len(picked) == int(count):
+            break
+    jobs = []
+    for n, a in enumerate(picked.values()):
+        user = User.objects.create(
+            username=f"bench_load_teacher_{n}",
+            role=Role.TEACHER,
+            school_id=a.teacher.school_id,
+            teacher_id=a.teacher_id,
+        )
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        jobs.append({"session": session.session_key, "class_id": a.school_class_id, "subject": a.subject})
+    return {"jobs": jobs, "date": day.isoformat()}
+
+
+def step_count(date: str) -> dict[str, Any]:
+    _django()
+    from django.db.models import Count
+
+    from edugov.burden.models import Homework
+
+    qs = Homework.objects.filter(date=dt.date.fromisoformat(date), content=CONTENT)
+    return {
+        "rows": qs.count(),
+        "keys": [[c, s] for c, s in qs.values_list("school_class_id", "subject")],
+        "duplicates": qs.values("school_class_id", "subject", "homework_type")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count(),
+    }
+
+
+STEPS = {"setup": step_setup, "count": step_count}
+
+
+def _step(env: dict[str, str], *args: str) -> dict[str, Any]:
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.load", *args], env=env, capture_output=True, text=True
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+    raise RuntimeError(f"load step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+
+
+def _publish(base: str, job: dict[str, Any], date: str, barrier: threading.Barrier) -> dict[str, Any]:
+    import requests
+
+    s = requests.Session()
+    csrf = secrets.token_hex(16)  # any well-formed token: the cookie and the header must agree
+    s.cookies.set("sessionid", job["session"])
+    s.cookies.set("csrftoken", csrf)
+    body = {
+        "school_class": job["class_id"],
+        "subject": job["subject"],
+        "date": date,
+        "homework_type": "inquiry",
+        "content": CONTENT,
+        "estimated_minutes": 20,
+    }
+    headers = {"X-CSRFToken": csrf, "Referer": base + "/burden/homework/new/"}
+    url = f"{base}/burden/api/v1/homework/"
+    barrier.wait()
+    started = time.perf_counter()
+    first = s.post(url, json=body, headers=headers, timeout=300)
+    first_s = time.perf_counter() - started
+    started = time.perf_counter()
+    second = s.post(url, json=body, headers=headers, timeout=300)
+    second_s = time.perf_counter() - started
+    return {
+        "first": first.status_code,
+        "first_s": first_s,
+        "first_body": first.text[:200] if first.status_code != 201 else "",
+        "second": second.status_code,
+        "second_s": second_s,
+        "second_refused": second.status_code == 400 and "请勿重复提交" in second.text,
+        "second_body": second.text[:200],
+    }
+
+
+def _pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
+
+
+def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.__main__ import Database, step
+    from bench.web import _redis_available, serve
+
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(figure: str, value: str, peer: str = "", ratio: str = "") -> None:
+        rows.append((MODULE, figure, value, peer, ratio))
+        print(f"  {MODULE:<14} {figure:<58} {value:>14}  {peer}", flush=True)
+
+    if "postgres" not in kinds or not _redis_available():
+        add("homework publishing peak skipped: PostgreSQL or Redis not running on 127.0.0.1", "-")
+        return rows
+    with Database("postgres", Path(work_dir)) as db:
+        step(db, "build-demo", "1")
+        setup = _step(db.env(), "setup", str(TEACHERS))
+        jobs, date = setup["jobs"], setup["date"]
+        with serve(db) as base:
+            barrier = threading.Barrier(len(jobs))
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                results = list(pool.map(lambda j: _publish(base, j, date, barrier), jobs))
+            wall = time.perf_counter() - started
+        counted = _step(db.env(), "count", date)
+    firsts = [r["first_s"] for r in results]
+    accepted = sum(1 for r in results if r["first"] == 201)
+    refused = sum(1 for r in results if r["second_refused"])
+    add(
+        f"{len(jobs)} teachers publish homework at once, POST /burden/api/v1/homework/",
+        f"p95 {_pct(firsts, 95):.0f} ms",
+        f"p50 {_pct(firsts, 50):.0f} ms, p99 {_pct(firsts, 99):.0f} ms, max {max(firsts) * 1000:.0f} ms; "
+        f"{accepted}/{len(jobs)} accepted (201); wall {wall:.1f} s; gunicorn 3x8, PostgreSQL; "
+        "target p95 < 150 ms",
+    )
+    seconds = [r["second_s"] for r in results]
+    add(
+        "  identical second submission of each teacher refused (400)",
+        f"{refused}/{len(jobs)}",
+        f"p95 of the refusals {_pct(seconds, 95):.0f} ms",
+    )
+    expected = {(j["class_id"], j["subject"]) for j in jobs}
+    found = [tuple(k) for k in counted["keys"]]
+    exact = set(found) == expected and len(found) == len(expected) and counted["duplicates"] == 0
+    add(
+        "  rows in the database afterwards (expected / found)",
+        f"{len(expected)} / {counted['rows']}",
+        "no entry lost or duplicated" if exact else f"ROWS DIFFER (duplicates {counted['duplicates']})",
+    )
+    odd = [r for r in results if r["first"] != 201 or not r["second_refused"]]
+    for r in odd[:3]:
+        add(
+            "  unexpected answer",
+            f"{r['first']} / {r['second']}",
+            (r["first_body"] or r["second_body"])[:120],
+        )
+    return rows
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] in STEPS:
+        print("BENCH " + json.dumps(STEPS[argv[0]](*argv[1:]), default=str), flush=True)
+        return
+    import argparse
+
+    from bench.__main__ import _pg_available
+
+    parser = argparse.ArgumentParser(prog="python -m bench.load")
+    parser.add_argument("command", choices=["run"])
+    parser.parse_args(argv)
+    kinds = ["sqlite"] + (["postgres"] if _pg_available() else [])
+    with tempfile.TemporaryDirectory(prefix="edugov-bench-load-") as tmp:
+        run(Path(tmp), kinds)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
