@@ -11,7 +11,8 @@
   and an audit row each, spread over every school of the district), then gunicorn on loopback
   (bench.web.serve) and locust (scenario "rectification" of bench/locustfile.py) with 20 users
   signed in as the demo `leader` and `admin`: the battle map page, its data request, the item board
-  and its third page; p50/p95/p99 and failures.
+  and its third page; p50/p95/p99 and failures; then each page 10 times one request at a time
+  (the pages' own cost, without contention).
 
 Each step runs in its own process (`python -m bench.rectification STEP ...`), printing one JSON line.
 Standalone: `python -m bench.rectification run [--kinds sqlite,postgres]`.
@@ -166,6 +167,7 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
             with serve(db) as base:
                 sessions = [_login(base, u) for u in ("leader", "admin")]
                 stats = _locust(base, USERS, SECONDS, sessions, work_dir, scenario="rectification")
+                alone = _one_at_a_time(base, sessions[0])
             add(f"gunicorn 3 workers x 8 threads, PostgreSQL; {USERS} users, {SECONDS} s, leader/admin", "")
             for reason, n in stats.get("_failures", {}).items():
                 add(f"  failures: {reason}", n)
@@ -184,7 +186,35 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
                     f"{row['50%']} / {row['95%']} / {row['99%']}",
                     f"{row['Request Count']} requests, {row['Failure Count']} failed; target p95 < 300 ms",
                 )
+            for name, ms in alone.items():
+                add(f"  {name}, one request at a time (leader): median (ms)", f"{ms:.0f}", "10 requests")
     return rows
+
+
+PAGES = {
+    "battle map page": "/rectification/map/",
+    "battle map data": "/rectification/map/data/",
+    "item board": "/rectification/items/",
+}
+
+
+def _one_at_a_time(base: str, session: str) -> dict[str, float]:
+    """The pages' own cost without contention: 10 sequential requests each, median."""
+    import statistics
+
+    import requests
+
+    s = requests.Session()
+    s.cookies.set("sessionid", session)
+    out = {}
+    for name, path in PAGES.items():
+        times = []
+        for _ in range(10):
+            started = time.perf_counter()
+            s.get(base + path, timeout=300).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+        out[name] = statistics.median(times)
+    return out
 
 
 def main(argv: list[str]) -> None:
