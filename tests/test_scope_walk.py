@@ -111,6 +111,7 @@ ROUTES: dict[str, Probe] = {
     # double reduction (burden)
     "burden:homework_new": list_(queries=False),
     "burden:exam_entry": list_(),
+    "burden:monthly_report": list_(),
     "burden:after_school_entry": list_(),
     "burden:homework_list": list_(),
     "burden:homework_withdraw": detail(foreign_of("burden.Homework")),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
 
 from edugov.accounts.models import Role
 from edugov.accounts.scope import ensure_can_write, ensure_in_scope, scoped
@@ -81,10 +80,8 @@ def test_leader_is_read_only(d):
 
 
 def test_unregistered_model_fails_closed(d):
-    class Unscoped(models.Model):  # noqa: DJ008
-        class Meta:
-            app_label = "registry"
-            managed = False
+    # Term declares no scope rule (nobody reads terms through a scoped list): refused, not shown whole.
+    from edugov.registry.models import Term
 
     with pytest.raises(ImproperlyConfigured):
-        scoped(Unscoped, d.users[Role.DISTRICT_ADMIN])
+        scoped(Term, d.users[Role.DISTRICT_ADMIN])
