@@ -20,14 +20,11 @@ import importlib
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-PG_ADMIN = os.environ.get("EDUGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+from bench.harness import PG_ADMIN, Database, run_step
 
 
 def _pg_available() -> bool:
@@ -40,45 +37,8 @@ def _pg_available() -> bool:
         return False
 
 
-class Database:
-    """A throwaway database for one measurement."""
-
-    def __init__(self, kind: str, workdir: Path) -> None:
-        self.kind = kind
-        self.workdir = workdir
-        self.name = f"edugov_bench_{uuid.uuid4().hex[:8]}"
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ, EDUGOV_DATA_DIR=str(self.workdir / self.name), PYTHONPATH=str(Path.cwd()))
-        env.pop("DATABASE_URL", None)
-        if self.kind == "postgres":
-            env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name
-        return env
-
-    def __enter__(self) -> Database:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def step(db: Database, *args: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.worker", *args], env=db.env(), capture_output=True, text=True
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[6:])
-    raise RuntimeError(f"bench step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return run_step("bench.worker", db.env(), *args)
 
 
 ROWS: list[tuple[str, str, str, str]] = []

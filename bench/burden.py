@@ -28,19 +28,18 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-PG_ADMIN = os.environ.get("EDUGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+from bench.harness import PG_ADMIN, Database, run_step, same_json
+
 MODULE = "burden"
 ROUNDS = 3
 TEACHERS = 200
@@ -390,55 +389,8 @@ STEPS = {"build": step_build, "measure": step_measure, "pandas": step_pandas, "p
 # Driver -----------------------------------------------------------------------------------------
 
 
-class _Database:
-    """A throwaway SQLite file or PostgreSQL database for one measurement."""
-
-    def __init__(self, kind: str, work: Path) -> None:
-        self.kind, self.work = kind, work
-        self.name = f"edugov_bench_burden_{uuid.uuid4().hex[:8]}"
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ, EDUGOV_DATA_DIR=str(self.work / self.name), PYTHONPATH=str(Path.cwd()))
-        env.pop("DATABASE_URL", None)
-        if self.kind == "postgres":
-            env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name
-        return env
-
-    def __enter__(self) -> _Database:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def _step(env: dict[str, str] | None, *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.burden", *args],
-        env=env or dict(os.environ, PYTHONPATH=str(Path.cwd())),
-        capture_output=True,
-        text=True,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[6:])
-    raise RuntimeError(f"burden bench step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-
-
-def _same(a_path: Path, b_path: Path) -> tuple[int, int]:
-    a = json.loads(a_path.read_text(encoding="utf-8"))
-    b = json.loads(b_path.read_text(encoding="utf-8"))
-    differ = set(a) ^ set(b)
-    differ |= {k for k in set(a) & set(b) if a[k] != b[k]}
-    return len(a), len(differ)
+    return run_step("bench.burden", env, *args)
 
 
 def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]]:
@@ -454,12 +406,12 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
     work_dir = Path(work_dir)
     for kind in kinds:
         out = work_dir / f"burden_{kind}"
-        with _Database(kind, work_dir) as db:
+        with Database(kind, work_dir) as db:
             built = _step(db.env(), "build")
             m = _step(db.env(), "measure", str(out))
             pub = _step(db.env(), "publish") if kind == "postgres" else None
         peer = _step(None, "pandas", str(out), str(out / "peer.json"))
-        n, bad = _same(out / "ours.json", out / "peer.json")
+        n, bad = same_json(out / "ours.json", out / "peer.json")
         add(
             f"demo term on {kind}: {built['rows']:,} homework rows",
             f"{built['demo_seconds'] + built['fill_seconds']:.0f} s",

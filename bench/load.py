@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import Database, run_step
+
 MODULE = "load"
 TEACHERS = 200
 BASELINE = 20  # more teachers who publish one at a time after the peak: the uncontended entry time
@@ -117,15 +119,7 @@ STEPS = {"setup": step_setup, "count": step_count}
 
 
 def _step(env: dict[str, str], *args: str) -> dict[str, Any]:
-    import subprocess
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.load", *args], env=env, capture_output=True, text=True
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[6:])
-    raise RuntimeError(f"load step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return run_step("bench.load", env, *args)
 
 
 def _warm(base: str, job: dict[str, Any], date: str) -> int:
@@ -182,7 +176,7 @@ def _pct(values: list[float], q: int) -> float:
 def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]]:
     from concurrent.futures import ThreadPoolExecutor
 
-    from bench.__main__ import Database, step
+    from bench.__main__ import step
     from bench.web import _redis_available, serve
 
     rows: list[tuple[str, str, str, str, str]] = []

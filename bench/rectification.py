@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import Database, run_step
+
 MODULE = "rectification"
 ITEMS = 10_000
 USERS = 20
@@ -116,17 +118,11 @@ STEPS = {"items": step_items, "sync": step_sync}
 
 
 def _step(env: dict[str, str], *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.rectification", *args], env=env, capture_output=True, text=True
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[6:])
-    raise RuntimeError(f"rectification step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return run_step("bench.rectification", env, *args)
 
 
 def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]]:
-    from bench.__main__ import Database, step
+    from bench.__main__ import step
     from bench.web import _locust, _login, _redis_available, serve
 
     rows: list[tuple[str, str, str, str, str]] = []

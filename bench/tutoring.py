@@ -24,18 +24,17 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-PG_ADMIN = os.environ.get("EDUGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+from bench.harness import PG_ADMIN, Database, run_step, same_json
+
 ON = dt.date(2025, 9, 1)  # the demo's reference date
 SCALE = 50
 ROUNDS = 3
@@ -326,55 +325,8 @@ STEPS = {
 # Driver -----------------------------------------------------------------------------------------
 
 
-class _Database:
-    """A throwaway SQLite file or PostgreSQL database for one measurement."""
-
-    def __init__(self, kind: str, work: Path) -> None:
-        self.kind, self.work = kind, work
-        self.name = f"edugov_bench_tutoring_{uuid.uuid4().hex[:8]}"
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ, EDUGOV_DATA_DIR=str(self.work / self.name), PYTHONPATH=str(Path.cwd()))
-        env.pop("DATABASE_URL", None)
-        if self.kind == "postgres":
-            env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name
-        return env
-
-    def __enter__(self) -> _Database:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.kind == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def _step(env: dict[str, str] | None, *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.tutoring", *args],
-        env=env or dict(os.environ, PYTHONPATH=str(Path.cwd())),
-        capture_output=True,
-        text=True,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH "):
-            return json.loads(line[6:])
-    raise RuntimeError(f"tutoring bench step {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-
-
-def _same(a_path: Path, b_path: Path) -> tuple[int, int]:
-    a = json.loads(a_path.read_text(encoding="utf-8"))
-    b = json.loads(b_path.read_text(encoding="utf-8"))
-    differ = set(a) ^ set(b)
-    differ |= {k for k in set(a) & set(b) if a[k] != b[k]}
-    return len(a), len(differ)
+    return run_step("bench.tutoring", env, *args)
 
 
 def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str, str, str, str, str]]:
@@ -391,11 +343,11 @@ def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str,
     district_dir: Path | None = None
     for kind in kinds:
         out = work_dir / f"tutoring_{kind}"
-        with _Database(kind, work_dir) as db:
+        with Database(kind, work_dir) as db:
             built = _step(db.env(), "build")
             m = _step(db.env(), "measure", str(out))
         peer = _step(None, "pandas", str(out / "district"), str(out / "peer.json"))
-        n, bad = _same(out / "ours.json", out / "peer.json")
+        n, bad = same_json(out / "ours.json", out / "peer.json")
         add(
             f"demo district on {kind}: {m['institutions']} institutions, {m['money_rows']:,} money rows",
             f"{built['seconds']:.0f} s",
@@ -418,7 +370,7 @@ def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str,
         rep = _step(None, "replicate", str(district_dir), str(province), str(scale))
         duck = _step(None, "duckdb", str(province), str(work_dir / "tutoring_duck.json"))
         peer = _step(None, "pandas", str(province), str(work_dir / "tutoring_duck_peer.json"))
-        n, bad = _same(work_dir / "tutoring_duck.json", work_dir / "tutoring_duck_peer.json")
+        n, bad = same_json(work_dir / "tutoring_duck.json", work_dir / "tutoring_duck_peer.json")
         add(
             f"--scale {scale}: demo district ×{scale} to Parquet ({rep['rows']:,} rows)",
             f"{rep['seconds']:.1f} s",
