@@ -23,6 +23,23 @@ from .live import SOAK, record, soak
 pytestmark = pytest.mark.django_db(transaction=False)
 
 EXAMPLES = soak(3, 60)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Calls go through the real WSGI handler, whose request signals close old connections: on
+    PostgreSQL that would close the test's transaction under it. Django's own test client
+    disconnects the same receiver for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
