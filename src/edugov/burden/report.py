@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from edugov.common.errors import DomainError
+from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Term
 from edugov.web.exports import neutralise
 
@@ -316,13 +317,9 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = cjk_font()
     h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=22, spaceAfter=6)
     h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
@@ -338,21 +335,21 @@ def report_pdf(report: Report) -> bytes:
         title=report.title,
     )
     width = landscape(A4)[0] - 24 * mm
-    story: list[Any] = [Paragraph(report.title, h1), Paragraph(report.subtitle, body), Spacer(1, 4 * mm)]
+    story: list[Any] = [para(report.title, h1), para(report.subtitle, body), Spacer(1, 4 * mm)]
     summary = Table(
-        [[Paragraph(k, body), Paragraph(v, body)] for k, v in report.summary],
+        [[para(k, body), para(v, body)] for k, v in report.summary],
         colWidths=[width * 0.3, width * 0.7],
     )
     summary.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
     story.append(summary)
     for section in report.sections:
-        story.append(Paragraph(section.title, h2))
+        story.append(para(section.title, h2))
         if section.note:
-            story.append(Paragraph(section.note, body))
-        data = [[Paragraph(str(h), cell) for h in section.headers]]
-        data += [[Paragraph("—" if v is None else str(v), cell) for v in r] for r in section.rows[:500]]
+            story.append(para(section.note, body))
+        data = [[para(str(h), cell) for h in section.headers]]
+        data += [[para("—" if v is None else str(v), cell) for v in r] for r in section.rows[:500]]
         if len(data) == 1:
-            data.append([Paragraph("无", cell)] + [Paragraph("", cell)] * (len(section.headers) - 1))
+            data.append([para("无", cell)] + [para("", cell)] * (len(section.headers) - 1))
         table = Table(data, repeatRows=1, colWidths=[width / len(section.headers)] * len(section.headers))
         table.setStyle(
             TableStyle(
@@ -365,6 +362,6 @@ def report_pdf(report: Report) -> bytes:
         )
         story.append(table)
         if len(section.rows) > 500:
-            story.append(Paragraph(f"（共{len(section.rows)}行，PDF列出前500行，完整数据见XLSX）", body))
+            story.append(para(f"（共{len(section.rows)}行，PDF列出前500行，完整数据见XLSX）", body))
     doc.build(story)
     return out.getvalue()

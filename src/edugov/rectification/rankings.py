@@ -20,6 +20,7 @@ from edugov.accounts.models import Department, Role
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, snapshot
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
+from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Area
 
 from .models import (
@@ -397,13 +398,9 @@ def notice_pdf(ranking: Ranking) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=6)
     sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=14, alignment=1, textColor=colors.grey)
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, firstLineIndent=21)
@@ -417,17 +414,17 @@ def notice_pdf(ranking: Ranking) -> bytes:
         bottomMargin=18 * mm,
         title=ranking.title,
     )
-    story: list[Any] = [Paragraph(ranking.title, title)]
+    story: list[Any] = [para(ranking.title, title)]
     if ranking.notice_number:
-        story.append(Paragraph(ranking.notice_number, sub))
+        story.append(para(ranking.notice_number, sub))
     story.append(Spacer(1, 6 * mm))
-    story += [Paragraph(t, body) for t in notice_text(ranking)]
+    story += [para(t, body) for t in notice_text(ranking)]
     story.append(Spacer(1, 4 * mm))
     headers = ["名次", "单位", "得分", "到期", "按期", "按期率", "逾期", "数据问题", "榜单"]
     data = [headers] + [
         [
             r[0],
-            Paragraph(str(r[1]), ParagraphStyle("c", fontName=font, fontSize=9, leading=11)),
+            para(str(r[1]), ParagraphStyle("c", fontName=font, fontSize=9, leading=11)),
             f"{r[3]:.2f}",
             r[4],
             r[5],
@@ -460,7 +457,7 @@ def notice_pdf(ranking: Ranking) -> bytes:
     if ranking.published_at:
         story += [
             Spacer(1, 8 * mm),
-            Paragraph(
+            para(
                 f"{ranking.area.name}教育局　{ranking.published_at:%Y年%m月%d日}",
                 ParagraphStyle("sign", fontName=font, fontSize=10.5, alignment=2),
             ),

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
+from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Stage
 from edugov.web.exports import neutralise
 
@@ -221,12 +222,9 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cjk_font()
     font = "STSong-Light"
     h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=22, spaceAfter=6)
     h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=16, spaceBefore=6, spaceAfter=4)
@@ -237,13 +235,13 @@ def report_pdf(report: Report) -> bytes:
         out, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
         bottomMargin=10 * mm, title=report.title,
     )  # fmt: skip
-    story: list[Any] = [Paragraph(report.title, h1), Paragraph(report.subtitle, body), Spacer(1, 4 * mm)]
+    story: list[Any] = [para(report.title, h1), para(report.subtitle, body), Spacer(1, 4 * mm)]
     story.append(Table([[k, v] for k, v in report.summary], style=[("FONT", (0, 0), (-1, -1), font, 10)]))
     width = landscape(A4)[0] - 20 * mm
     for section in report.sections:
-        story += [PageBreak(), Paragraph(section.title, h2)]
+        story += [PageBreak(), para(section.title, h2)]
         if section.note:
-            story.append(Paragraph(section.note, body))
+            story.append(para(section.note, body))
         headers, rows = section.headers, section.rows
         if len(headers) > 16:  # the wide school table: keep code, name, stage, students, values, verdict
             keep = [
@@ -252,8 +250,8 @@ def report_pdf(report: Report) -> bytes:
             keep = [i for i in keep if headers[i] not in ("乡镇（街道）", "说明")]
             headers = [headers[i] for i in keep]
             rows = [[r[i] for i in keep] for r in rows]
-        data = [[Paragraph(str(h), cell) for h in headers]]
-        data += [[Paragraph(_fmt(v), cell) for v in r] for r in rows] or [[Paragraph("无", cell)]]
+        data = [[para(str(h), cell) for h in headers]]
+        data += [[para(_fmt(v), cell) for v in r] for r in rows] or [[para("无", cell)]]
         table = Table(data, repeatRows=1, colWidths=[width / len(headers)] * len(headers))
         table.setStyle(
             TableStyle(
