@@ -17,7 +17,7 @@ from typing import Any
 from edugov.common.errors import DomainError
 from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Term
-from edugov.web.exports import neutralise
+from edugov.web.exports import report_workbook
 
 from . import selectors
 from .errors import BurdenError
@@ -280,36 +280,7 @@ def _five_managements(rows: list[selectors.SurveyClassRow]) -> list[list[Any]]:
 
 
 def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "概况"
-    ws.append([neutralise(report.title)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([neutralise(report.subtitle)])
-    ws.append([])
-    for k, v in report.summary:
-        ws.append([neutralise(k), neutralise(v)])
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 60
-    for section in report.sections:
-        sheet = wb.create_sheet(title=section.title.split("、", 1)[-1][:31])
-        sheet.append([neutralise(section.title)])
-        sheet["A1"].font = Font(bold=True)
-        if section.note:
-            sheet.append([neutralise(section.note)])
-        sheet.append(section.headers)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append([v if isinstance(v, int | float) else neutralise(v) for v in row])
-        for i in range(1, len(section.headers) + 1):
-            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 16
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return report_workbook(report, cover="概况")
 
 
 def report_pdf(report: Report) -> bytes:

@@ -18,7 +18,7 @@ from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Stage
-from edugov.web.exports import neutralise
+from edugov.web.exports import report_workbook
 
 from .evaluation import BalancedEvaluation
 from .indicators import ALL_PRESCHOOL_INDICATORS, BALANCED_INDICATORS
@@ -176,37 +176,7 @@ def balanced_report(ev: BalancedEvaluation) -> Report:
 
 
 def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "封面"
-    ws.append([neutralise(report.title)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([neutralise(report.subtitle)])
-    ws.append([])
-    for k, v in report.summary:
-        ws.append([neutralise(k), neutralise(v)])
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 50
-    for section in report.sections:
-        sheet = wb.create_sheet(title=section.title.split("、", 1)[-1][:31])
-        sheet.append([neutralise(section.title)])
-        sheet["A1"].font = Font(bold=True)
-        if section.note:
-            sheet.append([neutralise(section.note)])
-        sheet.append(section.headers)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append([neutralise(v) if not isinstance(v, float | int) else v for v in row])
-        for i in range(1, min(len(section.headers), 40) + 1):
-            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 14
-        sheet.freeze_panes = sheet.cell(row=sheet.max_row - len(section.rows) + 1, column=1)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return report_workbook(report, cover="封面")
 
 
 def _fmt(v: Any) -> str:
