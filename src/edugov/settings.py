@@ -222,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A fixed component name for choice sets whose field name ("kind", "status") recurs elsewhere.
+    "ENUM_NAME_OVERRIDES": {
+        "ExamKindEnum": "edugov.burden.models.ExamKind",
+        "SupervisionKindEnum": "edugov.rectification.models.SupervisionKind",
+        "InstitutionStatusEnum": "edugov.tutoring.models.InstitutionStatus",
+    },
 }
 
 # Production hardening.

@@ -76,7 +76,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     permission_classes = [permissions.IsAuthenticated, CanWrite]
-    pagination_class = Pagination
+    pagination_class: type[pagination.BasePagination] | None = Pagination
     lookup_value_regex = r"\d+"
     write_module = Module.REGISTRY
 

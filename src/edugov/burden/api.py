@@ -7,7 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,7 +52,12 @@ class HomeworkOutput(serializers.ModelSerializer):
 
 
 class HomeworkInput(serializers.Serializer):
-    school_class = ScopedPrimaryKeyField(rows=lambda user: scoped(SchoolClass, user), help_text="班级ID")
+    # The year, school and area come with the class: the service checks the calendar and the
+    # audit record carries the area, without a query each.
+    school_class = ScopedPrimaryKeyField(
+        rows=lambda user: scoped(SchoolClass, user).select_related("school_year", "school__area"),
+        help_text="班级ID",
+    )
     subject = serializers.CharField(max_length=32)
     date = serializers.DateField(error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD"})
     homework_type = serializers.ChoiceField(
@@ -130,16 +140,40 @@ class OverClassOutput(serializers.Serializer):
     escalated = serializers.BooleanField()
 
 
+class ComplianceTermOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+# many=False: the answer is one report, although it is served by the view set's `list` route.
+@extend_schema_serializer(many=False)
+class ComplianceOutput(serializers.Serializer):
+    term = ComplianceTermOutput(allow_null=True)
+    escalate_after_weeks = serializers.IntegerField(required=False, help_text="无学期时不返回")
+    total = ComplianceGroupOutput(allow_null=True)
+    by_grade = ComplianceGroupOutput(many=True)
+    by_town = ComplianceGroupOutput(many=True)
+    by_school = ComplianceGroupOutput(many=True)
+    over_classes = OverClassOutput(many=True)
+
+
 class ComplianceViewSet(ApiViewSet):
     write_module = Module.BURDEN
+    # One report, neither paged nor filtered: no page, search or ordering parameters.
+    pagination_class = None
+    filter_backends = ()
 
     @extend_schema(
         summary="作业时长达标情况（按周，学期内）",
         tags=["双减·作业"],
+        operation_id="burden_api_v1_compliance_retrieve",
         parameters=[
             OpenApiParameter("term", int, description="学期ID（默认当前）"),
             OpenApiParameter("school", int, description="学校ID"),
         ],
+        responses=ComplianceOutput,
     )
     def list(self, request: Request) -> Response:
         user = request.user
@@ -153,29 +187,26 @@ class ComplianceViewSet(ApiViewSet):
                 school = scoped(School, user).get(pk=int(params["school"]))
         except (ValueError, Term.DoesNotExist, School.DoesNotExist):
             raise exceptions.ValidationError({"detail": ["学期或学校不存在，或不在您的数据范围内"]}) from None
-        if term is None:
-            return Response(
-                {
-                    "term": None,
-                    "total": None,
-                    "by_grade": [],
-                    "by_school": [],
-                    "by_town": [],
-                    "over_classes": [],
-                }
-            )
-        report = selectors.homework_compliance(user=user, term=term, school=school)
-        return Response(
-            {
+        payload: dict[str, Any] = {
+            "term": None,
+            "total": None,
+            "by_grade": [],
+            "by_town": [],
+            "by_school": [],
+            "over_classes": [],
+        }
+        if term is not None:
+            report = selectors.homework_compliance(user=user, term=term, school=school)
+            payload = {
                 "term": {"id": term.pk, "name": str(term), "start": report.start, "end": report.end},
                 "escalate_after_weeks": report.escalate_after,
-                "total": ComplianceGroupOutput(report.total).data,
-                "by_grade": ComplianceGroupOutput(report.by_grade, many=True).data,
-                "by_town": ComplianceGroupOutput(report.by_town, many=True).data,
-                "by_school": ComplianceGroupOutput(report.by_school, many=True).data,
-                "over_classes": OverClassOutput(report.over_classes, many=True).data,
+                "total": report.total,
+                "by_grade": report.by_grade,
+                "by_town": report.by_town,
+                "by_school": report.by_school,
+                "over_classes": report.over_classes,
             }
-        )
+        return Response(ComplianceOutput(payload).data)
 
 
 class ExamOutput(serializers.ModelSerializer):

@@ -82,6 +82,10 @@ def test_compliance_and_exams(district):
     officer = client_for(district.users[Role.DEPARTMENT_OFFICER])
     resp = officer.get(f"{BASE}/compliance/")
     assert resp.status_code == 200
+    body = resp.json()  # one report, not a page (the schema says so too)
+    groups = {"total", "by_grade", "by_town", "by_school", "over_classes"}
+    assert set(body) == {"term", "escalate_after_weeks", *groups}
+    assert set(body["term"]) == {"id", "name", "start", "end"}
     assert officer.get(f"{BASE}/compliance/", {"term": "x"}).status_code == 400
     term = district.year.terms.get(number=1)
     admin = client_for(district.users[Role.SCHOOL_ADMIN])
