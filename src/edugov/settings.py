@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "edugov.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,9 +160,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Session expiry: idle sessions end after two hours and at browser close.
+# Session expiry: idle sessions end after two hours and at browser close. Use renews the expiry
+# at most once a minute (accounts.middleware), not with a write on every request. With Redis the
+# sessions are read from the cache and written through to the database; with the per-process
+# local-memory cache they stay in the database only (a logout in one process must end the
+# session in every other).
 SESSION_COOKIE_AGE = int(os.environ.get("EDUGOV_SESSION_SECONDS", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if os.environ.get("REDIS_URL") else "db")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

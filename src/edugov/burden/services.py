@@ -109,7 +109,11 @@ def homework_publish(
         teacher_id=actor.teacher_id,
         created_by=actor,
     )
-    homework.full_clean(validate_unique=False, validate_constraints=False)
+    # The class, the teacher and the user are rows already loaded and checked above: their
+    # existence is not looked up again (three queries on every publication).
+    homework.full_clean(
+        exclude=["school_class", "teacher", "created_by"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate fails alone
             homework.save()
