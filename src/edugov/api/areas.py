@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers
 from edugov.registry.models import Area, AreaLevel
 from edugov.registry.selectors import area_list
 
-from .base import ApiViewSet
+from .base import ApiViewSet, ChoiceLabelField
 
 
 class AreaFilter(django_filters.FilterSet):
@@ -25,7 +25,7 @@ class AreaFilter(django_filters.FilterSet):
 
 class AreaOutput(serializers.ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", allow_null=True, default=None)
-    level_display = serializers.CharField(source="get_level_display")
+    level_display = ChoiceLabelField(source="level")
 
     class Meta:
         model = Area

@@ -16,7 +16,7 @@ from edugov.registry import services
 from edugov.registry.models import Grade, Locale, SchoolClass, SchoolType
 from edugov.registry.selectors import school_class_list, teacher_list
 
-from .base import ApiViewSet, ScopedPrimaryKeyField
+from .base import ApiViewSet, ChoiceLabelField, ScopedPrimaryKeyField
 
 TAGS = ["班级"]
 
@@ -59,7 +59,7 @@ class SchoolClassOutput(serializers.ModelSerializer):
     school_code = serializers.CharField(source="school.code")
     school_name = serializers.CharField(source="school.name")
     school_year_start = serializers.IntegerField(source="school_year.start_year")
-    grade_display = serializers.CharField(source="get_grade_display")
+    grade_display = ChoiceLabelField(source="grade")
     size = serializers.IntegerField(source="enrolment", help_text="班额（男生数+女生数）")
 
     class Meta:

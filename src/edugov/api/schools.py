@@ -19,7 +19,7 @@ from edugov.registry import services
 from edugov.registry.models import Locale, Ownership, School, SchoolType, UrbanRuralCode
 from edugov.registry.selectors import area_list, school_list
 
-from .base import ApiViewSet, ScopedPrimaryKeyField
+from .base import ApiViewSet, ChoiceLabelField, ScopedPrimaryKeyField
 
 TAGS = ["学校"]
 
@@ -53,9 +53,9 @@ class SchoolFilter(django_filters.FilterSet):
 class SchoolOutput(serializers.ModelSerializer):
     area_code = serializers.CharField(source="area.code")
     area_name = serializers.CharField(source="area.name")
-    school_type_display = serializers.CharField(source="get_school_type_display")
-    ownership_display = serializers.CharField(source="get_ownership_display")
-    locale_display = serializers.CharField(source="get_locale_display")
+    school_type_display = ChoiceLabelField(source="school_type")
+    ownership_display = ChoiceLabelField(source="ownership")
+    locale_display = ChoiceLabelField(source="locale")
 
     class Meta:
         model = School

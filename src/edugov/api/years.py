@@ -9,11 +9,11 @@ from rest_framework import mixins, serializers
 
 from edugov.registry.models import SchoolYear, Term
 
-from .base import ApiViewSet
+from .base import ApiViewSet, ChoiceLabelField
 
 
 class TermOutput(serializers.ModelSerializer):
-    number_display = serializers.CharField(source="get_number_display")
+    number_display = ChoiceLabelField(source="number")
 
     class Meta:
         model = Term

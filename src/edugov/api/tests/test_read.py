@@ -190,3 +190,20 @@ def test_list_query_count_does_not_grow_with_rows(d, api_as):
     with CaptureQueriesContext(connection) as large:
         assert client.get("/api/v1/classes/").json()["count"] == 13
     assert len(large) == len(small)
+
+
+def test_choice_labels_are_the_models_display_values_for_every_row(d, api_as):
+    from edugov.registry.models import School, SchoolClass
+
+    client = api_as()
+    schools = {s.pk: s for s in School.objects.all()}
+    for row in client.get("/api/v1/schools/").json()["results"]:
+        school = schools[row["id"]]
+        assert row["school_type_display"] == school.get_school_type_display()
+        assert row["ownership_display"] == school.get_ownership_display()
+        assert row["locale_display"] == school.get_locale_display()
+    classes = {c.pk: c for c in SchoolClass.objects.all()}
+    rows = client.get("/api/v1/classes/").json()["results"]
+    assert rows
+    for row in rows:
+        assert row["grade_display"] == classes[row["id"]].get_grade_display()
