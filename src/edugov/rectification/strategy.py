@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.models import Department, Role, User
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_create, audit_record
+from edugov.audit.services import audit_create, audit_record, audit_update
 from edugov.common.errors import DomainError, PermissionDenied
-from edugov.registry.models import Area, School
+from edugov.common.services import model_update
+from edugov.registry.models import Area, AreaLevel, School
 
 from .errors import RectificationError as E
 from .findings import Finding, FindingContext, Unit, register_finding_source
@@ -77,11 +78,24 @@ def _today(now: dt.datetime | None) -> dt.date:
 
 # Writes ------------------------------------------------------------------------------------------
 
+TASK_FIELDS = [
+    "code", "title", "unit_kind", "school", "area", "unit_name", "owner", "owner_name", "department",
+    "start_date", "deadline",
+]  # fmt: skip
+MILESTONE_FIELDS = ["title", "weight", "start_date", "deadline", "owner_name"]
 
-def _may_plan(user: Any) -> bool:
+
+def may_plan(user: Any) -> bool:
+    """District administrators and department officers set goals, key tasks and milestones."""
     return bool(user.is_superuser) or (
         not user.is_read_only and user.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER)
     )
+
+
+def may_edit_task(user: Any, task: KeyTask) -> bool:
+    """A planner changes the tasks of goals in their own area: a town officer sees a district goal's
+    school-led tasks but does not own the goal."""
+    return may_plan(user) and scoped(TaskGoal, user).filter(pk=task.goal_id).exists()
 
 
 def _text(value: Any, *, label: str, max_length: int, required: bool = True) -> str:
@@ -103,16 +117,113 @@ def _progress(value: Any) -> int:
     return p
 
 
+def _weight(value: Any) -> int:
+    try:
+        w = int(str(value).strip())
+    except (TypeError, ValueError):
+        w = 0
+    if not 1 <= w <= 100:
+        raise DomainError(E.BAD_FIELD, field="权重", reason="应为1～100的整数")
+    return w
+
+
+def _not_past(day: dt.date, *, label: str, now: dt.datetime | None) -> None:
+    today = _today(now)
+    if day < today:
+        raise DomainError(E.DATE_PAST, field=label, today=today.isoformat())
+
+
+def _may_own(person: Any, *, goal: TaskGoal, department: str, school: School | None) -> bool:
+    """An owner account: an officer of the task's department (or a district administrator) within
+    the goal's area, or, for a school-led task, that school's (or its central school's) administrator."""
+    if not person.is_active:
+        return False
+    if person.role == Role.SCHOOL_ADMIN:
+        return school is not None and person.school_id in (school.pk, school.central_school_id)
+    if person.area_id is None or not person.area.path.startswith(goal.area.path):
+        return False
+    return person.role == Role.DISTRICT_ADMIN or (
+        person.role == Role.DEPARTMENT_OFFICER and person.department == department
+    )
+
+
+def _task_values(
+    *,
+    user: Any,
+    goal: TaskGoal,
+    title: str,
+    department: str,
+    start_date: dt.date,
+    deadline: dt.date,
+    school: School | None,
+    owner: Any,
+    owner_name: str,
+    code: str,
+) -> dict[str, Any]:
+    """A key task's checked field values, shared by create and update."""
+    title = _text(title, label="重点任务", max_length=200)
+    code = _text(code, label="编号", max_length=20, required=False)
+    if department not in Department.values:
+        raise DomainError(E.BAD_FIELD, field="主管科室", reason="取值无效")
+    if deadline < start_date:
+        raise DomainError(E.DATE_ORDER, field="完成期限")
+    if school is not None:
+        if not scoped(School, user).filter(pk=school.pk).exists():
+            raise DomainError(E.UNKNOWN_UNIT)
+        if not school.area.path.startswith(goal.area.path):
+            raise DomainError(E.UNIT_OUTSIDE_GOAL, area=goal.area.name)
+    if owner is not None and not _may_own(owner, goal=goal, department=department, school=school):
+        raise DomainError(E.UNKNOWN_PERSON)
+    unit_name = school.name if school else f"{goal.area.name}教育局{Department(department).label}"
+    return {
+        "code": code,
+        "title": title,
+        "unit_kind": UnitKind.SCHOOL if school else UnitKind.AREA,
+        "school": school,
+        "area": school.area if school else goal.area,
+        "unit_name": unit_name[:120],
+        "owner": owner,
+        "owner_name": _text(
+            owner_name or (str(owner) if owner else ""), label="责任人", max_length=64, required=False
+        ),
+        "department": department,
+        "start_date": start_date,
+        "deadline": deadline,
+    }
+
+
+def _milestone_values(
+    *, task: KeyTask, title: str, start_date: dt.date, deadline: dt.date, weight: Any, owner_name: str
+) -> dict[str, Any]:
+    """A milestone's checked field values, shared by create and update."""
+    title = _text(title, label="节点", max_length=200)
+    if deadline < start_date:
+        raise DomainError(E.DATE_ORDER, field="节点期限")
+    if deadline > task.deadline:
+        raise DomainError(E.MILESTONE_AFTER_TASK, deadline=task.deadline.isoformat())
+    return {
+        "title": title,
+        "weight": _weight(weight),
+        "start_date": start_date,
+        "deadline": deadline,
+        "owner_name": _text(owner_name or task.owner_name, label="责任人", max_length=64, required=False),
+    }
+
+
 @transaction.atomic
 def goal_create(
-    *, user: Any, area: Area, year: int, title: str, description: str = "", order: int = 0,
+    *, user: Any, area: Area, year: Any, title: str, description: str = "", order: int = 0,
     now: dt.datetime | None = None,
 ) -> TaskGoal:  # fmt: skip
-    if not _may_plan(user):
+    if not may_plan(user):
         raise PermissionDenied(E.ROLE_REFUSED, action="制定工作目标")
     if not scoped(Area, user).filter(pk=area.pk).exists():
         raise DomainError(E.UNKNOWN_UNIT)
-    if not 2000 <= int(year) <= 2100:
+    try:
+        year = int(str(year).strip())
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
         raise DomainError(E.BAD_FIELD, field="年度", reason="取值无效")
     goal = TaskGoal(
         area=area, year=year, title=_text(title, label="目标", max_length=200),
@@ -140,34 +251,54 @@ def task_create(
     order: int = 0,
     now: dt.datetime | None = None,
 ) -> KeyTask:
-    if not _may_plan(user):
+    if not may_plan(user):
         raise PermissionDenied(E.ROLE_REFUSED, action="分解重点任务")
-    if department not in Department.values:
-        raise DomainError(E.BAD_FIELD, field="主管科室", reason="取值无效")
-    if deadline < start_date:
-        raise DomainError(E.DATE_ORDER, field="完成期限")
-    if school is not None and not scoped(School, user).filter(pk=school.pk).exists():
-        raise DomainError(E.UNKNOWN_UNIT)
-    task = KeyTask(
-        goal=goal,
-        code=_text(code, label="编号", max_length=20, required=False),
-        title=_text(title, label="重点任务", max_length=200),
-        unit_kind=UnitKind.SCHOOL if school else UnitKind.AREA,
-        school=school,
-        area=school.area if school else goal.area,
-        unit_name=(school.name if school else f"{goal.area.name}教育局{Department(department).label}")[:120],
-        owner=owner,
-        owner_name=_text(
-            owner_name or (str(owner) if owner else ""), label="责任人", max_length=64, required=False
-        ),
-        department=department,
-        start_date=start_date,
-        deadline=deadline,
-        order=order,
-        created_at=now or timezone.now(),
-    )
+    if not scoped(TaskGoal, user).filter(pk=goal.pk).exists():
+        raise PermissionDenied(E.UNKNOWN_GOAL)
+    values = _task_values(
+        user=user, goal=goal, title=title, department=department, start_date=start_date,
+        deadline=deadline, school=school, owner=owner, owner_name=owner_name, code=code,
+    )  # fmt: skip
+    _not_past(deadline, label="完成期限", now=now)
+    task = KeyTask(goal=goal, order=order, created_at=now or timezone.now(), **values)
     task.save()
     audit_create(instance=task, actor=user)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    user: Any,
+    task: KeyTask,
+    title: str,
+    department: str,
+    start_date: dt.date,
+    deadline: dt.date,
+    school: School | None = None,
+    owner: Any = None,
+    owner_name: str = "",
+    code: str = "",
+    now: dt.datetime | None = None,
+) -> KeyTask:
+    """Change a key task's title, leading unit, owner, department or dates. A new deadline may not
+    be in the past nor before a milestone's; the audit trail records each changed field."""
+    if not may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="调整重点任务")
+    task = KeyTask.objects.select_for_update(of=("self",)).select_related("goal__area").get(pk=task.pk)
+    if not may_edit_task(user, task):
+        raise PermissionDenied(E.UNKNOWN_GOAL)
+    values = _task_values(
+        user=user, goal=task.goal, title=title, department=department, start_date=start_date,
+        deadline=deadline, school=school, owner=owner, owner_name=owner_name, code=code,
+    )  # fmt: skip
+    if deadline != task.deadline:
+        _not_past(deadline, label="完成期限", now=now)
+        latest = task.milestones.aggregate(latest=Max("deadline"))["latest"]
+        if latest is not None and deadline < latest:
+            raise DomainError(E.TASK_BEFORE_MILESTONES, deadline=latest.isoformat())
+    _, changes = model_update(instance=task, fields=TASK_FIELDS, data=values)
+    audit_update(instance=task, changes=changes, actor=user)
     return task
 
 
@@ -179,27 +310,57 @@ def milestone_create(
     title: str,
     start_date: dt.date,
     deadline: dt.date,
-    weight: int = 1,
+    weight: Any = 1,
     owner_name: str = "",
     progress: int = 0,
     now: dt.datetime | None = None,
 ) -> Milestone:
-    if not _may_plan(user):
+    if not may_plan(user):
         raise PermissionDenied(E.ROLE_REFUSED, action="设置任务节点")
-    if deadline < start_date:
-        raise DomainError(E.DATE_ORDER, field="节点期限")
-    if not 1 <= int(weight) <= 100:
-        raise DomainError(E.BAD_FIELD, field="权重", reason="应为1～100的整数")
+    if not may_edit_task(user, task):
+        raise PermissionDenied(E.UNKNOWN_GOAL)
+    values = _milestone_values(
+        task=task, title=title, start_date=start_date, deadline=deadline, weight=weight,
+        owner_name=owner_name,
+    )  # fmt: skip
+    _not_past(deadline, label="节点期限", now=now)
     now = now or timezone.now()
     p = _progress(progress)
-    m = Milestone(
-        task=task, title=_text(title, label="节点", max_length=200), start_date=start_date, deadline=deadline,
-        weight=weight,
-        owner_name=_text(owner_name or task.owner_name, label="责任人", max_length=64, required=False),
-        progress=p, completed_at=now if p == 100 else None, updated_at=now,
-    )  # fmt: skip
+    m = Milestone(task=task, progress=p, completed_at=now if p == 100 else None, updated_at=now, **values)
     m.save()
     audit_create(instance=m, actor=user)
+    return m
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    user: Any,
+    milestone: Milestone,
+    title: str,
+    start_date: dt.date,
+    deadline: dt.date,
+    weight: Any,
+    owner_name: str = "",
+    now: dt.datetime | None = None,
+) -> Milestone:
+    """Change a milestone's title, weight, dates or owner (its progress is reported separately)."""
+    if not may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="调整任务节点")
+    m = Milestone.objects.select_for_update(of=("self",)).select_related("task__goal").get(pk=milestone.pk)
+    if not may_edit_task(user, m.task):
+        raise PermissionDenied(E.UNKNOWN_GOAL)
+    values = _milestone_values(
+        task=m.task, title=title, start_date=start_date, deadline=deadline, weight=weight,
+        owner_name=owner_name,
+    )  # fmt: skip
+    if deadline != m.deadline:
+        _not_past(deadline, label="节点期限", now=now)
+    if any(getattr(m, f) != v for f, v in values.items()):
+        values["updated_at"] = now or timezone.now()
+    _, changes = model_update(instance=m, fields=[*MILESTONE_FIELDS, "updated_at"], data=values)
+    changes.pop("updated_at", None)
+    audit_update(instance=m, changes=changes, actor=user)
     return m
 
 
@@ -370,6 +531,37 @@ def task_get(*, user: Any, pk: int) -> KeyTask:
     if task is None:
         raise Http404("重点任务不存在或不在您的数据范围内")
     return task
+
+
+def goal_get(*, user: Any, pk: int) -> TaskGoal:
+    goal = scoped(TaskGoal, user).select_related("area").filter(pk=pk).first()
+    if goal is None:
+        raise Http404("工作目标不存在或不在您的数据范围内")
+    return goal
+
+
+def goal_areas(*, user: Any) -> QuerySet[Area]:
+    """The areas a planner may set goals for: the districts and towns in their scope."""
+    return (
+        scoped(Area, user)
+        .filter(level__in=(AreaLevel.DISTRICT, AreaLevel.TOWN), archived_at__isnull=True)
+        .order_by("path")
+    )
+
+
+def owner_candidates(*, user: Any, goal: TaskGoal) -> QuerySet[User]:
+    """Accounts that may own a task of `goal` (checked again by the services): officers within the
+    goal's area and the administrators of its schools in the user's scope."""
+    schools = scoped(School, user).filter(area__path__startswith=goal.area.path)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role__in=(Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER), area__path__startswith=goal.area.path)
+            | Q(role=Role.SCHOOL_ADMIN, school__in=schools)
+        )
+        .select_related("school")
+        .order_by("role", "department", "school__name", "username")
+    )
 
 
 def milestone_get(*, user: Any, pk: int) -> Milestone:

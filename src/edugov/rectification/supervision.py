@@ -21,7 +21,7 @@ from django.utils import timezone
 from edugov.accounts.models import Department, Role, User
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_create, audit_record
+from edugov.audit.services import audit_create, audit_record, audit_update
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, School
 
@@ -68,6 +68,48 @@ def may_plan(user: Any) -> bool:
     )
 
 
+def _plan_values(
+    *,
+    user: Any,
+    title: str,
+    kind: str,
+    checklist_code: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    school_ids: Sequence[int],
+    inspector_ids: Sequence[int],
+) -> tuple[dict[str, Any], list[School], list[User]]:
+    """A plan's checked fields, schools and inspectors, shared by create and update."""
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise DomainError(E.BAD_FIELD, field="督导计划", reason="不能为空且不超过200字")
+    if kind not in SupervisionKind.values:
+        raise DomainError(E.BAD_FIELD, field="类型", reason="取值无效")
+    if checklist_code not in checklists():
+        raise DomainError(E.UNKNOWN_CHECKLIST, code=str(checklist_code)[:60])
+    if end_date < start_date:
+        raise DomainError(E.DATE_ORDER, field="结束日期")
+    ids = {int(i) for i in school_ids}
+    if not ids:
+        raise DomainError(E.NO_SCHOOLS)
+    schools = list(scoped(School, user).filter(pk__in=ids).select_related("area").order_by("pk"))
+    if len(schools) != len(ids):
+        raise DomainError(E.UNKNOWN_UNIT)
+    inspectors = list(
+        User.objects.filter(pk__in=set(inspector_ids), role=Role.INSPECTOR, is_active=True).order_by("pk")
+    )
+    if not inspectors or len(inspectors) != len(set(inspector_ids)):
+        raise DomainError(E.BAD_FIELD, field="督学", reason="请选择有效的督学账号")
+    values = {
+        "title": title,
+        "kind": kind,
+        "checklist_code": checklist_code,
+        "start_date": start_date,
+        "end_date": end_date,
+    }
+    return values, schools, inspectors
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -85,32 +127,98 @@ def plan_create(
     if not may_plan(user):
         raise PermissionDenied(E.ROLE_REFUSED, action="制定督导计划")
     now = now or timezone.now()
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise DomainError(E.BAD_FIELD, field="督导计划", reason="不能为空且不超过200字")
-    if kind not in SupervisionKind.values:
-        raise DomainError(E.BAD_FIELD, field="类型", reason="取值无效")
-    checklist = checklists().get(checklist_code)
-    if checklist is None:
-        raise DomainError(E.UNKNOWN_CHECKLIST, code=str(checklist_code)[:60])
-    if end_date < start_date:
-        raise DomainError(E.DATE_ORDER, field="结束日期")
-    ids = {int(i) for i in school_ids}
-    if not ids:
-        raise DomainError(E.NO_SCHOOLS)
-    schools = list(scoped(School, user).filter(pk__in=ids).select_related("area"))
-    if len(schools) != len(ids):
-        raise DomainError(E.UNKNOWN_UNIT)
-    inspectors = list(User.objects.filter(pk__in=set(inspector_ids), role=Role.INSPECTOR, is_active=True))
-    if not inspectors or len(inspectors) != len(set(inspector_ids)):
-        raise DomainError(E.BAD_FIELD, field="督学", reason="请选择有效的督学账号")
+    values, schools, inspectors = _plan_values(
+        user=user, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
+        end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
+    )  # fmt: skip
+    if end_date < _today(now):
+        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
     plan = SupervisionPlan.objects.create(
-        area=area or user.area or schools[0].area, title=title, kind=kind, checklist_code=checklist_code,
-        checklist=checklist, start_date=start_date, end_date=end_date, created_by=user, created_at=now,
+        area=area or user.area or schools[0].area, checklist=checklists()[checklist_code], created_by=user,
+        created_at=now, **values,
     )  # fmt: skip
     plan.schools.set(schools)
     plan.inspectors.set(inspectors)
     audit_create(instance=plan, actor=user)
+    return plan
+
+
+def may_edit_plan(user: Any, plan: SupervisionPlan) -> bool:
+    """A planner whose scope holds the plan's area and every one of its schools (a town-level
+    administrator sees a district plan's schools in the town, but may not re-plan the others)."""
+    if not may_plan(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not scoped(Area, user).filter(pk=plan.area_id).exists():
+        return False
+    return not plan.schools.exclude(pk__in=scoped(School, user).values("pk")).exists()
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    user: Any,
+    plan: SupervisionPlan,
+    title: str,
+    kind: str,
+    checklist_code: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    school_ids: Sequence[int],
+    inspector_ids: Sequence[int],
+    now: dt.datetime | None = None,
+) -> SupervisionPlan:
+    """Change a plan while some of its schools are still to be visited. Visits already recorded
+    (drafts too) keep their footing: the checklist cannot change once any exists, a visited school
+    cannot leave the plan, and the period must still hold every visit date."""
+    if not may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="修改督导计划")
+    plan = SupervisionPlan.objects.select_for_update().get(pk=plan.pk)
+    if not may_edit_plan(user, plan):
+        raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
+    now = now or timezone.now()
+    visits = list(plan.visits.select_related("school").order_by("visited_on", "pk"))
+    old_school_ids = sorted(plan.schools.values_list("pk", flat=True))
+    submitted = {v.school_id for v in visits if v.status == VisitStatus.SUBMITTED}
+    if old_school_ids and submitted >= set(old_school_ids):
+        raise DomainError(E.PLAN_DONE)
+    values, schools, inspectors = _plan_values(
+        user=user, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
+        end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
+    )  # fmt: skip
+    if end_date != plan.end_date and end_date < _today(now):
+        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
+    if visits:
+        if checklist_code != plan.checklist_code:
+            raise DomainError(E.PLAN_CHECKLIST_LOCKED)
+        kept = {s.pk for s in schools}
+        for v in visits:
+            if v.school_id not in kept:
+                raise DomainError(E.PLAN_SCHOOL_VISITED, school=v.school.name)
+        first, last = visits[0].visited_on, visits[-1].visited_on
+        if not start_date <= first or not last <= end_date:
+            raise DomainError(E.PLAN_DATES_VISITS, first=first.isoformat(), last=last.isoformat())
+    changes: dict[str, tuple[Any, Any]] = {
+        f: (getattr(plan, f), v) for f, v in values.items() if getattr(plan, f) != v
+    }
+    # The plan keeps the checklist copied when it was made unless another one is chosen.
+    if "checklist_code" in changes:
+        plan.checklist = checklists()[checklist_code]
+    if changes:
+        for f, (_, v) in changes.items():
+            setattr(plan, f, v)
+        plan.save(update_fields=[*changes, *(["checklist"] if "checklist_code" in changes else [])])
+    new_school_ids = [s.pk for s in schools]
+    if new_school_ids != old_school_ids:
+        plan.schools.set(schools)
+        changes["schools"] = (old_school_ids, new_school_ids)
+    old_inspector_ids = sorted(plan.inspectors.values_list("pk", flat=True))
+    new_inspector_ids = [u.pk for u in inspectors]
+    if new_inspector_ids != old_inspector_ids:
+        plan.inspectors.set(inspectors)
+        changes["inspectors"] = (old_inspector_ids, new_inspector_ids)
+    audit_update(instance=plan, changes=changes, actor=user)
     return plan
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from edugov.accounts.models import Role
+from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.rectification import supervision
 from edugov.rectification.models import ItemSource, RectificationItem, SupervisionVisit
@@ -185,3 +186,112 @@ def test_school_admin_sees_only_own_visits(district, plan):  # type: ignore[no-u
     mine = supervision.visit_list(user=district.users[Role.SCHOOL_ADMIN])
     assert [v.school_id for v in mine] == [district.school_a.pk]
     assert supervision.visit_list(user=district.users["school_b"]).get().school_id == district.school_b.pk
+
+
+# Editing a plan ----------------------------------------------------------------------------------
+
+
+def _plan_args(plan, **change):  # type: ignore[no-untyped-def]
+    args = {
+        "title": plan.title,
+        "kind": plan.kind,
+        "checklist_code": plan.checklist_code,
+        "start_date": plan.start_date,
+        "end_date": plan.end_date,
+        "school_ids": sorted(plan.schools.values_list("pk", flat=True)),
+        "inspector_ids": sorted(plan.inspectors.values_list("pk", flat=True)),
+        "now": NOW,
+    }
+    return {**args, **change}
+
+
+def test_plan_update_changes_and_audits(district, plan):  # type: ignore[no-untyped-def]
+    admin = district.users[Role.DISTRICT_ADMIN]
+    updated = supervision.plan_update(
+        user=admin,
+        plan=plan,
+        **_plan_args(
+            plan,
+            title="2025年秋季“双减”专项督导",
+            kind="special",
+            checklist_code="double_reduction_special",
+            end_date=TODAY + dt.timedelta(days=40),
+            school_ids=[district.school_a.pk],
+        ),
+    )
+    updated.refresh_from_db()
+    assert updated.kind == "special" and updated.checklist["code"] == "double_reduction_special"
+    assert list(updated.schools.all()) == [district.school_a]
+    event = AuditEvent.objects.get(model="rectification.SupervisionPlan", action="update")
+    assert event.actor == admin
+    assert event.changes["schools"] == [[district.school_a.pk, district.school_b.pk], [district.school_a.pk]]
+    assert event.changes["checklist_code"] == ["responsible_inspector", "double_reduction_special"]
+    assert event.changes["end_date"][1] == (TODAY + dt.timedelta(days=40)).isoformat()
+    supervision.plan_update(user=admin, plan=updated, **_plan_args(updated))  # nothing changed
+    assert AuditEvent.objects.filter(model="rectification.SupervisionPlan", action="update").count() == 1
+
+
+def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignore[no-untyped-def]
+    admin = district.users[Role.DISTRICT_ADMIN]
+    inspector = district.users[Role.INSPECTOR]
+    supervision.visit_save(
+        user=inspector,
+        plan=plan,
+        school_id=district.school_a.pk,
+        visited_on=TODAY - dt.timedelta(days=2),
+        entries=_entries({"RI01": 15}),
+        now=NOW,
+    )
+    bad = [
+        ({"checklist_code": "double_reduction_special"}, "该督导计划已有督导记录，不能更换督导清单"),
+        ({"school_ids": [district.school_b.pk]}, "学校“甲街道第一小学”已有督导记录，不能移出计划"),
+        (
+            {"start_date": TODAY - dt.timedelta(days=1)},
+            "计划期须包含已有督导记录的日期（2025-09-29至2025-09-29）",
+        ),
+        ({"end_date": TODAY - dt.timedelta(days=1)}, "结束日期不能早于今天（2025-10-01）"),
+        ({"end_date": TODAY - dt.timedelta(days=11)}, "结束日期不能早于开始日期"),
+        ({"title": " "}, "督导计划：不能为空且不超过200字"),
+        ({"kind": "nope"}, "类型：取值无效"),
+        ({"checklist_code": "nope"}, "未配置的督导清单：nope"),
+        ({"school_ids": []}, "请至少选择一所学校"),
+        ({"school_ids": [district.school_a.pk, 999999]}, "责任单位不存在或不在您的数据范围内"),
+        ({"inspector_ids": [district.users[Role.LEADER].pk]}, "督学：请选择有效的督学账号"),
+    ]
+    for change, message in bad:
+        with pytest.raises(DomainError) as exc:
+            supervision.plan_update(user=admin, plan=plan, **_plan_args(plan, **change))
+        assert exc.value.message == message, change
+    assert not AuditEvent.objects.filter(model="rectification.SupervisionPlan", action="update").exists()
+    # the visited school stays, the period may still move around the visit
+    supervision.plan_update(
+        user=admin, plan=plan, **_plan_args(plan, start_date=TODAY - dt.timedelta(days=2), title="改名")
+    )
+    assert supervision.plan_get(user=admin, pk=plan.pk).title == "改名"
+    # once every school's visit is submitted the plan is closed to edits
+    for school in (district.school_a, district.school_b):
+        supervision.visit_save(
+            user=inspector, plan=plan, school_id=school.pk, visited_on=TODAY, entries=_entries(GOOD),
+            submit=True, now=NOW,
+        )  # fmt: skip
+    with pytest.raises(DomainError) as exc:
+        supervision.plan_update(user=admin, plan=plan, **_plan_args(plan, title="再改"))
+    assert exc.value.message == "该督导计划的学校已全部完成督导，不能再修改"
+
+
+def test_plan_update_permissions(district, plan):  # type: ignore[no-untyped-def]
+    town_admin = make_user(Role.DISTRICT_ADMIN, area=district.town_a)
+    # sees the plan (one of its schools is in 甲街道) but may not re-plan 乙镇's school
+    assert supervision.plan_get(user=town_admin, pk=plan.pk)
+    assert not supervision.may_edit_plan(town_admin, plan)
+    assert supervision.may_edit_plan(district.users["supervision"], plan)
+    for user in (
+        town_admin,
+        district.users[Role.DEPARTMENT_OFFICER],  # basic_education: not the supervision office
+        district.users[Role.INSPECTOR],
+        district.users[Role.LEADER],
+        district.users[Role.SCHOOL_ADMIN],
+    ):
+        with pytest.raises(PermissionDenied):
+            supervision.plan_update(user=user, plan=plan, **_plan_args(plan, title="改"))
+    assert supervision.plan_get(user=district.users[Role.DISTRICT_ADMIN], pk=plan.pk).title == plan.title

@@ -47,6 +47,7 @@ def work(district):  # type: ignore[no-untyped-def]
         start_date=task.start_date,
         deadline=today - dt.timedelta(days=3),
         progress=20,
+        now=timezone.now() - dt.timedelta(days=100),  # planned before its deadline passed
     )
     plan = supervision.plan_create(
         user=admin,
