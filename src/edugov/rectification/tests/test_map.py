@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -113,3 +114,65 @@ def test_battle_map_payload_and_page(client, located, make_item):
     assert client.get("/rectification/map/data/").json()["total"] == 3
     client.force_login(located.users[Role.SCHOOL_ADMIN], backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/rectification/map/").status_code == 404
+
+
+def _reference_payload(items, today):  # type: ignore[no-untyped-def]
+    """The map's figures computed the plain way, item by item in Python."""
+    from edugov.rectification.models import OPEN_STATUSES, SEVERITY_RANK, WORKING_STATUSES
+
+    items = sorted((i for i in items if i.status in OPEN_STATUSES), key=lambda i: (i.deadline, i.pk))
+    columns = {s: {"count": 0, "overdue": 0, "ids": []} for s in OPEN_STATUSES}
+    units: dict = {}
+    for i in items:
+        late = i.status in WORKING_STATUSES and i.deadline < today
+        col = columns[i.status]
+        col["count"] += 1
+        col["overdue"] += late
+        if len(col["ids"]) < 8:
+            col["ids"].append(i.pk)
+        if i.longitude is None or i.latitude is None:
+            continue
+        u = units.setdefault(i.unit_name, {"n": 0, "overdue": 0, "worst": 0, "ids": [], "statuses": {}})
+        u["n"] += 1
+        u["overdue"] += late
+        u["worst"] = max(u["worst"], SEVERITY_RANK[i.severity])
+        u["statuses"][i.get_status_display()] = u["statuses"].get(i.get_status_display(), 0) + 1
+        if len(u["ids"]) < 5:
+            u["ids"].append(i.pk)
+    return columns, units
+
+
+def test_battle_map_counts_match_an_item_by_item_count(located, make_item):
+    from edugov.rectification import selectors
+    from edugov.rectification.models import OPEN_STATUSES, SEVERITY_RANK, ItemStatus, RectificationItem
+
+    today = selectors.today()
+    schools = [located.school_a, located.point_a, located.school_b]
+    statuses = [*OPEN_STATUSES, ItemStatus.CLOSED]
+    for n in range(36):
+        item = make_item(
+            title=f"问题{n}",
+            school=schools[n % 3],
+            severity=["low", "medium", "high"][n % 3 if n % 4 else 0],
+            deadline=today + dt.timedelta(days=(n % 9) - 4),  # about half overdue
+        )
+        RectificationItem.objects.filter(pk=item.pk).update(status=statuses[(n * 5) % len(statuses)])
+    RectificationItem.objects.filter(title="问题7").update(longitude=None)  # a unit not on the map
+
+    payload = battle_map_payload(user=located.users[Role.DEPARTMENT_OFFICER], filters={})
+    columns, units = _reference_payload(RectificationItem.objects.all(), today)
+    got_columns = {c["status"]: c for c in payload["columns"]}
+    for status, expected in columns.items():
+        col = got_columns[status]
+        assert (col["count"], col["overdue"]) == (expected["count"], expected["overdue"]), status
+        assert [i["id"] for i in col["items"]] == expected["ids"], status
+    assert payload["total"] == sum(c["count"] for c in columns.values()) > 0
+    assert payload["overdue"] == sum(c["overdue"] for c in columns.values()) > 0
+    got_units = {u["name"]: u for u in payload["units"]}
+    assert set(got_units) == set(units)
+    for name, expected in units.items():
+        u = got_units[name]
+        assert u["value"][2] == expected["n"] and u["overdue"] == expected["overdue"], name
+        assert SEVERITY_RANK[u["worst"]] == expected["worst"], name
+        assert u["statuses"] == expected["statuses"], name
+        assert [i["id"] for i in u["items"]] == expected["ids"], name
