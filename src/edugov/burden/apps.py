@@ -62,3 +62,11 @@ class BurdenConfig(AppConfig):
         from .demo import register_demo
 
         register_demo()
+        from edugov.warehouse.registry import register_table
+
+        from .models import Homework
+
+        # What the weekly compliance reads at province scale (burden.weekly), by school year and district.
+        register_table(
+            "homework", Homework, school_year="school_class__school_year", area="school_class__school__area"
+        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from edugov.accounts.scope import scoped
@@ -19,7 +19,7 @@ from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import Grade, School, SchoolClass, SchoolType, TeachingAssignment, Term
 from edugov.registry.selectors import current_school_year
 
-from . import rules
+from . import rules, weekly
 from .models import (
     AfterSchoolService,
     ClassBoard,
@@ -348,39 +348,25 @@ def homework_compliance(
     end: dt.date | None = None,
     school: School | None = None,
     area_path: str = "",
+    engine: str | None = None,
 ) -> ComplianceReport:
     """Weekly written-homework compliance of every class the user may see, over a term (or part of
     it). A class-week counts when the class published any homework that week; its average is the
-    week's written minutes over the week's school days from the calendar."""
+    week's written minutes over the week's school days from the calendar.
+
+    The class-week figures come from one definition (`weekly.class_week_table`) computed on
+    `engine`: the operational database by default, DuckDB or Spark (over the warehouse inside
+    `use_warehouse`) for a province."""
     start = max(start or term.start_date, term.start_date)
     end = min(end or term.end_date, term.end_date)
     classes_qs = scoped(SchoolClass, user).filter(
         school_year_id=term.school_year_id, grade__in=COMPULSORY_GRADES, archived_at__isnull=True
     )
-    hw = scoped(Homework, user).filter(
-        date__gte=start, date__lte=end, school_class__school_year_id=term.school_year_id
-    )
     if school is not None:
         classes_qs = classes_qs.filter(school=school)
-        hw = hw.filter(school_class__school=school)
     if area_path:
         classes_qs = classes_qs.filter(school__area__path__startswith=area_path)
-        hw = hw.filter(school_class__school__area__path__startswith=area_path)
     classes = _class_infos(classes_qs)
-    daily = (
-        hw.values_list("school_class_id", "date")
-        .annotate(
-            written=Sum(
-                Case(
-                    When(homework_type=HomeworkType.WRITTEN, then="estimated_minutes"),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-            n=Count("id"),
-        )
-        .order_by()
-    )
     calendar = SchoolCalendar.for_year(term.school_year)
     first_week = rules.week_start(start)
     weeks: list[dt.date] = []
@@ -403,18 +389,37 @@ def homework_compliance(
         return limits[key]
 
     daily_bins: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for class_id, date, written, _n in daily.iterator(chunk_size=10_000):
-        info = classes.get(class_id)
+    limit_values = sorted({lim.value for info in classes.values() if (lim := limit_of(info)) is not None})
+    # Only the classes the user may see count; the engine is narrowed to their schools when few.
+    school_ids = {info.school_id for info in classes.values()}
+    rows = (
+        weekly.class_week_rows(
+            weekly.weekly_workspace(engine),
+            school_year_id=term.school_year_id,
+            start=start,
+            end=end,
+            grades=COMPULSORY_GRADES,
+            limits=limit_values,
+            bin_width=DAILY_BIN,
+            bins=DAILY_BINS,
+            school_id=school.pk if school is not None else None,
+            school_ids=school_ids if len(school_ids) <= NARROW_TO_SCHOOLS else None,
+            area_path=area_path,
+        )
+        if classes and start <= end
+        else iter(())
+    )
+    for row in rows:
+        info = classes.get(row.class_id)
         if info is None:
             continue
         lim = limit_of(info)
         if lim is None:
             continue
-        daily_bins[info.grade][min((written or 0) // DAILY_BIN, DAILY_BINS - 1) * DAILY_BIN] += 1
-        slot = acc.setdefault((class_id, rules.week_start(date)), [0, 0])
-        slot[0] += written or 0
-        if (written or 0) > lim.value:
-            slot[1] += 1
+        for k, n in enumerate(row.bins):
+            if n:
+                daily_bins[info.grade][k * DAILY_BIN] += n
+        acc[(row.class_id, row.week_start)] = [row.written, row.days_over[limit_values.index(lim.value)]]
     class_weeks: list[ClassWeek] = []
     for (class_id, wk), (written, days_over) in acc.items():
         info = classes[class_id]
@@ -459,6 +464,7 @@ def homework_compliance(
 
 DAILY_BIN = 10  # minutes
 DAILY_BINS = 16  # 0-9, 10-19, ..., 150 and more
+NARROW_TO_SCHOOLS = 200  # a user seeing at most this many schools: the query lists them
 
 
 def _summarise(

@@ -1,8 +1,9 @@
 """`edugov warehouse export DIR`: the registered tables as Parquet files, partitioned by school year
 and district, written incrementally, with a manifest.
 
-Layout: DIR/<table>/year=<start_year>/district=<code>/part-0.parquet (either level omitted when
-the table has no school year or no area), DIR/manifest.json.
+Layout: DIR/<table>/year=<year>/district=<code>/part-0.parquet (either level omitted when the
+table has no year or no area; the year is the school year's start year, or the calendar year of
+the table's date), DIR/manifest.json.
 
 Incremental: a first pass streams every table in chunks and computes, per partition, the row
 count and an order-independent checksum (sum of 64-bit row hashes); only partitions whose
@@ -29,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 
 from edugov.registry.models import Area, AreaLevel
 
@@ -58,8 +60,9 @@ def arrow_type(f: models.Field) -> pa.DataType:
     raise ValueError(f"{f.model._meta.label}.{f.name}: no warehouse type for {type(f).__name__}")
 
 
-def arrow_schema(model: type[models.Model]) -> pa.Schema:
-    return pa.schema([pa.field(f.column, arrow_type(f), nullable=True) for f in model._meta.concrete_fields])
+def arrow_schema(table: WarehouseTable) -> pa.Schema:
+    """The exported columns' schema (personal data left out, see registry)."""
+    return pa.schema([pa.field(f.column, arrow_type(f), nullable=True) for f in table.fields])
 
 
 def _schema_fingerprint(schema: pa.Schema) -> str:
@@ -92,7 +95,7 @@ class DistrictMap:
 
 def partition_key(table: WarehouseTable, year: Any, district: str | None) -> str:
     parts = []
-    if table.school_year:
+    if table.by_year:
         parts.append(f"year={year}")
     if table.area:
         parts.append(f"district={district}")
@@ -104,6 +107,8 @@ def _queryset(table: WarehouseTable) -> models.QuerySet:
     extra: dict[str, Any] = {}
     if table.school_year:
         extra["wh_year"] = F(f"{table.school_year}__start_year")
+    elif table.day:
+        extra["wh_year"] = ExtractYear(table.day)
     if table.area:
         extra["wh_area"] = F(table.area)
     return qs.annotate(**extra) if extra else qs
@@ -113,14 +118,10 @@ def _chunks(
     table: WarehouseTable, qs: models.QuerySet, dmap: DistrictMap
 ) -> Iterator[tuple[pa.Table, list[str]]]:
     """The rows of `qs` as Arrow tables of at most CHUNK_ROWS rows, with each row's partition key."""
-    fields = table.model._meta.concrete_fields
-    schema = arrow_schema(table.model)
+    fields = table.fields
+    schema = arrow_schema(table)
     names = [f.attname for f in fields]
-    extra = [
-        n
-        for n in ("wh_year", "wh_area")
-        if (n == "wh_year" and table.school_year) or (n == "wh_area" and table.area)
-    ]
+    extra = [n for n, on in (("wh_year", table.by_year), ("wh_area", table.area)) if on]
     cursor = qs.order_by("pk").values_list(*names, *extra).iterator(chunk_size=CHUNK_ROWS)
     buf: list[tuple] = []
 
@@ -178,8 +179,10 @@ def _partition_queryset(table: WarehouseTable, key: str, dmap: DistrictMap) -> m
     qs = _queryset(table)
     for part in filter(None, key.split("/")):
         name, value = part.split("=", 1)
-        if name == "year":
+        if name == "year" and table.school_year:
             qs = qs.filter(**{f"{table.school_year}__start_year": int(value)})
+        elif name == "year":
+            qs = qs.filter(**{f"{table.day}__year": int(value)})
         else:
             area_q = Q(**{f"{table.area}__in": dmap.areas_in.get(value, [])})
             if value == NO_DISTRICT:
@@ -204,7 +207,7 @@ def _write_partition(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".parquet.tmp")
     acc = _Acc()
-    schema = arrow_schema(table.model)
+    schema = arrow_schema(table)
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for chunk, _keys in _chunks(table, _partition_queryset(table, key, dmap), dmap):
             acc.add(_row_hashes(chunk))
@@ -256,7 +259,7 @@ def warehouse_export(*, directory: Path, tables: list[str] | None = None, full: 
     manifest_tables: dict[str, Any] = dict(old.get("tables", {}))
 
     for table in chosen:
-        schema = arrow_schema(table.model)
+        schema = arrow_schema(table)
         fingerprint = _schema_fingerprint(schema)
         before = {} if full else old.get("tables", {}).get(table.name, {}).get("partitions", {})
         now = _checksums(table, dmap, fingerprint)
@@ -292,12 +295,16 @@ def warehouse_export(*, directory: Path, tables: list[str] | None = None, full: 
         manifest_tables[table.name] = {
             "model": table.model._meta.label,
             "columns": [[f.name, str(f.type)] for f in schema],
-            "partition_by": [n for n, on in (("year", table.school_year), ("district", table.area)) if on],
+            "partition_by": [n for n, on in (("year", table.by_year), ("district", table.area)) if on],
             "rows": sum(p["rows"] for p in partitions.values()),
             "bytes": sum(p["bytes"] for p in partitions.values()),
             "files": [p["file"] for p in partitions.values()],
             "partitions": partitions,
         }
+        if table.by_year:
+            manifest_tables[table.name]["year_of"] = (
+                "school_year.start_year" if table.school_year else f"{table.day} (calendar year)"
+            )
         result.rows[table.name] = manifest_tables[table.name]["rows"]
 
     manifest = {
