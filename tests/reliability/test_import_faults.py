@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import signal
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ SELECT s.code, y.start_year, c.grade, c.number, c.name, c.boys, c.girls
 FROM registry_schoolclass c JOIN registry_school s ON s.id = c.school_id
 JOIN registry_schoolyear y ON y.id = c.school_year_id
 """
+
+SESSION_SQL = "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()"
 
 
 def classes(db: LiveDb) -> dict[tuple, tuple]:
@@ -63,16 +66,18 @@ def db(request, tmp_path_factory):
 
 
 def _terminate_backend(db: LiveDb, app: str, proc, delay: float) -> bool:
-    """From another connection, end the subprocess's session `delay` seconds into its import."""
+    """From another connection, end the subprocess's session `delay` seconds into its import.
+    False if the import ended first (no fault injected). One connection for the polling: a new
+    one every few milliseconds (a server process each) took the CPU from the import under test."""
     fire_at = time.monotonic() + delay
-    while proc.poll() is None:
-        rows = db.query(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()", (app,)
-        )
-        if rows and time.monotonic() >= fire_at:
-            db.query("SELECT pg_terminate_backend(%s)", (rows[0][0],))
-            return True
-        time.sleep(0.005)
+    with db.connect() as conn:
+        while proc.poll() is None:
+            if time.monotonic() >= fire_at:
+                rows = conn.execute(SESSION_SQL, (app,)).fetchall()
+                if rows:
+                    conn.execute("SELECT pg_terminate_backend(%s)", (rows[0][0],))
+                    return True
+            time.sleep(0.005)
     return False
 
 
@@ -94,12 +99,13 @@ def _import_seconds(db: LiveDb) -> float:
 
 
 def _wait_batch(db: LiveDb, after: int, proc, timeout: float = 120) -> bool:
-    """Wait until the subprocess has created its batch (past Django's start-up)."""
+    """Wait until the subprocess has created its batch (past Django's start-up), on one connection."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if _last_batch(db)[0] > after:
-            return True
-        time.sleep(0.01)
+    with db.connect() as conn:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (conn.execute("SELECT MAX(id) FROM ingest_importbatch").fetchone()[0] or 0) > after:
+                return True
+            time.sleep(0.01)
     return False
 
 
@@ -111,28 +117,33 @@ def _one_fault(db: LiveDb, path: Path, mode: str, rng: random.Random, duration: 
     expected = {**before_rows, **file_rows(path)}
     args = ("import", "classes", str(path), "--no-progress")
     app = f"edugov-fault-{rng.getrandbits(32):08x}"
+    # injected: the fault happened while the process ran (a kill or termination after it had
+    # finished is no fault); a fault point always fires, the process then exits non-zero.
     if mode == "kill" and rng.random() < 0.5:
         how = f"point:{rng.choice(POINTS)}"
         proc = db.popen(*args, EDUGOV_FAULT_POINT=how.split(":", 1)[1] + ":kill")
         proc.wait(timeout=600)
+        injected = proc.returncode != 0
     elif mode == "kill":
         delay = rng.uniform(0, duration * 1.1)
         how = f"delay:{delay:.2f}"
         proc = db.popen(*args)
         _wait_batch(db, before_batch, proc)
         time.sleep(delay)
+        injected = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=600)
     elif db.vendor == "postgresql" and rng.random() < 0.5:
         how = "terminate-from-outside"
         proc = db.popen(*args, PGAPPNAME=app)
         _wait_batch(db, before_batch, proc)
-        _terminate_backend(db, app, proc, rng.uniform(0, duration * 1.1))
+        injected = _terminate_backend(db, app, proc, rng.uniform(0, duration * 1.1))
         proc.wait(timeout=600)
     else:
         how = f"drop:{rng.choice(POINTS)}"
         proc = db.popen(*args, EDUGOV_FAULT_POINT=how.split(":", 1)[1] + ":drop")
         proc.wait(timeout=600)
+        injected = proc.returncode != 0
     proc.stdout.close()
     proc.stderr.close()
     code = proc.returncode
@@ -169,12 +180,20 @@ def _one_fault(db: LiveDb, path: Path, mode: str, rng: random.Random, duration: 
     assert final == expected, f"{how}: re-run left {lost} rows wrong"
     # Nothing of a dead worker may stay "running" or "pending".
     assert not db.query("SELECT id FROM ingest_importbatch WHERE status IN ('running', 'pending')")
-    return {"how": how, "exit": code, "outcome": outcome, "status": status, "lost": lost}
+    return {
+        "how": how,
+        "exit": code,
+        "outcome": outcome,
+        "status": status,
+        "lost": lost,
+        "injected": injected,
+    }
 
 
 @pytest.mark.parametrize("mode", ["kill", "drop"])
 def test_faults_leave_nothing_partial(db, mode, tmp_path):
     runs = soak(2, 50)
+    started = time.monotonic()
     rng = random.Random(f"{db.vendor}-{mode}-{runs}")
     codes = sample_school_codes(SCHOOLS)
     capacity = SCHOOLS * 12 * CLASSES_PER_SCHOOL_GRADE
@@ -185,19 +204,29 @@ def test_faults_leave_nothing_partial(db, mode, tmp_path):
     db.run("import", "classes", str(warm), "--no-progress")
     # The import itself (batch created to finished), not the process start-up: kills land inside it.
     duration = max(0.05, _import_seconds(db))
-    facts = []
-    for i in range(runs):
+    facts: list[dict] = []
+    # `runs` faults injected: a run whose kill or termination came after the import ended counts
+    # as a clean import (checked the same way), not as a fault.
+    for i in range(runs * 3):
+        if sum(f["injected"] for f in facts) >= runs:
+            break
         rows = min(capacity, BASE_ROWS + rng.randint(0, BASE_ROWS // 2))  # new classes and changed ones
         path = write_classes_csv(
             tmp_path / f"f{i}.csv", rows, seed=rng.getrandbits(32), create_schools=False, school_codes=codes
         )
         facts.append(_one_fault(db, path, mode, rng, duration))
     outcomes = {o: sum(f["outcome"] == o for f in facts) for o in ("nothing", "all")}
+    injected = [f for f in facts if f["injected"]]
     record(
         "import_faults",
         vendor=db.vendor,
         mode=mode,
-        faults=len(facts),
+        faults=len(injected),
+        runs=len(facts),
+        by_how=dict(sorted(Counter(f["how"].split(":")[0] for f in injected).items())),
+        injected_outcomes={o: sum(f["outcome"] == o for f in injected) for o in ("nothing", "all")},
+        import_seconds=round(duration, 2),
+        seconds=round(time.monotonic() - started),
         rows_per_file=BASE_ROWS,
         outcomes=outcomes,
         stale_swept=sum(f["status"] in ("running", "pending") for f in facts),
@@ -206,6 +235,7 @@ def test_faults_leave_nothing_partial(db, mode, tmp_path):
         partial=0,
         hows=sorted({f["how"].split(":")[0] for f in facts}),
     )
+    assert len(injected) == runs, f"{len(injected)} of {runs} faults landed inside an import"
     # The faults must actually interrupt imports, not all land after the commit.
     assert outcomes["nothing"] >= 1
 
