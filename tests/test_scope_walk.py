@@ -13,6 +13,7 @@ To add a route: put its name in ROUTES with one of list_(), detail(...), public(
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import zipfile
@@ -26,10 +27,12 @@ from django.contrib import admin
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from edugov.accounts.models import Role, User
 from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
+from edugov.rectification import strategy, supervision
 from edugov.testing import make_mini_district, make_user
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +173,11 @@ ROUTES: dict[str, Probe] = {
     # strategic tasks, leader liaison and supervision visits
     "rectification:task_board": list_(),
     "rectification:task_detail": detail(foreign_of("rectification.KeyTask")),
+    "rectification:task_edit": detail(foreign_of("rectification.KeyTask")),
+    "rectification:goal_new": list_(queries=False),
+    "rectification:task_new": detail(foreign_of("rectification.TaskGoal")),
+    "rectification:milestone_new": detail(foreign_of("rectification.KeyTask")),
+    "rectification:milestone_edit": detail(foreign_of("rectification.Milestone")),
     "rectification:task_export": list_(),
     "rectification:leader_list": list_(),
     "rectification:leader_detail": detail(foreign_of("accounts.User")),
@@ -177,6 +185,7 @@ ROUTES: dict[str, Probe] = {
     "rectification:leader_visit_detail": detail(foreign_of("rectification.LeaderVisit")),
     "rectification:plan_list": list_(),
     "rectification:plan_detail": detail(foreign_of("rectification.SupervisionPlan")),
+    "rectification:plan_edit": detail(foreign_of("rectification.SupervisionPlan")),
     "rectification:supervision_visit_detail": detail(foreign_of("rectification.SupervisionVisit")),
     "rectification:supervision_visit_form": detail(
         lambda w, u: {**foreign_of("rectification.SupervisionPlan")(w, u), "school_pk": w.school_b.pk}
@@ -380,11 +389,49 @@ def _town_b_batch(w: World) -> Any:
     )
 
 
+def _town_b_work(w: World) -> None:
+    """A goal, key task, milestone and supervision plan of town B (named after it, so a page that
+    shows one to a town-A user is caught), for the planning pages' detail probes to bite."""
+    admin = w.users[Role.DISTRICT_ADMIN]
+    today = timezone.localdate()
+    goal = strategy.goal_create(
+        user=admin, area=w.town_b, year=today.year, title=f"{w.town_b.name}年度工作目标"
+    )
+    task = strategy.task_create(
+        user=admin,
+        goal=goal,
+        title=f"{w.school_b.name}扩容",
+        department="basic_education",
+        start_date=today,
+        deadline=today + dt.timedelta(days=60),
+        school=w.school_b,
+    )
+    strategy.milestone_create(
+        user=admin,
+        task=task,
+        title=f"{w.school_b.name}方案",
+        start_date=today,
+        deadline=today + dt.timedelta(days=30),
+    )
+    supervision.plan_create(
+        user=admin,
+        title=f"{w.town_b.name}专项督导",
+        kind="special",
+        checklist_code="double_reduction_special",
+        start_date=today,
+        end_date=today + dt.timedelta(days=30),
+        school_ids=[w.school_b.pk],
+        inspector_ids=[make_user(Role.INSPECTOR, username="inspector_b", area=w.town_b).pk],
+        area=w.town_b,
+    )
+
+
 def world() -> World:
     w = make_mini_district()
     add_town_b_rows(w)
     w.user_b = make_user(Role.SCHOOL_ADMIN, username="school_b_admin", school=w.school_b)
     w.batch_b = _town_b_batch(w)
+    _town_b_work(w)
     from edugov.audit.models import AuditEvent
 
     w.event_b = AuditEvent.objects.filter(object_id=str(w.school_b.pk), model="registry.School").first()

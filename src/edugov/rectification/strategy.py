@@ -549,6 +549,11 @@ def goal_areas(*, user: Any) -> QuerySet[Area]:
     )
 
 
+def lead_schools(*, user: Any, goal: TaskGoal) -> QuerySet[School]:
+    """Schools that may lead a task of `goal`: those in its area and in the user's scope."""
+    return scoped(School, user).filter(area__path__startswith=goal.area.path).order_by("area__path", "name")
+
+
 def owner_candidates(*, user: Any, goal: TaskGoal) -> QuerySet[User]:
     """Accounts that may own a task of `goal` (checked again by the services): officers within the
     goal's area and the administrators of its schools in the user's scope."""

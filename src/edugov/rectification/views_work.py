@@ -1,7 +1,7 @@
-"""Pages of strategic tasks (board, export, task and milestone progress), leader liaison (leaders,
-a leader's page, visit entry) and supervision (plans, progress, the inspectors' phone-friendly
-scoring form, the visit report). Reads through selectors, writes through services; bad input is
-answered in Chinese and changes nothing."""
+"""Pages of strategic tasks (board, export, task and milestone progress; goal, task and milestone
+forms for planners), leader liaison (leaders, a leader's page, visit entry) and supervision (plans
+and their editing, progress, the inspectors' phone-friendly scoring form, the visit report). Reads
+through selectors, writes through services; bad input is answered in Chinese and changes nothing."""
 
 from __future__ import annotations
 
@@ -10,21 +10,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.models import Department, Role, User
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
-from edugov.common.errors import DomainError
+from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
 from edugov.web.exports import export_response
 
 from . import liaison, strategy, supervision
 from .errors import RectificationError as E
-from .models import Rag, Severity, SupervisionPlan
+from .models import KeyTask, Rag, Severity, SupervisionKind, SupervisionPlan
 
 BUREAU = (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER)
 MAX_PROBLEMS = 5
@@ -70,7 +72,13 @@ def _board(request: HttpRequest) -> tuple[strategy.Board, int | None, str]:
 @login_required
 def task_board(request: HttpRequest) -> HttpResponse:
     board, year, department = _board(request)
-    years = sorted(set(strategy.goal_list(user=request.user).values_list("year", flat=True)), reverse=True)
+    goals = strategy.goal_list(user=request.user)
+    years = sorted(set(goals.values_list("year", flat=True)), reverse=True)
+    may_plan = strategy.may_plan(request.user)
+    # The board is built from tasks: a goal not broken down yet would not appear on it at all.
+    waiting = strategy.goal_list(user=request.user, year=year).exclude(
+        pk__in=scoped(KeyTask, request.user).values("goal_id")
+    )
     return render(
         request,
         "rectification/task_board.html",
@@ -83,6 +91,9 @@ def task_board(request: HttpRequest) -> HttpResponse:
             "departments": Department.choices,
             "rag_labels": dict(Rag.choices),
             "rule": {"red": strategy.RED_LAG, "amber": strategy.AMBER_LAG},
+            "may_plan": may_plan,
+            "own_goals": set(goals.values_list("pk", flat=True)) if may_plan else set(),
+            "waiting_goals": waiting,
         },
     )
 
@@ -125,7 +136,217 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = strategy.task_rows(tasks=[task], today=timezone.localdate())[0]
     for ms in row.milestones:
         ms["may_report"] = strategy.may_report(request.user, ms["milestone"])
-    return render(request, "rectification/task_detail.html", {"row": row, "task": task})
+    return render(
+        request,
+        "rectification/task_detail.html",
+        {"row": row, "task": task, "may_edit": strategy.may_edit_task(request.user, task)},
+    )
+
+
+# Planning forms: goals, key tasks, milestones ----------------------------------------------------
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, errors: list[str]
+) -> HttpResponse:
+    """The form again, with the service's message on it. htmx 2 swaps only 2xx answers, so the
+    form's own htmx post gets its message with 200; a plain post gets 400."""
+    status = 400 if errors and not _is_htmx(request) else 200
+    return render(request, template, {**context, "errors": errors}, status=status)
+
+
+def _saved(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _refused(exc: DomainError) -> None:
+    """A refusal by role or scope is the page's 403, not a message on the form."""
+    if isinstance(exc, PermissionDenied):
+        raise exc
+
+
+def _may_plan_or_403(user: Any) -> None:
+    if not strategy.may_plan(user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="制定工作目标和重点任务")
+
+
+def _may_edit_or_403(user: Any, task: KeyTask) -> None:
+    _may_plan_or_403(user)
+    if not strategy.may_edit_task(user, task):
+        raise PermissionDenied(E.UNKNOWN_GOAL)
+
+
+@login_required
+def goal_new(request: HttpRequest) -> HttpResponse:
+    _may_plan_or_403(request.user)
+    areas = strategy.goal_areas(user=request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            area = areas.filter(pk=_int(request.POST.get("area"), 0)).first()
+            if area is None:
+                raise DomainError(E.BAD_FIELD, field="区域", reason="请选择您数据范围内的区县或乡镇（街道）")
+            goal = strategy.goal_create(
+                user=request.user, area=area, year=request.POST.get("year"),
+                title=request.POST.get("title", ""), description=request.POST.get("description", ""),
+            )  # fmt: skip
+            url = reverse("rectification:task_new", args=[goal.pk])
+            return _saved(request, url, f"已制定工作目标“{goal.title}”，请分解重点任务")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    values = request.POST if request.method == "POST" else {
+        "year": str(timezone.localdate().year), "area": str(request.user.area_id or ""),
+    }  # fmt: skip
+    context = {"areas": areas, "v": values}
+    return _form_page(request, "rectification/goal_form.html", context, errors=errors)
+
+
+def _task_input(request: HttpRequest, goal: Any) -> dict[str, Any]:
+    """The task form's values as the services take them; an unknown school or account is refused."""
+    post = request.POST
+    school = None
+    if post.get("school"):
+        school = (
+            strategy.lead_schools(user=request.user, goal=goal).filter(pk=_int(post["school"], 0)).first()
+        )
+        if school is None:
+            raise DomainError(E.UNKNOWN_UNIT)
+    owner = None
+    if post.get("owner"):
+        owner = (
+            strategy.owner_candidates(user=request.user, goal=goal).filter(pk=_int(post["owner"], 0)).first()
+        )
+        if owner is None:
+            raise DomainError(E.UNKNOWN_PERSON)
+    return {
+        "code": post.get("code", ""),
+        "title": post.get("title", ""),
+        "department": post.get("department", ""),
+        "school": school,
+        "owner": owner,
+        "owner_name": post.get("owner_name", ""),
+        "start_date": parse_date(post.get("start_date"), label="开始日期"),
+        "deadline": parse_date(post.get("deadline"), label="完成期限"),
+    }
+
+
+def _task_form(
+    request: HttpRequest, *, goal: Any, task: KeyTask | None, values: Any, errors: list[str]
+) -> HttpResponse:
+    context = {
+        "goal": goal,
+        "task": task,
+        "v": values,
+        "departments": Department.choices,
+        "schools": strategy.lead_schools(user=request.user, goal=goal)[:1000],
+        "owners": strategy.owner_candidates(user=request.user, goal=goal)[:1000],
+    }
+    return _form_page(request, "rectification/task_form.html", context, errors=errors)
+
+
+@login_required
+def task_new(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = strategy.goal_get(user=request.user, pk=pk)
+    _may_plan_or_403(request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            task = strategy.task_create(user=request.user, goal=goal, **_task_input(request, goal))
+            url = reverse("rectification:task_detail", args=[task.pk])
+            return _saved(request, url, f"已分解重点任务“{task.title}”，请设置任务节点")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    values = request.POST if request.method == "POST" else {
+        "department": request.user.department or "", "start_date": timezone.localdate().isoformat(),
+    }  # fmt: skip
+    return _task_form(request, goal=goal, task=None, values=values, errors=errors)
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = strategy.task_get(user=request.user, pk=pk)
+    _may_edit_or_403(request.user, task)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            task = strategy.task_update(user=request.user, task=task, **_task_input(request, task.goal))
+            url = reverse("rectification:task_detail", args=[task.pk])
+            return _saved(request, url, f"已保存重点任务“{task.title}”")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    values = request.POST if request.method == "POST" else {
+        "code": task.code, "title": task.title, "department": task.department,
+        "school": str(task.school_id or ""), "owner": str(task.owner_id or ""), "owner_name": task.owner_name,
+        "start_date": task.start_date.isoformat(), "deadline": task.deadline.isoformat(),
+    }  # fmt: skip
+    return _task_form(request, goal=task.goal, task=task, values=values, errors=errors)
+
+
+def _milestone_input(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    return {
+        "title": post.get("title", ""),
+        "weight": post.get("weight", ""),
+        "owner_name": post.get("owner_name", ""),
+        "start_date": parse_date(post.get("start_date"), label="开始日期"),
+        "deadline": parse_date(post.get("deadline"), label="节点期限"),
+    }
+
+
+@login_required
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    task = strategy.task_get(user=request.user, pk=pk)
+    _may_edit_or_403(request.user, task)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            m = strategy.milestone_create(user=request.user, task=task, **_milestone_input(request))
+            again = request.POST.get("again") == "1"
+            url = reverse(
+                "rectification:milestone_new" if again else "rectification:task_detail", args=[task.pk]
+            )
+            return _saved(request, url, f"已设置任务节点“{m.title}”")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    values = request.POST if request.method == "POST" else {
+        "weight": "1", "start_date": max(task.start_date, timezone.localdate()).isoformat(),
+    }  # fmt: skip
+    context = {"task": task, "milestone": None, "v": values}
+    return _form_page(request, "rectification/milestone_form.html", context, errors=errors)
+
+
+@login_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    m = strategy.milestone_get(user=request.user, pk=pk)
+    _may_edit_or_403(request.user, m.task)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            m = strategy.milestone_update(user=request.user, milestone=m, **_milestone_input(request))
+            url = reverse("rectification:task_detail", args=[m.task_id])
+            return _saved(request, url, f"已保存任务节点“{m.title}”")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    values = request.POST if request.method == "POST" else {
+        "title": m.title, "weight": str(m.weight), "owner_name": m.owner_name,
+        "start_date": m.start_date.isoformat(), "deadline": m.deadline.isoformat(),
+    }  # fmt: skip
+    context = {"task": m.task, "milestone": m, "v": values}
+    return _form_page(request, "rectification/milestone_form.html", context, errors=errors)
 
 
 # Leader liaison ----------------------------------------------------------------------------------
@@ -275,8 +496,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             return redirect("rectification:plan_detail", pk=plan.pk)
         except DomainError as exc:
             errors.append(exc.message)
-    from edugov.accounts.models import User
-
     context: dict[str, Any] = {
         "plans": supervision.plan_list(user=request.user),
         "visits": supervision.visit_list(user=request.user)[:100]
@@ -287,17 +506,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "post": request.POST,
     }
     if may_plan:
-        context.update(
-            checklists=supervision.checklist_choices(),
-            kinds=SupervisionPlan._meta.get_field("kind").choices,
-            schools=scoped(School, request.user).order_by("area__path", "name")[:1000],
-            inspectors=User.objects.filter(
-                role=Role.INSPECTOR, is_active=True, area__path__startswith=request.user.area.path
-            )
-            if request.user.area
-            else User.objects.filter(role=Role.INSPECTOR, is_active=True),
-        )
+        context.update(_plan_choices(request.user))
     return render(request, "rectification/plan_list.html", context, status=400 if errors else 200)
+
+
+def _plan_choices(user: Any) -> dict[str, Any]:
+    inspectors = User.objects.filter(role=Role.INSPECTOR, is_active=True)
+    if user.area:
+        inspectors = inspectors.filter(area__path__startswith=user.area.path)
+    return {
+        "checklists": supervision.checklist_choices(),
+        "kinds": SupervisionKind.choices,
+        "schools": scoped(School, user).order_by("area__path", "name")[:1000],
+        "inspectors": inspectors.order_by("username"),
+    }
 
 
 @login_required
@@ -309,11 +531,70 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or supervision.may_plan(request.user)
         or (request.user.role == Role.INSPECTOR and plan.inspectors.filter(pk=request.user.pk).exists())
     )
+    may_edit = plan.n_submitted < plan.n_schools and supervision.may_edit_plan(request.user, plan)
     return render(
         request,
         "rectification/plan_detail.html",
-        {"plan": plan, "progress": progress, "may_inspect": may_inspect},
+        {"plan": plan, "progress": progress, "may_inspect": may_inspect, "may_edit": may_edit},
     )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = supervision.plan_get(user=request.user, pk=pk)
+    if not supervision.may_plan(request.user):
+        raise PermissionDenied(E.ROLE_REFUSED, action="修改督导计划")
+    if not supervision.may_edit_plan(request.user, plan):
+        raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
+    detail_url = reverse("rectification:plan_detail", args=[plan.pk])
+    if plan.n_schools and plan.n_submitted >= plan.n_schools:
+        messages.error(request, E.PLAN_DONE.message)
+        return redirect(detail_url)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            plan = supervision.plan_update(
+                user=request.user,
+                plan=plan,
+                title=request.POST.get("title", ""),
+                kind=request.POST.get("kind", ""),
+                checklist_code=request.POST.get("checklist", ""),
+                start_date=parse_date(request.POST.get("start_date"), label="开始日期"),
+                end_date=parse_date(request.POST.get("end_date"), label="结束日期"),
+                school_ids=_ids(request.POST.getlist("schools")),
+                inspector_ids=_ids(request.POST.getlist("inspectors")),
+            )
+            return _saved(request, detail_url, "已保存督导计划")
+        except DomainError as exc:
+            _refused(exc)
+            errors.append(exc.message)
+    if request.method == "POST":
+        values: dict[str, Any] = {
+            k: request.POST.get(k, "") for k in ("title", "kind", "checklist", "start_date", "end_date")
+        }
+        selected_schools = {str(v) for v in request.POST.getlist("schools")}
+        selected_inspectors = {str(v) for v in request.POST.getlist("inspectors")}
+    else:
+        values = {
+            "title": plan.title, "kind": plan.kind, "checklist": plan.checklist_code,
+            "start_date": plan.start_date.isoformat(), "end_date": plan.end_date.isoformat(),
+        }  # fmt: skip
+        selected_schools = {str(pk) for pk in plan.schools.values_list("pk", flat=True)}
+        selected_inspectors = {str(pk) for pk in plan.inspectors.values_list("pk", flat=True)}
+    choices = _plan_choices(request.user)
+    # The plan's own inspectors stay on offer even when anchored outside the planner's area.
+    choices["inspectors"] = User.objects.filter(
+        Q(pk__in=choices["inspectors"].values("pk")) | Q(pk__in=plan.inspectors.values("pk"))
+    ).order_by("username")
+    context = {
+        "plan": plan,
+        "v": values,
+        "selected_schools": selected_schools,
+        "selected_inspectors": selected_inspectors,
+        "visited": plan.visits.exists(),
+        **choices,
+    }
+    return _form_page(request, "rectification/plan_form.html", context, errors=errors)
 
 
 def _entries(post: Any, plan: SupervisionPlan) -> dict[str, dict[str, Any]]:
