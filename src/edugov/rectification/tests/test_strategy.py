@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -334,7 +335,7 @@ def test_task_update_deadline_units_and_permissions(district, plan):  # type: ig
 def test_milestone_update_and_create_rules(district, plan):  # type: ignore[no-untyped-def]
     _, t1, _, m = plan
     admin = district.users[Role.DISTRICT_ADMIN]
-    args = {
+    args: dict[str, Any] = {
         "title": "开工建设",
         "start_date": START,
         "deadline": dt.date(2025, 11, 1),
@@ -354,7 +355,7 @@ def test_milestone_update_and_create_rules(district, plan):  # type: ignore[no-u
     assert ms.updated_at == LATER
     event = AuditEvent.objects.get(model="rectification.Milestone", object_id=str(ms.pk), action="update")
     assert event.changes["weight"] == [3, 5] and "updated_at" not in event.changes
-    bad = [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({"weight": "0"}, "权重：应为1～100的整数"),
         ({"weight": "101"}, "权重：应为1～100的整数"),
         ({"weight": "abc"}, "权重：应为1～100的整数"),

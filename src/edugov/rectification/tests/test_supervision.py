@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -242,7 +243,7 @@ def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignor
         entries=_entries({"RI01": 15}),
         now=NOW,
     )
-    bad = [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({"checklist_code": "double_reduction_special"}, "该督导计划已有督导记录，不能更换督导清单"),
         ({"school_ids": [district.school_b.pk]}, "学校“甲街道第一小学”已有督导记录，不能移出计划"),
         (
