@@ -51,11 +51,18 @@ def _int(value: Any, default: int | None = None) -> int | None:
         return default
 
 
-def _ids(values: list[str]) -> list[int]:
+MAX_PK = 2**63 - 1  # larger numbers in an `IN (...)` list crash the SQLite driver
+
+
+def _ids(values: list[str], *, invalid: DomainError | None = None) -> list[int]:
     ids = [_int(v) for v in values]
-    if any(i is None for i in ids):
-        raise DomainError(E.UNKNOWN_UNIT)
+    if any(i is None or not 0 < i <= MAX_PK for i in ids):
+        raise invalid or DomainError(E.UNKNOWN_UNIT)
     return [i for i in ids if i is not None]
+
+
+def _inspector_ids(values: list[str]) -> list[int]:
+    return _ids(values, invalid=DomainError(E.BAD_FIELD, field="督学", reason="请选择有效的督学账号"))
 
 
 # Strategic tasks ---------------------------------------------------------------------------------
@@ -490,7 +497,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 start_date=parse_date(request.POST.get("start_date"), label="开始日期"),
                 end_date=parse_date(request.POST.get("end_date"), label="结束日期"),
                 school_ids=_ids(request.POST.getlist("schools")),
-                inspector_ids=_ids(request.POST.getlist("inspectors")),
+                inspector_ids=_inspector_ids(request.POST.getlist("inspectors")),
             )
             messages.success(request, "已制定督导计划")
             return redirect("rectification:plan_detail", pk=plan.pk)
@@ -562,7 +569,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 start_date=parse_date(request.POST.get("start_date"), label="开始日期"),
                 end_date=parse_date(request.POST.get("end_date"), label="结束日期"),
                 school_ids=_ids(request.POST.getlist("schools")),
-                inspector_ids=_ids(request.POST.getlist("inspectors")),
+                inspector_ids=_inspector_ids(request.POST.getlist("inspectors")),
             )
             return _saved(request, detail_url, "已保存督导计划")
         except DomainError as exc:
