@@ -13,16 +13,20 @@
 - before the peak, each server thread is warmed by reads of the same API (database connections
   opened, code loaded); after it, 20 more teachers publish one at a time, so the entry's own cost
   is shown next to the peak's queueing;
-- afterwards the rows are counted in the database: exactly one per (class, subject) submitted, none
-  lost, none duplicated.
+- then the evening as it runs: the same 200 teachers stay signed in and each publishes 8 more
+  entries (another school day each), 4-8 s apart (locust users with think time, about 30 entries
+  a second in all); p50/p95/p99 of the entry request;
+- afterwards the rows are counted in the database: exactly one per (class, subject, day)
+  submitted, none lost, none duplicated.
 
-The client threads run on the same machine as the server and the database.
+The herd measures queueing: 200 requests that arrive in the same millisecond on 2 cores wait
+for each other, whatever one request costs. The client threads and locust run on the same
+machine as the server and the database.
 Standalone: `python -m bench.load run`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import secrets
@@ -39,6 +43,11 @@ from bench.harness import Database, run_step
 MODULE = "load"
 TEACHERS = 200
 BASELINE = 20  # more teachers who publish one at a time after the peak: the uncontended entry time
+SUSTAINED_POSTS = 8  # entries each teacher publishes in the sustained phase, one school day each
+WAIT = (4, 8)  # seconds between a teacher's entries in the sustained phase (locustfile.py)
+# Long enough for every teacher to publish all entries (8 x 8 s at most, plus the ramp): the run
+# ends with nothing in flight, so every entry locust counted can be checked in the database.
+SUSTAINED_SECONDS = 90
 CONTENT = "探究：测量并记录（压力测试）"
 
 
@@ -49,25 +58,31 @@ def _django() -> None:
     django.setup()
 
 
-def step_setup(count: str) -> dict[str, Any]:
-    """Teacher users with sessions, one assignment each, and a school day to publish on."""
+def step_setup(count: str, per_teacher: str = "1") -> dict[str, Any]:
+    """Teacher users with sessions, one assignment each, and for each the school days of the
+    current term (up to today) on which that class has no such homework yet: the first for the
+    peak, the others for the sustained phase."""
     _django()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
 
     from edugov.accounts.models import Role, User
+    from edugov.burden.models import Homework
     from edugov.registry.calendar import SchoolCalendar
-    from edugov.registry.models import TeachingAssignment, Term
+    from edugov.registry.models import SchoolYear, TeachingAssignment
 
-    term = Term.objects.select_related("school_year").get(school_year__start_year=2025, number=1)
-    day = SchoolCalendar.for_year(term.school_year).school_days(
-        term.end_date - dt.timedelta(days=14), term.end_date
-    )[0]
+    year = SchoolYear.objects.get(is_current=True)
+    today = timezone.localdate()
+    # The term under way (or the last one begun): publishing is for school days up to today.
+    begun = year.terms.filter(start_date__lte=today).order_by("-number")
+    term = begun.first() or year.terms.order_by("number")[0]
+    days = SchoolCalendar.for_year(year).school_days(term.start_date, min(term.end_date, today))
     picked: dict[int, Any] = {}
     taken: set[tuple[int, str]] = set()
     for a in (
         TeachingAssignment.objects.filter(
-            school_class__school_year=term.school_year,
+            school_class__school_year=year,
             school_class__grade__gte=3,
             school_class__grade__lte=9,
             school_class__archived_at__isnull=True,
@@ -81,6 +96,13 @@ def step_setup(count: str) -> dict[str, Any]:
         taken.add((a.school_class_id, a.subject))
         if len(picked) == int(count):
             break
+    used = set(
+        Homework.objects.filter(
+            school_class_id__in={a.school_class_id for a in picked.values()},
+            homework_type="inquiry",
+            date__gte=days[0],
+        ).values_list("school_class_id", "subject", "date")
+    )
     jobs = []
     for n, a in enumerate(picked.values()):
         user = User.objects.create(
@@ -94,21 +116,29 @@ def step_setup(count: str) -> dict[str, Any]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        jobs.append({"session": session.session_key, "class_id": a.school_class_id, "subject": a.subject})
-    return {"jobs": jobs, "date": day.isoformat()}
+        free = [d for d in reversed(days) if (a.school_class_id, a.subject, d) not in used]
+        jobs.append(
+            {
+                "session": session.session_key,
+                "class_id": a.school_class_id,
+                "subject": a.subject,
+                "dates": [d.isoformat() for d in free[: int(per_teacher)]],
+            }
+        )
+    return {"jobs": jobs, "term": str(term), "school_days": len(days)}
 
 
-def step_count(date: str) -> dict[str, Any]:
+def step_count() -> dict[str, Any]:
     _django()
     from django.db.models import Count
 
     from edugov.burden.models import Homework
 
-    qs = Homework.objects.filter(date=dt.date.fromisoformat(date), content=CONTENT)
+    qs = Homework.objects.filter(content=CONTENT)
     return {
         "rows": qs.count(),
-        "keys": [[c, s] for c, s in qs.values_list("school_class_id", "subject")],
-        "duplicates": qs.values("school_class_id", "subject", "homework_type")
+        "keys": [[c, s, d.isoformat()] for c, s, d in qs.values_list("school_class_id", "subject", "date")],
+        "duplicates": qs.values("school_class_id", "subject", "date", "homework_type")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .count(),
@@ -122,18 +152,19 @@ def _step(env: dict[str, str], *args: str) -> dict[str, Any]:
     return run_step("bench.load", env, *args)
 
 
-def _warm(base: str, job: dict[str, Any], date: str) -> int:
+def _warm(base: str, job: dict[str, Any]) -> int:
     import requests
 
     r = requests.get(
-        f"{base}/burden/api/v1/homework/?date_from={date}",
+        f"{base}/burden/api/v1/homework/?date_from={job['dates'][0]}",
         cookies={"sessionid": job["session"]},
         timeout=300,
     )
     return r.status_code
 
 
-def _publish(base: str, job: dict[str, Any], date: str, barrier: threading.Barrier | None) -> dict[str, Any]:
+def _publish(base: str, job: dict[str, Any], barrier: threading.Barrier | None) -> dict[str, Any]:
+    """The job's first free day, posted once (the measured entry) and then again (refused)."""
     import requests
 
     s = requests.Session()
@@ -143,7 +174,7 @@ def _publish(base: str, job: dict[str, Any], date: str, barrier: threading.Barri
     body = {
         "school_class": job["class_id"],
         "subject": job["subject"],
-        "date": date,
+        "date": job["dates"][0],
         "homework_type": "inquiry",
         "content": CONTENT,
         "estimated_minutes": 20,
@@ -177,7 +208,7 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
     from concurrent.futures import ThreadPoolExecutor
 
     from bench.__main__ import step
-    from bench.web import _redis_available, serve
+    from bench.web import _locust, _redis_available, serve
 
     rows: list[tuple[str, str, str, str, str]] = []
 
@@ -190,28 +221,38 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
         return rows
     with Database("postgres", Path(work_dir)) as db:
         step(db, "build-demo", "1")
-        setup = _step(db.env(), "setup", str(TEACHERS + BASELINE))
-        date = setup["date"]
+        setup = _step(db.env(), "setup", str(TEACHERS + BASELINE), str(1 + SUSTAINED_POSTS))
         jobs, later = setup["jobs"][:TEACHERS], setup["jobs"][TEACHERS:]
+        short = [j for j in setup["jobs"] if len(j["dates"]) < 1 + SUSTAINED_POSTS]
+        if short:
+            add("  teachers with too few free school days this term", f"{len(short)}", setup["term"])
+            return rows
         with serve(db) as base:
             with ThreadPoolExecutor(max_workers=24) as pool:
-                warm = list(pool.map(lambda j: _warm(base, j, date), jobs[:96]))
+                warm = list(pool.map(lambda j: _warm(base, j), jobs[:96]))
             barrier = threading.Barrier(len(jobs))
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-                results = list(pool.map(lambda j: _publish(base, j, date, barrier), jobs))
+                results = list(pool.map(lambda j: _publish(base, j, barrier), jobs))
             wall = time.perf_counter() - started
-            alone = [_publish(base, j, date, None) for j in later]
-        counted = _step(db.env(), "count", date)
+            alone = [_publish(base, j, None) for j in later]
+            # The evening as it runs: the same 200 teachers stay signed in and each publishes
+            # another subject-day every few seconds (locust users with think time).
+            sustained_jobs = [dict(j, dates=j["dates"][1 : 1 + SUSTAINED_POSTS]) for j in jobs]
+            extra = {"EDUGOV_BENCH_JOBS": json.dumps(sustained_jobs), "EDUGOV_BENCH_WAIT": json.dumps(WAIT)}
+            stats = _locust(
+                base, len(jobs), SUSTAINED_SECONDS, [], Path(work_dir), scenario="publish", extra_env=extra
+            )
+        counted = _step(db.env(), "count")
     firsts = [r["first_s"] for r in results]
     accepted = sum(1 for r in results if r["first"] == 201)
     refused = sum(1 for r in results if r["second_refused"])
     add(
-        f"{len(jobs)} teachers publish homework at once, POST /burden/api/v1/homework/",
+        f"{len(jobs)} teachers publish at the same instant (barrier), POST /burden/api/v1/homework/",
         f"p95 {_pct(firsts, 95):.0f} ms",
         f"p50 {_pct(firsts, 50):.0f} ms, p99 {_pct(firsts, 99):.0f} ms, max {max(firsts) * 1000:.0f} ms; "
-        f"{accepted}/{len(jobs)} accepted (201); wall {wall:.1f} s; gunicorn 3x8, PostgreSQL; "
-        "target p95 < 150 ms",
+        f"{accepted}/{len(jobs)} accepted (201); wall {wall:.1f} s for {2 * len(jobs)} requests; "
+        "gunicorn 3x8, PostgreSQL; target p95 < 150 ms",
     )
     seconds = [r["second_s"] for r in results]
     add(
@@ -227,9 +268,27 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
             f"max {max(times) * 1000:.0f} ms; {sum(r['first'] == 201 for r in alone)}/{len(alone)} accepted; "
             f"warm-up reads before the peak: {sum(c == 200 for c in warm)}/{len(warm)} answered 200",
         )
-    expected = {(j["class_id"], j["subject"]) for j in jobs + later}
+    row = stats.get("publish homework", {})
+    posted = int(row.get("Request Count", 0) or 0)
+    failed = int(row.get("Failure Count", 0) or 0)
+    add(
+        f"{len(jobs)} teachers signed in, {SUSTAINED_POSTS} entries each {WAIT[0]}-{WAIT[1]} s apart",
+        f"p95 {row.get('95%', '-')} ms",
+        f"p50 {row.get('50%', '-')} / p99 {row.get('99%', '-')} ms; {posted} entries, {failed} failed, "
+        f"{float(row.get('Requests/s', 0) or 0):.1f}/s; target p95 < 150 ms",
+    )
+    for reason, count in stats.get("_failures", {}).items():
+        add("  failures", count, reason)
+    expected = {(j["class_id"], j["subject"], j["dates"][0]) for j in jobs + later}
+    expected |= {(j["class_id"], j["subject"], d) for j in sustained_jobs for d in j["dates"]}
     found = [tuple(k) for k in counted["keys"]]
-    exact = set(found) == expected and len(found) == len(expected) and counted["duplicates"] == 0
+    exact = (
+        set(found) == expected
+        and len(found) == len(expected)
+        and posted == len(expected) - len(jobs) - len(later)
+        and failed == 0
+        and counted["duplicates"] == 0
+    )
     add(
         "  rows in the database afterwards (expected / found)",
         f"{len(expected)} / {counted['rows']}",

@@ -3,14 +3,18 @@ logged in through the login form, and reads the dashboard and the API as that de
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
+import secrets
 
 from locust import HttpUser, between, task
 
 SESSIONS = json.loads(os.environ.get("EDUGOV_BENCH_SESSIONS", "[]"))
 SCENARIO = os.environ.get("EDUGOV_BENCH_SCENARIO", "web")
+JOBS = json.loads(os.environ.get("EDUGOV_BENCH_JOBS", "[]"))
+_next_job = itertools.count()
 
 
 class DemoUser(HttpUser):
@@ -55,3 +59,38 @@ class RectificationUser(HttpUser):
     @task(1)
     def item_list_filtered(self) -> None:
         self.client.get("/rectification/items/?status=open&page=3", name="item board page 3")
+
+
+class TeacherPublishing(HttpUser):
+    """Scenario "publish" (bench/load.py): each user is one signed-in teacher with one class and
+    subject, publishing that subject's homework for another school day every few seconds."""
+
+    abstract = SCENARIO != "publish"
+    wait_time = between(*json.loads(os.environ.get("EDUGOV_BENCH_WAIT", "[4, 8]")))
+
+    def on_start(self) -> None:
+        self.job = JOBS[next(_next_job) % len(JOBS)]
+        self.dates = iter(self.job["dates"])
+        self.csrf = secrets.token_hex(16)  # any well-formed token: cookie and header must agree
+        self.client.cookies.set("sessionid", self.job["session"])
+        self.client.cookies.set("csrftoken", self.csrf)
+
+    @task
+    def publish(self) -> None:
+        date = next(self.dates, None)
+        if date is None:
+            return  # this teacher has published every free day set aside for the run
+        body = {
+            "school_class": self.job["class_id"],
+            "subject": self.job["subject"],
+            "date": date,
+            "homework_type": "inquiry",
+            "content": "探究：测量并记录（压力测试）",
+            "estimated_minutes": 20,
+        }
+        headers = {"X-CSRFToken": self.csrf, "Referer": self.host + "/burden/homework/new/"}
+        url = "/burden/api/v1/homework/"
+        name = "publish homework"
+        with self.client.post(url, json=body, headers=headers, name=name, catch_response=True) as r:
+            if r.status_code != 201:
+                r.failure(f"{r.status_code}: {r.text[:80]}")

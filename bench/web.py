@@ -82,13 +82,21 @@ def _upload(base: str, session_key: str, path: str) -> tuple[int, float]:
 
 
 def _locust(
-    base: str, users: int, seconds: int, sessions: list[str], work: Path, scenario: str = "web"
+    base: str,
+    users: int,
+    seconds: int,
+    sessions: list[str],
+    work: Path,
+    scenario: str = "web",
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
-    """Locust headless; `scenario` picks the user classes of locustfile.py ("web", "rectification")."""
+    """Locust headless; `scenario` picks the user classes of locustfile.py ("web", "rectification",
+    "publish")."""
     import json
 
     prefix = work / f"locust_{scenario}_{users}"
-    env = dict(os.environ, EDUGOV_BENCH_SESSIONS=json.dumps(sessions), EDUGOV_BENCH_SCENARIO=scenario)
+    env = dict(os.environ, **(extra_env or {}))
+    env.update(EDUGOV_BENCH_SESSIONS=json.dumps(sessions), EDUGOV_BENCH_SCENARIO=scenario)
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),

@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = options["source"] or [s.name for s in finding_sources()]
         failed: list[str] = []
+        started = time.perf_counter()
         with acting(source="command"):
             for name in names:
                 start = time.perf_counter()
@@ -39,5 +40,6 @@ class Command(BaseCommand):
                     f"{name}：发现{r.found}个问题，新建{r.created}，重新打开{r.reopened}，仍在整改{r.still_open}，"
                     f"问题已消除{r.cause_gone}（{time.perf_counter() - start:.2f}秒）"
                 )
+        self.stdout.write(f"共运行{len(names)}条规则，合计用时{time.perf_counter() - started:.2f}秒")
         if failed:
             raise CommandError(f"以下规则运行失败：{'、'.join(failed)}")
