@@ -49,10 +49,15 @@ def close(a, b):
     return a == b
 
 
+# The tables the 优质均衡 evaluation reads (the demo's homework and tutoring money rows would only
+# slow the export down: test_module_engines covers them).
+TABLES = ["area", "school_year", "school", "school_class", "teacher", "teacher_year", "facilities"]
+
+
 @pytest.fixture
 def demo(tmp_path):
     demo_build(seed=1, scale=0.3)
-    warehouse_export(directory=tmp_path)
+    warehouse_export(directory=tmp_path, tables=TABLES)
     year = SchoolYear.objects.get(is_current=True)
     area = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("path").first()
     return year, area, tmp_path
@@ -82,7 +87,7 @@ def test_warehouse_is_a_snapshot_until_exported_again(demo):
         return int(ws.execute(ws.table("school_class").count()))
 
     assert rows() == n
-    warehouse_export(directory=warehouse)
+    warehouse_export(directory=warehouse, tables=TABLES)
     assert rows() == n - 1
 
 

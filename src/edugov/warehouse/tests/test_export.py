@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date as D
+from decimal import Decimal
 
 import pyarrow.parquet as pq
 import pytest
 
+from edugov.burden.models import Homework
 from edugov.registry.models import SchoolClass, Teacher
 from edugov.testing import make_class, make_mini_district, make_school_year
+from edugov.tutoring import services as tutoring
+from edugov.tutoring.models import Complaint
+from edugov.tutoring.tests.factories import make_institution, officer
 from edugov.warehouse.export import MANIFEST, SCHEMA_VERSION, warehouse_export
 from edugov.warehouse.registry import register_table, warehouse_tables
 
@@ -113,3 +119,68 @@ def test_command_prints_summary(tmp_path):
     out = StringIO()
     call_command("warehouse", "export", str(tmp_path), stdout=out)
     assert "school_class：3 行" in out.getvalue()
+
+
+def test_module_tables_by_year_and_district_without_personal_data(tmp_path):
+    d = make_mini_district()
+    older = make_school_year(start_year=d.year.start_year - 1, current=False)
+    for cls, day in ((d.class_a1, D(2025, 9, 1)), (make_class(school=d.school_b, year=older), D(2025, 5, 6))):
+        Homework.objects.create(
+            school_class=cls,
+            date=day,
+            subject="数学",
+            homework_type="written",
+            content="练习",
+            estimated_minutes=30,
+        )
+    px = officer(d)
+    inst = make_institution(d, px)
+    pupil = {"pupil_name": "李小明", "parent_phone": "13912340000", "lessons": 10, "amount": Decimal("800")}
+    for paid_on in (D(2024, 12, 30), D(2025, 1, 2)):
+        tutoring.order_create(actor=px, institution=inst, data={**pupil, "paid_on": paid_on})
+    Complaint.objects.create(
+        institution=inst,
+        area=d.town_b,
+        topic="退费",
+        content="李小明家长反映",
+        contact_name="李某",
+        contact_phone="13700000000",
+        submitted_on=D(2025, 3, 1),
+        deadline=D(2025, 4, 1),
+        tracking_code="Q7X2",
+    )
+
+    warehouse_export(directory=tmp_path)
+    tables = manifest(tmp_path)["tables"]
+    assert list(tables["homework"]["partitions"]) == [
+        f"year={older.start_year}/district=310101",
+        f"year={d.year.start_year}/district=310101",
+    ]
+    orders = tables["tutoring_order"]
+    assert list(orders["partitions"]) == ["year=2024/district=310101", "year=2025/district=310101"]
+    assert orders["year_of"] == "paid_on (calendar year)" and orders["rows"] == 2
+    assert tables["homework"]["year_of"] == "school_year.start_year"
+    assert tables["tutoring_institution"]["partition_by"] == ["district"]
+    left_out = {
+        "tutoring_order": {"pupil_name", "parent_phone"},
+        "tutoring_complaint": {"contact_name", "contact_phone", "content", "reply", "tracking_code"},
+        "tutoring_institution": {"legal_representative", "contact_phone", "custody_account"},
+        "tutoring_statement": {"account"},
+    }
+    for name, columns in left_out.items():
+        assert not columns & {c for c, _ in tables[name]["columns"]}, name
+    # Nothing personal anywhere in the files, whatever the column.
+    values = set()
+    for table in tables.values():
+        for f in table["files"]:
+            for column in pq.read_table(tmp_path / f).to_pylist():
+                values.update(str(v) for v in column.values())
+    assert not {v for v in values if "李" in v or "139123" in v or "Q7X2" in v}
+
+
+def test_registration_refuses_unknown_columns_and_two_kinds_of_year():
+    with pytest.raises(ValueError, match="no field"):
+        register_table("homework_x", Homework, exclude=("pupil",))
+    with pytest.raises(ValueError, match="not both"):
+        register_table("homework_y", Homework, school_year="school_class__school_year", day="date")
+    assert "homework_x" not in warehouse_tables() and "homework_y" not in warehouse_tables()

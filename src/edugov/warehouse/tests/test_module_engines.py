@@ -9,9 +9,12 @@ four tutoring institutions with orders, lessons, refunds, statements, complaints
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from edugov.burden.models import Homework, HomeworkType
@@ -189,3 +192,27 @@ def test_risk_scores_are_the_same_on_every_engine(built, engine, over_warehouse)
     else:
         ws = risk_inputs.risk_workspace(engine)
     assert risk_inputs.scores(on=ON, ws=ws) == reference
+
+
+COMMANDS = [
+    ("homework_compliance", "--year", "2025", "--term", "1", "--area", "310101"),
+    ("tutoring_risk_report", "--date", ON.isoformat(), "--area", "310101"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_commands_print_the_same_figures_from_the_warehouse(built, command):
+    _md, warehouse = built
+
+    def run(*extra):
+        out = io.StringIO()
+        call_command(*command, "--format", "json", *extra, stdout=out, stderr=io.StringIO())
+        return json.loads(out.getvalue())
+
+    own = run()
+    duck = run("--engine", "duckdb", "--warehouse", str(warehouse))
+    assert (own.pop("engine"), duck.pop("engine")) == (OWN, "duckdb")
+    assert own == duck
+    assert own.get("over_classes") or own.get("levels", {}).get("high")
+    with pytest.raises(CommandError, match="--warehouse"):
+        call_command(*command, "--engine", OWN, "--warehouse", str(warehouse), stdout=io.StringIO())

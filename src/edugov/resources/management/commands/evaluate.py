@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from edugov.audit.context import acting
 from edugov.common.errors import DomainError
-from edugov.indicators.backends import ENGINES, EngineError
+from edugov.indicators.backends import EngineError
+from edugov.indicators.commands import add_engine_arguments, warehouse_context
 from edugov.registry.models import Area, AreaLevel
 
 from ...exports import Report, report_json, report_pdf, report_xlsx
@@ -46,19 +47,6 @@ def render_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def warehouse_context(directory: Path | None, engine: str | None) -> Any:
-    """DuckDB/Spark read the warehouse's Parquet files instead of the database (--warehouse)."""
-    import contextlib
-
-    from edugov.indicators.backends import use_warehouse
-
-    if directory is None:
-        return contextlib.nullcontext()
-    if engine not in ("duckdb", "spark"):
-        raise CommandError("--warehouse 须配合 --engine duckdb 或 --engine spark 使用")
-    return use_warehouse(directory)
-
-
 class Command(BaseCommand):
     help = "县域评估：edugov evaluate balanced|preschool --year 2025 [--area 区县代码] [--format ...]"
     requires_system_checks: list[str] = []  # a report: it must not depend on every app's URLs loading
@@ -67,12 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("evaluation", choices=("balanced", "preschool"))
         parser.add_argument("--year", help="学年起始年份，如 2025（默认当前学年）")
         parser.add_argument("--area", help="区县代码（默认第一个区县）")
-        parser.add_argument("--engine", choices=ENGINES, help="计算引擎（默认当前数据库）")
+        add_engine_arguments(parser)
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument("--output", type=Path, help="输出文件（xlsx、pdf 必填；其余默认输出到屏幕）")
-        parser.add_argument(
-            "--warehouse", type=Path, help="在数据仓库目录（Parquet）上计算，配合 --engine duckdb 或 spark"
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["format"]
