@@ -1,5 +1,6 @@
-"""The burden app's demo data: homework for every compulsory class of the current school year over
-the first weeks of term 1 (National Day week included), with violations concentrated as districts
+"""The burden app's demo data: homework for every compulsory class of the current school year from
+the start of the current term up to the day before the build date (at least the first WEEKS weeks,
+so a district built early in term still shows trends), with violations concentrated as districts
 report them (a few crowded urban schools and graduating grades repeatedly over the limit, one
 grade-2 class given written homework); class boards for teacher1's classes; exams with a few
 violations; after-school services (one school without, one ending too early); questionnaires
@@ -29,7 +30,9 @@ from .models import (
     SurveyResponse,
 )
 
-WEEKS = 9  # Sep 1 to Nov 2, 2025: enough for trends, repeated violations and the holiday week
+# At least this many weeks from the start of the term (term 1: the National Day week included):
+# enough for trends and repeated violations even when the demo is built in the first days of a term.
+WEEKS = 9
 BATCH = 5000
 PRIMARY_WRITTEN = ("语文", "数学", "英语")
 JUNIOR_WRITTEN = ("语文", "数学", "英语", "物理", "化学", "历史", "地理", "生物学", "道德与法治")
@@ -64,19 +67,42 @@ def _content(rng, subject: str) -> str:  # type: ignore[no-untyped-def]
     return rng.choice(options).format(p=rng.randint(3, 60), u=rng.randint(1, 6))
 
 
+def current_term(terms: list[Term], today: dt.date) -> Term:
+    """The term under way on `today`, else the last one begun (in a vacation), else the first."""
+    begun = [t for t in terms if t.start_date <= today]
+    return begun[-1] if begun else terms[0]
+
+
+def homework_days(calendar: SchoolCalendar, term: Term, today: dt.date) -> list[dt.date]:
+    """The school days given homework: from the term's start to the day before `today` (today's is
+    for the teacher to publish), or the term's first WEEKS weeks if that is later."""
+    start = term.start_date
+    end = min(term.end_date, max(today - dt.timedelta(days=1), start + dt.timedelta(days=7 * WEEKS - 1)))
+    return [d for d in calendar.school_days(start, end) if d != today]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _school_day_from(calendar: SchoolCalendar, day: dt.date, term: Term) -> dt.date:
+    """The first school day on or after `day` in the term (exams and surveys are not held at weekends)."""
+    return next(iter(calendar.school_days(day, term.end_date)), day)
+
+
 def build_burden(ctx) -> None:  # type: ignore[no-untyped-def]
     reg = ctx.state.get("registry")
     if reg is None:
         return
-    year = reg.years.get(2025) or max(reg.years.values(), key=lambda y: y.start_year)
-    term = Term.objects.filter(school_year=year).order_by("start_date").first()
-    if term is None:
+    year = reg.years[ctx.current_year]
+    terms = list(Term.objects.filter(school_year=year).order_by("start_date"))
+    if not terms:
         return
+    term = current_term(terms, ctx.today)
     rng = ctx.rng("burden")
     calendar = SchoolCalendar.for_year(year)
     start = term.start_date
-    end = min(term.end_date, start + dt.timedelta(days=7 * WEEKS - 1))
-    days = calendar.school_days(start, end)
+    days = homework_days(calendar, term, ctx.today)
     schools = [s for s in reg.schools if s.school_type in COMPULSORY and not s.is_teaching_point]
     classes = list(
         SchoolClass.objects.filter(school_year=year, grade__in=range(1, 10), archived_at__isnull=True)
@@ -97,12 +123,12 @@ def build_burden(ctx) -> None:  # type: ignore[no-untyped-def]
         pool = [s for s in urban if s.school_type in types]
         if pool:
             hot_schools.add(rng.choice(pool).pk)
-    hot_weeks = {start + dt.timedelta(days=7 * w) for w in (3, 4, 5, 7)}
+    first_week = _monday(start)
+    hot_weeks = {first_week + dt.timedelta(days=7 * w) for w in (3, 4, 5, 7)}
     rows: list[Homework] = []
     written_by_class: dict[int, list[int]] = defaultdict(list)
     lower_violator = next((c for c in classes if c.grade == 2 and c.school_id in hot_schools), None)
     for cls in classes:
-        monday_of = lambda d: d - dt.timedelta(days=d.weekday())  # noqa: E731
         if cls.grade <= 2:
             base = 0
         elif cls.grade <= 6:
@@ -112,11 +138,11 @@ def build_burden(ctx) -> None:  # type: ignore[no-untyped-def]
         hot = cls.school_id in hot_schools and cls.grade >= 4
         graduating = cls.grade in (6, 9)
         for day in days:
-            week = monday_of(day)
+            week = _monday(day)
             target = base
             if base and (hot and week in hot_weeks):
                 target = int((60 if cls.grade <= 6 else 90) * rng.uniform(1.08, 1.35))
-            elif base and graduating and week >= start + dt.timedelta(days=42) and rng.random() < 0.3:
+            elif base and graduating and week >= first_week + dt.timedelta(days=42) and rng.random() < 0.3:
                 target = int(base * rng.uniform(1.05, 1.3))
             elif base:
                 target = int(base * rng.uniform(0.6, 1.08))
@@ -194,17 +220,20 @@ def build_burden(ctx) -> None:  # type: ignore[no-untyped-def]
     )
     ctx.count("班级作业公示栏", len(t1_classes))
 
-    _exams(ctx, rng, schools, term)
+    _exams(ctx, rng, schools, term, calendar)
     _after_school(ctx, rng, schools, term, classes)
-    _surveys(ctx, rng, classes, hot_schools, written_by_class, term, len(days))
+    _surveys(ctx, rng, classes, hot_schools, written_by_class, term, calendar, len(days))
 
 
-def _exams(ctx, rng, schools: list[School], term: Term) -> None:  # type: ignore[no-untyped-def]
+def _exams(ctx, rng, schools: list[School], term: Term, calendar: SchoolCalendar) -> None:  # type: ignore[no-untyped-def]
     from edugov.registry.models import SCHOOL_TYPE_GRADES
 
+    def on(days: int) -> dt.date:
+        return _school_day_from(calendar, term.start_date + dt.timedelta(days=days), term)
+
     exams = []
-    final = term.end_date - dt.timedelta(days=12)
-    mid = term.start_date + dt.timedelta(days=68)
+    final = _school_day_from(calendar, term.end_date - dt.timedelta(days=12), term)
+    mid = on(68)
     for school in schools:
         for grade in SCHOOL_TYPE_GRADES[school.school_type]:
             for subject in ("语文", "数学") if grade <= 6 else ("语文", "数学", "英语"):
@@ -243,7 +272,7 @@ def _exams(ctx, rng, schools: list[School], term: Term) -> None:  # type: ignore
                 grade=grade,
                 subject="数学",
                 kind=ExamKind.PERIODIC,
-                date=term.start_date + dt.timedelta(days=30),
+                date=on(30),
                 result_form=ResultForm.RANKING,
             )
         )
@@ -255,7 +284,7 @@ def _exams(ctx, rng, schools: list[School], term: Term) -> None:  # type: ignore
                     grade=2,
                     subject="数学",
                     kind=ExamKind.UNIT_TEST,
-                    date=term.start_date + dt.timedelta(days=37),
+                    date=on(37),
                     is_paper=True,
                 )
             )
@@ -304,10 +333,10 @@ def _after_school(ctx, rng, schools: list[School], term: Term, classes: list[Sch
     ctx.count("课后服务", len(services))
 
 
-def _surveys(ctx, rng, classes, hot_schools, written_by_class, term: Term, n_days: int) -> None:  # type: ignore[no-untyped-def]
+def _surveys(ctx, rng, classes, hot_schools, written_by_class, term: Term, calendar, n_days: int) -> None:  # type: ignore[no-untyped-def]
     """Twenty questionnaires in one class per school and grade 5 or 8; in the hot schools the
     pupils report far more time than was published (under-reporting)."""
-    survey_day = term.start_date + dt.timedelta(days=50)
+    survey_day = _school_day_from(calendar, term.start_date + dt.timedelta(days=50), term)
     chosen = [c for c in classes if c.grade in (5, 8) and c.number == 1]
     rows = []
     for c in chosen:

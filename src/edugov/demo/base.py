@@ -5,7 +5,9 @@ rows), and `demo_build` runs them in order with a shared, seeded context.
     register_generator("tutoring", build_tutoring, order=300, reset=reset_tutoring)
 
 Call it from the app's AppConfig.ready(). A generator draws only from `ctx.rng(name)`, never from
-the global `random`, and dates only from `ctx.reference_date`, so a seed always gives the same rows.
+the global `random`, and dates only from `ctx.today` (the date the demo is built for) and what
+derives from it (`ctx.current_year`, `ctx.reference_date`), never from the clock, so one seed and
+one `today` always give the same rows.
 """
 
 from __future__ import annotations
@@ -16,21 +18,48 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Every "today" in the demo is this date: the start of the 2025-2026 school year.
-REFERENCE_DATE = dt.date(2025, 9, 1)
-REFERENCE_DATETIME = dt.datetime(2025, 9, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+YEAR_START = (9, 1)  # a school year runs from September 1 to August 31
+
+
+def school_year_of(day: dt.date) -> int:
+    """The start year of the school year holding `day` (2026-12-01 -> 2026, 2027-08-31 -> 2026)."""
+    return day.year if (day.month, day.day) >= YEAR_START else day.year - 1
 
 
 @dataclass
 class DemoContext:
-    """What generators share: the seed and scale, seeded random streams, and the rows earlier
-    generators built (`state`, keyed by generator name) so later ones can attach to them."""
+    """What generators share: the seed and scale, the date the demo is built for, seeded random
+    streams, and the rows earlier generators built (`state`, keyed by generator name) so later ones
+    can attach to them.
+
+    Two dates: `today`, for stories told relative to the day the demo is looked at (overdue items,
+    an institution collapsing now, homework up to yesterday), and `reference_date`, September 1 of
+    the current school year, for what the school year starts from (teachers' ages, accounts)."""
 
     seed: int
     scale: float
-    reference_date: dt.date = REFERENCE_DATE
+    today: dt.date
     state: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def current_year(self) -> int:
+        """The start year of the current school year, the one holding `today`."""
+        return school_year_of(self.today)
+
+    @property
+    def reference_date(self) -> dt.date:
+        return dt.date(self.current_year, *YEAR_START)
+
+    @property
+    def reference_datetime(self) -> dt.datetime:
+        return dt.datetime.combine(self.reference_date, dt.time(8), tzinfo=BEIJING)
+
+    def warn(self, message: str) -> None:
+        """Something the operator should know about the build (printed by the `demo` command)."""
+        self.warnings.append(message)
 
     def rng(self, name: str) -> random.Random:
         """An independent stream per name: adding a generator never changes another's rows.

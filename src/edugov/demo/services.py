@@ -1,11 +1,14 @@
 """Building and wiping the demo district, and describing its logins.
 
 `demo_build` runs every registered generator (see base.register_generator) in one transaction
-and writes one audit record for the whole build, not one per row.
+and writes one audit record for the whole build, not one per row. The district follows the date
+it is built for (`today`, the local date by default): its current school year is the one holding
+that date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from edugov.accounts.models import User
 from edugov.audit.models import AuditAction
@@ -47,6 +51,8 @@ class DemoResult:
     seed: int
     scale: float
     counts: dict[str, int]
+    today: dt.date | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def demo_reset() -> None:
@@ -64,8 +70,11 @@ def demo_build(
     scale: float = 1.0,
     if_empty: bool = False,
     reset: bool = False,
+    today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
+    """Build the demo district for `today` (default: the local date): the same seed, scale and
+    `today` always give the same rows."""
     if not 0 < scale <= MAX_SCALE:
         raise DomainError(DemoError.BAD_SCALE, max=MAX_SCALE)
     if reset:
@@ -74,7 +83,7 @@ def demo_build(
         if if_empty:
             return DemoResult(built=False, seed=seed, scale=scale, counts={})
         raise DomainError(DemoError.NOT_EMPTY)
-    ctx = DemoContext(seed=seed, scale=scale)
+    ctx = DemoContext(seed=seed, scale=scale, today=today or timezone.localdate())
     for gen in generators():
         if progress is not None:
             progress(gen.name)
@@ -86,11 +95,19 @@ def demo_build(
         changes={
             "seed": seed,
             "scale": scale,
+            "today": ctx.today.isoformat(),
             "generators": [g.name for g in generators()],
             "counts": ctx.counts,
         },
     )
-    return DemoResult(built=True, seed=seed, scale=scale, counts=dict(ctx.counts))
+    return DemoResult(
+        built=True,
+        seed=seed,
+        scale=scale,
+        counts=dict(ctx.counts),
+        today=ctx.today,
+        warnings=tuple(ctx.warnings),
+    )
 
 
 # ---- descriptions --------------------------------------------------------------------------

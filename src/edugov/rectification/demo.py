@@ -1,6 +1,7 @@
 """The rectification story of the demo district: items from every source in every state (some
 overdue, one reopened), the timeline with evidence, a generated town boundary file, and a published
-red and black list. Seeded by ctx.rng and dated from ctx.reference_date only."""
+red and black list. Seeded by ctx.rng and dated back from the day the demo is built for (ctx.today)
+only, so whenever it is built some items are overdue and others not yet due."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from edugov.accounts.models import User
-from edugov.demo.base import DemoContext, register_generator
+from edugov.demo.base import BEIJING, DemoContext, register_generator
 
 from . import geo, rankings, services
 from .findings import Finding, Unit
@@ -97,7 +98,7 @@ def build_rectification(ctx: DemoContext) -> None:
     reg = ctx.state["registry"]
     district = reg.districts[0]
     rng = ctx.rng("rectification")
-    ref = dt.datetime.combine(ctx.reference_date, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ref = dt.datetime.combine(ctx.today, dt.time(9), tzinfo=BEIJING)
     officer = User.objects.filter(username="officer_jc").first()
     admin = User.objects.filter(username="admin").first()
     school1 = User.objects.filter(username="school1").first()
@@ -105,7 +106,7 @@ def build_rectification(ctx: DemoContext) -> None:
     geo.boundary_save(district=district, geojson=geo.generate_boundary(district), generated=True,
                       original_name="演示区县示意边界", now=ref)  # fmt: skip
 
-    # Data findings, computed two months before the reference date.
+    # Data findings, computed two and a half months ago.
     services.findings_sync(source=OVERSIZED, area=district, now=ref - dt.timedelta(days=75))
     schools = [s for s in reg.schools if s.area.parent_id == district.pk]
     manual: list[RectificationItem] = []
@@ -139,7 +140,8 @@ def build_rectification(ctx: DemoContext) -> None:
     services.items_escalate_overdue(now=ref, area=district)
 
     if admin is not None:
-        start, end = rankings.period_bounds("month", ref.year, ref.month - 1 or 12)
+        last_month = ref.date().replace(day=1) - dt.timedelta(days=1)
+        start, end = rankings.period_bounds("month", last_month.year, last_month.month)
         r = rankings.ranking_create(user=admin, area=district, period_kind="month", period_start=start,
                                     period_end=end, now=ref)  # fmt: skip
         rankings.ranking_approve(ranking=r, user=admin, now=ref)

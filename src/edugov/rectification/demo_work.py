@@ -1,7 +1,7 @@
 """Demo story of strategic tasks (the district's “十个一” key tasks with milestones in every RAG
 state), leader liaison (the demo leader linked to schools, visits with problems raised as items)
 and supervision (a routine plan with submitted and draft visits, findings raised as items).
-Seeded by ctx.rng and dated from the reference time only."""
+Seeded by ctx.rng and dated from the reference time (the day the demo is built for) only."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def build_work(ctx: Any, *, district: Any, schools: list[Any], ref: dt.datetime)
         plan_schools = schools[: min(10, len(schools))]
         plan = supervision.plan_create(
             user=admin,
-            title=f"{today.year}年责任督学挂牌督导（第三季度）",
+            title=f"{start.year}年责任督学挂牌督导（第{'一二三四'[(start.month - 1) // 3]}季度）",
             kind="routine",
             checklist_code=code,
             start_date=start,

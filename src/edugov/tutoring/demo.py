@@ -4,7 +4,9 @@ lesson consumption (~900,000 rows, written by executemany on SQLite and COPY on 
 refunds and daily custody statements (~100,000); some
 institutions sliding toward collapse (coverage falling, refunds piling up, lessons stopping), some
 unlicensed sites, a black-listed institution, an in-service public-school teacher tutoring for pay,
-complaints, inspections and enforcement. The first institution becomes `institution1`'s."""
+complaints, inspections and enforcement. The first institution becomes `institution1`'s.
+Everything is dated back from the day the demo is built for (ctx.today): the year of orders ends
+there and the collapsing institutions are collapsing now."""
 
 from __future__ import annotations
 
@@ -137,7 +139,7 @@ class TutoringDemo:
         self.ctx = ctx
         self.rng = ctx.rng("tutoring")
         self.ids = IdentityFactory(ctx.rng("tutoring.identity"))
-        self.today = ctx.reference_date
+        self.today = ctx.today
         self.start = self.today - dt.timedelta(days=YEAR_DAYS)
         self.serial = 0
 
@@ -214,12 +216,13 @@ class TutoringDemo:
             elif i == n - 7:
                 status = "closed"
             mode = "online" if i in (5, 14, 23) else "offline"
+            valid_from, valid_to = self.licence_term()
             inst = Institution(
                 name=name,
                 credit_code=_credit(rng, self.serial),
                 licence_number="" if status == "applying" else f"教民{district.code}{self.serial:05d}",
-                licence_valid_from=dt.date(2023, 3, 1) if status != "applying" else None,
-                licence_valid_to=dt.date(2026, 2, 28) if status != "applying" else None,
+                licence_valid_from=valid_from if status != "applying" else None,
+                licence_valid_to=valid_to if status != "applying" else None,
                 category=category,
                 nonprofit_registered=category in ("subject", "mixed"),
                 mode=mode,
@@ -242,6 +245,12 @@ class TutoringDemo:
                 inst.list_status, inst.list_reason = "black", "卷款停业，拒不退费，已吊销办学许可证"
             plans.append(Plan(inst=inst, story=story, price=rng.choice([60, 80, 100, 120, 150])))
         return plans
+
+    def licence_term(self) -> tuple[dt.date, dt.date]:
+        """Three-year licences issued in a March, running to the end of the next February to come,
+        so they are valid today and the renewals fall due within the year."""
+        expires = self.today.year + 1 if self.today.month >= 3 else self.today.year
+        return dt.date(expires - 3, 3, 1), dt.date(expires, 3, 1) - dt.timedelta(days=1)
 
     def unlicensed(self, towns: list[Area]) -> list[UnlicensedSite]:
         rng = self.rng
@@ -306,7 +315,11 @@ class TutoringDemo:
             subject = p.inst.is_subject
             for j in range(rng.randrange(3, 7)):
                 sex = rng.choice("MF")
-                born = dt.date(rng.randrange(1970, 2000), rng.randrange(1, 13), rng.randrange(1, 28))
+                born = dt.date(
+                    rng.randrange(self.today.year - 55, self.today.year - 25),
+                    rng.randrange(1, 13),
+                    rng.randrange(1, 28),
+                )
                 qualified = subject and not (k == 7 and j == 0)  # one unqualified subject tutor
                 s = Staff(
                     institution=p.inst,
@@ -377,7 +390,7 @@ class TutoringDemo:
             c.violations = course_check(c, limits)
         Course.objects.bulk_create(courses, batch_size=1000)
         sessions: list[Session] = []
-        week = [self.today + dt.timedelta(days=d) for d in range(7)]  # the first school week
+        week = [self.today + dt.timedelta(days=d) for d in range(7)]  # the coming week
         for k, p in enumerate(plans):
             for c in p.courses:
                 online = c.mode == "online"
@@ -472,7 +485,7 @@ class TutoringDemo:
                 sales[day] += amount
                 stop = active_until
                 if p.story in ("stopped", "falling"):
-                    stop = n_days - 28  # lessons stop four weeks before the reference date
+                    stop = n_days - 28  # lessons stopped four weeks ago
                 chunks: list[tuple[int, int]] = []
                 left, d = lessons, day + 3
                 per_lesson = amount / lessons

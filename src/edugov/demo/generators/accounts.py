@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from edugov.accounts.models import Department, Role, User
 
-from ..base import REFERENCE_DATETIME, DemoContext, register_generator
+from ..base import DemoContext, register_generator
 from .registry import RegistryDemo
 
 DEMO_PASSWORD = "Edugov@2026"
@@ -61,7 +61,7 @@ def build_accounts(ctx: DemoContext) -> None:
             display_name=login.display_name,
             department=login.department,
             password=password,
-            date_joined=REFERENCE_DATETIME,
+            date_joined=ctx.reference_datetime,
         )
         if login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER):
             user.area = district
@@ -85,7 +85,7 @@ def build_accounts(ctx: DemoContext) -> None:
             display_name=f"{school.name}管理员",
             school=school,
             password=password,
-            date_joined=REFERENCE_DATETIME,
+            date_joined=ctx.reference_datetime,
         )
         for school in reg.schools
     )

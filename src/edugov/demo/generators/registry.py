@@ -1,5 +1,6 @@
 """The registry's demo data: the area tree, schools of every type, three school years of classes
-with enrolment by sex, teachers and teaching assignments.
+(the current one, holding the build date, and the two before it) with enrolment by sex, teachers
+and teaching assignments.
 
 The problems districts report are built in on purpose: crowded urban schools with oversized
 classes (56-65) and some very oversized ones (66+) that grow every year, shrinking rural schools
@@ -38,7 +39,7 @@ from edugov.registry.models import (
 
 from ..base import DemoContext, register_generator
 from . import names as n
-from .calendar import CURRENT_YEAR, YEARS, build_calendar
+from .calendar import build_calendar
 from .people import IdentityFactory, person_name
 
 DISTRICTS_PER_CITY = 8
@@ -522,7 +523,7 @@ class RegistryBuilder:
     def class_sizes(self, p: PlannedSchool, year: int) -> dict[int, list[int]]:
         rng = self.rng
         prof = p.profile
-        factor = prof.growth ** (year - CURRENT_YEAR)
+        factor = prof.growth ** (year - self.ctx.current_year)
         sizes: dict[int, list[int]] = {}
         for grade in self.grades(p):
             count = p.classes_per_grade
@@ -538,7 +539,7 @@ class RegistryBuilder:
     def build_classes(self, years: dict[int, SchoolYear]) -> list[SchoolClass]:
         classes: list[SchoolClass] = []
         for p in self.plans:
-            for y in YEARS:
+            for y in sorted(years):
                 for grade, sizes in self.class_sizes(p, y).items():
                     label = Grade(grade).label
                     for number, size in enumerate(sizes, start=1):
@@ -670,8 +671,8 @@ class RegistryBuilder:
     # ---- the whole build ---------------------------------------------------------------------
 
     def build(self) -> RegistryDemo:
-        years = build_calendar()
-        current = years[CURRENT_YEAR]
+        years = build_calendar(current_year=self.ctx.current_year, warn=self.ctx.warn)
+        current = years[self.ctx.current_year]
         sizes = self.district_sizes()
         province, cities, districts = self.build_areas(sizes)
         for index, (district, size) in enumerate(districts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -9,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from edugov.demo.management.commands import serve_demo
-from edugov.registry.models import School
+from edugov.registry.calendar import SchoolCalendar
+from edugov.registry.models import CalendarException, School, SchoolYear
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,24 @@ def test_demo_command_builds_prints_logins_and_honours_if_empty():
         call_command("demo", seed=2, scale=0.1, stdout=io.StringIO())
     with pytest.raises(CommandError, match="规模"):
         call_command("demo", seed=2, scale=-1, reset=True, stdout=io.StringIO())
+
+
+def test_demo_command_builds_for_the_date_given_and_warns_beyond_the_holiday_table():
+    # 2027-10-08 is in the 2027-2028 school year, whose holidays are not yet in the table: the
+    # build goes on with weekends only (National Day 2027, a Friday, counts as a school day).
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", seed=1, scale=0.1, today="2027-10-08", stdout=out, stderr=err)
+    assert "日期 2027-10-08" in out.getvalue()
+    assert "2027-2028学年" in err.getvalue() and "HOLIDAYS" in err.getvalue()
+    current = SchoolYear.objects.get(is_current=True)
+    assert current.start_year == 2027
+    assert list(SchoolYear.objects.order_by("start_year").values_list("start_year", flat=True)) == [
+        2025, 2026, 2027,
+    ]  # fmt: skip
+    assert not CalendarException.objects.filter(date__gt=dt.date(2027, 8, 31)).exists()
+    assert SchoolCalendar.for_year(current).is_school_day(dt.date(2027, 10, 1))
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("demo", seed=1, scale=0.1, reset=True, today="2027-13-01", stdout=io.StringIO())
 
 
 class FakeWorker:

@@ -11,8 +11,9 @@ from django.urls import reverse
 from edugov.accounts.models import Role, User
 from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError
-from edugov.demo.base import DemoContext, register_generator, unregister_generator
+from edugov.demo.base import DemoContext, register_generator, school_year_of, unregister_generator
 from edugov.demo.generators.accounts import DEMO_LOGINS, DEMO_PASSWORD
+from edugov.demo.generators.calendar import terms_for
 from edugov.demo.generators.people import id_check_digit, is_valid_id_number
 from edugov.demo.services import demo_build, demo_fingerprint, demo_login_rows, format_login_table
 from edugov.registry.calendar import SchoolCalendar
@@ -35,6 +36,8 @@ from edugov.registry.selectors import school_list
 pytestmark = pytest.mark.django_db
 
 SMALL = 0.1  # one district with three towns (a street, a town, a township)
+D = dt.date
+TODAY = D(2026, 12, 1)  # a Tuesday in term 1 of the 2026-2027 school year
 ARTS_PE = ["音乐", "美术", "体育与健康"]
 
 
@@ -42,18 +45,48 @@ def _pupils(qs) -> int:  # type: ignore[no-untyped-def]
     return qs.aggregate(n=Sum(F("boys") + F("girls")))["n"] or 0
 
 
+@pytest.mark.parametrize(
+    ("today", "start_year"),
+    [
+        (TODAY, 2026),
+        (dt.date(2026, 9, 1), 2026),  # September 1 starts a school year
+        (dt.date(2026, 8, 31), 2025),
+        (dt.date(2027, 8, 31), 2026),
+    ],
+)
+def test_the_current_school_year_is_the_one_holding_the_build_date(today, start_year):
+    assert school_year_of(today) == start_year
+
+
+@pytest.mark.parametrize(
+    ("start_year", "terms"),
+    [
+        # The dates the demo used before it followed the clock (a provincial-looking table).
+        (2023, ((D(2023, 9, 1), D(2024, 1, 26)), (D(2024, 2, 26), D(2024, 7, 5)))),
+        (2024, ((D(2024, 9, 1), D(2025, 1, 17)), (D(2025, 2, 17), D(2025, 7, 4)))),
+        (2025, ((D(2025, 9, 1), D(2026, 1, 30)), (D(2026, 3, 2), D(2026, 7, 10)))),
+        # Spring Festival 2027-02-06: term 1 ends on the Friday at least 12 days before
+        # (01-25 is a Monday, so 01-22), term 2 starts on the Monday at least 13 days after (02-19
+        # is a Friday, so 02-22) and runs 19 weeks to Friday 07-02, the first Friday of July.
+        (2026, ((D(2026, 9, 1), D(2027, 1, 22)), (D(2027, 2, 22), D(2027, 7, 2)))),
+    ],
+)
+def test_terms_follow_the_spring_festival(start_year, terms):
+    assert terms_for(start_year) == terms
+
+
 def test_same_seed_gives_identical_rows_and_reset_rebuilds():
-    demo_build(seed=7, scale=SMALL)
+    demo_build(seed=7, scale=SMALL, today=TODAY)
     first = demo_fingerprint()
-    demo_build(seed=7, scale=SMALL, reset=True)
+    demo_build(seed=7, scale=SMALL, reset=True, today=TODAY)
     assert demo_fingerprint() == first
     assert School.objects.count() > 10
 
 
 def test_different_seeds_give_different_rows():
-    demo_build(seed=7, scale=SMALL)
+    demo_build(seed=7, scale=SMALL, today=TODAY)
     first = demo_fingerprint()
-    demo_build(seed=8, scale=SMALL, reset=True)
+    demo_build(seed=8, scale=SMALL, reset=True, today=TODAY)
     second = demo_fingerprint()
     for table in ("school", "school_class", "teacher"):
         assert first[table] != second[table]
@@ -62,9 +95,9 @@ def test_different_seeds_give_different_rows():
 
 
 def test_if_empty_keeps_existing_data_and_plain_rebuild_is_refused():
-    demo_build(seed=7, scale=SMALL)
+    demo_build(seed=7, scale=SMALL, today=TODAY)
     before = demo_fingerprint()
-    result = demo_build(seed=99, scale=SMALL, if_empty=True)
+    result = demo_build(seed=99, scale=SMALL, if_empty=True, today=TODAY)
     assert result.built is False
     assert demo_fingerprint() == before
     with pytest.raises(DomainError):
@@ -74,7 +107,7 @@ def test_if_empty_keeps_existing_data_and_plain_rebuild_is_refused():
 
 
 def test_one_audit_event_for_the_whole_build():
-    demo_build(seed=3, scale=SMALL)
+    demo_build(seed=3, scale=SMALL, today=TODAY)
     events = AuditEvent.objects.filter(model="demo.DemoDistrict")
     # One summary event for the build; modules that build through their audited services
     # (rectification, tutoring) add their own events, which is what those services do.
@@ -82,14 +115,15 @@ def test_one_audit_event_for_the_whole_build():
     event = events.get()
     assert event.action == "create"
     assert event.changes["seed"] == 3
+    assert event.changes["today"] == "2026-12-01"
     assert event.changes["counts"]["学校"] == School.objects.count()
 
 
 def test_scale_one_has_the_stated_size_and_the_reported_problems():
-    demo_build(seed=1, scale=1)
+    demo_build(seed=1, scale=1, today=TODAY)
     current = SchoolYear.objects.get(is_current=True)
-    assert current.start_year == 2025
-    assert sorted(SchoolYear.objects.values_list("start_year", flat=True)) == [2023, 2024, 2025]
+    assert current.start_year == 2026  # the year holding TODAY
+    assert sorted(SchoolYear.objects.values_list("start_year", flat=True)) == [2024, 2025, 2026]
     assert Term.objects.count() == 6
 
     # Size: one district, 10-15 towns, about 150 schools, 60,000 pupils and 5,000 teachers.
@@ -130,15 +164,15 @@ def test_scale_one_has_the_stated_size_and_the_reported_problems():
     def locale_pupils(locale: str, year: int) -> int:
         return _pupils(SchoolClass.objects.filter(school__locale=locale, school_year__start_year=year))
 
-    assert locale_pupils(Locale.URBAN, 2023) < locale_pupils(Locale.URBAN, 2025)
+    assert locale_pupils(Locale.URBAN, 2024) < locale_pupils(Locale.URBAN, 2026)
     assert (
-        locale_pupils(Locale.RURAL, 2023)
-        > locale_pupils(Locale.RURAL, 2024)
+        locale_pupils(Locale.RURAL, 2024)
         > locale_pupils(Locale.RURAL, 2025)
+        > locale_pupils(Locale.RURAL, 2026)
     )
 
     # Ageing rural teachers: a larger share over 50 than in urban schools.
-    fifty = dt.date(1975, 9, 1)  # 50 years before the reference date 2025-09-01
+    fifty = dt.date(1976, 9, 1)  # 50 years before the reference date 2026-09-01
 
     def share_over_50(locale: str) -> float:
         teachers = Teacher.objects.filter(school__locale=locale)
@@ -149,21 +183,27 @@ def test_scale_one_has_the_stated_size_and_the_reported_problems():
     # Too few music, art and PE teachers per pupil in rural schools.
     def arts_per_1000(locale: str) -> float:
         arts = Teacher.objects.filter(school__locale=locale, subject__in=ARTS_PE).count()
-        return 1000 * arts / locale_pupils(locale, 2025)
+        return 1000 * arts / locale_pupils(locale, 2026)
 
     assert arts_per_1000(Locale.RURAL) < arts_per_1000(Locale.URBAN)
 
-    # The calendar: National Day 2025 off, its make-up Sunday (9-28) and Saturday (10-11) on.
+    # The calendar: Mid-Autumn (9-25, a Friday) and National Day 2026 off, National Day's
+    # make-up Sunday (9-20) and Saturday (10-10) on; the Spring Festival 2027 (2-6) in the winter
+    # vacation; the history years keep their holidays (the Spring Festival 2025).
     calendar = SchoolCalendar.for_year(current)
-    assert not calendar.is_school_day(dt.date(2025, 10, 1))
-    assert calendar.is_school_day(dt.date(2025, 9, 28))
-    assert calendar.is_school_day(dt.date(2025, 10, 11))
-    assert calendar.day_kind(dt.date(2026, 2, 17)) == "winter_vacation"
-    assert CalendarException.objects.filter(date=dt.date(2024, 2, 10), is_school_day=False).exists()
+    assert not calendar.is_school_day(dt.date(2026, 9, 25))
+    assert not calendar.is_school_day(dt.date(2026, 10, 1))
+    assert not calendar.is_school_day(dt.date(2026, 10, 7))
+    assert calendar.is_school_day(dt.date(2026, 9, 20))
+    assert calendar.is_school_day(dt.date(2026, 10, 10))
+    assert calendar.is_school_day(TODAY)
+    assert calendar.day_kind(dt.date(2027, 2, 6)) == "winter_vacation"
+    assert calendar.day_kind(dt.date(2027, 7, 20)) == "summer_vacation"
+    assert CalendarException.objects.filter(date=dt.date(2025, 1, 29), is_school_day=False).exists()
 
 
 def test_every_demo_login_logs_in_and_sees_its_scope(client):
-    demo_build(seed=5, scale=SMALL)
+    demo_build(seed=5, scale=SMALL, today=TODAY)
     for login in DEMO_LOGINS:
         response = client.post(reverse("login"), {"username": login.username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, login.username
@@ -196,7 +236,7 @@ def test_every_demo_login_logs_in_and_sees_its_scope(client):
 
 
 def test_login_table_is_chinese_and_lists_every_login():
-    demo_build(seed=5, scale=SMALL)
+    demo_build(seed=5, scale=SMALL, today=TODAY)
     table = format_login_table(demo_login_rows())
     assert "演示账号" in table and "数据范围" in table
     for login in DEMO_LOGINS:
@@ -204,7 +244,7 @@ def test_login_table_is_chinese_and_lists_every_login():
 
 
 def test_sampled_rows_pass_full_clean():
-    demo_build(seed=11, scale=SMALL)
+    demo_build(seed=11, scale=SMALL, today=TODAY)
     models = [
         Area,
         School,
@@ -236,7 +276,7 @@ def test_teacher_id_numbers_have_valid_check_digits_and_match_sex_and_birth():
     assert id_check_digit("11010519491231002") == "X"  # the example printed in GB 11643
     assert is_valid_id_number("11010519491231002X")
     assert not is_valid_id_number("110105194912310021")
-    demo_build(seed=2, scale=SMALL)
+    demo_build(seed=2, scale=SMALL, today=TODAY)
     teachers = list(Teacher.objects.all())
     assert len({t.id_number for t in teachers}) == len(teachers)
     assert len({t.phone for t in teachers}) == len(teachers)
@@ -257,19 +297,19 @@ def test_later_modules_plug_in_through_register_generator():
 
     register_generator("extra", build_extra, order=300, reset=lambda: seen.append("reset"))
     try:
-        result = demo_build(seed=1, scale=SMALL)
+        result = demo_build(seed=1, scale=SMALL, today=TODAY)
         assert result.counts["附加数据"] == 1
         school1 = School.objects.filter(school_type=SchoolType.PRIMARY, locale=Locale.URBAN).first()
         assert school1 is not None
         assert seen == [school1.name]
-        demo_build(seed=1, scale=SMALL, reset=True)
+        demo_build(seed=1, scale=SMALL, reset=True, today=TODAY)
         assert seen[1] == "reset"
     finally:
         unregister_generator("extra")
 
 
 def test_scale_above_one_builds_several_districts():
-    demo_build(seed=1, scale=1.2)  # a full district and a fifth of one
+    demo_build(seed=1, scale=1.2, today=TODAY)  # a full district and a fifth of one
     districts = Area.objects.filter(level=AreaLevel.DISTRICT)
     assert districts.count() == 2
     assert Area.objects.filter(level=AreaLevel.PROVINCE).count() == 1

@@ -1,15 +1,20 @@
+import datetime as dt
+
 import pytest
+from django.db.models import Max
 
 from edugov.accounts.models import User
 from edugov.accounts.scope import scoped
 from edugov.demo.services import demo_build
-from edugov.tutoring.models import Institution, RiskSnapshot, Staff, UnlicensedSite
+from edugov.tutoring.models import Institution, Order, RiskSnapshot, Staff, UnlicensedSite
 
 pytestmark = pytest.mark.django_db
 
+TODAY = dt.date(2026, 12, 1)
+
 
 def test_demo_tells_the_tutoring_story():
-    demo_build(seed=3, scale=0.2)
+    demo_build(seed=3, scale=0.2, today=TODAY)
     insts = Institution.objects.count()
     assert insts >= 8
     op = User.objects.get(username="institution1")
@@ -18,8 +23,15 @@ def test_demo_tells_the_tutoring_story():
     assert list(scoped(Institution, op)) == [first]
     px = User.objects.get(username="officer_px")
     assert scoped(Institution, px).count() == insts
+    # Dated back from the build date: the year of orders ends there, and on it some institutions
+    # are about to collapse (high risk) while the licensed ones hold licences still valid.
+    assert Order.objects.aggregate(last=Max("paid_on"))["last"] <= TODAY
     last = RiskSnapshot.objects.order_by("-date").values_list("date", flat=True).first()
+    assert last == TODAY
     assert RiskSnapshot.objects.filter(date=last, level="high").exists()
+    licensed = Institution.objects.filter(status="licensed")
+    assert licensed.exists()
+    assert not licensed.exclude(licence_valid_from__lte=TODAY, licence_valid_to__gte=TODAY).exists()
     assert Institution.objects.filter(list_status="black", status="revoked").exists()
     assert UnlicensedSite.objects.exists()
     assert Staff.objects.filter(in_service_teacher__isnull=False).exists()
