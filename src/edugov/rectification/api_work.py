@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from edugov.accounts.models import Department, Module
 from edugov.accounts.scope import scoped
-from edugov.api.base import ApiViewSet
+from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
 
 from . import liaison, strategy, supervision
 from .models import KeyTask, LeaderVisit, Milestone, Severity, SupervisionPlan, SupervisionVisit
@@ -229,7 +229,7 @@ class EntrySerializer(serializers.Serializer):
 
 
 class VisitInput(serializers.Serializer):
-    plan = serializers.IntegerField(min_value=1)
+    plan = ScopedPrimaryKeyField(rows=lambda user: supervision.plan_list(user=user), help_text="督导计划ID")
     school = serializers.IntegerField(min_value=1)
     visited_on = serializers.DateField()
     entries = serializers.DictField(child=EntrySerializer())
@@ -259,9 +259,8 @@ class SupervisionVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                    request=VisitInput, responses=VisitOutput)  # fmt: skip
     def create(self, request: Request) -> Response:
         d = self.validated_input(VisitInput)
-        plan = supervision.plan_get(user=request.user, pk=d["plan"])
         visit, raised = supervision.visit_save(
-            user=request.user, plan=plan, school_id=d["school"], visited_on=d["visited_on"],
+            user=request.user, plan=d["plan"], school_id=d["school"], visited_on=d["visited_on"],
             entries=d["entries"], summary=d["summary"], submit=d["submit"],
         )  # fmt: skip
         data = VisitOutput(visit).data

@@ -76,7 +76,7 @@ def liaison_set(
         raise PermissionDenied(E.ROLE_REFUSED, action="设置挂钩联系")
     leader = _leader_in_scope(user, leader_id)
     ids = {int(i) for i in school_ids}
-    schools = list(scoped(School, user).filter(pk__in=ids))
+    schools = list(scoped(School, user).filter(pk__in=services.storable_ids(ids)))
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
     now = now or timezone.now()
@@ -135,7 +135,8 @@ def leader_visit_record(
     ids = {int(i) for i in school_ids}
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
-    schools = {s.pk: s for s in scoped(School, user).filter(pk__in=ids).select_related("area")}
+    found = scoped(School, user).filter(pk__in=services.storable_ids(ids)).select_related("area")
+    schools = {s.pk: s for s in found}
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
     observations = (observations or "").strip()

@@ -69,6 +69,13 @@ _CONTENT_TYPES = {
 }
 DUE_SOON_DAYS = 3
 LEADER_AFTER_DAYS = 7  # overdue this long: escalate from the department to the bureau leaders
+MAX_ID = 2**63 - 1
+
+
+def storable_ids(ids: Iterable[int]) -> list[int]:
+    """The ids a row could have. A number beyond a 64-bit integer names no row, but in an `IN (...)`
+    list it crashes SQLite's driver instead of matching nothing; callers compare counts after."""
+    return [i for i in ids if 0 < i <= MAX_ID]
 
 
 # Who may do what ---------------------------------------------------------------------------------

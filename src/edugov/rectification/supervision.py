@@ -92,11 +92,15 @@ def _plan_values(
     ids = {int(i) for i in school_ids}
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
-    schools = list(scoped(School, user).filter(pk__in=ids).select_related("area").order_by("pk"))
+    schools = list(
+        scoped(School, user).filter(pk__in=services.storable_ids(ids)).select_related("area").order_by("pk")
+    )
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
     inspectors = list(
-        User.objects.filter(pk__in=set(inspector_ids), role=Role.INSPECTOR, is_active=True).order_by("pk")
+        User.objects.filter(
+            pk__in=services.storable_ids(set(inspector_ids)), role=Role.INSPECTOR, is_active=True
+        ).order_by("pk")
     )
     if not inspectors or len(inspectors) != len(set(inspector_ids)):
         raise DomainError(E.BAD_FIELD, field="督学", reason="请选择有效的督学账号")
@@ -381,9 +385,14 @@ def visit_save(
 
 def plan_list(*, user: Any) -> QuerySet[SupervisionPlan]:
     ids = scoped(SupervisionPlan, user).values("pk")
-    return SupervisionPlan.objects.filter(pk__in=ids).annotate(
-        n_schools=Count("schools", distinct=True),
-        n_submitted=Count("visits", filter=Q(visits__status=VisitStatus.SUBMITTED), distinct=True),
+    # An aggregate drops Meta.ordering (GROUP BY): the order is named again for pages and the API.
+    return (
+        SupervisionPlan.objects.filter(pk__in=ids)
+        .annotate(
+            n_schools=Count("schools", distinct=True),
+            n_submitted=Count("visits", filter=Q(visits__status=VisitStatus.SUBMITTED), distinct=True),
+        )
+        .order_by("-start_date", "-pk")
     )
 
 
