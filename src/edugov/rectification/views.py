@@ -212,7 +212,9 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = ActionForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "；".join(str(e) for errs in form.errors.values() for e in errs)
+        error = "；".join(
+            f"{form.fields[name].label}：{e}" for name, errs in form.errors.items() for e in errs
+        )
     else:
         d = form.cleaned_data
         files = request.FILES.getlist("files")
@@ -230,13 +232,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             error = exc.message
     item = selectors.item_get(user=request.user, pk=pk)
     if _is_htmx(request):
-        status = 400 if error else 200
-        return render(
-            request,
-            "rectification/_item_panel.html",
-            _detail_context(request, item, error=error),
-            status=status,
-        )
+        # htmx 2 swaps only 2xx answers: a refusal comes back as 200 so the panel shows its message,
+        # with what the officer typed still in the form.
+        extra = {"error": error, "form": form} if error else {}
+        return render(request, "rectification/_item_panel.html", _detail_context(request, item, **extra))
     if error:
         messages.error(request, error)
     else:
