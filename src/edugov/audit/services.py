@@ -8,8 +8,11 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.forms.models import model_to_dict
+
+from edugov.accounts.scope import scope_rule
 
 from .context import current
 from .models import AuditAction, AuditEvent
@@ -50,15 +53,28 @@ def _actor() -> tuple[Any, str]:
     return actor, (actor.get_username() if actor is not None else "")
 
 
+def _scope_chain(instance: models.Model) -> tuple[str, ...]:
+    """The lookup from the row's model to its area as declared for `scoped()` (a milestone's is
+    `task__area`), so the audit row is seen by whoever may see the row itself."""
+    try:
+        rule = scope_rule(type(instance))
+    except ImproperlyConfigured:
+        return ()
+    return (rule.area.replace("__", "."),) if rule.area and rule.area != "pk" else ()
+
+
 def _area_path(instance: models.Model | None) -> str:
-    for attr in ("path",):
-        if instance is not None and hasattr(instance, attr) and isinstance(getattr(instance, attr), str):
-            return getattr(instance, attr)
-    for chain in ("area", "school.area", "school_class.school.area"):
+    if instance is None:
+        return ""
+    path = getattr(instance, "path", None)
+    if isinstance(path, str):  # an area itself
+        return path
+    for chain in ("area", "school.area", "school_class.school.area", *_scope_chain(instance)):
         obj: Any = instance
         for part in chain.split("."):
-            obj = getattr(obj, part, None) if obj is not None else None
-        if obj is not None and hasattr(obj, "path"):
+            # a to-many step (a plan's schools) names no single area: the chain does not apply
+            obj = getattr(obj, part, None) if isinstance(obj, models.Model) else None
+        if isinstance(obj, models.Model) and hasattr(obj, "path"):
             return str(obj.path)
     return ""
 
