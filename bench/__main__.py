@@ -5,8 +5,10 @@
 
 Sections: import (1M class rows, SQLite and PostgreSQL), peer (django-import-export), indicators
 (优质均衡 of the demo district on SQLite and PostgreSQL vs plain pandas), province (demo at --scale,
-warehouse export, DuckDB over Parquet vs plain pandas, every district), spark (Spark local on the
-same warehouse), web (locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
+warehouse export, DuckDB over Parquet vs plain pandas, every district; the 双减 weekly compliance
+and the tutoring risk scores of the whole province on SQLite, on DuckDB over Parquet and, with
+spark, on Spark: the same class-weeks and scores), spark (Spark local on the same warehouse), web
+(locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
 
 Each measurement runs in a fresh process on a fresh database (a temporary SQLite file, or a
 temporary PostgreSQL database when the server on 127.0.0.1:5432 answers), so peak memory is the
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import PG_ADMIN, Database, run_step
+from bench.harness import PG_ADMIN, Database, run_step, same_json
 
 
 def _pg_available() -> bool:
@@ -226,6 +228,40 @@ def bench_province(scale: float, work: Path, spark: bool, province: bool) -> Non
                 f"first run incl. session start {sp['first_seconds']:.1f} s",
             )
             report("indicators", "  same values as DuckDB (Spark)", "yes" if not bad else f"NO ({bad})")
+        if province:
+            bench_modules(db, wh, work, spark)
+
+
+def bench_modules(db: Database, wh: Path, work: Path, spark: bool) -> None:
+    """The 双减 weekly compliance and the tutoring risk scores of the whole demo province on the
+    operational database (SQLite), on DuckDB over the warehouse and (with spark) on Spark."""
+    runs = [("sqlite", "-")] + [("duckdb", str(wh))] + ([("spark", str(wh))] if spark else [])
+    reference = None
+    for engine, source in runs:
+        digest = work / f"modules_{engine}.json"
+        m = step(db, "modules", engine, source, str(digest))
+        where = "the database" if source == "-" else "Parquet"
+        report(
+            "burden",
+            f"weekly compliance province-wide, {engine} over {where} ({m['class_weeks']:,} class-weeks)",
+            f"{m['burden_seconds']:.1f} s",
+            f"first call {m['burden_first']:.1f} s; peak {m['peak_mb']:.0f} MB",
+        )
+        report(
+            "tutoring",
+            f"risk scores province-wide, {engine} over {where} ({m['institutions']:,} institutions)",
+            f"{m['tutoring_seconds']:.1f} s",
+            f"first call {m['tutoring_first']:.1f} s",
+        )
+        if reference is None:
+            reference = digest
+            continue
+        keys, bad = same_json(reference, digest)  # exact: minutes, averages, verdicts, scores, reasons
+        report(
+            "indicators",
+            f"  same class-weeks and scores as SQLite ({engine}, {keys:,})",
+            "yes" if not bad else f"NO ({bad})",
+        )
 
 
 def main() -> None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 
@@ -20,6 +19,7 @@ from edugov.registry.models import Area, School, SchoolClass
 from .models import Homework, HomeworkType
 
 WEEKLY_TABLES = {"homework": Homework, "school_class": SchoolClass, "school": School, "area": Area}
+MAX_BINS = 17  # 3 bits per bin: the packed sum stays below 2**53, exact even as a double
 
 
 def weekly_workspace(engine: str | None = None) -> Workspace:
@@ -53,8 +53,8 @@ def class_week_table(
     - `week`: the ordinal of the week's Monday;
     - `written`: the week's written minutes;
     - `over_<i>`: days whose written minutes exceeded `limits[i]`;
-    - `bin_<k>`: days with `k * bin_width` to `(k + 1) * bin_width - 1` written minutes (the last
-      bin open-ended).
+    - `bins`: the days with `k * bin_width` to `(k + 1) * bin_width - 1` written minutes (the last
+      bin open-ended), bin k's count in bits 3k to 3k + 2 (`class_week_rows` unpacks them).
     """
     cls = ws.table("school_class")
     cls = cls.filter(
@@ -82,32 +82,41 @@ def class_week_table(
     sums: dict[str, Any] = {"written": w.sum()}
     for i, limit in enumerate(limits):
         sums[f"over_{i}"] = flag(w > limit).sum()
-    for k in range(bins):
-        low = k * bin_width
-        sums[f"bin_{k}"] = flag(w >= low if k == bins - 1 else (w >= low) & (w < low + bin_width)).sum()
+    if bins:
+        # A week has at most 7 days, so each bin's count fits in 3 bits: one sum of 8**bin per day
+        # carries every count, one aggregate instead of one per bin (a third of the query's time
+        # on SQLite).
+        if bins > MAX_BINS:
+            raise ValueError(f"at most {MAX_BINS} bins")
+        packed = ibis.cases(
+            *((w < (k + 1) * bin_width, 8**k) for k in range(bins - 1)), else_=8 ** (bins - 1)
+        )
+        sums["bins"] = packed.sum()
     return daily.group_by([daily.school_class_id, daily.week]).aggregate(**sums)
 
 
-@dataclass(frozen=True)
-class WeekRow:
+class WeekRow(NamedTuple):
     class_id: int
     week_start: dt.date
     written: int
-    days_over: tuple[int, ...]  # per limit, in the order asked for
-    bins: tuple[int, ...]
+    days_over: list[int]  # per limit, in the order asked for
+    bins: list[int]
 
 
 def class_week_rows(ws: Workspace, **kwargs: Any) -> Iterator[WeekRow]:
-    """The rows of `class_week_table` (same arguments) as plain values, whatever the engine."""
-    n_limits, n_bins = len(kwargs["limits"]), kwargs["bins"]
-    frame = ws.execute(class_week_table(ws, **kwargs))
-    over = [f"over_{i}" for i in range(n_limits)]
-    binned = [f"bin_{k}" for k in range(n_bins)]
-    for row in frame.to_dict("records"):
+    """The rows of `class_week_table` (same arguments) as plain Python values, whatever the engine
+    (sums may come back as Decimal, numpy or float; a sum of nothing as NULL)."""
+    names, rows = ws.rows(class_week_table(ws, **kwargs))
+    at = {name: i for i, name in enumerate(names)}
+    over = [at[f"over_{i}"] for i in range(len(kwargs["limits"]))]
+    shifts = [3 * k for k in range(kwargs["bins"])]
+    key, week, written, binned = at["school_class_id"], at["week"], at["written"], at.get("bins")
+    for r in rows:
+        packed = int(r[binned] or 0) if binned is not None else 0
         yield WeekRow(
-            class_id=int(row["school_class_id"]),
-            week_start=dt.date.fromordinal(int(row["week"])),
-            written=int(row["written"] or 0),
-            days_over=tuple(int(row[c] or 0) for c in over),
-            bins=tuple(int(row[c] or 0) for c in binned),
+            int(r[key]),
+            dt.date.fromordinal(int(r[week])),
+            int(r[written] or 0),
+            [int(r[i] or 0) for i in over],
+            [(packed >> s) & 7 for s in shifts],
         )

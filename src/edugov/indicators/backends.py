@@ -252,6 +252,17 @@ class Workspace:
             names = [d[0] for d in cursor.description]
             return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
 
+    def rows(self, expr: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The expression's column names and rows as tuples: on the operational database straight
+        from the cursor (no DataFrame), for the computations that go on row by row in Python."""
+        if self.backend is not None:
+            frame = self.backend.execute(expr)
+            return [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None))
+        sql = compiled_sql(expr, self.dialect)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [d[0] for d in cursor.description], cursor.fetchall()
+
     def sql(self, expr: Any) -> str:
         """The SQL an expression compiles to on this engine (shown to engineers, used in docs)."""
         return str(ibis.to_sql(expr, dialect="postgres" if self.engine == "postgres" else self.engine))

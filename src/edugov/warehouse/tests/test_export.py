@@ -170,7 +170,7 @@ def test_module_tables_by_year_and_district_without_personal_data(tmp_path):
     for name, columns in left_out.items():
         assert not columns & {c for c, _ in tables[name]["columns"]}, name
     # Nothing personal anywhere in the files, whatever the column.
-    values = set()
+    values: set[str] = set()
     for table in tables.values():
         for f in table["files"]:
             for column in pq.read_table(tmp_path / f).to_pylist():
