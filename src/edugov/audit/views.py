@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from edugov.accounts.models import Role
 from edugov.common.errors import ErrorCode, PermissionDenied
+from edugov.common.widgets import DateInput
 from edugov.web.paging import paginate
 
 from .models import AuditAction, AuditEvent
@@ -38,12 +39,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *AuditAction.choices])
     model = forms.ChoiceField(label="数据类型", required=False)
-    date_from = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="开始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="结束日期", required=False, widget=DateInput())
     obj = forms.CharField(label="对象", required=False, max_length=100)
 
     def __init__(self, data: Any, *, models: list[str]) -> None:

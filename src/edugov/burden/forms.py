@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from edugov.common.widgets import DateInput
+
 from .models import MAX_HOMEWORK_MINUTES, ExamKind, HomeworkType, ProgrammeKind, ResultForm
 from .selectors import Assignment
 
@@ -22,7 +24,7 @@ class HomeworkForm(forms.Form):
     subject = forms.CharField(label="学科", max_length=32, required=False)
     date = forms.DateField(
         label="日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": "请选择日期", "invalid": "日期格式不正确"},
     )
     homework_type = forms.ChoiceField(
@@ -104,7 +106,7 @@ class ExamForm(forms.Form):
     )
     date = forms.DateField(
         label="考试日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": "请选择考试日期", "invalid": "日期格式不正确"},
     )
     is_paper = forms.BooleanField(label="纸笔考试", required=False, initial=True)

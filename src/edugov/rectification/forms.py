@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from edugov.accounts.models import Department
+from edugov.common.widgets import DateInput
 from edugov.registry.forms import FilterForm
 from edugov.registry.models import AreaLevel
 from edugov.registry.selectors import area_list, school_list
@@ -56,7 +57,7 @@ class ItemCreateForm(forms.Form):
     required_action = forms.CharField(label="整改要求", widget=forms.Textarea(attrs={"rows": 3}))
     department = forms.ChoiceField(label="主管科室", choices=Department.choices)
     severity = forms.ChoiceField(label="严重程度", choices=Severity.choices, initial=Severity.MEDIUM)
-    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label="整改期限", widget=DateInput())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,7 +78,5 @@ class ActionForm(forms.Form):
     comment = forms.CharField(
         label="说明", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = forms.DateField(
-        label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label="整改期限", required=False, widget=DateInput())
     responsible_name = forms.CharField(label="责任人", required=False, max_length=64)

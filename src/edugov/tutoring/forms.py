@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from edugov.common.widgets import DateInput
 from edugov.registry.models import Area, AreaLevel
 from edugov.registry.selectors import area_list
 
@@ -23,7 +24,7 @@ from .models import (
     UnlicensedSite,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

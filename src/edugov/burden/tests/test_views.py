@@ -35,6 +35,8 @@ def test_entry_page_preselects_the_only_assignment_and_publishes(client, distric
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="viewport"' in html and "3年级1班 语文" in html and "checked" in html
+    # Today is prefilled in the form a date picker accepts (the page renders in Chinese).
+    assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in html
     resp = client.post(reverse("burden:homework_new"), entry(assignment=f"{district.class_a1.pk}:语文"))
     assert resp.status_code == 302
     hw = Homework.objects.get()
