@@ -64,6 +64,9 @@ class HomeworkForm(forms.Form):
         if len(assignments) == 1 and not self.is_bound:
             self.initial["assignment"] = f"{assignments[0].class_id}:{assignments[0].subject}"
         self.initial.setdefault("date", timezone.localdate())
+        if assignments and all(a.grade in (1, 2) for a in assignments):
+            # Grades 1-2 get no written homework: do not preselect the one kind they may not set.
+            self.initial.setdefault("homework_type", HomeworkType.ORAL)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

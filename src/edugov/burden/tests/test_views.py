@@ -43,6 +43,18 @@ def test_entry_page_preselects_the_only_assignment_and_publishes(client, distric
     assert (hw.subject, hw.estimated_minutes, hw.teacher_id) == ("语文", 25, district.teacher_a.pk)
 
 
+def test_entry_page_for_a_grade_two_class_preselects_oral_not_written(client, district):
+    from edugov.burden.forms import HomeworkForm
+    from edugov.burden.selectors import Assignment
+
+    lower = HomeworkForm(assignments=[Assignment(class_id=1, class_name="2年级1班", grade=2, subject="语文")])
+    upper = HomeworkForm(assignments=[Assignment(class_id=2, class_name="3年级1班", grade=3, subject="语文")])
+    mixed = HomeworkForm(assignments=[lower.assignments[0], upper.assignments[0]])
+    assert lower["homework_type"].value() == HomeworkType.ORAL
+    assert upper["homework_type"].value() == HomeworkType.WRITTEN
+    assert mixed["homework_type"].value() == HomeworkType.WRITTEN  # the choice is the teacher's
+
+
 @pytest.mark.parametrize(
     "over",
     [
