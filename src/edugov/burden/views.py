@@ -77,7 +77,9 @@ def homework_new(request: HttpRequest) -> HttpResponse:
                 limit = rules.written_limit(school_class.grade, area_path=school_class.school.area.path)
                 kind = hw.get_homework_type_display()
                 text = f"已发布：{school_class} {hw.subject} {kind} {hw.estimated_minutes}分钟。"
-                if limit is not None:
+                if limit is not None and limit.value == 0:
+                    messages.success(request, text + "一、二年级不布置家庭书面作业。")
+                elif limit is not None:
                     text += f"本班{hw.date:%m月%d日}书面作业合计{total}分钟（日均上限{limit.value:g}分钟）。"
                     if total > limit.value:
                         messages.warning(request, text + "当天已超过日均上限，请注意一周内统筹。")
