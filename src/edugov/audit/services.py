@@ -57,7 +57,8 @@ def _scope_chain(instance: models.Model) -> tuple[str, ...]:
     """The lookup from the row's model to its area as declared for `scoped()` (a milestone's is
     `task__area`), so the audit row is seen by whoever may see the row itself."""
     try:
-        rule = scope_rule(type(instance))
+        # _meta.model, not type(): the request's user reaches here wrapped in a SimpleLazyObject.
+        rule = scope_rule(instance._meta.model)
     except ImproperlyConfigured:
         return ()
     return (rule.area.replace("__", "."),) if rule.area and rule.area != "pk" else ()
