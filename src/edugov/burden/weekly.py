@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import ibis
@@ -103,10 +104,29 @@ class WeekRow(NamedTuple):
     bins: list[int]
 
 
+@lru_cache(maxsize=256)
+def _database_table(engine: str, frozen: tuple[tuple[str, Any], ...]) -> Any:
+    # On SQLite/PostgreSQL the tables are unbound names, so an expression serves every request
+    # asking the same question: building it costs 10-20 ms, more than a school's query.
+    return class_week_table(Workspace(engine, WEEKLY_TABLES), **dict(frozen))
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(value))
+    if isinstance(value, list | range):
+        return tuple(value)
+    return value
+
+
 def class_week_rows(ws: Workspace, **kwargs: Any) -> Iterator[WeekRow]:
     """The rows of `class_week_table` (same arguments) as plain Python values, whatever the engine
     (sums may come back as Decimal, numpy or float; a sum of nothing as NULL)."""
-    names, rows = ws.rows(class_week_table(ws, **kwargs))
+    if ws.engine in ("sqlite", "postgres"):
+        expr = _database_table(ws.engine, tuple(sorted((k, _frozen(v)) for k, v in kwargs.items())))
+    else:
+        expr = class_week_table(ws, **kwargs)
+    names, rows = ws.rows(expr)
     at = {name: i for i, name in enumerate(names)}
     over = [at[f"over_{i}"] for i in range(len(kwargs["limits"]))]
     shifts = [3 * k for k in range(kwargs["bins"])]
