@@ -99,12 +99,21 @@ def test_only_named_tables_and_unknown_names(tmp_path):
     result = warehouse_export(directory=tmp_path, tables=["teacher"])
     assert set(result.rows) == {"teacher"}
     assert result.rows["teacher"] == Teacher.objects.count()
+    # Teachers are counted, not named: no name, birth date, ID number or phone in the files.
+    columns = {c for c, _ in manifest(tmp_path)["tables"]["teacher"]["columns"]}
+    assert not columns & {"name", "birth_date", "id_number", "phone"}
+    assert {"id", "school_id", "archived_at"} <= columns
+    names = set(Teacher.objects.values_list("name", flat=True))
+    for f in manifest(tmp_path)["tables"]["teacher"]["files"]:
+        assert not names & {str(v) for row in pq.read_table(tmp_path / f).to_pylist() for v in row.values()}
     with pytest.raises(ValueError, match="未登记"):
         warehouse_export(directory=tmp_path, tables=["nope"])
 
 
 def test_another_app_registers_its_table_with_one_call():
-    table = register_table("teacher", Teacher, area="school__area")
+    from edugov.warehouse.tables import TEACHER_PERSONAL
+
+    table = register_table("teacher", Teacher, area="school__area", exclude=TEACHER_PERSONAL)
     assert warehouse_tables()["teacher"] == table
     with pytest.raises(ValueError):
         register_table("teacher", SchoolClass)
