@@ -14,8 +14,9 @@
   opened, code loaded); after it, 20 more teachers publish one at a time, so the entry's own cost
   is shown next to the peak's queueing;
 - then the evening as it runs: the same 200 teachers stay signed in and each publishes 8 more
-  entries (another school day each), 4-8 s apart (locust users with think time, about 30 entries
-  a second in all); p50/p95/p99 of the entry request;
+  entries (another school day each), 4-8 s apart, the first within one pause of signing in
+  (locust users with think time, about 30 entries a second in all); p50/p95/p99 of the entry
+  request;
 - afterwards the rows are counted in the database: exactly one per (class, subject, day)
   submitted, none lost, none duplicated.
 
