@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -52,6 +53,22 @@ def item_list(
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(unit_name__icontains=q))
     return qs
+
+
+CHOICE_FILTERS = ("source", "department", "status", "severity", "unit_kind")
+
+
+def item_list_filtered(
+    *, user: Any, filters: Mapping[str, Any], **kwargs: Any
+) -> QuerySet[RectificationItem]:
+    """item_list narrowed by the values of the item filter form (the board's and the map's)."""
+    return item_list(
+        user=user,
+        q=str(filters.get("q") or "").strip(),
+        overdue=bool(filters.get("overdue")),
+        **{name: filters.get(name, "") for name in CHOICE_FILTERS},
+        **kwargs,
+    )
 
 
 def item_get(*, user: Any, pk: int) -> RectificationItem:

@@ -35,18 +35,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _filtered(request: HttpRequest) -> tuple[ItemFilterForm, Any]:
     form = ItemFilterForm(request.GET or None, user=request.user)
-    f = form.filters
-    qs = selectors.item_list(
-        user=request.user,
-        q=f.get("q", "").strip(),
-        source=f.get("source", ""),
-        department=f.get("department", ""),
-        status=f.get("status", ""),
-        severity=f.get("severity", ""),
-        unit_kind=f.get("unit_kind", ""),
-        overdue=bool(f.get("overdue")),
-    )
-    return form, qs
+    return form, selectors.item_list_filtered(user=request.user, filters=form.filters)
 
 
 def _rows(page_items: Any) -> list[dict[str, Any]]:

@@ -48,19 +48,8 @@ def battle_map_payload(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
 def _battle_map_payload(*, user: Any, filters: tuple[tuple[str, Any], ...], on: dt.date) -> dict[str, Any]:
     # Counted in the database, grouped by unit and status: with 10,000 open items the page reads a
     # few hundred grouped rows and the first items of each column and unit, not every item.
-    f = dict(filters)
     qs = (
-        selectors.item_list(
-            user=user,
-            source=f.get("source", ""),
-            department=f.get("department", ""),
-            status=f.get("status", ""),
-            severity=f.get("severity", ""),
-            unit_kind=f.get("unit_kind", ""),
-            overdue=bool(f.get("overdue")),
-            open_only=True,
-            on=on,
-        )
+        selectors.item_list_filtered(user=user, filters=dict(filters), open_only=True, on=on)
         .select_related(None)
         .order_by()
     )
