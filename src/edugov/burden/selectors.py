@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -376,8 +378,6 @@ def homework_compliance(
         weeks.append(week)
         school_days_by_week[week] = len(calendar.school_days(week, week + dt.timedelta(days=6)))
         week += dt.timedelta(days=7)
-    # (class, week) -> [written minutes, days over]
-    acc: dict[tuple[int, dt.date], list[int]] = {}
     limits: dict[tuple[int, str], Any] = {}
 
     def limit_of(info: ClassInfo) -> Any:
@@ -388,12 +388,11 @@ def homework_compliance(
             )
         return limits[key]
 
-    daily_bins: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     limit_values = sorted({lim.value for info in classes.values() if (lim := limit_of(info)) is not None})
     # Only the classes the user may see count; the engine is narrowed to their schools when few.
     school_ids = {info.school_id for info in classes.values()}
-    rows = (
-        weekly.class_week_rows(
+    frame = (
+        weekly.class_week_frame(
             weekly.weekly_workspace(engine),
             school_year_id=term.school_year_id,
             start=start,
@@ -407,46 +406,9 @@ def homework_compliance(
             area_path=area_path,
         )
         if classes and start <= end
-        else iter(())
+        else None
     )
-    for row in rows:
-        info = classes.get(row.class_id)
-        if info is None:
-            continue
-        lim = limit_of(info)
-        if lim is None:
-            continue
-        for k, n in enumerate(row.bins):
-            if n:
-                daily_bins[info.grade][k * DAILY_BIN] += n
-        acc[(row.class_id, row.week_start)] = [row.written, row.days_over[limit_values.index(lim.value)]]
-    class_weeks: list[ClassWeek] = []
-    for (class_id, wk), (written, days_over) in acc.items():
-        info = classes[class_id]
-        lim = limit_of(info)
-        days = school_days_by_week.get(wk, 0)
-        avg = rules.weekly_average(written, days)
-        if avg is None:
-            continue
-        over = rules.is_over(avg, lim.value)
-        excess = avg - Decimal(str(lim.value)) if over else Decimal(0)
-        class_weeks.append(
-            ClassWeek(
-                class_id,
-                info.grade,
-                info.school_id,
-                info.town_id,
-                wk,
-                days,
-                written,
-                avg,
-                lim.value,
-                over,
-                rules.round1(excess),
-                days_over,
-            )
-        )
-    class_weeks.sort(key=lambda c: (c.week_start, c.class_id))
+    table = _class_week_columns(frame, classes, limit_of, limit_values, school_days_by_week)
     report = _summarise(
         term=term,
         start=start,
@@ -454,17 +416,214 @@ def homework_compliance(
         weeks=weeks,
         school_days_by_week=school_days_by_week,
         classes=classes,
-        class_weeks=class_weeks,
-        limit_of=limit_of,
+        table=table,
+        limit_values=limit_values,
         escalate_after=rules.escalate_after_weeks(year=term.school_year.start_year),
     )
-    report.daily_bins = {g: dict(b) for g, b in sorted(daily_bins.items())}
+    report.daily_bins = table.daily_bins
     return report
+
+
+@dataclass
+class _ClassWeekColumns:
+    """The report's class-weeks as arrays (one element per class-week, sorted by week and class),
+    computed in bulk from the engine's table; `rows` builds the ClassWeek records from them."""
+
+    class_id: np.ndarray
+    week: np.ndarray  # ordinal of the Monday
+    grade: np.ndarray
+    school_id: np.ndarray
+    town_id: np.ndarray
+    limit: np.ndarray  # index into the limit values
+    days: np.ndarray
+    written: np.ndarray
+    tenths: np.ndarray  # the weekly average in tenths of a minute, rounded half up
+    over: np.ndarray
+    excess_tenths: np.ndarray  # 0 when within the limit
+    days_over: np.ndarray
+    daily_bins: dict[int, dict[int, int]]
+
+    def __len__(self) -> int:
+        return len(self.class_id)
+
+
+def _tenths(n: int, cache: dict[int, Decimal]) -> Decimal:
+    value = cache.get(n)
+    if value is None:
+        value = cache[n] = Decimal(n).scaleb(-1)
+    return value
+
+
+def _class_week_columns(
+    frame: Any,
+    classes: dict[int, ClassInfo],
+    limit_of: Any,
+    limit_values: list[float],
+    school_days_by_week: dict[dt.date, int],
+) -> _ClassWeekColumns:
+    empty = np.zeros(0, dtype=np.int64)
+    if frame is None or not len(frame) or not classes:
+        return _ClassWeekColumns(*([empty] * 9), empty.astype(bool), empty, empty, {})
+    infos = list(classes.values())
+    limit_index = np.array(
+        [limit_values.index(lim.value) if (lim := limit_of(info)) is not None else -1 for info in infos],
+        dtype=np.int64,
+    )
+    pos = pd.Index(np.fromiter(classes, dtype=np.int64, count=len(classes))).get_indexer(
+        frame["school_class_id"].to_numpy()
+    )
+    keep = pos >= 0
+    keep[keep] = limit_index[pos[keep]] >= 0  # a class without a limit (not compulsory) is left out
+    pos = pos[keep]
+    grade = np.array([i.grade for i in infos], dtype=np.int64)[pos]
+    # Daily minutes in bins by grade, over every published day of the classes counted.
+    packed = frame["bins"].to_numpy()[keep]
+    daily_bins: dict[int, dict[int, int]] = {}
+    for g in np.unique(grade).tolist():
+        of_grade = packed[grade == g]
+        counts = {k * DAILY_BIN: int(((of_grade >> (3 * k)) & 7).sum()) for k in range(DAILY_BINS)}
+        if any(counts.values()):
+            daily_bins[g] = {b: n for b, n in counts.items() if n}
+    week = frame["week"].to_numpy()[keep]
+    days_of = {w.toordinal(): d for w, d in school_days_by_week.items()}
+    days = pd.Series(week).map(days_of).fillna(0).astype("int64").to_numpy()
+    limit = limit_index[pos]
+    over_cols = frame[[f"over_{i}" for i in range(len(limit_values))]].to_numpy()[keep]
+    days_over = over_cols[np.arange(len(limit)), limit] if len(limit) else np.zeros(0, dtype=np.int64)
+    written = frame["written"].to_numpy()[keep]
+    counted = days > 0  # a week without school days has no average
+    order = np.lexsort((frame["school_class_id"].to_numpy()[keep][counted], week[counted]))
+    sel = np.flatnonzero(counted)[order]
+    pos, week, limit, days, written, days_over = (
+        pos[sel],
+        week[sel],
+        limit[sel],
+        days[sel],
+        written[sel],
+        days_over[sel],
+    )
+    # rules.weekly_average in integers: written / days to 0.1 minute, rounded half up.
+    tenths = (written * 20 + days) // (2 * days)
+    # rules.is_over: strictly above the limit; tenths > 10 * limit <=> tenths > floor(10 * limit).
+    threshold = np.array(
+        [int((Decimal(str(v)) * 10).to_integral_value(rounding="ROUND_FLOOR")) for v in limit_values]
+    )
+    over = tenths > threshold[limit] if len(limit_values) else np.zeros(len(tenths), dtype=bool)
+    excess = np.zeros(len(tenths), dtype=np.int64)
+    cache: dict[int, Decimal] = {}
+    for i in np.flatnonzero(over).tolist():  # few: rules.round1 on the Decimal difference, as ever
+        diff = rules.round1(_tenths(int(tenths[i]), cache) - Decimal(str(limit_values[limit[i]])))
+        excess[i] = int(diff.scaleb(1))
+    return _ClassWeekColumns(
+        class_id=np.array(list(classes), dtype=np.int64)[pos],
+        week=week,
+        grade=np.array([i.grade for i in infos], dtype=np.int64)[pos],
+        school_id=np.array([i.school_id for i in infos], dtype=np.int64)[pos],
+        town_id=np.array([i.town_id for i in infos], dtype=np.int64)[pos],
+        limit=limit,
+        days=days,
+        written=written,
+        tenths=tenths,
+        over=over,
+        excess_tenths=excess,
+        days_over=days_over,
+        daily_bins=daily_bins,
+    )
+
+
+def _class_week_records(table: _ClassWeekColumns, limit_values: list[float]) -> list[ClassWeek]:
+    cache: dict[int, Decimal] = {}
+    dates: dict[int, dt.date] = {}
+    out = []
+    for cid, wk, grade, sid, tid, lim, days, written, tenths, over, excess, days_over in zip(
+        table.class_id.tolist(),
+        table.week.tolist(),
+        table.grade.tolist(),
+        table.school_id.tolist(),
+        table.town_id.tolist(),
+        table.limit.tolist(),
+        table.days.tolist(),
+        table.written.tolist(),
+        table.tenths.tolist(),
+        table.over.tolist(),
+        table.excess_tenths.tolist(),
+        table.days_over.tolist(),
+        strict=True,
+    ):
+        week = dates.get(wk)
+        if week is None:
+            week = dates[wk] = dt.date.fromordinal(wk)
+        out.append(
+            ClassWeek(
+                cid,
+                grade,
+                sid,
+                tid,
+                week,
+                days,
+                written,
+                _tenths(tenths, cache),
+                limit_values[lim],
+                over,
+                _tenths(excess, cache),
+                days_over,
+            )
+        )
+    return out
 
 
 DAILY_BIN = 10  # minutes
 DAILY_BINS = 16  # 0-9, 10-19, ..., 150 and more
 NARROW_TO_SCHOOLS = 200  # a user seeing at most this many schools: the query lists them
+
+
+def _groups(
+    table: _ClassWeekColumns, key: np.ndarray, make: Any, limit_values: list[float]
+) -> dict[Any, ComplianceGroup]:
+    """ComplianceGroup per value of `key` (in order of first appearance among the sorted
+    class-weeks, as adding them one by one would give), with the same sums."""
+    if not len(table):
+        return {}
+    frame = pd.DataFrame(
+        {
+            "key": key,
+            "class_id": table.class_id,
+            "over": table.over,
+            "tenths": table.tenths,
+            "excess": np.where(table.over, table.excess_tenths, -1),
+            "limit": table.limit,
+        }
+    )
+    grouped = frame.groupby("key", sort=False)
+    agg = grouped.agg(
+        n=("over", "size"),
+        over=("over", "sum"),
+        tenths=("tenths", "sum"),
+        excess=("excess", "max"),
+        limit=("limit", "first"),
+    )
+    classes = grouped["class_id"].unique()
+    over_frame = frame[frame["over"]]
+    classes_over = over_frame.groupby("key", sort=False)["class_id"].unique()
+    out: dict[Any, ComplianceGroup] = {}
+    for k, n, over, tenths, excess, limit in zip(
+        agg.index.tolist(),
+        agg["n"].tolist(),
+        agg["over"].tolist(),
+        agg["tenths"].tolist(),
+        agg["excess"].tolist(),
+        agg["limit"].tolist(),
+        strict=True,
+    ):
+        group = make(k, limit_values[limit])
+        group.class_weeks = n
+        group.over_weeks = over
+        group.average_sum = Decimal(tenths).scaleb(-1)
+        group.max_excess = Decimal(excess).scaleb(-1) if excess > 0 else Decimal(0)
+        group.classes = set(classes[k].tolist())
+        group.classes_over = set(classes_over[k].tolist()) if k in classes_over.index else set()
+        out[k] = group
+    return out
 
 
 def _summarise(
@@ -475,30 +634,52 @@ def _summarise(
     weeks: list[dt.date],
     school_days_by_week: dict[dt.date, int],
     classes: dict[int, ClassInfo],
-    class_weeks: list[ClassWeek],
-    limit_of: Any,
+    table: _ClassWeekColumns,
+    limit_values: list[float],
     escalate_after: int,
 ) -> ComplianceReport:
-    total = ComplianceGroup("all", "全部")
-    grades: dict[int, ComplianceGroup] = {}
-    schools: dict[int, ComplianceGroup] = {}
-    towns: dict[int, ComplianceGroup] = {}
-    by_week: dict[dt.date, ComplianceGroup] = {w: ComplianceGroup(w, f"{w:%m-%d}") for w in weeks}
-    per_class: dict[int, list[ClassWeek]] = defaultdict(list)
+    class_weeks = _class_week_records(table, limit_values)
+    school_names = {i.school_id: i.school_name for i in classes.values()}
+    town_names = {i.town_id: i.town_name for i in classes.values()}
+    total = _groups(
+        table,
+        np.zeros(len(table), dtype=np.int64),
+        lambda k, lim: ComplianceGroup("all", "全部"),
+        limit_values,
+    )
+    total_group = total.get(0, ComplianceGroup("all", "全部"))
+    grades = _groups(
+        table, table.grade, lambda g, lim: ComplianceGroup(g, Grade(g).label, limit=lim), limit_values
+    )
+    schools = _groups(
+        table,
+        table.school_id,
+        lambda sid, lim: ComplianceGroup(sid, school_names[sid]),
+        limit_values,
+    )
+    towns = _groups(
+        table,
+        table.town_id,
+        lambda tid, lim: ComplianceGroup(tid, town_names[tid]),
+        limit_values,
+    )
+    by_week_found = _groups(
+        table, table.week, lambda w, lim: ComplianceGroup(dt.date.fromordinal(w), ""), limit_values
+    )
+    by_week: dict[dt.date, ComplianceGroup] = {}
+    for w in weeks:
+        group = by_week_found.get(w.toordinal())
+        if group is None:
+            group = ComplianceGroup(w, f"{w:%m-%d}")
+        group.key, group.name = w, f"{w:%m-%d}"
+        by_week[w] = group
+    per_class_weeks = dict(zip(*np.unique(table.class_id, return_counts=True), strict=True))
+    over_by_class: dict[int, list[ClassWeek]] = defaultdict(list)
     for cw in class_weeks:
-        info = classes[cw.class_id]
-        total.add(cw)
-        grades.setdefault(cw.grade, ComplianceGroup(cw.grade, Grade(cw.grade).label, limit=cw.limit)).add(cw)
-        schools.setdefault(cw.school_id, ComplianceGroup(cw.school_id, info.school_name)).add(cw)
-        towns.setdefault(cw.town_id, ComplianceGroup(cw.town_id, info.town_name)).add(cw)
-        if cw.week_start in by_week:
-            by_week[cw.week_start].add(cw)
-        per_class[cw.class_id].append(cw)
+        if cw.over:
+            over_by_class[cw.class_id].append(cw)
     over_classes: list[ClassOverLimit] = []
-    for class_id, items in per_class.items():
-        over = [c for c in items if c.over]
-        if not over:
-            continue
+    for class_id, over in over_by_class.items():
         info = classes[class_id]
         run = rules.longest_run(c.week_start for c in over)
         over_classes.append(
@@ -510,7 +691,7 @@ def _summarise(
                 town_name=info.town_name,
                 grade=info.grade,
                 limit=over[0].limit,
-                weeks_measured=len(items),
+                weeks_measured=int(per_class_weeks[class_id]),
                 weeks_over=len(over),
                 longest_run=run,
                 max_average=max(c.average for c in over),
@@ -529,7 +710,7 @@ def _summarise(
         school_days_by_week=school_days_by_week,
         classes=classes,
         class_weeks=class_weeks,
-        total=total,
+        total=total_group,
         by_grade=[grades[g] for g in sorted(grades)],
         by_school=sorted(schools.values(), key=lambda g: (g.rate or 0, g.name)),
         by_town=sorted(towns.values(), key=lambda g: (g.rate or 0, g.name)),
@@ -538,7 +719,7 @@ def _summarise(
         escalate_after=escalate_after,
         citations=citations,
         classes_total=len(classes),
-        classes_publishing=len(per_class),
+        classes_publishing=len(per_class_weeks),
     )
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 import ibis
+import pandas as pd
 
 from edugov.indicators.backends import Workspace, database_engine
 from edugov.indicators.engine import flag
@@ -117,6 +118,30 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list | range):
         return tuple(value)
     return value
+
+
+def class_week_frame(ws: Workspace, **kwargs: Any) -> pd.DataFrame:
+    """The rows of `class_week_table` (same arguments) as one DataFrame of int64 columns
+    `school_class_id`, `week` (ordinal of the Monday), `written`, `over_<i>` and `bins` (packed; 0
+    when no bins were asked for): the engine's output as a table, for report-building in bulk."""
+    if ws.engine in ("sqlite", "postgres"):
+        expr = _database_table(ws.engine, tuple(sorted((k, _frozen(v)) for k, v in kwargs.items())))
+    else:
+        expr = class_week_table(ws, **kwargs)
+    if ws.backend is not None:
+        frame = ws.backend.execute(expr)
+    else:
+        names, rows = ws.rows(expr)
+        frame = pd.DataFrame.from_records(rows, columns=names)
+    columns = ["school_class_id", "week", "written"] + [f"over_{i}" for i in range(len(kwargs["limits"]))]
+    out = pd.DataFrame(
+        {c: pd.to_numeric(frame[c]).fillna(0).astype("int64") if len(frame) else [] for c in columns},
+        dtype="int64",
+    )
+    out["bins"] = (
+        pd.to_numeric(frame["bins"]).fillna(0).astype("int64") if "bins" in frame and len(frame) else 0
+    )
+    return out
 
 
 def class_week_rows(ws: Workspace, **kwargs: Any) -> Iterator[WeekRow]:

@@ -1,0 +1,397 @@
+"""The province run: every module with indicators at `--scale 50`, in the Parquet warehouse, each
+recomputed province-wide in a fresh process on DuckDB (and on Spark, for parity).
+
+The demo generators build registry, resources (优质均衡 and 普及普惠 data) and tutoring into SQLite
+(`bench.worker build-province`) and `edugov warehouse export` writes them; homework publication of a
+whole term is too slow through the database at this size, so `write_homework` writes it straight
+into the warehouse: the same rows as `bench.burden.fill_term` (3-4 written subjects a school day,
+an oral task most days, every 15th school over the limit in grades 4-9 every third week), the same
+columns, partitions, checksums and manifest entry as the export would give.
+
+    python -m bench.province homework WAREHOUSE
+    python -m bench.province measure MODULE ENGINE WAREHOUSE OUT_JSON   # balanced|preschool|homework|tutoring
+    python -m bench.province peer homework|tutoring WAREHOUSE WORK_DIR OUT_JSON
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODULES = ("balanced", "preschool", "homework", "tutoring")
+LIMITS = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # double_reduction_2021.toml
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edugov.settings")
+    import django
+
+    django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# Homework of a whole term, straight into the warehouse --------------------------------------------
+
+
+def _homework_frame(
+    classes: np.ndarray, days: list[dt.date], hot: np.ndarray, rng: np.random.Generator
+) -> Any:
+    """Columns of one district's homework: classes is (n, 2) of (class id, grade), hot a bool per
+    class (its school is one of the hot ones)."""
+    import pyarrow as pa
+
+    from edugov.burden.demo import JUNIOR_WRITTEN, PRIMARY_WRITTEN
+
+    subjects = list(dict.fromkeys(("语文", *PRIMARY_WRITTEN, *JUNIOR_WRITTEN)))
+    code = {s: i for i, s in enumerate(subjects)}
+    primary = np.array([code[s] for s in PRIMARY_WRITTEN])
+    junior = np.array([code[s] for s in JUNIOR_WRITTEN])
+    n_c, n_d = len(classes), len(days)
+    day_idx = np.tile(np.arange(n_d), n_c)
+    cls_idx = np.repeat(np.arange(n_c), n_d)
+    grade = classes[cls_idx, 1]
+    base = np.where(grade <= 2, 0, np.where(grade <= 6, 45, 75))
+    third_week = np.array([d.isocalendar()[1] % 3 == 0 for d in days])[day_idx]
+    is_hot = hot[cls_idx] & (grade >= 4) & third_week
+    limit = np.vectorize(LIMITS.get)(grade) if len(grade) else grade
+    target = np.where(
+        is_hot,
+        (limit * rng.uniform(1.08, 1.3, len(grade))).astype(np.int64),
+        (base * rng.uniform(0.6, 1.08, len(grade))).astype(np.int64),
+    )
+    k = np.where(grade <= 6, len(primary), 4)
+    minutes = np.maximum(5, (np.round(target / k / 5) * 5).astype(np.int64))
+    # Written rows: every primary subject, or 4 junior subjects drawn per class-day.
+    wp = np.flatnonzero((base > 0) & (grade <= 6))
+    wj = np.flatnonzero(grade >= 7)
+    picks = np.argsort(rng.random((len(wj), len(junior))), axis=1)[:, :4]
+    w_cd = np.concatenate([np.repeat(wp, len(primary)), np.repeat(wj, 4)])
+    w_subj = np.concatenate([np.tile(primary, len(wp)), junior[picks].ravel()])
+    oral = np.flatnonzero(rng.random(len(grade)) < 0.7)
+    cd = np.concatenate([w_cd, oral])
+    subj = np.concatenate([w_subj, np.full(len(oral), code["语文"])])
+    written = np.concatenate([np.ones(len(w_cd), bool), np.zeros(len(oral), bool)])
+    mins = np.concatenate([minutes[w_cd], np.full(len(oral), 15)])
+    order = np.lexsort((~written, cd))  # class, then day, written before oral (as fill_term)
+    cd, subj, written, mins = cd[order], subj[order], written[order], mins[order]
+    day_values = np.array([(d - dt.date(1970, 1, 1)).days for d in days], dtype=np.int32)
+
+    def dictionary(idx: np.ndarray, values: list[str]) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pa.array(values)).cast(
+            pa.string()
+        )
+
+    return {
+        "school_class_id": pa.array(classes[cls_idx[cd], 0], pa.int64()),
+        "date": pa.array(day_values[day_idx[cd]], pa.int32()).cast(pa.date32()),
+        "subject": dictionary(subj, subjects),
+        "homework_type": dictionary((~written).astype(np.int32), ["written", "oral"]),
+        "content": dictionary((~written).astype(np.int32), ["练习", "朗读课文三遍"]),
+        "estimated_minutes": pa.array(mins, pa.int64()),
+        "layered": pa.array(np.zeros(len(cd), bool)),
+    }
+
+
+def write_homework(directory: str, seed: int = 1) -> dict[str, Any]:
+    """Every compulsory class's homework over the whole current term, per (school year, district)
+    partition, then the manifest's `homework` entry."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bench.burden import _term
+    from edugov.registry.calendar import SchoolCalendar
+    from edugov.registry.models import SchoolClass
+    from edugov.warehouse import export as wx
+    from edugov.warehouse.registry import warehouse_tables
+
+    started = time.perf_counter()
+    root = Path(directory)
+    table = warehouse_tables()["homework"]
+    schema = wx.arrow_schema(table)
+    fingerprint = wx._schema_fingerprint(schema)
+    term = _term()
+    days = SchoolCalendar.for_year(term.school_year).school_days(term.start_date, term.end_date)
+    rows = list(
+        SchoolClass.objects.filter(
+            school_year=term.school_year, grade__in=range(1, 10), archived_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", "grade", "school_id", "school__area_id")
+    )
+    dmap = wx.DistrictMap()
+    schools = sorted({s for _, _, s, _ in rows})
+    pick = np.random.default_rng(seed)
+    hot_schools = set(pick.choice(schools, size=max(1, len(schools) // 15), replace=False).tolist())
+    by_district: dict[str, list[tuple[int, int, int]]] = {}
+    for pk, grade, school_id, area_id in rows:
+        by_district.setdefault(dmap.district_of.get(area_id, wx.NO_DISTRICT), []).append(
+            (pk, grade, school_id)
+        )
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    partitions: dict[str, Any] = {}
+    next_id = 1
+    for n, district in enumerate(sorted(by_district)):
+        cls = np.array(by_district[district], dtype=np.int64)
+        hot = np.isin(cls[:, 2], list(hot_schools))
+        cols = _homework_frame(cls[:, :2], days, hot, np.random.default_rng(seed * 1000 + n))
+        count = len(cols["school_class_id"])
+        cols["id"] = pa.array(np.arange(next_id, next_id + count), pa.int64())
+        next_id += count
+        for name in ("teacher_id", "created_by_id"):
+            cols[name] = pa.nulls(count, pa.int64())
+        cols["created_at"] = pa.array(np.full(count, np.datetime64(now.replace(tzinfo=None), "us"))).cast(
+            pa.timestamp("us", tz="UTC")
+        )
+        data = pa.Table.from_arrays([cols[f.name] for f in schema], schema=schema)
+        key = wx.partition_key(table, term.school_year.start_year, district)
+        rel = Path(table.name) / key / "part-0.parquet"
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        acc = wx._Acc()
+        for start in range(0, count, 1_000_000):
+            acc.add(wx._row_hashes(data.slice(start, 1_000_000)))
+        pq.write_table(data, target, compression="zstd")
+        partitions[key] = {
+            "file": rel.as_posix(),
+            "rows": acc.rows,
+            "checksum": acc.checksum(fingerprint),
+            "bytes": target.stat().st_size,
+            "sha256": wx._file_sha256(target),
+        }
+    manifest = wx.read_manifest(root) or {"schema_version": wx.SCHEMA_VERSION, "tables": {}}
+    manifest["tables"]["homework"] = {
+        "model": table.model._meta.label,
+        "columns": [[f.name, str(f.type)] for f in schema],
+        "partition_by": ["year", "district"],
+        "rows": sum(p["rows"] for p in partitions.values()),
+        "bytes": sum(p["bytes"] for p in partitions.values()),
+        "files": [p["file"] for p in partitions.values()],
+        "partitions": partitions,
+        "year_of": "school_year.start_year",
+    }
+    tmp = root / (wx.MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, root / wx.MANIFEST)
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": next_id - 1,
+        "classes": len(rows),
+        "school_days": len(days),
+        "partitions": len(partitions),
+        "bytes": sum(p["bytes"] for p in partitions.values()),
+        "peak_mb": _peak_mb(),
+    }
+
+
+# One module's indicators, province-wide, in this process ------------------------------------------
+
+
+def _province() -> tuple[Any, Any]:
+    from edugov.registry.models import Area, AreaLevel, SchoolYear
+
+    year = SchoolYear.objects.get(is_current=True)
+    return year, Area.objects.filter(level=AreaLevel.PROVINCE).order_by("path").first()
+
+
+def _balanced(engine: str) -> tuple[dict[str, Any], int]:
+    from edugov.resources.evaluation import evaluate_balanced
+
+    year, area = _province()
+    ev = evaluate_balanced(school_year=year, area=area, engine=engine)
+    digest = {f"unit|{s.school_id}|{s.stage}": [r.value for r in s.indicators] for s in ev.schools}
+    digest |= {f"cv|{c.stage}|{c.code}": c.cv for c in ev.cvs}
+    return digest, len(ev.schools)
+
+
+def _preschool(engine: str) -> tuple[dict[str, Any], int]:
+    from edugov.resources.preschool import evaluate_preschool
+
+    year, area = _province()
+    ev = evaluate_preschool(school_year=year, area=area, engine=engine)
+
+    def values(results: Any) -> list[Any]:
+        return [[r.value, r.numerator, r.denominator, r.met] for r in results]
+
+    digest: dict[str, Any] = {f"district|{r.code}": values([r]) for r in ev.district}
+    digest |= {
+        f"town|{t.town_id}": [t.kindergartens, t.children, t.population, values(t.results)] for t in ev.towns
+    }
+    digest |= {
+        f"kg|{k.school_id}": [
+            k.children,
+            k.classes,
+            k.classes_over,
+            k.max_class_size,
+            k.teachers,
+            k.fulltime_teachers,
+            k.certified_teachers,
+            k.over_size,
+            values(k.results),
+        ]
+        for k in ev.kindergartens
+    }
+    return digest, len(ev.kindergartens)
+
+
+def _homework(engine: str) -> tuple[dict[str, Any], int]:
+    from bench.burden import _Reader, _term
+    from edugov.burden.selectors import homework_compliance
+
+    report = homework_compliance(user=_Reader(), term=_term(), engine=engine)
+    digest: dict[str, Any] = {
+        f"hw|{c.class_id}|{c.week_start}": [
+            c.written_minutes,
+            c.school_days,
+            str(c.average),
+            c.over,
+            c.days_over,
+        ]
+        for c in report.class_weeks
+    }
+    digest |= {f"bins|{g}|{b}": n for g, bins in report.daily_bins.items() for b, n in bins.items()}
+    digest |= {
+        f"over|{o.class_id}": [
+            o.weeks_measured,
+            o.weeks_over,
+            o.longest_run,
+            str(o.max_average),
+            str(o.mean_excess),
+            o.escalated,
+        ]
+        for o in report.over_classes
+    }
+    digest["total"] = [report.total.class_weeks, report.total.over_weeks, str(report.total.average_sum)]
+    return digest, len(report.class_weeks)
+
+
+def _tutoring(engine: str) -> tuple[dict[str, Any], int]:
+    from bench.tutoring import ON
+    from edugov.tutoring import risk_inputs
+
+    scores = risk_inputs.scores(on=ON, ws=risk_inputs.risk_workspace(engine))
+    return {f"risk|{i}": [r.score, r.level, r.reasons] for i, (_, r) in scores.items()}, len(scores)
+
+
+def measure(module: str, engine: str, warehouse: str, out: str) -> dict[str, Any]:
+    """`module` province-wide on `engine` over the warehouse: the first call (imports, compiling,
+    Spark's session start included) and a second, warm one."""
+    from edugov.indicators.backends import use_warehouse
+
+    fn = {"balanced": _balanced, "preschool": _preschool, "homework": _homework, "tutoring": _tutoring}[
+        module
+    ]
+    runs = []
+    with use_warehouse(warehouse):
+        for _ in range(2):
+            started = time.perf_counter()
+            digest, items = fn(engine)
+            runs.append(time.perf_counter() - started)
+    Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
+    return {"first": runs[0], "seconds": runs[1], "items": items, "peak_mb": _peak_mb()}
+
+
+# Plain pandas peers over the same warehouse files ------------------------------------------------
+
+_TUTORING_FILES = {
+    "institution": "tutoring_institution",
+    "order": "tutoring_order",
+    "consumption": "tutoring_consumption",
+    "refund": "tutoring_refund",
+    "statement": "tutoring_statement",
+    "complaint": "tutoring_complaint",
+    "status_change": "tutoring_status_change",
+}
+
+
+def _link(directory: Path, name: str, target: Path) -> None:
+    link = directory / f"{name}.parquet"  # a directory of partitions reads as one table
+    if not link.exists():
+        link.symlink_to(target, target_is_directory=True)
+
+
+def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
+    """The independent plain-pandas implementations of bench.burden and bench.tutoring over the
+    warehouse's partitions (the calendar and the classes' grades read from the database)."""
+    from bench.burden import _export, pandas_weekly
+    from bench.tutoring import ON, pandas_scores
+
+    wh, directory = Path(warehouse), Path(work)
+    directory.mkdir(parents=True, exist_ok=True)
+    digest: dict[str, Any]
+    if module == "homework":
+        _export(directory)  # bench.burden's files: classes, calendar, term (homework: none in the database)
+        (directory / "homework.parquet").unlink()
+        _link(directory, "homework", wh / "homework")
+        started = time.perf_counter()
+        weekly = pandas_weekly(directory)
+        seconds = time.perf_counter() - started
+        digest = {"hw|{}|{}".format(*k.split(":")): v for k, v in weekly.items()}
+    else:
+        for name, table in _TUTORING_FILES.items():
+            _link(directory, name, wh / table)
+        started = time.perf_counter()
+        result = pandas_scores(directory, ON)
+        seconds = time.perf_counter() - started
+        digest = {f"risk|{i}": [s, lv] for i, (s, lv) in result.items()}
+    Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
+    return {"seconds": seconds, "items": len(digest), "peak_mb": _peak_mb()}
+
+
+def same_as_peer(ours_path: Path, peer_path: Path) -> tuple[int, list[str]]:
+    """(peer keys, keys that differ): the peer's keys against the same prefix of ours (the peers
+    give fewer figures per key: minutes, days, average and verdict; score and level)."""
+    ours = json.loads(ours_path.read_text(encoding="utf-8"))
+    theirs = json.loads(peer_path.read_text(encoding="utf-8"))
+    prefix = next(iter(theirs), "|").split("|")[0] + "|"
+    mine = {k: v for k, v in ours.items() if k.startswith(prefix)}
+    differ = sorted(set(mine) ^ set(theirs))
+    differ += sorted(k for k in set(mine) & set(theirs) if mine[k][: len(theirs[k])] != theirs[k])
+    return len(theirs), differ
+
+
+def close_json(a_path: Path, b_path: Path) -> tuple[int, list[str]]:
+    """(keys, keys that differ): exact for everything but floats, which may differ by 1e-9 relative
+    (DuckDB and Spark sum doubles in different orders)."""
+
+    def close(x: Any, y: Any) -> bool:
+        if isinstance(x, float) or isinstance(y, float):
+            if x is None or y is None:
+                return x is None and y is None
+            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+        if isinstance(x, list) and isinstance(y, list):
+            return len(x) == len(y) and all(close(p, q) for p, q in zip(x, y, strict=True))
+        return x == y
+
+    a = json.loads(a_path.read_text(encoding="utf-8"))
+    b = json.loads(b_path.read_text(encoding="utf-8"))
+    differ = sorted(set(a) ^ set(b)) + sorted(k for k in set(a) & set(b) if not close(a[k], b[k]))
+    return len(a), differ
+
+
+def main(argv: list[str]) -> None:
+    _django()
+    if argv[0] == "homework":
+        out = write_homework(argv[1])
+    elif argv[0] == "measure":
+        out = measure(*argv[1:5])
+    elif argv[0] == "peer":
+        out = peer(*argv[1:5])
+    else:
+        raise SystemExit(f"unknown step {argv[0]}")
+    print("BENCH " + json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
