@@ -10,6 +10,7 @@ columns, partitions, checksums and manifest entry as the export would give.
 
     python -m bench.province homework WAREHOUSE
     python -m bench.province measure MODULE ENGINE WAREHOUSE OUT_JSON   # balanced|preschool|homework|tutoring
+    python -m bench.province tutoring WAREHOUSE COPIES
     python -m bench.province peer homework|tutoring WAREHOUSE WORK_DIR OUT_JSON
 """
 
@@ -191,6 +192,93 @@ def write_homework(directory: str, seed: int = 1) -> dict[str, Any]:
         "school_days": len(days),
         "partitions": len(partitions),
         "bytes": sum(p["bytes"] for p in partitions.values()),
+        "peak_mb": _peak_mb(),
+    }
+
+
+# Tutoring at a province's size: the generator's institutions and money rows written over ----------
+
+# Columns holding ids that must differ from copy to copy, and the table each refers to.
+_TUTORING_IDS = {
+    "tutoring_institution": {"id": "tutoring_institution"},
+    "tutoring_order": {"id": "tutoring_order", "institution_id": "tutoring_institution"},
+    "tutoring_consumption": {
+        "id": "tutoring_consumption",
+        "institution_id": "tutoring_institution",
+        "order_id": "tutoring_order",
+    },
+    "tutoring_refund": {
+        "id": "tutoring_refund",
+        "institution_id": "tutoring_institution",
+        "order_id": "tutoring_order",
+    },
+    "tutoring_statement": {"id": "tutoring_statement", "institution_id": "tutoring_institution"},
+    "tutoring_complaint": {"id": "tutoring_complaint", "institution_id": "tutoring_institution"},
+    "tutoring_status_change": {"id": "tutoring_status_change", "institution_id": "tutoring_institution"},
+}
+
+
+def replicate_tutoring(directory: str, copies: str) -> dict[str, Any]:
+    """Every tutoring partition of the warehouse written `copies` times over in place (ids offset per
+    copy, so each copy is a further set of institutions with their own orders and money rows in the
+    same district and year): the demo gives 300 institutions in its district and 40 in each other,
+    a province has several times more. Manifest entries (rows, checksums, files) follow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from edugov.warehouse import export as wx
+
+    started = time.perf_counter()
+    root, n = Path(directory), int(copies)
+    manifest = wx.read_manifest(root)
+    tables = manifest["tables"]
+    offsets = {}
+    for name in _TUTORING_IDS:
+        top = 0
+        for part in tables[name]["partitions"].values():
+            ids = pq.read_table(root / part["file"], columns=["id"])["id"]
+            top = max(top, pc.max(ids).as_py() or 0)
+        offsets[name] = top + 1
+    rows = 0
+    for name, refers in _TUTORING_IDS.items():
+        entry = tables[name]
+        for part in entry["partitions"].values():
+            path = root / part["file"]
+            data = pq.read_table(path)
+            fingerprint = part["checksum"].split(":", 1)[0]
+            copies_of = []
+            for k in range(n):
+                copy = data
+                for column, table in refers.items():
+                    i = copy.schema.get_field_index(column)
+                    copy = copy.set_column(
+                        i, column, pc.add(copy[column], pa.scalar(k * offsets[table], pa.int64()))
+                    )
+                copies_of.append(copy)
+            data = pa.concat_tables(copies_of)
+            acc = wx._Acc()
+            for start in range(0, data.num_rows, 1_000_000):
+                acc.add(wx._row_hashes(data.slice(start, 1_000_000)))
+            tmp = path.with_suffix(".parquet.tmp")
+            pq.write_table(data, tmp, compression="zstd")
+            os.replace(tmp, path)
+            part.update(
+                rows=acc.rows,
+                checksum=acc.checksum(fingerprint),
+                bytes=path.stat().st_size,
+                sha256=wx._file_sha256(path),
+            )
+        entry["rows"] = sum(p["rows"] for p in entry["partitions"].values())
+        entry["bytes"] = sum(p["bytes"] for p in entry["partitions"].values())
+        rows += entry["rows"]
+    tmp = root / (wx.MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, root / wx.MANIFEST)
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "institutions": tables["tutoring_institution"]["rows"],
         "peak_mb": _peak_mb(),
     }
 
@@ -386,6 +474,8 @@ def main(argv: list[str]) -> None:
         out = write_homework(argv[1])
     elif argv[0] == "measure":
         out = measure(*argv[1:5])
+    elif argv[0] == "tutoring":
+        out = replicate_tutoring(argv[1], argv[2])
     elif argv[0] == "peer":
         out = peer(*argv[1:5])
     else:

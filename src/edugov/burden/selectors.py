@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -222,8 +222,9 @@ class ClassInfo:
     area_path: str
 
 
-@dataclass(frozen=True)
-class ClassWeek:
+class ClassWeek(NamedTuple):
+    """One class's week (a record per class-week: a province has a million of them)."""
+
     class_id: int
     grade: int
     school_id: int
@@ -533,43 +534,27 @@ def _class_week_columns(
 
 def _class_week_records(table: _ClassWeekColumns, limit_values: list[float]) -> list[ClassWeek]:
     cache: dict[int, Decimal] = {}
-    dates: dict[int, dt.date] = {}
-    out = []
-    for cid, wk, grade, sid, tid, lim, days, written, tenths, over, excess, days_over in zip(
-        table.class_id.tolist(),
-        table.week.tolist(),
-        table.grade.tolist(),
-        table.school_id.tolist(),
-        table.town_id.tolist(),
-        table.limit.tolist(),
-        table.days.tolist(),
-        table.written.tolist(),
-        table.tenths.tolist(),
-        table.over.tolist(),
-        table.excess_tenths.tolist(),
-        table.days_over.tolist(),
-        strict=True,
-    ):
-        week = dates.get(wk)
-        if week is None:
-            week = dates[wk] = dt.date.fromordinal(wk)
-        out.append(
-            ClassWeek(
-                cid,
-                grade,
-                sid,
-                tid,
-                week,
-                days,
-                written,
-                _tenths(tenths, cache),
-                limit_values[lim],
-                over,
-                _tenths(excess, cache),
-                days_over,
-            )
+    dates = {w: dt.date.fromordinal(w) for w in np.unique(table.week).tolist()}
+    tenths = {
+        t: _tenths(t, cache) for t in np.unique(np.concatenate([table.tenths, table.excess_tenths])).tolist()
+    }
+    return list(
+        map(
+            ClassWeek,
+            table.class_id.tolist(),
+            table.grade.tolist(),
+            table.school_id.tolist(),
+            table.town_id.tolist(),
+            [dates[w] for w in table.week.tolist()],
+            table.days.tolist(),
+            table.written.tolist(),
+            [tenths[t] for t in table.tenths.tolist()],
+            [limit_values[i] for i in table.limit.tolist()],
+            table.over.tolist(),
+            [tenths[t] for t in table.excess_tenths.tolist()],
+            table.days_over.tolist(),
         )
-    return out
+    )
 
 
 DAILY_BIN = 10  # minutes
