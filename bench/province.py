@@ -40,6 +40,15 @@ def _django() -> None:
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS. Not ru_maxrss: Linux carries it over fork and exec, so a step started
+    by a large parent would report the parent's size (the bench driver holds a million-key JSON)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
