@@ -87,10 +87,10 @@ def step_items(count: str) -> dict[str, Any]:
 
     if connection.vendor == "postgresql":
         # What autovacuum does within a minute of a bulk load (its analyze threshold is 10% of
-        # the table): without fresh statistics the planner takes the table for a few rows and the
-        # board's first requests pay for it. The load test starts seconds after this step.
+        # a table): without fresh statistics the planner takes the items for a few rows and the
+        # board's requests pay for it. The load test starts seconds after this step.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE rectification_rectificationitem")
+            cursor.execute("ANALYZE")
     return {
         "created": result.created,
         "seconds": seconds,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from edugov.accounts.models import User
@@ -100,6 +100,7 @@ def demo_build(
             "counts": ctx.counts,
         },
     )
+    transaction.on_commit(_refresh_statistics)
     return DemoResult(
         built=True,
         seed=seed,
@@ -119,6 +120,15 @@ class LoginRow:
     password: str
     role: str
     scope: str
+
+
+def _refresh_statistics() -> None:
+    """PostgreSQL plans queries from table statistics, which after a bulk build still describe empty
+    tables until autovacuum's next pass: meanwhile a scoped page takes the district for one row
+    and sorts whole tables (the item board with 10,000 items: 62 ms instead of 0.4 ms a query)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def demo_login_rows() -> list[LoginRow]:
