@@ -5,10 +5,12 @@ DuckDB and Spark read the warehouse's Parquet files instead of the operational d
 from __future__ import annotations
 
 import contextlib
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from .backends import ENGINES, use_warehouse
 
@@ -27,3 +29,23 @@ def warehouse_context(directory: Path | None, engine: str | None) -> Any:
     if engine not in ("duckdb", "spark"):
         raise CommandError("--warehouse 须配合 --engine duckdb 或 --engine spark 使用")
     return use_warehouse(directory)
+
+
+def write_report(
+    command: BaseCommand,
+    data: dict[str, Any],
+    *,
+    options: dict[str, Any],
+    render_text: Callable[[dict[str, Any]], str],
+    elapsed: float,
+    engine: str,
+) -> None:
+    """The report as text or JSON (--format) to --output or standard output; the time to stderr."""
+    text = (
+        json.dumps(data, ensure_ascii=False, indent=1) if options["format"] == "json" else render_text(data)
+    )
+    if options["output"]:
+        options["output"].write_text(text, encoding="utf-8")
+    else:
+        command.stdout.write(text, ending="")
+    command.stderr.write(f"计算用时 {elapsed:.2f} 秒（{engine}）")

@@ -8,7 +8,6 @@ and --warehouse, over the warehouse's Parquet files at province scale."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from edugov.audit.context import acting
 from edugov.indicators.backends import EngineError, database_engine
-from edugov.indicators.commands import add_engine_arguments, warehouse_context
+from edugov.indicators.commands import add_engine_arguments, warehouse_context, write_report
 from edugov.registry.models import Area, SchoolYear, Term
 from edugov.registry.selectors import current_school_year
 
@@ -161,13 +160,4 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         elapsed = time.perf_counter() - started
         data = report_dict(report, area=area, engine=engine)
-        text = (
-            json.dumps(data, ensure_ascii=False, indent=1)
-            if options["format"] == "json"
-            else render_text(data)
-        )
-        if options["output"]:
-            options["output"].write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
-        self.stderr.write(f"计算用时 {elapsed:.2f} 秒（{engine}）")
+        write_report(self, data, options=options, render_text=render_text, elapsed=elapsed, engine=engine)

@@ -8,7 +8,6 @@ scale. Read-only: `edugov tutoring_risk` writes the day's snapshots and alerts."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from edugov.audit.context import acting
 from edugov.indicators.backends import EngineError, database_engine
-from edugov.indicators.commands import add_engine_arguments, warehouse_context
+from edugov.indicators.commands import add_engine_arguments, warehouse_context, write_report
 from edugov.registry.models import Area
 
 from ... import risk, risk_inputs
@@ -107,13 +106,4 @@ class Command(BaseCommand):
         results = {iid: (data, risk.score(data)) for iid, data in inputs.items()}
         elapsed = time.perf_counter() - started
         data = report_dict(results, on=on, area=area, engine=engine)
-        text = (
-            json.dumps(data, ensure_ascii=False, indent=1)
-            if options["format"] == "json"
-            else render_text(data)
-        )
-        if options["output"]:
-            options["output"].write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
-        self.stderr.write(f"计算用时 {elapsed:.2f} 秒（{engine}）")
+        write_report(self, data, options=options, render_text=render_text, elapsed=elapsed, engine=engine)
