@@ -24,7 +24,7 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
 from edugov.web.exports import export_response
 
-from . import liaison, strategy, supervision
+from . import liaison, services, strategy, supervision
 from .errors import RectificationError as E
 from .models import KeyTask, Rag, Severity, SupervisionKind, SupervisionPlan
 
@@ -51,14 +51,21 @@ def _int(value: Any, default: int | None = None) -> int | None:
         return default
 
 
-MAX_PK = 2**63 - 1  # larger numbers in an `IN (...)` list crash the SQLite driver
-
-
 def _ids(values: list[str], *, invalid: DomainError | None = None) -> list[int]:
     ids = [_int(v) for v in values]
-    if any(i is None or not 0 < i <= MAX_PK for i in ids):
+    if any(i is None or not 0 < i <= services.MAX_ID for i in ids):
         raise invalid or DomainError(E.UNKNOWN_UNIT)
     return [i for i in ids if i is not None]
+
+
+def _chosen(rows: Any, raw: str | None, unknown: Any) -> Any:
+    """The row a select names by id among `rows`; None when nothing is chosen, refused otherwise."""
+    if not raw:
+        return None
+    row = rows.filter(pk=_int(raw, 0)).first()
+    if row is None:
+        raise DomainError(unknown)
+    return row
 
 
 def _inspector_ids(values: list[str]) -> list[int]:
@@ -220,21 +227,9 @@ def goal_new(request: HttpRequest) -> HttpResponse:
 
 def _task_input(request: HttpRequest, goal: Any) -> dict[str, Any]:
     """The task form's values as the services take them; an unknown school or account is refused."""
-    post = request.POST
-    school = None
-    if post.get("school"):
-        school = (
-            strategy.lead_schools(user=request.user, goal=goal).filter(pk=_int(post["school"], 0)).first()
-        )
-        if school is None:
-            raise DomainError(E.UNKNOWN_UNIT)
-    owner = None
-    if post.get("owner"):
-        owner = (
-            strategy.owner_candidates(user=request.user, goal=goal).filter(pk=_int(post["owner"], 0)).first()
-        )
-        if owner is None:
-            raise DomainError(E.UNKNOWN_PERSON)
+    post, user = request.POST, request.user
+    school = _chosen(strategy.lead_schools(user=user, goal=goal), post.get("school"), E.UNKNOWN_UNIT)
+    owner = _chosen(strategy.owner_candidates(user=user, goal=goal), post.get("owner"), E.UNKNOWN_PERSON)
     return {
         "code": post.get("code", ""),
         "title": post.get("title", ""),
