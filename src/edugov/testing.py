@@ -170,3 +170,9 @@ def make_mini_district() -> MiniDistrict:
         teacher_a,
         users,
     )
+
+
+def login(client: Any, user: User) -> Any:
+    """Sign a test client in as `user` (through the model backend: axes' own backend wants a request)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

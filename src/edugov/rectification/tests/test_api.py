@@ -22,16 +22,12 @@ from edugov.rectification.models import (
     SupervisionPlan,
     SupervisionVisit,
 )
+from edugov.testing import login
 
 pytestmark = pytest.mark.django_db
 
 HUGE = 99999999999999999999  # beyond a 64-bit integer
 API = "/rectification/api"
-
-
-def _login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture
@@ -187,7 +183,7 @@ BODIES: dict[str, tuple[Any, str, Any, Any, str]] = {
 @pytest.mark.parametrize("case", sorted(BODIES))
 def test_huge_number_in_a_body_is_a_chinese_400(client, district, work, case):  # type: ignore[no-untyped-def]
     who, path, valid, huge, message = BODIES[case]
-    _login(client, district.users[who])
+    login(client, district.users[who])
     url = f"{API}/{path.format(milestone=work['milestone'].pk)}"
     before = _rows()
     r = client.post(url, huge(valid(district, work)), content_type="application/json")
@@ -202,7 +198,7 @@ def test_huge_number_in_a_body_is_a_chinese_400(client, district, work, case):  
 def test_unknown_plan_in_a_body_is_a_400(client, district, work):  # type: ignore[no-untyped-def]
     """A reference in a body that names no plan (or one outside the scope) is bad input, not a
     missing page: 400, the same as for a number too large to be an id."""
-    _login(client, district.users["school_b"])
+    login(client, district.users["school_b"])
     hidden = supervision.plan_create(
         user=district.users[Role.DISTRICT_ADMIN],
         title="甲街道专项督导",  # school A only: outside school B's scope
@@ -237,7 +233,7 @@ DETAIL_URLS = [
 
 @pytest.mark.parametrize("path", DETAIL_URLS)
 def test_huge_id_in_the_url_is_not_found(client, district, work, path):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     r = client.get(f"{API}/{path.format(n=HUGE)}")
     assert r.status_code == 404 and r.json()["detail"] == "记录不存在，或不在您的数据范围内"
 
@@ -250,7 +246,7 @@ def test_huge_id_in_the_url_is_not_found(client, district, work, path):  # type:
     ],
 )
 def test_huge_id_in_an_action_url_is_not_found(client, district, work, path, action, body):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     before = _rows()
     r = getattr(client, action)(f"{API}/{path.format(n=HUGE)}", body, content_type="application/json")
     assert r.status_code == 404 and r.json()["detail"] == "记录不存在，或不在您的数据范围内"
@@ -272,14 +268,14 @@ LISTS = ["items/", "tasks/", "leader-visits/", "supervision-plans/", "supervisio
     ids=["page", "page-negative", "page_size", "page_size-negative"],
 )
 def test_huge_number_in_a_query_string(client, district, work, path, query, status, message):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     r = client.get(f"{API}/{path}", query)
     assert r.status_code == status, r.content
     assert message in r.json().get("detail", "")
 
 
 def test_plan_list_is_paged_in_a_stable_order(client, district, work):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # DRF's UnorderedObjectListWarning included
         r = client.get(f"{API}/supervision-plans/", {"page_size": 2})

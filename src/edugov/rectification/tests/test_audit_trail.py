@@ -13,16 +13,11 @@ from django.utils import timezone
 from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.rectification import liaison, strategy, supervision
-from edugov.testing import make_user
+from edugov.testing import login, make_user
 
 pytestmark = pytest.mark.django_db
 
 CHECKS = {c: {"score": 10} for c in ("RI01", "RI02", "RI03", "RI04", "RI05", "RI06", "RI07")}
-
-
-def _login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def _milestone(district: Any, *, school: Any) -> Any:
@@ -121,14 +116,14 @@ def test_milestone_audit_rows_in_the_audit_trail(client, district, viewer):  # t
     admin = district.users[Role.DISTRICT_ADMIN]
     m = _milestone(district, school=district.school_a)  # town A
     # the planner edits it through the page, as in the browser
-    _login(client, admin)
+    login(client, admin)
     r = client.post(
         reverse("rectification:milestone_edit", args=[m.pk]),
         {"title": m.title, "weight": "3", "start_date": m.start_date, "deadline": m.deadline},
     )
     assert r.status_code == 302
     who, status, sees = VIEWERS[viewer]
-    _login(client, who(district))
+    login(client, who(district))
     r = client.get(reverse("audit:event_list"))
     assert r.status_code == status
     rows = r.content.decode().count(f'class="wrap">完成校舍改造方案 <small class="muted">#{m.pk}</small>')

@@ -16,16 +16,11 @@ from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.rectification import services
 from edugov.rectification.models import Attachment, ItemEvent, ItemStatus, Notification, RectificationItem
-from edugov.testing import PASSWORD
+from edugov.testing import PASSWORD, login
 
 from .conftest import pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ def items(district, make_item):  # type: ignore[no-untyped-def]
 
 def test_school_admin_sees_only_own_items(client, district, items):
     a, b, _point = items
-    _login(client, district.users[Role.SCHOOL_ADMIN])
+    login(client, district.users[Role.SCHOOL_ADMIN])
     page = client.get(reverse("rectification:my_items")).content.decode()
     assert "甲校问题" in page and "教学点问题" in page and "乙校问题" not in page
     assert client.get(reverse("rectification:item_detail", args=[b.pk])).status_code == 404
@@ -56,19 +51,19 @@ def test_school_admin_sees_only_own_items(client, district, items):
 
 
 def test_town_officer_sees_only_the_town(client, district, items):
-    _login(client, district.users["town_officer"])
+    login(client, district.users["town_officer"])
     page = client.get(reverse("rectification:item_list")).content.decode()
     assert "甲校问题" in page and "乙校问题" not in page
 
 
 def test_teacher_sees_nothing(client, district, items):
-    _login(client, district.users[Role.TEACHER])
+    login(client, district.users[Role.TEACHER])
     page = client.get(reverse("rectification:item_list")).content.decode()
     assert "甲校问题" not in page
 
 
 def test_filters_and_bad_filter_values(client, district, items):
-    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    login(client, district.users[Role.DEPARTMENT_OFFICER])
     url = reverse("rectification:item_list")
     assert client.get(url, {"status": "nonsense", "source": "x" * 5000}).status_code == 200
     page = client.get(url, {"q": "乙校"}, HTTP_HX_REQUEST="true").content.decode()
@@ -84,10 +79,10 @@ def test_full_loop_through_the_pages(client, district, items):
     act = lambda c, name, **data: c.post(  # noqa: E731
         reverse("rectification:item_action", args=[a.pk, name]), data, HTTP_HX_REQUEST="true"
     )
-    _login(client, officer)
+    login(client, officer)
     assert act(client, "assign", deadline=deadline, responsible_name="张校长").status_code == 200
     client.logout()
-    _login(client, school)
+    login(client, school)
     assert act(client, "start").status_code == 200
     resp = act(client, "submit", comment="")
     assert resp.status_code == 200 and "佐证附件" in resp.content.decode()
@@ -96,7 +91,7 @@ def test_full_loop_through_the_pages(client, district, items):
     resp = act(client, "verify")
     assert resp.status_code == 200 and "不能执行" in resp.content.decode()
     client.logout()
-    _login(client, officer)
+    login(client, officer)
     page = client.get(reverse("rectification:item_detail", args=[a.pk])).content.decode()
     assert "核验销号" in page and "整改报告.pdf" in page
     assert act(client, "verify", comment="现场核实").status_code == 200
@@ -181,7 +176,7 @@ def test_refused_action_shows_its_message_in_the_panel(client, district, items, 
         Attachment.objects.filter(item=item).delete()
     else:
         item = _advance(item, district, status)
-    _login(client, district.users[who])
+    login(client, district.users[who])
     url = reverse("rectification:item_action", args=[item.pk, action])
     before = _item_rows(item)
 
@@ -204,7 +199,7 @@ def test_refused_action_shows_its_message_in_the_panel(client, district, items, 
 
 def test_htmx_action_success_redraws_the_panel(client, district, items):  # type: ignore[no-untyped-def]
     item = items[0]
-    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    login(client, district.users[Role.DEPARTMENT_OFFICER])
     url = reverse("rectification:item_action", args=[item.pk, "assign"])
     r = client.post(url, {"deadline": TODAY_PLUS, "responsible_name": "张校长"}, HTTP_HX_REQUEST="true")
     page = r.content.decode()
@@ -215,7 +210,7 @@ def test_htmx_action_success_redraws_the_panel(client, district, items):  # type
 
 def test_leader_reads_but_cannot_act(client, district, items):
     a = items[0]
-    _login(client, district.users[Role.LEADER])
+    login(client, district.users[Role.LEADER])
     assert client.get(reverse("rectification:item_detail", args=[a.pk])).status_code == 200
     url = reverse("rectification:item_action", args=[a.pk, "assign"])
     resp = client.post(url, {"deadline": "2099-01-01"}, HTTP_HX_REQUEST="true")
@@ -225,7 +220,7 @@ def test_leader_reads_but_cannot_act(client, district, items):
 
 
 def test_create_page(client, district):
-    _login(client, district.users[Role.INSPECTOR])
+    login(client, district.users[Role.INSPECTOR])
     url = reverse("rectification:item_new")
     data = {
         "source": "supervision",
@@ -249,12 +244,12 @@ def test_create_page(client, district):
     assert RectificationItem.objects.count() == 1
     # A school administrator cannot enter items.
     client.logout()
-    _login(client, district.users[Role.SCHOOL_ADMIN])
+    login(client, district.users[Role.SCHOOL_ADMIN])
     assert client.get(url).status_code == 404
 
 
 def test_export_xlsx(client, district, items):
-    _login(client, district.users[Role.DEPARTMENT_OFFICER])
+    login(client, district.users[Role.DEPARTMENT_OFFICER])
     resp = client.get(reverse("rectification:item_export"))
     assert resp.status_code == 200
     sheet = load_workbook(io.BytesIO(resp.content)).active
@@ -310,7 +305,7 @@ def test_commands(district, capsys):
 
 
 def test_notifications_page(client, district, items):
-    _login(client, district.users[Role.SCHOOL_ADMIN])
+    login(client, district.users[Role.SCHOOL_ADMIN])
     assert client.get(reverse("rectification:notification_list")).status_code == 200
     assert client.post(reverse("rectification:notification_list")).status_code == 302
     assert PASSWORD

@@ -14,16 +14,11 @@ from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.rectification import strategy, supervision
 from edugov.rectification.models import KeyTask, Milestone, SupervisionPlan, TaskGoal
-from edugov.testing import make_user
+from edugov.testing import login, make_user
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def _day(days: int) -> str:
@@ -79,7 +74,7 @@ def work(district):  # type: ignore[no-untyped-def]
 def test_planner_does_the_whole_job_in_the_browser(client, district):  # type: ignore[no-untyped-def]
     admin = district.users[Role.DISTRICT_ADMIN]
     owner = district.users[Role.DEPARTMENT_OFFICER]  # basic_education, district level
-    _login(client, admin)
+    login(client, admin)
     board = client.get(reverse("rectification:task_board")).content.decode()
     assert reverse("rectification:goal_new") in board
 
@@ -258,7 +253,7 @@ BAD = [
 
 @pytest.mark.parametrize(("form", "change", "message"), BAD, ids=[f"{f}-{m}" for f, _, m in BAD])
 def test_bad_input_is_a_message_and_writes_nothing(client, district, work, form, change, message):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     url, data = _forms(district, work)[form]
     before = _rows()
     snapshots = [
@@ -281,7 +276,7 @@ def test_bad_input_is_a_message_and_writes_nothing(client, district, work, form,
 
 
 def test_htmx_success_redirects_the_browser(client, district, work):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     url, data = _forms(district, work)["milestone_new"]
     r = client.post(url, data, **HTMX)
     assert r.status_code == 204
@@ -318,7 +313,7 @@ def test_forbidden_roles_get_403_or_404_and_write_nothing(client, district, work
     users = {**district.users, "town_admin": make_user(Role.DISTRICT_ADMIN, area=district.town_a)}
     before = _rows()
     for who, status in REFUSED[form].items():
-        _login(client, users[who])
+        login(client, users[who])
         assert client.get(url).status_code == status, (who, "GET")
         r = client.post(url, data)
         assert r.status_code == status, (who, "POST")
@@ -349,18 +344,18 @@ def test_buttons_only_for_planners(client, district, work):  # type: ignore[no-u
         ],
     }
     pages = {reverse(name): hrefs for name, hrefs in links.items()} | detail_links
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     for url, hrefs in pages.items():
         body = client.get(url).content.decode()
         assert all(h in body for h in hrefs), url
     for role in (Role.LEADER, Role.INSPECTOR, Role.SCHOOL_ADMIN):
-        _login(client, district.users[role])
+        login(client, district.users[role])
         for url, hrefs in pages.items():
             r = client.get(url)
             assert r.status_code == 200, (role, url)
             assert not any(h in r.content.decode() for h in hrefs), (role, url)
     # a town officer: the district goal's task is on their board, its planning buttons are not
-    _login(client, district.users["town_officer"])
+    login(client, district.users["town_officer"])
     body = client.get(reverse("rectification:task_board")).content.decode()
     assert task.title in body and reverse("rectification:task_new", args=[work["goal"].pk]) not in body
     assert reverse("rectification:goal_new") in body
@@ -371,7 +366,7 @@ def test_buttons_only_for_planners(client, district, work):  # type: ignore[no-u
 def test_plan_edit_page(client, district, work):  # type: ignore[no-untyped-def]
     plan = work["plan"]
     officer = district.users["supervision"]  # 督导室
-    _login(client, officer)
+    login(client, officer)
     url, data = _forms(district, work)["plan_edit"]
     page = client.get(url).content.decode()
     assert 'value="秋季挂牌督导"' in page and f'<option value="{district.school_b.pk}" selected>' in page

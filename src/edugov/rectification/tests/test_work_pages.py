@@ -16,13 +16,9 @@ from edugov.rectification import liaison, services, strategy, supervision
 from edugov.rectification.models import ItemSource, LeaderVisit, RectificationItem, SupervisionVisit
 from edugov.rectification.rankings import unit_figures
 from edugov.rectification.views_map import battle_map_payload
+from edugov.testing import login
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, user):  # type: ignore[no-untyped-def]
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture
@@ -66,7 +62,7 @@ def work(district):  # type: ignore[no-untyped-def]
 
 
 def test_pages_render(client, district, work):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     leader = district.users[Role.LEADER]
     for url in (
         reverse("rectification:task_board"),
@@ -90,7 +86,7 @@ def test_pages_render(client, district, work):  # type: ignore[no-untyped-def]
 
 
 def test_milestone_progress_bad_input(client, district, work):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.SCHOOL_ADMIN])
+    login(client, district.users[Role.SCHOOL_ADMIN])
     url = reverse("rectification:task_detail", args=[work["task"].pk])
     for bad in ("abc", "150", "-3", ""):
         r = client.post(url, {"milestone": work["milestone"].pk, "progress": bad}, follow=True)
@@ -106,7 +102,7 @@ def test_milestone_progress_bad_input(client, district, work):  # type: ignore[n
 
 def test_leader_visit_page_no_duplicates_and_bad_input(client, district, work):  # type: ignore[no-untyped-def]
     leader = district.users[Role.LEADER]
-    _login(client, leader)
+    login(client, leader)
     url = reverse("rectification:leader_visit_new")
     data = {
         "visited_on": work["today"].isoformat(),
@@ -149,7 +145,7 @@ def test_leader_visit_page_no_duplicates_and_bad_input(client, district, work): 
 
 def test_supervision_form_phone_flow(client, district, work):  # type: ignore[no-untyped-def]
     inspector = district.users[Role.INSPECTOR]
-    _login(client, inspector)
+    login(client, inspector)
     plan = work["plan"]
     url = reverse("rectification:supervision_visit_form", args=[plan.pk, district.school_a.pk])
     assert client.get(url).status_code == 200
@@ -171,14 +167,14 @@ def test_supervision_form_phone_flow(client, district, work):  # type: ignore[no
     report = client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).content.decode()
     assert "三个班未公示" in report and "发现问题" in report
     # the school sees its own report; the other school does not
-    _login(client, district.users[Role.SCHOOL_ADMIN])
+    login(client, district.users[Role.SCHOOL_ADMIN])
     assert client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).status_code == 200
-    _login(client, district.users["school_b"])
+    login(client, district.users["school_b"])
     assert client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).status_code == 404
 
 
 def test_api(client, district, work):  # type: ignore[no-untyped-def]
-    _login(client, district.users[Role.LEADER])
+    login(client, district.users[Role.LEADER])
     r = client.post(
         "/rectification/api/leader-visits/",
         {
@@ -203,7 +199,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
         content_type="application/json",
     )
     assert r.status_code == 400
-    _login(client, district.users[Role.INSPECTOR])
+    login(client, district.users[Role.INSPECTOR])
     r = client.post(
         "/rectification/api/supervision-visits/",
         {
@@ -230,7 +226,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     assert (
         client.get(f"/rectification/api/supervision-plans/{work['plan'].pk}/progress/").json()["schools"] == 1
     )
-    _login(client, district.users[Role.DISTRICT_ADMIN])
+    login(client, district.users[Role.DISTRICT_ADMIN])
     tasks = client.get("/rectification/api/tasks/").json()
     assert tasks["results"][0]["rag"] == "amber"  # progress 20, half the time gone: 30 points behind
     r = client.post(
