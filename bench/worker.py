@@ -10,7 +10,6 @@ python -m bench.worker export DIR
 python -m bench.worker evaluate ENGINE district|province WAREHOUSE|- OUT_JSON
 python -m bench.worker pandas-peer WAREHOUSE district|province OUT_JSON
 python -m bench.worker all-districts ENGINE WAREHOUSE
-python -m bench.worker modules ENGINE WAREHOUSE|- OUT_JSON
 """
 
 from __future__ import annotations
@@ -237,56 +236,6 @@ def all_districts(engine: str, warehouse: str) -> dict:
     }
 
 
-def modules(engine: str, warehouse: str, out: str) -> dict:
-    """The 双减 weekly homework compliance (term 1 of 2025, every class) and the tutoring risk scores
-    (every institution, on the demo's reference day) on `engine`, over the warehouse unless "-"."""
-    import contextlib
-
-    from bench.burden import _Reader, _term
-    from bench.tutoring import ON
-    from edugov.burden.selectors import homework_compliance
-    from edugov.indicators.backends import use_warehouse
-    from edugov.tutoring import risk_inputs
-
-    term = _term()
-    ctx = use_warehouse(warehouse) if warehouse != "-" else contextlib.nullcontext()
-    burden, tutoring = [], []
-    with ctx:
-        for _ in range(2):  # the first run includes imports, compiling, starting Spark
-            start = time.perf_counter()
-            report = homework_compliance(user=_Reader(), term=term, engine=engine)
-            burden.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            scores = risk_inputs.scores(on=ON, ws=risk_inputs.risk_workspace(engine))
-            tutoring.append(time.perf_counter() - start)
-    digest = {
-        **{
-            f"hw|{c.class_id}|{c.week_start}": [
-                c.written_minutes,
-                c.school_days,
-                str(c.average),
-                c.over,
-                c.days_over,
-            ]
-            for c in report.class_weeks
-        },
-        **{f"bins|{g}|{b}": n for g, bins in report.daily_bins.items() for b, n in bins.items()},
-        **{f"risk|{i}": [r.score, r.level, r.reasons] for i, (_, r) in scores.items()},
-    }
-    with open(out, "w", encoding="utf-8") as f:
-        json.dump(digest, f)
-    return {
-        "burden_seconds": burden[-1],
-        "burden_first": burden[0],
-        "class_weeks": len(report.class_weeks),
-        "classes": report.classes_total,
-        "tutoring_seconds": tutoring[-1],
-        "tutoring_first": tutoring[0],
-        "institutions": len(scores),
-        "peak_mb": _peak_mb(),
-    }
-
-
 PEAK_NUMBERS = range(80, 100)  # class numbers the demo never uses: every uploaded row is new
 
 
@@ -385,8 +334,6 @@ def main(argv: list[str]) -> None:
         out = web_count()
     elif cmd == "all-districts":
         out = all_districts(argv[1], argv[2])
-    elif cmd == "modules":
-        out = modules(argv[1], argv[2], argv[3])
     else:
         raise SystemExit(f"unknown step {cmd}")
     print("BENCH " + json.dumps(out))
