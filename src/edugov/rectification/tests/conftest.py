@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from edugov.accounts.models import Role
-from edugov.rectification import services
+from edugov.rectification import services, strategy
 from edugov.rectification.models import ItemSource, Severity, UnitKind
 from edugov.testing import make_mini_district, make_user
 
@@ -50,3 +51,22 @@ def make_item(district):  # type: ignore[no-untyped-def]
         return services.item_create(**fields)
 
     return build
+
+
+def goal_and_task(district, *, started: dt.date, code: str = "一", school=None):  # type: ignore[no-untyped-def]
+    """The district's goal "十个一" and its key task "消除大班额", led by a school (school A by
+    default), started on `started` and due in 100 days."""
+    admin = district.users[Role.DISTRICT_ADMIN]
+    today = timezone.localdate()
+    goal = strategy.goal_create(user=admin, area=district.district, year=today.year, title="十个一")
+    task = strategy.task_create(
+        user=admin,
+        goal=goal,
+        code=code,
+        title="消除大班额",
+        department="basic_education",
+        start_date=started,
+        deadline=today + dt.timedelta(days=100),
+        school=school or district.school_a,
+    )
+    return goal, task

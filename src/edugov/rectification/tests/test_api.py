@@ -24,6 +24,8 @@ from edugov.rectification.models import (
 )
 from edugov.testing import login
 
+from .conftest import goal_and_task
+
 pytestmark = pytest.mark.django_db
 
 HUGE = 99999999999999999999  # beyond a 64-bit integer
@@ -34,17 +36,7 @@ API = "/rectification/api"
 def work(district):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     admin = district.users[Role.DISTRICT_ADMIN]
-    goal = strategy.goal_create(user=admin, area=district.district, year=today.year, title="十个一")
-    task = strategy.task_create(
-        user=admin,
-        goal=goal,
-        code="一",
-        title="消除大班额",
-        department="basic_education",
-        start_date=today - dt.timedelta(days=10),
-        deadline=today + dt.timedelta(days=100),
-        school=district.school_a,
-    )
+    _, task = goal_and_task(district, started=today - dt.timedelta(days=10))
     milestone = strategy.milestone_create(
         user=admin,
         task=task,

@@ -15,6 +15,8 @@ from edugov.audit.models import AuditEvent
 from edugov.rectification import liaison, strategy, supervision
 from edugov.testing import login, make_user
 
+from .conftest import goal_and_task
+
 pytestmark = pytest.mark.django_db
 
 CHECKS = {c: {"score": 10} for c in ("RI01", "RI02", "RI03", "RI04", "RI05", "RI06", "RI07")}
@@ -23,16 +25,7 @@ CHECKS = {c: {"score": 10} for c in ("RI01", "RI02", "RI03", "RI04", "RI05", "RI
 def _milestone(district: Any, *, school: Any) -> Any:
     admin = district.users[Role.DISTRICT_ADMIN]
     today = timezone.localdate()
-    goal = strategy.goal_create(user=admin, area=district.district, year=today.year, title="十个一")
-    task = strategy.task_create(
-        user=admin,
-        goal=goal,
-        title="消除大班额",
-        department="basic_education",
-        start_date=today,
-        deadline=today + dt.timedelta(days=100),
-        school=school,
-    )
+    _, task = goal_and_task(district, started=today, code="", school=school)
     return strategy.milestone_create(
         user=admin,
         task=task,

@@ -16,6 +16,8 @@ from edugov.rectification import strategy, supervision
 from edugov.rectification.models import KeyTask, Milestone, SupervisionPlan, TaskGoal
 from edugov.testing import login, make_user
 
+from .conftest import goal_and_task
+
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -40,17 +42,7 @@ def _rows() -> tuple[int, ...]:
 def work(district):  # type: ignore[no-untyped-def]
     admin = district.users[Role.DISTRICT_ADMIN]
     today = timezone.localdate()
-    goal = strategy.goal_create(user=admin, area=district.district, year=today.year, title="十个一")
-    task = strategy.task_create(
-        user=admin,
-        goal=goal,
-        code="一",
-        title="消除大班额",
-        department="basic_education",
-        start_date=today - dt.timedelta(days=10),
-        deadline=today + dt.timedelta(days=100),
-        school=district.school_a,
-    )
+    goal, task = goal_and_task(district, started=today - dt.timedelta(days=10))
     milestone = strategy.milestone_create(
         user=admin,
         task=task,

@@ -18,6 +18,8 @@ from edugov.rectification.rankings import unit_figures
 from edugov.rectification.views_map import battle_map_payload
 from edugov.testing import login
 
+from .conftest import goal_and_task
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,17 +27,7 @@ pytestmark = pytest.mark.django_db
 def work(district):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     admin = district.users[Role.DISTRICT_ADMIN]
-    goal = strategy.goal_create(user=admin, area=district.district, year=today.year, title="十个一")
-    task = strategy.task_create(
-        user=admin,
-        goal=goal,
-        code="一",
-        title="消除大班额",
-        department="basic_education",
-        start_date=today - dt.timedelta(days=100),
-        deadline=today + dt.timedelta(days=100),
-        school=district.school_a,
-    )
+    goal, task = goal_and_task(district, started=today - dt.timedelta(days=100))
     ms = strategy.milestone_create(
         user=admin,
         task=task,
