@@ -295,6 +295,7 @@ def step_publish() -> dict[str, Any]:
     """200 teachers publish at once through the service, each submitting twice."""
     _django()
     from django.db import connection, connections
+    from django.utils import timezone
 
     from edugov.accounts.models import Role, User
     from edugov.burden import services
@@ -326,9 +327,11 @@ def step_publish() -> dict[str, Any]:
                 teacher_id=a.teacher_id,
             )
         )
+    # The last school day of the term up to today: homework may not be published for days more
+    # than a week ahead (the demo's term follows the build date and may run on for weeks).
     day = SchoolCalendar.for_year(term.school_year).school_days(
-        term.end_date - dt.timedelta(days=14), term.end_date
-    )[0]
+        term.start_date, min(term.end_date, timezone.localdate())
+    )[-1]
     before = Homework.objects.count()
     connection.close()
     barrier = threading.Barrier(len(users))
