@@ -18,3 +18,8 @@ class AccountError(ErrorCode):
     UNEXPECTED_ANCHOR = "{role}账号不应指定{anchor}"
     PASSWORD_INVALID = "密码不符合要求：{reasons}"
     NOT_FOUND = "未找到{what}“{value}”"
+    GRANT_KIND_INVALID = "未知的数据范围类型“{kind}”"
+    GRANT_ROLE_MISMATCH = "{role}账号不能授予“{kind}”类数据范围"
+    GRANT_TARGET_MISSING = "要授权的{kind}（编号 {object_id}）不存在或不在您的管理范围内"
+    GRANT_DUPLICATE = "该账号已拥有这项数据范围"
+    USER_OUT_OF_SCOPE = "该账号不在您的管理范围内"

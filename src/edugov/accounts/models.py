@@ -119,3 +119,27 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.LEADER
+
+
+class ScopeGrant(models.Model):
+    """One more anchor of a user's scope beyond the one their account hangs on: an inspector
+    covering three towns holds three area grants, a group head a school-group grant. The kinds are
+    registered by the apps that own them (accounts.anchors); granting is an audited act."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="grants")
+    kind = models.CharField("范围类型", max_length=32)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    granted_by = models.ForeignKey(
+        User, verbose_name="授权人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "数据范围授权"
+        verbose_name_plural = "数据范围授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "object_id"], name="scope_grant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} #{self.object_id}"

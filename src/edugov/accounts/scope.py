@@ -4,7 +4,12 @@ and institutions; a model that declared nothing is refused (fail closed), never 
 
     scoped(School, user)                   -> School queryset the user may see
     scoped(SchoolClass.objects.filter(..), user)
+    write_scoped(School, user)             -> the rows the user may change (or name in a write)
     ensure_in_scope(obj, user)             -> raises OutOfScope for a row outside the scope
+    ensure_references_writable(actor, obj) -> every row obj names lies in the actor's write scope
+
+Who the anchors are (an area, a school, a teacher's classes, an institution, and kinds that apps
+register) is in accounts.anchors.
 """
 
 from __future__ import annotations
@@ -19,17 +24,19 @@ from django.db.models import Q
 
 from edugov.common.errors import ErrorCode, PermissionDenied
 
-from .models import Role, User
+from .anchors import AREA_ROLES, Mode, anchors_q
 
 M = TypeVar("M", bound=models.Model)
 
-AREA_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER})
+__all__ = ["AREA_ROLES", "scope_q", "scoped", "write_scoped"]
 
 
 class ScopeError(ErrorCode):
     OUT_OF_SCOPE = "您无权查看或修改该数据"
     READ_ONLY = "您的账号为只读账号"
     MODULE_DENIED = "您没有“{module}”模块的操作权限"
+    ACTION_DENIED = "您的账号无权执行“{action}”"
+    REFERENCE_OUT_OF_SCOPE = "“{field}”所选的记录不在您可修改的范围内"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,13 @@ class ScopeRule:
     teacher: str | None = None
     institution: str | None = None
     area_path: str | None = None  # a text field holding an area path (e.g. the audit trail)
+
+    @property
+    def anchored(self) -> bool:
+        """Whether the rule ties rows to any anchor (reference data such as school years is not)."""
+        return any(
+            (self.area, self.school, self.school_class, self.teacher, self.institution, self.area_path)
+        )
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
@@ -77,88 +91,71 @@ def registered_models() -> list[type[models.Model]]:
     return list(_RULES)
 
 
-def _path(prefix: str, suffix: str) -> str:
-    if prefix == "pk":
-        return suffix if suffix != "pk" else "pk"
-    return f"{prefix}__{suffix}" if suffix != "pk" else prefix
-
-
-def _area_filter(rule: ScopeRule, user: User) -> Q | None:
-    if user.area is None:
-        return None
-    if rule.area_path is not None:
-        return Q(**{f"{rule.area_path}__startswith": user.area.path})
-    if rule.area is None:
-        return None
-    return Q(**{_path(rule.area, "path__startswith"): user.area.path})
-
-
-def _school_filter(rule: ScopeRule, school_id: int) -> Q | None:
-    """A school's own rows and those of its teaching points."""
-    if rule.school is None:
-        return None
-    return Q(**{_path(rule.school, "pk"): school_id}) | Q(
-        **{_path(rule.school, "central_school_id"): school_id}
-    )
-
-
-def _ancestor_areas_of_school(rule: ScopeRule, school_id: int) -> Q | None:
-    """Users anchored at a school see the areas above it (for navigation), nothing more."""
-    if rule.area != "pk":
-        return None
-    from edugov.registry.models import School
-
-    path = School.objects.filter(pk=school_id).values_list("area__path", flat=True).first()
-    if not path:
-        return None
-    codes = [c for c in path.strip("/").split("/") if c]
-    return Q(code__in=codes)
-
-
-def _teacher_class_ids(user: User) -> models.QuerySet[Any]:
-    from edugov.registry.models import SchoolClass
-
-    return SchoolClass.objects.filter(
-        Q(assignments__teacher_id=user.teacher_id) | Q(head_teacher_id=user.teacher_id)
-    ).values("pk")
-
-
-def scope_q(model: type[models.Model], user: Any) -> Q | None:
-    """The filter for `user` on `model`, or None when the user may see nothing."""
+def scope_q(model: type[models.Model], user: Any, *, mode: Mode = "read") -> Q | None:
+    """The filter for `user` on `model`, or None when the user may see (or, with mode="write",
+    change) nothing. Read scope and write scope come from the same anchors: the write scope
+    leaves out what an anchor shows only for reading (the areas above a school, a teacher's own
+    school record), and a read-only role writes nothing."""
     rule = scope_rule(model)
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_superuser:
         return Q()
-    role = user.role
-    if role in AREA_ROLES:
-        return _area_filter(rule, user)
-    if role == Role.SCHOOL_ADMIN and user.school_id:
-        return _school_filter(rule, user.school_id) or _ancestor_areas_of_school(rule, user.school_id)
-    if role == Role.TEACHER and user.teacher_id and user.school_id:
-        if rule.school_class is not None:
-            return Q(**{_path(rule.school_class, "pk__in"): _teacher_class_ids(user)})
-        if rule.teacher is not None:
-            return Q(**{_path(rule.teacher, "pk"): user.teacher_id})
-        if rule.school == "pk":  # the teacher's own school record
-            return Q(pk=user.school_id)
-        return _ancestor_areas_of_school(rule, user.school_id)
-    if role == Role.INSTITUTION_OPERATOR and user.institution_id and rule.institution is not None:
-        return Q(**{_path(rule.institution, "pk"): user.institution_id})
-    return None
+    if mode == "write" and user.is_read_only:
+        return None
+    return anchors_q(rule, user, mode)
 
 
-def scoped(model_or_qs: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+def scoped(
+    model_or_qs: type[M] | models.QuerySet[M], user: Any, *, mode: Mode = "read"
+) -> models.QuerySet[M]:
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
-    q = scope_q(qs.model, user)
+    q = scope_q(qs.model, user, mode=mode)
     if q is None:
         return qs.none()
     return qs.filter(q) if q else qs
 
 
+def write_scoped(model_or_qs: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The rows `user` may change (and name in a write): never wider than what they may read."""
+    return scoped(model_or_qs, user, mode="write")
+
+
 def ensure_in_scope(obj: models.Model, user: Any) -> None:
     if not scoped(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
         raise PermissionDenied(ScopeError.OUT_OF_SCOPE)
+
+
+def ensure_in_write_scope(obj: models.Model, user: Any) -> None:
+    if not write_scoped(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
+        raise PermissionDenied(ScopeError.OUT_OF_SCOPE)
+
+
+def ensure_references_writable(
+    actor: Any,
+    instance: models.Model,
+    *,
+    fields: list[str] | None = None,
+    unchanged: dict[str, Any] | None = None,
+) -> None:
+    """Every row `instance` names through a foreign key to a scoped model must lie in the actor's
+    write scope, so no write (form, API, import, bulk action) can move a row out of its writer's
+    reach or attach it to another school's rows. A reference left as it was (`unchanged`: field ->
+    value before the write) is allowed: a school administrator keeps the area above its school
+    without being able to choose another. `actor` None is the command line or the system."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey) or (fields is not None and field.name not in fields):
+            continue
+        target = field.related_model
+        if target not in _RULES or not _RULES[target].anchored:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or (unchanged is not None and unchanged.get(field.attname) == value):
+            continue
+        if not write_scoped(target._default_manager.filter(pk=value), actor).exists():
+            raise PermissionDenied(ScopeError.REFERENCE_OUT_OF_SCOPE, field=str(field.verbose_name))
 
 
 def ensure_can_write(user: Any, *, module: str) -> None:

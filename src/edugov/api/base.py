@@ -16,8 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import authentication, exceptions, pagination, parsers, permissions, serializers, viewsets
 from rest_framework.request import Request
 
-from edugov.accounts.models import Module
-from edugov.accounts.scope import ensure_can_write
+from edugov.accounts.policy import ensure_can, role_may
+from edugov.accounts.scope import write_scoped
 
 NOT_FOUND_MESSAGE = "记录不存在，或不在您的数据范围内"
 
@@ -39,13 +39,21 @@ class JSONParser(parsers.JSONParser):
 
 
 class CanWrite(permissions.BasePermission):
-    """Reads for any signed-in user (rows are scoped); writes only for roles that may write the
-    view's module. Checked before the body is validated, so a read-only leader always gets 403."""
+    """Reads for any signed-in user (rows are scoped); a write asks the module's permission policy
+    for the action the view declares (`policy_actions`: view action -> policy action), before the
+    body is validated, so a role that may not do it always gets 403. A view set that writes
+    without declaring its action is refused (fail closed)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        ensure_can_write(request.user, module=getattr(view, "write_module", Module.REGISTRY))
+        if getattr(view, "action", None) is None:
+            return True  # a method the view does not route: DRF answers 405
+        action = getattr(view, "policy_actions", {}).get(view.action)
+        if action is None:
+            raise exceptions.PermissionDenied("该操作未声明权限，已拒绝")
+        if not role_may(request.user, action):
+            ensure_can(request.user, action)  # raises the policy's Chinese refusal
         return True
 
 
@@ -71,11 +79,20 @@ class ChoiceLabelField(serializers.CharField):
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A reference by id that resolves only within the requesting user's scope: an id outside it
-    reads as "does not exist", so the answer never confirms another school's rows."""
+    """A reference by id that resolves only within the requesting user's WRITE scope (a write may
+    name only rows its writer may change): an id outside it reads as "does not exist", so the
+    answer never confirms another school's rows. `rows(user)` narrows further (open classes,
+    towns only); the row the instance already names (context "instance") stays acceptable, so a
+    school administrator keeps the area above its school without being able to choose another.
+    Services check the same again (accounts.scope.ensure_references_writable)."""
 
-    def __init__(self, rows: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+    def __init__(
+        self, rows: Callable[[Any], QuerySet[Any]], *, reference_scope: str = "write", **kwargs: Any
+    ) -> None:
+        # "read": the row is only cited, never changed through this write (the supervision plan a
+        # visit report belongs to); the service then decides who may cite it.
         self.rows = rows
+        self.reference_scope = reference_scope
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault(
             "does_not_exist", "编号为 {pk_value} 的记录不存在或不在您的数据范围内"
@@ -84,7 +101,16 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.rows(self.context["request"].user)
+        user = self.context["request"].user
+        rows = self.rows(user)
+        if self.reference_scope == "read":
+            return rows
+        writable = rows.filter(pk__in=write_scoped(rows.model, user).values("pk"))
+        instance = self.context.get("instance")
+        current = getattr(instance, f"{self.source}_id", None) if instance is not None else None
+        if current is not None:
+            return rows.filter(pk=current) | writable
+        return writable
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -98,17 +124,24 @@ class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, CanWrite]
     pagination_class: type[pagination.BasePagination] | None = Pagination
     lookup_value_regex = r"\d+"
-    write_module = Module.REGISTRY
+    policy_actions: dict[str, str] = {}
 
     def validated_input(
-        self, serializer_class: type[serializers.Serializer], *, partial: bool = False
+        self,
+        serializer_class: type[serializers.Serializer],
+        *,
+        partial: bool = False,
+        instance: Any = None,
     ) -> Any:
         """The request body checked by `serializer_class`; a body that is not a JSON object is a
-        400 with a Chinese message (DRF's own answer to `null` is English)."""
+        400 with a Chinese message (DRF's own answer to `null` is English). `instance` is the row
+        being changed: the references it already holds stay acceptable."""
         if not isinstance(self.request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["请求体应为JSON对象（键值对）"]})
         serializer = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
+            data=self.request.data,
+            partial=partial,
+            context={**self.get_serializer_context(), "instance": instance},
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)

@@ -111,6 +111,7 @@ class SchoolClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 
     serializer_class = SchoolClassOutput
     filterset_class = SchoolClassFilter
+    policy_actions = {"partial_update": "registry.class_edit"}
     search_fields = ["name", "school__name", "school__code"]
     ordering_fields = ["school__code", "grade", "number", "size", "boys", "girls", "school_year__start_year"]
     ordering = ["school__code", "grade", "number"]
@@ -120,6 +121,6 @@ class SchoolClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         school_class = self.get_object()
-        data = self.validated_input(self.UpdateInput, partial=True)
+        data = self.validated_input(self.UpdateInput, partial=True, instance=school_class)
         school_class = services.school_class_update(school_class=school_class, actor=request.user, data=data)
         return Response(self.Output(school_class).data)

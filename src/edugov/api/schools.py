@@ -139,6 +139,11 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     serializer_class = SchoolOutput
     filterset_class = SchoolFilter
+    policy_actions = {
+        "create": "registry.school_create",
+        "update": "registry.school_edit",
+        "partial_update": "registry.school_edit",
+    }
     search_fields = ["name", "code", "address"]
     ordering_fields = ["code", "name", "school_type", "locale", "area__code"]
     ordering = ["code"]
@@ -154,7 +159,7 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         school = self.get_object()
-        data = self.validated_input(self.UpdateInput, partial=kwargs.get("partial", False))
+        data = self.validated_input(self.UpdateInput, partial=kwargs.get("partial", False), instance=school)
         school = services.school_update(school=school, actor=request.user, data=data)
         return Response(self.Output(school).data)
 

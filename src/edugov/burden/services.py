@@ -353,6 +353,6 @@ def after_school_update(*, actor: Any, service: AfterSchoolService, **data: Any)
     merged["flexible_dismissal"] = bool(merged["flexible_dismissal"])
     merged["programmes"] = list(dict.fromkeys(merged["programmes"] or []))
     _check_service(merged)
-    service, changes = model_update(instance=service, fields=list(SERVICE_FIELDS), data=merged)
+    service, changes = model_update(instance=service, fields=list(SERVICE_FIELDS), data=merged, actor=actor)
     audit_update(instance=service, changes=changes)
     return service

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing import TypeVar
+
 from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 
 def model_update(
-    *, instance: models.Model, fields: list[str], data: dict[str, Any]
-) -> tuple[models.Model, dict[str, tuple[Any, Any]]]:
-    """Set `fields` from `data`, run full_clean, save the changed fields only.
+    *, instance: M, fields: list[str], data: dict[str, Any], actor: Any
+) -> tuple[M, dict[str, tuple[Any, Any]]]:
+    """Set `fields` from `data`, run full_clean, check that every reference the write changes lies
+    in the actor's write scope (None: the system), save the changed fields only.
 
     Returns the instance and the changes as {field: (old, new)} for the audit trail.
     """
+    from edugov.accounts.scope import ensure_references_writable
+
     changes: dict[str, tuple[Any, Any]] = {}
     for field in fields:
         if field not in data:
@@ -24,6 +31,7 @@ def model_update(
             changes[field] = (old, new)
             setattr(instance, field, new)
     if changes:
+        ensure_references_writable(actor, instance, fields=list(changes))
         instance.full_clean()
         instance.save(update_fields=list(changes))
     return instance, changes

@@ -229,7 +229,10 @@ class EntrySerializer(serializers.Serializer):
 
 
 class VisitInput(serializers.Serializer):
-    plan = ScopedPrimaryKeyField(rows=lambda user: supervision.plan_list(user=user), help_text="督导计划ID")
+    # The visit cites its plan; supervision.visit_save decides who may report under it.
+    plan = ScopedPrimaryKeyField(
+        rows=lambda user: supervision.plan_list(user=user), reference_scope="read", help_text="督导计划ID"
+    )
     school = serializers.IntegerField(min_value=1)
     visited_on = serializers.DateField()
     entries = serializers.DictField(child=EntrySerializer())

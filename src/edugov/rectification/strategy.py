@@ -297,7 +297,7 @@ def task_update(
         latest = task.milestones.aggregate(latest=Max("deadline"))["latest"]
         if latest is not None and deadline < latest:
             raise DomainError(E.TASK_BEFORE_MILESTONES, deadline=latest.isoformat())
-    _, changes = model_update(instance=task, fields=TASK_FIELDS, data=values)
+    _, changes = model_update(instance=task, fields=TASK_FIELDS, data=values, actor=user)
     audit_update(instance=task, changes=changes, actor=user)
     return task
 
@@ -358,7 +358,7 @@ def milestone_update(
         _not_past(deadline, label="节点期限", now=now)
     if any(getattr(m, f) != v for f, v in values.items()):
         values["updated_at"] = now or timezone.now()
-    _, changes = model_update(instance=m, fields=[*MILESTONE_FIELDS, "updated_at"], data=values)
+    _, changes = model_update(instance=m, fields=[*MILESTONE_FIELDS, "updated_at"], data=values, actor=user)
     changes.pop("updated_at", None)
     audit_update(instance=m, changes=changes, actor=user)
     return m

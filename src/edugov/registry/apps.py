@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from edugov.web.navigation import NavItem, add_nav
 
-        from . import scopes  # noqa: F401  (registers the scope rules)
+        from . import permissions, scopes  # noqa: F401  (registers the policy and the scope rules)
 
         for label, url_name in (
             ("学校", "registry:school_list"),

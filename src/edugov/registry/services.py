@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from edugov.accounts.scope import ensure_can_write, ensure_in_scope
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import ensure_in_write_scope, ensure_references_writable
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_delete, audit_update
-from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.errors import DomainError
 from edugov.common.services import model_update
 
 from .errors import RegistryError
@@ -39,16 +40,6 @@ SCHOOL_EDITABLE_FIELDS = [
     "central_school",
 ]
 CLASS_EDITABLE_FIELDS = ["name", "boys", "girls", "head_teacher"]
-
-
-# Who maintains registry rows: teachers, inspectors and operators read them only.
-REGISTRY_WRITERS = frozenset({"district_admin", "department_officer", "school_admin"})
-
-
-def _ensure_registry_writer(actor: Any) -> None:
-    ensure_can_write(actor, module="registry")
-    if not actor.is_superuser and actor.role not in REGISTRY_WRITERS:
-        raise PermissionDenied(RegistryError.ROLE_CANNOT_EDIT)
 
 
 def _check_area_parent(*, level: int, parent: Area | None) -> None:
@@ -79,24 +70,24 @@ def _check_school(school: School) -> None:
 @transaction.atomic
 def school_create(*, actor: Any = None, **data: Any) -> School:
     if actor is not None:
-        _ensure_registry_writer(actor)
+        ensure_can(actor, "registry.school_create")
     school = School(**data)
     school.full_clean()
     _check_school(school)
+    ensure_references_writable(actor, school)  # its area and central school: inside the writer's reach
     school.save()
     if actor is not None:
-        ensure_in_scope(school, actor)  # rolls back: nobody creates a school outside their area
+        ensure_in_write_scope(school, actor)  # rolls back: nobody creates a school outside their area
     audit_create(instance=school, actor=actor)
     return school
 
 
 @transaction.atomic
 def school_update(*, school: School, actor: Any, data: dict[str, Any]) -> School:
-    _ensure_registry_writer(actor)
-    ensure_in_scope(school, actor)
-    school, changes = model_update(instance=school, fields=SCHOOL_EDITABLE_FIELDS, data=data)
+    ensure_can(actor, "registry.school_edit", school)
+    school, changes = model_update(instance=school, fields=SCHOOL_EDITABLE_FIELDS, data=data, actor=actor)
     _check_school(school)
-    ensure_in_scope(school, actor)  # moving a school out of one's own area is not allowed
+    ensure_in_write_scope(school, actor)  # moving a school out of one's own area is not allowed
     audit_update(instance=school, changes=changes, actor=actor)
     return school
 
@@ -111,8 +102,7 @@ def _archive(instance: Archivable, actor: Any) -> None:
 
 @transaction.atomic
 def school_archive(*, school: School, actor: Any) -> School:
-    _ensure_registry_writer(actor)
-    ensure_in_scope(school, actor)
+    ensure_can(actor, "registry.school_archive", school)
     if school.teaching_points.filter(archived_at__isnull=True).exists():
         raise DomainError(RegistryError.SCHOOL_HAS_ACTIVE_POINTS)
     _archive(school, actor)
@@ -130,12 +120,12 @@ def check_grade_offered(*, school: School, grade: int) -> None:
 
 @transaction.atomic
 def school_class_update(*, school_class: SchoolClass, actor: Any, data: dict[str, Any]) -> SchoolClass:
-    # Teachers keep their own classes' rolls (scope limits them to those classes).
-    ensure_can_write(actor, module="registry")
-    ensure_in_scope(school_class, actor)
+    ensure_can(actor, "registry.class_edit", school_class)
     head = data.get("head_teacher")
     if head is not None and head.school_id != school_class.school_id:
         raise DomainError(RegistryError.HEAD_TEACHER_OTHER_SCHOOL)
-    school_class, changes = model_update(instance=school_class, fields=CLASS_EDITABLE_FIELDS, data=data)
+    school_class, changes = model_update(
+        instance=school_class, fields=CLASS_EDITABLE_FIELDS, data=data, actor=actor
+    )
     audit_update(instance=school_class, changes=changes, actor=actor)
     return school_class

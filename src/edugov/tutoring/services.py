@@ -140,7 +140,7 @@ def institution_update(*, institution: Institution, actor: Any, data: dict[str, 
     ensure_in_scope(institution, actor)
     if isinstance(data.get("credit_code"), str):
         data = {**data, "credit_code": normalize_cell(data["credit_code"]).upper()}
-    institution, changes = model_update(instance=institution, fields=INSTITUTION_FIELDS, data=data)
+    institution, changes = model_update(instance=institution, fields=INSTITUTION_FIELDS, data=data, actor=actor)
     if "area" in changes:
         _check_town(actor, institution.area)
     audit_update(instance=institution, changes=changes)
@@ -194,6 +194,7 @@ def institution_set_list(
         instance=institution,
         fields=["list_status", "list_reason"],
         data={"list_status": list_status, "list_reason": (reason or "").strip()[:200]},
+        actor=actor,
     )
     audit_update(instance=institution, changes=changes)
     return institution

@@ -88,7 +88,7 @@ def test_read_only_leader_gets_403_on_every_write(d, api_as, method, url, payloa
 def test_institution_operator_may_not_write_registry(d, api_as):
     response = api_as(Role.INSTITUTION_OPERATOR).post("/api/v1/schools/", new_school(d), format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "您没有“基础信息”模块的操作权限"
+    assert response.json()["detail"] == "您的账号无权执行“新增学校”"
 
 
 def test_writes_outside_scope(d, api_as):
@@ -98,10 +98,10 @@ def test_writes_outside_scope(d, api_as):
         client.patch(f"/api/v1/schools/{d.school_b.pk}/", {"address": "x"}, format="json").status_code == 404
     )
     assert client.patch(f"/api/v1/classes/{d.class_b1.pk}/", {"boys": 1}, format="json").status_code == 404
-    # A school administrator cannot create a school (it would fall outside their own school).
+    # A school administrator cannot create a school (the registry policy leaves it to the bureau).
     response = client.post("/api/v1/schools/", new_school(d), format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "您无权查看或修改该数据"
+    assert response.json()["detail"] == "您的账号无权执行“新增学校”"
     assert not School.objects.filter(code="3144009999").exists()
     # References to rows outside the scope read as "does not exist".
     officer = api_as("town_officer")
