@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from edugov.accounts.models import Module
+from edugov.accounts.policy import role_may
 
 from .navigation import NAV_ITEMS, SYSTEM_MODULE, district_name_for
 
@@ -32,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if item.module != SYSTEM_MODULE and item.module not in modules:
             continue
         if item.roles is not None and user.role not in item.roles and not user.is_superuser:
+            continue
+        if item.action is not None and not role_may(user, item.action):
             continue
         try:
             url = reverse(item.url_name)

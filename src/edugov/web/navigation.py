@@ -1,5 +1,7 @@
 """The module navigation. Each app adds its entries here; an entry shows only to users whose
-role grants the module (or, for SYSTEM_MODULE entries, only to the listed roles)."""
+role grants the module and who may do the entry's policy action (`action`, asked of the
+module's permission policy: accounts.policy.role_may), or, for entries without one, whose role is
+listed."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ class NavItem:
     url_name: str
     module: str
     roles: frozenset[str] | None = None  # None: every role with the module
+    action: str | None = None  # a policy action ("burden.homework_publish"): shown to who may do it
 
 
 NAV_ITEMS: list[NavItem] = []
