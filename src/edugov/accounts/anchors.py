@@ -205,7 +205,7 @@ def user_anchors(user: User) -> dict[str, list[int]]:
     home = home_anchor(user)
     if home is not None:
         anchors[home.kind] = [home.object_id]
-    if user.pk is not None:
+    if user.pk is not None and user.has_grants:
         for kind, object_id in user.grants.values_list("kind", "object_id"):
             if kind in _TYPES and _TYPES[kind].roles and user.role in _TYPES[kind].roles:
                 ids = anchors.setdefault(kind, [])

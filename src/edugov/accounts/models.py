@@ -78,6 +78,8 @@ class User(AbstractUser):
     )
     # The tutoring app owns institutions; the id is the anchor of an operator's scope.
     institution_id = models.PositiveBigIntegerField("所属培训机构", null=True, blank=True)
+    # Kept by the grant services: most accounts hold no grant, and their pages skip the look-up.
+    has_grants = models.BooleanField("有额外数据范围", default=False, editable=False)
 
     class Meta:
         verbose_name = "用户"
@@ -104,12 +106,15 @@ class User(AbstractUser):
 
     @property
     def modules(self) -> frozenset[str]:
+        from edugov.modules import declared_modules, modules_of_department
+
+        every = frozenset(Module.values) | {m.code for m in declared_modules()}
         if self.role in (Role.DISTRICT_ADMIN, Role.LEADER) or self.is_superuser:
-            return frozenset(Module.values)
+            return every
         if self.role == Role.DEPARTMENT_OFFICER:
             # Every department follows the rectification items of its own department.
             base = DEPARTMENT_MODULES.get(self.department, frozenset()) | {Module.RECTIFICATION}
-            return base | frozenset(self.extra_modules)
+            return base | modules_of_department(self.department) | frozenset(self.extra_modules)
         if self.role == Role.INSPECTOR:
             return frozenset({Module.RECTIFICATION, Module.BURDEN, Module.TUTORING, Module.RESOURCES})
         if self.role == Role.INSTITUTION_OPERATOR:

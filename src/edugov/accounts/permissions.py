@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from edugov.web.navigation import SYSTEM_MODULE
-
 from .models import Role
-from .policy import Policy, Rule, register_policy
+from .policy import SYSTEM_MODULE, Policy, Rule, register_policy
 
 ADMINS = frozenset({Role.DISTRICT_ADMIN})
 

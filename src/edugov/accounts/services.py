@@ -163,6 +163,8 @@ def grant_add(*, actor: User, user: User, kind: str, object_id: int) -> ScopeGra
     if ScopeGrant.objects.filter(user=user, kind=kind, object_id=object_id).exists():
         raise DomainError(AccountError.GRANT_DUPLICATE)
     grant = ScopeGrant.objects.create(user=user, kind=kind, object_id=object_id, granted_by=actor)
+    User.objects.filter(pk=user.pk).update(has_grants=True)
+    user.has_grants = True
     audit_record(
         action=AuditAction.CREATE,
         instance=grant,
@@ -191,7 +193,10 @@ def grant_remove(*, actor: User, grant: ScopeGrant) -> None:
         actor=actor,
     )
     grant.delete()
-    forget_anchors(grant.user)
+    user = grant.user
+    user.has_grants = ScopeGrant.objects.filter(user=user).exists()
+    User.objects.filter(pk=user.pk).update(has_grants=user.has_grants)
+    forget_anchors(user)
 
 
 def _user_area_path(user: User) -> str:

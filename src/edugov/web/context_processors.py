@@ -20,7 +20,9 @@ def _module_label(module: str) -> str:
     try:
         return str(Module(module).label)
     except ValueError:
-        return module
+        from edugov.modules import module_label
+
+        return module_label(module)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Modules declare themselves: an app whose config is a `ModuleConfig` says, in one place, its code,
+label, the departments that own it, its navigation, scope anchors, permission policy, findings
+sources, warehouse tables and demo generator; `ready()` registers them all with the registries of
+the core. Adding a module means adding an app, not editing the core.
+
+    class BurdenConfig(ModuleConfig):
+        name = "edugov.burden"
+        label = "burden"
+        verbose_name = "双减监测"
+
+        def declare(self) -> ModuleSpec:
+            return ModuleSpec(code="burden", label="双减监测", departments=..., nav=(...), ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import AppConfig
+
+from edugov.accounts.anchors import AnchorType, register_anchor_type
+from edugov.web.navigation import NavItem, add_nav
+
+Hook = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    code: str  # the module code users are granted ("burden"); policy actions start with it
+    label: str  # Chinese, shown in navigation and refusals
+    departments: frozenset[str] = frozenset()  # departments whose officers work in it by default
+    nav: tuple[NavItem, ...] = ()
+    anchors: tuple[AnchorType, ...] = ()  # scope anchor kinds the module brings (a school group)
+    policy: str = "permissions"  # the app's module declaring its permission policy
+    scopes: str | None = "scopes"  # the app's module registering its models' scope rules
+    findings: Hook | None = None  # registers the module's findings sources
+    warehouse: Hook | None = None  # registers the module's warehouse tables
+    demo: Hook | None = None  # registers the module's demo generator
+    extra: tuple[Hook, ...] = field(default=())  # anything else registered at start-up
+
+
+_MODULES: dict[str, ModuleSpec] = {}
+
+
+def declared_modules() -> list[ModuleSpec]:
+    return list(_MODULES.values())
+
+
+def module_spec(code: str) -> ModuleSpec | None:
+    return _MODULES.get(code)
+
+
+def modules_of_department(department: str) -> frozenset[str]:
+    return frozenset(m.code for m in _MODULES.values() if department in m.departments)
+
+
+def module_label(code: str) -> str:
+    spec = _MODULES.get(code)
+    return spec.label if spec is not None else code
+
+
+class ModuleConfig(AppConfig):
+    """The app config of a business module: override `declare()`; `ready()` does the rest."""
+
+    def declare(self) -> ModuleSpec:
+        raise NotImplementedError
+
+    def ready(self) -> None:
+        spec = self.declare()
+        _MODULES[spec.code] = spec
+        for part in (spec.scopes, spec.policy):
+            if part:
+                import_module(f"{self.name}.{part}")
+        for anchor in spec.anchors:
+            register_anchor_type(anchor)
+        for item in spec.nav:
+            add_nav(item)
+        for hook in (spec.findings, spec.warehouse, spec.demo, *spec.extra):
+            if hook is not None:
+                hook()
