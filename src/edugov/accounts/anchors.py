@@ -73,6 +73,11 @@ def _path(prefix: str, suffix: str) -> str:
     return f"{prefix}__{suffix}" if suffix != "pk" else prefix
 
 
+def _in(prefix: str, suffix: str = "pk") -> str:
+    """The `__in` lookup of a path (works for a foreign key and for a plain id column alike)."""
+    return f"{_path(prefix, suffix)}__in"
+
+
 def _any(qs: Iterable[Q]) -> Q | None:
     qs = list(qs)
     return reduce(or_, qs) if qs else None
@@ -114,9 +119,7 @@ def ancestor_areas_q(rule: ScopeRule, school_ids: Iterable[int]) -> Q | None:
 def schools_q(rule: ScopeRule, school_ids: list[int], mode: Mode) -> Q | None:
     """Rows of some schools and of their teaching points; reading also reaches the areas above."""
     if rule.school is not None:
-        return Q(**{_path(rule.school, "pk__in"): school_ids}) | Q(
-            **{_path(rule.school, "central_school_id__in"): school_ids}
-        )
+        return Q(**{_in(rule.school): school_ids}) | Q(**{_in(rule.school, "central_school_id"): school_ids})
     return ancestor_areas_q(rule, school_ids) if mode == "read" else None
 
 
@@ -131,11 +134,11 @@ def _classes_q(rule: ScopeRule, ids: list[int], mode: Mode, user: Any) -> Q | No
 
     if rule.school_class is not None:
         classes = SchoolClass.objects.filter(Q(assignments__teacher_id__in=ids) | Q(head_teacher_id__in=ids))
-        return Q(**{_path(rule.school_class, "pk__in"): classes.values("pk")})
+        return Q(**{_in(rule.school_class): classes.values("pk")})
     if mode == "write":
         return None
     if rule.teacher is not None:
-        return Q(**{_path(rule.teacher, "pk__in"): ids})
+        return Q(**{_in(rule.teacher): ids})
     school_ids = list(Teacher.objects.filter(pk__in=ids).values_list("school_id", flat=True))
     if rule.school == "pk":
         return Q(pk__in=school_ids)
@@ -145,7 +148,7 @@ def _classes_q(rule: ScopeRule, ids: list[int], mode: Mode, user: Any) -> Q | No
 def _institution_q(rule: ScopeRule, ids: list[int], mode: Mode, user: Any) -> Q | None:
     if rule.institution is None:
         return None
-    return Q(**{_path(rule.institution, "pk__in"): ids})
+    return Q(**{_in(rule.institution): ids})
 
 
 def school_set_anchor(
