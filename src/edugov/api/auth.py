@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .base import JSONParser
+from .parsers import JSONParser
 
 LOCKED_MESSAGE = "登录失败次数过多，该账号已暂时锁定，请30分钟后再试，或联系区县管理员解锁"
 FAILED_MESSAGE = "用户名或密码错误"
