@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 
-from edugov.accounts.anchors import AnchorType, register_anchor_type
 from edugov.web.navigation import NavItem, add_nav
+
+if TYPE_CHECKING:  # app configs import this module before models may load
+    from edugov.accounts.anchors import AnchorType
 
 Hook = Callable[[], None]
 
@@ -62,12 +65,15 @@ def module_label(code: str) -> str:
 
 
 class ModuleConfig(AppConfig):
-    """The app config of a business module: override `declare()`; `ready()` does the rest."""
+    """The app config of a business module: override `declare()` (import models and enums inside
+    it, not at the top of apps.py: app configs load before models); `ready()` does the rest."""
 
     def declare(self) -> ModuleSpec:
         raise NotImplementedError
 
     def ready(self) -> None:
+        from edugov.accounts.anchors import register_anchor_type
+
         spec = self.declare()
         _MODULES[spec.code] = spec
         for part in (spec.scopes, spec.policy):
