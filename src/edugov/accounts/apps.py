@@ -14,3 +14,6 @@ class AccountsConfig(AppConfig):
         # A grant is seen by whoever administers the account it belongs to.
         register_scope(area="user__area", school="user__school")(ScopeGrant)
         signals.connect()
+        from edugov.web.navigation import SYSTEM_MODULE, NavItem, add_nav
+
+        add_nav(NavItem("数据范围授权", "scope_grants", SYSTEM_MODULE, action="accounts.grant_view"))

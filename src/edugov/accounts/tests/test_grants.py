@@ -127,3 +127,34 @@ def test_references_to_another_town_are_refused_for_a_town_officer(d):
         ensure_references_writable(officer, point)
     point.central_school = d.school_a
     ensure_references_writable(officer, point)  # inside the town: accepted
+
+
+def test_grants_page_gives_and_withdraws(d, client):
+    from edugov.testing import login
+
+    admin = d.users[Role.DISTRICT_ADMIN]
+    inspector = d.users[Role.INSPECTOR]
+    login(client, admin)
+    page = client.get("/accounts/grants/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "数据范围授权" in text and f"area:{d.town_b.pk}" in text and "乙镇中心小学" in text
+    response = client.post("/accounts/grants/", {"user": inspector.pk, "target": f"area:{d.town_b.pk}"})
+    assert response.status_code == 302
+    grant = ScopeGrant.objects.get(user=inspector)
+    assert "乙镇" in client.get("/accounts/grants/").content.decode()
+    # A bad target is a Chinese form error, not a 500, and nothing is granted.
+    response = client.post("/accounts/grants/", {"user": inspector.pk, "target": "area:999999"})
+    assert response.status_code == 200 and ScopeGrant.objects.count() == 1
+    assert client.post(f"/accounts/grants/{grant.pk}/remove/").status_code == 302
+    assert not ScopeGrant.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.SCHOOL_ADMIN, Role.INSPECTOR, Role.TEACHER])
+def test_grants_page_is_for_administrators_only(d, client, role):
+    from edugov.testing import login
+
+    login(client, d.users[role])
+    assert client.get("/accounts/grants/").status_code == 403
+    assert client.post("/accounts/grants/", {"user": d.users[role].pk, "target": "area:1"}).status_code == 403
+    assert not ScopeGrant.objects.exists()
