@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from edugov.ingest.models import BatchStatus
 from edugov.ingest.services import import_file
-from edugov.ingest.spec import KINDS
+from edugov.ingest.spec import KINDS, CellError
 from edugov.testing import make_mini_district
 
 from .live import SOAK, record, soak
@@ -137,3 +137,70 @@ def test_fuzzed_imports_never_fail_internally(kind, district, tmp_path):
 
     run()
     record("fuzz_imports", kind=kind, **tally)
+
+
+# Numbers no column can store: every numeric column of every kind gets each, one row per value.
+UNSTORABLE = [
+    "Infinity",
+    "-inf",
+    "NaN",
+    "sNaN",
+    "1e400",
+    "-1e400",
+    "1e999999999",
+    str(2**63),
+    str(-(2**63) - 1),
+    str(10**30),
+    "9" * 5000,
+]
+
+
+def numeric_columns() -> list[tuple[str, str]]:
+    """(kind, header) of every int or decimal column of every registered kind."""
+    return [
+        (kind, column.header)
+        for kind in sorted(KINDS)
+        for column in KINDS[kind].bound_columns()
+        if column.type in ("int", "decimal")
+    ]
+
+
+def test_every_kind_has_its_numeric_columns_enumerated():
+    kinds = {kind for kind, _ in numeric_columns()}
+    assert len(numeric_columns()) >= 20 and len(kinds) >= 5, numeric_columns()
+    record("fuzz_import_numbers", columns=len(numeric_columns()), kinds=len(kinds), values=len(UNSTORABLE))
+
+
+@pytest.mark.parametrize(("kind", "header"), numeric_columns())
+def test_unstorable_numbers_are_refused_naming_the_cell(kind, header, district, tmp_path):
+    """Each value in its own row, the other cells as a valid example row has them; the batch is
+    rejected with, for each of those rows, a Chinese reason naming this column, and nothing
+    written. `Infinity` in an integer column was an OverflowError ("系统内部错误")."""
+    columns = KINDS[kind].bound_columns()
+    headers = [c.header for c in columns]
+    example = [c.example for c in columns]
+    at = headers.index(header)
+    rows = [[*example[:at], value, *example[at + 1 :]] for value in UNSTORABLE]
+    path, name = write(tmp_path, headers, rows, "utf-8")
+    before = data_counts()
+    batch = import_file(kind=kind, path=path, original_name=name, user=district.users["district_admin"])
+    assert batch.status == BatchStatus.REJECTED, (batch.status, batch.message)
+    assert data_counts() == before
+    named = {e["row"] for e in batch.errors if e["column"] == header and CJK.search(e["reason"])}
+    assert named == set(range(2, 2 + len(UNSTORABLE))), batch.errors
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"), [("999999999999.99", False), ("1000000000000", True), ("1e12", True)]
+)
+def test_decimal_beyond_the_model_fields_digits_is_refused(value, refused, district, tmp_path):
+    """Custody balances are DecimalField(max_digits=14, decimal_places=2): 12 integer digits. One
+    more reached the database adapter's quantize and failed the write."""
+    columns = KINDS["custody_statements"].bound_columns()
+    balance = next(c for c in columns if c.field == "balance")
+    assert (balance.max_digits, balance.decimal_places) == (14, 2)
+    if refused:
+        with pytest.raises(CellError, match="整数部分最多12位"):
+            balance.parse(value)
+    else:
+        assert str(balance.parse(value)) == value

@@ -24,6 +24,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 
 from edugov.accounts.models import Role
+from edugov.common.bounds import MAX_INT, MIN_INT
 
 from .readers import Cell
 
@@ -33,6 +34,8 @@ FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
 _DATE_RE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+NOT_FINITE = "应为数字，不能是无穷大或非数字（Infinity、NaN）"
+TOO_LARGE = "数值过大，超出可保存的范围，请核对"
 
 
 class CellError(Exception):
@@ -71,19 +74,27 @@ class Deferred:
 
 
 def parse_int(raw: Cell) -> int:
+    """An integer a 64-bit column holds: "1,200", "3.0" and "1e3" too; never Infinity or NaN."""
     if isinstance(raw, dt.date):
         raise CellError("应为整数，不能是日期")
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        pass
-    try:
-        value = decimal.Decimal(raw.replace(",", ""))
-    except decimal.InvalidOperation:
-        raise CellError("应为整数") from None
-    if value != value.to_integral_value():
-        raise CellError("应为整数，不能有小数")
-    return int(value)
+        try:
+            number = decimal.Decimal(raw.replace(",", ""))
+        except decimal.InvalidOperation:
+            raise CellError("应为整数") from None
+        if not number.is_finite():  # before any comparison: one with a signalling NaN raises
+            raise CellError(NOT_FINITE) from None
+        # Before to_integral: int(Decimal("1e999999999")) would build a billion-digit integer.
+        if number.adjusted() > 18:
+            raise CellError(TOO_LARGE) from None
+        if number != number.to_integral_value():
+            raise CellError("应为整数，不能有小数") from None
+        value = int(number)
+    if not MIN_INT <= value <= MAX_INT:
+        raise CellError(TOO_LARGE)
+    return value
 
 
 def parse_decimal(raw: Cell) -> decimal.Decimal:
@@ -93,8 +104,8 @@ def parse_decimal(raw: Cell) -> decimal.Decimal:
         value = decimal.Decimal(raw.replace(",", ""))
     except decimal.InvalidOperation:
         raise CellError("应为数字") from None
-    if not value.is_finite():
-        raise CellError("应为数字")
+    if not value.is_finite():  # before any comparison: one with a signalling NaN raises
+        raise CellError(NOT_FINITE)
     return value
 
 
@@ -177,6 +188,8 @@ class Column:
         self.max_value = max_value
         self.pattern = re.compile(pattern) if pattern else None
         self.pattern_message = pattern_message
+        self.max_digits: int | None = None  # of a decimal model field, set by bind()
+        self.decimal_places: int | None = None
         self.aliases = tuple(aliases)
         self.custom_parser = parser
         self.default = default
@@ -210,6 +223,8 @@ class Column:
             and self.min_value is None
         ):
             self.min_value = 0
+        if isinstance(f, models.DecimalField):
+            self.max_digits, self.decimal_places = f.max_digits, f.decimal_places
         if self.choices is None and getattr(f, "choices", None) and self.type in ("str", "choice"):
             self.type = "choice"
             self.choices = {str(label): value for value, label in f.choices}
@@ -260,12 +275,13 @@ class Column:
             base = self._parse_choice
         else:
             base = self._parse_str
+        storable = self._storable(base)
         lo, hi = self.min_value, self.max_value
         if lo is None and hi is None:
-            return base
+            return storable
 
         def ranged(raw: Cell) -> Any:
-            value = base(raw)
+            value = storable(raw)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 if lo is not None and hi is not None:
                     raise CellError(f"超出范围，应在{lo}～{hi}之间")
@@ -273,6 +289,35 @@ class Column:
             return value
 
         return ranged
+
+    def _storable(self, base: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
+        """`base`, refusing a number the column cannot store, whichever parser produced it: a
+        non-finite decimal, an integer beyond 64 bits, or a decimal the model field's digits
+        cannot hold (quantized as the database adapter does, which would raise at write time)."""
+        if self.type not in ("int", "decimal"):
+            return base
+        places = self.decimal_places
+        quantum = decimal.Decimal(1).scaleb(-places) if places is not None else None
+        context = decimal.Context(prec=self.max_digits or 28, traps=[decimal.InvalidOperation])
+
+        def storable(raw: Cell) -> Any:
+            value = base(raw)
+            if isinstance(value, decimal.Decimal):
+                if not value.is_finite():
+                    raise CellError(NOT_FINITE)
+                if value.adjusted() > 18:
+                    raise CellError(TOO_LARGE)
+                if quantum is not None:
+                    try:
+                        value.quantize(quantum, context=context)
+                    except decimal.InvalidOperation:
+                        digits = (self.max_digits or 0) - (places or 0)
+                        raise CellError(f"数值过大，整数部分最多{digits}位") from None
+            elif isinstance(value, int) and not isinstance(value, bool) and not MIN_INT <= value <= MAX_INT:
+                raise CellError(TOO_LARGE)
+            return value
+
+        return storable
 
     def _parse_str(self, raw: Cell) -> str:
         text = raw.isoformat() if isinstance(raw, dt.date) else raw
