@@ -28,6 +28,13 @@ class AuditSource(models.TextChoices):
     TASK = "task", "后台任务"
 
 
+# The area_path of an event no single area owns (a command or scheduled job whose rows name no
+# area): not a path, so no area prefix ever matches it; district administrators see it.
+SYSTEM_SCOPE = "system"
+# Sources of writes no page made: their events must never be left without a scope.
+SYSTEM_SOURCES = frozenset({AuditSource.COMMAND, AuditSource.TASK})
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -47,7 +54,7 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     import_batch_id = models.BigIntegerField("导入批次", null=True, blank=True, db_index=True)
-    # Schools the changed row belongs to, so a school's own trail can be scoped.
+    # The area of the changed rows (or SYSTEM_SCOPE), so the trail is scoped like the rows.
     area_path = models.CharField("区域路径", max_length=128, blank=True, db_index=True)
 
     class Meta:

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Count
 from django.forms.models import model_to_dict
 
 from edugov.accounts.scope import scope_rule
 
 from .context import current
-from .models import AuditAction, AuditEvent
+from .models import SYSTEM_SCOPE, SYSTEM_SOURCES, AuditAction, AuditEvent
 
 
 def _jsonable(value: Any) -> Any:
@@ -94,6 +96,9 @@ def audit_record(
 ) -> AuditEvent:
     ctx = current()
     resolved_actor, name = (actor, actor.get_username()) if actor is not None else _actor()
+    area = area_path if area_path is not None else _area_path(instance)
+    if not area and ctx.source in SYSTEM_SOURCES:
+        area = SYSTEM_SCOPE  # a command's or job's write no area owns: still in someone's trail
     return AuditEvent.objects.create(
         actor=resolved_actor,
         actor_name=name,
@@ -105,7 +110,7 @@ def audit_record(
         object_repr=(object_repr or (str(instance) if instance is not None else ""))[:200],
         changes=changes or {},
         import_batch_id=import_batch_id,
-        area_path=area_path if area_path is not None else _area_path(instance),
+        area_path=area,
     )
 
 
@@ -137,3 +142,94 @@ def audit_delete(
 def audit_bulk(*, events: Iterable[AuditEvent]) -> None:
     """For imports: bulk writes bypass signals and per-row creates, so log them in bulk."""
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def _row_area_counts(rows: models.QuerySet[Any]) -> dict[str, int]:
+    """Rows per area path, following the model's declared scope rule to its area."""
+    try:
+        rule = scope_rule(rows.model)
+    except ImproperlyConfigured:
+        return {}
+    if rule.area_path:
+        lookup = rule.area_path
+    elif rule.area:
+        lookup = "path" if rule.area == "pk" else f"{rule.area}__path"
+    else:
+        return {}
+    counted = rows.order_by().values(lookup).annotate(n=Count("pk")).values_list(lookup, "n")
+    return {path: n for path, n in counted if path}
+
+
+def _prefixes(path: str) -> list[str]:
+    codes = [c for c in path.strip("/").split("/") if c]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def _common_area(paths: Iterable[str]) -> str:
+    chains = [_prefixes(p) for p in paths]
+    common = ""
+    for level in zip(*chains, strict=False):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return common
+
+
+def _by_district(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Group row areas by the district (or the higher area) above them; each group is recorded at
+    the lowest area covering its rows, which is inside the district."""
+    from edugov.registry.models import Area, AreaLevel
+
+    prefixes = {p for path in counts for p in _prefixes(path)}
+    levels = dict(Area.objects.filter(path__in=prefixes).values_list("path", "level"))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path in counts:
+        above = [p for p in _prefixes(path) if levels.get(p, AreaLevel.TOWN) <= AreaLevel.DISTRICT]
+        groups[above[-1] if above else path].append(path)
+    return sorted(
+        (_common_area(paths) or anchor, sum(counts[p] for p in paths)) for anchor, paths in groups.items()
+    )
+
+
+def audit_rows_write(
+    *,
+    action: str,
+    rows: models.QuerySet[Any],
+    object_repr: str,
+    changes: dict[str, Any],
+    object_id: str = "",
+    import_batch_id: int | None = None,
+    actor: Any = None,
+) -> list[AuditEvent]:
+    """Audit one write of many rows that no page made (a command, a scheduled job, a CLI import):
+    one event in each district the written rows lie in, at the lowest area covering them there, so
+    that district's administrators see it and no other district does; one event under the system
+    scope when the rows name no area. `rows` are the rows written."""
+    label = rows.model._meta.label
+    groups = _by_district(_row_area_counts(rows))
+    if not groups:
+        return [
+            audit_record(
+                action=action,
+                model_label=label,
+                object_id=object_id,
+                object_repr=object_repr,
+                changes=changes,
+                import_batch_id=import_batch_id,
+                actor=actor,
+                area_path=SYSTEM_SCOPE,
+            )
+        ]
+    return [
+        audit_record(
+            action=action,
+            model_label=label,
+            object_id=object_id,
+            object_repr=object_repr,
+            changes={**changes, "area_rows": n},
+            import_batch_id=import_batch_id,
+            actor=actor,
+            area_path=path,
+        )
+        for path, n in groups
+    ]

@@ -21,7 +21,20 @@ from .models import AuditAction, AuditEvent
 from .selectors import audit_event_list, audit_model_labels
 
 PER_PAGE = 50
-_EXTRA_LABELS = {"id": "ID", "format": "格式", "rows": "行数", "filters": "筛选条件", "file": "文件"}
+_EXTRA_LABELS = {
+    "id": "ID",
+    "format": "格式",
+    "rows": "行数",
+    "filters": "筛选条件",
+    "file": "文件",
+    "area_rows": "本区域行数",
+    "kind": "数据类型",
+    "size": "文件大小",
+    "sha256": "文件哈希",
+    "created": "新增",
+    "updated": "修改",
+    "unchanged": "未变化",
+}
 
 
 class AuditPageError(ErrorCode):

@@ -152,7 +152,7 @@ class Command(BaseCommand):
         engine = options["engine"] or database_engine()
         started = time.perf_counter()
         try:
-            with acting(source="cli"), warehouse_context(options["warehouse"], options["engine"]):
+            with acting(source="command"), warehouse_context(options["warehouse"], options["engine"]):
                 report = homework_compliance(
                     user=_Everything(), term=term, area_path=area.path if area else "", engine=engine
                 )

@@ -1,5 +1,6 @@
 """`edugov tutoring_risk [--date YYYY-MM-DD]`: recompute every institution's prepaid-fee risk for
-one day (run daily from cron or the task queue)."""
+one day (run daily from cron or the task queue), audited in each district whose institutions it
+scored."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from edugov.audit.context import acting
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_rows_write
 
+from ...models import RiskSnapshot
 from ...services import risk_compute
 
 
@@ -27,6 +32,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("日期格式不正确，应如 2025-09-01") from None
         start = time.perf_counter()
-        with acting(actor=None, source="command"):
+        with acting(actor=None, source="command"), transaction.atomic():
             n = risk_compute(on=on)
+            audit_rows_write(
+                action=AuditAction.UPDATE,
+                rows=RiskSnapshot.objects.filter(date=on),
+                object_id=on.isoformat(),
+                object_repr=f"计算{on:%Y-%m-%d}校外培训机构预收费风险",
+                changes={"date": on.isoformat()},
+            )
         self.stdout.write(f"{on:%Y-%m-%d}：已计算{n}家机构，用时{time.perf_counter() - start:.2f}秒")

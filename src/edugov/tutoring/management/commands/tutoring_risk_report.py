@@ -98,7 +98,7 @@ class Command(BaseCommand):
         engine = options["engine"] or database_engine()
         started = time.perf_counter()
         try:
-            with acting(source="cli"), warehouse_context(options["warehouse"], options["engine"]):
+            with acting(source="command"), warehouse_context(options["warehouse"], options["engine"]):
                 ws = risk_inputs.risk_workspace(engine)
                 inputs = risk_inputs.compute_inputs(on=on, institution_ids=ids, ws=ws)
         except EngineError as exc:
