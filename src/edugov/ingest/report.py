@@ -1,13 +1,15 @@
 """The error report of a rejected batch: the original sheet with bad cells filled red and a
-comment giving the reason, then a sheet listing row, column, value and reason."""
+comment giving the reason, then a sheet listing row, column, value and reason. Written twice:
+as uploaded, and with the personal columns masked for readers who may not see them in clear."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,10 +18,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from .readers import FileRejected, open_table
+from .selectors import masked_report_path
 
 if TYPE_CHECKING:
     from .models import ImportBatch
     from .services import RowProblem
+    from .spec import Mask
 
 BAD_FILL = PatternFill(start_color="FFFFC7CE", end_color="FFFFC7CE", fill_type="solid")
 BAD_FONT = Font(color="FF9C0006")
@@ -37,61 +41,102 @@ def _cell_value(value: object) -> object:
 
 
 def write_error_report(
-    *, batch: ImportBatch, headers: Sequence[str], problems: Sequence[RowProblem]
+    *,
+    batch: ImportBatch,
+    headers: Sequence[str],
+    problems: Sequence[RowProblem],
+    masks: Mapping[int, Mask] | None = None,
 ) -> Path | None:
+    """Write the report and its masked copy (`masks`: the file's personal columns by index);
+    return the path of the one in clear."""
     from .services import imports_dir
+
+    path = imports_dir() / "reports" / f"batch-{batch.pk}-errors.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, batch=batch, headers=headers, problems=problems, masks={})
+    masked = masked_report_path(path)
+    if masks:
+        _write(masked, batch=batch, headers=headers, problems=problems, masks=masks)
+    else:
+        shutil.copyfile(path, masked)
+    return path
+
+
+def _write(
+    path: Path,
+    *,
+    batch: ImportBatch,
+    headers: Sequence[str],
+    problems: Sequence[RowProblem],
+    masks: Mapping[int, Mask],
+) -> None:
+    # Values of personal cells that a reason might quote, and their masked form.
+    hidden = {
+        p.value: masks[p.column](p.value)
+        for p in problems
+        if p.column is not None and p.column in masks and p.value
+    }
+
+    def text(value: str) -> str:
+        for clear, masked in hidden.items():
+            value = value.replace(clear, masked)
+        return value
 
     by_row: dict[int, dict[int | None, list[str]]] = defaultdict(lambda: defaultdict(list))
     for p in problems:
-        by_row[p.row][p.column].append(p.reason)
+        by_row[p.row][p.column].append(text(p.reason))
 
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("原始数据（错误已标红）")
     errors_only = batch.total_rows > FULL_SHEET_MAX_ROWS
     lead = ["原行号"] if errors_only else []
     sheet.append([_head(sheet, str(_cell_value(h))) for h in [*lead, *headers, "错误说明"]])
-    try:
-        table = open_table(Path(batch.stored_path), batch.original_name)
-    except FileRejected:
-        table = None
-    if table is not None:
-        for row_number, cells in table.rows():
-            marks = by_row.get(row_number)
-            if errors_only and not marks:
-                continue
-            out: list[object] = [row_number] if errors_only else []
-            width = max(len(cells), len(headers))
-            for idx in range(width):
-                value = _cell_value(cells[idx] if idx < len(cells) else "")
-                reasons = marks.get(idx) if marks else None
-                if reasons:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.fill = BAD_FILL
-                    cell.font = BAD_FONT
-                    cell.comment = Comment("；".join(reasons), "edugov")
-                    out.append(cell)
-                else:
-                    out.append(value)
-            if marks:
-                summary = "；".join(
-                    (f"{headers[col]}：{r}" if col is not None and col < len(headers) else r)
-                    for col, rs in marks.items()
-                    for r in rs
-                )
-                note = WriteOnlyCell(sheet, value=summary[:1000])
-                note.font = BAD_FONT
-                out.append(note)
-            sheet.append(out)
+    for row_number, cells in _rows(batch):
+        marks = by_row.get(row_number)
+        if errors_only and not marks:
+            continue
+        out: list[object] = [row_number] if errors_only else []
+        width = max(len(cells), len(headers))
+        for idx in range(width):
+            raw = cells[idx] if idx < len(cells) else ""
+            mask = masks.get(idx)
+            value = _cell_value(mask(str(raw)) if mask is not None and raw != "" else raw)
+            reasons = marks.get(idx) if marks else None
+            if reasons:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.fill = BAD_FILL
+                cell.font = BAD_FONT
+                cell.comment = Comment("；".join(reasons), "edugov")
+                out.append(cell)
+            else:
+                out.append(value)
+        if marks:
+            summary = "；".join(
+                (f"{headers[col]}：{r}" if col is not None and col < len(headers) else r)
+                for col, rs in marks.items()
+                for r in rs
+            )
+            note = WriteOnlyCell(sheet, value=summary[:1000])
+            note.font = BAD_FONT
+            out.append(note)
+        sheet.append(out)
 
     listing = wb.create_sheet("错误清单")
     listing.append([_head(listing, h) for h in ("行号", "列", "单元格内容", "错误原因")])
     for p in problems:
-        listing.append([p.row, p.header or "（整行）", _cell_value(p.value), _cell_value(p.reason)])
-
-    path = imports_dir() / "reports" / f"batch-{batch.pk}-errors.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
+        mask = masks.get(p.column) if p.column is not None else None
+        value = mask(p.value) if mask is not None and p.value else p.value
+        listing.append([p.row, p.header or "（整行）", _cell_value(value), _cell_value(text(p.reason))])
     wb.save(path)
-    return path
+
+
+def _rows(batch: ImportBatch) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the stored file, or none when it cannot be read any more."""
+    try:
+        table = open_table(Path(batch.stored_path), batch.original_name)
+    except FileRejected:
+        return
+    yield from table.rows()  # closes the file when done
 
 
 def _head(sheet: object, text: str) -> WriteOnlyCell:

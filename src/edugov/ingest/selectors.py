@@ -1,23 +1,70 @@
-"""Reads of import batches, always through the scoping point."""
+"""Reads of import batches: who may see a batch, who sees its personal identifiers in clear, and
+the page's view of a batch with those identifiers masked for everyone else."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from edugov.accounts.scope import scoped
+from edugov.accounts.models import Role
+from edugov.accounts.scope import scope_q
 
 from .models import ImportBatch, ImportRowLog
+from .spec import KINDS, Mask, get_spec
+
+MASKED_SUFFIX = "-masked"
+
+
+# Who sees what. Kept in these two functions so that they can become the ingest module's policy.
+
+
+def batch_visible_q(actor: Any) -> Q | None:
+    """The batches `actor` may see: their own uploads, and within their scope those of the kinds
+    whose module they work in. None when they may see none."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return None
+    if actor.is_superuser:
+        return Q()
+    own = Q(uploaded_by=actor)
+    scope = scope_q(ImportBatch, actor)
+    kinds = [kind for kind, spec in KINDS.items() if spec.module in actor.modules]
+    if scope is None or not kinds:
+        return own
+    return own | (scope & Q(kind__in=kinds))
+
+
+def report_in_clear(actor: Any, batch: ImportBatch) -> bool:
+    """Personal identifiers in clear for the uploader and the administrators over the batch's scope
+    who work in its module: a district administrator or department officer of an area above it,
+    the administrator of its school. Everyone else who may see the batch sees them masked."""
+    if actor.is_superuser or (batch.uploaded_by_id is not None and batch.uploaded_by_id == actor.pk):
+        return True
+    spec = get_spec(batch.kind)
+    if spec is None or spec.module not in actor.modules or actor.is_read_only:
+        return False
+    if actor.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER):
+        area = actor.area
+        return bool(area is not None and batch.area_path and batch.area_path.startswith(area.path))
+    if actor.role == Role.SCHOOL_ADMIN:
+        return bool(actor.school_id and batch.school_id == actor.school_id)
+    return False
+
+
+def _visible(actor: Any) -> QuerySet[ImportBatch]:
+    q = batch_visible_q(actor)
+    return ImportBatch.objects.none() if q is None else ImportBatch.objects.filter(q)
 
 
 def batch_list(*, user: Any, limit: int = 20) -> QuerySet[ImportBatch]:
-    return scoped(ImportBatch, user).select_related("uploaded_by").order_by("-created_at", "-id")[:limit]
+    return _visible(user).select_related("uploaded_by").order_by("-created_at", "-id")[:limit]
 
 
 def batch_get(*, user: Any, pk: int) -> ImportBatch:
-    batch = scoped(ImportBatch, user).select_related("uploaded_by").filter(pk=pk).first()
+    batch = _visible(user).select_related("uploaded_by").filter(pk=pk).first()
     if batch is None:
         raise Http404("导入批次不存在或无权查看")
     return batch
@@ -31,3 +78,88 @@ def unchanged_text(batch: ImportBatch, limit: int = 50) -> str:
     parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in batch.unchanged_ranges[:limit]]
     more = "等" if len(batch.unchanged_ranges) > limit else ""
     return "、".join(parts) + more
+
+
+# Masking ----------------------------------------------------------------------------------------
+
+
+def personal_masks(kind: str) -> tuple[dict[str, Mask], dict[str, Mask]]:
+    """The masks of a kind's personal columns, by header and by model field."""
+    spec = get_spec(kind)
+    if spec is None:
+        return {}, {}
+    columns = [c for c in spec.bound_columns() if c.personal is not None]
+    return (
+        {c.header: c.personal for c in columns if c.personal},
+        {(c.model_field or c.field): c.personal for c in columns if c.personal},
+    )
+
+
+def masked_report_path(path: Path) -> Path:
+    """Where the report with personal identifiers masked is kept beside the clear one."""
+    return path.with_name(f"{path.stem}{MASKED_SUFFIX}{path.suffix}")
+
+
+def report_file(*, user: Any, batch: ImportBatch) -> Path | None:
+    """The error report `user` may download: the clear one or the masked one; None when missing
+    (a batch reported before masking existed has no masked copy: it is not served in clear)."""
+    if not batch.error_report_path:
+        return None
+    path = Path(batch.error_report_path)
+    if not report_in_clear(user, batch):
+        path = masked_report_path(path)
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """A batch as its reader may see it: errors and previous values masked unless in clear."""
+
+    batch: ImportBatch
+    clear: bool
+    message: str
+    errors: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+
+
+def _masked_text(text: str, values: dict[str, str]) -> str:
+    for clear, masked in values.items():
+        if clear:
+            text = text.replace(clear, masked)
+    return text
+
+
+def batch_view(*, user: Any, pk: int, row_limit: int = 200) -> BatchView:
+    batch = batch_get(user=user, pk=pk)
+    clear = report_in_clear(user, batch)
+    logs = batch_rows(batch=batch, limit=row_limit) if batch.created_count or batch.updated_count else []
+    rows = [
+        {
+            "row_number": r.row_number,
+            "action": r.get_action_display(),
+            "object_id": r.object_id,
+            "old": r.old_values,
+        }
+        for r in logs
+    ]
+    if clear:
+        return BatchView(batch, True, batch.message, list(batch.errors), rows)
+    by_header, by_field = personal_masks(batch.kind)
+    hidden: dict[str, str] = {}  # clear value -> masked, also where a reason quotes the value
+    for e in batch.errors:
+        mask = by_header.get(e.get("column") or "")
+        value = str(e.get("value") or "")
+        if mask is not None and value:
+            hidden[value] = mask(value)
+    errors = [
+        {
+            **e,
+            "value": _masked_text(str(e.get("value") or ""), hidden),
+            "reason": _masked_text(e["reason"], hidden),
+        }
+        for e in batch.errors
+    ]
+    for r in rows:
+        if r["old"]:
+            r["old"] = {k: (by_field[k](str(v)) if k in by_field and v else v) for k, v in r["old"].items()}
+    return BatchView(batch, False, _masked_text(batch.message, hidden), errors, rows)

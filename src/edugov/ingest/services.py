@@ -26,7 +26,7 @@ from django.utils import timezone
 from edugov.accounts.models import Role
 from edugov.accounts.scope import ensure_can_write
 from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
+from edugov.audit.services import audit_record, audit_rows_write
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 from edugov.common.text import printable
 
@@ -292,6 +292,9 @@ class Engine:
         self.headers = list(table.headers)
         self.column_index = {c.field: idx for idx, c in plan}
         self.header_of = {c.field: c.header for c in columns}
+        self.masks = {idx: c.personal for idx, c in plan if c.personal is not None}
+        # An optional column left out of the file reads as blank in every row, not as a missing key.
+        self.absent = {c.field: c.default for c in columns if c.field not in seen}
         return plan
 
     def _problem(self, row: int, field: str | None, value: Any, reason: str) -> None:
@@ -341,7 +344,7 @@ class Engine:
             if n > ncols and any(cells[ncols:]):
                 self._problem(row_number, None, "", f"该行有{n}列，多于表头的{ncols}列")
                 continue
-            values: dict[str, Any] = {}
+            values: dict[str, Any] = dict(self.absent)
             bad = False
             for idx, column in plan:
                 raw = cells[idx] if idx < n else ""
@@ -502,7 +505,9 @@ class Engine:
 
             del rows, index
             try:
-                report = write_error_report(batch=batch, headers=self.headers, problems=self.problems)
+                report = write_error_report(
+                    batch=batch, headers=self.headers, problems=self.problems, masks=self.masks
+                )
             except Exception:  # the rejection stands even if the report cannot be written
                 log.exception("error report of batch %s failed", batch.pk)
                 report = None
@@ -527,23 +532,7 @@ class Engine:
                 "updated": self.updated_count,
                 "unchanged": self.unchanged_count,
             }
-            audit_record(
-                action=AuditAction.IMPORT,
-                model_label=self.spec.model._meta.label,
-                object_id=str(batch.pk),
-                object_repr=f"导入{self.spec.label}：{batch.original_name}",
-                changes={
-                    "file": batch.original_name,
-                    "size": batch.size,
-                    "sha256": batch.sha256,
-                    "kind": batch.kind,
-                    "rows": self.seen_rows,
-                    **counts,
-                },
-                import_batch_id=batch.pk,
-                actor=batch.uploaded_by,
-                area_path=batch.area_path,
-            )
+            area_path = self._audit(counts)
             fault_point("audited")
             _set(
                 batch,
@@ -552,6 +541,7 @@ class Engine:
                 updated_count=self.updated_count,
                 unchanged_count=self.unchanged_count,
                 unchanged_ranges=self.unchanged_ranges,
+                area_path=area_path,
                 progress=self.seen_rows,
                 message=(
                     f"导入成功：共{self.seen_rows}行，新增{self.created_count}行，"
@@ -559,6 +549,34 @@ class Engine:
                 ),
                 finished_at=timezone.now(),
             )
+
+    def _audit(self, counts: dict[str, int]) -> str:
+        """One audit event for the batch, under the uploader's area; an import with no uploader's
+        area (the command line, a superuser) is audited in each district its rows lie in, or
+        under the system scope. Returns the batch's area, set from its rows when it had none."""
+        batch = self.batch
+        common: dict[str, Any] = {
+            "action": AuditAction.IMPORT,
+            "object_id": str(batch.pk),
+            "object_repr": f"导入{self.spec.label}：{batch.original_name}",
+            "changes": {
+                "file": batch.original_name,
+                "size": batch.size,
+                "sha256": batch.sha256,
+                "kind": batch.kind,
+                "rows": self.seen_rows,
+                **counts,
+            },
+            "import_batch_id": batch.pk,
+            "actor": batch.uploaded_by,
+        }
+        if batch.area_path:
+            audit_record(model_label=self.spec.model._meta.label, area_path=batch.area_path, **common)
+            return batch.area_path
+        written = ImportRowLog.objects.filter(batch_id=batch.pk).values("object_id")
+        events = audit_rows_write(rows=self.spec.model._default_manager.filter(pk__in=written), **common)
+        only = events[0].area_path if len(events) == 1 else ""
+        return only if only.startswith("/") else ""
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

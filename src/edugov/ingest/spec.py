@@ -25,6 +25,7 @@ from django.db import models
 
 from edugov.accounts.models import Role
 from edugov.common.bounds import MAX_INT, MIN_INT
+from edugov.common.text import mask_id_number, mask_phone
 
 from .readers import Cell
 
@@ -150,6 +151,19 @@ def check_id_number(value: str) -> str:
     return value
 
 
+Mask = Callable[[str | None], str]
+
+
+def personal_mask(field: str) -> Mask | None:
+    """The mask of a column holding a personal identifier, by its field name (id_number, phone,
+    parent_phone, ...); a spec may also pass `personal=` to a Column."""
+    if field == "id_number" or field.endswith("_id_number"):
+        return mask_id_number
+    if field == "phone" or field.endswith("_phone"):
+        return mask_phone
+    return None
+
+
 class Column:
     """One column of a kind's sheet. `field` is the key in the parsed row given to build();
     `model_field` (defaults to field) lends max_length, ranges, pattern and choices."""
@@ -174,6 +188,7 @@ class Column:
         parser: Callable[[Cell], Any] | None = None,
         default: Any = None,
         width: int = 14,
+        personal: Mask | None = None,
     ) -> None:
         self.header = header
         self.field = field
@@ -194,6 +209,9 @@ class Column:
         self.custom_parser = parser
         self.default = default
         self.width = width
+        # Personal identifiers are masked in batch pages and error reports for readers other than
+        # the uploader and the batch's administrators (ingest/selectors.py).
+        self.personal = personal or personal_mask(model_field or field)
         self.parse: Callable[[Cell], Any] = self._compile()
 
     def bind(self, model: type[models.Model] | None) -> None:

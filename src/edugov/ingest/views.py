@@ -75,22 +75,24 @@ def _start(request: HttpRequest, kind: str, upload_file) -> object:  # type: ign
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    spec = get_spec(batch.kind)
+    view = selectors.batch_view(user=request.user, pk=pk)
+    spec = get_spec(view.batch.kind)
     context = {
-        "batch": batch,
-        "kind_label": spec.label if spec else batch.kind,
-        "rows": selectors.batch_rows(batch=batch) if batch.created_count or batch.updated_count else [],
-        "unchanged": selectors.unchanged_text(batch),
+        "batch": view.batch,
+        "message": view.message,
+        "errors": view.errors,
+        "rows": view.rows,
+        "kind_label": spec.label if spec else view.batch.kind,
+        "unchanged": selectors.unchanged_text(view.batch),
     }
     return render(request, "ingest/batch_detail.html", context)
 
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    response = render(request, "ingest/_progress.html", {"batch": batch})
-    if batch.is_finished and request.headers.get("HX-Request"):
+    view = selectors.batch_view(user=request.user, pk=pk, row_limit=0)
+    response = render(request, "ingest/_progress.html", {"batch": view.batch, "message": view.message})
+    if view.batch.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # show the counts, row outcomes and errors in full
     return response
 
@@ -115,8 +117,8 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def error_report(request: HttpRequest, pk: int) -> FileResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
-    path = Path(batch.error_report_path) if batch.error_report_path else None
-    if path is None or not path.is_file():
+    path = selectors.report_file(user=request.user, batch=batch)
+    if path is None:
         raise Http404("该批次没有错误报告")
     stem = Path(batch.original_name).stem or "导入"
     return FileResponse(
