@@ -13,10 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from edugov.accounts.models import Module
 from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
-from edugov.registry.models import Area
+from edugov.registry.models import Area, AreaLevel
 
 from . import selectors, services
 from .models import Category, CustodyMode, Institution, InstitutionStatus, Mode, Order, RiskSnapshot
@@ -56,6 +55,10 @@ class InstitutionOutput(serializers.ModelSerializer):
         ]
 
 
+def _towns(user: Any) -> Any:
+    return Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+
+
 class InstitutionInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     credit_code = serializers.CharField(max_length=18)
@@ -65,7 +68,8 @@ class InstitutionInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     nonprofit_registered = serializers.BooleanField(default=False)
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.OFFLINE)
-    area = ScopedPrimaryKeyField(lambda user: scoped(Area, user).filter(level=4))
+    # Towns within the writer's WRITE scope (the field intersects with it): never an area above.
+    area = ScopedPrimaryKeyField(_towns)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
@@ -82,7 +86,10 @@ class InstitutionTransitionInput(serializers.Serializer):
 @extend_schema(tags=TAGS)
 class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = InstitutionOutput
-    write_module = Module.TUTORING
+    policy_actions = {
+        "create": "tutoring.institution_create",
+        "transition": "tutoring.institution_transition",
+    }
 
     def get_queryset(self) -> Any:
         return selectors.institution_list(user=self.request.user).order_by("pk")
@@ -116,7 +123,6 @@ class StaffOutput(serializers.Serializer):
 
 @extend_schema(tags=TAGS, responses={200: StaffOutput(many=True)})
 class StaffViewSet(ApiViewSet):
-    write_module = Module.TUTORING
     # The rows come masked from a selector, not a queryset: paged, but neither searched nor ordered.
     filter_backends = ()
 
@@ -149,7 +155,6 @@ class RiskOutput(serializers.ModelSerializer):
 @extend_schema(tags=TAGS)
 class RiskViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = RiskOutput
-    write_module = Module.TUTORING
 
     def get_queryset(self) -> Any:
         return selectors.latest_risk(user=self.request.user)
@@ -164,7 +169,6 @@ class OrderOutput(serializers.ModelSerializer):
 @extend_schema(tags=TAGS)
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = OrderOutput
-    write_module = Module.TUTORING
 
     def get_queryset(self) -> Any:
         return scoped(Order, self.request.user).order_by("-paid_on", "-pk")

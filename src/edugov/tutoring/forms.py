@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from edugov.accounts.scope import write_scoped
 from edugov.common.widgets import DateInput
 from edugov.registry.models import Area, AreaLevel
-from edugov.registry.selectors import area_list
 
 from .models import (
     ActionKind,
@@ -29,7 +29,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def towns_for(user: Any) -> Any:
-    return area_list(user=user).filter(level=AreaLevel.TOWN)
+    """The towns a writer may place an institution or a site in: within their write scope."""
+    return write_scoped(Area, user).filter(level=AreaLevel.TOWN, archived_at__isnull=True)
 
 
 class InstitutionFilterForm(forms.Form):
@@ -132,9 +133,11 @@ class CourseForm(forms.ModelForm):
             "tutor",
         ]
 
-    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tutor"].queryset = Staff.objects.filter(institution=institution, is_tutor=True)
+        self.fields["tutor"].queryset = write_scoped(Staff, user).filter(
+            institution=institution, is_tutor=True
+        )
 
 
 class SessionForm(forms.Form):
@@ -143,9 +146,9 @@ class SessionForm(forms.Form):
     start_time = forms.TimeField(label="开始时间", widget=TIME)
     end_time = forms.TimeField(label="结束时间", widget=TIME)
 
-    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(institution=institution)
+        self.fields["course"].queryset = write_scoped(Course, user).filter(institution=institution)
 
 
 class OrderForm(forms.ModelForm):
@@ -154,9 +157,9 @@ class OrderForm(forms.ModelForm):
         fields = ["course", "pupil_name", "parent_phone", "lessons", "amount", "paid_on", "covers_until"]
         widgets = {"paid_on": DATE, "covers_until": DATE}
 
-    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(institution=institution)
+        self.fields["course"].queryset = write_scoped(Course, user).filter(institution=institution)
 
 
 class ConsumptionForm(forms.Form):
@@ -185,11 +188,9 @@ class InspectionForm(forms.ModelForm):
         widgets = {"planned_on": DATE, "inspected_on": DATE}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from edugov.accounts.scope import scoped
-
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = scoped(Institution, user)
-        self.fields["unlicensed_site"].queryset = scoped(UnlicensedSite, user)
+        self.fields["institution"].queryset = write_scoped(Institution, user)
+        self.fields["unlicensed_site"].queryset = write_scoped(UnlicensedSite, user)
 
 
 class EnforcementForm(forms.ModelForm):
@@ -208,12 +209,10 @@ class EnforcementForm(forms.ModelForm):
         widgets = {"decided_on": DATE, "deadline": DATE}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from edugov.accounts.scope import scoped
-
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = scoped(Institution, user)
-        self.fields["unlicensed_site"].queryset = scoped(UnlicensedSite, user)
-        self.fields["inspection"].queryset = scoped(Inspection, user)
+        self.fields["institution"].queryset = write_scoped(Institution, user)
+        self.fields["unlicensed_site"].queryset = write_scoped(UnlicensedSite, user)
+        self.fields["inspection"].queryset = write_scoped(Inspection, user)
         self.fields["kind"].choices = ActionKind.choices
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import models
 
-from edugov.accounts.models import Module, Role
-from edugov.accounts.scope import scoped
+from edugov.accounts.models import Module
+from edugov.accounts.policy import role_may
+from edugov.accounts.scope import write_scoped
 from edugov.ingest.spec import Column, ImportSpec, RowError, register
 
 from .models import CustodyStatement, Institution
@@ -21,7 +22,7 @@ class CustodyStatementImport(ImportSpec):
     description = "托管银行每日对账单：账号、日期、转入、划出、日终余额；同一账号同一日期再次导入即覆盖"
     model = CustodyStatement
     module = Module.TUTORING
-    roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
+    roles = None  # the policy decides: tutoring.custody_import (see allows)
     columns = [
         Column(
             "托管账号",
@@ -63,10 +64,15 @@ class CustodyStatementImport(ImportSpec):
     update_fields = ("account", "inflow", "outflow", "balance")
     key_column = "date"
 
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        return user is None or role_may(user, "tutoring.custody_import")  # None: the command line
+
     def prepare(self) -> None:
+        # Statements are written to the institutions the importer may change, not merely read.
         rows = Institution.objects.exclude(custody_account="")
         if self.user is not None and not self.user.is_superuser:
-            rows = scoped(rows, self.user)
+            rows = write_scoped(rows, self.user)
         self.accounts = dict(rows.values_list("custody_account", "pk"))
         self.institution_ids: set[int] = set()
 

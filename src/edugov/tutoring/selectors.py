@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from edugov.accounts.models import Module, Role
+from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped
 from edugov.common.text import mask_id_number, mask_phone
 
@@ -58,18 +58,8 @@ PUBLIC_STATUSES = (
 
 def can_see_identity(user: Any) -> bool:
     """ID numbers and phones in full: the tutoring supervision office, district administrators and
-    the institution's own operator. Inspectors and leaders see them masked."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.INSTITUTION_OPERATOR):
-        return True
-    return user.role == Role.DEPARTMENT_OFFICER and Module.TUTORING in user.modules
-
-
-def is_supervisor(user: Any) -> bool:
-    return bool(
-        user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR)
-    )
+    the institution's own operator (tutoring.identity_view). Inspectors and leaders see them masked."""
+    return role_may(user, "tutoring.identity_view")
 
 
 def institution_list(

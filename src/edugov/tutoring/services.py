@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from edugov.accounts.models import Module, Role
-from edugov.accounts.scope import ensure_can_write, ensure_in_scope
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import ensure_references_writable
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update, snapshot
-from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
+from edugov.common.errors import DomainError, ErrorCode
 from edugov.common.services import model_update
 from edugov.common.text import normalize_cell
 from edugov.registry.calendar import SchoolCalendar
@@ -50,17 +50,14 @@ from .models import (
     UnlicensedStatus,
 )
 
-SUPERVISOR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR})
 COMPLAINT_DAYS = 15  # days to reply (a common local time limit for letters and visits)
 ADVERSE = (InstitutionStatus.RECTIFYING, InstitutionStatus.SUSPENDED)
 CENT = Decimal("0.01")
 
 
 class TutoringError(ErrorCode):
-    NOT_SUPERVISOR = "只有监管部门人员可以进行此操作"
     BAD_TRANSITION = "机构当前为“{current}”，不能变更为“{target}”（可变更为：{allowed}）"
     REASON_REQUIRED = "请填写变更原因"
-    AREA_OUT_OF_SCOPE = "所选乡镇街道不在您的管辖范围内"
     AREA_NOT_TOWN = "机构所在地应选择乡镇（街道）级区划"
     SESSION_OVERLAP = "与同一课程{date} {start}～{end}的课表时间重叠"
     TUTOR_OTHER_INSTITUTION = "授课教师不属于本机构"
@@ -75,24 +72,11 @@ class TutoringError(ErrorCode):
     BAD_LIST = "名单类型无效"
 
 
-def _supervisor(actor: Any) -> None:
-    ensure_can_write(actor, module=Module.TUTORING)
-    if not actor.is_superuser and actor.role not in SUPERVISOR_ROLES:
-        raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
-
-
-def _writer_for(actor: Any, institution: Institution) -> None:
-    """Supervisors within their area, or the institution's own operator."""
-    ensure_can_write(actor, module=Module.TUTORING)
-    ensure_in_scope(institution, actor)
-
-
-def _check_town(actor: Any, area: Area) -> None:
+def _check_town(area: Area) -> None:
+    """Institutions and sites hang on a town; whether the writer may name it is the reference
+    check (ensure_references_writable: towns within the writer's area)."""
     if area.level != 4:
         raise DomainError(TutoringError.AREA_NOT_TOWN)
-    anchor = getattr(actor, "area", None)
-    if not actor.is_superuser and (anchor is None or not area.path.startswith(anchor.path)):
-        raise DomainError(TutoringError.AREA_OUT_OF_SCOPE)
 
 
 def snapshot_safe(instance: Any) -> dict[str, Any]:
@@ -117,14 +101,15 @@ INSTITUTION_FIELDS = [
 
 @transaction.atomic
 def institution_create(*, actor: Any, data: dict[str, Any], on: dt.date | None = None) -> Institution:
-    _supervisor(actor)
+    ensure_can(actor, "tutoring.institution_create")
     fields = {k: v for k, v in data.items() if k in INSTITUTION_FIELDS}
     if isinstance(fields.get("credit_code"), str):
         fields["credit_code"] = normalize_cell(fields["credit_code"]).upper()
     status = data.get("status", InstitutionStatus.APPLYING)
     institution = Institution(status=status, **fields)
     institution.full_clean()
-    _check_town(actor, institution.area)
+    _check_town(institution.area)
+    ensure_references_writable(actor, institution)
     institution.save()
     StatusChange.objects.create(
         institution=institution, from_status="", to_status=status, reason="登记",
@@ -136,13 +121,14 @@ def institution_create(*, actor: Any, data: dict[str, Any], on: dt.date | None =
 
 @transaction.atomic
 def institution_update(*, institution: Institution, actor: Any, data: dict[str, Any]) -> Institution:
-    _supervisor(actor)
-    ensure_in_scope(institution, actor)
+    ensure_can(actor, "tutoring.institution_edit", institution)
     if isinstance(data.get("credit_code"), str):
         data = {**data, "credit_code": normalize_cell(data["credit_code"]).upper()}
-    institution, changes = model_update(instance=institution, fields=INSTITUTION_FIELDS, data=data, actor=actor)
+    institution, changes = model_update(
+        instance=institution, fields=INSTITUTION_FIELDS, data=data, actor=actor
+    )
     if "area" in changes:
-        _check_town(actor, institution.area)
+        _check_town(institution.area)
     audit_update(instance=institution, changes=changes)
     return institution
 
@@ -151,8 +137,7 @@ def institution_update(*, institution: Institution, actor: Any, data: dict[str, 
 def institution_transition(
     *, institution: Institution, actor: Any, to_status: str, reason: str, on: dt.date | None = None
 ) -> StatusChange:
-    _supervisor(actor)
-    ensure_in_scope(institution, actor)
+    ensure_can(actor, "tutoring.institution_transition", institution)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(TutoringError.REASON_REQUIRED)
@@ -184,8 +169,7 @@ def institution_transition(
 def institution_set_list(
     *, institution: Institution, actor: Any, list_status: str, reason: str
 ) -> Institution:
-    _supervisor(actor)
-    ensure_in_scope(institution, actor)
+    ensure_can(actor, "tutoring.institution_set_list", institution)
     if list_status not in ListStatus.values:
         raise DomainError(TutoringError.BAD_LIST)
     if list_status and not (reason or "").strip():
@@ -202,10 +186,11 @@ def institution_set_list(
 
 @transaction.atomic
 def unlicensed_site_create(*, actor: Any, data: dict[str, Any]) -> UnlicensedSite:
-    _supervisor(actor)
+    ensure_can(actor, "tutoring.unlicensed_create")
     site = UnlicensedSite(found_by=actor, **data)
     site.full_clean(exclude=["found_by"])
-    _check_town(actor, site.area)
+    _check_town(site.area)
+    ensure_references_writable(actor, site)
     site.save()
     audit_create(instance=site)
     return site
@@ -225,12 +210,13 @@ def _in_service_match(id_number: str) -> Teacher | None:
 
 @transaction.atomic
 def staff_create(*, actor: Any, institution: Institution, data: dict[str, Any]) -> Staff:
-    _writer_for(actor, institution)
+    ensure_can(actor, "tutoring.staff_create", institution)
     fields = {k: v for k, v in data.items() if k in STAFF_FIELDS}
     if isinstance(fields.get("id_number"), str):
         fields["id_number"] = normalize_cell(fields["id_number"]).upper()
     staff = Staff(institution=institution, **fields)
     staff.full_clean()
+    ensure_references_writable(actor, staff, fields=["institution"])
     staff.in_service_teacher = _in_service_match(staff.id_number)
     staff.save()
     _audit(AuditAction.CREATE, staff, institution.area.path, {"after": _masked_snapshot(staff)})
@@ -294,12 +280,13 @@ def course_check(course: Course, limits: rules.Limits | None = None) -> list[dic
 
 @transaction.atomic
 def course_create(*, actor: Any, institution: Institution, data: dict[str, Any]) -> Course:
-    _writer_for(actor, institution)
+    ensure_can(actor, "tutoring.course_create", institution)
     fields = {k: v for k, v in data.items() if k in COURSE_FIELDS}
     course = Course(institution=institution, **fields)
     course.full_clean(exclude=["violations"])
     if course.tutor is not None and course.tutor.institution_id != institution.pk:
         raise DomainError(TutoringError.TUTOR_OTHER_INSTITUTION)
+    ensure_references_writable(actor, course)
     course.violations = course_check(course)
     course.save()
     _audit(AuditAction.CREATE, course, institution.area.path, {"after": snapshot(course)})
@@ -333,7 +320,7 @@ def session_create(
     day_kinds: Any = None,
 ) -> Session:
     institution = course.institution
-    _writer_for(actor, institution)
+    ensure_can(actor, "tutoring.session_create", course)
     session = Session(course=course, date=date, start_time=start_time, end_time=end_time)
     session.full_clean(exclude=["violations"])
     slot = rules.Slot(rules.minutes(start_time), rules.minutes(end_time))
@@ -354,6 +341,7 @@ def session_create(
         same_day_online=[rules.Slot(rules.minutes(s), rules.minutes(e)) for s, e in others],
     )
     session.violations = rules.as_json(found)
+    ensure_references_writable(actor, session)
     session.save()
     _audit(AuditAction.CREATE, session, institution.area.path, {"after": snapshot(session)})
     return session
@@ -365,12 +353,13 @@ def session_create(
 @transaction.atomic
 def order_create(*, actor: Any, institution: Institution, data: dict[str, Any]) -> Order:
     """Recorded even when over the limits (the money was taken); the violations are flagged."""
-    _writer_for(actor, institution)
+    ensure_can(actor, "tutoring.order_create", institution)
     allowed = ("course", "pupil_name", "parent_phone", "lessons", "amount", "paid_on", "covers_until")
     order = Order(institution=institution, **{k: v for k, v in data.items() if k in allowed})
     order.full_clean(exclude=["violations"])
     if order.course is not None and order.course.institution_id != institution.pk:
         raise DomainError(TutoringError.TUTOR_OTHER_INSTITUTION)
+    ensure_references_writable(actor, order)
     order.violations = rules.as_json(
         rules.order_violations(
             limits=rules.limits_for(institution.area.path),
@@ -392,7 +381,7 @@ def order_create(*, actor: Any, institution: Institution, data: dict[str, Any]) 
 
 @transaction.atomic
 def consumption_record(*, actor: Any, order: Order, date: dt.date, lessons: int) -> Consumption:
-    _writer_for(actor, order.institution)
+    ensure_can(actor, "tutoring.consumption_record", order)
     order = Order.objects.select_for_update().get(pk=order.pk)
     used = Consumption.objects.filter(order=order).aggregate(n=Sum("lessons"))["n"] or 0
     if lessons < 1 or used + lessons > order.lessons:
@@ -415,7 +404,7 @@ def order_unconsumed(order: Order) -> Decimal:
 
 @transaction.atomic
 def refund_request(*, actor: Any, order: Order, amount: Decimal, requested_on: dt.date) -> Refund:
-    _writer_for(actor, order.institution)
+    ensure_can(actor, "tutoring.refund_request", order)
     order = Order.objects.select_for_update().get(pk=order.pk)
     left = order_unconsumed(order)
     if amount <= 0 or amount > left:
@@ -429,7 +418,7 @@ def refund_request(*, actor: Any, order: Order, amount: Decimal, requested_on: d
 
 @transaction.atomic
 def refund_settle(*, actor: Any, refund: Refund, paid: bool, on: dt.date) -> Refund:
-    _writer_for(actor, refund.order.institution)
+    ensure_can(actor, "tutoring.refund_settle", refund)
     if refund.status != RefundStatus.REQUESTED:
         raise DomainError(TutoringError.REFUND_NOT_PENDING)
     before = refund.status
@@ -454,8 +443,11 @@ def compute_inputs(
 
 
 @transaction.atomic
-def risk_compute(*, on: dt.date, institution_ids: list[int] | None = None) -> int:
-    """Recompute the day's snapshot for every institution and raise the alerts; idempotent per day."""
+def risk_compute(*, on: dt.date, institution_ids: list[int] | None = None, actor: Any = None) -> int:
+    """Recompute the day's snapshot for every institution and raise the alerts; idempotent per day.
+    `actor` None is the schedule or the command line; a user must be allowed to ask for it."""
+    if actor is not None:
+        ensure_can(actor, "tutoring.risk_compute")
     inputs = compute_inputs(on=on, institution_ids=institution_ids)
     previous = dict(
         RiskSnapshot.objects.filter(
@@ -513,16 +505,17 @@ def risk_compute(*, on: dt.date, institution_ids: list[int] | None = None) -> in
 
 @transaction.atomic
 def inspection_record(*, actor: Any, data: dict[str, Any]) -> Inspection:
-    _supervisor(actor)
+    ensure_can(actor, "tutoring.inspection_record")
     allowed = ("institution", "unlicensed_site", "planned_on", "inspected_on", "findings", "compliant",
                "attachment", "is_reinspection")  # fmt: skip
     inspection = Inspection(inspector=actor, **{k: v for k, v in data.items() if k in allowed})
     target = inspection.institution or inspection.unlicensed_site
     if target is None or (inspection.institution and inspection.unlicensed_site):
         raise DomainError(TutoringError.ACTION_TARGET)
-    ensure_in_scope(target, actor)
+    ensure_can(actor, "tutoring.inspection_record", target)
     inspection.area = target.area
     inspection.full_clean(exclude=["inspector"])
+    ensure_references_writable(actor, inspection)
     inspection.save()
     after = snapshot_safe(inspection)
     _audit(AuditAction.CREATE, inspection, inspection.area.path, {"after": after})
@@ -539,14 +532,14 @@ STATUS_FOR_ACTION = {
 @transaction.atomic
 def enforcement_create(*, actor: Any, data: dict[str, Any]) -> EnforcementAction:
     """Decide an action; the institution's status (or the site's) follows in the same transaction."""
-    _supervisor(actor)
+    ensure_can(actor, "tutoring.enforcement_create")
     allowed = ("institution", "unlicensed_site", "inspection", "kind", "decided_on", "deadline",
                "referred_to", "note")  # fmt: skip
     action = EnforcementAction(actor=actor, **{k: v for k, v in data.items() if k in allowed})
     target = action.institution or action.unlicensed_site
     if target is None or (action.institution and action.unlicensed_site):
         raise DomainError(TutoringError.ACTION_TARGET)
-    ensure_in_scope(target, actor)
+    ensure_can(actor, "tutoring.enforcement_create", target)
     kind = action.kind
     if kind == ActionKind.CLOSE_UNLICENSED and action.unlicensed_site is None:
         raise DomainError(
@@ -558,6 +551,7 @@ def enforcement_create(*, actor: Any, data: dict[str, Any]) -> EnforcementAction
         raise DomainError(TutoringError.DEADLINE_REQUIRED)
     action.area = target.area
     action.full_clean(exclude=["actor"])
+    ensure_references_writable(actor, action)
     action.save()
     reason = f"{ActionKind(kind).label}：{action.note}" if action.note else ActionKind(kind).label
     if kind in STATUS_FOR_ACTION and action.institution is not None:
@@ -618,8 +612,7 @@ def complaint_submit(*, data: dict[str, Any], today: dt.date | None = None) -> C
 
 @transaction.atomic
 def complaint_reply(*, actor: Any, complaint: Complaint, reply: str) -> Complaint:
-    _supervisor(actor)
-    ensure_in_scope(complaint, actor)
+    ensure_can(actor, "tutoring.complaint_reply", complaint)
     reply = (reply or "").strip()
     if not reply:
         raise DomainError(TutoringError.REASON_REQUIRED)

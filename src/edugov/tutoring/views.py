@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from edugov.accounts.scope import ensure_can_write, scoped
+from edugov.accounts.policy import can, ensure_can
+from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
@@ -45,7 +46,6 @@ from .models import (
     RiskSnapshot,
     Session,
 )
-from .services import TutoringError
 
 PUBLIC_LOOKUPS_PER_MINUTE = 30
 PUBLIC_COMPLAINTS_PER_HOUR = 5
@@ -94,7 +94,13 @@ def _attempt(form: Any, fn: Callable[[], Any]) -> Any:
 
 
 def _institution(request: HttpRequest, pk: int) -> Institution:
+    ensure_can(request.user, "tutoring.view")
     return get_object_or_404(scoped(Institution, request.user).select_related("area"), pk=pk)
+
+
+def _may(user: Any, names: tuple[str, ...], obj: Any = None) -> dict[str, bool]:
+    """What the page offers (buttons, forms): {action name: allowed}, asked of the policy."""
+    return {name: can(user, f"tutoring.{name}", obj) for name in names}
 
 
 def _anchor_path(user: Any) -> str:
@@ -106,8 +112,7 @@ def _anchor_path(user: Any) -> str:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not (selectors.is_supervisor(request.user) or request.user.role == "leader"):
-        raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
+    ensure_can(request.user, "tutoring.supervise")
     today = timezone.localdate()
     data = selectors.dashboard(user=request.user, today=today)
     stats = selectors.enforcement_stats(user=request.user, start=dt.date(today.year, 1, 1), end=today)
@@ -133,8 +138,7 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date] | N
 @login_required
 def supervision_report(request: HttpRequest) -> HttpResponse:
     """The supervision report as PDF: headline figures, enforcement statistics, risk ranking."""
-    if not (selectors.is_supervisor(request.user) or request.user.role == "leader"):
-        raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
+    ensure_can(request.user, "tutoring.report_export")
     today = timezone.localdate()
     period = _period(request, today)
     if period is None:
@@ -156,6 +160,7 @@ def supervision_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.view")
     form = f.InstitutionFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -168,6 +173,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.institution_list(user=request.user, **filters)
     fmt = request.GET.get("export", "")
     if fmt == "xlsx":
+        ensure_can(request.user, "tutoring.export")
         full = selectors.can_see_identity(request.user)
         rows = (
             (
@@ -213,11 +219,13 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         )
         return response
     page, query = paginate(request, qs)
-    return render(request, "tutoring/institution_list.html", {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": page, "query": query, "may": _may(request.user, ("institution_create",))}
+    return render(request, "tutoring/institution_list.html", context)
 
 
 @login_required
 def institution_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.institution_create")
     form = f.InstitutionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         inst = _attempt(form, lambda: services.institution_create(actor=request.user, data=form.cleaned_data))
@@ -230,6 +238,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _institution(request, pk)
+    ensure_can(request.user, "tutoring.institution_edit", inst)
     form = f.InstitutionForm(request.POST or None, instance=Institution.objects.get(pk=pk), user=request.user)
     if request.method == "POST" and form.is_valid():
         done = _attempt(
@@ -261,13 +270,26 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orders": orders.order_by("-paid_on", "-pk")[:50],
         "full_identity": selectors.can_see_identity(user),
         "alerts": scoped(Alert, user).filter(institution=inst)[:20],
-        "is_supervisor": selectors.is_supervisor(user),
+        "may": _may(
+            user,
+            (
+                "institution_edit",
+                "institution_transition",
+                "institution_set_list",
+                "staff_create",
+                "course_create",
+                "session_create",
+                "order_create",
+                "export",
+            ),
+            inst,
+        ),
         "transition_form": transition_form,
         "list_form": f.ListForm(initial={"list_status": inst.list_status, "reason": inst.list_reason}),
         "staff_form": f.StaffForm(),
-        "course_form": f.CourseForm(institution=inst),
-        "session_form": f.SessionForm(institution=inst),
-        "order_form": f.OrderForm(institution=inst),
+        "course_form": f.CourseForm(institution=inst, user=user),
+        "session_form": f.SessionForm(institution=inst, user=user),
+        "order_form": f.OrderForm(institution=inst, user=user),
     }
     return render(request, "tutoring/institution_detail.html", context)
 
@@ -321,10 +343,16 @@ def institution_set_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _child_create(
-    request: HttpRequest, pk: int, form_cls: Any, run: Callable[[Institution, Any], Any], done_message: str
+    request: HttpRequest,
+    pk: int,
+    action: str,
+    form_cls: Any,
+    run: Callable[[Institution, Any], Any],
+    done_message: str,
 ) -> HttpResponse:
     inst = _institution(request, pk)
-    kwargs = {} if form_cls is f.StaffForm else {"institution": inst}
+    ensure_can(request.user, action, inst)
+    kwargs = {} if form_cls is f.StaffForm else {"institution": inst, "user": request.user}
     form = form_cls(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: run(inst, form.cleaned_data)):
         messages.success(request, done_message)
@@ -337,6 +365,7 @@ def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_create(
         request,
         pk,
+        "tutoring.staff_create",
         f.StaffForm,
         lambda i, d: services.staff_create(actor=request.user, institution=i, data=d),
         "从业人员已登记",
@@ -346,6 +375,7 @@ def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_export(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _institution(request, pk)
+    ensure_can(request.user, "tutoring.export", inst)
     rows = selectors.staff_rows(user=request.user, institution=inst)
     response, count = export_response(
         fmt="xlsx",
@@ -390,6 +420,7 @@ def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_create(
         request,
         pk,
+        "tutoring.course_create",
         f.CourseForm,
         lambda i, d: services.course_create(actor=request.user, institution=i, data=d),
         "课程已登记",
@@ -401,6 +432,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_create(
         request,
         pk,
+        "tutoring.session_create",
         f.SessionForm,
         lambda i, d: services.session_create(
             actor=request.user,
@@ -418,6 +450,7 @@ def order_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_create(
         request,
         pk,
+        "tutoring.order_create",
         f.OrderForm,
         lambda i, d: services.order_create(actor=request.user, institution=i, data=d),
         "收费订单已登记",
@@ -426,6 +459,7 @@ def order_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can(request.user, "tutoring.view")
     order = get_object_or_404(scoped(Order, request.user).select_related("institution", "course"), pk=pk)
     cform = f.ConsumptionForm(request.POST if request.POST.get("what") == "consume" else None)
     rform = f.RefundForm(request.POST if request.POST.get("what") == "refund" else None)
@@ -465,6 +499,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unconsumed": services.order_unconsumed(order),
         "cform": cform,
         "rform": rform,
+        "may": _may(request.user, ("consumption_record", "refund_request", "refund_settle"), order),
     }
     return render(request, "tutoring/order_detail.html", context)
 
@@ -472,6 +507,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def refund_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can(request.user, "tutoring.view")
     refund = get_object_or_404(scoped(Refund, request.user).select_related("order__institution"), pk=pk)
     try:
         services.refund_settle(
@@ -487,8 +523,10 @@ def refund_settle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def violation_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.view")
     rows = selectors.violation_rows(user=request.user)
     if request.GET.get("export") == "xlsx":
+        ensure_can(request.user, "tutoring.export")
         response, _ = export_response(
             fmt="xlsx",
             filename="校外培训违规情况",
@@ -502,17 +540,16 @@ def violation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def risk_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.supervise")
     if request.method == "POST":
-        if not selectors.is_supervisor(request.user):
-            raise PermissionDenied(TutoringError.NOT_SUPERVISOR)
-        ensure_can_write(request.user, module="tutoring")
-        n = services.risk_compute(on=timezone.localdate())
+        n = services.risk_compute(on=timezone.localdate(), actor=request.user)
         messages.success(request, f"已重新计算{n}家机构的风险")
         return redirect("tutoring:risk_list")
     rows = selectors.latest_risk(user=request.user)
     if request.GET.get("export") == "pdf":
         return redirect("tutoring:supervision_report")
     if request.GET.get("export") == "xlsx":
+        ensure_can(request.user, "tutoring.export")
         response, count = export_response(
             fmt="xlsx",
             filename="预收费风险排名",
@@ -540,11 +577,13 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         return response
     page, query = paginate(request, rows)
     alerts = scoped(Alert, request.user).select_related("institution")[:30]
-    return render(request, "tutoring/risk_list.html", {"page": page, "query": query, "alerts": alerts})
+    context = {"page": page, "query": query, "alerts": alerts, "may": _may(request.user, ("risk_compute",))}
+    return render(request, "tutoring/risk_list.html", context)
 
 
 @login_required
 def unlicensed_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.supervise")
     form = f.UnlicensedForm(request.POST or None, user=request.user)
     if (
         request.method == "POST"
@@ -556,12 +595,14 @@ def unlicensed_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, "已登记无证无照培训点")
         return redirect("tutoring:unlicensed_list")
     page, query = paginate(request, selectors.open_unlicensed(user=request.user))
-    return render(request, "tutoring/unlicensed_list.html", {"page": page, "query": query, "form": form})
+    context = {"page": page, "query": query, "form": form, "may": _may(request.user, ("unlicensed_create",))}
+    return render(request, "tutoring/unlicensed_list.html", context)
 
 
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    ensure_can(user, "tutoring.supervise")
     iform = f.InspectionForm(
         request.POST if request.POST.get("what") == "inspection" else None, request.FILES or None, user=user
     )
@@ -589,12 +630,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             :50
         ],
         "actions": scoped(EnforcementAction, user).select_related("institution", "unlicensed_site")[:50],
+        "may": _may(user, ("inspection_record", "enforcement_create")),
     }
     return render(request, "tutoring/inspection_list.html", context)
 
 
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "tutoring.supervise")
     qs = scoped(Complaint, request.user).select_related("institution", "area")
     page, query = paginate(request, qs)
     return render(
@@ -606,6 +649,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can(request.user, "tutoring.supervise")
     complaint = get_object_or_404(
         scoped(Complaint, request.user).select_related("institution", "area"), pk=pk
     )
@@ -627,7 +671,13 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if selectors.can_see_identity(request.user)
         else mask_phone(complaint.contact_phone)
     )
-    return render(request, "tutoring/complaint_detail.html", {"c": complaint, "form": form, "phone": phone})
+    context = {
+        "c": complaint,
+        "form": form,
+        "phone": phone,
+        "may": _may(request.user, ("complaint_reply",), complaint),
+    }
+    return render(request, "tutoring/complaint_detail.html", context)
 
 
 # Public (no login) -----------------------------------------------------------------------------
