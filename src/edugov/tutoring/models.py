@@ -321,9 +321,12 @@ class Course(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if not -2 <= self.grade_min <= 12 or not -2 <= self.grade_max <= 12:
+        # A grade left out is already its field's "required" error (model clean() runs after field
+        # errors too): compare only the grades that were given.
+        grades = [g for g in (self.grade_min, self.grade_max) if g is not None]
+        if any(not -2 <= g <= 12 for g in grades):
             raise ValidationError({"grade_min": "年级应在-2（小班）～12（高三）之间"})
-        if self.grade_max < self.grade_min:
+        if len(grades) == 2 and self.grade_max < self.grade_min:
             raise ValidationError({"grade_max": "适用年级止不能低于适用年级起"})
         if self.price_per_lesson is not None and self.price_per_lesson < 0:
             raise ValidationError({"price_per_lesson": "价格不能为负数"})
