@@ -1,72 +1,59 @@
-from django.apps import AppConfig
+"""The double-reduction (双减) module declares itself: navigation, policy, scopes, findings,
+warehouse table and demo generator (edugov.modules)."""
+
+from __future__ import annotations
+
+from edugov.modules import ModuleConfig, ModuleSpec
 
 
-class BurdenConfig(AppConfig):
+def _register_findings() -> None:
+    from .findings import register
+
+    register()
+
+
+def _register_demo() -> None:
+    from .demo import register_demo
+
+    register_demo()
+
+
+def _register_warehouse() -> None:
+    from edugov.warehouse.registry import register_table
+
+    from .models import Homework
+
+    # What the weekly compliance reads at province scale (burden.weekly), by school year and district.
+    register_table(
+        "homework", Homework, school_year="school_class__school_year", area="school_class__school__area"
+    )
+
+
+class BurdenConfig(ModuleConfig):
     name = "edugov.burden"
     label = "burden"
     verbose_name = "双减监测"
 
-    def ready(self) -> None:
-        from edugov.accounts.models import Module, Role
-        from edugov.web.navigation import NavItem, add_nav
+    def declare(self) -> ModuleSpec:
+        from edugov.accounts.models import Department, Module
+        from edugov.web.navigation import NavItem
 
-        from . import scopes  # noqa: F401  (registers the scope rules)
+        def nav(label: str, url_name: str, action: str) -> NavItem:
+            return NavItem(label, url_name, Module.BURDEN, action=f"burden.{action}")
 
-        add_nav(NavItem("发布作业", "burden:homework_new", Module.BURDEN, roles=frozenset({Role.TEACHER})))
-        add_nav(
-            NavItem(
-                "作业公示",
-                "burden:homework_list",
-                Module.BURDEN,
-                roles=frozenset({Role.TEACHER, Role.SCHOOL_ADMIN}),
-            )
-        )
-        add_nav(
-            NavItem(
-                "作业时长监测",
-                "burden:compliance",
-                Module.BURDEN,
-                roles=frozenset(
-                    {
-                        Role.DISTRICT_ADMIN,
-                        Role.DEPARTMENT_OFFICER,
-                        Role.INSPECTOR,
-                        Role.LEADER,
-                        Role.SCHOOL_ADMIN,
-                    }
-                ),
-            )
-        )
-        add_nav(
-            NavItem(
-                "考试与课后服务",
-                "burden:school_rules",
-                Module.BURDEN,
-                roles=frozenset(
-                    {
-                        Role.DISTRICT_ADMIN,
-                        Role.DEPARTMENT_OFFICER,
-                        Role.INSPECTOR,
-                        Role.LEADER,
-                        Role.SCHOOL_ADMIN,
-                    }
-                ),
-            )
-        )
-        school_admin = frozenset({Role.SCHOOL_ADMIN})
-        add_nav(NavItem("考试登记", "burden:exam_entry", Module.BURDEN, roles=school_admin))
-        add_nav(NavItem("课后服务填报", "burden:after_school_entry", Module.BURDEN, roles=school_admin))
-        from .findings import register as register_findings
-
-        register_findings()
-        from .demo import register_demo
-
-        register_demo()
-        from edugov.warehouse.registry import register_table
-
-        from .models import Homework
-
-        # What the weekly compliance reads at province scale (burden.weekly), by school year and district.
-        register_table(
-            "homework", Homework, school_year="school_class__school_year", area="school_class__school__area"
+        return ModuleSpec(
+            code=Module.BURDEN,
+            label=str(Module.BURDEN.label),
+            departments=frozenset({Department.BASIC_EDUCATION, Department.SUPERVISION_OFFICE}),
+            nav=(
+                nav("发布作业", "burden:homework_new", "homework_publish"),
+                nav("作业公示", "burden:homework_list", "board_publish"),
+                nav("作业时长监测", "burden:compliance", "compliance"),
+                nav("考试与课后服务", "burden:school_rules", "compliance"),
+                nav("考试登记", "burden:exam_entry", "exam_register"),
+                nav("课后服务填报", "burden:after_school_entry", "after_school_register"),
+            ),
+            findings=_register_findings,
+            warehouse=_register_warehouse,
+            demo=_register_demo,
         )

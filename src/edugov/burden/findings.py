@@ -25,10 +25,11 @@ AFTER_SCHOOL = "burden.after_school"
 UNDERREPORTING = "burden.underreporting"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Reader:
     """Who the findings computation reads as: the bureau of the area asked for (every district
-    when none), through the same scoping point as the pages."""
+    when none), through the same scoping point as the pages. Not frozen: the scoping point caches
+    the reader's anchors on it."""
 
     area: Any = None
     is_authenticated: bool = True
@@ -37,6 +38,13 @@ class _Reader:
     school_id: None = None
     teacher_id: None = None
     institution_id: None = None
+    pk: None = None  # no account: no scope grants to look up
+    has_grants: bool = False
+    is_read_only: bool = False
+
+    @property
+    def area_id(self) -> int | None:
+        return None if self.area is None else self.area.pk
 
     @property
     def is_superuser(self) -> bool:

@@ -11,7 +11,9 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from edugov.accounts.models import Module, Role
+from edugov.accounts.models import Module
+from edugov.accounts.policy import role_may
+from edugov.accounts.scope import write_scoped
 from edugov.ingest.spec import Column, RowError, register
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.importers import (
@@ -21,7 +23,7 @@ from edugov.registry.importers import (
     parse_school_year,
     school_code_column,
 )
-from edugov.registry.models import CalendarDayKind, SchoolClass, SchoolYear
+from edugov.registry.models import CalendarDayKind, School, SchoolClass, SchoolYear
 from edugov.registry.selectors import current_school_year
 
 from .models import MAX_HOMEWORK_MINUTES, Homework, HomeworkType, Respondent, SurveyResponse
@@ -37,17 +39,23 @@ TYPE_WORDS.update(
         "跨学科": "cross_subject",
     }
 )
-IMPORT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN})
 
 
 class ClassLookup(SchoolLookup):
     """Rows name their class by school code, (school year,) grade and class number."""
 
     module = Module.BURDEN
-    roles = IMPORT_ROLES
+    roles = None  # the policy decides (burden.import)
+
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        return user is None or role_may(user, "burden.import")  # None: the command line
 
     def prepare(self) -> None:
         super().prepare()
+        if self.writable is not None:
+            # Rows are written: the uploader's write scope, not what they may read.
+            self.writable = set(write_scoped(School, self.user).values_list("pk", flat=True))
         self.years = {y.start_year: y for y in SchoolYear.objects.all()}
         self.current = current_school_year()
         self.class_ids: dict[tuple[int, int, int, int], int] | None = None

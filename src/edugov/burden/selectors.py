@@ -905,10 +905,11 @@ def exam_problems(*, user: Any, exam: Exam) -> list[str]:
     return [v.message for v in rows if v.exam_id == exam.pk]
 
 
-def school_choices(*, user: Any) -> list[tuple[int, str]]:
-    """The compulsory-education schools in the user's scope (for the bureau's entry forms)."""
+def school_choices(*, user: Any, writable: bool = False) -> list[tuple[int, str]]:
+    """The compulsory-education schools in the user's scope (for the bureau's entry forms; with
+    `writable`, only those the user may register for: the write scope)."""
     return list(
-        scoped(School, user)
+        scoped(School, user, mode="write" if writable else "read")
         .filter(archived_at__isnull=True, school_type__in=COMPULSORY_TYPES, is_teaching_point=False)
         .order_by("code")
         .values_list("pk", "name")

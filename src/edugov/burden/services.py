@@ -12,10 +12,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from edugov.accounts.models import Module, Role
-from edugov.accounts.scope import ensure_can_write, ensure_in_scope
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import ensure_references_writable
 from edugov.audit.services import audit_create, audit_delete, audit_update
-from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.errors import DomainError
 from edugov.common.services import model_update
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import (
@@ -73,12 +73,7 @@ def homework_publish(
     layered: bool = False,
 ) -> Homework:
     """A teacher publishes one subject's homework for one of their own classes."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    if not actor.is_superuser and (actor.role != Role.TEACHER or not actor.teacher_id):
-        raise PermissionDenied(BurdenError.NOT_TEACHER)
-    if not actor.is_superuser and not teaches(teacher_id=actor.teacher_id, school_class=school_class):
-        raise PermissionDenied(BurdenError.NOT_OWN_CLASS)
-    ensure_in_scope(school_class, actor)
+    ensure_can(actor, "burden.homework_publish", school_class)
     if school_class.archived_at is not None:
         raise DomainError(BurdenError.CLASS_ARCHIVED)
     subject = (subject or "").strip()
@@ -109,6 +104,8 @@ def homework_publish(
         teacher_id=actor.teacher_id,
         created_by=actor,
     )
+    # The class is the one reference the caller chooses; the teacher and the user are the actor's.
+    ensure_references_writable(actor, homework, fields=["school_class"])
     # The class, the teacher and the user are rows already loaded and checked above: their
     # existence is not looked up again (three queries on every publication).
     homework.full_clean(
@@ -131,10 +128,7 @@ def homework_publish(
 @transaction.atomic
 def homework_withdraw(*, actor: Any, homework: Homework) -> None:
     """The publishing teacher withdraws an entry (to correct it); the audit keeps what it was."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    ensure_in_scope(homework, actor)
-    if not actor.is_superuser and homework.teacher_id != actor.teacher_id:
-        raise PermissionDenied(BurdenError.NOT_PUBLISHER)
+    ensure_can(actor, "burden.homework_withdraw", homework)
     audit_delete(instance=homework)
     homework.delete()
 
@@ -145,12 +139,15 @@ def _new_token() -> str:
 
 @transaction.atomic
 def class_board_ensure(*, actor: Any, school_class: SchoolClass) -> ClassBoard:
-    """The class's public board, created on first request by someone who may see the class."""
-    ensure_in_scope(school_class, actor)
+    """The class's public board, created on first request by someone who may change the class
+    (publishing a link is a write: never the read-only leader)."""
+    ensure_can(actor, "burden.board_publish", school_class)
     board = ClassBoard.objects.filter(school_class=school_class).first()
     if board is not None:
         return board
-    board = ClassBoard.objects.create(school_class=school_class, token=_new_token())
+    board = ClassBoard(school_class=school_class, token=_new_token())
+    ensure_references_writable(actor, board)
+    board.save()
     audit_create(instance=board)
     return board
 
@@ -158,8 +155,7 @@ def class_board_ensure(*, actor: Any, school_class: SchoolClass) -> ClassBoard:
 @transaction.atomic
 def class_board_rotate(*, actor: Any, board: ClassBoard) -> ClassBoard:
     """A new link (the old one stops working), e.g. when it was posted where it should not be."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    ensure_in_scope(board, actor)
+    ensure_can(actor, "burden.board_rotate", board)
     old = board.token
     board.token = _new_token()
     board.save(update_fields=["token"])
@@ -185,9 +181,7 @@ def exam_register(
 ) -> Exam:
     """A school registers an exam. The registration is data: rule violations are flagged by
     selectors.exam_violation_list, not refused, so the bureau sees what actually happened."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    _ensure_school_side(actor)
-    ensure_in_scope(school, actor)
+    ensure_can(actor, "burden.exam_register", school)
     if isinstance(grade, bool) or not isinstance(grade, int):
         raise DomainError(BurdenError.EXAM_GRADE_NOT_OFFERED, grade=str(grade)[:4])
     if grade not in SCHOOL_TYPE_GRADES[SchoolType(school.school_type)]:
@@ -215,6 +209,7 @@ def exam_register(
         result_form=result_form,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+    ensure_references_writable(actor, exam)
     exam.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -248,18 +243,6 @@ SERVICE_FIELDS = (
     "fee_per_term",
     "satisfaction_rate",
 )
-
-
-def _ensure_school_side(actor: Any) -> None:
-    """Exams and after-school services are registered by the school (or the bureau), not by a
-    teacher's account."""
-    if not actor.is_superuser and actor.role not in (
-        Role.SCHOOL_ADMIN,
-        Role.DISTRICT_ADMIN,
-        Role.DEPARTMENT_OFFICER,
-        Role.INSPECTOR,
-    ):
-        raise PermissionDenied(BurdenError.SCHOOL_SIDE_ONLY)
 
 
 def _check_service(data: dict[str, Any]) -> None:
@@ -307,9 +290,7 @@ def after_school_register(
     satisfaction_rate: Decimal | None = None,
 ) -> AfterSchoolService:
     """A school's after-school service for a term (one per school and term)."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    _ensure_school_side(actor)
-    ensure_in_scope(school, actor)
+    ensure_can(actor, "burden.after_school_register", school)
     data: dict[str, Any] = {
         "days_per_week": days_per_week,
         "start_time": start_time,
@@ -329,6 +310,7 @@ def after_school_register(
     if AfterSchoolService.objects.filter(school=school, term=term).exists():
         raise DomainError(BurdenError.SERVICE_DUPLICATE)
     service = AfterSchoolService(school=school, term=term, **data)
+    ensure_references_writable(actor, service)
     service.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # two administrators saving at once: the second fails alone
@@ -343,9 +325,7 @@ def after_school_register(
 def after_school_update(*, actor: Any, service: AfterSchoolService, **data: Any) -> AfterSchoolService:
     """Change a registered service (e.g. enrolment and attendance later in the term). Only the
     fields in SERVICE_FIELDS; the whole row is checked again before anything is saved."""
-    ensure_can_write(actor, module=Module.BURDEN)
-    _ensure_school_side(actor)
-    ensure_in_scope(service, actor)
+    ensure_can(actor, "burden.after_school_edit", service)
     unknown = set(data) - set(SERVICE_FIELDS)
     if unknown:
         raise TypeError(f"after_school_update: unknown fields {sorted(unknown)}")

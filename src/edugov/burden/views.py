@@ -17,8 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from edugov.accounts.models import Role
-from edugov.accounts.scope import scoped
+from edugov.accounts.anchors import home_anchor
+from edugov.accounts.policy import ensure_can, role_may
+from edugov.accounts.scope import scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
@@ -30,7 +31,6 @@ from .errors import BurdenError
 from .forms import MINUTE_PRESETS, AfterSchoolForm, ComplianceFilterForm, ExamForm, HomeworkForm
 from .models import Homework
 
-AREA_ROLES = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -42,20 +42,26 @@ def _anchor_path(user: Any) -> str:
     return ""
 
 
+def _own_school(user: Any) -> School | None:
+    """The school an account hangs on (a school administrator's): its pages open on that school
+    instead of offering a choice of schools. Data shaping, not permission."""
+    anchor = home_anchor(user) if getattr(user, "is_authenticated", False) else None
+    return user.school if anchor is not None and anchor.kind == "school" else None
+
+
 # Homework entry and list -------------------------------------------------------------------------
 
 
 @login_required
 def homework_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.TEACHER and not request.user.is_superuser:
-        raise PermissionDenied(BurdenError.NOT_TEACHER)
+    ensure_can(request.user, "burden.homework_publish")
     assignments = selectors.teacher_assignments(user=request.user)
     form = HomeworkForm(request.POST or None, assignments=assignments)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            school_class = scoped(SchoolClass, request.user).filter(pk=data["class_id"]).first()
+            school_class = write_scoped(SchoolClass, request.user).filter(pk=data["class_id"]).first()
             try:
                 if school_class is None:
                     raise PermissionDenied(BurdenError.NOT_OWN_CLASS)
@@ -101,7 +107,8 @@ def homework_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def homework_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mine = user.role == Role.TEACHER
+    ensure_can(user, "burden.view")
+    mine = role_may(user, "burden.homework_publish")  # a teacher's own classes are listed too
     items = list(selectors.homework_list(user=user, mine=False)[:200])
     class_ids = {h.school_class_id for h in items}
     if mine:
@@ -123,6 +130,7 @@ def homework_list(request: HttpRequest) -> HttpResponse:
                 for c in classes
             ],
             "teacher_id": user.teacher_id,
+            "can_publish_board": role_may(user, "burden.board_publish"),
         },
     )
 
@@ -139,6 +147,7 @@ def homework_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def board_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    ensure_can(request.user, "burden.board_publish")
     school_class = get_object_or_404(scoped(SchoolClass, request.user), pk=class_id)
     services.class_board_ensure(actor=request.user, school_class=school_class)
     messages.success(request, f"已生成{school_class}的家长查看链接")
@@ -193,10 +202,10 @@ def _filters(request: HttpRequest) -> tuple[ComplianceFilterForm, Term | None, A
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role == Role.SCHOOL_ADMIN:
-        return redirect("burden:compliance_school", pk=user.school_id)
-    if user.role not in AREA_ROLES and not user.is_superuser:
-        raise PermissionDenied(BurdenError.PAGE_DENIED)
+    ensure_can(user, "burden.compliance")
+    own = _own_school(user)
+    if own is not None:
+        return redirect("burden:compliance_school", pk=own.pk)
     form, term, town = _filters(request)
     context: dict[str, Any] = {"form": form, "term": term, "town": town}
     if term is not None:
@@ -216,9 +225,15 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @login_required
 def compliance_school(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    ensure_can(user, "burden.view")
     school = get_object_or_404(scoped(School, user).select_related("area"), pk=pk)
     form, term, _ = _filters(request)
-    context: dict[str, Any] = {"form": form, "term": term, "school": school}
+    context: dict[str, Any] = {
+        "form": form,
+        "term": term,
+        "school": school,
+        "district_link": role_may(user, "burden.compliance") and _own_school(user) is None,
+    }
     if term is not None:
         context["export_url"] = _export_url(term=term, school=school)
         report = selectors.homework_compliance(user=user, term=term, school=school)
@@ -236,6 +251,7 @@ def compliance_school(request: HttpRequest, pk: int) -> HttpResponse:
 def school_rules(request: HttpRequest) -> HttpResponse:
     """Exams, after-school services and questionnaires of the term, for the area or the school."""
     user = request.user
+    ensure_can(user, "burden.view")
     form, term, _ = _filters(request)
     context: dict[str, Any] = {"form": form, "term": term}
     if term is not None:
@@ -253,6 +269,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
     """The term's compliance as a workbook: summary by town, school and grade; classes over the
     limit; every class-week; exam violations; after-school services."""
     user = request.user
+    ensure_can(user, "burden.export")
     _form, term, town = _filters(request)
     if term is None:
         raise DomainError(BurdenError.NO_TERM)
@@ -408,13 +425,6 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 
 # Entry by schools: exams and after-school services -----------------------------------------------
 
-ENTRY_ROLES = {Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER}
-
-
-def _require_entry_role(user: Any) -> None:
-    if user.role not in ENTRY_ROLES and not user.is_superuser:
-        raise PermissionDenied(BurdenError.PAGE_DENIED)
-
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
     raw = request.POST.get(name) or request.GET.get(name) or ""
@@ -434,10 +444,13 @@ def exam_entry(request: HttpRequest) -> HttpResponse:
     from edugov.registry.models import SCHOOL_TYPE_GRADES, SchoolType
 
     user = request.user
-    _require_entry_role(user)
+    ensure_can(user, "burden.entry_view")
+    if request.method == "POST":
+        ensure_can(user, "burden.exam_register")
     terms = selectors.term_list()
-    own = user.school if user.role == Role.SCHOOL_ADMIN else None
-    schools = None if own is not None else selectors.school_choices(user=user)
+    own = _own_school(user)
+    writes = role_may(user, "burden.exam_register")
+    schools = None if own is not None else selectors.school_choices(user=user, writable=writes)
     offered = SCHOOL_TYPE_GRADES[SchoolType(own.school_type)] if own is not None else range(1, 10)
     grades = sorted(g for g in offered if g <= 9)
     term = _pick_term(request, terms)
@@ -453,7 +466,7 @@ def exam_entry(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             term = next(t for t in terms if t.pk == data["term"])
-            school = own or scoped(School, user).filter(pk=data.get("school")).first()
+            school = own or write_scoped(School, user).filter(pk=data.get("school")).first()
             try:
                 if school is None:
                     raise DomainError(BurdenError.BAD_SCHOOL)
@@ -500,11 +513,14 @@ def exam_entry(request: HttpRequest) -> HttpResponse:
 def after_school_entry(request: HttpRequest) -> HttpResponse:
     """A school's after-school service of a term: created on first save, edited afterwards."""
     user = request.user
-    _require_entry_role(user)
+    ensure_can(user, "burden.entry_view")
+    if request.method == "POST":
+        ensure_can(user, "burden.after_school_register")
     terms = selectors.term_list()
     term = _pick_term(request, terms)
-    if user.role == Role.SCHOOL_ADMIN:
-        school = user.school
+    own = _own_school(user)
+    if own is not None:
+        school = own
     else:
         wanted = _int_param(request, "school")
         school = scoped(School, user).filter(pk=wanted).first() if wanted else None
@@ -512,7 +528,11 @@ def after_school_entry(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "term": term,
         "school": school,
-        "schools": selectors.school_choices(user=user) if user.role != Role.SCHOOL_ADMIN else [],
+        "schools": selectors.school_choices(
+            user=user, writable=role_may(user, "burden.after_school_register")
+        )
+        if own is None
+        else [],
     }
     if term is None or school is None:
         return render(request, "burden/after_school_entry.html", context)
@@ -544,7 +564,7 @@ def after_school_entry(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, "已保存，符合“5+2”和结束时间要求。")
                 query = {"term": term.pk}
-                if user.role != Role.SCHOOL_ADMIN:
+                if own is None:
                     query["school"] = school.pk
                 return redirect(f"{reverse('burden:after_school_entry')}?{urlencode(query)}")
         else:
@@ -562,8 +582,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     from . import report as monthly
 
     user = request.user
-    if user.role not in AREA_ROLES and user.role != Role.SCHOOL_ADMIN and not user.is_superuser:
-        raise PermissionDenied(BurdenError.PAGE_DENIED)
+    ensure_can(user, "burden.monthly_report")
     fmt = request.GET.get("fmt", "pdf")
     if fmt not in ("pdf", "xlsx"):
         raise DomainError(BurdenError.BAD_FORMAT)
