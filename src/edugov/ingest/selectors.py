@@ -132,19 +132,7 @@ def _masked_text(text: str, values: dict[str, str]) -> str:
 def batch_view(*, user: Any, pk: int, row_limit: int = 200) -> BatchView:
     batch = batch_get(user=user, pk=pk)
     clear = report_in_clear(user, batch)
-    logs = batch_rows(batch=batch, limit=row_limit) if batch.created_count or batch.updated_count else []
-    rows = [
-        {
-            "row_number": r.row_number,
-            "action": r.get_action_display(),
-            "object_id": r.object_id,
-            "old": r.old_values,
-        }
-        for r in logs
-    ]
-    if clear:
-        return BatchView(batch, True, batch.message, list(batch.errors), rows)
-    by_header, by_field = personal_masks(batch.kind)
+    by_header, by_field = ({}, {}) if clear else personal_masks(batch.kind)
     hidden: dict[str, str] = {}  # clear value -> masked, also where a reason quotes the value
     for e in batch.errors:
         mask = by_header.get(e.get("column") or "")
@@ -159,7 +147,17 @@ def batch_view(*, user: Any, pk: int, row_limit: int = 200) -> BatchView:
         }
         for e in batch.errors
     ]
-    for r in rows:
-        if r["old"]:
-            r["old"] = {k: (by_field[k](str(v)) if k in by_field and v else v) for k, v in r["old"].items()}
-    return BatchView(batch, False, _masked_text(batch.message, hidden), errors, rows)
+    logs = batch_rows(batch=batch, limit=row_limit) if batch.created_count or batch.updated_count else []
+    rows = [
+        {
+            "row_number": r.row_number,
+            "action": r.get_action_display(),
+            "object_id": r.object_id,
+            "old": {
+                k: (by_field[k](str(v)) if k in by_field and v else v)
+                for k, v in (r.old_values or {}).items()
+            },
+        }
+        for r in logs
+    ]
+    return BatchView(batch, clear, _masked_text(batch.message, hidden), errors, rows)
