@@ -30,6 +30,9 @@ def _register_warehouse() -> None:
 
 
 class BurdenConfig(ModuleConfig):
+    # Two AppConfig subclasses live in this module (ModuleConfig is imported): say which one
+    # Django takes for "edugov.burden" in INSTALLED_APPS.
+    default = True
     name = "edugov.burden"
     label = "burden"
     verbose_name = "双减监测"
