@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from edugov.accounts.models import Department, Module
+from edugov.accounts.models import Department
 from edugov.api.base import ApiViewSet
 from edugov.common.errors import DomainError
 
@@ -124,7 +124,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     filterset_class = ItemFilter
     search_fields = ["title", "unit_name"]
     ordering_fields = ["deadline", "created_at", "severity", "status"]
-    write_module = Module.RECTIFICATION
+    policy_actions = {
+        "create": "rectification.item_create",
+        # One route for every step: the service asks the policy for the step itself.
+        "transition": "rectification.item_work",
+    }
 
     def get_queryset(self) -> Any:
         return selectors.item_list(user=self.request.user)

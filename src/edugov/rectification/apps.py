@@ -1,29 +1,63 @@
+"""The rectification (问题整改) module declares itself: navigation, policy, scopes, its built-in
+findings sources and demo generator (edugov.modules)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from edugov.modules import ModuleSpec
 
+
+def _register_findings() -> None:
+    from . import sources, strategy  # noqa: F401  (the built-in finding sources register on import)
+
+
+def _register_demo() -> None:
+    from . import demo
+
+    demo.register()
+
+
+# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
+# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
+# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
 class RectificationConfig(AppConfig):
     name = "edugov.rectification"
     label = "rectification"
     verbose_name = "问题整改"
 
     def ready(self) -> None:
-        from edugov.accounts.models import Module, Role
-        from edugov.web.navigation import NavItem, add_nav
+        from edugov.modules import ModuleConfig
 
-        from . import scopes, sources, strategy  # noqa: F401  (scope rules; the built-in finding sources)
+        ModuleConfig.ready(self)  # type: ignore[arg-type]
 
-        bureau = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER})
-        for label, url_name, roles in (
-            ("我的整改", "rectification:my_items", frozenset({Role.SCHOOL_ADMIN, Role.INSTITUTION_OPERATOR})),
-            ("问题清单", "rectification:item_list", bureau),
-            ("挂图作战", "rectification:battle_map", bureau),
-            ("红黑榜", "rectification:ranking_list", bureau),
-            ("重点任务", "rectification:task_board", bureau),
-            ("挂钩联系", "rectification:leader_list", bureau),
-            ("督导检查", "rectification:plan_list", bureau),
-            ("消息通知", "rectification:notification_list", None),
-        ):
-            add_nav(NavItem(label, url_name, Module.RECTIFICATION, roles))
-        from . import demo
+    def declare(self) -> ModuleSpec:
+        from edugov.accounts.models import Department, Module
+        from edugov.modules import ModuleSpec
+        from edugov.web.navigation import NavItem
 
-        demo.register()
+        def nav(label: str, url_name: str, action: str) -> NavItem:
+            return NavItem(label, url_name, Module.RECTIFICATION, action=f"rectification.{action}")
+
+        return ModuleSpec(
+            code=Module.RECTIFICATION,
+            label=str(Module.RECTIFICATION.label),
+            departments=frozenset({Department.SUPERVISION_OFFICE}),
+            nav=(
+                nav("我的整改", "rectification:my_items", "unit_items"),
+                nav("问题清单", "rectification:item_list", "item_list"),
+                nav("挂图作战", "rectification:battle_map", "battle_map"),
+                nav("红黑榜", "rectification:ranking_list", "ranking_view"),
+                nav("重点任务", "rectification:task_board", "task_view"),
+                nav("挂钩联系", "rectification:leader_list", "leader_view"),
+                nav("督导检查", "rectification:plan_list", "plan_view"),
+                nav("消息通知", "rectification:notification_list", "notification_view"),
+            ),
+            policy="permissions",
+            scopes="scopes",
+            findings=_register_findings,
+            demo=_register_demo,
+        )

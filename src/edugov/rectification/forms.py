@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from edugov.accounts.models import Department
+from edugov.accounts.scope import write_scoped
 from edugov.common.widgets import DateInput
 from edugov.registry.forms import FilterForm
-from edugov.registry.models import AreaLevel
+from edugov.registry.models import Area, AreaLevel, School
 from edugov.registry.selectors import area_list, school_list
 
 from .models import ItemSource, ItemStatus, Severity, UnitKind
@@ -61,8 +62,13 @@ class ItemCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = school_list(user=user).select_related(None).only("id", "name")  # type: ignore[attr-defined]
-        self.fields["town"].queryset = area_list(user=user).filter(level=AreaLevel.TOWN)  # type: ignore[attr-defined]
+        # The item names its unit: only units in the writer's write scope are offered.
+        schools = school_list(user=user).filter(pk__in=write_scoped(School, user).values("pk"))
+        towns = area_list(user=user).filter(
+            level=AreaLevel.TOWN, pk__in=write_scoped(Area, user).values("pk")
+        )
+        self.fields["school"].queryset = schools.select_related(None).only("id", "name")  # type: ignore[attr-defined]
+        self.fields["town"].queryset = towns  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

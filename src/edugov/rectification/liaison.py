@@ -17,13 +17,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from edugov.accounts.models import Department, Role, User
-from edugov.accounts.scope import scoped
+from edugov.accounts.policy import can, ensure_can, role_may
+from edugov.accounts.scope import ensure_references_writable, scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record
-from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.errors import DomainError
 from edugov.registry.models import Area, School
 
-from . import services
+from . import permissions, services
 from .errors import RectificationError as E
 from .findings import Finding, Unit
 from .models import (
@@ -72,11 +73,10 @@ def liaison_set(
     *, user: Any, leader_id: int, school_ids: Sequence[int], now: dt.datetime | None = None
 ) -> list[LiaisonLink]:
     """District administrators link a leader to schools (the list replaces the previous one)."""
-    if not (user.is_superuser or (user.role == Role.DISTRICT_ADMIN and not user.is_read_only)):
-        raise PermissionDenied(E.ROLE_REFUSED, action="设置挂钩联系")
+    ensure_can(user, permissions.action("liaison_set"))
     leader = _leader_in_scope(user, leader_id)
     ids = {int(i) for i in school_ids}
-    schools = list(scoped(School, user).filter(pk__in=services.storable_ids(ids)))
+    schools = list(write_scoped(School, user).filter(pk__in=services.storable_ids(ids)))
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
     now = now or timezone.now()
@@ -118,16 +118,20 @@ def leader_visit_record(
     title is not raised again. Returns the visit and the items raised by this call."""
     now = now or timezone.now()
     today = _today(now)
-    if user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.INSPECTOR):
-        if leader_id is None:
-            raise DomainError(E.NOT_LEADER)
-        leader = _leader_in_scope(user, leader_id)
-    elif user.role == Role.LEADER:
-        if leader_id not in (None, user.pk):
-            raise PermissionDenied(E.ROLE_REFUSED, action="代他人登记走访")
-        leader = user
-    else:
-        raise PermissionDenied(E.ROLE_REFUSED, action="登记领导走访")
+    act = permissions.action("leader_visit_record")
+    if not role_may(user, act):
+        ensure_can(user, act)  # the policy's refusal
+    if leader_id is None and permissions.is_leader(user):
+        leader_id = user.pk  # a leader records their own visit
+    if leader_id is None:
+        raise DomainError(E.NOT_LEADER)
+    leader = (
+        user if leader_id == user.pk and permissions.is_leader(user) else _leader_in_scope(user, leader_id)
+    )
+    # A leader writes their own visit records only (the check); the new record is not a row yet,
+    # so the policy looks at whose visit it is.
+    ensure_can(user, act, LeaderVisit(leader=leader))
+    own = leader.pk == user.pk
     if not isinstance(visited_on, dt.date):
         raise DomainError(E.BAD_FIELD, field="走访日期", reason="日期格式应为YYYY-MM-DD")
     if visited_on > today:
@@ -135,7 +139,10 @@ def leader_visit_record(
     ids = {int(i) for i in school_ids}
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
-    found = scoped(School, user).filter(pk__in=services.storable_ids(ids)).select_related("area")
+    # Recording one's own visit cites the schools one may read; recording it for a leader names
+    # schools (and raises their items) within the recorder's write scope.
+    found = scoped(School, user, mode="read" if own else "write")
+    found = found.filter(pk__in=services.storable_ids(ids)).select_related("area")
     schools = {s.pk: s for s in found}
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
@@ -163,10 +170,14 @@ def leader_visit_record(
     visit = LeaderVisit.objects.select_for_update().filter(leader=leader, visited_on=visited_on).first()
     if visit is None:
         district = next(iter(schools.values())).area
-        visit = LeaderVisit.objects.create(
+        visit = LeaderVisit(
             leader=leader, area=leader.area or district, visited_on=visited_on, observations=observations,
             created_by=user, created_at=now, updated_at=now,
         )  # fmt: skip
+        # The area is the leader's own (or the district's), not chosen: a leader's own record keeps
+        # it; a recorder for a leader must be able to write there.
+        ensure_references_writable(user, visit, fields=[] if own else None)
+        visit.save()
         visit.schools.set(schools.values())
         audit_create(instance=visit, actor=user)
     else:
@@ -215,12 +226,21 @@ def leader_visit_record(
     return visit, raised
 
 
+def is_leader(user: Any) -> bool:
+    return permissions.is_leader(user)
+
+
+def may_record_for(user: Any, leader: Any) -> bool:
+    """Whether `user` may record a visit of `leader` (a leader only their own)."""
+    return can(user, permissions.action("leader_visit_record"), LeaderVisit(leader=leader))
+
+
 # Reads -------------------------------------------------------------------------------------------
 
 
 def leader_list(*, user: Any) -> QuerySet[User]:
     """Leaders whose area lies in the user's scope (a leader sees only themself)."""
-    if user.role == Role.LEADER and not user.is_superuser:
+    if permissions.is_leader(user) and not user.is_superuser:
         return User.objects.filter(pk=user.pk)
     areas = scoped(Area, user)
     return User.objects.filter(role=Role.LEADER, is_active=True, area__in=areas).order_by("username")

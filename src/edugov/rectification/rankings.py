@@ -16,13 +16,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.policy import ensure_can, role_may
+from edugov.accounts.scope import ensure_in_write_scope
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, snapshot
-from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
+from edugov.common.errors import DomainError, ErrorCode
 from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Area
 
+from . import permissions
 from .models import (
     WORKING_STATUSES,
     ItemSource,
@@ -198,21 +200,9 @@ def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
     return start, nxt - dt.timedelta(days=1)
 
 
-def _may_manage(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    if user.is_read_only:
-        return False
-    return user.role == Role.DISTRICT_ADMIN or (
-        user.role == Role.DEPARTMENT_OFFICER and user.department == Department.SUPERVISION_OFFICE
-    )
-
-
-def _ensure_manager(user: Any, action: str) -> None:
-    if getattr(user, "is_read_only", True) and not user.is_superuser:
-        raise PermissionDenied(RankingError.READ_ONLY)
-    if not _may_manage(user):
-        raise PermissionDenied(RankingError.ROLE, action=action)
+def may_manage(user: Any) -> bool:
+    """District administrators and the supervision office make, approve and publish rankings."""
+    return role_may(user, permissions.action("ranking_create"))
 
 
 @transaction.atomic
@@ -226,7 +216,8 @@ def ranking_create(
     rules: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> Ranking:
-    _ensure_manager(user, "生成红黑榜")
+    ensure_can(user, permissions.action("ranking_create"))
+    ensure_in_write_scope(area, user)
     if period_end < period_start:
         raise DomainError(RankingError.BAD_PERIOD)
     rules = rules if rules is not None else load_rules()
@@ -277,9 +268,9 @@ def ranking_create(
 
 
 def _move(
-    ranking: Ranking, *, user: Any, expect: str, to: str, action: str, now: dt.datetime | None
+    ranking: Ranking, *, user: Any, expect: str, to: str, action: str, step: str, now: dt.datetime | None
 ) -> Ranking:
-    _ensure_manager(user, action)
+    ensure_can(user, permissions.action(step), ranking)
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
     if ranking.status != expect:
         raise DomainError(RankingError.STATUS, status=RankingStatus(ranking.status).label, action=action)
@@ -307,14 +298,26 @@ def _move(
 @transaction.atomic
 def ranking_approve(*, ranking: Ranking, user: Any, now: dt.datetime | None = None) -> Ranking:
     return _move(
-        ranking, user=user, expect=RankingStatus.DRAFT, to=RankingStatus.APPROVED, action="审核", now=now
+        ranking,
+        user=user,
+        expect=RankingStatus.DRAFT,
+        to=RankingStatus.APPROVED,
+        action="审核",
+        step="ranking_approve",
+        now=now,
     )
 
 
 @transaction.atomic
 def ranking_publish(*, ranking: Ranking, user: Any, now: dt.datetime | None = None) -> Ranking:
     return _move(
-        ranking, user=user, expect=RankingStatus.APPROVED, to=RankingStatus.PUBLISHED, action="发布", now=now
+        ranking,
+        user=user,
+        expect=RankingStatus.APPROVED,
+        to=RankingStatus.PUBLISHED,
+        action="发布",
+        step="ranking_publish",
+        now=now,
     )
 
 

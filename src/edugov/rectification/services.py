@@ -21,12 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from edugov.accounts.models import Department, Role, User
-from edugov.accounts.scope import ensure_in_scope, scoped
+from edugov.accounts.policy import can, ensure_can, role_may
+from edugov.accounts.scope import ensure_in_write_scope, ensure_references_writable, write_scoped
 from edugov.audit.models import AuditAction, AuditEvent
 from edugov.audit.services import audit_bulk, audit_record, snapshot
-from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.errors import DomainError
 from edugov.registry.models import Area, School
 
+from . import permissions
 from .errors import RectificationError as E
 from .findings import Finding, FindingContext, get_finding_source
 from .models import (
@@ -104,7 +106,6 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(EventAction.REOPEN, frozenset({S.CLOSED}), S.OPEN, True, False),
     )
 }
-OFFICER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR})
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -116,67 +117,42 @@ def _today(now: dt.datetime) -> dt.date:
 
 
 def is_officer_for(user: Any, item: RectificationItem) -> bool:
-    """Officers act on items in their area; a department officer on its department's items (the
-    supervision office, which runs the loop, on all of them)."""
-    if user.is_superuser:
-        return True
-    if user.role in (Role.DISTRICT_ADMIN, Role.INSPECTOR):
-        return True
-    if user.role == Role.DEPARTMENT_OFFICER:
-        return user.department in (item.department, Department.SUPERVISION_OFFICE)
-    return False
+    return permissions.is_officer_for(user, item)
 
 
 def is_unit_user_for(user: Any, item: RectificationItem) -> bool:
-    if item.responsible_person_id and item.responsible_person_id == user.pk:
-        return True
-    if user.role == Role.SCHOOL_ADMIN and item.school_id is not None:
-        return True  # scope already limited the item to the user's school (or its teaching points)
-    if user.role == Role.INSTITUTION_OPERATOR and item.institution_id is not None:
-        return user.institution_id == item.institution_id
-    return False
+    return permissions.is_unit_user_for(user, item)
 
 
 def allowed_actions(user: Any, item: RectificationItem) -> list[str]:
-    """The workflow actions `user` may take on `item` now (the page shows these buttons)."""
-    if getattr(user, "is_read_only", True) and not user.is_superuser:
-        return []
-    officer = is_officer_for(user, item)
-    unit = is_unit_user_for(user, item)
-    out = []
-    for t in TRANSITIONS.values():
-        if item.status not in t.sources:
-            continue
-        if (
-            (t.by_officer and officer)
-            or (t.by_unit and unit)
-            or (t.by_unit and officer and _no_unit_user(item))
-        ):
-            out.append(t.action)
-    return out
+    """The workflow actions `user` may take on `item` now (the page shows these buttons): the
+    transition table says which the status allows, the policy who may take them."""
+    open_now = [t.action for t in TRANSITIONS.values() if item.status in t.sources]
+    names = permissions.item_steps(user, item, [permissions.TRANSITION_ACTIONS[a] for a in open_now])
+    return [a for a in open_now if permissions.TRANSITION_ACTIONS[a] in names]
 
 
-def _no_unit_user(item: RectificationItem) -> bool:
-    # An area (town) has no unit account: its officers act for it.
-    return item.unit_kind == UnitKind.AREA
+def may_comment(user: Any, item: RectificationItem) -> bool:
+    return bool(permissions.item_steps(user, item, ["item_comment"]))
+
+
+def _check_step(user: Any, item: RectificationItem, name: str, t: Transition | None = None) -> None:
+    """Role (read-only, module, department), write scope, the status (for a transition), then the
+    policy's predicate (own department, own unit)."""
+    act = permissions.action(name)
+    if not role_may(user, act):
+        ensure_can(user, act)  # raises the policy's refusal
+    ensure_in_write_scope(item, user)
+    if t is not None and item.status not in t.sources:
+        label = EventAction(t.action).label
+        raise DomainError(E.TRANSITION_REFUSED, status=ItemStatus(item.status).label, action=label)
+    if not can(user, act, item):
+        raise permissions.transition_refusal(user, item, name)
 
 
 def _check_transition(user: Any, item: RectificationItem, action: str) -> Transition:
     t = TRANSITIONS[action]
-    label = EventAction(action).label
-    if getattr(user, "is_read_only", True) and not user.is_superuser:
-        raise PermissionDenied(E.READ_ONLY)
-    ensure_in_scope(item, user)
-    if item.status not in t.sources:
-        raise DomainError(E.TRANSITION_REFUSED, status=ItemStatus(item.status).label, action=label)
-    if action not in allowed_actions(user, item):
-        if user.role == Role.DEPARTMENT_OFFICER and t.by_officer:
-            raise PermissionDenied(
-                E.DEPARTMENT_REFUSED, department=Department(item.department).label, action=label
-            )
-        if user.role in (Role.SCHOOL_ADMIN, Role.INSTITUTION_OPERATOR) and t.by_unit:
-            raise PermissionDenied(E.NOT_OWN_UNIT)
-        raise PermissionDenied(E.ROLE_REFUSED, action=label)
+    _check_step(user, item, permissions.TRANSITION_ACTIONS[action], t)
     return t
 
 
@@ -338,7 +314,8 @@ def institution_unit(*, institution_id: int, user: Any = None) -> UnitInfo:
     if not apps.is_installed("edugov.tutoring"):
         raise DomainError(E.UNKNOWN_UNIT)
     model = apps.get_model("tutoring", "Institution")
-    qs = scoped(model, user) if user is not None else model.objects.all()
+    # The item names the institution: it must lie in its writer's write scope.
+    qs = write_scoped(model, user) if user is not None else model.objects.all()
     inst = qs.filter(pk=institution_id).first()
     if inst is None:
         raise DomainError(E.UNKNOWN_UNIT)
@@ -428,10 +405,7 @@ def item_create(
 ) -> RectificationItem:
     """An item entered by an officer or inspector (supervision, leader visit, complaint, manual)."""
     now = _now(now)
-    if getattr(user, "is_read_only", True) and not user.is_superuser:
-        raise PermissionDenied(E.READ_ONLY)
-    if not user.is_superuser and user.role not in OFFICER_ROLES:
-        raise PermissionDenied(E.ROLE_REFUSED, action="登记问题")
+    ensure_can(user, permissions.action("item_create"))
     _check_choice(source, ItemSource, field_label="问题来源")
     _check_choice(severity, Severity, field_label="严重程度")
     _check_choice(department, Department, field_label="主管科室")
@@ -446,7 +420,7 @@ def item_create(
     else:
         unit = resolve_unit(kind=unit_kind, unit_id=unit_id)
         anchor = unit.school if unit.school is not None else unit.area
-        if not scoped(type(anchor)._default_manager.filter(pk=anchor.pk), user).exists():
+        if not write_scoped(type(anchor)._default_manager.filter(pk=anchor.pk), user).exists():
             raise DomainError(E.UNKNOWN_UNIT)
     _check_files(files)
     item = _new_item(
@@ -463,6 +437,7 @@ def item_create(
         visit_kind=visit_kind,
         visit_id=visit_id,
     )
+    ensure_references_writable(user, item)
     item.save()
     ev = _event(item=item, action=EventAction.CREATE, user=user, now=now, to_status=ItemStatus.OPEN)
     _save_attachments(item=item, event=ev, files=files, user=user, now=now)
@@ -729,6 +704,7 @@ def _apply(
             changes[k] = [getattr(old, "pk", old), getattr(v, "pk", v)]
             setattr(item, k, v)
             update.append(k)
+    ensure_references_writable(user, item, fields=[k for k in update if k not in ("status", "updated_at")])
     item.save(update_fields=update)
     ev = _event(
         item=item,
@@ -802,20 +778,7 @@ def item_assign(
 
 
 def _may_be_responsible(person: User, item: RectificationItem) -> bool:
-    if not person.is_active:
-        return False
-    if item.unit_kind == UnitKind.SCHOOL:
-        return person.role == Role.SCHOOL_ADMIN and person.school_id in (
-            item.school_id,
-            item.school.central_school_id,
-        )
-    if item.unit_kind == UnitKind.INSTITUTION:
-        return person.role == Role.INSTITUTION_OPERATOR and person.institution_id == item.institution_id
-    return (
-        person.role in OFFICER_ROLES
-        and person.area_id is not None
-        and item.area.path.startswith(person.area.path)
-    )
+    return permissions.may_be_responsible(person, item)
 
 
 @transaction.atomic
@@ -973,11 +936,7 @@ def item_comment(
     now: dt.datetime | None = None,
 ) -> ItemEvent:
     now = _now(now)
-    if getattr(user, "is_read_only", True) and not user.is_superuser:
-        raise PermissionDenied(E.READ_ONLY)
-    ensure_in_scope(item, user)
-    if not (is_officer_for(user, item) or is_unit_user_for(user, item)):
-        raise PermissionDenied(E.ROLE_REFUSED, action=EventAction.COMMENT.label)
+    _check_step(user, item, "item_comment")
     comment = _clean_text(comment, field_label="备注", max_length=2000)
     _check_files(files)
     ev = _event(
@@ -1097,6 +1056,7 @@ def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
 def notification_mark_read(
     *, user: Any, ids: Sequence[int] | None = None, now: dt.datetime | None = None
 ) -> int:
+    ensure_can(user, permissions.action("notification_read"))
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))

@@ -26,13 +26,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from edugov.accounts.models import Department, Role, User
-from edugov.accounts.scope import scoped
+from edugov.accounts.policy import can, ensure_can, role_may
+from edugov.accounts.scope import ensure_references_writable, scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update
-from edugov.common.errors import DomainError, PermissionDenied
+from edugov.common.errors import DomainError
 from edugov.common.services import model_update
 from edugov.registry.models import Area, AreaLevel, School
 
+from . import permissions
 from .errors import RectificationError as E
 from .findings import Finding, FindingContext, Unit, register_finding_source
 from .models import ItemSource, KeyTask, Milestone, Rag, Severity, TaskGoal, UnitKind
@@ -87,15 +89,17 @@ MILESTONE_FIELDS = ["title", "weight", "start_date", "deadline", "owner_name"]
 
 def may_plan(user: Any) -> bool:
     """District administrators and department officers set goals, key tasks and milestones."""
-    return bool(user.is_superuser) or (
-        not user.is_read_only and user.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER)
-    )
+    return role_may(user, permissions.action("goal_create"))
 
 
 def may_edit_task(user: Any, task: KeyTask) -> bool:
     """A planner changes the tasks of goals in their own area: a town officer sees a district goal's
     school-led tasks but does not own the goal."""
-    return may_plan(user) and scoped(TaskGoal, user).filter(pk=task.goal_id).exists()
+    return can(user, permissions.action("task_edit"), task)
+
+
+def _ensure(user: Any, name: str, obj: Any = None) -> None:
+    ensure_can(user, permissions.action(name), obj)
 
 
 def _text(value: Any, *, label: str, max_length: int, required: bool = True) -> str:
@@ -133,20 +137,6 @@ def _not_past(day: dt.date, *, label: str, now: dt.datetime | None) -> None:
         raise DomainError(E.DATE_PAST, field=label, today=today.isoformat())
 
 
-def _may_own(person: Any, *, goal: TaskGoal, department: str, school: School | None) -> bool:
-    """An owner account: an officer of the task's department (or a district administrator) within
-    the goal's area, or, for a school-led task, that school's (or its central school's) administrator."""
-    if not person.is_active:
-        return False
-    if person.role == Role.SCHOOL_ADMIN:
-        return school is not None and person.school_id in (school.pk, school.central_school_id)
-    if person.area_id is None or not person.area.path.startswith(goal.area.path):
-        return False
-    return person.role == Role.DISTRICT_ADMIN or (
-        person.role == Role.DEPARTMENT_OFFICER and person.department == department
-    )
-
-
 def _task_values(
     *,
     user: Any,
@@ -168,11 +158,13 @@ def _task_values(
     if deadline < start_date:
         raise DomainError(E.DATE_ORDER, field="完成期限")
     if school is not None:
-        if not scoped(School, user).filter(pk=school.pk).exists():
+        if not write_scoped(School, user).filter(pk=school.pk).exists():
             raise DomainError(E.UNKNOWN_UNIT)
         if not school.area.path.startswith(goal.area.path):
             raise DomainError(E.UNIT_OUTSIDE_GOAL, area=goal.area.name)
-    if owner is not None and not _may_own(owner, goal=goal, department=department, school=school):
+    if owner is not None and not permissions.may_own_task(
+        owner, goal=goal, department=department, school=school
+    ):
         raise DomainError(E.UNKNOWN_PERSON)
     unit_name = school.name if school else f"{goal.area.name}教育局{Department(department).label}"
     return {
@@ -215,9 +207,8 @@ def goal_create(
     *, user: Any, area: Area, year: Any, title: str, description: str = "", order: int = 0,
     now: dt.datetime | None = None,
 ) -> TaskGoal:  # fmt: skip
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="制定工作目标")
-    if not scoped(Area, user).filter(pk=area.pk).exists():
+    ensure_can(user, permissions.action("goal_create"))
+    if not write_scoped(Area, user).filter(pk=area.pk).exists():
         raise DomainError(E.UNKNOWN_UNIT)
     try:
         year = int(str(year).strip())
@@ -230,6 +221,7 @@ def goal_create(
         description=_text(description, label="说明", max_length=4000, required=False), order=order,
         created_at=now or timezone.now(),
     )  # fmt: skip
+    ensure_references_writable(user, goal)
     goal.save()
     audit_create(instance=goal, actor=user)
     return goal
@@ -251,16 +243,14 @@ def task_create(
     order: int = 0,
     now: dt.datetime | None = None,
 ) -> KeyTask:
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="分解重点任务")
-    if not scoped(TaskGoal, user).filter(pk=goal.pk).exists():
-        raise PermissionDenied(E.UNKNOWN_GOAL)
+    _ensure(user, "task_create", goal)
     values = _task_values(
         user=user, goal=goal, title=title, department=department, start_date=start_date,
         deadline=deadline, school=school, owner=owner, owner_name=owner_name, code=code,
     )  # fmt: skip
     _not_past(deadline, label="完成期限", now=now)
     task = KeyTask(goal=goal, order=order, created_at=now or timezone.now(), **values)
+    ensure_references_writable(user, task)
     task.save()
     audit_create(instance=task, actor=user)
     return task
@@ -283,11 +273,9 @@ def task_update(
 ) -> KeyTask:
     """Change a key task's title, leading unit, owner, department or dates. A new deadline may not
     be in the past nor before a milestone's; the audit trail records each changed field."""
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="调整重点任务")
+    _ensure(user, "task_edit")
     task = KeyTask.objects.select_for_update(of=("self",)).select_related("goal__area").get(pk=task.pk)
-    if not may_edit_task(user, task):
-        raise PermissionDenied(E.UNKNOWN_GOAL)
+    _ensure(user, "task_edit", task)
     values = _task_values(
         user=user, goal=task.goal, title=title, department=department, start_date=start_date,
         deadline=deadline, school=school, owner=owner, owner_name=owner_name, code=code,
@@ -315,10 +303,7 @@ def milestone_create(
     progress: int = 0,
     now: dt.datetime | None = None,
 ) -> Milestone:
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="设置任务节点")
-    if not may_edit_task(user, task):
-        raise PermissionDenied(E.UNKNOWN_GOAL)
+    _ensure(user, "milestone_create", task)
     values = _milestone_values(
         task=task, title=title, start_date=start_date, deadline=deadline, weight=weight,
         owner_name=owner_name,
@@ -327,6 +312,7 @@ def milestone_create(
     now = now or timezone.now()
     p = _progress(progress)
     m = Milestone(task=task, progress=p, completed_at=now if p == 100 else None, updated_at=now, **values)
+    ensure_references_writable(user, m)
     m.save()
     audit_create(instance=m, actor=user)
     return m
@@ -345,11 +331,9 @@ def milestone_update(
     now: dt.datetime | None = None,
 ) -> Milestone:
     """Change a milestone's title, weight, dates or owner (its progress is reported separately)."""
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="调整任务节点")
+    _ensure(user, "milestone_edit")
     m = Milestone.objects.select_for_update(of=("self",)).select_related("task__goal").get(pk=milestone.pk)
-    if not may_edit_task(user, m.task):
-        raise PermissionDenied(E.UNKNOWN_GOAL)
+    _ensure(user, "milestone_edit", m)
     values = _milestone_values(
         task=m.task, title=title, start_date=start_date, deadline=deadline, weight=weight,
         owner_name=owner_name,
@@ -366,16 +350,7 @@ def milestone_update(
 
 def may_report(user: Any, milestone: Milestone) -> bool:
     """Planners, the task's department officers, the owner, and the leading school's administrators."""
-    if user.is_superuser or user.role == Role.DISTRICT_ADMIN:
-        return True
-    if user.is_read_only:
-        return False
-    task = milestone.task
-    if user.pk in (milestone.owner_id, task.owner_id):
-        return True
-    if user.role == Role.DEPARTMENT_OFFICER:
-        return user.department in (task.department, Department.SUPERVISION_OFFICE)
-    return user.role == Role.SCHOOL_ADMIN and task.school_id is not None and user.school_id == task.school_id
+    return can(user, permissions.action("milestone_report"), milestone)
 
 
 @transaction.atomic
@@ -383,8 +358,7 @@ def milestone_report(
     *, user: Any, milestone: Milestone, progress: Any, note: str = "", now: dt.datetime | None = None
 ) -> Milestone:
     """Report a milestone's progress (0-100; 100 completes it)."""
-    if not scoped(Milestone, user).filter(pk=milestone.pk).exists() or not may_report(user, milestone):
-        raise PermissionDenied(E.ROLE_REFUSED, action="填报进度")
+    ensure_can(user, permissions.action("milestone_report"), milestone)
     p = _progress(progress)
     note = _text(note, label="进展说明", max_length=500, required=False)
     now = now or timezone.now()

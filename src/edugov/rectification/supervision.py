@@ -19,13 +19,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from edugov.accounts.models import Department, Role, User
-from edugov.accounts.scope import scoped
+from edugov.accounts.policy import can, ensure_can, role_may
+from edugov.accounts.scope import ensure_references_writable, scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, School
 
-from . import services
+from . import permissions, services
 from .errors import RectificationError as E
 from .findings import Finding, Unit
 from .models import ItemSource, Severity, SupervisionKind, SupervisionPlan, SupervisionVisit, VisitStatus
@@ -59,13 +60,8 @@ def _today(now: dt.datetime) -> dt.date:
 
 
 def may_plan(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    if user.is_read_only:
-        return False
-    return user.role == Role.DISTRICT_ADMIN or (
-        user.role == Role.DEPARTMENT_OFFICER and user.department == Department.SUPERVISION_OFFICE
-    )
+    """District administrators and the supervision office plan supervision."""
+    return role_may(user, permissions.action("plan_create"))
 
 
 def _plan_values(
@@ -93,7 +89,10 @@ def _plan_values(
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
     schools = list(
-        scoped(School, user).filter(pk__in=services.storable_ids(ids)).select_related("area").order_by("pk")
+        write_scoped(School, user)
+        .filter(pk__in=services.storable_ids(ids))
+        .select_related("area")
+        .order_by("pk")
     )
     if len(schools) != len(ids):
         raise DomainError(E.UNKNOWN_UNIT)
@@ -128,8 +127,7 @@ def plan_create(
     area: Area | None = None,
     now: dt.datetime | None = None,
 ) -> SupervisionPlan:
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="制定督导计划")
+    ensure_can(user, permissions.action("plan_create"))
     now = now or timezone.now()
     values, schools, inspectors = _plan_values(
         user=user, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
@@ -137,10 +135,12 @@ def plan_create(
     )  # fmt: skip
     if end_date < _today(now):
         raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
-    plan = SupervisionPlan.objects.create(
+    plan = SupervisionPlan(
         area=area or user.area or schools[0].area, checklist=checklists()[checklist_code], created_by=user,
         created_at=now, **values,
     )  # fmt: skip
+    ensure_references_writable(user, plan)
+    plan.save()
     plan.schools.set(schools)
     plan.inspectors.set(inspectors)
     audit_create(instance=plan, actor=user)
@@ -148,15 +148,8 @@ def plan_create(
 
 
 def may_edit_plan(user: Any, plan: SupervisionPlan) -> bool:
-    """A planner whose scope holds the plan's area and every one of its schools (a town-level
-    administrator sees a district plan's schools in the town, but may not re-plan the others)."""
-    if not may_plan(user):
-        return False
-    if user.is_superuser:
-        return True
-    if not scoped(Area, user).filter(pk=plan.area_id).exists():
-        return False
-    return not plan.schools.exclude(pk__in=scoped(School, user).values("pk")).exists()
+    """A planner whose write scope holds the plan's area and every one of its schools."""
+    return can(user, permissions.action("plan_edit"), plan)
 
 
 @transaction.atomic
@@ -176,11 +169,9 @@ def plan_update(
     """Change a plan while some of its schools are still to be visited. Visits already recorded
     (drafts too) keep their footing: the checklist cannot change once any exists, a visited school
     cannot leave the plan, and the period must still hold every visit date."""
-    if not may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="修改督导计划")
+    ensure_can(user, permissions.action("plan_edit"))
     plan = SupervisionPlan.objects.select_for_update().get(pk=plan.pk)
-    if not may_edit_plan(user, plan):
-        raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
+    ensure_may_edit_plan(user, plan)
     now = now or timezone.now()
     visits = list(plan.visits.select_related("school").order_by("visited_on", "pk"))
     old_school_ids = sorted(plan.schools.values_list("pk", flat=True))
@@ -226,10 +217,26 @@ def plan_update(
     return plan
 
 
-def _may_inspect(user: Any, plan: SupervisionPlan) -> bool:
-    if user.is_superuser or may_plan(user):
-        return True
-    return user.role == Role.INSPECTOR and plan.inspectors.filter(pk=user.pk).exists()
+def inspector_candidates(*, user: Any) -> QuerySet[User]:
+    """The inspectors a planner may assign (those over the planner's area)."""
+    inspectors = User.objects.filter(role=Role.INSPECTOR, is_active=True)
+    if user.area:
+        inspectors = inspectors.filter(area__path__startswith=user.area.path)
+    return inspectors.order_by("username")
+
+
+def ensure_may_edit_plan(user: Any, plan: SupervisionPlan) -> None:
+    """The plan edit refusal: the role's, or a plan reaching beyond the planner's write scope."""
+    act = permissions.action("plan_edit")
+    if not role_may(user, act):
+        ensure_can(user, act)
+    if not can(user, act, plan):
+        raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
+
+
+def may_inspect(user: Any, plan: SupervisionPlan) -> bool:
+    """Planners, and the inspectors assigned to the plan, score its schools."""
+    return can(user, permissions.action("visit_save"), plan)
 
 
 def parse_score(value: Any, *, code: str, max_score: float) -> Decimal | None:
@@ -279,7 +286,10 @@ def visit_save(
     scored; findings become items. Returns the visit and the items raised."""
     now = now or timezone.now()
     today = _today(now)
-    if not scoped(SupervisionPlan, user).filter(pk=plan.pk).exists() or not _may_inspect(user, plan):
+    act = permissions.action("visit_save")
+    if not role_may(user, act):
+        ensure_can(user, act)
+    if not can(user, act, plan):
         raise PermissionDenied(E.NOT_PLAN_INSPECTOR)
     school = plan.schools.filter(pk=school_id).select_related("area").first()
     if school is None:
@@ -332,6 +342,8 @@ def visit_save(
     if submit:
         visit.status = VisitStatus.SUBMITTED
         visit.submitted_at = now
+    # No reference check beyond the plan: the school is one of the plan's (checked above), and an
+    # inspector reports under the plan they are assigned to, also on its schools in other towns.
     visit.save()
     if submit:
         ratio = float(plan.checklist["finding_ratio"])

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
@@ -22,7 +22,7 @@ from edugov.common.errors import DomainError
 from edugov.web.exports import export_response
 from edugov.web.paging import paginate
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import ActionForm, ItemCreateForm, ItemFilterForm
 from .models import Attachment, EventAction, RectificationItem, UnitKind
 
@@ -62,7 +62,7 @@ def _list_page(request: HttpRequest, *, template: str, heading: str, mine: bool)
 
 
 def _can_create(user: Any) -> bool:
-    return user.is_superuser or (user.role in services.OFFICER_ROLES and not user.is_read_only)
+    return role_may(user, permissions.action("item_create"))
 
 
 @login_required
@@ -97,6 +97,7 @@ EXPORT_HEADERS = [
 
 @login_required
 def item_export(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, permissions.action("item_export"))
     form, qs = _filtered(request)
     today = selectors.today()
     rows = (
@@ -172,9 +173,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, item: RectificationItem, **extra: Any) -> dict[str, Any]:
     today = selectors.today()
     actions = services.allowed_actions(request.user, item)
-    can_comment = not request.user.is_read_only and (
-        services.is_officer_for(request.user, item) or services.is_unit_user_for(request.user, item)
-    )
+    can_comment = services.may_comment(request.user, item)
     return {
         "item": item,
         "overdue": item.is_overdue(today),
@@ -293,6 +292,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.role in (Role.SCHOOL_ADMIN, Role.INSTITUTION_OPERATOR):
+    if role_may(request.user, permissions.action("unit_items")) and not role_may(
+        request.user, permissions.action("item_list")
+    ):
         return redirect(reverse("rectification:my_items"))
     return redirect(reverse("rectification:item_list"))

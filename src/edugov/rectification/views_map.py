@@ -15,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped
 from edugov.common.cache import cached_figure
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
 
-from . import geo, selectors
+from . import geo, permissions, selectors
 from .forms import ItemFilterForm
 from .models import OPEN_STATUSES, SEVERITY_RANK, WORKING_STATUSES, ItemStatus, Severity
 
@@ -152,11 +152,8 @@ def _battle_map_payload(*, user: Any, filters: tuple[tuple[str, Any], ...], on: 
     }
 
 
-BUREAU = (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER)
-
-
 def _ensure_bureau(user: Any) -> None:
-    if not (user.is_superuser or user.role in BUREAU):
+    if not role_may(user, permissions.action("battle_map")):
         raise Http404("页面不存在")
 
 
@@ -174,7 +171,7 @@ def battle_map(request: HttpRequest) -> HttpResponse:
             "payload": payload,
             "district": district,
             "has_boundary": district is not None and geo.boundary_for(district) is not None,
-            "can_upload": request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN,
+            "can_upload": role_may(request.user, permissions.action("boundary_upload")),
         },
     )
 
@@ -197,7 +194,7 @@ def boundary_file(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def boundary_upload(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN):
+    if not role_may(request.user, permissions.action("boundary_upload")):
         raise Http404("页面不存在")
     district = _district(request.user)
     error = ""

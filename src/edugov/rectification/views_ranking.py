@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
 
-from . import rankings
+from . import permissions, rankings
 from .models import PeriodKind, Ranking, RankingStatus
 
 
@@ -67,7 +68,7 @@ def ranking_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rectification/ranking_list.html",
-        {"rankings": items, "form": form, "can_manage": rankings._may_manage(request.user)},
+        {"rankings": items, "form": form, "can_manage": rankings.may_manage(request.user)},
     )
 
 
@@ -84,7 +85,7 @@ def ranking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "rectification/ranking_detail.html",
-        {"ranking": r, "entries": r.entries.all(), "can_manage": rankings._may_manage(request.user)},
+        {"ranking": r, "entries": r.entries.all(), "can_manage": rankings.may_manage(request.user)},
     )
 
 
@@ -109,6 +110,7 @@ def ranking_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def ranking_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _get(request, pk)
+    ensure_can(request.user, permissions.action("ranking_notice"), r)
     if fmt == "pdf":
         content, ctype = rankings.notice_pdf(r), "application/pdf"
     elif fmt == "xlsx":

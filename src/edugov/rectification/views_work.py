@@ -16,24 +16,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from edugov.accounts.models import Department, Role, User
-from edugov.accounts.scope import scoped
+from edugov.accounts.models import Department, User
+from edugov.accounts.policy import ensure_can, role_may
+from edugov.accounts.scope import scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
 from edugov.web.exports import export_response
 
-from . import liaison, services, strategy, supervision
+from . import liaison, permissions, services, strategy, supervision
 from .errors import RectificationError as E
 from .models import KeyTask, Rag, Severity, SupervisionKind, SupervisionPlan
 
-BUREAU = (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER)
 MAX_PROBLEMS = 5
 
 
+def _may(user: Any, name: str) -> bool:
+    return role_may(user, permissions.action(name))
+
+
 def _bureau(user: Any) -> None:
-    if not (user.is_superuser or user.role in BUREAU):
+    """Leader liaison pages are the bureau's."""
+    if not _may(user, "leader_view"):
         raise Http404("页面不存在")
 
 
@@ -188,20 +193,14 @@ def _refused(exc: DomainError) -> None:
         raise exc
 
 
-def _may_plan_or_403(user: Any) -> None:
-    if not strategy.may_plan(user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="制定工作目标和重点任务")
-
-
-def _may_edit_or_403(user: Any, task: KeyTask) -> None:
-    _may_plan_or_403(user)
-    if not strategy.may_edit_task(user, task):
-        raise PermissionDenied(E.UNKNOWN_GOAL)
+def _ensure(user: Any, name: str, obj: Any = None) -> None:
+    """A refusal by role or scope is the page's 403."""
+    ensure_can(user, permissions.action(name), obj)
 
 
 @login_required
 def goal_new(request: HttpRequest) -> HttpResponse:
-    _may_plan_or_403(request.user)
+    _ensure(request.user, "goal_create")
     areas = strategy.goal_areas(user=request.user)
     errors: list[str] = []
     if request.method == "POST":
@@ -259,7 +258,7 @@ def _task_form(
 @login_required
 def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     goal = strategy.goal_get(user=request.user, pk=pk)
-    _may_plan_or_403(request.user)
+    _ensure(request.user, "task_create", goal)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -278,7 +277,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = strategy.task_get(user=request.user, pk=pk)
-    _may_edit_or_403(request.user, task)
+    _ensure(request.user, "task_edit", task)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -310,7 +309,7 @@ def _milestone_input(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
     task = strategy.task_get(user=request.user, pk=pk)
-    _may_edit_or_403(request.user, task)
+    _ensure(request.user, "milestone_create", task)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -333,7 +332,7 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     m = strategy.milestone_get(user=request.user, pk=pk)
-    _may_edit_or_403(request.user, m.task)
+    _ensure(request.user, "milestone_edit", m)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -357,7 +356,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def leader_list(request: HttpRequest) -> HttpResponse:
     _bureau(request.user)
-    if request.user.role == Role.LEADER:
+    if liaison.is_leader(request.user):
         return redirect("rectification:leader_detail", pk=request.user.pk)
     leaders = [
         {
@@ -375,7 +374,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
 def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _bureau(request.user)
     leader = liaison.leader_get(user=request.user, pk=pk)
-    may_link = request.user.is_superuser or request.user.role == Role.DISTRICT_ADMIN
+    may_link = _may(request.user, "liaison_set")
     if request.method == "POST" and may_link:
         try:
             liaison.liaison_set(
@@ -393,11 +392,11 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": liaison.leader_open_items(user=request.user, leader=leader)[:200],
         "today": timezone.localdate(),
         "may_link": may_link,
-        "all_schools": scoped(School, request.user).order_by("area__path", "name")[:1000] if may_link else [],
+        "all_schools": write_scoped(School, request.user).order_by("area__path", "name")[:1000]
+        if may_link
+        else [],
         "linked_ids": {s.pk for s in schools},
-        "may_record": request.user.pk == leader.pk
-        or request.user.is_superuser
-        or request.user.role in (Role.DISTRICT_ADMIN, Role.INSPECTOR),
+        "may_record": liaison.may_record_for(request.user, leader),
     }
     return render(request, "rectification/leader_detail.html", context)
 
@@ -428,7 +427,7 @@ def _problems(post: Any) -> list[liaison.ProblemInput]:
 def leader_visit_new(request: HttpRequest) -> HttpResponse:
     _bureau(request.user)
     leader_id = _int(request.GET.get("leader") or request.POST.get("leader"))
-    if request.user.role == Role.LEADER:
+    if liaison.is_leader(request.user):
         leader_id = request.user.pk
     errors: list[str] = []
     if request.method == "POST":
@@ -470,7 +469,7 @@ def leader_visit_new(request: HttpRequest) -> HttpResponse:
 def leader_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = liaison.visit_get(user=request.user, pk=pk)
     problems = visit.problems.select_related("school", "item")
-    if not (request.user.is_superuser or request.user.role in BUREAU):
+    if not _may(request.user, "leader_view"):
         problems = problems.filter(school_id__in=scoped(School, request.user).values("pk"))
     return render(request, "rectification/leader_visit_detail.html", {"visit": visit, "problems": problems})
 
@@ -501,7 +500,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "plans": supervision.plan_list(user=request.user),
         "visits": supervision.visit_list(user=request.user)[:100]
-        if request.user.role == Role.SCHOOL_ADMIN
+        if _may(request.user, "school_visits")
         else [],
         "may_plan": may_plan,
         "errors": errors,
@@ -513,14 +512,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_choices(user: Any) -> dict[str, Any]:
-    inspectors = User.objects.filter(role=Role.INSPECTOR, is_active=True)
-    if user.area:
-        inspectors = inspectors.filter(area__path__startswith=user.area.path)
     return {
         "checklists": supervision.checklist_choices(),
         "kinds": SupervisionKind.choices,
-        "schools": scoped(School, user).order_by("area__path", "name")[:1000],
-        "inspectors": inspectors.order_by("username"),
+        "schools": write_scoped(School, user).order_by("area__path", "name")[:1000],
+        "inspectors": supervision.inspector_candidates(user=user),
     }
 
 
@@ -528,11 +524,7 @@ def _plan_choices(user: Any) -> dict[str, Any]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = supervision.plan_get(user=request.user, pk=pk)
     progress = supervision.plan_progress(user=request.user, plan=plan)
-    may_inspect = (
-        request.user.is_superuser
-        or supervision.may_plan(request.user)
-        or (request.user.role == Role.INSPECTOR and plan.inspectors.filter(pk=request.user.pk).exists())
-    )
+    may_inspect = supervision.may_inspect(request.user, plan)
     may_edit = plan.n_submitted < plan.n_schools and supervision.may_edit_plan(request.user, plan)
     return render(
         request,
@@ -544,10 +536,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = supervision.plan_get(user=request.user, pk=pk)
-    if not supervision.may_plan(request.user):
-        raise PermissionDenied(E.ROLE_REFUSED, action="修改督导计划")
-    if not supervision.may_edit_plan(request.user, plan):
-        raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
+    supervision.ensure_may_edit_plan(request.user, plan)
     detail_url = reverse("rectification:plan_detail", args=[plan.pk])
     if plan.n_schools and plan.n_submitted >= plan.n_schools:
         messages.error(request, E.PLAN_DONE.message)

@@ -190,15 +190,16 @@ def test_huge_number_in_a_body_is_a_chinese_400(client, district, work, case):  
 def test_unknown_plan_in_a_body_is_a_400(client, district, work):  # type: ignore[no-untyped-def]
     """A reference in a body that names no plan (or one outside the scope) is bad input, not a
     missing page: 400, the same as for a number too large to be an id."""
-    login(client, district.users["school_b"])
+    # An inspector may report visits; the plan below (school B only) is outside their town.
+    login(client, district.users[Role.INSPECTOR])
     hidden = supervision.plan_create(
         user=district.users[Role.DISTRICT_ADMIN],
-        title="甲街道专项督导",  # school A only: outside school B's scope
+        title="乙镇专项督导",  # school B only: outside the town-A inspector's scope
         kind="special",
         checklist_code="responsible_inspector",
         start_date=work["today"],
         end_date=work["today"],
-        school_ids=[district.school_a.pk],
+        school_ids=[district.school_b.pk],
         inspector_ids=[district.users[Role.INSPECTOR].pk],
     )
     for pk in (hidden.pk, 999999):

@@ -89,7 +89,7 @@ def test_full_loop_through_the_pages(client, district, items):
     assert act(client, "submit", comment="已整改完毕", files=[pdf()]).status_code == 200
     # A school cannot verify its own item.
     resp = act(client, "verify")
-    assert resp.status_code == 200 and "不能执行" in resp.content.decode()
+    assert resp.status_code == 200 and "您的账号无权执行“核验销号”" in resp.content.decode()
     client.logout()
     login(client, officer)
     page = client.get(reverse("rectification:item_detail", args=[a.pk])).content.decode()
@@ -145,7 +145,7 @@ REFUSED_ACTIONS = {
         "submitted_without_files", OFFICER, "verify", {"comment": "现场核实"},
         "该事项尚无整改材料，不能核验销号",
     ),
-    "verify-by-school": (SUBMITTED, SCHOOL, "verify", {}, "您的角色不能执行“核验销号”"),
+    "verify-by-school": (SUBMITTED, SCHOOL, "verify", {}, "您的账号无权执行“核验销号”"),
     "verify-other-department": (
         SUBMITTED, "tutoring_officer", "verify", {}, "该事项由基础教育科主管，您不能执行“核验销号”",
     ),
@@ -274,7 +274,7 @@ def test_api_create_and_transition(client, district):
     pk = resp.json()["id"]
     url = f"/rectification/api/items/{pk}/transition/"
     resp = client.post(url, {"action": "verify"}, content_type="application/json", **auth)
-    assert resp.status_code == 400 and "不能执行" in resp.json()["detail"]
+    assert resp.status_code == 400 and "不能执行“核验销号”" in resp.json()["detail"]
     resp = client.post(url, {"action": "assign"}, content_type="application/json", **auth)
     assert resp.status_code == 400
     resp = client.post(
