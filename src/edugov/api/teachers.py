@@ -1,31 +1,21 @@
 """Teachers (教师) and teaching assignments (任课安排), read-only. ID numbers and phones are
-masked unless the reader is a district administrator or the administrator of the teacher's school."""
+masked unless the reader may see them (registry.teacher_identifiers: a district administrator,
+or the administrator of the teacher's school)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
-from edugov.accounts.models import Role
 from edugov.accounts.scope import scoped
 from edugov.common.text import mask_id_number, mask_phone
 from edugov.registry.models import Sex, Teacher, TeachingAssignment
+from edugov.registry.permissions import identifier_reader
 from edugov.registry.selectors import teacher_list
 
 from .base import ApiViewSet
-
-
-def may_see_identifiers(user: Any, teacher: Teacher) -> bool:
-    if user.is_superuser or user.role == Role.DISTRICT_ADMIN:
-        return True
-    if user.role == Role.SCHOOL_ADMIN and user.school_id:
-        school = teacher.school
-        return user.school_id in (school.pk, school.central_school_id)
-    return False
 
 
 class TeacherFilter(django_filters.FilterSet):
@@ -69,7 +59,11 @@ class TeacherOutput(serializers.ModelSerializer):
         ]
 
     def _clear(self, teacher: Teacher) -> bool:
-        return may_see_identifiers(self.context["request"].user, teacher)
+        # One reader per response (the serializer's context is shared by the rows of a page).
+        reader = self.context.get("identifier_reader")
+        if reader is None:
+            reader = self.context["identifier_reader"] = identifier_reader(self.context["request"].user)
+        return bool(reader(teacher))
 
     def get_id_number(self, teacher: Teacher) -> str:
         return teacher.id_number if self._clear(teacher) else mask_id_number(teacher.id_number)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 
-from edugov.accounts.models import Role
+from edugov.accounts.anchors import home_anchor
 from edugov.accounts.scope import scoped
 from edugov.common.cache import cached_figure
 
@@ -80,10 +80,20 @@ def _ratio(pupils: int, teachers: int) -> str:
     return f"{pupils / teachers:.1f}:1" if teachers else "—"
 
 
+def _home_kind(user: Any) -> str:
+    """What the account hangs on ("area", "school", "classes", ...): a teacher's board shows its
+    classes, a school's its school (data shaping, not permission)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return ""
+    anchor = home_anchor(user)
+    return anchor.kind if anchor is not None else ""
+
+
 def _heading(user: Any) -> str:
-    if user.role == Role.TEACHER:
+    kind = _home_kind(user)
+    if kind == "classes":
         return "我的班级概况"
-    if user.role == Role.SCHOOL_ADMIN and user.school is not None:
+    if kind == "school" and user.school is not None:
         return f"{user.school.name}概况"
     if user.area is not None:
         return f"{user.area.name}教育概况"
@@ -117,7 +127,7 @@ def dashboard(*, user: Any) -> Dashboard:
         series=[{"name": "班级数", "data": [int(agg[f"band{i}"] or 0) for i in range(len(SIZE_BANDS))]}],
         unit="个",
     )
-    if user.role == Role.TEACHER:
+    if _home_kind(user) == "classes":
         figures = [
             Figure("任教班级", f"{n_classes}", "个"),
             Figure("学生", f"{pupils:,}", "人"),

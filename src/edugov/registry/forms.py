@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 
+from edugov.accounts.scope import write_scoped
+
 from . import selectors
-from .models import AreaLevel, Grade, Locale, Ownership, School, SchoolType, SchoolYear
+from .models import Area, AreaLevel, Grade, Locale, Ownership, School, SchoolType, SchoolYear
 from .services import SCHOOL_EDITABLE_FIELDS
 
 
@@ -105,14 +107,18 @@ class SchoolEditForm(forms.Form):
         area = self.fields["area"]
         central = self.fields["central_school"]
         assert isinstance(area, forms.ModelChoiceField) and isinstance(central, forms.ModelChoiceField)
-        area.queryset = selectors.area_list(user=user).filter(level=AreaLevel.TOWN)
-        central.queryset = (
-            selectors.school_list(user=user)
-            .filter(is_teaching_point=False)
+        # A write names only rows its writer may change (the write scope), plus what the school
+        # already names: a school administrator keeps the town above its school but cannot pick
+        # another one.
+        towns = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+        area.queryset = write_scoped(towns, user) | Area.objects.filter(pk=school.area_id)
+        centrals = (
+            School.objects.filter(is_teaching_point=False, archived_at__isnull=True)
             .exclude(pk=school.pk)
-            .select_related(None)
             .only("id", "name")
         )
+        current = School.objects.filter(pk=school.central_school_id).only("id", "name")
+        central.queryset = write_scoped(centrals, user) | current
         central.help_text = "仅教学点填写"
         for name in ("address",):
             self.fields[name].widget.attrs["class"] = "wide"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from sys import intern
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 
-from edugov.accounts.models import Role
-from edugov.accounts.scope import scoped
+from edugov.accounts.policy import can, rule_for
+from edugov.accounts.scope import write_scoped
 from edugov.common.errors import DomainError
 from edugov.ingest.spec import (
     CellError,
@@ -23,6 +23,7 @@ from edugov.ingest.spec import (
     register,
 )
 
+from . import permissions  # noqa: F401  (the import kinds' actions are the registry policy's)
 from .models import (
     Area,
     AreaLevel,
@@ -112,9 +113,32 @@ def parse_class_number(raw: Any) -> int:
         raise CellError("班号应为数字，如“3”或“3班”") from None
 
 
-class SchoolLookup(ImportSpec):
+class PolicyImport(ImportSpec):
+    """An import kind whose permission is an action of a module's policy (`action`): the kind's
+    roles and module are the rule's, and `allows` asks the policy."""
+
+    action: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        action = cls.__dict__.get("action")
+        if action:
+            rule = rule_for(action)
+            cls.roles = rule.roles
+            cls.module = rule.module or action.partition(".")[0]
+
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        action = getattr(cls, "action", None)
+        if action is None:  # a kind of another app built on SchoolLookup that declares roles
+            return super().allows(user)
+        return user is None or can(user, action)
+
+
+class SchoolLookup(PolicyImport):
     """Shared by the kinds whose rows belong to a school: the school code resolves to a school
-    the uploader may write to (a school administrator: their own school and its teaching points)."""
+    the uploader may write to (its write scope: a school administrator's own school and its
+    teaching points)."""
 
     def prepare(self) -> None:
         self.schools: dict[str, tuple[int, str, bool]] = {
@@ -125,7 +149,7 @@ class SchoolLookup(ImportSpec):
         }
         self.writable: set[int] | None = None
         if self.user is not None and not self.user.is_superuser:
-            self.writable = set(scoped(School, self.user).values_list("pk", flat=True))
+            self.writable = set(write_scoped(School, self.user).values_list("pk", flat=True))
 
     def school(self, code: str, field: str = "school_code") -> tuple[int, str]:
         found = self.schools.get(code)
@@ -151,12 +175,12 @@ school_code_column = Column(
 
 
 @register
-class AreaImport(ImportSpec):
+class AreaImport(PolicyImport):
     kind = "areas"
     label = "行政区划"
+    action = "registry.import_areas"
     description = "省、市、区县、乡镇街道；上级须已在系统中或在文件中排在前面"
     model = Area
-    roles = frozenset({Role.DISTRICT_ADMIN})
     self_references = True
     columns = [
         Column(
@@ -250,9 +274,9 @@ class AreaImport(ImportSpec):
 class SchoolImport(SchoolLookup):
     kind = "schools"
     label = "学校"
+    action = "registry.import_schools"
     description = "学校基本信息；教学点须填写所属中心校"
     model = School
-    roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
     self_references = True
     columns = [
         Column(
@@ -405,6 +429,7 @@ class SchoolImport(SchoolLookup):
 class ClassImport(SchoolLookup):
     kind = "classes"
     label = "班级与学生数"
+    action = "registry.import_classes"
     description = "每行一个班级：学年、年级、班号与男女生人数"
     model = SchoolClass
     columns = [
@@ -487,9 +512,9 @@ class ClassImport(SchoolLookup):
 class TeacherImport(SchoolLookup):
     kind = "teachers"
     label = "教师"
+    action = "registry.import_teachers"
     description = "教职工基本信息；身份证号按国家标准校验"
     model = Teacher
-    roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN})
     columns = [
         school_code_column,
         Column("教职工号", "staff_number", required=True, example="T0001"),

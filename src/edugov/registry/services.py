@@ -52,13 +52,17 @@ def _check_area_parent(*, level: int, parent: Area | None) -> None:
 
 
 @transaction.atomic
-def area_create(*, code: str, name: str, level: int, parent: Area | None = None) -> Area:
+def area_create(*, code: str, name: str, level: int, parent: Area | None = None, actor: Any = None) -> Area:
+    """`actor` None: the command line or the system (fixtures, demo data)."""
+    if actor is not None:
+        ensure_can(actor, "registry.area_create", parent)
     _check_area_parent(level=level, parent=parent)
     area = Area(code=code, name=name, level=level, parent=parent)
     area.path = area.compute_path()
     area.full_clean()
+    ensure_references_writable(actor, area)  # the parent: inside the writer's area
     area.save()
-    audit_create(instance=area)
+    audit_create(instance=area, actor=actor)
     return area
 
 

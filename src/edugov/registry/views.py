@@ -13,8 +13,8 @@ from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from edugov.accounts.models import Role
-from edugov.accounts.scope import ensure_can_write, scoped
+from edugov.accounts.policy import can, ensure_can
+from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
@@ -26,6 +26,7 @@ from . import selectors
 from .dashboard import OVERSIZED_MIN, VERY_OVERSIZED_MIN
 from .forms import ClassFilterForm, SchoolEditForm, SchoolFilterForm, TeacherFilterForm
 from .models import Campus, SchoolYear
+from .permissions import identifier_reader
 from .services import school_update
 
 DETAIL_TEACHERS = 20  # the detail page shows the first ones and links to the full teacher list
@@ -33,7 +34,6 @@ DETAIL_TEACHERS = 20  # the detail page shows the first ones and links to the fu
 
 class PageError(ErrorCode):
     EXPORT_FORMAT = "不支持的导出格式“{fmt}”，可选 csv 或 xlsx"
-    TEACHER_CANNOT_EDIT_SCHOOL = "教师账号不能修改学校信息"
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -68,34 +68,16 @@ def _export_format(request: HttpRequest) -> str:
     return fmt
 
 
-def can_see_identifiers(user: Any, *, school_id: int, central_school_id: int | None = None) -> bool:
-    """ID numbers and phones in clear: superusers, district administrators, and the school's own
-    administrator (a central school's administrator also for its teaching points)."""
-    if user.is_superuser or user.role == Role.DISTRICT_ADMIN:
-        return True
-    return user.role == Role.SCHOOL_ADMIN and user.school_id in (school_id, central_school_id)
-
-
 def _teacher_rows(user: Any, teachers: Any) -> list[dict[str, Any]]:
-    rows = []
-    for t in teachers:
-        clear = can_see_identifiers(user, school_id=t.school_id, central_school_id=t.school.central_school_id)
-        rows.append(
-            {
-                "teacher": t,
-                "id_number": t.id_number if clear else mask_id_number(t.id_number),
-                "phone": t.phone if clear else mask_phone(t.phone),
-            }
-        )
-    return rows
-
-
-def can_edit_school(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    if user.role not in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN):
-        return False
-    return not user.is_read_only and "registry" in user.modules
+    clear = identifier_reader(user)  # the registry.teacher_identifiers rule, one query per page
+    return [
+        {
+            "teacher": t,
+            "id_number": t.id_number if clear(t) else mask_id_number(t.id_number),
+            "phone": t.phone if clear(t) else mask_phone(t.phone),
+        }
+        for t in teachers
+    ]
 
 
 # Areas ---------------------------------------------------------------------------------------
@@ -103,6 +85,7 @@ def can_edit_school(user: Any) -> bool:
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "registry.view")
     areas = list(selectors.area_list(user=request.user))
     counts = dict(
         selectors.school_list(user=request.user)
@@ -119,7 +102,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
 # Schools -------------------------------------------------------------------------------------
 
 
-def _filtered_schools(request: HttpRequest) -> tuple[SchoolFilterForm, Any]:
+def _filtered_schools(request: HttpRequest, action: str = "registry.view") -> tuple[SchoolFilterForm, Any]:
+    ensure_can(request.user, action)
     form = SchoolFilterForm(request.GET or None, user=request.user)
     f = form.filters
     qs = selectors.school_list(
@@ -144,8 +128,9 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_export(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "registry.export")
     fmt = _export_format(request)
-    form, qs = _filtered_schools(request)
+    form, qs = _filtered_schools(request, "registry.export")
     headers = ["学校标识码", "学校名称", "办学类型", "举办者", "城乡分类代码", "城乡类别", "乡镇（街道）",
                "地址", "寄宿制", "教学点", "所属中心校"]  # fmt: skip
     rows = (
@@ -174,6 +159,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    ensure_can(user, "registry.view")
     school = get_object_or_404(selectors.school_list(user=user, include_archived=True), pk=pk)
     years = list(SchoolYear.objects.all())
     year = selectors.current_school_year()
@@ -198,24 +184,18 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campuses": scoped(Campus, user).filter(school=school, archived_at__isnull=True),
         "teacher_rows": _teacher_rows(user, teachers[:DETAIL_TEACHERS]),
         "teacher_total": teacher_total,
-        "can_edit": can_edit_school(user),
+        "can_edit": can(user, "registry.school_edit", school),
         "oversized_min": OVERSIZED_MIN,
         "very_oversized_min": VERY_OVERSIZED_MIN,
     }
     return render(request, "registry/school_detail.html", context)
 
 
-def _ensure_can_edit(user: Any) -> None:
-    if user.role == Role.TEACHER and not user.is_superuser:
-        raise PermissionDenied(PageError.TEACHER_CANNOT_EDIT_SCHOOL)
-    ensure_can_write(user, module="registry")
-
-
 @login_required
 def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     school = get_object_or_404(selectors.school_list(user=user), pk=pk)
-    _ensure_can_edit(user)
+    ensure_can(user, "registry.school_edit", school)
     form = SchoolEditForm(request.POST if request.method == "POST" else None, user=user, school=school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,7 +216,8 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Classes -------------------------------------------------------------------------------------
 
 
-def _filtered_classes(request: HttpRequest) -> tuple[ClassFilterForm, Any]:
+def _filtered_classes(request: HttpRequest, action: str = "registry.view") -> tuple[ClassFilterForm, Any]:
+    ensure_can(request.user, action)
     form = ClassFilterForm(request.GET or {}, user=request.user)
     f = form.filters
     qs = selectors.school_class_list(
@@ -268,8 +249,9 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def class_export(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "registry.export")
     fmt = _export_format(request)
-    form, qs = _filtered_classes(request)
+    form, qs = _filtered_classes(request, "registry.export")
     headers = [
         "学年",
         "学校标识码",
@@ -317,6 +299,7 @@ def class_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def teacher_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "registry.view")
     form = TeacherFilterForm(request.GET or None, user=request.user)
     f = form.filters
     qs = selectors.teacher_list(user=request.user, school=f.get("school"))

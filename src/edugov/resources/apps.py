@@ -1,31 +1,55 @@
+"""办学条件与均衡 declares itself as a module (edugov.modules): navigation, policy, scope rules and
+demo generator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from edugov.modules import ModuleSpec
 
+
+def _register_demo() -> None:
+    from . import demo  # noqa: F401  (registers the demo generator)
+
+
+# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
+# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
+# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
 class ResourcesConfig(AppConfig):
     name = "edugov.resources"
     label = "resources"
     verbose_name = "办学条件与均衡"
 
     def ready(self) -> None:
-        from edugov.accounts.models import Module, Role
-        from edugov.accounts.scope import register_scope
-        from edugov.web.navigation import NavItem, add_nav
+        from edugov.modules import ModuleConfig
 
-        from . import demo  # noqa: F401  (registers the demo generator)
-        from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
+        ModuleConfig.ready(self)  # type: ignore[arg-type]
 
-        register_scope(area="school__area", school="school")(SchoolFacilities)
-        register_scope(area="teacher__school__area", school="teacher__school", teacher="teacher")(
-            TeacherYearRecord
-        )
-        register_scope(area="area")(PreschoolPopulation)
-        register_scope(area="school__area", school="school")(InclusiveKindergarten)
-        district_roles = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.LEADER})
-        add_nav(NavItem("优质均衡", "resources:balanced", Module.RESOURCES, roles=district_roles))
-        add_nav(NavItem("普及普惠", "resources:preschool", Module.RESOURCES, roles=district_roles))
-        # School administrators have no resources module: their own card sits with their data.
-        add_nav(
-            NavItem(
-                "本校优质均衡", "resources:my_card", Module.REGISTRY, roles=frozenset({Role.SCHOOL_ADMIN})
-            )
+    def declare(self) -> ModuleSpec:
+        from edugov.accounts.models import Department, Module
+        from edugov.modules import ModuleSpec
+        from edugov.web.navigation import NavItem
+
+        return ModuleSpec(
+            code=Module.RESOURCES,
+            label=str(Module.RESOURCES.label),
+            departments=frozenset(
+                {Department.BASIC_EDUCATION, Department.SUPERVISION_OFFICE, Department.PLANNING_FINANCE}
+            ),
+            nav=(
+                NavItem("优质均衡", "resources:balanced", Module.RESOURCES, action="resources.view"),
+                NavItem(
+                    "普及普惠", "resources:preschool", Module.RESOURCES, action="resources.preschool_view"
+                ),
+                # School administrators have no resources module: their own card sits with their data.
+                NavItem(
+                    "本校优质均衡", "resources:my_card", Module.REGISTRY, action="resources.own_school_card"
+                ),
+            ),
+            policy="permissions",
+            scopes="scopes",
+            demo=_register_demo,
         )

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.db import models
 
-from edugov.accounts.models import Module, Role
-from edugov.ingest.spec import CellError, Column, ImportSpec, RowError, register
-from edugov.registry.importers import SchoolLookup, parse_school_year, school_code_column
+from edugov.ingest.spec import CellError, Column, RowError, register
+from edugov.registry.importers import PolicyImport, SchoolLookup, parse_school_year, school_code_column
 from edugov.registry.models import (
     SCHOOL_TYPE_GRADES,
     Area,
@@ -25,6 +24,7 @@ from edugov.registry.models import (
     stage_for_grade,
 )
 
+from . import permissions  # noqa: F401  (the import kinds' actions are the resources policy's)
 from .models import (
     BackboneLevel,
     InclusiveKindergarten,
@@ -37,7 +37,6 @@ from .models import (
 )
 
 MAX_AMOUNT = Decimal(10**11)  # the model's widest column holds 12 digits before the point
-WRITERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN})
 
 
 def _non_negative(label: str) -> Any:
@@ -85,9 +84,7 @@ def stages_of(school_type: str) -> set[str]:
 
 
 class _YearLookup(SchoolLookup):
-    # Schools submit these with their base statistics: the registry module's writers import them.
-    module = Module.REGISTRY
-    roles = WRITERS
+    # Who imports each kind is its `action` in the resources policy (resources.permissions).
 
     def prepare(self) -> None:
         super().prepare()
@@ -105,6 +102,7 @@ class _YearLookup(SchoolLookup):
 @register
 class FacilitiesImport(_YearLookup):
     kind = "facilities"
+    action = "resources.import_facilities"
     label = "办学条件"
     description = "每行一所学校一个学年的校舍面积、设备值、专用教室与图书（教育事业统计基础表口径）"
     model = SchoolFacilities
@@ -238,6 +236,7 @@ PE_ART_WORDS.update({"否": "", "无": "", "体育与健康": "pe", "艺术": "a
 @register
 class TeacherYearImport(_YearLookup):
     kind = "teacher_years"
+    action = "resources.import_teacher_years"
     label = "教师学年信息"
     description = (
         "每行一名教师一个学年：任教学段、最高学历、骨干级别、体育艺术专任、资格证、培训学时、交流轮岗"
@@ -345,21 +344,18 @@ class TeacherYearImport(_YearLookup):
 
 # ---- 普及普惠 inputs ------------------------------------------------------------------------------
 
-BUREAU_WRITERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
-
 
 @register
-class PreschoolPopulationImport(ImportSpec):
+class PreschoolPopulationImport(PolicyImport):
     """The age-3-5 population per town comes from the statistics bureau, not from schools."""
 
     kind = "preschool_population"
+    action = "resources.import_preschool_population"
     label = "学前适龄人口"
     description = (
         "每行一个乡镇（街道）一个学年的3-5岁常住人口（学前三年毛入园率的分母，由统计或公安部门提供）"
     )
     model = PreschoolPopulation
-    module = Module.RESOURCES
-    roles = BUREAU_WRITERS
     columns = [
         Column(
             "区划代码",
@@ -432,11 +428,10 @@ class InclusiveKindergartenImport(_YearLookup):
     """Recognition as 普惠性民办幼儿园 is the bureau's decision: only its officers import it."""
 
     kind = "inclusive_kindergartens"
+    action = "resources.import_inclusive_kindergartens"
     label = "普惠性幼儿园认定"
     description = "每行一所民办幼儿园一个学年是否认定为普惠性民办幼儿园（公办幼儿园自动计为普惠性，无需填报）"
     model = InclusiveKindergarten
-    module = Module.RESOURCES
-    roles = BUREAU_WRITERS
     columns = [
         school_code_column,
         year_column,

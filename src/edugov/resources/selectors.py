@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edugov.accounts.models import Module, Role
+from edugov.accounts.policy import can, ensure_can, role_may
+from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 from edugov.indicators.backends import Workspace
 from edugov.indicators.engine import weighted_cv
@@ -36,13 +37,11 @@ from .indicators import (
 )
 from .preschool import KindergartenResult, PreschoolEvaluation, evaluate_preschool, preschool_trend
 
-DISTRICT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.LEADER, Role.DEPARTMENT_OFFICER})
 MAX_WHATIF_LINES = 8
 MAX_WHATIF_AMOUNT = Decimal(10**9)
 
 
 class ResourcesError(ErrorCode):
-    DENIED = "您没有查看优质均衡评估的权限"
     CARD_DENIED = "学校管理员只能查看本校的评估卡片"
     NO_DISTRICT = "您的账号没有关联区县，无法进行区县评估"
     NO_YEAR = "系统中还没有学年数据"
@@ -55,24 +54,25 @@ class ResourcesError(ErrorCode):
     WHATIF_LINE = "第{line}行：{reason}"
     WHATIF_EMPTY = "请至少填写一行调整：选择学校、学段、项目并填写数量"
     BAD_FORMAT = "不支持的导出格式“{fmt}”，可选 xlsx 或 pdf"
-    PRESCHOOL_DENIED = "您没有查看普及普惠评估的权限"
     KG_CARD_DENIED = "幼儿园管理员只能查看本园的评估卡片"
     NOT_KINDERGARTEN = "该学校不是幼儿园，不在普及普惠评估范围内"
 
 
-def ensure_can_view_district(user: Any) -> None:
-    if user is None or user.is_superuser:
+def ensure_allowed(user: Any, action: str, obj: Any = None) -> None:
+    """The resources policy's answer for `user` (None: the command line, which may do all)."""
+    if user is not None:
+        ensure_can(user, action, obj)
+
+
+def _ensure_card(user: Any, school: School | None, *, action: str, own: str, denied: ResourcesError) -> None:
+    """A card: the bureau's roles for any school they read, a school's administrator for its own."""
+    if user is None:
         return
-    if user.role not in DISTRICT_ROLES or Module.RESOURCES not in user.modules:
-        raise PermissionDenied(ResourcesError.DENIED)
-
-
-def can_view_district(user: Any) -> bool:
-    try:
-        ensure_can_view_district(user)
-    except PermissionDenied:
-        return False
-    return True
+    if school is not None and (can(user, action, school) or can(user, own, school)):
+        return
+    if not (role_may(user, action) or role_may(user, own)):
+        ensure_can(user, action)  # the policy's refusal for the role
+    raise PermissionDenied(denied)
 
 
 def district_for(user: Any) -> Area:
@@ -252,7 +252,7 @@ def balanced_cv_trend(
 
 
 def balanced_page(*, user: Any, school_year: SchoolYear, area: Area, town: str = "") -> BalancedPage:
-    ensure_can_view_district(user)
+    ensure_allowed(user, "resources.view")
     evaluation = evaluate_balanced(school_year=school_year, area=area, user=user)
     years = list(SchoolYear.objects.filter(start_year__lte=school_year.start_year).order_by("start_year"))
     page = BalancedPage(
@@ -359,19 +359,17 @@ def school_card(*, user: Any, school_id: Any, school_year: SchoolYear) -> School
         pk = int(str(school_id)[:12])
     except (TypeError, ValueError):
         raise DomainError(ResourcesError.BAD_SCHOOL) from None
-    if user is not None and not user.is_superuser:
-        if user.role == Role.SCHOOL_ADMIN:
-            if user.school_id != pk:
-                raise PermissionDenied(ResourcesError.CARD_DENIED)
-        else:
-            ensure_can_view_district(user)
-    from edugov.accounts.scope import scoped
-
-    school = scoped(School, user).filter(pk=pk).select_related("area").first() if user else None
+    rows = scoped(School, user) if user is not None else School.objects.all()
+    school = rows.filter(pk=pk).select_related("area").first()
+    _ensure_card(
+        user,
+        school,
+        action="resources.school_card",
+        own="resources.own_school_card",
+        denied=ResourcesError.CARD_DENIED,
+    )
     if school is None:
-        school = School.objects.filter(pk=pk).select_related("area").first() if user is None else None
-    if school is None:
-        raise PermissionDenied(ResourcesError.CARD_DENIED if user is not None else ResourcesError.BAD_SCHOOL)
+        raise DomainError(ResourcesError.BAD_SCHOOL)
     area = district_for(None) if user is None else district_for(user)
     if not school.area.path.startswith(area.path):
         area = Area.objects.get(code=school.area.path.strip("/").split("/")[AreaLevel.DISTRICT - 1])
@@ -437,7 +435,7 @@ class WhatIfResult:
 
 def what_if(*, user: Any, school_year: SchoolYear, area: Area, adjustments: list[Adjustment]) -> WhatIfResult:
     """The evaluation with planned additions next to the current one. Nothing is written."""
-    ensure_can_view_district(user)
+    ensure_allowed(user, "resources.whatif")
     before = evaluate_balanced(school_year=school_year, area=area, user=user)
     after = evaluate_balanced(school_year=school_year, area=area, user=user, adjustments=adjustments)
     touched = {(a.school_id, a.stage) for a in adjustments}
@@ -468,13 +466,6 @@ def gap_page(evaluation: BalancedEvaluation) -> dict[str, Any]:
 # ---- 普及普惠 -------------------------------------------------------------------------------------
 
 
-def ensure_can_view_preschool(user: Any) -> None:
-    try:
-        ensure_can_view_district(user)
-    except PermissionDenied:
-        raise PermissionDenied(ResourcesError.PRESCHOOL_DENIED) from None
-
-
 @dataclass
 class PreschoolPage:
     evaluation: PreschoolEvaluation
@@ -494,7 +485,7 @@ def _shown(value: float | None, unit: str) -> float | None:
 
 
 def preschool_page(*, user: Any, school_year: SchoolYear, area: Area, town: str = "") -> PreschoolPage:
-    ensure_can_view_preschool(user)
+    ensure_allowed(user, "resources.preschool_view")
     ev = evaluate_preschool(school_year=school_year, area=area, user=user)
     page = PreschoolPage(evaluation=ev)
     for i, ind in enumerate(ALL_PRESCHOOL_INDICATORS):
@@ -558,22 +549,17 @@ def kindergarten_card(*, user: Any, school_id: Any, school_year: SchoolYear) -> 
         pk = int(str(school_id)[:12])
     except (TypeError, ValueError):
         raise DomainError(ResourcesError.BAD_SCHOOL) from None
-    if user is not None and not user.is_superuser:
-        if user.role == Role.SCHOOL_ADMIN:
-            if user.school_id != pk:
-                raise PermissionDenied(ResourcesError.KG_CARD_DENIED)
-        else:
-            ensure_can_view_preschool(user)
-    from edugov.accounts.scope import scoped
-
-    qs = scoped(School, user) if user is not None else School.objects.all()
-    school = qs.filter(pk=pk).select_related("area").first()
+    rows = scoped(School, user) if user is not None else School.objects.all()
+    school = rows.filter(pk=pk).select_related("area").first()
+    _ensure_card(
+        user,
+        school,
+        action="resources.kindergarten_card",
+        own="resources.own_kindergarten_card",
+        denied=ResourcesError.KG_CARD_DENIED,
+    )
     if school is None:
-        raise (
-            PermissionDenied(ResourcesError.KG_CARD_DENIED)
-            if user is not None
-            else DomainError(ResourcesError.BAD_SCHOOL)
-        )
+        raise DomainError(ResourcesError.BAD_SCHOOL)
     if school.school_type != SchoolType.KINDERGARTEN:
         raise DomainError(ResourcesError.NOT_KINDERGARTEN)
     area = Area.objects.get(code=school.area.path.strip("/").split("/")[AreaLevel.DISTRICT - 1])

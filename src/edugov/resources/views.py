@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import role_may
 
 from . import selectors
 from .evaluation import ADJUSTABLE, evaluate_balanced
@@ -36,11 +36,16 @@ def _context(request: HttpRequest, tab: str, year: Any, area: Any, **extra: Any)
     }
 
 
+def _own_card_only(user: Any, *, own: str, district: str) -> bool:
+    """A school's administrator, who reads its own card but not the district's evaluation."""
+    return role_may(user, own) and not role_may(user, district)
+
+
 @login_required
 def balanced(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.SCHOOL_ADMIN and not request.user.is_superuser:
+    if _own_card_only(request.user, own="resources.own_school_card", district="resources.view"):
         return redirect("resources:my_card")
-    selectors.ensure_can_view_district(request.user)
+    selectors.ensure_allowed(request.user, "resources.view")
     year, area = _year_and_area(request)
     page = selectors.balanced_page(
         user=request.user, school_year=year, area=area, town=request.GET.get("town", "")
@@ -72,8 +77,8 @@ def school_card(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _district_evaluation(request: HttpRequest) -> tuple[Any, Any, Any]:
-    selectors.ensure_can_view_district(request.user)
+def _district_evaluation(request: HttpRequest, action: str = "resources.view") -> tuple[Any, Any, Any]:
+    selectors.ensure_allowed(request.user, action)
     year, area = _year_and_area(request)
     return year, area, evaluate_balanced(school_year=year, area=area, user=request.user)
 
@@ -105,7 +110,7 @@ WHATIF_ROWS = 5
 
 @login_required
 def whatif(request: HttpRequest) -> HttpResponse:
-    year, area, ev = _district_evaluation(request)
+    year, area, ev = _district_evaluation(request, "resources.whatif")
     lines = []
     for i in range(1, WHATIF_ROWS + 1):
         school_id, _, stage = request.GET.get(f"unit_{i}", "")[:40].partition(":")
@@ -150,10 +155,11 @@ def whatif(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     from .exports import balanced_export_response
 
+    selectors.ensure_allowed(request.user, "resources.export")
     fmt = request.GET.get("fmt", "xlsx")
     if fmt not in ("xlsx", "pdf"):
         raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
-    _, _, ev = _district_evaluation(request)
+    _, _, ev = _district_evaluation(request, "resources.export")
     return balanced_export_response(ev, fmt=fmt, user=request.user)
 
 
@@ -172,9 +178,11 @@ def _preschool_context(year: Any, area: Any, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def preschool(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.SCHOOL_ADMIN and not request.user.is_superuser:
+    if _own_card_only(
+        request.user, own="resources.own_kindergarten_card", district="resources.preschool_view"
+    ):
         return redirect("resources:my_kindergarten")
-    selectors.ensure_can_view_preschool(request.user)
+    selectors.ensure_allowed(request.user, "resources.preschool_view")
     year, area = _year_and_area(request)
     page = selectors.preschool_page(
         user=request.user, school_year=year, area=area, town=request.GET.get("town", "")
@@ -210,10 +218,10 @@ def kindergarten_card(request: HttpRequest, pk: int) -> HttpResponse:
 def preschool_export(request: HttpRequest) -> HttpResponse:
     from .exports import preschool_export_response
 
+    selectors.ensure_allowed(request.user, "resources.preschool_export")
     fmt = request.GET.get("fmt", "xlsx")
     if fmt not in ("xlsx", "pdf"):
         raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
-    selectors.ensure_can_view_preschool(request.user)
     year, area = _year_and_area(request)
     ev = evaluate_preschool(school_year=year, area=area, user=request.user)
     return preschool_export_response(ev, fmt=fmt, user=request.user)

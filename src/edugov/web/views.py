@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from edugov.accounts.models import Role
+from edugov.accounts.anchors import home_anchor
 from edugov.registry import selectors as registry_selectors
 from edugov.registry.dashboard import OVERSIZED_MIN, VERY_OVERSIZED_MIN, dashboard
 
@@ -16,7 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     board = dashboard(user=user)
     my_classes = None
-    if user.role == Role.TEACHER:
+    anchor = None if user.is_superuser else home_anchor(user)
+    if anchor is not None and anchor.kind == "classes":  # a teacher's home lists their classes
         year = registry_selectors.current_school_year()
         my_classes = list(registry_selectors.school_class_list(user=user, school_year=year)) if year else []
     return render(
