@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
-from edugov.accounts.models import Department, Role, User
+from edugov.accounts.models import Department, Role, ScopeGrant, User
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.registry.models import Area
 
 from ..base import DemoContext, register_generator
 from .registry import RegistryDemo
 
 DEMO_PASSWORD = "Edugov@2026"
+ZONE_TOWNS = 3  # the zone inspector covers three towns: its own and two granted
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("officer_jc", Role.DEPARTMENT_OFFICER, "基础教育科科员", Department.BASIC_EDUCATION),
     DemoLogin("officer_px", Role.DEPARTMENT_OFFICER, "校外培训监管科科员", Department.TUTORING_SUPERVISION),
     DemoLogin("inspector", Role.INSPECTOR, "责任督学"),
+    # A zone inspector: anchored at the first town, granted the next two (scope grants as data).
+    DemoLogin("inspector_zone", Role.INSPECTOR, "片区责任督学"),
     DemoLogin("leader", Role.LEADER, "局领导"),
     DemoLogin("school1", Role.SCHOOL_ADMIN, "学校管理员"),
     DemoLogin("teacher1", Role.TEACHER, "教师"),
@@ -52,6 +58,7 @@ def build_accounts(ctx: DemoContext) -> None:
     reg: RegistryDemo = ctx.state["registry"]
     district = reg.districts[0]
     school1 = reg.first_urban_primary
+    zone = [t for t in reg.towns if t.parent_id == district.pk][:ZONE_TOWNS]
     password = _password_hash(ctx)
     users: list[User] = []
     for login in DEMO_LOGINS:
@@ -63,7 +70,11 @@ def build_accounts(ctx: DemoContext) -> None:
             password=password,
             date_joined=ctx.reference_datetime,
         )
-        if login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER):
+        if login.username == "inspector_zone":
+            user.area = zone[0]
+            user.display_name = f"{'、'.join(t.name for t in zone)}片区责任督学"
+            user.has_grants = len(zone) > 1
+        elif login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER):
             user.area = district
             user.display_name = f"{district.name}{login.display_name}"
         elif login.role == Role.SCHOOL_ADMIN:
@@ -91,6 +102,24 @@ def build_accounts(ctx: DemoContext) -> None:
     )
     User.objects.bulk_create(users, batch_size=2000)
     ctx.count("账号", len(users))
+    _grant_zone(zone)
+
+
+def _grant_zone(zone: list[Area]) -> None:
+    """The zone inspector's extra towns, granted by the district administrator."""
+    inspector = User.objects.get(username="inspector_zone")
+    admin = User.objects.get(username="admin")
+    grants = [ScopeGrant(user=inspector, kind="area", object_id=t.pk, granted_by=admin) for t in zone[1:]]
+    ScopeGrant.objects.bulk_create(grants)
+    if grants:
+        audit_record(
+            action=AuditAction.CREATE,
+            model_label="accounts.ScopeGrant",
+            object_repr=f"{inspector.display_name}：{len(grants)}项数据范围授权（演示数据）",
+            changes={"after": {"用户": inspector.username, "乡镇": [t.name for t in zone[1:]]}},
+            area_path=admin.area.path if admin.area else "",
+            actor=admin,
+        )
 
 
 def reset_accounts() -> None:
