@@ -21,7 +21,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 
-## make demo: install, build the demo district on SQLite, serve it on http://127.0.0.1:8000
+## make demo: install, build the demo district on SQLite, serve it on http://127.0.0.1:8000 as production
+## does (gunicorn with DEBUG off, the task worker and the scheduler: see docs/operations.md)
 demo: install
 	$(BIN)/edugov migrate --noinput
 	$(BIN)/edugov demo --seed 1 --if-empty

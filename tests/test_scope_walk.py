@@ -248,6 +248,9 @@ ROUTES: dict[str, Probe] = {
     # audit trail
     "audit:event_list": list_(control=True, history=True),
     "audit:event_detail": detail(pk_of("event_b")),
+    # periodic jobs (district administrators only; runs hold counts, no rows)
+    "scheduler:job_list": list_(queries=False),
+    "scheduler:job_run": detail(lambda w, u: {"name": "rectification.findings_sync"}, scoped_detail=False),
     # REST API
     "api:api-root": public("links to the resources; no rows"),
     "api:token": public("POST only; GET answers 405"),

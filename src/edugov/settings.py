@@ -74,10 +74,13 @@ INSTALLED_APPS = [
     "edugov.rectification",
     "edugov.warehouse",
     "edugov.ops",
+    "edugov.scheduler",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the app server (gunicorn), before sessions and the rest.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edugov.accounts.middleware.SessionRenewalMiddleware",
@@ -194,6 +197,10 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# WhiteNoise serves them with DEBUG off too: from the finders (no collectstatic step needed; the
+# files are indexed once at start), or from STATIC_ROOT after `edugov collectstatic`.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 

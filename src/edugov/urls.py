@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("edugov.audit.urls")),
     path("burden/", include("edugov.burden.urls")),
     path("rectification/", include("edugov.rectification.urls")),
+    path("scheduler/", include("edugov.scheduler.urls")),
     path("api/v1/", include("edugov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

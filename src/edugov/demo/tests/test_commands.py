@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -50,9 +49,10 @@ def test_demo_command_builds_for_the_date_given_and_warns_beyond_the_holiday_tab
         call_command("demo", seed=1, scale=0.1, reset=True, today="2027-13-01", stdout=io.StringIO())
 
 
-class FakeWorker:
-    def __init__(self, args: list[str]) -> None:
+class FakeProcess:
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.args = args
+        self.env = env
         self.pid = 4242
         self.terminated = False
 
@@ -63,30 +63,29 @@ class FakeWorker:
         self.terminated = True
 
     def wait(self, timeout: float | None = None) -> int:
+        if self.args[1:3] == ["-m", "gunicorn"] and not self.terminated:
+            raise KeyboardInterrupt  # the user stops the demo while the web server runs
         return 0
 
 
-def test_serve_demo_runs_the_worker_around_the_server(monkeypatch):
+def test_serve_demo_runs_gunicorn_with_debug_off_beside_the_worker_and_the_scheduler(monkeypatch):
     call_command("demo", seed=1, scale=0.1, stdout=io.StringIO())
-    workers: list[FakeWorker] = []
-    served: list[tuple[Any, ...]] = []
+    procs: list[FakeProcess] = []
 
-    def fake_popen(args: list[str]) -> FakeWorker:
-        workers.append(FakeWorker(args))
-        return workers[-1]
-
-    def fake_call_command(name: str, *args: Any, **kwargs: Any) -> None:
-        assert workers and not workers[0].terminated  # the worker runs while the server does
-        served.append((name, *args, kwargs))
-        raise KeyboardInterrupt  # the user stops the server
+    def fake_popen(args: list[str], *, env: dict[str, str]) -> FakeProcess:
+        procs.append(FakeProcess(args, env))
+        return procs[-1]
 
     monkeypatch.setattr(serve_demo.subprocess, "Popen", fake_popen)
-    monkeypatch.setattr(serve_demo, "call_command", fake_call_command)
     out = io.StringIO()
-    with pytest.raises(KeyboardInterrupt):
-        call_command("serve_demo", port=8123, stdout=out)
-    assert workers[0].args[-2:] == ["db_worker", "--no-reload"]
-    assert served == [("runserver", "127.0.0.1:8123", {"use_reloader": False})]
-    assert workers[0].terminated
+    call_command("serve_demo", port=8123, stdout=out)
+    worker, scheduler, web = procs
+    assert worker.args[-2:] == ["db_worker", "--no-reload"]
+    assert scheduler.args[-1] == "scheduler"
+    assert web.args[1:4] == ["-m", "gunicorn", "edugov.wsgi:application"]
+    assert web.args[web.args.index("--bind") + 1] == "127.0.0.1:8123"
+    assert all(p.env["EDUGOV_DEBUG"] == "0" for p in procs)  # never a debug page in the demo
+    assert all(p.terminated for p in procs)
     text = out.getvalue()
-    assert "http://127.0.0.1:8123/" in text and "teacher1" in text and "后台任务进程已停止" in text
+    assert "http://127.0.0.1:8123/" in text and "teacher1" in text
+    assert "后台任务进程已停止" in text and "定时任务进程已停止" in text

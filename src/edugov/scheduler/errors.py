@@ -1,0 +1,11 @@
+"""The scheduler's error codes (namespaced as `scheduler.<NAME>` in the API)."""
+
+from __future__ import annotations
+
+from edugov.common.errors import ErrorCode
+
+
+class SchedulerError(ErrorCode):
+    ADMIN_ONLY = "定时任务仅供区县管理员查看和运行"
+    UNKNOWN_JOB = "没有名为“{job}”的定时任务"
+    JOB_RUNNING = "该任务正在运行，请稍后刷新查看结果"
