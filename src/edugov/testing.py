@@ -176,3 +176,35 @@ def login(client: Any, user: User) -> Any:
     """Sign a test client in as `user` (through the model backend: axes' own backend wants a request)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+# The keys of MiniDistrict.users, for parametrizing at collection time (a test checks they agree).
+MINI_DISTRICT_USERS = [*Role.values, "town_officer"]
+
+
+def policy_expects(user: User, action: str, target: Any = None) -> bool:
+    """What a module's declaration says of `user` doing `action` (on `target`), worked out from the
+    rule itself (its roles, module, departments, scope and check), not by asking the policy: the
+    role x action matrix tests compare each entry point's answer with this."""
+    from django.db import models
+
+    from edugov.accounts.policy import SYSTEM_MODULE, rule_for
+    from edugov.accounts.scope import scoped, write_scoped
+
+    rule = rule_for(action)
+    if user.is_superuser:
+        return True
+    module = rule.module or action.partition(".")[0]
+    if user.role not in rule.roles or (module != SYSTEM_MODULE and module not in user.modules):
+        return False
+    if (
+        rule.departments is not None
+        and user.role == Role.DEPARTMENT_OFFICER
+        and user.department not in rule.departments
+    ):
+        return False
+    if isinstance(target, models.Model) and target.pk is not None:
+        rows = type(target)._default_manager.filter(pk=target.pk)
+        if not (write_scoped(rows, user) if rule.scope == "write" else scoped(rows, user)).exists():
+            return False
+    return rule.check is None or bool(rule.check(user, target))
