@@ -284,9 +284,9 @@ def course_create(*, actor: Any, institution: Institution, data: dict[str, Any])
     fields = {k: v for k, v in data.items() if k in COURSE_FIELDS}
     course = Course(institution=institution, **fields)
     course.full_clean(exclude=["violations"])
+    ensure_references_writable(actor, course)  # before the rules: a foreign row is not confirmed
     if course.tutor is not None and course.tutor.institution_id != institution.pk:
         raise DomainError(TutoringError.TUTOR_OTHER_INSTITUTION)
-    ensure_references_writable(actor, course)
     course.violations = course_check(course)
     course.save()
     _audit(AuditAction.CREATE, course, institution.area.path, {"after": snapshot(course)})
@@ -357,9 +357,9 @@ def order_create(*, actor: Any, institution: Institution, data: dict[str, Any]) 
     allowed = ("course", "pupil_name", "parent_phone", "lessons", "amount", "paid_on", "covers_until")
     order = Order(institution=institution, **{k: v for k, v in data.items() if k in allowed})
     order.full_clean(exclude=["violations"])
+    ensure_references_writable(actor, order)  # before the rules: a foreign row is not confirmed
     if order.course is not None and order.course.institution_id != institution.pk:
         raise DomainError(TutoringError.TUTOR_OTHER_INSTITUTION)
-    ensure_references_writable(actor, order)
     order.violations = rules.as_json(
         rules.order_violations(
             limits=rules.limits_for(institution.area.path),

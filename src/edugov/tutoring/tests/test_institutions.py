@@ -122,8 +122,9 @@ def test_area_outside_scope_refused(md):
     town_officer_px = officer(md)
     town_officer_px.area = md.town_a
     town_officer_px.save()
-    with pytest.raises(DomainError):
+    with pytest.raises(PermissionDenied) as exc:
         make_institution(md, town_officer_px, town=md.town_b)
+    assert exc.value.message == "“所在乡镇街道”所选的记录不在您可修改的范围内"
 
 
 def test_unlicensed_site_and_lists(md, px):
