@@ -4,7 +4,7 @@ compliance, exams and their violations. Mounted under /burden/api/v1/."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import (
@@ -26,6 +26,9 @@ from edugov.registry.models import School, SchoolClass, Term
 
 from . import selectors, services
 from .models import MAX_HOMEWORK_MINUTES, Exam, ExamKind, Homework, HomeworkType, ResultForm
+
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 
 
 class _BoundedPk:
@@ -63,6 +66,10 @@ class BurdenViewSet(ApiViewSet):
     are the actions each view set declares in `policy_actions`."""
 
     read_action = "burden.view"
+
+    @property
+    def actor(self) -> User:
+        return cast("User", self.request.user)  # IsAuthenticated has run
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -155,11 +162,11 @@ class HomeworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BurdenVi
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.validated_input(HomeworkInput)
-        homework = services.homework_publish(actor=request.user, **data)
+        homework = services.homework_publish(actor=self.actor, **data)
         return Response(HomeworkOutput(homework).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.homework_withdraw(actor=request.user, homework=self.get_object())
+        services.homework_withdraw(actor=self.actor, homework=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -305,7 +312,7 @@ class ExamViewSet(mixins.ListModelMixin, BurdenViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.validated_input(ExamInput)
-        exam = services.exam_register(actor=request.user, **data)
+        exam = services.exam_register(actor=self.actor, **data)
         return Response(ExamOutput(exam).data, status=status.HTTP_201_CREATED)
 
 

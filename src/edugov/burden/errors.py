@@ -5,7 +5,6 @@ from edugov.common.errors import ErrorCode
 
 class BurdenError(ErrorCode):
     NOT_OWN_CLASS = "只能为本人任教的班级发布作业"
-    NOT_TEACHER = "只有教师账号可以发布作业"
     CLASS_ARCHIVED = "该班级已归档，不能发布作业"
     NOT_SCHOOL_DAY = "{date}不是上课日（{kind}），不能发布作业"
     OUTSIDE_YEAR = "{date}不在该班级所属学年内"
@@ -15,7 +14,6 @@ class BurdenError(ErrorCode):
     DUPLICATE = "该班级{subject}学科{date}已发布过{kind}，请勿重复提交"
     CONTENT_REQUIRED = "请填写作业内容"
     SUBJECT_REQUIRED = "请填写学科"
-    NOT_PUBLISHER = "只能撤回本人发布的作业"
     BAD_TYPE = "作业类型不正确"
     EXAM_GRADE_NOT_OFFERED = "该校不设{grade}年级"
     EXAM_DATE_OUTSIDE_TERM = "考试日期{date}不在所选学期内（{start}至{end}）"
@@ -24,9 +22,7 @@ class BurdenError(ErrorCode):
     SERVICE_COUNTS = "人数不合理：参加人数不能多于在校生数，日均出勤不能多于参加人数"
     SERVICE_DUPLICATE = "该校本学期已登记课后服务，请修改原记录"
     BAD_PROGRAMME = "服务项目不正确：{value}"
-    PAGE_DENIED = "该页面供教育局科室与学校管理人员使用"
     NO_TERM = "尚未设置学期，请先在基础信息中建立学年与学期"
-    SCHOOL_SIDE_ONLY = "考试登记与课后服务由学校管理员或教育局填报"
     SERVICE_DAYS = "每周开展天数应为1～7天"
     SERVICE_FEE = "收费金额不合理（应为0～100000元）"
     SERVICE_SATISFACTION = "满意度应在0～100%之间"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -41,6 +41,9 @@ from .models import (
     ResultForm,
 )
 
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
+
 DAYS_AHEAD = 7  # homework may be entered up to a week ahead (e.g. before a long weekend)
 
 
@@ -63,7 +66,7 @@ def _check_school_day(*, school_class: SchoolClass, date: dt.date) -> None:
 @transaction.atomic
 def homework_publish(
     *,
-    actor: Any,
+    actor: User,
     school_class: SchoolClass,
     subject: str,
     date: dt.date,
@@ -126,7 +129,7 @@ def homework_publish(
 
 
 @transaction.atomic
-def homework_withdraw(*, actor: Any, homework: Homework) -> None:
+def homework_withdraw(*, actor: User, homework: Homework) -> None:
     """The publishing teacher withdraws an entry (to correct it); the audit keeps what it was."""
     ensure_can(actor, "burden.homework_withdraw", homework)
     audit_delete(instance=homework)
@@ -138,7 +141,7 @@ def _new_token() -> str:
 
 
 @transaction.atomic
-def class_board_ensure(*, actor: Any, school_class: SchoolClass) -> ClassBoard:
+def class_board_ensure(*, actor: User, school_class: SchoolClass) -> ClassBoard:
     """The class's public board, created on first request by someone who may change the class
     (publishing a link is a write: never the read-only leader)."""
     ensure_can(actor, "burden.board_publish", school_class)
@@ -153,7 +156,7 @@ def class_board_ensure(*, actor: Any, school_class: SchoolClass) -> ClassBoard:
 
 
 @transaction.atomic
-def class_board_rotate(*, actor: Any, board: ClassBoard) -> ClassBoard:
+def class_board_rotate(*, actor: User, board: ClassBoard) -> ClassBoard:
     """A new link (the old one stops working), e.g. when it was posted where it should not be."""
     ensure_can(actor, "burden.board_rotate", board)
     old = board.token
@@ -169,7 +172,7 @@ def class_board_rotate(*, actor: Any, board: ClassBoard) -> ClassBoard:
 @transaction.atomic
 def exam_register(
     *,
-    actor: Any,
+    actor: User,
     school: School,
     term: Term,
     grade: int,
@@ -272,7 +275,7 @@ def _check_service(data: dict[str, Any]) -> None:
 @transaction.atomic
 def after_school_register(
     *,
-    actor: Any,
+    actor: User,
     school: School,
     term: Term,
     days_per_week: int,
@@ -322,7 +325,7 @@ def after_school_register(
 
 
 @transaction.atomic
-def after_school_update(*, actor: Any, service: AfterSchoolService, **data: Any) -> AfterSchoolService:
+def after_school_update(*, actor: User, service: AfterSchoolService, **data: Any) -> AfterSchoolService:
     """Change a registered service (e.g. enrolment and attendance later in the term). Only the
     fields in SERVICE_FIELDS; the whole row is checked again before anything is saved."""
     ensure_can(actor, "burden.after_school_edit", service)
