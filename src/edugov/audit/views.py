@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import role_may
 from edugov.common.errors import ErrorCode, PermissionDenied
 from edugov.common.widgets import DateInput
 from edugov.web.paging import paginate
@@ -134,7 +134,7 @@ def describe_changes(event: AuditEvent) -> list[dict[str, str]]:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.role == Role.DISTRICT_ADMIN):
+    if not role_may(user, "web.audit_trail"):
         raise PermissionDenied(AuditPageError.DISTRICT_ADMIN_ONLY)
     form = AuditFilterForm(request.GET or None, models=audit_model_labels(user=user))
     f = form.filters
