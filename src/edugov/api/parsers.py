@@ -3,6 +3,7 @@ that Python's decoder raises RecursionError (which DRF lets through as a 500).""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework import exceptions, parsers
@@ -19,6 +20,7 @@ def nesting_depth(value: Any, *, limit: int = MAX_DEPTH) -> int:
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
