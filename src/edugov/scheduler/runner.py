@@ -54,22 +54,25 @@ def jobs_due(*, now: dt.datetime, jobs: list[PeriodicJob] | None = None) -> list
     ]
 
 
-def run_job(name: str, trigger: str) -> None:
-    """What APScheduler calls, in one of its threads: fresh database connections around the run."""
-    close_old_connections()
+def run_job(name: str, trigger: str, *, thread: bool = True) -> None:
+    """What APScheduler calls, in one of its threads: fresh database connections around the run
+    (`thread=False` for a run in the calling thread, whose connection is its own business)."""
+    if thread:
+        close_old_connections()
     try:
-        run = job_run(name=name, trigger=trigger)
+        run = job_run(name=name, trigger=trigger, only_if_due=trigger != JobTrigger.MANUAL)
         if run is None:
             logger.info("%s: skipped, a run is under way elsewhere", name)
     except Exception:  # the scheduler keeps going whatever a job does
         logger.exception("%s: the run could not be recorded", name)
     finally:
-        close_old_connections()
+        if thread:
+            close_old_connections()
 
 
-def run_owed(names: list[str]) -> None:
+def run_owed(names: list[str], *, thread: bool = True) -> None:
     for name in names:
-        run_job(name, JobTrigger.STARTUP)
+        run_job(name, JobTrigger.STARTUP, thread=thread)
 
 
 def build_scheduler(*, now: dt.datetime, threads: int = 1, startup_runs: bool = True) -> BlockingScheduler:

@@ -13,7 +13,7 @@ import time
 import traceback
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from edugov.accounts.models import User
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_MAX = 500
 ERROR_MAX = 8000
+DUE_SLACK = dt.timedelta(seconds=60)
 
 
 def process_holder() -> str:
@@ -79,9 +80,16 @@ def _pid_alive(pid: int) -> bool:
 
 
 def job_run(
-    *, name: str, trigger: str, actor: User | None = None, now: dt.datetime | None = None
+    *,
+    name: str,
+    trigger: str,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+    only_if_due: bool = False,
 ) -> JobRun | None:
-    """Run one registered job now, unless a run of it is under way (then None)."""
+    """Run one registered job now, unless a run of it is under way (then None). With `only_if_due`
+    (the scheduler's runs) also skip it if another process ran it since it fell due, so two
+    schedulers run each scheduled time once, not once each."""
     job = get_job(name)
     if job is None:
         raise DomainError(SchedulerError.UNKNOWN_JOB, job=name[:100])
@@ -91,6 +99,9 @@ def job_run(
         logger.info("periodic job %s is already running; skipped", name)
         return None
     try:
+        if only_if_due and not _still_due(job=job, now=started):
+            logger.info("periodic job %s ran elsewhere since it fell due; skipped", name)
+            return None
         # Holding the lock, no other run of this job can be under way: a row still 运行中 is a
         # run whose process died.
         JobRun.objects.filter(job=name, outcome=JobOutcome.RUNNING).update(
@@ -103,6 +114,12 @@ def job_run(
     finally:
         job_lock_release(job=name, holder=holder)
     return run
+
+
+def _still_due(*, job: PeriodicJob, now: dt.datetime) -> bool:
+    last = JobRun.objects.filter(job=job.name).aggregate(last=Max("started_at"))["last"]
+    # The slack covers a scheduler's own previous run: it started a moment after its fire time.
+    return job.schedule.due(last_started=last, now=now + DUE_SLACK)
 
 
 def _execute(*, job: PeriodicJob, run: JobRun, actor: User | None, now: dt.datetime) -> None:

@@ -73,6 +73,21 @@ def test_one_run_at_a_time_per_job(sample_job):
     assert calls == [1]
 
 
+def test_a_scheduled_run_is_skipped_when_another_scheduler_ran_it_since_it_fell_due(sample_job):
+    sample_job(lambda ctx: "好", minutes=60)
+    now = timezone.now()
+    other = JobRun.objects.create(
+        job=TEST_JOB, trigger=JobTrigger.SCHEDULE, started_at=now - dt.timedelta(seconds=5)
+    )
+    assert services.job_run(name=TEST_JOB, trigger=JobTrigger.SCHEDULE, only_if_due=True) is None
+    # its own previous run began a moment after the fire time an hour ago: still due
+    JobRun.objects.filter(pk=other.pk).update(started_at=now - dt.timedelta(minutes=59, seconds=50))
+    assert services.job_run(name=TEST_JOB, trigger=JobTrigger.SCHEDULE, only_if_due=True) is not None
+    # "run now" always runs
+    assert services.job_run(name=TEST_JOB, trigger=JobTrigger.MANUAL) is not None
+    assert JobLock.objects.get(job=TEST_JOB).locked_until is None
+
+
 def test_an_expired_lease_is_taken_over_and_the_dead_run_marked_failed(sample_job):
     sample_job(lambda ctx: "好")
     long_ago = timezone.now() - dt.timedelta(hours=3)

@@ -79,3 +79,23 @@ def test_run_now_while_running_or_for_an_unknown_job_says_so(client, district, s
     page = client.post(reverse("scheduler:job_run", args=["no.such"]), follow=True).content.decode()
     assert "没有名为“no.such”的定时任务" in page
     assert not JobRun.objects.exists()
+
+
+def test_the_page_costs_the_same_queries_however_many_jobs_ran(client, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, district.users[Role.DISTRICT_ADMIN])
+    admin = district.users[Role.DISTRICT_ADMIN]
+
+    def add_runs() -> int:
+        for name in ("rectification.findings_sync", "rectification.daily_round", "tutoring.risk_compute"):
+            JobRun.objects.create(
+                job=name, trigger=JobTrigger.MANUAL, started_at=timezone.now(), requested_by=admin
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("scheduler:job_list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(reverse("scheduler:job_list"))  # the session's first request does its own reads
+    assert add_runs() == add_runs()

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if options["once"]:
             for job in jobs_due(now=now):
                 self.stdout.write(f"运行：{job.label}")
-                run_job(job.name, JobTrigger.STARTUP)
+                run_job(job.name, JobTrigger.STARTUP, thread=False)
             return
         scheduler = build_scheduler(
             now=now, threads=max(1, options["threads"]), startup_runs=not options["no_startup_runs"]
