@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import authentication, exceptions, pagination, parsers, permissions, serializers, viewsets
+from rest_framework import authentication, exceptions, pagination, permissions, serializers, viewsets
 from rest_framework.request import Request
 
 from edugov.accounts.policy import ensure_can, role_may
@@ -26,16 +26,6 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     invalid_page_message = "页码无效：{page_number}"
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's parse error is English and echoes the decoder's message; ours is Chinese."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except exceptions.ParseError:
-            raise exceptions.ParseError("请求体不是合法的JSON，请检查格式与编码（UTF-8）") from None
 
 
 class CanWrite(permissions.BasePermission):
@@ -120,7 +110,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     # Token first: an unauthenticated client is told 401 with "WWW-Authenticate: Token"; the session
     # still works for the interactive docs in a signed-in browser.
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
-    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    # Parsers: settings' DEFAULT_PARSER_CLASSES (api.parsers: Chinese errors, nesting bounded).
     permission_classes = [permissions.IsAuthenticated, CanWrite]
     pagination_class: type[pagination.BasePagination] | None = Pagination
     lookup_value_regex = r"\d+"
