@@ -95,6 +95,8 @@ ROUTES: dict[str, Probe] = {
     "logout": public("POST only; GET answers 405"),
     "password_change": list_(queries=False),
     "password_change_done": list_(queries=False),
+    "scope_grants": list_(queries=False),
+    "scope_grant_remove": detail(foreign_of("accounts.ScopeGrant")),
     "set_language": public("switches the interface language; no data"),
     # registry pages and exports
     "registry:area_list": list_(control=True),
