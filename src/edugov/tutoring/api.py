@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
 from edugov.registry.models import Area, AreaLevel
@@ -21,6 +22,18 @@ from . import selectors, services
 from .models import Category, CustodyMode, Institution, InstitutionStatus, Mode, Order, RiskSnapshot
 
 TAGS = ["校外培训"]
+
+
+class TutoringViewSet(ApiViewSet):
+    """Reads ask the policy as well (`read_action`): a role without the module is refused, not
+    shown an empty list; writes go through `policy_actions` (edugov.api.base.CanWrite)."""
+
+    read_action = "tutoring.view"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in permissions.SAFE_METHODS:
+            ensure_can(request.user, self.read_action)
 
 
 class InstitutionOutput(serializers.ModelSerializer):
@@ -84,7 +97,7 @@ class InstitutionTransitionInput(serializers.Serializer):
 
 
 @extend_schema(tags=TAGS)
-class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TutoringViewSet):
     serializer_class = InstitutionOutput
     policy_actions = {
         "create": "tutoring.institution_create",
@@ -122,7 +135,7 @@ class StaffOutput(serializers.Serializer):
 
 
 @extend_schema(tags=TAGS, responses={200: StaffOutput(many=True)})
-class StaffViewSet(ApiViewSet):
+class StaffViewSet(TutoringViewSet):
     # The rows come masked from a selector, not a queryset: paged, but neither searched nor ordered.
     filter_backends = ()
 
@@ -153,8 +166,9 @@ class RiskOutput(serializers.ModelSerializer):
 
 
 @extend_schema(tags=TAGS)
-class RiskViewSet(mixins.ListModelMixin, ApiViewSet):
+class RiskViewSet(mixins.ListModelMixin, TutoringViewSet):
     serializer_class = RiskOutput
+    read_action = "tutoring.supervise"  # as the risk page
 
     def get_queryset(self) -> Any:
         return selectors.latest_risk(user=self.request.user)
@@ -167,7 +181,7 @@ class OrderOutput(serializers.ModelSerializer):
 
 
 @extend_schema(tags=TAGS)
-class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TutoringViewSet):
     serializer_class = OrderOutput
 
     def get_queryset(self) -> Any:

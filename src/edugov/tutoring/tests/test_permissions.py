@@ -158,6 +158,33 @@ PAGES: dict[str, Callable[[World], str]] = {
 }
 
 
+# Write actions with a form page (GET shows the form to who may do it) ...
+FORM_PAGES: dict[str, Callable[[World], str]] = {
+    "institution_create": lambda w: reverse("tutoring:institution_create"),
+    "institution_edit": lambda w: reverse("tutoring:institution_edit", args=[w.inst.pk]),
+    **{
+        name: (lambda w, name=name: reverse(f"tutoring:{name}", args=[w.inst.pk]))
+        for name in ("staff_create", "course_create", "session_create", "order_create")
+    },
+}
+
+# ... and the API: reads by their resource, writes by route and body.
+API_READS: dict[str, Callable[[World], str]] = {
+    "view": lambda w: "/tutoring/api/institutions/",
+    "supervise": lambda w: "/tutoring/api/risk/",
+}
+API_WRITES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
+    "institution_create": lambda w: (
+        "/tutoring/api/institutions/",
+        {"name": "接口机构", "credit_code": credit_code(), "category": "arts", "area": w.md.town_a.pk},
+    ),
+    "institution_transition": lambda w: (
+        f"/tutoring/api/institutions/{w.inst.pk}/transition/",
+        {"to_status": "rectifying", "reason": "消防通道堵塞"},
+    ),
+}
+
+
 def _import_allowed(actor: Any) -> None:
     """The ingest engine offers and runs a kind only for whom it `allows`."""
     if not CustodyStatementImport.allows(actor):
@@ -219,6 +246,48 @@ def test_page_matrix(client, w, action):
         code = client.get(PAGES[action](w)).status_code
         if (code == 200) != expected(actor, action, w, rows=False) or code not in (200, 403):
             wrong.append((key, code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action", sorted(FORM_PAGES))
+def test_form_page_matrix(client, w, action):
+    wrong = []
+    for key, actor in w.users.items():
+        login(client, actor)
+        code = client.get(FORM_PAGES[action](w)).status_code
+        if (code == 200) != expected(actor, action, w) or code not in (200, 403, 404):
+            wrong.append((key, code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action", sorted(API_READS))
+def test_api_read_matrix(client, w, action):
+    wrong = []
+    for key, actor in w.users.items():
+        login(client, actor)
+        code = client.get(API_READS[action](w)).status_code
+        if (code == 200) != expected(actor, action, w, rows=False) or code not in (200, 403):
+            wrong.append((key, code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action", sorted(API_WRITES))
+def test_api_write_matrix(client, w, action):
+    wrong = []
+    for key, actor in w.users.items():
+        login(client, actor)
+        url, body = API_WRITES[action](w)
+        codes: list[int] = []
+
+        def post(url: str = url, body: dict[str, Any] = body, codes: list[int] = codes) -> None:
+            codes.append(client.post(url, body, content_type="application/json").status_code)
+            if codes[-1] == 403:
+                raise PermissionDenied(ScopeError.OUT_OF_SCOPE)
+
+        allowed = attempt(post)
+        w.reload()
+        if allowed != expected(actor, action, w) or codes[-1] not in (200, 201, 403):
+            wrong.append((key, codes[-1]))
     assert wrong == []
 
 
