@@ -73,7 +73,14 @@ def school_card(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/school_card.html",
-        _context(request, "card", year, card.evaluation.area, card=card),
+        _context(
+            request,
+            "card",
+            year,
+            card.evaluation.area,
+            card=card,
+            district_link=role_may(request.user, "resources.view"),
+        ),
     )
 
 
@@ -210,7 +217,14 @@ def kindergarten_card(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/kindergarten_card.html",
-        _preschool_context(year, card.evaluation.area, tab="card", card=card, ev=card.evaluation),
+        _preschool_context(
+            year,
+            card.evaluation.area,
+            tab="card",
+            card=card,
+            ev=card.evaluation,
+            district_link=role_may(request.user, "resources.preschool_view"),
+        ),
     )
 
 

@@ -142,3 +142,10 @@ def test_school_admin_imports_only_within_its_write_scope(district):  # noqa: F8
     spec = FacilitiesImport(district.users[Role.SCHOOL_ADMIN])
     spec.prepare()
     assert spec.writable == {district.school_a.pk, district.point_a.pk}
+
+
+@pytest.mark.parametrize(("key", "linked"), [(Role.SCHOOL_ADMIN, False), (Role.DISTRICT_ADMIN, True)])
+def test_card_links_the_district_page_only_for_who_may_open_it(district, key, linked):  # noqa: F811
+    client = login(Client(), district.users[key])
+    body = client.get(reverse("resources:school_card", args=[district.school_a.pk])).content.decode()
+    assert (f'href="{reverse("resources:balanced")}?year=' in body) == linked
