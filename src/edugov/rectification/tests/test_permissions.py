@@ -450,3 +450,47 @@ def test_every_api_write_route_declares_its_policy_action(viewset):  # type: ign
     assert writes <= set(viewset.policy_actions), viewset.__name__
     for act in viewset.policy_actions.values():
         rule_for(act)
+
+
+def _write_routes(d: Any) -> list[tuple[str, str]]:
+    """(url, policy action) of every API write route, built from the view sets' declarations."""
+    item = _item(d)
+    m = _milestone(d)
+    urls = {
+        (api.ItemViewSet, "create"): "/rectification/api/items/",
+        (api.ItemViewSet, "transition"): f"/rectification/api/items/{item.pk}/transition/",
+        (api_work.MilestoneViewSet, "progress"): f"/rectification/api/milestones/{m.pk}/progress/",
+        (api_work.LeaderVisitViewSet, "create"): "/rectification/api/leader-visits/",
+        (api_work.SupervisionVisitViewSet, "create"): "/rectification/api/supervision-visits/",
+    }
+    declared = {(v, name): act for v in API_VIEWSETS for name, act in v.policy_actions.items()}
+    assert set(declared) == set(urls)
+    return [(urls[key], act) for key, act in declared.items()]
+
+
+def test_api_refuses_whom_the_policy_refuses(client, district):  # type: ignore[no-untyped-def]
+    routes = _write_routes(district)
+    for key in USERS:
+        user = district.users[key]
+        login(client, user)
+        for url, act in routes:
+            r = client.post(url, {}, content_type="application/json")
+            if role_may(user, act):
+                assert r.status_code != 403, (key, url, r.content)
+            else:
+                assert r.status_code == 403, (key, url, r.content)
+                assert r.json()["detail"] in (
+                    "您的账号为只读账号",
+                    f"您的账号无权执行“{rule_for(act).label}”",
+                )
+        client.logout()
+
+
+def test_navigation_asks_the_policy():
+    from edugov.modules import module_spec
+
+    spec = module_spec("rectification")
+    assert spec is not None and spec.nav
+    for item in spec.nav:
+        assert item.roles is None and item.action is not None, item.label
+        rule_for(item.action)
