@@ -68,6 +68,10 @@ class ModuleConfig(AppConfig):
     """The app config of a business module: override `declare()` (import models and enums inside
     it, not at the top of apps.py: app configs load before models); `ready()` does the rest."""
 
+    # An apps.py that imports this class holds two AppConfig subclasses, and Django would fall
+    # back to a plain AppConfig (no policy, no navigation): only the app's own config is default.
+    default = False
+
     def declare(self) -> ModuleSpec:
         raise NotImplementedError
 

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import write_scoped
+from edugov.common.bounds import BoundError, parse_bounded_int
 
 NOT_FOUND_MESSAGE = "记录不存在，或不在您的数据范围内"
 
@@ -67,8 +68,30 @@ class ChoiceLabelField(serializers.CharField):
         return self._labels.get(value, "" if value is None else str(value))
 
 
+class BoundedPrimaryKeyMixin:
+    """An id from the body must be one a 64-bit column holds before it reaches a query (SQLite
+    raises OverflowError past 2**63): anything else names no row, in Chinese."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)  # type: ignore[attr-defined]
+        if isinstance(data, str) and not data.strip().lstrip("-").isdigit():
+            self.fail("incorrect_type", data_type="str")  # type: ignore[attr-defined]
+        try:
+            pk = parse_bounded_int(str(data), minimum=1)
+        except BoundError:
+            self.fail("does_not_exist", pk_value=str(data)[:24])  # type: ignore[attr-defined]
+        return super().to_internal_value(pk)  # type: ignore[misc]
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class ReferencePrimaryKeyField(BoundedPrimaryKeyMixin, serializers.PrimaryKeyRelatedField):
+    """A reference by id to reference data every user may cite (a term, a school year): rows that
+    belong to no school or area, so no scope applies."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(BoundedPrimaryKeyMixin, serializers.PrimaryKeyRelatedField):
     """A reference by id that resolves only within the requesting user's WRITE scope (a write may
     name only rows its writer may change): an id outside it reads as "does not exist", so the
     answer never confirms another school's rows. `rows(user)` narrows further (open classes,

@@ -20,7 +20,7 @@ from rest_framework.routers import DefaultRouter
 
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
-from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
+from edugov.api.base import ApiViewSet, ReferencePrimaryKeyField, ScopedPrimaryKeyField
 from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.registry.models import School, SchoolClass, Term
 
@@ -31,25 +31,11 @@ if TYPE_CHECKING:
     from edugov.accounts.models import User
 
 
-class _BoundedPk:
-    """An id from the body is checked to be one a 64-bit column holds before it reaches a query
-    (SQLite raises OverflowError past 2**63): anything else names no row, in Chinese."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)  # type: ignore[attr-defined]
-        try:
-            pk = parse_bounded_int(str(data), minimum=1)
-        except BoundError:
-            self.fail("does_not_exist", pk_value=str(data)[:24])  # type: ignore[attr-defined]
-        return super().to_internal_value(pk)  # type: ignore[misc]
-
-
-class WritableRef(_BoundedPk, ScopedPrimaryKeyField):
+class WritableRef(ScopedPrimaryKeyField):
     """A row a write names: within the writer's write scope (api.base.ScopedPrimaryKeyField)."""
 
 
-class TermRef(_BoundedPk, serializers.PrimaryKeyRelatedField):
+class TermRef(ReferencePrimaryKeyField):
     """Terms are reference data every user may cite (a term belongs to no school); only real ids."""
 
     def __init__(self, **kwargs: Any) -> None:
