@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.urls import reverse
 
 from edugov.accounts.anchors import forget_anchors
@@ -159,13 +160,16 @@ PAGES: dict[str, Callable[[World], str]] = {
 }
 
 
+def _institution_page(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"tutoring:{name}", args=[w.inst.pk])
+
+
 # Write actions with a form page (GET shows the form to who may do it) ...
 FORM_PAGES: dict[str, Callable[[World], str]] = {
     "institution_create": lambda w: reverse("tutoring:institution_create"),
-    "institution_edit": lambda w: reverse("tutoring:institution_edit", args=[w.inst.pk]),
     **{
-        name: (lambda w, name=name: reverse(f"tutoring:{name}", args=[w.inst.pk]))
-        for name in ("staff_create", "course_create", "session_create", "order_create")
+        name: _institution_page(name)
+        for name in ("institution_edit", "staff_create", "course_create", "session_create", "order_create")
     },
 }
 
@@ -368,14 +372,22 @@ def test_service_refuses_moving_an_institution_out_of_write_scope(w):
     assert w.inst.area == w.md.town_a and not Institution.objects.filter(name="越界机构").exists()
 
 
+def _choices(form: Any, name: str) -> Any:
+    field = form.fields[name]
+    assert isinstance(field, ModelChoiceField)
+    return field.queryset
+
+
 def test_forms_offer_only_writable_rows(w):
     town_office = w.users["tutoring_town_officer"]
-    assert set(forms.InstitutionForm(user=town_office).fields["area"].queryset) == {w.md.town_a}
-    assert set(forms.UnlicensedForm(user=town_office).fields["area"].queryset) == {w.md.town_a}
-    assert set(forms.InspectionForm(user=town_office).fields["institution"].queryset) == {w.inst}
-    assert not forms.InstitutionForm(user=w.users[Role.LEADER]).fields["area"].queryset.exists()
+    assert set(_choices(forms.InstitutionForm(user=town_office), "area")) == {w.md.town_a}
+    assert set(_choices(forms.UnlicensedForm(user=town_office), "area")) == {w.md.town_a}
+    assert set(_choices(forms.InspectionForm(user=town_office), "institution")) == {w.inst}
+    assert set(_choices(forms.EnforcementForm(user=town_office), "institution")) == {w.inst}
+    assert not _choices(forms.InstitutionForm(user=w.users[Role.LEADER]), "area").exists()
     operator = w.users["other_operator"]
-    assert not forms.OrderForm(institution=w.inst, user=operator).fields["course"].queryset.exists()
+    assert not _choices(forms.OrderForm(institution=w.inst, user=operator), "course").exists()
+    assert not _choices(forms.CourseForm(institution=w.inst, user=operator), "tutor").exists()
 
 
 def test_operator_cannot_name_another_institutions_rows(w):
