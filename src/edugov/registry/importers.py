@@ -354,11 +354,10 @@ class SchoolImport(SchoolLookup):
             code: (pk, level, path)
             for pk, code, level, path in Area.objects.values_list("pk", "code", "level", "path")
         }
-        self.root = (
-            ""
-            if self.user is None or self.user.is_superuser
-            else (self.user.area.path if self.user.area else "-")
-        )
+        # Every row a school names (its town, its central school) lies in the writer's write scope.
+        self.writable_areas: set[int] | None = None
+        if self.user is not None and not self.user.is_superuser:
+            self.writable_areas = set(write_scoped(Area, self.user).values_list("pk", flat=True))
         self.in_file: dict[str, bool] = {}  # code -> is teaching point
 
     def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
@@ -366,10 +365,10 @@ class SchoolImport(SchoolLookup):
         town = self.towns.get(v["area_code"])
         if town is None:
             raise RowError("area_code", f"区划代码{v['area_code']}在系统中不存在")
-        area_id, level, path = town
+        area_id, level, _path = town
         if level != AreaLevel.TOWN:
             raise RowError("area_code", "所在乡镇街道代码应为乡镇（街道）级区划")
-        if self.root and not path.startswith(self.root):
+        if self.writable_areas is not None and area_id not in self.writable_areas:
             raise RowError("area_code", "该乡镇街道不在您的管辖范围内")
         if code in self.schools and self.writable is not None and self.schools[code][0] not in self.writable:
             raise RowError("code", f"无权修改学校{code}（不在您的管辖范围内）")
@@ -381,6 +380,8 @@ class SchoolImport(SchoolLookup):
             if central_code in self.schools:
                 central = self.schools[central_code][0]
                 is_point = central_code in self.points
+                if self.writable is not None and central not in self.writable:
+                    raise RowError("central_code", f"所属中心校{central_code}不在您可修改的范围内")
             elif central_code in self.in_file:
                 central = Deferred(central_code)
                 is_point = self.in_file[central_code]
