@@ -216,6 +216,7 @@ def staff_create(*, actor: Any, institution: Institution, data: dict[str, Any]) 
         fields["id_number"] = normalize_cell(fields["id_number"]).upper()
     staff = Staff(institution=institution, **fields)
     staff.full_clean()
+    # The in-service match below is the registry's answer, not a row the writer names.
     ensure_references_writable(actor, staff, fields=["institution"])
     staff.in_service_teacher = _in_service_match(staff.id_number)
     staff.save()
