@@ -59,10 +59,12 @@ class TeacherOutput(serializers.ModelSerializer):
         ]
 
     def _clear(self, teacher: Teacher) -> bool:
-        # One reader per response (the serializer's context is shared by the rows of a page).
-        reader = self.context.get("identifier_reader")
+        # One reader per response: kept on the root serializer, shared by the rows of a page.
+        root = self.root
+        reader = getattr(root, "_identifier_reader", None)
         if reader is None:
-            reader = self.context["identifier_reader"] = identifier_reader(self.context["request"].user)
+            reader = identifier_reader(self.context["request"].user)
+            root._identifier_reader = reader  # type: ignore[attr-defined]
         return bool(reader(teacher))
 
     def get_id_number(self, teacher: Teacher) -> str:
