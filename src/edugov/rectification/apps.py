@@ -3,12 +3,7 @@ findings sources and demo generator (edugov.modules)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.apps import AppConfig
-
-if TYPE_CHECKING:
-    from edugov.modules import ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec
 
 
 def _register_findings() -> None:
@@ -21,22 +16,14 @@ def _register_demo() -> None:
     demo.register()
 
 
-# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
-# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
-# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
-class RectificationConfig(AppConfig):
+class RectificationConfig(ModuleConfig):
     name = "edugov.rectification"
     label = "rectification"
     verbose_name = "问题整改"
-
-    def ready(self) -> None:
-        from edugov.modules import ModuleConfig
-
-        ModuleConfig.ready(self)  # type: ignore[arg-type]
+    default = True
 
     def declare(self) -> ModuleSpec:
         from edugov.accounts.models import Department, Module
-        from edugov.modules import ModuleSpec
         from edugov.web.navigation import NavItem
 
         def nav(label: str, url_name: str, action: str) -> NavItem:

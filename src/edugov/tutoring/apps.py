@@ -3,12 +3,7 @@ scope rules, warehouse tables and demo generator."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.apps import AppConfig
-
-if TYPE_CHECKING:
-    from edugov.modules import ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec
 
 
 def _register_demo() -> None:
@@ -46,23 +41,14 @@ def _register_warehouse() -> None:
     )
 
 
-# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
-# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
-# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
-class TutoringConfig(AppConfig):
+class TutoringConfig(ModuleConfig):
     name = "edugov.tutoring"
     label = "tutoring"
     verbose_name = "校外培训监管"
     default = True
 
-    def ready(self) -> None:
-        from edugov.modules import ModuleConfig
-
-        ModuleConfig.ready(self)  # type: ignore[arg-type]
-
     def declare(self) -> ModuleSpec:
         from edugov.accounts.models import Department, Module
-        from edugov.modules import ModuleSpec
         from edugov.web.navigation import NavItem
 
         def nav(label: str, url_name: str, action: str) -> NavItem:
