@@ -12,7 +12,6 @@ from django.db import models
 from django.utils import timezone
 
 from edugov.accounts.models import Module
-from edugov.accounts.policy import role_may
 from edugov.accounts.scope import write_scoped
 from edugov.ingest.spec import Column, RowError, register
 from edugov.registry.calendar import SchoolCalendar
@@ -45,11 +44,7 @@ class ClassLookup(SchoolLookup):
     """Rows name their class by school code, (school year,) grade and class number."""
 
     module = Module.BURDEN
-    roles = None  # the policy decides (burden.import)
-
-    @classmethod
-    def allows(cls, user: Any) -> bool:
-        return user is None or role_may(user, "burden.import")  # None: the command line
+    action = "burden.import"
 
     def prepare(self) -> None:
         super().prepare()

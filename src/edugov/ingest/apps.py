@@ -9,7 +9,7 @@ class IngestConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from edugov.accounts.models import Module, Role
+        from edugov.accounts.models import Module
         from edugov.accounts.scope import register_scope
         from edugov.web.navigation import NavItem, add_nav
 
@@ -19,14 +19,14 @@ class IngestConfig(AppConfig):
         # administrator those of their school.
         register_scope(area_path="area_path", school="school")(ImportBatch)
         # Every app declares its import kinds in <app>/importers.py.
+        from . import permissions  # noqa: F401  (the policy of the import pages)
+
         autodiscover_modules("importers")
         add_nav(
             NavItem(
                 "数据导入",
                 "ingest:upload",
                 Module.REGISTRY,
-                roles=frozenset(
-                    {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN, Role.LEADER}
-                ),
+                action="ingest.upload_page",
             )
         )

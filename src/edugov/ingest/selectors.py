@@ -31,7 +31,7 @@ def batch_visible_q(actor: Any) -> Q | None:
         return Q()
     own = Q(uploaded_by=actor)
     scope = scope_q(ImportBatch, actor)
-    kinds = [kind for kind, spec in KINDS.items() if spec.module in actor.modules]
+    kinds = [kind for kind, spec in KINDS.items() if spec.module_code() in actor.modules]
     if scope is None or not kinds:
         return own
     return own | (scope & Q(kind__in=kinds))
@@ -44,7 +44,7 @@ def report_in_clear(actor: Any, batch: ImportBatch) -> bool:
     if actor.is_superuser or (batch.uploaded_by_id is not None and batch.uploaded_by_id == actor.pk):
         return True
     spec = get_spec(batch.kind)
-    if spec is None or spec.module not in actor.modules or actor.is_read_only:
+    if spec is None or spec.module_code() not in actor.modules or actor.is_read_only:
         return False
     if actor.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER):
         area = actor.area

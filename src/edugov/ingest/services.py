@@ -23,8 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from edugov.accounts.models import Role
-from edugov.accounts.scope import ensure_can_write
+from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, audit_rows_write
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
@@ -81,10 +80,10 @@ def _anchors(user: Any) -> tuple[str, Any]:
     """The scope anchors of a batch: the uploader's area path, or their school."""
     if user is None:
         return "", None
-    if getattr(user, "school_id", None) and user.role in (Role.SCHOOL_ADMIN, Role.TEACHER):
-        return user.school.area.path, user.school
-    if getattr(user, "area_id", None):
+    if getattr(user, "area_id", None):  # area accounts hang on an area, school accounts on a school
         return user.area.path, None
+    if getattr(user, "school_id", None):
+        return user.school.area.path, user.school
     return "", None
 
 
@@ -92,10 +91,10 @@ def check_can_import(*, kind: str, user: Any) -> type[ImportSpec]:
     spec = get_spec(kind)
     if spec is None:
         raise DomainError(IngestError.UNKNOWN_KIND, kind=kind)
-    if user is not None:
-        ensure_can_write(user, module=spec.module)
-        if not spec.allows(user):
-            raise PermissionDenied(IngestError.KIND_DENIED, label=spec.label)
+    if user is not None and not spec.allows(user):
+        if spec.action is not None:
+            ensure_can(user, spec.action)  # the policy's own refusal (read-only, module, role)
+        raise PermissionDenied(IngestError.KIND_DENIED, label=spec.label)
     return spec
 
 

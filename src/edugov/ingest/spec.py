@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import role_may, rule_for
 from edugov.common.bounds import MAX_INT, MIN_INT
 from edugov.common.text import mask_id_number, mask_phone
 
@@ -375,9 +375,9 @@ class ImportSpec:
     key_fields: ClassVar[tuple[str, ...]]
     update_fields: ClassVar[tuple[str, ...]]
     key_column: ClassVar[str] = ""  # Column.field blamed for a duplicate key
-    roles: ClassVar[frozenset[str] | None] = frozenset(
-        {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.SCHOOL_ADMIN}
-    )
+    # The permission policy action that imports this kind ("registry.import_schools"); a kind
+    # without one is refused to every signed-in user (fail closed).
+    action: ClassVar[str | None] = None
     description: ClassVar[str] = ""
     self_references: ClassVar[bool] = False  # build() may return Deferred for rows of this file
 
@@ -394,12 +394,20 @@ class ImportSpec:
         return cls.columns
 
     @classmethod
+    def module_code(cls) -> str:
+        """The module the kind belongs to: that of the rule that imports it (resolved when asked:
+        the kinds load before the modules register their policies)."""
+        if cls.action is None:
+            return cls.module
+        return rule_for(cls.action).module or cls.action.partition(".")[0]
+
+    @classmethod
     def allows(cls, user: Any) -> bool:
-        if user is None or getattr(user, "is_superuser", False):
+        """Whether `user` may import this kind at all (None: the command line); which rows they
+        may write is their write scope, checked row by row in `prepare`/`build`."""
+        if user is None:
             return True
-        if getattr(user, "is_read_only", True) or cls.module not in user.modules:
-            return False
-        return cls.roles is None or user.role in cls.roles
+        return cls.action is not None and role_may(user, cls.action)
 
     # Hooks -------------------------------------------------------------------------------------
 

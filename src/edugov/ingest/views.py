@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from edugov.accounts.policy import ensure_can
 from edugov.common.errors import DomainError
 
 from . import selectors, services
@@ -27,6 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "ingest.upload_page")
     kinds = kinds_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, kinds=[(k.kind, k.label) for k in kinds])
     if request.method == "POST":

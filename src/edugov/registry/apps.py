@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.apps import AppConfig
-
-if TYPE_CHECKING:
-    from edugov.modules import ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec
 
 
-# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
-# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
-# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
-class RegistryConfig(AppConfig):
+class RegistryConfig(ModuleConfig):
     name = "edugov.registry"
     label = "registry"
     verbose_name = "基础信息"
-
-    def ready(self) -> None:
-        from edugov.modules import ModuleConfig
-
-        ModuleConfig.ready(self)  # type: ignore[arg-type]
+    default = True
 
     def declare(self) -> ModuleSpec:
         from edugov.accounts.models import Department, Module
-        from edugov.modules import ModuleSpec
         from edugov.web.navigation import NavItem
 
         return ModuleSpec(

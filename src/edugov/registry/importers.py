@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from sys import intern
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import models
 
-from edugov.accounts.policy import can, rule_for
 from edugov.accounts.scope import write_scoped
 from edugov.common.errors import DomainError
 from edugov.ingest.spec import (
@@ -113,29 +112,7 @@ def parse_class_number(raw: Any) -> int:
         raise CellError("班号应为数字，如“3”或“3班”") from None
 
 
-class PolicyImport(ImportSpec):
-    """An import kind whose permission is an action of a module's policy (`action`): the kind's
-    roles and module are the rule's, and `allows` asks the policy."""
-
-    action: ClassVar[str]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        action = cls.__dict__.get("action")
-        if action:
-            rule = rule_for(action)
-            cls.roles = rule.roles
-            cls.module = rule.module or action.partition(".")[0]
-
-    @classmethod
-    def allows(cls, user: Any) -> bool:
-        action = getattr(cls, "action", None)
-        if action is None:  # a kind of another app built on SchoolLookup that declares roles
-            return super().allows(user)
-        return user is None or can(user, action)
-
-
-class SchoolLookup(PolicyImport):
+class SchoolLookup(ImportSpec):
     """Shared by the kinds whose rows belong to a school: the school code resolves to a school
     the uploader may write to (its write scope: a school administrator's own school and its
     teaching points)."""
@@ -175,7 +152,7 @@ school_code_column = Column(
 
 
 @register
-class AreaImport(PolicyImport):
+class AreaImport(ImportSpec):
     kind = "areas"
     label = "行政区划"
     action = "registry.import_areas"

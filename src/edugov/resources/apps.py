@@ -3,34 +3,21 @@ demo generator."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.apps import AppConfig
-
-if TYPE_CHECKING:
-    from edugov.modules import ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec
 
 
 def _register_demo() -> None:
     from . import demo  # noqa: F401  (registers the demo generator)
 
 
-# A ModuleConfig in all but its base class: edugov.modules imports accounts.models at import time,
-# which an apps.py may not do while the app registry loads (AppRegistryNotReady). Until
-# edugov.modules imports the anchors lazily, the module is declared through ModuleConfig.ready.
-class ResourcesConfig(AppConfig):
+class ResourcesConfig(ModuleConfig):
     name = "edugov.resources"
     label = "resources"
     verbose_name = "办学条件与均衡"
-
-    def ready(self) -> None:
-        from edugov.modules import ModuleConfig
-
-        ModuleConfig.ready(self)  # type: ignore[arg-type]
+    default = True
 
     def declare(self) -> ModuleSpec:
         from edugov.accounts.models import Department, Module
-        from edugov.modules import ModuleSpec
         from edugov.web.navigation import NavItem
 
         return ModuleSpec(

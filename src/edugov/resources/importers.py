@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import models
 
-from edugov.ingest.spec import CellError, Column, RowError, register
-from edugov.registry.importers import PolicyImport, SchoolLookup, parse_school_year, school_code_column
+from edugov.ingest.spec import CellError, Column, ImportSpec, RowError, register
+from edugov.registry.importers import SchoolLookup, parse_school_year, school_code_column
 from edugov.registry.models import (
     SCHOOL_TYPE_GRADES,
     Area,
@@ -346,7 +346,7 @@ class TeacherYearImport(_YearLookup):
 
 
 @register
-class PreschoolPopulationImport(PolicyImport):
+class PreschoolPopulationImport(ImportSpec):
     """The age-3-5 population per town comes from the statistics bureau, not from schools."""
 
     kind = "preschool_population"

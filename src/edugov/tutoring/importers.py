@@ -8,7 +8,6 @@ from typing import Any
 from django.db import models
 
 from edugov.accounts.models import Module
-from edugov.accounts.policy import role_may
 from edugov.accounts.scope import write_scoped
 from edugov.ingest.spec import Column, ImportSpec, RowError, register
 
@@ -22,7 +21,7 @@ class CustodyStatementImport(ImportSpec):
     description = "托管银行每日对账单：账号、日期、转入、划出、日终余额；同一账号同一日期再次导入即覆盖"
     model = CustodyStatement
     module = Module.TUTORING
-    roles = None  # the policy decides: tutoring.custody_import (see allows)
+    action = "tutoring.custody_import"
     columns = [
         Column(
             "托管账号",
@@ -63,10 +62,6 @@ class CustodyStatementImport(ImportSpec):
     key_fields = ("institution_id", "date")
     update_fields = ("account", "inflow", "outflow", "balance")
     key_column = "date"
-
-    @classmethod
-    def allows(cls, user: Any) -> bool:
-        return user is None or role_may(user, "tutoring.custody_import")  # None: the command line
 
     def prepare(self) -> None:
         # Statements are written to the institutions the importer may change, not merely read.

@@ -138,7 +138,7 @@ def test_leader_and_teacher_may_not_import(tmp_path, d):
     path = write_csv(tmp_path / "a.csv", [])
     with pytest.raises(PermissionDenied, match="只读"):
         import_file(kind="classes", path=path, original_name="a.csv", user=d.users[Role.LEADER])
-    with pytest.raises(PermissionDenied, match="权限"):
+    with pytest.raises(PermissionDenied, match="无权执行“导入班级与学生数”"):
         import_file(kind="classes", path=path, original_name="a.csv", user=d.users[Role.TEACHER])
 
 
