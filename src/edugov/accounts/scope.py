@@ -156,13 +156,3 @@ def ensure_references_writable(
             continue
         if not write_scoped(target._default_manager.filter(pk=value), actor).exists():
             raise PermissionDenied(ScopeError.REFERENCE_OUT_OF_SCOPE, field=str(field.verbose_name))
-
-
-def ensure_can_write(user: Any, *, module: str) -> None:
-    """Read-only leaders never write; others write only in the modules their role grants."""
-    if getattr(user, "is_read_only", True) and not getattr(user, "is_superuser", False):
-        raise PermissionDenied(ScopeError.READ_ONLY)
-    if not user.is_superuser and module not in user.modules:
-        from .models import Module
-
-        raise PermissionDenied(ScopeError.MODULE_DENIED, module=Module(module).label)

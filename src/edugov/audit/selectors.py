@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from edugov.accounts.models import Role
+from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scope_q
 
 from .models import SYSTEM_SCOPE, AuditEvent
@@ -19,7 +19,7 @@ def sees_system_events(actor: Any) -> bool:
     area owns. The one place this is decided, to become part of the audit module's policy."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
-    return bool(actor.is_superuser or actor.role == Role.DISTRICT_ADMIN)
+    return role_may(actor, "web.audit_trail")
 
 
 def _visible(actor: Any) -> QuerySet[AuditEvent]:

@@ -11,8 +11,8 @@ class SchedulerConfig(AppConfig):
 
         from edugov.web.navigation import SYSTEM_MODULE, NavItem, add_nav
 
-        from .permissions import ROLES, SchedulerAction
+        from . import permissions  # noqa: F401  (the policy)
 
         # Each app's jobs.py registers its periodic jobs (as admin.py registers admin classes).
         autodiscover_modules("jobs")
-        add_nav(NavItem("定时任务", "scheduler:job_list", SYSTEM_MODULE, ROLES[SchedulerAction.VIEW]))
+        add_nav(NavItem("定时任务", "scheduler:job_list", SYSTEM_MODULE, action="scheduler.view"))

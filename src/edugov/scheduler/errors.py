@@ -6,6 +6,5 @@ from edugov.common.errors import ErrorCode
 
 
 class SchedulerError(ErrorCode):
-    ADMIN_ONLY = "定时任务仅供区县管理员查看和运行"
     UNKNOWN_JOB = "没有名为“{job}”的定时任务"
     JOB_RUNNING = "该任务正在运行，请稍后刷新查看结果"

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-
 from edugov.accounts.models import Role
-from edugov.common.errors import PermissionDenied
+from edugov.accounts.policy import SYSTEM_MODULE, Policy, Rule, register_policy
 
-from .errors import SchedulerError
+ADMINS = frozenset({Role.DISTRICT_ADMIN})
 
-
-class SchedulerAction(StrEnum):
-    VIEW = "view"
-    RUN = "run"
-
-
-ROLES: dict[SchedulerAction, frozenset[str]] = {
-    SchedulerAction.VIEW: frozenset({Role.DISTRICT_ADMIN}),
-    SchedulerAction.RUN: frozenset({Role.DISTRICT_ADMIN}),
-}
-
-
-def can(actor: AbstractBaseUser | AnonymousUser | None, action: SchedulerAction) -> bool:
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        return False
-    return bool(getattr(actor, "is_superuser", False)) or getattr(actor, "role", None) in ROLES[action]
-
-
-def ensure_can(actor: AbstractBaseUser | AnonymousUser | None, action: SchedulerAction) -> None:
-    if not can(actor, action):
-        raise PermissionDenied(SchedulerError.ADMIN_ONLY)
+POLICY = register_policy(
+    Policy(
+        "scheduler",
+        {
+            "view": Rule("查看定时任务", ADMINS, scope="read", module=SYSTEM_MODULE),
+            "run": Rule("立即运行定时任务", ADMINS, module=SYSTEM_MODULE),
+        },
+    )
+)

@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from edugov.accounts.models import User
+from edugov.accounts.policy import ensure_can
 from edugov.audit.context import acting
 from edugov.audit.models import AuditSource
 from edugov.audit.services import audit_create
@@ -24,7 +25,6 @@ from edugov.common.errors import DomainError
 
 from .errors import SchedulerError
 from .models import JobLock, JobOutcome, JobRun, JobTrigger
-from .permissions import SchedulerAction, ensure_can
 from .registry import JobContext, PeriodicJob, get_job
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def _execute(*, job: PeriodicJob, run: JobRun, actor: User | None, now: dt.datet
 
 def job_run_request(*, actor: User, name: str) -> None:
     """The administrator's "run now": checked here, run by the task worker after commit."""
-    ensure_can(actor, SchedulerAction.RUN)
+    ensure_can(actor, "scheduler.run")
     if get_job(name) is None:
         raise DomainError(SchedulerError.UNKNOWN_JOB, job=name[:100])
     if JobLock.objects.filter(job=name, locked_until__gte=timezone.now()).exists():

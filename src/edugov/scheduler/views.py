@@ -10,23 +10,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.models import User
+from edugov.accounts.policy import can, ensure_can
 from edugov.common.errors import DomainError
 
 from . import selectors, services
-from .permissions import SchedulerAction, can, ensure_can
 from .registry import get_job
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, SchedulerAction.VIEW)
+    ensure_can(request.user, "scheduler.view")
     return render(
         request,
         "scheduler/job_list.html",
         {
             "jobs": selectors.job_status_list(),
             "runs": selectors.job_run_list(limit=30),
-            "may_run": can(request.user, SchedulerAction.RUN),
+            "may_run": can(request.user, "scheduler.run"),
         },
     )
 
@@ -35,7 +35,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def job_run(request: HttpRequest, name: str) -> HttpResponse:
     actor = request.user
-    ensure_can(actor, SchedulerAction.RUN)
+    ensure_can(actor, "scheduler.run")
     assert isinstance(actor, User)
     try:
         services.job_run_request(actor=actor, name=name)

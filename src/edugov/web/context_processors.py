@@ -34,8 +34,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAV_ITEMS:
         if item.module != SYSTEM_MODULE and item.module not in modules:
             continue
-        if item.roles is not None and user.role not in item.roles and not user.is_superuser:
-            continue
         if item.action is not None and not role_may(user, item.action):
             continue
         try:

@@ -1,7 +1,6 @@
 """The module navigation. Each app adds its entries here; an entry shows only to users whose
-role grants the module and who may do the entry's policy action (`action`, asked of the
-module's permission policy: accounts.policy.role_may), or, for entries without one, whose role is
-listed."""
+role grants the module and who may do the entry's policy action (`action`, asked of the module's
+permission policy: accounts.policy.role_may)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ class NavItem:
     label: str
     url_name: str
     module: str
-    roles: frozenset[str] | None = None  # None: every role with the module
     action: str | None = None  # a policy action ("burden.homework_publish"): shown to who may do it
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from edugov.accounts.models import Role
-from edugov.accounts.scope import ensure_can_write, ensure_in_scope, scoped
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import ensure_in_scope, scoped
 from edugov.common.errors import PermissionDenied
 from edugov.registry.models import Area, School, SchoolClass, Teacher
 from edugov.testing import make_mini_district
@@ -75,7 +76,7 @@ def test_out_of_scope_object_is_refused(d):
 
 def test_leader_is_read_only(d):
     with pytest.raises(PermissionDenied) as exc:
-        ensure_can_write(d.users[Role.LEADER], module="registry")
+        ensure_can(d.users[Role.LEADER], "registry.school_edit", d.school_a)
     assert "只读" in exc.value.message
 
 
