@@ -1,5 +1,6 @@
 """Writing the audit trail. Services call these inside their transaction, so an audit record
-exists exactly when the change it describes was committed."""
+exists exactly when the change it describes was committed; and since every write records one,
+these are also where cached figures learn that data changed (common.cache, on commit)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,21 @@ from django.db.models import Count
 from django.forms.models import model_to_dict
 
 from edugov.accounts.scope import scope_rule
+from edugov.common.cache import bump_on_commit
 
 from .context import current
 from .models import SYSTEM_SCOPE, SYSTEM_SOURCES, AuditAction, AuditEvent
+
+# Audit actions that change no data: they leave cached figures as they are.
+NON_DATA_ACTIONS = frozenset(
+    {AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOGOUT, AuditAction.EXPORT}
+)
+
+
+def _data_changed(actions: Iterable[str]) -> None:
+    """Cached figures recompute after this transaction commits (never if it rolls back)."""
+    if any(a not in NON_DATA_ACTIONS for a in actions):
+        bump_on_commit()
 
 
 def _jsonable(value: Any) -> Any:
@@ -99,6 +112,7 @@ def audit_record(
     area = area_path if area_path is not None else _area_path(instance)
     if not area and ctx.source in SYSTEM_SOURCES:
         area = SYSTEM_SCOPE  # a command's or job's write no area owns: still in someone's trail
+    _data_changed([action])
     return AuditEvent.objects.create(
         actor=resolved_actor,
         actor_name=name,
@@ -140,8 +154,11 @@ def audit_delete(
 
 
 def audit_bulk(*, events: Iterable[AuditEvent]) -> None:
-    """For imports: bulk writes bypass signals and per-row creates, so log them in bulk."""
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    """For bulk writes (imports, findings sync): they bypass signals and per-row creates, so log
+    them in bulk; the cached figures move on commit like any other write's."""
+    rows = list(events)
+    _data_changed(e.action for e in rows)
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
 
 
 def _row_area_counts(rows: models.QuerySet[Any]) -> dict[str, int]:

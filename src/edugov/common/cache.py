@@ -1,13 +1,14 @@
 """Cached figures that are never stale after a commit.
 
 Every cached value's key carries the *data generation*, a counter in the cache that goes up when
-a transaction that wrote data commits. Writes are found where they are all recorded: each write
-(service, import, admin) records an AuditEvent inside its transaction, so a post_save receiver on
-AuditEvent schedules the bump with transaction.on_commit: a rolled-back write never bumps, a
-committed one always does, and the next read computes under the new generation.
+a transaction that wrote data commits. The write path moves it, not a model signal (bulk_create
+and update() send none): the audit services that every write calls (audit_record, audit_bulk,
+audit_rows_write) call `bump_on_commit()`, and a bulk writer that records no audit calls it
+itself. The bump runs through transaction.on_commit: a rolled-back write never bumps, a committed
+one always does, and the next read computes under the new generation.
 
     @cached_figure("registry.dashboard")
-    def dashboard(*, user): ...
+    def dashboard(*, actor): ...
 
 The cache is Redis when REDIS_URL is set (shared by every worker process); otherwise Django's
 local memory, which is exact only for a single process (development and tests).
@@ -22,18 +23,10 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.cache import cache
-from django.db import connection, models, transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from edugov.audit.models import AuditAction, AuditEvent
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 GENERATION_KEY = "edugov:data-generation"
 FIGURE_TIMEOUT = 3600  # seconds; correctness comes from the generation, this only bounds memory
-# Audit actions that change no data.
-NON_DATA_ACTIONS = frozenset(
-    {AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOGOUT, AuditAction.EXPORT}
-)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,10 +51,19 @@ def bump_data_generation() -> int:
         return int(cache.get(GENERATION_KEY))
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="edugov.common.cache.bump_on_commit")
-def _bump_on_commit(sender: Any, instance: AuditEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.action not in NON_DATA_ACTIONS:
-        transaction.on_commit(bump_data_generation)
+def bump_on_commit(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Move the data generation when the current transaction commits (at once outside one).
+
+    Called by the write path itself, so bulk writes count as any other. Registered once per
+    transaction: a bump already waiting in this savepoint or one enclosing it fires whenever the
+    present write commits, so a thousand audited rows cost one cache increment, not a thousand."""
+    conn = connections[using]
+    if conn.in_atomic_block:
+        active = set(conn.savepoint_ids)
+        for savepoint_ids, func, *_ in conn.run_on_commit:
+            if func is bump_data_generation and set(savepoint_ids) <= active:
+                return
+    transaction.on_commit(bump_data_generation, using=using)
 
 
 def scope_key(user: Any) -> str:
