@@ -198,10 +198,13 @@ def home_anchor(user: User) -> Anchor | None:
     return None
 
 
+_MEMO = "_edugov_anchors"
+
+
 def user_anchors(user: User) -> dict[str, list[int]]:
     """Anchor ids by kind: the home anchor and every grant (one query, cached on the user object
     for the request)."""
-    cached = getattr(user, "_edugov_anchors", None)
+    cached = getattr(user, _MEMO, None)
     if cached is not None:
         return dict(cached)
     anchors: dict[str, list[int]] = {}
@@ -214,13 +217,13 @@ def user_anchors(user: User) -> dict[str, list[int]]:
                 ids = anchors.setdefault(kind, [])
                 if object_id not in ids:
                     ids.append(object_id)
-    user._edugov_anchors = anchors
+    setattr(user, _MEMO, anchors)  # per-request memo, not a model field (request.user may be lazy)
     return dict(anchors)
 
 
-def forget_anchors(user: Any) -> None:
-    if hasattr(user, "_edugov_anchors"):
-        del user._edugov_anchors
+def forget_anchors(user: User) -> None:
+    if hasattr(user, _MEMO):
+        delattr(user, _MEMO)
 
 
 def anchors_q(rule: ScopeRule, user: User, mode: Mode) -> Q | None:

@@ -27,7 +27,7 @@ _ROLE_ANCHORS: dict[str, set[str]] = {
 }
 
 
-def _check_actor(actor: Any) -> None:
+def _check_actor(actor: User | None) -> None:
     """None is the command line (an operator with shell access); otherwise district admins only."""
     if actor is None or actor.is_superuser:
         return
@@ -60,7 +60,7 @@ def _check_anchors(*, role: str, anchors: dict[str, Any], department: str) -> No
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     username: str,
     role: str,
     password: str,
@@ -122,7 +122,7 @@ def user_create(
     return user
 
 
-def _user_in_admin_scope(actor: Any, user: User) -> bool:
+def _user_in_admin_scope(actor: User, user: User) -> bool:
     """A user is administered by whoever may write the anchor the account hangs on."""
     from .anchors import anchor_type, home_anchor
 
@@ -135,6 +135,8 @@ def _user_in_admin_scope(actor: Any, user: User) -> bool:
     if home.kind == "classes":  # a teacher's account hangs on the teacher's school too
         from edugov.registry.models import School
 
+        if user.school_id is None:
+            return False
         return write_scoped(School.objects.filter(pk=user.school_id), actor).exists()
     return write_scoped(model._default_manager.filter(pk=home.object_id), actor).exists()
 

@@ -15,22 +15,29 @@ from django.views.decorators.http import require_POST
 from edugov.common.errors import DomainError
 
 from . import services
-from .models import Role, ScopeGrant
+from .actor import request_actor
+from .models import Role, ScopeGrant, User
 from .policy import ensure_can
 from .selectors import administered_users, grant_rows, grant_target_choices
 
 
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.username}（{obj.display_name or obj.get_role_display()}）"
+
+
 class GrantForm(forms.Form):
-    user = forms.ModelChoiceField(label="账号", queryset=None, empty_label="请选择账号")
+    user = _UserChoiceField(label="账号", queryset=User.objects.none(), empty_label="请选择账号")
     target = forms.ChoiceField(label="授予的数据范围")
 
-    def __init__(self, data: Any = None, *, actor: Any) -> None:
+    def __init__(self, data: Any = None, *, actor: User) -> None:
         super().__init__(data)
         users = self.fields["user"]
         assert isinstance(users, forms.ModelChoiceField)
         users.queryset = administered_users(actor=actor).exclude(role=Role.TEACHER).order_by("username")
-        users.label_from_instance = lambda u: f"{u.username}（{u.display_name or u.get_role_display()}）"
-        self.fields["target"].choices = [("", "请选择"), *grant_target_choices(actor=actor)]
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = [("", "请选择"), *grant_target_choices(actor=actor)]
 
     def clean_target(self) -> tuple[str, int]:
         kind, _, object_id = self.cleaned_data["target"].partition(":")
@@ -39,7 +46,7 @@ class GrantForm(forms.Form):
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
-    actor: Any = request.user
+    actor = request_actor(request)
     ensure_can(actor, "accounts.grant_view")
     form = GrantForm(request.POST or None, actor=actor)
     if request.method == "POST":
@@ -60,7 +67,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: Any = request.user
+    actor = request_actor(request)
     ensure_can(actor, "accounts.grant")
     grant = get_object_or_404(ScopeGrant.objects.filter(user__in=administered_users(actor=actor)), pk=pk)
     try:

@@ -75,8 +75,8 @@ def _api_modules() -> Iterator[Any]:
             yield importlib.import_module(info.name)
 
 
-def input_serializers() -> list[type[serializers.Serializer]]:
-    found: dict[str, type[serializers.Serializer]] = {}
+def input_serializers() -> list[type[serializers.BaseSerializer]]:
+    found: dict[str, type[serializers.BaseSerializer]] = {}
     for view in api_views():
         for cls in _serializer_classes_of(view):
             found[f"{cls.__module__}.{cls.__qualname__}"] = cls
@@ -226,6 +226,7 @@ def test_every_form_choice_is_write_scoped(district, form_class):
             if not isinstance(field, forms.ModelChoiceField) or field.disabled:
                 continue
             rows = field.queryset
+            assert rows is not None
             if not _anchored(rows.model):
                 continue
             # The value the form's object already names stays acceptable (it is not a choice).

@@ -58,6 +58,7 @@ def test_demo_homework_ends_yesterday_and_teacher1_publishes_for_today():
     assert over.exists()
 
     teacher1 = User.objects.get(username="teacher1")
+    assert teacher1.teacher_id is not None
     assignment = (
         TeachingAssignment.objects.filter(
             teacher_id=teacher1.teacher_id, school_class__school_year__is_current=True

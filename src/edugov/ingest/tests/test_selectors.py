@@ -5,6 +5,7 @@ see the batch sees them masked, on the page and in the downloaded report."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from .helpers import write_csv
 pytestmark = pytest.mark.django_db
 
 # One valid and one invalid value per mask: a new kind of personal column needs its pair here.
-VALUES = {
+VALUES: dict[Callable[[str | None], str], tuple[str, str]] = {
     mask_id_number: ("11010519491231002X", "110105194912310021"),  # the second fails the check digit
     mask_phone: ("13987654321", "23987654321"),
 }
@@ -71,6 +72,7 @@ def _rejected_batch(tmp_path, *, kind: str, personal_header: str, uploader):
     columns = spec.bound_columns()
     target = next(c for c in columns if c.header == personal_header)
     blank = next(c for c in columns if c.required and c is not target)
+    assert target.personal is not None
     rows = []
     for value in VALUES[target.personal]:
         row = []
@@ -92,6 +94,7 @@ def _uploader(d, kind):
 def test_another_reader_downloads_every_personal_column_masked(client, d, tmp_path, kind, header):
     batch = _rejected_batch(tmp_path, kind=kind, personal_header=header, uploader=_uploader(d, kind))
     mask = next(c.personal for c in KINDS[kind].bound_columns() if c.header == header)
+    assert mask is not None
     url = reverse("ingest:error_report", args=[batch.pk])
 
     own = report_text(login(client, batch.uploaded_by).get(url))

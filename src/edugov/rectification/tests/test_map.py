@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,7 +122,7 @@ def _reference_payload(items, today):  # type: ignore[no-untyped-def]
     from edugov.rectification.models import OPEN_STATUSES, SEVERITY_RANK, WORKING_STATUSES
 
     items = sorted((i for i in items if i.status in OPEN_STATUSES), key=lambda i: (i.deadline, i.pk))
-    columns = {s: {"count": 0, "overdue": 0, "ids": []} for s in OPEN_STATUSES}
+    columns: dict[str, dict[str, Any]] = {s: {"count": 0, "overdue": 0, "ids": []} for s in OPEN_STATUSES}
     units: dict = {}
     for i in items:
         late = i.status in WORKING_STATUSES and i.deadline < today
