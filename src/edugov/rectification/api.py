@@ -14,11 +14,9 @@ from rest_framework.response import Response
 
 from edugov.accounts.models import Department
 from edugov.api.base import ApiViewSet
-from edugov.common.errors import DomainError
 
 from . import selectors, services
-from .errors import RectificationError as E
-from .models import EventAction, ItemEvent, ItemSource, ItemStatus, RectificationItem, Severity, UnitKind
+from .models import ItemEvent, ItemSource, ItemStatus, RectificationItem, Severity, UnitKind
 
 TAGS = ["问题整改"]
 
@@ -109,7 +107,8 @@ class ItemCreateInput(serializers.Serializer):
 
 
 class TransitionInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[*services.TRANSITIONS, EventAction.COMMENT])
+    # Any name: the service dispatcher refuses an unknown action (UNKNOWN_ACTION), as the page does.
+    action = serializers.CharField(max_length=32, help_text="办理操作：" + "、".join(services.ITEM_ACTIONS))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
     responsible_name = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
@@ -156,28 +155,5 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     def transition(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         d = self.validated_input(TransitionInput)
-        files = request.FILES.getlist("files")
-        act, comment, user = d["action"], d["comment"], request.user
-        if act == EventAction.ASSIGN:
-            if d["deadline"] is None:
-                raise DomainError(E.BAD_FIELD, field="整改期限", reason="交办须填写")
-            services.item_assign(
-                item=item,
-                user=user,
-                deadline=d["deadline"],
-                responsible_name=d["responsible_name"],
-                comment=comment,
-            )
-        elif act == EventAction.START:
-            services.item_start(item=item, user=user, comment=comment)
-        elif act == EventAction.SUBMIT:
-            services.item_submit_evidence(item=item, user=user, comment=comment, files=files)
-        elif act == EventAction.VERIFY:
-            services.item_verify(item=item, user=user, comment=comment)
-        elif act == EventAction.RETURN:
-            services.item_return(item=item, user=user, comment=comment, deadline=d["deadline"])
-        elif act == EventAction.REOPEN:
-            services.item_reopen(item=item, user=user, comment=comment)
-        else:
-            services.item_comment(item=item, user=user, comment=comment, files=files)
-        return Response(ItemOutput(selectors.item_get(user=user, pk=item.pk)).data)
+        services.item_transition(actor=request.user, item=item, files=request.FILES.getlist("files"), **d)
+        return Response(ItemOutput(selectors.item_get(user=request.user, pk=item.pk)).data)

@@ -6,6 +6,7 @@ from edugov.common.errors import ErrorCode
 class RectificationError(ErrorCode):
     TRANSITION_REFUSED = "当前状态为“{status}”，不能执行“{action}”"
     ROLE_REFUSED = "您的角色不能执行“{action}”"
+    UNKNOWN_ACTION = "没有“{action}”这一办理操作"
     NOT_OWN_UNIT = "只能处理本单位的整改事项"
     DEPARTMENT_REFUSED = "该事项由{department}主管，您不能执行“{action}”"
     EVIDENCE_REQUIRED = "提交整改材料须填写整改说明并上传至少一个佐证附件"

@@ -207,10 +207,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         d = form.cleaned_data
         files = request.FILES.getlist("files")
         try:
-            _do(
-                request.user,
-                item,
-                action,
+            services.item_transition(
+                actor=request.user,
+                item=item,
+                action=action,
                 comment=d["comment"],
                 deadline=d["deadline"],
                 responsible_name=d["responsible_name"],
@@ -229,40 +229,6 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, "操作成功")
     return redirect("rectification:item_detail", pk=pk)
-
-
-def _do(
-    user: Any,
-    item: RectificationItem,
-    action: str,
-    *,
-    comment: str,
-    deadline: Any,
-    responsible_name: str,
-    files: list[Any],
-) -> None:
-    from .errors import RectificationError as E
-
-    if action == EventAction.ASSIGN:
-        if deadline is None:
-            raise DomainError(E.BAD_FIELD, field="整改期限", reason="请选择日期")
-        services.item_assign(
-            item=item, user=user, deadline=deadline, responsible_name=responsible_name, comment=comment
-        )
-    elif action == EventAction.START:
-        services.item_start(item=item, user=user, comment=comment)
-    elif action == EventAction.SUBMIT:
-        services.item_submit_evidence(item=item, user=user, comment=comment, files=files)
-    elif action == EventAction.VERIFY:
-        services.item_verify(item=item, user=user, comment=comment)
-    elif action == EventAction.RETURN:
-        services.item_return(item=item, user=user, comment=comment, deadline=deadline)
-    elif action == EventAction.REOPEN:
-        services.item_reopen(item=item, user=user, comment=comment)
-    elif action == EventAction.COMMENT:
-        services.item_comment(item=item, user=user, comment=comment, files=files)
-    else:
-        raise DomainError(E.ROLE_REFUSED, action=action[:20])
 
 
 @login_required

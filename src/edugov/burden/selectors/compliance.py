@@ -1,0 +1,277 @@
+"""Homework compliance (双减 written-homework limits) for the classes in the user's scope: the
+report with its groups by school, grade, subject, teacher and week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import QuerySet
+
+from edugov.accounts.scope import scoped
+from edugov.registry.calendar import SchoolCalendar
+from edugov.registry.models import Grade, School, SchoolClass, Term
+
+from .. import rules, weekly
+from .compliance_types import (
+    DAILY_BIN,
+    DAILY_BINS,
+    NARROW_TO_SCHOOLS,
+    ClassInfo,
+    ClassOverLimit,
+    ClassWeek,
+    ComplianceGroup,
+    ComplianceReport,
+)
+from .compliance_weeks import _class_week_columns, _class_week_records, _ClassWeekColumns
+from .terms import COMPULSORY_GRADES
+
+
+def _class_infos(qs: QuerySet[SchoolClass]) -> dict[int, ClassInfo]:
+    rows = qs.values_list(
+        "pk",
+        "name",
+        "grade",
+        "number",
+        "school_id",
+        "school__name",
+        "school__area_id",
+        "school__area__name",
+        "school__area__path",
+    )
+    return {
+        pk: ClassInfo(pk, name or f"{Grade(grade).label}({number})班", grade, sid, sname, tid, tname, path)
+        for pk, name, grade, number, sid, sname, tid, tname, path in rows
+    }
+
+
+def homework_compliance(
+    *,
+    user: Any,
+    term: Term,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    school: School | None = None,
+    area_path: str = "",
+    engine: str | None = None,
+) -> ComplianceReport:
+    """Weekly written-homework compliance of every class the user may see, over a term (or part of
+    it). A class-week counts when the class published any homework that week; its average is the
+    week's written minutes over the week's school days from the calendar.
+
+    The class-week figures come from one definition (`weekly.class_week_table`) computed on
+    `engine`: the operational database by default, DuckDB or Spark (over the warehouse inside
+    `use_warehouse`) for a province."""
+    start = max(start or term.start_date, term.start_date)
+    end = min(end or term.end_date, term.end_date)
+    classes_qs = scoped(SchoolClass, user).filter(
+        school_year_id=term.school_year_id, grade__in=COMPULSORY_GRADES, archived_at__isnull=True
+    )
+    if school is not None:
+        classes_qs = classes_qs.filter(school=school)
+    if area_path:
+        classes_qs = classes_qs.filter(school__area__path__startswith=area_path)
+    classes = _class_infos(classes_qs)
+    calendar = SchoolCalendar.for_year(term.school_year)
+    first_week = rules.week_start(start)
+    weeks: list[dt.date] = []
+    school_days_by_week: dict[dt.date, int] = {}
+    week = first_week
+    while week <= end:
+        weeks.append(week)
+        school_days_by_week[week] = len(calendar.school_days(week, week + dt.timedelta(days=6)))
+        week += dt.timedelta(days=7)
+    limits: dict[tuple[int, str], Any] = {}
+
+    def limit_of(info: ClassInfo) -> Any:
+        key = (info.grade, info.area_path)
+        if key not in limits:
+            limits[key] = rules.written_limit(
+                info.grade, area_path=info.area_path, year=term.school_year.start_year
+            )
+        return limits[key]
+
+    limit_values = sorted({lim.value for info in classes.values() if (lim := limit_of(info)) is not None})
+    # Only the classes the user may see count; the engine is narrowed to their schools when few.
+    school_ids = {info.school_id for info in classes.values()}
+    frame = (
+        weekly.class_week_frame(
+            weekly.weekly_workspace(engine),
+            school_year_id=term.school_year_id,
+            start=start,
+            end=end,
+            grades=COMPULSORY_GRADES,
+            limits=limit_values,
+            bin_width=DAILY_BIN,
+            bins=DAILY_BINS,
+            school_id=school.pk if school is not None else None,
+            school_ids=school_ids if len(school_ids) <= NARROW_TO_SCHOOLS else None,
+            area_path=area_path,
+        )
+        if classes and start <= end
+        else None
+    )
+    table = _class_week_columns(frame, classes, limit_of, limit_values, school_days_by_week)
+    report = _summarise(
+        term=term,
+        start=start,
+        end=end,
+        weeks=weeks,
+        school_days_by_week=school_days_by_week,
+        classes=classes,
+        table=table,
+        limit_values=limit_values,
+        escalate_after=rules.escalate_after_weeks(year=term.school_year.start_year),
+    )
+    report.daily_bins = table.daily_bins
+    return report
+
+
+def _groups(
+    table: _ClassWeekColumns, key: np.ndarray, make: Any, limit_values: list[float]
+) -> dict[Any, ComplianceGroup]:
+    """ComplianceGroup per value of `key` (in order of first appearance among the sorted
+    class-weeks, as adding them one by one would give), with the same sums."""
+    if not len(table):
+        return {}
+    frame = pd.DataFrame(
+        {
+            "key": key,
+            "class_id": table.class_id,
+            "over": table.over,
+            "tenths": table.tenths,
+            "excess": np.where(table.over, table.excess_tenths, -1),
+            "limit": table.limit,
+        }
+    )
+    grouped = frame.groupby("key", sort=False)
+    agg = grouped.agg(
+        n=("over", "size"),
+        over=("over", "sum"),
+        tenths=("tenths", "sum"),
+        excess=("excess", "max"),
+        limit=("limit", "first"),
+    )
+    classes = grouped["class_id"].unique()
+    over_frame = frame[frame["over"]]
+    classes_over = over_frame.groupby("key", sort=False)["class_id"].unique()
+    out: dict[Any, ComplianceGroup] = {}
+    for k, n, over, tenths, excess, limit in zip(
+        agg.index.tolist(),
+        agg["n"].tolist(),
+        agg["over"].tolist(),
+        agg["tenths"].tolist(),
+        agg["excess"].tolist(),
+        agg["limit"].tolist(),
+        strict=True,
+    ):
+        group = make(k, limit_values[limit])
+        group.class_weeks = n
+        group.over_weeks = over
+        group.average_sum = Decimal(tenths).scaleb(-1)
+        group.max_excess = Decimal(excess).scaleb(-1) if excess > 0 else Decimal(0)
+        group.classes = set(classes[k].tolist())
+        group.classes_over = set(classes_over[k].tolist()) if k in classes_over.index else set()
+        out[k] = group
+    return out
+
+
+def _summarise(
+    *,
+    term: Term | None,
+    start: dt.date,
+    end: dt.date,
+    weeks: list[dt.date],
+    school_days_by_week: dict[dt.date, int],
+    classes: dict[int, ClassInfo],
+    table: _ClassWeekColumns,
+    limit_values: list[float],
+    escalate_after: int,
+) -> ComplianceReport:
+    class_weeks = _class_week_records(table, limit_values)
+    school_names = {i.school_id: i.school_name for i in classes.values()}
+    town_names = {i.town_id: i.town_name for i in classes.values()}
+    total = _groups(
+        table,
+        np.zeros(len(table), dtype=np.int64),
+        lambda k, lim: ComplianceGroup("all", "全部"),
+        limit_values,
+    )
+    total_group = total.get(0, ComplianceGroup("all", "全部"))
+    grades = _groups(
+        table, table.grade, lambda g, lim: ComplianceGroup(g, Grade(g).label, limit=lim), limit_values
+    )
+    schools = _groups(
+        table,
+        table.school_id,
+        lambda sid, lim: ComplianceGroup(sid, school_names[sid]),
+        limit_values,
+    )
+    towns = _groups(
+        table,
+        table.town_id,
+        lambda tid, lim: ComplianceGroup(tid, town_names[tid]),
+        limit_values,
+    )
+    by_week_found = _groups(
+        table, table.week, lambda w, lim: ComplianceGroup(dt.date.fromordinal(w), ""), limit_values
+    )
+    by_week: dict[dt.date, ComplianceGroup] = {}
+    for w in weeks:
+        group = by_week_found.get(w.toordinal())
+        if group is None:
+            group = ComplianceGroup(w, f"{w:%m-%d}")
+        group.key, group.name = w, f"{w:%m-%d}"
+        by_week[w] = group
+    per_class_weeks = dict(zip(*np.unique(table.class_id, return_counts=True), strict=True))
+    over_by_class: dict[int, list[ClassWeek]] = defaultdict(list)
+    for cw in class_weeks:
+        if cw.over:
+            over_by_class[cw.class_id].append(cw)
+    over_classes: list[ClassOverLimit] = []
+    for class_id, over in over_by_class.items():
+        info = classes[class_id]
+        run = rules.longest_run(c.week_start for c in over)
+        over_classes.append(
+            ClassOverLimit(
+                class_id=class_id,
+                class_name=info.name,
+                school_id=info.school_id,
+                school_name=info.school_name,
+                town_name=info.town_name,
+                grade=info.grade,
+                limit=over[0].limit,
+                weeks_measured=int(per_class_weeks[class_id]),
+                weeks_over=len(over),
+                longest_run=run,
+                max_average=max(c.average for c in over),
+                mean_excess=rules.round1(sum(c.excess for c in over) / len(over)),
+                escalated=run >= escalate_after,
+            )
+        )
+    over_classes.sort(key=lambda c: (-int(c.escalated), -c.weeks_over, -c.mean_excess, c.class_id))
+    rule = rules.written_limit(3)
+    citations = [f"{rule.rule.name}：{rule.rule.citation()}"] if rule is not None else []
+    return ComplianceReport(
+        term=term,
+        start=start,
+        end=end,
+        weeks=weeks,
+        school_days_by_week=school_days_by_week,
+        classes=classes,
+        class_weeks=class_weeks,
+        total=total_group,
+        by_grade=[grades[g] for g in sorted(grades)],
+        by_school=sorted(schools.values(), key=lambda g: (g.rate or 0, g.name)),
+        by_town=sorted(towns.values(), key=lambda g: (g.rate or 0, g.name)),
+        by_week=[by_week[w] for w in weeks],
+        over_classes=over_classes,
+        escalate_after=escalate_after,
+        citations=citations,
+        classes_total=len(classes),
+        classes_publishing=len(per_class_weeks),
+    )

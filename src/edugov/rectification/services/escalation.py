@@ -1,0 +1,134 @@
+"""Overdue escalation (department, then bureau leaders), deadline reminders, marking notifications read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from edugov.accounts.policy import ensure_can
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.registry.models import Area
+
+from .. import permissions
+from ..models import (
+    WORKING_STATUSES,
+    EscalationLevel,
+    EventAction,
+    Notification,
+    NotificationKind,
+    RectificationItem,
+)
+from .items import _event
+from .notify import _department_officers, _leaders, _notify, _unit_users
+from .transitions import _now, _today
+
+DUE_SOON_DAYS = 3
+LEADER_AFTER_DAYS = 7  # overdue this long: escalate from the department to the bureau leaders
+
+
+@dataclass
+class EscalationResult:
+    escalated: int = 0
+    to_department: int = 0
+    to_leaders: int = 0
+    notifications: int = 0
+    item_ids: list[int] = field(default_factory=list)
+
+
+def target_level(*, deadline: dt.date, today: dt.date) -> int:
+    overdue = (today - deadline).days
+    if overdue <= 0:
+        return EscalationLevel.NONE
+    return EscalationLevel.LEADER if overdue > LEADER_AFTER_DAYS else EscalationLevel.DEPARTMENT
+
+
+@transaction.atomic
+def items_escalate_overdue(*, now: dt.datetime | None = None, area: Area | None = None) -> EscalationResult:
+    """Overdue items (the unit still owes work after the deadline) go up one level at a time:
+    first to the department's officers, after LEADER_AFTER_DAYS more to the bureau leaders.
+    Rerunning on the same day changes nothing."""
+    now = _now(now)
+    today = _today(now)
+    qs = RectificationItem.objects.select_for_update(of=("self",)).filter(
+        status__in=WORKING_STATUSES, deadline__lt=today, escalation_level__lt=EscalationLevel.LEADER
+    )
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    result = EscalationResult()
+    for item in qs.select_related("area", "school").order_by("pk"):
+        target = target_level(deadline=item.deadline, today=today)
+        if target <= item.escalation_level:
+            continue
+        level = item.escalation_level + 1  # one level per run
+        days = (today - item.deadline).days
+        item.escalation_level = level
+        item.updated_at = now
+        item.save(update_fields=["escalation_level", "updated_at"])
+        label = EscalationLevel(level).label
+        _event(
+            item=item,
+            action=EventAction.ESCALATE,
+            user=None,
+            now=now,
+            from_status=item.status,
+            to_status=item.status,
+            comment=f"已逾期{days}天，{label}",
+        )
+        audit_record(
+            action=AuditAction.UPDATE,
+            instance=item,
+            changes={"escalation_level": [level - 1, level], "overdue_days": days},
+        )
+        recipients = _department_officers(item) if level == EscalationLevel.DEPARTMENT else _leaders(item)
+        msg = f"整改事项逾期{days}天，{label}：{item.unit_name} {item.title}"
+        result.notifications += _notify(
+            recipients + _unit_users(item), item=item, kind=NotificationKind.ESCALATED, message=msg, now=now
+        )
+        result.escalated += 1
+        result.item_ids.append(item.pk)
+        if level == EscalationLevel.DEPARTMENT:
+            result.to_department += 1
+        else:
+            result.to_leaders += 1
+    return result
+
+
+@transaction.atomic
+def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
+    """Remind units of deadlines within DUE_SOON_DAYS, once per item and deadline."""
+    now = _now(now)
+    today = _today(now)
+    created = 0
+    items = RectificationItem.objects.filter(
+        status__in=WORKING_STATUSES,
+        deadline__gte=today,
+        deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+    ).select_related("area", "school")
+    for item in items:
+        marker = f"整改期限{item.deadline:%Y-%m-%d}"
+        if item.notifications.filter(kind=NotificationKind.DUE_SOON, message__contains=marker).exists():
+            continue
+        created += _notify(
+            _unit_users(item),
+            item=item,
+            kind=NotificationKind.DUE_SOON,
+            now=now,
+            message=f"整改事项即将到期（{marker}）：{item.title}",
+        )
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(
+    *, user: Any, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+) -> int:
+    ensure_can(user, permissions.action("notification_read"))
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=_now(now))
