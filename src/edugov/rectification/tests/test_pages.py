@@ -162,7 +162,7 @@ REFUSED_ACTIONS = {
         "open", OFFICER, "assign", {"deadline": TODAY_PLUS, "comment": "说" * 4001},
         "说明：确保该变量包含不超过 4000 字符",
     ),
-    "unknown-action": ("open", OFFICER, "explode", {}, "您的角色不能执行“explode”"),
+    "unknown-action": ("open", OFFICER, "explode", {}, "没有“explode”这一办理操作"),
     "leader-read-only": ("open", Role.LEADER, "assign", {"deadline": TODAY_PLUS}, "您的账号为只读账号"),
 }  # fmt: skip
 
