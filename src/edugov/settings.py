@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "edugov.resources",
     "edugov.indicators",
     "edugov.ingest",
+    "edugov.reports",
     "edugov.web",
     "edugov.demo",
     "edugov.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("burden/", include("edugov.burden.urls")),
     path("rectification/", include("edugov.rectification.urls")),
     path("scheduler/", include("edugov.scheduler.urls")),
+    path("reports/", include("edugov.reports.urls")),
     path("api/v1/", include("edugov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

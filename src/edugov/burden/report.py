@@ -1,28 +1,30 @@
 """The monthly double-reduction monitoring report (双减工作月报) a bureau sends to its superiors:
 homework compliance by town, grade and school, the classes over the limit, exam violations,
 after-school indicators and the five-managements questionnaire results. One `Report` (sections of
-headers and rows) written as XLSX or PDF (reportlab, built-in CID font STSong-Light). Units only:
+headers and rows), and the term's compliance workbook: both documents of the report registry
+(`burden/reports.py` registers them), written by its one XLSX/PDF/JSON writer. Units only:
 schools, classes and grades, never a pupil, and nothing ranks pupils."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from edugov.common.errors import DomainError
-from edugov.common.pdf import cjk_font, para
-from edugov.registry.models import Term
-from edugov.web.exports import report_workbook
+from django.http import Http404
+
+from edugov.accounts.scope import scoped
+from edugov.common.errors import DomainError, PermissionDenied
+from edugov.registry.models import Area, AreaLevel, School, Term
+from edugov.reports import Document, Section, read_as
 
 from . import selectors
 from .errors import BurdenError
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 GROUP_HEADERS = [
     "名称",
     "班级周数",
@@ -32,22 +34,6 @@ GROUP_HEADERS = [
     "超标班级数",
     "最大超出（分钟）",
 ]
-
-
-@dataclass
-class Section:
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    note: str = ""
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    summary: list[tuple[str, str]]
-    sections: list[Section]
 
 
 def parse_month(value: str) -> tuple[int, int]:
@@ -103,7 +89,8 @@ def _group_rows(groups: list[selectors.ComplianceGroup]) -> list[list[Any]]:
     ]
 
 
-def monthly_report(*, user: Any, year: int, month: int, area: Any = None) -> Report:
+def monthly_report(*, actor: User, year: int, month: int, area: Area | None = None) -> Document:
+    user = actor
     term, first, last, week_start, week_end = month_window(year, month)
     area_path = area.path if area is not None else ""
     if week_start <= week_end:
@@ -237,11 +224,13 @@ def monthly_report(*, user: Any, year: int, month: int, area: Any = None) -> Rep
             "按学校和年级汇总问卷（学生、家长匿名填答）；睡眠达标按小学10小时、初中9小时计。",
         ),
     ]
-    return Report(
+    return Document(
         title=f"{scope_name}“双减”工作监测月报（{year}年{month}月）",
         subtitle=f"数据截至生成时；作业时长来自作业公示，考试来自学校登记，课后服务来自{term}填报。",
         summary=summary,
         sections=sections,
+        filename=f"双减监测月报-{year}年{month}月{'-' + area.name if area is not None else ''}",
+        audit={"month": f"{year}-{month:02d}", "town": area.pk if area is not None else None},
     )
 
 
@@ -279,60 +268,106 @@ def _five_managements(rows: list[selectors.SurveyClassRow]) -> list[list[Any]]:
     return out
 
 
-def report_xlsx(report: Report) -> bytes:
-    return report_workbook(report, cover="概况")
+# The registry's builders ---------------------------------------------------------------------------
 
 
-def report_pdf(report: Report) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+def _town(actor: User, town_id: int | None) -> Area | None:
+    if town_id is None:
+        return None
+    town = scoped(Area, actor).filter(pk=town_id, level=AreaLevel.TOWN).first()
+    if town is None:
+        raise PermissionDenied(BurdenError.BAD_SCHOOL)
+    return town
 
-    font = cjk_font()
-    h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=22, spaceAfter=6)
-    h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=report.title,
+
+def monthly_document(*, actor: User | None, month: str, town: int | None = None) -> Document:
+    """双减工作月报 of `month` ("2025-10"), for the district or one town the actor reads."""
+    reader = read_as(actor)
+    year, number = parse_month(month)
+    return monthly_report(actor=reader, year=year, month=number, area=_town(reader, town))
+
+
+def school_id(raw: str) -> int:
+    """A school's id from a link: anything else is a page that does not exist."""
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404 from None
+
+
+def compliance_workbook(
+    *, actor: User | None, term: int | None = None, town: int | None = None, school: int | None = None
+) -> Document:
+    """The term's compliance as a data workbook: summary by town, school and grade; classes over
+    the limit; every class-week; exam violations; after-school services."""
+    reader = read_as(actor)
+    chosen = selectors.term_list()
+    found = next((t for t in chosen if t.pk == term), None) if term is not None else None
+    found = found or selectors.default_term(user=reader)
+    if found is None:
+        raise DomainError(BurdenError.NO_TERM)
+    area = _town(reader, town)
+    unit = None
+    if school is not None:
+        unit = scoped(School, reader).filter(pk=school).first()
+        if unit is None:
+            raise Http404
+    report = selectors.homework_compliance(
+        user=reader, term=found, school=unit, area_path=area.path if area is not None and unit is None else ""
     )
-    width = landscape(A4)[0] - 24 * mm
-    story: list[Any] = [para(report.title, h1), para(report.subtitle, body), Spacer(1, 4 * mm)]
-    summary = Table(
-        [[para(k, body), para(v, body)] for k, v in report.summary],
-        colWidths=[width * 0.3, width * 0.7],
+    overview = selectors.after_school_overview(user=reader, term=found, school=unit)
+    violations = selectors.exam_violation_list(user=reader, term=found, school=unit)
+    group = GROUP_HEADERS
+    sections = [
+        Section("汇总", group, _group_rows([report.total])),
+        Section("按乡镇", group, _group_rows(report.by_town)),
+        Section("按学校", group, _group_rows(report.by_school)),
+        Section("按年级", group, _group_rows(report.by_grade)),
+        Section(
+            "超标班级",
+            ["学校", "乡镇", "班级", "年级", "上限（分钟）", "统计周数", "超标周数", "最长连续超标周数",
+             "最高周平均", "平均超出", "是否升级预警"],
+            [
+                [c.school_name, c.town_name, c.class_name, c.grade_label, c.limit, c.weeks_measured,
+                 c.weeks_over, c.longest_run, float(c.max_average), float(c.mean_excess), c.escalated]
+                for c in report.over_classes
+            ],
+        ),
+        Section(
+            "班级周明细",
+            ["学校", "班级", "年级", "周一日期", "上课日数", "书面作业合计（分钟）", "日均（分钟）", "上限",
+             "是否超标", "超标天数"],
+            [
+                [report.classes[c.class_id].school_name, report.classes[c.class_id].name, c.grade,
+                 c.week_start.isoformat(), c.school_days, c.written_minutes, float(c.average), c.limit,
+                 c.over, c.days_over]
+                for c in report.class_weeks
+            ],
+            key="class_weeks",
+        ),
+        Section(
+            "考试违规",
+            ["学校", "日期", "年级", "学科", "考试类型", "问题"],
+            [[v.school_name, v.date.isoformat(), v.grade, v.subject, v.kind_label, v.message]
+             for v in violations],
+        ),
+        Section(
+            "课后服务",
+            ["学校", "是否开展", "每周天数", "开始", "结束", "在校生", "有需求", "参加", "日均出勤", "问题"],
+            [
+                [r.school_name, r.provided, r.days_per_week, r.start_time and r.start_time.strftime("%H:%M"),
+                 r.end_time and r.end_time.strftime("%H:%M"), r.pupils_total, r.pupils_requested,
+                 r.pupils_enrolled, r.average_attendance, "；".join(r.problems)]
+                for r in overview.rows
+            ],
+        ),
+    ]  # fmt: skip
+    weeks = len(report.class_weeks)
+    return Document(
+        title=f"作业时长监测（{found}，{weeks}个班级周）",
+        subtitle=f"{found.start_date:%Y-%m-%d}至{found.end_date:%Y-%m-%d}",
+        sections=sections,
+        layout="data",
+        filename=f"作业时长监测-{found}",
+        audit={"term": found.pk, "school": unit.pk if unit else None, "town": area.pk if area else None},
     )
-    summary.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
-    story.append(summary)
-    for section in report.sections:
-        story.append(para(section.title, h2))
-        if section.note:
-            story.append(para(section.note, body))
-        data = [[para(str(h), cell) for h in section.headers]]
-        data += [[para("—" if v is None else str(v), cell) for v in r] for r in section.rows[:500]]
-        if len(data) == 1:
-            data.append([para("无", cell)] + [para("", cell)] * (len(section.headers) - 1))
-        table = Table(data, repeatRows=1, colWidths=[width / len(section.headers)] * len(section.headers))
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-        if len(section.rows) > 500:
-            story.append(para(f"（共{len(section.rows)}行，PDF列出前500行，完整数据见XLSX）", body))
-    doc.build(story)
-    return out.getvalue()

@@ -4,7 +4,6 @@ and the XLSX export. Reads through selectors, writes through services."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -12,34 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from edugov.accounts.anchors import home_anchor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, Term
-from edugov.web.exports import neutralise
+from edugov.reports import report_response
+from edugov.reports.views import request_user
 
 from . import rules, selectors, services
 from .errors import BurdenError
 from .forms import MINUTE_PRESETS, AfterSchoolForm, ComplianceFilterForm, ExamForm, HomeworkForm
 from .models import Homework
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _anchor_path(user: Any) -> str:
-    if getattr(user, "area", None) is not None:
-        return str(user.area.path)
-    if getattr(user, "school", None) is not None:
-        return str(user.school.area.path)
-    return ""
 
 
 def _own_school(user: Any) -> School | None:
@@ -266,161 +253,8 @@ def school_rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def compliance_export(request: HttpRequest) -> HttpResponse:
-    """The term's compliance as a workbook: summary by town, school and grade; classes over the
-    limit; every class-week; exam violations; after-school services."""
-    user = request.user
-    ensure_can(user, "burden.export")
-    _form, term, town = _filters(request)
-    if term is None:
-        raise DomainError(BurdenError.NO_TERM)
-    school = None
-    if request.GET.get("school"):
-        try:
-            school = get_object_or_404(scoped(School, user), pk=int(request.GET["school"]))
-        except ValueError:
-            raise Http404 from None
-    report = selectors.homework_compliance(
-        user=user, term=term, school=school, area_path=town.path if town and not school else ""
-    )
-    wb = Workbook(write_only=True)
-
-    def sheet(title: str, headers: list[str], rows: Any) -> int:
-        ws = wb.create_sheet(title=title)
-        ws.append(headers)
-        n = 0
-        for row in rows:
-            ws.append([neutralise(v) for v in row])
-            n += 1
-        return n
-
-    group_headers = [
-        "名称",
-        "班级周数",
-        "超标班级周数",
-        "达标率",
-        "平均每天书面作业（分钟）",
-        "超标班级数",
-        "最大超出（分钟）",
-    ]
-
-    def group_rows(groups: list[selectors.ComplianceGroup]) -> Any:
-        for g in groups:
-            yield [
-                g.name,
-                g.class_weeks,
-                g.over_weeks,
-                g.rate_percent,
-                float(g.mean_average),
-                len(g.classes_over),
-                float(g.max_excess),
-            ]
-
-    sheet("汇总", group_headers, group_rows([report.total]))
-    sheet("按乡镇", group_headers, group_rows(report.by_town))
-    sheet("按学校", group_headers, group_rows(report.by_school))
-    sheet("按年级", group_headers, group_rows(report.by_grade))
-    sheet(
-        "超标班级",
-        [
-            "学校",
-            "乡镇",
-            "班级",
-            "年级",
-            "上限（分钟）",
-            "统计周数",
-            "超标周数",
-            "最长连续超标周数",
-            "最高周平均",
-            "平均超出",
-            "是否升级预警",
-        ],
-        (
-            [
-                c.school_name,
-                c.town_name,
-                c.class_name,
-                c.grade_label,
-                c.limit,
-                c.weeks_measured,
-                c.weeks_over,
-                c.longest_run,
-                float(c.max_average),
-                float(c.mean_excess),
-                c.escalated,
-            ]
-            for c in report.over_classes
-        ),
-    )
-    rows = sheet(
-        "班级周明细",
-        [
-            "学校",
-            "班级",
-            "年级",
-            "周一日期",
-            "上课日数",
-            "书面作业合计（分钟）",
-            "日均（分钟）",
-            "上限",
-            "是否超标",
-            "超标天数",
-        ],
-        (
-            [
-                report.classes[c.class_id].school_name,
-                report.classes[c.class_id].name,
-                c.grade,
-                c.week_start.isoformat(),
-                c.school_days,
-                c.written_minutes,
-                float(c.average),
-                c.limit,
-                c.over,
-                c.days_over,
-            ]
-            for c in report.class_weeks
-        ),
-    )
-    sheet(
-        "考试违规",
-        ["学校", "日期", "年级", "学科", "考试类型", "问题"],
-        (
-            [v.school_name, v.date.isoformat(), v.grade, v.subject, v.kind_label, v.message]
-            for v in selectors.exam_violation_list(user=user, term=term, school=school)
-        ),
-    )
-    overview = selectors.after_school_overview(user=user, term=term, school=school)
-    sheet(
-        "课后服务",
-        ["学校", "是否开展", "每周天数", "开始", "结束", "在校生", "有需求", "参加", "日均出勤", "问题"],
-        (
-            [
-                r.school_name,
-                r.provided,
-                r.days_per_week,
-                r.start_time and r.start_time.strftime("%H:%M"),
-                r.end_time and r.end_time.strftime("%H:%M"),
-                r.pupils_total,
-                r.pupils_requested,
-                r.pupils_enrolled,
-                r.average_attendance,
-                "；".join(r.problems),
-            ]
-            for r in overview.rows
-        ),
-    )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label="burden.Homework",
-        object_repr=f"作业时长监测导出（{term}，{rows}个班级周，XLSX）",
-        changes={"term": term.pk, "school": school.pk if school else None, "town": town.pk if town else None},
-        area_path=_anchor_path(user),
-    )
-    response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"作业时长监测-{term}.xlsx")
-    return response
+    """The term's compliance workbook (the registered report burden.compliance)."""
+    return report_response(request_user(request), "burden.compliance", "xlsx", request.GET.dict())
 
 
 # Entry by schools: exams and after-school services -----------------------------------------------
@@ -578,34 +412,7 @@ def after_school_entry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def monthly_report(request: HttpRequest) -> HttpResponse:
-    """双减工作月报 as PDF or XLSX for a month (?month=2025-10&fmt=pdf|xlsx[&town=]); audited."""
-    from . import report as monthly
-
-    user = request.user
-    ensure_can(user, "burden.monthly_report")
-    fmt = request.GET.get("fmt", "pdf")
-    if fmt not in ("pdf", "xlsx"):
-        raise DomainError(BurdenError.BAD_FORMAT)
-    year, month = monthly.parse_month(request.GET.get("month", ""))
-    town = None
-    town_id = _int_param(request, "town")
-    if town_id is not None:
-        town = scoped(Area, user).filter(pk=town_id, level=AreaLevel.TOWN).first()
-        if town is None:
-            raise PermissionDenied(BurdenError.BAD_SCHOOL)
-    data = monthly.monthly_report(user=user, year=year, month=month, area=town)
-    if fmt == "pdf":
-        content, ctype = monthly.report_pdf(data), "application/pdf"
-    else:
-        content, ctype = monthly.report_xlsx(data), _XLSX
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label="burden.Homework",
-        object_repr=f"{data.title}（{fmt.upper()}）",
-        changes={"month": f"{year}-{month:02d}", "town": town.pk if town else None, "format": fmt},
-        area_path=_anchor_path(user),
-    )
-    response = HttpResponse(content, content_type=ctype)
-    name = f"双减监测月报-{year}年{month}月{'-' + town.name if town else ''}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    """双减工作月报 as PDF or XLSX for a month (?month=2025-10&fmt=pdf|xlsx[&town=]): the registered
+    report burden.monthly, audited by the registry's download path."""
+    params = request.GET.dict()
+    return report_response(request_user(request), "burden.monthly", params.pop("fmt", "pdf"), params)

@@ -6,53 +6,31 @@ The 普及普惠 report (preschool_report) has the same shape."""
 
 from __future__ import annotations
 
-import io
-import json
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
-
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
-from edugov.common.pdf import cjk_font, para
-from edugov.registry.models import Stage
-from edugov.web.exports import report_workbook
+from edugov.accounts.scope import scoped
+from edugov.common.errors import DomainError
+from edugov.registry.models import Area, AreaLevel, Stage
+from edugov.reports import Document, Section, read_as
+from edugov.reports.errors import ReportError
 
 from .evaluation import BalancedEvaluation
 from .indicators import ALL_PRESCHOOL_INDICATORS, BALANCED_INDICATORS
 from .preschool import PreschoolEvaluation
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 
 
-@dataclass
-class Section:
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    note: str = ""
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    summary: list[tuple[str, str]]
-    sections: list[Section]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "subtitle": self.subtitle,
-            "summary": dict(self.summary),
-            "sections": {
-                s.key: {"title": s.title, "headers": s.headers, "rows": s.rows, "note": s.note}
-                for s in self.sections
-            },
-        }
+def _section(key: str, title: str, headers: list[str], rows: list[list[Any]], note: str = "") -> Section:
+    pdf_columns = None
+    if len(headers) > 16:  # a wide table: the PDF keeps codes, names, values and the verdict
+        pdf_columns = [
+            i
+            for i, h in enumerate(headers)
+            if (not h.endswith(("分子", "标准", "结论")) or h == "结论") and h not in ("乡镇（街道）", "说明")
+        ]
+    return Section(title, headers, rows, note, key=key, pdf_columns=pdf_columns)
 
 
 def _r(v: Any, digits: int = 4) -> Any:
@@ -63,7 +41,7 @@ def _yes(v: bool | None) -> str:
     return "无法评价" if v is None else ("达标" if v else "未达标")
 
 
-def balanced_report(ev: BalancedEvaluation) -> Report:
+def balanced_report(ev: BalancedEvaluation) -> Document:
     from .evaluation import gap_list
     from .selectors import cv_rows, stage_summaries
 
@@ -139,35 +117,37 @@ def balanced_report(ev: BalancedEvaluation) -> Report:
          r.source.title, r.source.document, r.article, r.status_label]
         for r in ev.rules + [g.rule for g in ev.guarantee]
     ]  # fmt: skip
-    return Report(
+    return Document(
         title=f"{ev.area.name}县域义务教育优质均衡发展自评数据表",
+        cover="封面",
+        filename=f"优质均衡自评_{ev.area.name}_{ev.school_year.start_year}",
         subtitle=f"{ev.school_year} · 资源配置、政府保障（数据可核验部分）",
         summary=summary,
         sections=[
-            Section("schools", "一、校际资源配置指标（每校）", school_headers, school_rows,
+            _section("schools", "一、校际资源配置指标（每校）", school_headers, school_rows,
                     "分子为该校该学段的教师数、面积、设备值或教室数；分母为学生数。"),
-            Section(
+            _section(
                 "cvs", "二、校际差异系数",
                 ["学段", "指标代码", "指标", "参评学校数", "县域均值", "差异系数", "上限", "结论", "依据"],
                 cvs, "差异系数按学生数加权。",
             ),
-            Section(
+            _section(
                 "towns", "三、乡镇与全区指标值",
                 ["区域", "学段", "学生数", *[f"{i.code[-2:]} {i.name}" for i in BALANCED_INDICATORS]],
                 towns, "区域值为分子之和除以分母之和。",
             ),
-            Section(
+            _section(
                 "guarantee", "四、政府保障项目",
                 ["项目", "学校标识码", "学校", "结论", "情况", "依据"], guarantee,
             ),
-            Section(
+            _section(
                 "gaps", "五、补短板清单与经费估算",
                 ["学校标识码", "学校", "学段", "指标代码", "指标", "缺口", "单位", "单价（元）",
                  "估算（元）"],
                 gaps,
             ),
-            Section("findings", "六、数据质量问题", ["学校标识码", "学校", "学段", "问题"], findings),
-            Section(
+            _section("findings", "六、数据质量问题", ["学校标识码", "学校", "学段", "问题"], findings),
+            _section(
                 "standards", "七、所用标准及出处",
                 ["代码", "名称", "比较", "标准值", "单位", "文件", "文号", "条款", "状态"], rules,
             ),
@@ -175,103 +155,11 @@ def balanced_report(ev: BalancedEvaluation) -> Report:
     )  # fmt: skip
 
 
-def report_xlsx(report: Report) -> bytes:
-    return report_workbook(report, cover="封面")
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.4f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.2f}"
-    return str(v)
-
-
-def report_pdf(report: Report) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    cjk_font()
-    font = "STSong-Light"
-    h1 = ParagraphStyle("h1", fontName=font, fontSize=16, leading=22, spaceAfter=6)
-    h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=16, spaceBefore=6, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
-        bottomMargin=10 * mm, title=report.title,
-    )  # fmt: skip
-    story: list[Any] = [para(report.title, h1), para(report.subtitle, body), Spacer(1, 4 * mm)]
-    story.append(Table([[k, v] for k, v in report.summary], style=[("FONT", (0, 0), (-1, -1), font, 10)]))
-    width = landscape(A4)[0] - 20 * mm
-    for section in report.sections:
-        story += [PageBreak(), para(section.title, h2)]
-        if section.note:
-            story.append(para(section.note, body))
-        headers, rows = section.headers, section.rows
-        if len(headers) > 16:  # the wide school table: keep code, name, stage, students, values, verdict
-            keep = [
-                i for i, h in enumerate(headers) if not h.endswith(("分子", "标准", "结论")) or h == "结论"
-            ]
-            keep = [i for i in keep if headers[i] not in ("乡镇（街道）", "说明")]
-            headers = [headers[i] for i in keep]
-            rows = [[r[i] for i in keep] for r in rows]
-        data = [[para(str(h), cell) for h in headers]]
-        data += [[para(_fmt(v), cell) for v in r] for r in rows] or [[para("无", cell)]]
-        table = Table(data, repeatRows=1, colWidths=[width / len(headers)] * len(headers))
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-    doc.build(story)
-    return out.getvalue()
-
-
-def report_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)
-
-
-def report_response(report: Report, *, fmt: str, filename: str, user: Any, model_label: str) -> HttpResponse:
-    if fmt == "pdf":
-        content, ctype = report_pdf(report), "application/pdf"
-    else:
-        content, ctype = report_xlsx(report), XLSX
-    response = HttpResponse(content, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
-    path = ""
-    if getattr(user, "area", None) is not None:
-        path = user.area.path
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label=model_label,
-        object_repr=f"{report.title}（{fmt.upper()}）",
-        changes={"format": fmt, "sections": {s.key: len(s.rows) for s in report.sections}},
-        area_path=path,
-    )
-    return response
-
-
-def balanced_export_response(ev: BalancedEvaluation, *, fmt: str, user: Any) -> HttpResponse:
-    report = balanced_report(ev)
-    name = f"优质均衡自评_{ev.area.name}_{ev.school_year.start_year}"
-    return report_response(report, fmt=fmt, filename=name, user=user, model_label="resources.balanced")
-
-
 def _pct(v: float | None, unit: str) -> Any:
     return None if v is None else (round(v * 100, 2) if unit == "%" else round(v, 2))
 
 
-def preschool_report(ev: PreschoolEvaluation) -> Report:
+def preschool_report(ev: PreschoolEvaluation) -> Document:
     """The 普及普惠 self-assessment data annex: district verdicts with numerators and denominators,
     towns, kindergartens (by 学校标识码) with their flags, class sizes and teachers, findings and
     the standards used. Percentages are in per cent (85 means 85%)."""
@@ -308,31 +196,33 @@ def preschool_report(ev: PreschoolEvaluation) -> Report:
          r.source.title, r.source.document, r.article, r.status_label]
         for r in ev.rules
     ]  # fmt: skip
-    return Report(
+    return Document(
         title=f"{ev.area.name}县域学前教育普及普惠自评数据表",
+        cover="封面",
+        filename=f"普及普惠自评_{ev.area.name}_{ev.school_year.start_year}",
         subtitle=f"{ev.school_year} · 普及普惠水平与保教质量保障（数据可核验部分）",
         summary=summary,
         sections=[
-            Section(
+            _section(
                 "district", "一、全区指标",
                 ["指标代码", "指标", "分子", "分母", "全区值", "单位", "标准", "结论", "说明", "依据"],
                 district, "百分比指标的值以百分数表示（85即85%）；比率为分子之和除以分母之和。",
             ),
-            Section(
+            _section(
                 "towns", "二、乡镇（街道）指标值",
                 ["乡镇（街道）", "幼儿园数", "在园幼儿", "3-5岁常住人口",
                  *[f"{i.code[-2:]} {i.name}" for i in ALL_PRESCHOOL_INDICATORS]],
                 towns, "3-5岁常住人口为空表示未填报。",
             ),
-            Section(
+            _section(
                 "kindergartens", "三、幼儿园",
                 ["学校标识码", "幼儿园", "乡镇（街道）", "性质", "在园幼儿", "班级数", "小班", "中班", "大班",
                  "混龄班", "超班额班级", "班额问题", "教师数", "专任教师", "持证专任教师", "师幼比（1:x）",
                  "规模"],
                 kgs,
             ),
-            Section("findings", "四、数据质量问题", ["学校标识码", "乡镇或幼儿园", "问题"], findings),
-            Section(
+            _section("findings", "四、数据质量问题", ["学校标识码", "乡镇或幼儿园", "问题"], findings),
+            _section(
                 "standards", "五、所用标准及出处",
                 ["代码", "名称", "比较", "标准值", "单位", "文件", "文号", "条款", "状态"], rules,
             ),
@@ -340,7 +230,43 @@ def preschool_report(ev: PreschoolEvaluation) -> Report:
     )  # fmt: skip
 
 
-def preschool_export_response(ev: PreschoolEvaluation, *, fmt: str, user: Any) -> HttpResponse:
-    report = preschool_report(ev)
-    name = f"普及普惠自评_{ev.area.name}_{ev.school_year.start_year}"
-    return report_response(report, fmt=fmt, filename=name, user=user, model_label="resources.preschool")
+# The registry's builders ---------------------------------------------------------------------------
+
+
+def _district(actor: User | None, area: str | None) -> Area:
+    from .selectors import district_for
+
+    if not area:
+        return district_for(actor)
+    found = scoped(Area, read_as(actor)).filter(code=area, level=AreaLevel.DISTRICT).first()
+    if found is None:
+        raise DomainError(ReportError.UNKNOWN_AREA, code=area[:20])
+    return found
+
+
+def balanced_document(
+    *, actor: User | None, year: str | None = None, area: str | None = None, engine: str | None = None
+) -> Document:
+    """优质均衡自评数据表 of the actor's district (or `area`, a district code it reads) for `year`."""
+    from .evaluation import evaluate_balanced
+    from .selectors import school_year_for
+
+    school_year = school_year_for(year)
+    district = _district(actor, area)
+    return balanced_report(
+        evaluate_balanced(school_year=school_year, area=district, user=actor, engine=engine)
+    )
+
+
+def preschool_document(
+    *, actor: User | None, year: str | None = None, area: str | None = None, engine: str | None = None
+) -> Document:
+    """普及普惠自评数据表 of the actor's district (or `area`) for `year`."""
+    from .preschool import evaluate_preschool
+    from .selectors import school_year_for
+
+    school_year = school_year_for(year)
+    district = _district(actor, area)
+    return preschool_report(
+        evaluate_preschool(school_year=school_year, area=district, user=actor, engine=engine)
+    )

@@ -12,17 +12,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from edugov.accounts.policy import role_may
+from edugov.reports import report_response
+from edugov.reports.views import request_user
 
 from . import selectors
 from .evaluation import ADJUSTABLE, evaluate_balanced
 from .indicators import ALL_PRESCHOOL_INDICATORS, BALANCED_INDICATORS
-from .preschool import evaluate_preschool
-from .selectors import ResourcesError, WhatIfLine
+from .selectors import WhatIfLine
 
 
 def _year_and_area(request: HttpRequest) -> tuple[Any, Any]:
     year = selectors.school_year_for(request.GET.get("year"))
     return year, selectors.district_for(request.user)
+
+
+def _year(request: HttpRequest) -> dict[str, str]:
+    """The exports' one parameter a page passes: the school year (the district is the user's)."""
+    return {"year": request.GET.get("year", "")}
 
 
 def _context(request: HttpRequest, tab: str, year: Any, area: Any, **extra: Any) -> dict[str, Any]:
@@ -160,14 +166,10 @@ def whatif(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    from .exports import balanced_export_response
-
-    selectors.ensure_allowed(request.user, "resources.export")
-    fmt = request.GET.get("fmt", "xlsx")
-    if fmt not in ("xlsx", "pdf"):
-        raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
-    _, _, ev = _district_evaluation(request, "resources.export")
-    return balanced_export_response(ev, fmt=fmt, user=request.user)
+    """The self-assessment data annex (the registered report resources.balanced)."""
+    return report_response(
+        request_user(request), "resources.balanced", request.GET.get("fmt", "xlsx"), _year(request)
+    )
 
 
 # ---- 普及普惠 -------------------------------------------------------------------------------------
@@ -230,12 +232,7 @@ def kindergarten_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def preschool_export(request: HttpRequest) -> HttpResponse:
-    from .exports import preschool_export_response
-
-    selectors.ensure_allowed(request.user, "resources.preschool_export")
-    fmt = request.GET.get("fmt", "xlsx")
-    if fmt not in ("xlsx", "pdf"):
-        raise selectors.DomainError(ResourcesError.BAD_FORMAT, fmt=fmt[:10])
-    year, area = _year_and_area(request)
-    ev = evaluate_preschool(school_year=year, area=area, user=request.user)
-    return preschool_export_response(ev, fmt=fmt, user=request.user)
+    """The 普及普惠 data annex (the registered report resources.preschool)."""
+    return report_response(
+        request_user(request), "resources.preschool", request.GET.get("fmt", "xlsx"), _year(request)
+    )

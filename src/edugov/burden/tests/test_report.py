@@ -84,7 +84,7 @@ def test_month_window_counts_weeks_by_their_monday(data):
 
 
 def test_october_report_figures(district, data):
-    r = report.monthly_report(user=district.users[Role.DISTRICT_ADMIN], year=2025, month=10)
+    r = report.monthly_report(actor=district.users[Role.DISTRICT_ADMIN], year=2025, month=10)
     summary = dict(r.summary)
     # class-weeks in October: a1 Oct 13 (over), a1 Oct 20 (within), b1 Oct 13 (within) -> 2/3
     assert summary["书面作业达标率（班级周）"] == "66.7%（3个班级周，超标1个）"
@@ -99,14 +99,14 @@ def test_october_report_figures(district, data):
 
 
 def test_september_counts_the_holiday_week(district, data):
-    r = report.monthly_report(user=district.users[Role.DISTRICT_ADMIN], year=2025, month=9)
+    r = report.monthly_report(actor=district.users[Role.DISTRICT_ADMIN], year=2025, month=9)
     over = {s.title: s for s in r.sections}["四、超标班级"].rows
     assert over[0][6] == 100.0  # 200 minutes over 2 school days
 
 
 def test_town_report_only_covers_the_town(district, data):
     r = report.monthly_report(
-        user=district.users[Role.DISTRICT_ADMIN], year=2025, month=11, area=district.town_b
+        actor=district.users[Role.DISTRICT_ADMIN], year=2025, month=11, area=district.town_b
     )
     summary = dict(r.summary)
     assert summary["本月违规考试"] == "1场" and summary["开展课后服务的学校"] == "0/1（0.0%）"

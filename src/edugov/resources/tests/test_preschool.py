@@ -18,7 +18,8 @@ from edugov.ingest.models import BatchStatus
 from edugov.ingest.services import import_file
 from edugov.ingest.tests.helpers import write_csv
 from edugov.registry.models import SchoolClass, Teacher
-from edugov.resources.exports import preschool_report, report_json
+from edugov.reports import render_json as report_json
+from edugov.resources.exports import preschool_report
 from edugov.resources.models import InclusiveKindergarten, PreschoolPopulation, TeacherYearRecord
 from edugov.resources.preschool import evaluate_preschool, preschool_trend
 from edugov.resources.tests.test_balanced import _close

@@ -1,7 +1,7 @@
 """edugov evaluate balanced|preschool --year Y [--area CODE] [--engine E] [--format F] [--output FILE]
 
-Prints (or writes) the same figures as the evaluation pages, from the same report sections the
-XLSX and PDF exports use."""
+An alias of `edugov report resources.balanced|resources.preschool` that keeps its text output and
+its --engine/--warehouse options: the document is built by the registered report, as on the page."""
 
 from __future__ import annotations
 
@@ -16,26 +16,14 @@ from edugov.common.errors import DomainError
 from edugov.indicators.backends import EngineError
 from edugov.indicators.commands import add_engine_arguments, warehouse_context
 from edugov.registry.models import Area, AreaLevel
+from edugov.reports import Document, build_report, render, render_json
 
-from ...exports import Report, report_json, report_pdf, report_xlsx
 from ...selectors import school_year_for
 
 FORMATS = ("text", "json", "xlsx", "pdf")
 
 
-def build_report(evaluation: str, *, year: Any, area: Area, engine: str | None) -> Report:
-    if evaluation == "balanced":
-        from ...evaluation import evaluate_balanced
-        from ...exports import balanced_report
-
-        return balanced_report(evaluate_balanced(school_year=year, area=area, engine=engine))
-    from ...exports import preschool_report
-    from ...preschool import evaluate_preschool
-
-    return preschool_report(evaluate_preschool(school_year=year, area=area, engine=engine))
-
-
-def render_text(report: Report) -> str:
+def render_text(report: Document) -> str:
     lines = [report.title, report.subtitle, ""]
     lines += [f"{k}：{v}" for k, v in report.summary]
     for s in report.sections:
@@ -78,16 +66,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with acting(source="cli"), warehouse_context(options.get("warehouse"), options["engine"]):
-                report = build_report(options["evaluation"], year=year, area=area, engine=options["engine"])
+                params = {"year": str(year.start_year), "area": area.code, "engine": options["engine"] or ""}
+                report = build_report(None, f"resources.{options['evaluation']}", params)
         except (EngineError, DomainError) as exc:
             raise CommandError(str(getattr(exc, "message", exc))) from None
         elapsed = time.perf_counter() - started
-        if fmt == "xlsx":
-            options["output"].write_bytes(report_xlsx(report))
-        elif fmt == "pdf":
-            options["output"].write_bytes(report_pdf(report))
+        if fmt in ("xlsx", "pdf"):
+            options["output"].write_bytes(render(report, fmt))
         else:
-            text = report_json(report) if fmt == "json" else render_text(report)
+            text = render_json(report) if fmt == "json" else render_text(report)
             if options["output"]:
                 options["output"].write_text(text, encoding="utf-8")
             else:
