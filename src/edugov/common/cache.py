@@ -55,14 +55,12 @@ def bump_on_commit(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Move the data generation when the current transaction commits (at once outside one).
 
     Called by the write path itself, so bulk writes count as any other. Registered once per
-    transaction: a bump already waiting in this savepoint or one enclosing it fires whenever the
-    present write commits, so a thousand audited rows cost one cache increment, not a thousand."""
+    transaction: a bump still waiting was registered in savepoints that are either enclosing this
+    write or already released (a rolled-back savepoint drops its callbacks), so it fires whenever
+    the present write commits; a thousand audited rows cost one cache increment, not a thousand."""
     conn = connections[using]
-    if conn.in_atomic_block:
-        active = set(conn.savepoint_ids)
-        for savepoint_ids, func, *_ in conn.run_on_commit:
-            if func is bump_data_generation and set(savepoint_ids) <= active:
-                return
+    if conn.in_atomic_block and any(func is bump_data_generation for _, func, *_ in conn.run_on_commit):
+        return
     transaction.on_commit(bump_data_generation, using=using)
 
 
@@ -92,8 +90,12 @@ def _in_uncommitted_transaction() -> bool:
     return connection.in_atomic_block
 
 
-def cached_figure(name: str, *, timeout: int = FIGURE_TIMEOUT) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Cache a selector's result per data generation and per arguments (a user counts by scope)."""
+def cached_figure(
+    name: str, *, timeout: int = FIGURE_TIMEOUT, depends: Callable[[], str] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a selector's result per data generation and per arguments (a user counts by scope).
+    `depends` names what else the figure is computed from besides the data (the standards in
+    force): a different answer is a different key, so new standards never serve an old figure."""
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
@@ -102,7 +104,11 @@ def cached_figure(name: str, *, timeout: int = FIGURE_TIMEOUT) -> Callable[[Call
                 return func(*args, **kwargs)
             generation = data_generation()  # read before computing: a commit meanwhile moves on
             raw = "|".join(
-                [*(_key_part(a) for a in args), *(f"{k}={_key_part(v)}" for k, v in sorted(kwargs.items()))]
+                [
+                    *(_key_part(a) for a in args),
+                    *(f"{k}={_key_part(v)}" for k, v in sorted(kwargs.items())),
+                    depends() if depends is not None else "",
+                ]
             )
             key = f"edugov:fig:{name}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
             hit = cache.get(key)

@@ -25,8 +25,8 @@ def _current_year() -> SchoolYear | None:
 
 
 def oversized_classes(ctx: FindingContext) -> Iterator[Finding]:
-    """One finding per school with classes of 56 or more pupils in the current school year
-    (thresholds from the standards library, area-specific overrides honoured)."""
+    """One finding per school with 大班额 classes in the current school year (thresholds from the
+    standards library per area, provincial/district overrides honoured; the texts name them)."""
     year = _current_year()
     if year is None:
         return
@@ -36,15 +36,19 @@ def oversized_classes(ctx: FindingContext) -> Iterator[Finding]:
     )
     if ctx.area is not None:
         qs = qs.filter(school__area__path__startswith=ctx.area.path)
+    # coarse SQL cut at the lowest threshold any standards file sets; the exact one is applied
+    # per area below
+    floor = min(r.values.get("all", 0) for r in lib.rules.get("class_size.oversized_min", [])) or 0
     rows = (
         qs.annotate(size=F("boys") + F("girls"))
-        .filter(size__gte=56 - 20)  # coarse SQL cut; the exact threshold is applied per area below
+        .filter(size__gte=int(floor))
         .values("school_id", "school__name", "school__area__path", "grade", "number", "name", "size")
         .order_by("school_id", "grade", "number")
     )
     thresholds: dict[str, tuple[int, int]] = {}
     by_school: dict[int, list[dict[str, object]]] = defaultdict(list)
     names: dict[int, str] = {}
+    school_limits: dict[int, tuple[int, int]] = {}
     for row in rows:
         path = str(row["school__area__path"])
         if path not in thresholds:
@@ -58,6 +62,7 @@ def oversized_classes(ctx: FindingContext) -> Iterator[Finding]:
             continue
         sid = int(row["school_id"])  # type: ignore[call-overload]
         names[sid] = str(row["school__name"])
+        school_limits[sid] = (low, very)
         by_school[sid].append(
             {
                 "class": str(row["name"] or f"{row['grade']}年级{row['number']}班"),
@@ -66,6 +71,7 @@ def oversized_classes(ctx: FindingContext) -> Iterator[Finding]:
             }
         )
     for sid, classes in by_school.items():
+        low, very = school_limits[sid]
         very_count = sum(1 for c in classes if c["very"])
         listed = "、".join(f"{c['class']}（{c['size']}人）" for c in classes[:12])
         more = f"等{len(classes)}个班" if len(classes) > 12 else f"共{len(classes)}个班"
@@ -74,12 +80,17 @@ def oversized_classes(ctx: FindingContext) -> Iterator[Finding]:
             source=OVERSIZED,
             unit=Unit.school(sid),
             title=f"{names[sid]}存在大班额" + ("（含超大班额）" if very_count else ""),
-            evidence=f"{year}班级数据：{listed}，{more}达到或超过56人，其中66人及以上{very_count}个。",
+            evidence=f"{year}班级数据：{listed}，{more}达到或超过{low}人，其中{very}人及以上{very_count}个。",
             severity=Severity.HIGH if very_count else Severity.MEDIUM,
-            required_action="制定消除大班额方案，通过分班、扩班或调整招生计划，于期限内将班额降至56人以下。",
+            required_action=f"制定消除大班额方案，通过分班、扩班或调整招生计划，于期限内将班额降至{low}人以下。",
             department=Department.BASIC_EDUCATION,
             deadline_days=60,
-            data={"school_year": year.start_year, "classes": classes},
+            data={
+                "school_year": year.start_year,
+                "classes": classes,
+                "oversized_min": low,
+                "very_oversized_min": very,
+            },
         )
 
 

@@ -1,33 +1,104 @@
 """Home dashboard reads: the key figures and chart payloads of the current school year within the
-user's scope (a district, a town, a school, or a teacher's classes). Plain data only; the page
-hands the chart payloads to ECharts through json_script."""
+actor's scope (a district, a town, a school, or a teacher's classes). Plain data only; the page
+hands the chart payloads to ECharts through json_script. Class-size thresholds (大班额/超大班额)
+come from the standards library, per area, so a provincial or district override moves them."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, Sum
 
 from edugov.accounts.anchors import home_anchor
+from edugov.accounts.models import User
 from edugov.accounts.scope import scoped
 from edugov.common.cache import cached_figure
+from edugov.standards.loader import library
 
-from .models import School, SchoolClass, SchoolType, Teacher
+from .models import School, SchoolClass, SchoolType, SchoolYear, Teacher
 from .selectors import current_school_year
 
-OVERSIZED_MIN = 56  # 大班额: 56-65 pupils
-VERY_OVERSIZED_MIN = 66  # 超大班额: 66 pupils and more
+# Lower edges of the distribution chart's display bands below 大班额 (presentation, not policy:
+# the two top bands are the standards' thresholds).
+DISPLAY_BANDS = (26, 36, 46)
 
-# Class-size bands of the distribution chart: (label, lowest, highest) with None for open ends.
-SIZE_BANDS: list[tuple[str, int | None, int | None]] = [
-    ("25人及以下", None, 25),
-    ("26-35人", 26, 35),
-    ("36-45人", 36, 45),
-    ("46-55人", 46, 55),
-    ("56-65人", OVERSIZED_MIN, VERY_OVERSIZED_MIN - 1),
-    ("66人及以上", VERY_OVERSIZED_MIN, None),
-]
+
+@dataclass(frozen=True)
+class ClassSizeLimits:
+    """大班额 and 超大班额 thresholds in force for an area and school year, with their source."""
+
+    oversized_min: int
+    very_oversized_min: int
+    citation: str = ""
+
+    def band(self, size: int) -> str:
+        if size >= self.very_oversized_min:
+            return "超大班额"
+        return "大班额" if size >= self.oversized_min else ""
+
+    @property
+    def oversized_label(self) -> str:
+        return f"{self.oversized_min}-{self.very_oversized_min - 1}人"
+
+    @property
+    def very_oversized_label(self) -> str:
+        return f"{self.very_oversized_min}人及以上"
+
+    def band_labels(self) -> list[str]:
+        """The distribution chart's categories, the two top ones named by the thresholds."""
+        edges = [e for e in DISPLAY_BANDS if e < self.oversized_min]
+        labels = [f"{edges[0] - 1}人及以下"] if edges else []
+        for low, high in zip(edges, [*edges[1:], self.oversized_min], strict=True):
+            labels.append(f"{low}-{high - 1}人")
+        return [*labels, self.oversized_label, self.very_oversized_label]
+
+    def band_index(self, size: int) -> int:
+        n_low = len([e for e in DISPLAY_BANDS if e < self.oversized_min]) + 1
+        if size >= self.very_oversized_min:
+            return n_low + 1
+        if size >= self.oversized_min:
+            return n_low
+        return sum(1 for e in DISPLAY_BANDS if e < self.oversized_min and size >= e)
+
+
+def class_size_limits(*, area_path: str = "", year: int | None = None) -> ClassSizeLimits:
+    """The class-size thresholds for `area_path` (the most specific standards file covering it
+    wins) in the school year starting in `year`."""
+    lib = library()
+    low = lib.value("class_size.oversized_min", area_path=area_path, year=year)
+    very = lib.value("class_size.very_oversized_min", area_path=area_path, year=year)
+    return ClassSizeLimits(int(low.value), int(very.value), low.rule.citation())
+
+
+def home_area_path(actor: User | AnonymousUser | None) -> str:
+    """The area an account works in (its school's town for a school account), for the thresholds
+    a page names; the figures themselves count each class by its own area's thresholds."""
+    if actor is None or not isinstance(actor, User):
+        return ""
+    school = _school_with_area(actor)
+    if school is not None:
+        return str(school.area.path)
+    return str(actor.area.path) if actor.area is not None else ""
+
+
+def _school_with_area(actor: User) -> School | None:
+    """The account's school read with its area in one query (the heading reuses it)."""
+    if actor.school_id is None:
+        return None
+    if not User.school.is_cached(actor):  # type: ignore[attr-defined]
+        actor.school = School.objects.select_related("area").filter(pk=actor.school_id).first()
+    return actor.school
+
+
+def limits_for(
+    actor: User | AnonymousUser | None, *, school_year: SchoolYear | None = None
+) -> ClassSizeLimits:
+    """The thresholds of the actor's own area in `school_year` (the current one when not given),
+    for list pages and badges."""
+    year = school_year or current_school_year()
+    return class_size_limits(area_path=home_area_path(actor), year=year.start_year if year else None)
 
 
 @dataclass(frozen=True)
@@ -61,83 +132,107 @@ class Dashboard:
     figures: list[Figure]
     charts: list[Chart] = field(default_factory=list)
     schools_by_type: list[tuple[str, int]] = field(default_factory=list)
+    limits: ClassSizeLimits | None = None  # the thresholds the figures' labels name
 
     @property
     def chart_payloads(self) -> dict[str, dict[str, Any]]:
         return {c.key: c.payload() for c in self.charts}
 
 
-def _band_filter(low: int | None, high: int | None) -> Q:
-    q = Q()
-    if low is not None:
-        q &= Q(size__gte=low)
-    if high is not None:
-        q &= Q(size__lte=high)
-    return q
-
-
 def _ratio(pupils: int, teachers: int) -> str:
     return f"{pupils / teachers:.1f}:1" if teachers else "—"
 
 
-def _home_kind(user: Any) -> str:
+def _home_kind(actor: User | None) -> str:
     """What the account hangs on ("area", "school", "classes", ...): a teacher's board shows its
     classes, a school's its school (data shaping, not permission)."""
-    if user is None or getattr(user, "is_superuser", False):
+    if actor is None or getattr(actor, "is_superuser", False):
         return ""
-    anchor = home_anchor(user)
+    anchor = home_anchor(actor)
     return anchor.kind if anchor is not None else ""
 
 
-def _heading(user: Any) -> str:
-    kind = _home_kind(user)
+def _heading(actor: User | None) -> str:
+    kind = _home_kind(actor)
     if kind == "classes":
         return "我的班级概况"
-    if kind == "school" and user.school is not None:
-        return f"{user.school.name}概况"
-    if user.area is not None:
-        return f"{user.area.name}教育概况"
+    if actor is None:
+        return "教育概况"
+    school = _school_with_area(actor) if kind == "school" else None
+    if school is not None:
+        return f"{school.name}概况"
+    if actor.area is not None:
+        return f"{actor.area.name}教育概况"
     return "教育概况"
 
 
-@cached_figure("registry.dashboard")
-def dashboard(*, user: Any) -> Dashboard:
-    """Key figures and charts for the current school year in `user`'s scope (6 queries)."""
+@cached_figure("registry.dashboard", depends=lambda: library().fingerprint)
+def dashboard(*, actor: User) -> Dashboard:
+    """Key figures and charts for the current school year in `actor`'s scope (6 queries). A class
+    is 大班额 by the thresholds of its own school's area; the labels name the actor's area's."""
     year = current_school_year()
     year_label = str(year) if year else "尚未设置学年"
-    heading = _heading(user)
+    heading = _heading(actor)
     if year is None:
         return Dashboard(heading=heading, school_year=year_label, figures=[])
 
-    classes = scoped(SchoolClass, user).filter(archived_at__isnull=True)
-    sized = classes.filter(school_year=year).annotate(size=F("boys") + F("girls"))
-    band_counts = {
-        f"band{i}": Count("id", filter=_band_filter(low, high)) for i, (_, low, high) in enumerate(SIZE_BANDS)
-    }
-    agg = sized.aggregate(classes=Count("id"), boys=Sum("boys"), girls=Sum("girls"), **band_counts)
-    n_classes = int(agg["classes"] or 0)
-    pupils = int(agg["boys"] or 0) + int(agg["girls"] or 0)
-    oversized = int(agg[f"band{len(SIZE_BANDS) - 2}"] or 0)
-    very_oversized = int(agg[f"band{len(SIZE_BANDS) - 1}"] or 0)
+    classes = scoped(SchoolClass, actor).filter(archived_at__isnull=True)
+    # One row per area and class size (a few hundred at most): each area's thresholds apply.
+    sizes = (
+        classes.filter(school_year=year)
+        .annotate(size=F("boys") + F("girls"))
+        .values("school__area__path", "size")
+        .annotate(n=Count("id"), boys=Sum("boys"), girls=Sum("girls"))
+        .order_by()
+    )
+    shown = class_size_limits(area_path=home_area_path(actor), year=year.start_year)
+    labels = shown.band_labels()
+    bands = [0] * len(labels)
+    by_area: dict[str, ClassSizeLimits] = {}
+    n_classes = pupils = oversized = very_oversized = 0
+    for size_row in sizes:
+        path = str(size_row["school__area__path"])
+        limits = by_area.get(path) or by_area.setdefault(
+            path, class_size_limits(area_path=path, year=year.start_year)
+        )
+        size, n = int(size_row["size"] or 0), int(size_row["n"])
+        n_classes += n
+        pupils += int(size_row["boys"] or 0) + int(size_row["girls"] or 0)
+        band = limits.band(size)
+        oversized += n if band == "大班额" else 0
+        very_oversized += n if band == "超大班额" else 0
+        index = {"大班额": len(labels) - 2, "超大班额": len(labels) - 1}.get(band)
+        bands[index if index is not None else min(shown.band_index(size), len(labels) - 3)] += n
     size_chart = Chart(
         key="class_sizes",
         title="班额分布",
         kind="bar",
-        categories=[label for label, _, _ in SIZE_BANDS],
-        series=[{"name": "班级数", "data": [int(agg[f"band{i}"] or 0) for i in range(len(SIZE_BANDS))]}],
+        categories=labels,
+        series=[{"name": "班级数", "data": bands}],
         unit="个",
     )
-    if _home_kind(user) == "classes":
+    size_figures = [
+        Figure("大班额", f"{oversized}", "个", "warn" if oversized else "", shown.oversized_label),
+        Figure(
+            "超大班额",
+            f"{very_oversized}",
+            "个",
+            "danger" if very_oversized else "",
+            shown.very_oversized_label,
+        ),
+    ]
+    if _home_kind(actor) == "classes":
         figures = [
             Figure("任教班级", f"{n_classes}", "个"),
             Figure("学生", f"{pupils:,}", "人"),
-            Figure("大班额", f"{oversized}", "个", "warn" if oversized else "", "56-65人"),
-            Figure("超大班额", f"{very_oversized}", "个", "danger" if very_oversized else "", "66人及以上"),
+            *size_figures,
         ]
-        return Dashboard(heading=heading, school_year=year_label, figures=figures, charts=[size_chart])
+        return Dashboard(
+            heading=heading, school_year=year_label, figures=figures, charts=[size_chart], limits=shown
+        )
 
     type_rows = (
-        scoped(School, user)
+        scoped(School, actor)
         .filter(archived_at__isnull=True)
         .values("school_type", "is_teaching_point")
         .annotate(n=Count("id"))
@@ -153,7 +248,7 @@ def dashboard(*, user: Any) -> Dashboard:
     schools_by_type = [(str(t.label), by_type[t.value]) for t in SchoolType if by_type.get(t.value)]
     n_schools = sum(by_type.values())
 
-    teachers = scoped(Teacher, user).filter(archived_at__isnull=True, is_full_time=True).count()
+    teachers = scoped(Teacher, actor).filter(archived_at__isnull=True, is_full_time=True).count()
 
     towns = (
         classes.filter(school_year=year)
@@ -173,8 +268,7 @@ def dashboard(*, user: Any) -> Dashboard:
         Figure("班级", f"{n_classes:,}", "个"),
         Figure("专任教师", f"{teachers:,}", "人"),
         Figure("生师比", _ratio(pupils, teachers), note="在校生÷专任教师"),
-        Figure("大班额", f"{oversized}", "个", "warn" if oversized else "", "56-65人"),
-        Figure("超大班额", f"{very_oversized}", "个", "danger" if very_oversized else "", "66人及以上"),
+        *size_figures,
     ]
     charts = [
         Chart(
@@ -211,4 +305,5 @@ def dashboard(*, user: Any) -> Dashboard:
         figures=figures,
         charts=charts,
         schools_by_type=schools_by_type,
+        limits=shown,
     )

@@ -11,6 +11,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from edugov.accounts.scope import write_scoped
 
 from . import selectors
+from .dashboard import limits_for
 from .models import Area, AreaLevel, Grade, Locale, Ownership, School, SchoolType, SchoolYear
 from .services import SCHOOL_EDITABLE_FIELDS
 
@@ -67,7 +68,7 @@ class ClassFilterForm(FilterForm):
         empty_value=None,
         choices=_choices("全部年级", Grade.choices),
     )
-    oversized = forms.BooleanField(label="只看大班额（56人及以上）", required=False)
+    oversized = forms.BooleanField(label="只看大班额", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +76,9 @@ class ClassFilterForm(FilterForm):
         assert isinstance(school_field, forms.ModelChoiceField)
         school_field.queryset = selectors.school_list(user=self.user).select_related(None).only("id", "name")
         self.current_year = selectors.current_school_year()
+        # the threshold in force where the user works (standards library), not a number in code
+        self.limits = limits_for(self.user, school_year=self.current_year)
+        self.fields["oversized"].label = f"只看大班额（{self.limits.oversized_min}人及以上）"
         if self.current_year is not None:
             self.fields["year"].initial = self.current_year.pk
 

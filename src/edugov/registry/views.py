@@ -23,7 +23,7 @@ from edugov.web.exports import FORMATS, export_response
 from edugov.web.paging import paginate
 
 from . import selectors
-from .dashboard import OVERSIZED_MIN, VERY_OVERSIZED_MIN
+from .dashboard import limits_for
 from .forms import ClassFilterForm, SchoolEditForm, SchoolFilterForm, TeacherFilterForm
 from .models import Campus, SchoolYear
 from .permissions import identifier_reader
@@ -185,8 +185,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "teacher_rows": _teacher_rows(user, teachers[:DETAIL_TEACHERS]),
         "teacher_total": teacher_total,
         "can_edit": can(user, "registry.school_edit", school),
-        "oversized_min": OVERSIZED_MIN,
-        "very_oversized_min": VERY_OVERSIZED_MIN,
+        "limits": limits_for(user, school_year=year),
     }
     return render(request, "registry/school_detail.html", context)
 
@@ -225,7 +224,7 @@ def _filtered_classes(request: HttpRequest, action: str = "registry.view") -> tu
         school_year=f.get("year"),
         school=f.get("school"),
         grade=f.get("grade"),
-        min_size=OVERSIZED_MIN if f.get("oversized") else None,
+        min_size=form.limits.oversized_min if f.get("oversized") else None,
     ).select_related("head_teacher")
     if not f.get("oversized"):
         qs = qs.annotate(size=F("boys") + F("girls"))
@@ -240,8 +239,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": page,
         "query_string": query_string,
-        "oversized_min": OVERSIZED_MIN,
-        "very_oversized_min": VERY_OVERSIZED_MIN,
+        "limits": form.limits,
     }
     template = "registry/_class_results.html" if _is_htmx(request) else "registry/class_list.html"
     return render(request, template, context)
@@ -266,10 +264,7 @@ def class_export(request: HttpRequest) -> HttpResponse:
         "班主任",
     ]
 
-    def band(size: int) -> str:
-        if size >= VERY_OVERSIZED_MIN:
-            return "超大班额"
-        return "大班额" if size >= OVERSIZED_MIN else ""
+    band = form.limits.band
 
     rows = (
         [

@@ -9,6 +9,7 @@ EDUGOV_STANDARDS_DIRS (os.pathsep separated), so a bureau adds its files without
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from collections.abc import Iterable
@@ -101,6 +102,8 @@ class StandardValue:
 @dataclass
 class StandardsLibrary:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
+    # A digest of the files read: cached figures computed under other standards are not reused.
+    fingerprint: str = ""
 
     def add(self, rule: Rule) -> None:
         self.rules.setdefault(rule.code, []).append(rule)
@@ -205,8 +208,10 @@ def standard_dirs() -> list[Path]:
 def load_library(dirs: Iterable[Path]) -> StandardsLibrary:
     library = StandardsLibrary()
     ids: dict[str, Path] = {}
+    digest = hashlib.sha256()
     for directory in dirs:
         for path in sorted(directory.rglob("*.toml")):
+            digest.update(path.read_bytes())
             source, rules = _parse_file(path)
             if source.file_id in ids:
                 raise StandardsError(
@@ -215,6 +220,7 @@ def load_library(dirs: Iterable[Path]) -> StandardsLibrary:
             ids[source.file_id] = path
             for rule in rules:
                 library.add(rule)
+    library.fingerprint = digest.hexdigest()[:16]
     return library
 
 

@@ -8,13 +8,13 @@ from django.shortcuts import render
 
 from edugov.accounts.anchors import home_anchor
 from edugov.registry import selectors as registry_selectors
-from edugov.registry.dashboard import OVERSIZED_MIN, VERY_OVERSIZED_MIN, dashboard
+from edugov.registry.dashboard import dashboard, limits_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    board = dashboard(user=user)
+    board = dashboard(actor=user)
     my_classes = None
     anchor = None if user.is_superuser else home_anchor(user)
     if anchor is not None and anchor.kind == "classes":  # a teacher's home lists their classes
@@ -27,7 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "board": board,
             "chart_payloads": board.chart_payloads,
             "my_classes": my_classes,
-            "oversized_min": OVERSIZED_MIN,
-            "very_oversized_min": VERY_OVERSIZED_MIN,
+            "limits": board.limits or limits_for(user),
         },
     )

@@ -58,9 +58,9 @@ def pupils(board):
 def test_cached_value_is_reused_without_queries(figure_cache):
     d = make_mini_district()
     admin = _district_user(d)
-    first = dashboard(user=admin)
+    first = dashboard(actor=admin)
     with CaptureQueriesContext(connection) as queries:
-        again = dashboard(user=admin)
+        again = dashboard(actor=admin)
     assert len(queries) == 0
     assert again == first
 
@@ -68,7 +68,7 @@ def test_cached_value_is_reused_without_queries(figure_cache):
 def test_figure_changes_after_an_import_commits(figure_cache, tmp_path):
     d = make_mini_district()
     admin = _district_user(d)
-    before = dashboard(user=admin)
+    before = dashboard(actor=admin)
     assert pupils(before) == "120"  # three classes of 20 boys and 20 girls
     csv = Path(tmp_path) / "classes.csv"
     csv.write_text(
@@ -81,27 +81,27 @@ def test_figure_changes_after_an_import_commits(figure_cache, tmp_path):
     assert batch.status == "succeeded", batch.errors
     assert SchoolClass.objects.count() == 4
     assert data_generation() > generation
-    assert pupils(dashboard(user=admin)) == "175"
+    assert pupils(dashboard(actor=admin)) == "175"
 
 
 def test_rolled_back_write_does_not_bump_and_committed_one_does(figure_cache):
     d = make_mini_district()
     admin = _district_user(d)
-    dashboard(user=admin)
+    dashboard(actor=admin)
     generation = data_generation()
     with pytest.raises(RuntimeError), transaction.atomic():
         SchoolClass.objects.filter(pk=d.class_a1.pk).update(boys=40)
         audit_record(action=AuditAction.UPDATE, instance=d.class_a1, changes={"boys": [20, 40]})
         raise RuntimeError("rolled back")
     assert data_generation() == generation
-    assert pupils(dashboard(user=admin)) == "120"
+    assert pupils(dashboard(actor=admin)) == "120"
 
     with transaction.atomic():
         SchoolClass.objects.filter(pk=d.class_a1.pk).update(boys=40)
         audit_record(action=AuditAction.UPDATE, instance=d.class_a1, changes={"boys": [20, 40]})
         assert data_generation() == generation  # not before the commit
     assert data_generation() == generation + 1
-    assert pupils(dashboard(user=admin)) == "140"
+    assert pupils(dashboard(actor=admin)) == "140"
 
 
 def test_logins_do_not_bump(figure_cache):

@@ -42,7 +42,7 @@ def charts_of(response):
 def test_district_dashboard_figures(d):
     make_class(school=d.school_b, year=d.year, grade=4, boys=30, girls=28)  # 58: oversized
     make_class(school=d.school_b, year=d.year, grade=5, boys=36, girls=30)  # 66: very oversized
-    board = dashboard(user=d.users[Role.DISTRICT_ADMIN])
+    board = dashboard(actor=d.users[Role.DISTRICT_ADMIN])
     assert figures(board) == {
         "学校": "2",
         "教学点": "1",
@@ -71,7 +71,7 @@ def test_district_dashboard_figures(d):
     ],
 )
 def test_dashboard_is_scoped(d, role, expected):
-    got = figures(dashboard(user=d.users[role]))
+    got = figures(dashboard(actor=d.users[role]))
     assert {k: got[k] for k in expected} == expected
 
 
