@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,17 @@ class DemoResult:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class GeneratorDone:
+    """One generator finished: what the build reports as it goes."""
+
+    name: str
+    index: int
+    total: int
+    rows: int
+    seconds: float
+
+
 def demo_reset() -> None:
     """Wipe demo data, latest domains first (their rows point at the registry)."""
     with transaction.atomic():
@@ -71,10 +83,10 @@ def demo_build(
     if_empty: bool = False,
     reset: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[GeneratorDone], None] | None = None,
 ) -> DemoResult:
     """Build the demo district for `today` (default: the local date): the same seed, scale and
-    `today` always give the same rows."""
+    `today` always give the same rows. `progress` hears after each generator what it built."""
     if not 0 < scale <= MAX_SCALE:
         raise DomainError(DemoError.BAD_SCALE, max=MAX_SCALE)
     if reset:
@@ -84,10 +96,21 @@ def demo_build(
             return DemoResult(built=False, seed=seed, scale=scale, counts={})
         raise DomainError(DemoError.NOT_EMPTY)
     ctx = DemoContext(seed=seed, scale=scale, today=today or timezone.localdate())
-    for gen in generators():
-        if progress is not None:
-            progress(gen.name)
+    gens = generators()
+    for index, gen in enumerate(gens, start=1):
+        rows_before = sum(ctx.counts.values())
+        started = time.perf_counter()
         gen.fn(ctx)
+        if progress is not None:
+            progress(
+                GeneratorDone(
+                    name=gen.name,
+                    index=index,
+                    total=len(gens),
+                    rows=sum(ctx.counts.values()) - rows_before,
+                    seconds=time.perf_counter() - started,
+                )
+            )
     audit_record(
         action=AuditAction.CREATE,
         model_label="demo.DemoDistrict",

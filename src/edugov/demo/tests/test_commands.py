@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from edugov.demo.base import generators
 from edugov.demo.management.commands import serve_demo
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import CalendarException, School, SchoolYear
@@ -47,6 +49,23 @@ def test_demo_command_builds_for_the_date_given_and_warns_beyond_the_holiday_tab
     assert SchoolCalendar.for_year(current).is_school_day(dt.date(2027, 10, 1))
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("demo", seed=1, scale=0.1, reset=True, today="2027-13-01", stdout=io.StringIO())
+
+
+def test_demo_command_prints_a_line_per_generator_as_it_goes():
+    out = io.StringIO()
+    call_command("demo", seed=1, scale=0.1, stdout=out)
+    names = [g.name for g in generators()]
+    lines = [line for line in out.getvalue().splitlines() if re.match(r"\s+\[\d+/\d+\] ", line)]
+    assert [re.match(r"\s+\[(\d+)/(\d+)\] (\S+?)：", line).groups() for line in lines] == [  # type: ignore[union-attr]
+        (str(i), str(len(names)), name) for i, name in enumerate(names, start=1)
+    ]
+    # each line gives the rows that generator built and its time; the registry builds schools
+    registry_rows = int(re.search(r"registry：([\d,]+) 行", out.getvalue()).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert registry_rows >= School.objects.count() > 0
+    assert all(re.search(r"：[\d,]+ 行，\d+\.\d 秒", line) for line in lines)
+    quiet = io.StringIO()
+    call_command("demo", seed=1, scale=0.1, reset=True, verbosity=0, stdout=quiet)
+    assert "[1/" not in quiet.getvalue()
 
 
 class FakeProcess:

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from edugov.audit.context import acting
 from edugov.audit.models import AuditSource
 from edugov.common.errors import DomainError
-from edugov.demo.services import demo_build, demo_login_rows, format_login_table
+from edugov.demo.services import GeneratorDone, demo_build, demo_login_rows, format_login_table
 
 
 class Command(BaseCommand):
@@ -42,10 +42,31 @@ class Command(BaseCommand):
             except argparse.ArgumentTypeError as exc:
                 raise CommandError(str(exc)) from exc
 
-        def progress(name: str) -> None:
-            if options["verbosity"] >= 2:
-                self.stdout.write(f"  生成：{name}（{time.perf_counter() - started:.1f} 秒）")
+        quiet = options["verbosity"] < 1
+        bar = None
+        if not quiet and self.stdout.isatty():
+            # A bar on a terminal; piped output (make demo | tee, CI logs) gets plain lines only.
+            from tqdm import tqdm
 
+            bar = tqdm(total=0, unit="步", desc="生成演示数据", file=self.stderr._out, leave=False)
+
+        def progress(done: GeneratorDone) -> None:
+            if quiet:
+                return
+            line = (
+                f"  [{done.index}/{done.total}] {done.name}：{done.rows:,} 行，{done.seconds:.1f} 秒"
+                f"（累计 {time.perf_counter() - started:.1f} 秒）"
+            )
+            if bar is not None:
+                bar.total = done.total
+                bar.update(1)
+                bar.write(line, file=self.stdout._out)
+            else:
+                self.stdout.write(line)
+                self.stdout.flush()
+
+        if not quiet:
+            self.stdout.write("正在生成演示数据（每一步完成时显示一行）：")
         try:
             with acting(source=AuditSource.COMMAND):
                 result = demo_build(
@@ -58,6 +79,9 @@ class Command(BaseCommand):
                 )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        finally:
+            if bar is not None:
+                bar.close()
         if not result.built:
             self.stdout.write("已有学校数据，跳过生成演示数据。")
             return
