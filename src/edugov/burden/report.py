@@ -362,9 +362,8 @@ def compliance_workbook(
             ],
         ),
     ]  # fmt: skip
-    weeks = len(report.class_weeks)
     return Document(
-        title=f"作业时长监测（{found}，{weeks}个班级周）",
+        title=f"作业时长监测（{found}）",
         subtitle=f"{found.start_date:%Y-%m-%d}至{found.end_date:%Y-%m-%d}",
         sections=sections,
         layout="data",

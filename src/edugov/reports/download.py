@@ -85,7 +85,7 @@ def report_download(
         action=AuditAction.EXPORT,
         model_label=spec.model or f"reports.{name}",
         object_id=name,
-        object_repr=f"{doc.title}（{fmt.upper()}）",
+        object_repr=f"{doc.title}（{doc.rows}条，{fmt.upper()}）",
         changes={"report": name, "format": fmt, "params": used, "rows": doc.rows, **doc.audit},
         actor=actor,
         area_path=actor_area_path(actor),

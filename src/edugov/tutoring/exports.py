@@ -1,20 +1,30 @@
-"""The supervision report as PDF (校外培训监管报表): headline figures, the risk ranking with its reasons
-and the enforcement statistics of a period, in the sentence bureaus report. reportlab with the
-built-in CID font STSong-Light, so no font file is needed. Built from selectors, so it shows exactly
-what the user may see; the view audits every download."""
+"""The tutoring module's official outputs as documents of the report registry
+(`tutoring/reports.py` registers them): the supervision report (校外培训监管报表: headline figures,
+enforcement statistics and the risk ranking of a period) and the list exports (institutions,
+an institution's staff, violations, the risk ranking). Built from selectors, so a document shows
+exactly what the actor may see; masking and the choice of columns live here, not in the views."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
-from typing import Any
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import scoped
+from edugov.common.text import mask_phone, normalize_cell
+from edugov.reports import Document, Section, read_as
 
 from . import selectors
+from .forms import InstitutionFilterForm
+from .models import Institution
 
-FONT = "STSong-Light"
-RANK_ROWS = 300
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
+
+RANK_ROWS = 300  # the whole demo district; a province-level officer gets the 300 worst
 RANKING_HEADERS = [
     "序号",
     "机构",
@@ -25,19 +35,7 @@ RANKING_HEADERS = [
     "未消课余额（元）",
     "监管资金（元）",
     "风险原因",
-]  # the whole demo district; a province-level officer gets the 300 worst
-
-
-@dataclass
-class SupervisionReport:
-    title: str
-    subtitle: str
-    summary: list[tuple[str, str]]
-    sentence: str
-    ranking_headers: list[str]
-    ranking: list[list[str]] = field(default_factory=list)
-    enforcement: list[list[str]] = field(default_factory=list)
-    by_area: list[list[str]] = field(default_factory=list)
+]
 
 
 def _yuan(v: Any) -> str:
@@ -48,10 +46,11 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.0f}%"
 
 
-def supervision_report(*, user: Any, today: dt.date, start: dt.date, end: dt.date) -> SupervisionReport:
-    data = selectors.dashboard(user=user, today=today)
-    stats = selectors.enforcement_stats(user=user, start=start, end=end)
-    risk = list(selectors.latest_risk(user=user)[:RANK_ROWS])
+def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, end: dt.date) -> Document:
+    reader = read_as(actor)
+    data = selectors.dashboard(user=reader, today=today)
+    stats = selectors.enforcement_stats(user=reader, start=start, end=end)
+    risk = list(selectors.latest_risk(user=reader)[:RANK_ROWS])
     levels = data["levels"]
     summary = [
         ("机构总数", f"{data['total']}家（白名单{data['white']}家，黑名单{data['black']}家）"),
@@ -79,66 +78,135 @@ def supervision_report(*, user: Any, today: dt.date, start: dt.date, end: dt.dat
     as_of = risk[0].date.strftime("%Y年%m月%d日") if risk else "尚未计算"
     enforcement = [[stats["labels"][k], str(v)] for k, v in stats["counts"].items()]
     enforcement.append(["检查（次）", str(stats["inspections"])])
-    return SupervisionReport(
+    return Document(
         title="校外培训机构监管报表",
         subtitle=f"风险评估日期：{as_of}；执法统计期间：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}；"
         f"制表日期：{today:%Y年%m月%d日}",
+        date=today,
         summary=summary,
-        sentence=stats["sentence"],
-        ranking_headers=RANKING_HEADERS,
-        ranking=ranking,
-        enforcement=enforcement,
-        by_area=[[name or "—", str(n)] for name, n in stats["by_area"]],
-    )
-
-
-def report_pdf(report: SupervisionReport) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    h1 = ParagraphStyle("h1", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
-    h2 = ParagraphStyle("h2", fontName=FONT, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7, leading=9)
-    page = landscape(A4)
-    width = page[0] - 20 * mm
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
-        bottomMargin=10 * mm, title=report.title,
+        sections=[
+            Section("一、执法统计", ["处理措施", "数量"], enforcement, key="enforcement",
+                    paragraphs=[stats["sentence"]], pdf_widths=[0.3, 0.15]),
+            Section("乡镇街道执法处理", ["乡镇街道", "执法处理（件）"],
+                    [[name or "—", str(n)] for name, n in stats["by_area"]], key="by_area",
+                    pdf_widths=[0.3, 0.15]),
+            Section("二、预收费风险排名", RANKING_HEADERS, ranking, key="ranking",
+                    pdf_widths=[0.04, 0.16, 0.08, 0.05, 0.04, 0.06, 0.08, 0.08, 0.41]),
+        ],
+        filename=f"校外培训监管报表_{today:%Y%m%d}",
+        audit={"start": start.isoformat(), "end": end.isoformat(), "ranking": len(ranking)},
     )  # fmt: skip
-    style = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
+
+
+def supervision_document(
+    *, actor: User | None, start: dt.date | None = None, end: dt.date | None = None
+) -> Document:
+    """The report of a period (default: this year to today)."""
+    today = timezone.localdate()
+    return supervision_report(
+        actor=actor, today=today, start=start or dt.date(today.year, 1, 1), end=end or today
     )
 
-    def table(headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        # Names typed by users may hold "<" or "&", which reportlab would read as markup.
-        data = [[Paragraph(escape(h), cell) for h in headers]]
-        body_rows = [[Paragraph(escape(v), cell) for v in r] for r in rows]
-        data += body_rows or [[Paragraph("无", cell)] * len(headers)]
-        t = Table(data, repeatRows=1, colWidths=[width * w for w in widths])
-        t.setStyle(style)
-        return t
 
-    story: list[Any] = [Paragraph(report.title, h1), Paragraph(escape(report.subtitle), body)]
-    story.append(Spacer(1, 3 * mm))
-    story.append(table(["项目", "情况"], [list(kv) for kv in report.summary], [0.25, 0.75]))
-    story += [Paragraph("一、执法统计", h2), Paragraph(escape(report.sentence), body), Spacer(1, 2 * mm)]
-    story.append(table(["处理措施", "数量"], report.enforcement, [0.3, 0.15]))
-    story += [Spacer(1, 2 * mm), table(["乡镇街道", "执法处理（件）"], report.by_area, [0.3, 0.15])]
-    story += [Paragraph("二、预收费风险排名", h2)]
-    widths = [0.04, 0.16, 0.08, 0.05, 0.04, 0.06, 0.08, 0.08, 0.41]
-    story.append(table(report.ranking_headers, report.ranking, widths))
-    doc.build(story)
-    return out.getvalue()
+def institutions_document(
+    *, actor: User | None, q: str = "", status: str = "", category: str = "", list_status: str = ""
+) -> Document:
+    """The institution list as filtered on its page; contact phones masked for the roles that do
+    not need them."""
+    reader = read_as(actor)
+    form = InstitutionFilterForm({"q": q, "status": status, "category": category, "list_status": list_status})
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "search": normalize_cell(form.cleaned_data["q"]),
+            "status": form.cleaned_data["status"],
+            "category": form.cleaned_data["category"],
+            "list_status": form.cleaned_data["list_status"] or None,
+        }
+    full = selectors.can_see_identity(reader)
+    rows = [
+        [
+            i.name,
+            i.credit_code,
+            i.licence_number,
+            i.get_category_display(),
+            i.get_mode_display(),
+            i.area.name,
+            i.address,
+            i.legal_representative,
+            i.contact_phone if full else mask_phone(i.contact_phone),
+            i.get_status_display(),
+            i.get_list_status_display(),
+            i.get_custody_mode_display(),
+        ]
+        for i in selectors.institution_list(user=reader, **filters).iterator()
+    ]
+    headers = ["机构名称", "统一社会信用代码", "办学许可证号", "类别", "方式", "乡镇街道", "地址",
+               "法定代表人", "联系电话", "状态", "名单", "资金监管"]  # fmt: skip
+    return Document(
+        title="校外培训机构",
+        sections=[Section("校外培训机构", headers, rows, key="institutions")],
+        layout="data",
+        filename="校外培训机构",
+    )
+
+
+def staff_document(*, actor: User | None, institution: int) -> Document:
+    """An institution's staff; ID numbers and phones masked for the roles that do not need them."""
+    reader = read_as(actor)
+    inst = scoped(Institution, reader).select_related("area").filter(pk=institution).first()
+    if inst is None:
+        raise Http404("机构不存在或不在您的数据范围内")
+    if actor is not None:
+        ensure_can(actor, "tutoring.export", inst)
+    rows = [
+        [r.name, r.id_number, r.phone, r.is_tutor, r.teaches_subject, r.subject, r.qualification_number,
+         r.background_checked, r.in_service]
+        for r in selectors.staff_rows(user=reader, institution=inst)
+    ]  # fmt: skip
+    headers = ["姓名", "身份证号", "手机号", "培训教师", "学科类", "科目", "教师资格证书编号", "背景审查",
+               "在职中小学教师"]  # fmt: skip
+    return Document(
+        title=f"{inst.name}从业人员",
+        sections=[Section(f"{inst.name}从业人员"[:31], headers, rows, key="staff")],
+        layout="data",
+        filename=f"{inst.name}从业人员"[:31],
+        audit={"institution": inst.pk},
+    )
+
+
+def violations_document(*, actor: User | None) -> Document:
+    rows = [
+        [r.institution, r.what, r.when, r.message, r.citation]
+        for r in selectors.violation_rows(user=read_as(actor))
+    ]
+    return Document(
+        title="校外培训违规情况",
+        sections=[
+            Section("校外培训违规情况", ["机构", "对象", "时间", "违规情况", "依据"], rows, key="violations")
+        ],
+        layout="data",
+        filename="校外培训违规情况",
+    )
+
+
+def risk_document(*, actor: User | None) -> Document:
+    rows = [
+        [r.institution.name, r.date, float(r.unconsumed), float(r.custody_balance),
+         None if r.coverage is None else round(r.coverage, 4), r.score, r.get_level_display(),
+         "；".join(r.reasons)]
+        for r in selectors.latest_risk(user=read_as(actor))
+    ]  # fmt: skip
+    return Document(
+        title="预收费风险排名",
+        sections=[
+            Section(
+                "预收费风险排名",
+                ["机构", "日期", "未消课余额", "监管资金", "覆盖率", "风险分", "等级", "原因"],
+                rows,
+                key="risk",
+            )
+        ],
+        layout="data",
+        filename="预收费风险排名",
+    )

@@ -16,21 +16,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.common.text import mask_phone, normalize_cell
 from edugov.registry.models import Area, AreaLevel
-from edugov.web.exports import export_response
+from edugov.reports import report_response
+from edugov.reports.views import request_user
 from edugov.web.paging import paginate
 
-from . import exports, selectors, services
 from . import forms as f
+from . import selectors, services
 from .models import (
     TRANSITIONS,
     Alert,
@@ -103,10 +101,6 @@ def _may(user: Any, names: tuple[str, ...], obj: Any = None) -> dict[str, bool]:
     return {name: can(user, f"tutoring.{name}", obj) for name in names}
 
 
-def _anchor_path(user: Any) -> str:
-    return str(user.area.path) if getattr(user, "area", None) is not None else ""
-
-
 # Supervision -----------------------------------------------------------------------------------
 
 
@@ -144,18 +138,8 @@ def supervision_report(request: HttpRequest) -> HttpResponse:
     if period is None:
         messages.error(request, "统计期间无效：请按“年-月-日”填写起止日期，且起始日期不晚于截止日期")
         return redirect("tutoring:dashboard")
-    report = exports.supervision_report(user=request.user, today=today, start=period[0], end=period[1])
-    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, f"校外培训监管报表_{today:%Y%m%d}.pdf")
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label="tutoring.RiskSnapshot",
-        object_repr=f"{report.title}（风险排名{len(report.ranking)}家，PDF）",
-        changes={"format": "pdf", "start": period[0].isoformat(), "end": period[1].isoformat(),
-                 "ranking": len(report.ranking)},
-        area_path=_anchor_path(request.user),
-    )  # fmt: skip
-    return response
+    params = {"start": period[0].isoformat(), "end": period[1].isoformat()}
+    return report_response(request_user(request), "tutoring.supervision", "pdf", params)
 
 
 @login_required
@@ -171,53 +155,9 @@ def institution_list(request: HttpRequest) -> HttpResponse:
             "list_status": form.cleaned_data["list_status"] or None,
         }
     qs = selectors.institution_list(user=request.user, **filters)
-    fmt = request.GET.get("export", "")
-    if fmt == "xlsx":
-        ensure_can(request.user, "tutoring.export")
-        full = selectors.can_see_identity(request.user)
-        rows = (
-            (
-                i.name,
-                i.credit_code,
-                i.licence_number,
-                i.get_category_display(),
-                i.get_mode_display(),
-                i.area.name,
-                i.address,
-                i.legal_representative,
-                i.contact_phone if full else mask_phone(i.contact_phone),
-                i.get_status_display(),
-                i.get_list_status_display(),
-                i.get_custody_mode_display(),
-            )
-            for i in qs.iterator()
-        )
-        response, count = export_response(
-            fmt="xlsx",
-            filename="校外培训机构",
-            headers=[
-                "机构名称",
-                "统一社会信用代码",
-                "办学许可证号",
-                "类别",
-                "方式",
-                "乡镇街道",
-                "地址",
-                "法定代表人",
-                "联系电话",
-                "状态",
-                "名单",
-                "资金监管",
-            ],
-            rows=rows,
-        )
-        audit_record(
-            action=AuditAction.EXPORT,
-            model_label="tutoring.Institution",
-            object_repr=f"校外培训机构（{count}条，XLSX）",
-            area_path=_anchor_path(request.user),
-        )
-        return response
+    if request.GET.get("export") == "xlsx":  # the registered report, with the page's filters
+        params = {k: request.GET.get(k, "") for k in ("q", "status", "category", "list_status")}
+        return report_response(request_user(request), "tutoring.institutions", "xlsx", params)
     page, query = paginate(request, qs)
     context = {"form": form, "page": page, "query": query, "may": _may(request.user, ("institution_create",))}
     return render(request, "tutoring/institution_list.html", context)
@@ -375,44 +315,7 @@ def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_export(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _institution(request, pk)
-    ensure_can(request.user, "tutoring.export", inst)
-    rows = selectors.staff_rows(user=request.user, institution=inst)
-    response, count = export_response(
-        fmt="xlsx",
-        filename=f"{inst.name}从业人员"[:31],
-        headers=[
-            "姓名",
-            "身份证号",
-            "手机号",
-            "培训教师",
-            "学科类",
-            "科目",
-            "教师资格证书编号",
-            "背景审查",
-            "在职中小学教师",
-        ],
-        rows=(
-            (
-                r.name,
-                r.id_number,
-                r.phone,
-                r.is_tutor,
-                r.teaches_subject,
-                r.subject,
-                r.qualification_number,
-                r.background_checked,
-                r.in_service,
-            )
-            for r in rows
-        ),
-    )
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label="tutoring.Staff",
-        object_repr=f"{inst.name}从业人员（{count}条）",
-        area_path=inst.area.path,
-    )
-    return response
+    return report_response(request_user(request), "tutoring.staff", "xlsx", {"institution": str(inst.pk)})
 
 
 @login_required
@@ -526,14 +429,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, "tutoring.view")
     rows = selectors.violation_rows(user=request.user)
     if request.GET.get("export") == "xlsx":
-        ensure_can(request.user, "tutoring.export")
-        response, _ = export_response(
-            fmt="xlsx",
-            filename="校外培训违规情况",
-            headers=["机构", "对象", "时间", "违规情况", "依据"],
-            rows=((r.institution, r.what, r.when, r.message, r.citation) for r in rows),
-        )
-        return response
+        return report_response(request_user(request), "tutoring.violations", "xlsx")
     page, query = paginate(request, rows, per_page=50)
     return render(request, "tutoring/violation_list.html", {"page": page, "query": query, "total": len(rows)})
 
@@ -549,32 +445,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "pdf":
         return redirect("tutoring:supervision_report")
     if request.GET.get("export") == "xlsx":
-        ensure_can(request.user, "tutoring.export")
-        response, count = export_response(
-            fmt="xlsx",
-            filename="预收费风险排名",
-            headers=["机构", "日期", "未消课余额", "监管资金", "覆盖率", "风险分", "等级", "原因"],
-            rows=(
-                (
-                    r.institution.name,
-                    r.date,
-                    float(r.unconsumed),
-                    float(r.custody_balance),
-                    None if r.coverage is None else round(r.coverage, 4),
-                    r.score,
-                    r.get_level_display(),
-                    "；".join(r.reasons),
-                )
-                for r in rows
-            ),
-        )
-        audit_record(
-            action=AuditAction.EXPORT,
-            model_label="tutoring.RiskSnapshot",
-            object_repr=f"预收费风险排名（{count}条，XLSX）",
-            area_path=_anchor_path(request.user),
-        )
-        return response
+        return report_response(request_user(request), "tutoring.risk", "xlsx")
     page, query = paginate(request, rows)
     alerts = scoped(Alert, request.user).select_related("institution")[:30]
     context = {"page": page, "query": query, "alerts": alerts, "may": _may(request.user, ("risk_compute",))}
@@ -719,7 +590,12 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_complaint(request: HttpRequest) -> HttpResponse:
-    form = f.ComplaintPublicForm(request.POST or None)
+    # "投诉该机构" on an institution's public page names it: the form starts with its name and town.
+    target = None
+    preselect = request.GET.get("institution", "")
+    if preselect.isdigit():
+        target = selectors.public_search().filter(pk=int(preselect)).first()
+    form = f.ComplaintPublicForm(request.POST or None, institution=target)
     if request.method == "POST":
         if rate_limited(request, "complaint", PUBLIC_COMPLAINTS_PER_HOUR, 3600):
             return _too_many(request)
@@ -750,7 +626,7 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
                     return render(
                         request, "tutoring/public_complaint_done.html", {"code": complaint.tracking_code}
                     )
-    return render(request, "tutoring/public_complaint.html", {"form": form})
+    return render(request, "tutoring/public_complaint.html", {"form": form, "target": target})
 
 
 def public_complaint_track(request: HttpRequest) -> HttpResponse:

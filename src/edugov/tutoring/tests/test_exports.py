@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from edugov.audit.models import AuditEvent
+from edugov.reports import render_pdf
 from edugov.testing import make_mini_district
 from edugov.tutoring import exports, services
 from edugov.tutoring.models import CustodyStatement
@@ -62,18 +63,19 @@ def story(md, px):
 
 def test_report_holds_ranking_and_statistics(px, story):
     risky, healthy = story
-    report = exports.supervision_report(user=px, today=ON, start=dt.date(2025, 1, 1), end=ON)
-    assert [r[1] for r in report.ranking] == [risky.name, healthy.name]
-    first = report.ranking[0]
+    report = exports.supervision_report(actor=px, today=ON, start=dt.date(2025, 1, 1), end=ON)
+    ranking = report.section("ranking").rows
+    assert [r[1] for r in ranking] == [risky.name, healthy.name]
+    first = ranking[0]
     # 25 (coverage 60 %) + 15 (sold 2000 in 30 days, consumed 0) + 15 (consumption stopped) = 55
     assert first[3] == "55" and first[4] == "中" and first[5] == "60%"
     assert first[6] == "4,000" and first[7] == "2,400"
-    assert report.ranking[1][3] == "0" and report.ranking[1][8] == "无"
-    assert dict(report.enforcement)["取缔无证无照培训点"] == "1"
-    assert "取缔无证无照培训点1个" in report.sentence
+    assert ranking[1][3] == "0" and ranking[1][8] == "无"
+    assert dict(report.section("enforcement").rows)["取缔无证无照培训点"] == "1"
+    assert "取缔无证无照培训点1个" in report.section("enforcement").paragraphs[0]
     assert dict(report.summary)["风险等级"] == "高0家，中1家，低1家"
     assert dict(report.summary)["监管资金"] == "2,400元（覆盖率60%）"
-    pdf = exports.report_pdf(report)  # the name with < > & must not break reportlab's markup
+    pdf = render_pdf(report)  # the name with < > & must not break reportlab's markup
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
 
 
