@@ -45,7 +45,16 @@ def _room_problem(kind: str, rooms: int, area: float, need: int, min_area: float
     return ""
 
 
-def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
+def school_facts(
+    ws: Workspace,
+    *,
+    school_year_id: int,
+    area_path: str,
+    class_limits: tuple[float, float],
+    training_hours_min: float,
+) -> Any:
+    """Per school facts; the class-size limits (primary, junior) and the yearly training hours
+    are the standards' (balanced.G5, balanced.G9) for the area, passed in, not numbers here."""
     area, school = ws.table("area"), ws.table("school")
     cls, fac = ws.table("school_class"), ws.table("facilities")
     teacher, tyr = ws.table("teacher"), ws.table("teacher_year")
@@ -62,8 +71,8 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
     c = c.mutate(stage=_stage_of_grade(c.grade), size=(c.boys + c.girls).cast("int64"))
     c = c.filter(c.stage.isin(["primary", "junior"]))
     c = c.mutate(
-        _over_primary=flag((c.stage == "primary") & (c.size > 45)),
-        _over_junior=flag((c.stage == "junior") & (c.size > 50)),
+        _over_primary=flag((c.stage == "primary") & (c.size > class_limits[0])),
+        _over_junior=flag((c.stage == "junior") & (c.size > class_limits[1])),
     )
     classes = c.group_by(c.school_id).aggregate(
         compulsory_students=c.size.sum(),
@@ -85,7 +94,7 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str) -> Any:
     t = t.join(active, t.teacher_id == active.t_id)
     t = t.mutate(
         _cert=flag(t.has_certificate),
-        _trained=flag(t.training_hours.cast("float64") >= 72),
+        _trained=flag(t.training_hours.cast("float64") >= training_hours_min),
         _rot=flag(t.rotated),
         _rot_backbone=flag(t.rotated & (t.backbone_level != "none")),
     )
@@ -129,11 +138,19 @@ def guarantee_items(
     lib: StandardsLibrary,
     visible: set[int] | None,
 ) -> list[GuaranteeItem]:
-    rows = ws.execute(school_facts(ws, school_year_id=school_year_id, area_path=area_path)).to_dict("records")
-    names = dict(School.objects.filter(pk__in=[int(r["school_id"]) for r in rows]).values_list("pk", "name"))
-
     def value(code: str, stage: str = "all") -> float:
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
+
+    class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
+    facts = school_facts(
+        ws,
+        school_year_id=school_year_id,
+        area_path=area_path,
+        class_limits=class_limits,
+        training_hours_min=value("balanced.G9.training_hours_per_year"),
+    )
+    rows = ws.execute(facts).to_dict("records")
+    names = dict(School.objects.filter(pk__in=[int(r["school_id"]) for r in rows]).values_list("pk", "name"))
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))
@@ -146,7 +163,6 @@ def guarantee_items(
     rotation = item("balanced.G11.rotation_share", "教师交流轮岗")
     per_rooms = value("balanced.G3.rooms_per_classes")
     music_min, art_min = value("balanced.G3.music_room_area"), value("balanced.G3.art_room_area")
-    class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
     tot_teachers = tot_rotated = tot_rot_backbone = 0
 
     for r in sorted(rows, key=lambda r: names.get(int(r["school_id"]), "")):
