@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, audit_rows_write
@@ -32,7 +34,7 @@ from edugov.common.text import printable
 from . import fastdb
 from .faults import fault_point
 from .models import BatchStatus, ImportBatch, ImportRowLog, RowAction
-from .readers import FileRejected, Table, open_table
+from .readers import FileRejected, Table, estimate_rows, open_table
 from .spec import CellError, Deferred, ImportSpec, RowError, get_spec, header_key
 
 log = logging.getLogger(__name__)
@@ -119,6 +121,44 @@ def batch_create(*, kind: str, path: Path, original_name: str, user: Any, copy: 
         area_path=area_path,
         school=school,
     )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A started upload: the batch, and whether it was queued for a worker (too many rows to
+    import while the uploader waits) rather than imported already."""
+
+    batch: ImportBatch
+    queued: bool
+
+
+def batch_upload(*, actor: User, kind: str, upload: UploadedFile) -> Upload:
+    """Stage an uploaded file and start its import: permission and size checked first, the file
+    streamed to the imports folder and recorded as a pending batch, then imported inline when it
+    has at most EDUGOV_IMPORT_INLINE_ROWS rows, else queued for the worker once the batch is
+    committed (a worker must not look for a batch that is not there yet)."""
+    check_can_import(kind=kind, user=actor)
+    limit = settings.EDUGOV_IMPORT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise DomainError(IngestError.TOO_LARGE, mb=limit // 1024 // 1024)
+    name = upload.name or "upload"
+    incoming = imports_dir() / "incoming"
+    incoming.mkdir(exist_ok=True)
+    path = incoming / f"{actor.pk}-{Path(name).name[-80:]}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        batch = batch_create(kind=kind, path=path, original_name=name, user=actor, copy=False)
+    finally:
+        path.unlink(missing_ok=True)
+    if estimate_rows(Path(batch.stored_path), batch.original_name) <= settings.EDUGOV_IMPORT_INLINE_ROWS:
+        return Upload(batch=batch_run(batch=batch), queued=False)
+    from .tasks import run_import_batch  # the task module calls back into this one
+
+    pk = batch.pk
+    transaction.on_commit(lambda: run_import_batch.enqueue(pk))
+    return Upload(batch=batch, queued=True)
 
 
 def import_file(

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,9 +17,7 @@ from edugov.common.errors import DomainError
 from . import selectors, services
 from .blank import template_csv, template_xlsx
 from .forms import UploadForm
-from .readers import estimate_rows
 from .spec import get_spec, kinds_for
-from .tasks import run_import_batch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,11 +33,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, "您的账号没有导入数据的权限")
         elif form.is_valid():
             try:
-                batch = _start(request, form.cleaned_data["kind"], form.cleaned_data["file"])
+                started = services.batch_upload(
+                    actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                return redirect("ingest:batch_detail", pk=batch.pk)
+                if started.queued:
+                    messages.info(request, "文件较大，已转入后台导入，本页会自动显示进度")
+                return redirect("ingest:batch_detail", pk=started.batch.pk)
     context = {
         "form": form,
         # Plain dicts: the template engine would try to call a spec class.
@@ -49,30 +50,6 @@ def upload(request: HttpRequest) -> HttpResponse:
         "max_mb": settings.EDUGOV_IMPORT_MAX_BYTES // 1024 // 1024,
     }
     return render(request, "ingest/upload.html", context)
-
-
-def _start(request: HttpRequest, kind: str, upload_file) -> object:  # type: ignore[no-untyped-def]
-    services.check_can_import(kind=kind, user=request.user)
-    if upload_file.size > settings.EDUGOV_IMPORT_MAX_BYTES:
-        raise DomainError(services.IngestError.TOO_LARGE, mb=settings.EDUGOV_IMPORT_MAX_BYTES // 1024 // 1024)
-    temp = services.imports_dir() / "incoming"
-    temp.mkdir(exist_ok=True)
-    path = temp / f"{request.user.pk}-{Path(upload_file.name).name[-80:]}"
-    with path.open("wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
-    try:
-        batch = services.batch_create(
-            kind=kind, path=path, original_name=upload_file.name, user=request.user, copy=False
-        )
-    finally:
-        path.unlink(missing_ok=True)
-    if estimate_rows(Path(batch.stored_path), batch.original_name) <= settings.EDUGOV_IMPORT_INLINE_ROWS:
-        services.batch_run(batch=batch)
-    else:
-        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
-        messages.info(request, "文件较大，已转入后台导入，本页会自动显示进度")
-    return batch
 
 
 @login_required
