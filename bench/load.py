@@ -1,5 +1,5 @@
 """Homework publishing peak over HTTP: 200 teachers publish at once through the burden API
-(POST /burden/api/v1/homework/) against gunicorn with PostgreSQL on loopback.
+(POST /api/v1/burden/homework/) against gunicorn with PostgreSQL on loopback.
 
     run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
 
@@ -157,7 +157,7 @@ def _warm(base: str, job: dict[str, Any]) -> int:
     import requests
 
     r = requests.get(
-        f"{base}/burden/api/v1/homework/?date_from={job['dates'][0]}",
+        f"{base}/api/v1/burden/homework/?date_from={job['dates'][0]}",
         cookies={"sessionid": job["session"]},
         timeout=300,
     )
@@ -181,7 +181,7 @@ def _publish(base: str, job: dict[str, Any], barrier: threading.Barrier | None) 
         "estimated_minutes": 20,
     }
     headers = {"X-CSRFToken": csrf, "Referer": base + "/burden/homework/new/"}
-    url = f"{base}/burden/api/v1/homework/"
+    url = f"{base}/api/v1/burden/homework/"
     if barrier is not None:
         barrier.wait()
     started = time.perf_counter()
@@ -249,7 +249,7 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
     accepted = sum(1 for r in results if r["first"] == 201)
     refused = sum(1 for r in results if r["second_refused"])
     add(
-        f"{len(jobs)} teachers publish at the same instant (barrier), POST /burden/api/v1/homework/",
+        f"{len(jobs)} teachers publish at the same instant (barrier), POST /api/v1/burden/homework/",
         f"p95 {_pct(firsts, 95):.0f} ms",
         f"p50 {_pct(firsts, 50):.0f} ms, p99 {_pct(firsts, 99):.0f} ms, max {max(firsts) * 1000:.0f} ms; "
         f"{accepted}/{len(jobs)} accepted (201); wall {wall:.1f} s for {2 * len(jobs)} requests; "

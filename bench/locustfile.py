@@ -41,11 +41,11 @@ class DemoUser(SignedInUser):
 
     @task(1)
     def api_schools(self) -> None:
-        self.get("/api/v1/schools/", name="api schools")
+        self.get("/api/v1/registry/schools/", name="api schools")
 
     @task(1)
     def api_classes(self) -> None:
-        self.get("/api/v1/classes/", name="api classes")
+        self.get("/api/v1/registry/classes/", name="api classes")
 
 
 class RectificationUser(SignedInUser):
@@ -104,7 +104,7 @@ class TeacherPublishing(FastHttpUser):
             "content": "探究：测量并记录（压力测试）",
             "estimated_minutes": 20,
         }
-        url = "/burden/api/v1/homework/"
+        url = "/api/v1/burden/homework/"
         name = "publish homework"
         with self.client.post(url, json=body, headers=self.headers, name=name, catch_response=True) as r:
             if r.status_code != 201:

@@ -131,11 +131,11 @@ ROUTES: dict[str, Probe] = {
     "burden:compliance_export": list_(),
     "burden:compliance_school": detail(pk_of("school_b")),
     "burden:school_rules": list_(),
-    "burden:api-root": public("links to the resources; no rows"),
-    "burden:api-homework-list": list_(),
-    "burden:api-homework-detail": detail(foreign_of("burden.Homework")),
-    "burden:api-compliance-list": list_(),
-    "burden:api-exam-list": list_(),
+    "api:burden:api-root": public("links to the resources; no rows"),
+    "api:burden:homework-list": list_(),
+    "api:burden:homework-detail": detail(foreign_of("burden.Homework")),
+    "api:burden:compliance-list": list_(),
+    "api:burden:exam-list": list_(),
     # off-campus tutoring
     "tutoring:dashboard": list_(),
     "tutoring:institution_list": list_(),
@@ -163,14 +163,14 @@ ROUTES: dict[str, Probe] = {
     ),
     "tutoring:public_complaint": public("public complaint form"),
     "tutoring:public_complaint_track": public("complaint tracking by code"),
-    "tutoring:api-root": public("links to the resources; no rows"),
-    "tutoring:institution-list": list_(),
-    "tutoring:institution-detail": detail(foreign_of("tutoring.Institution")),
-    "tutoring:institution-transition": detail(foreign_of("tutoring.Institution")),
-    "tutoring:staff-list": list_(),
-    "tutoring:risk-list": list_(),
-    "tutoring:order-list": list_(),
-    "tutoring:order-detail": detail(foreign_of("tutoring.Order")),
+    "api:tutoring:api-root": public("links to the resources; no rows"),
+    "api:tutoring:institution-list": list_(),
+    "api:tutoring:institution-detail": detail(foreign_of("tutoring.Institution")),
+    "api:tutoring:institution-transition": detail(foreign_of("tutoring.Institution")),
+    "api:tutoring:staff-list": list_(),
+    "api:tutoring:risk-list": list_(),
+    "api:tutoring:order-list": list_(),
+    "api:tutoring:order-detail": detail(foreign_of("tutoring.Order")),
     # rectification (problem list)
     # strategic tasks, leader liaison and supervision visits
     "rectification:task_board": list_(),
@@ -192,18 +192,18 @@ ROUTES: dict[str, Probe] = {
     "rectification:supervision_visit_form": detail(
         lambda w, u: {**foreign_of("rectification.SupervisionPlan")(w, u), "school_pk": w.school_b.pk}
     ),
-    "rectification:api-task-list": list_(),
-    "rectification:api-task-rollup": list_(),
-    "rectification:api-task-detail": detail(foreign_of("rectification.KeyTask")),
-    "rectification:api-milestone-detail": detail(foreign_of("rectification.Milestone")),
-    "rectification:api-milestone-progress": detail(foreign_of("rectification.Milestone")),
-    "rectification:api-leader-visit-list": list_(),
-    "rectification:api-leader-visit-detail": detail(foreign_of("rectification.LeaderVisit")),
-    "rectification:api-supervision-plan-list": list_(),
-    "rectification:api-supervision-plan-detail": detail(foreign_of("rectification.SupervisionPlan")),
-    "rectification:api-supervision-plan-progress": detail(foreign_of("rectification.SupervisionPlan")),
-    "rectification:api-supervision-visit-list": list_(),
-    "rectification:api-supervision-visit-detail": detail(foreign_of("rectification.SupervisionVisit")),
+    "api:rectification:task-list": list_(),
+    "api:rectification:task-rollup": list_(),
+    "api:rectification:task-detail": detail(foreign_of("rectification.KeyTask")),
+    "api:rectification:milestone-detail": detail(foreign_of("rectification.Milestone")),
+    "api:rectification:milestone-progress": detail(foreign_of("rectification.Milestone")),
+    "api:rectification:leader-visit-list": list_(),
+    "api:rectification:leader-visit-detail": detail(foreign_of("rectification.LeaderVisit")),
+    "api:rectification:supervision-plan-list": list_(),
+    "api:rectification:supervision-plan-detail": detail(foreign_of("rectification.SupervisionPlan")),
+    "api:rectification:supervision-plan-progress": detail(foreign_of("rectification.SupervisionPlan")),
+    "api:rectification:supervision-visit-list": list_(),
+    "api:rectification:supervision-visit-detail": detail(foreign_of("rectification.SupervisionVisit")),
     # 普及普惠 (preschool)
     "resources:preschool": list_(),
     "resources:preschool_export": list_(),
@@ -235,9 +235,10 @@ ROUTES: dict[str, Probe] = {
     "rectification:ranking_step": detail(
         lambda w, u: {**foreign_of("rectification.Ranking")(w, u), "step": "publish"}, scoped_detail=False
     ),
-    "rectification:api-item-list": list_(),
-    "rectification:api-item-detail": detail(foreign_of("rectification.RectificationItem")),
-    "rectification:api-item-transition": detail(foreign_of("rectification.RectificationItem")),
+    "api:rectification:api-root": public("links to the resources; no rows"),
+    "api:rectification:item-list": list_(),
+    "api:rectification:item-detail": detail(foreign_of("rectification.RectificationItem")),
+    "api:rectification:item-transition": detail(foreign_of("rectification.RectificationItem")),
     # resources and balanced development
     "resources:balanced": list_(),
     "resources:export": list_(),
@@ -254,25 +255,26 @@ ROUTES: dict[str, Probe] = {
     "scheduler:job_list": list_(queries=False),
     "scheduler:job_run": detail(lambda w, u: {"name": "rectification.findings_sync"}, scoped_detail=False),
     # REST API
-    "api:api-root": public("links to the resources; no rows"),
+    "api:api-root": public("links to each module's API root; no rows"),
+    "api:registry:api-root": public("links to the resources; no rows"),
     "api:token": public("POST only; GET answers 405"),
     "api:token_revoke": list_(queries=False),
-    "api:area-list": list_(control=True),
-    "api:area-detail": detail(pk_of("town_b")),
-    "api:school-list": list_(control=True),
-    "api:school-detail": detail(pk_of("school_b")),
-    "api:campus-list": list_(control=True),
-    "api:campus-detail": detail(pk_of("campus_b")),
-    "api:school-year-list": list_(),
-    "api:school-year-detail": detail(pk_of("year"), scoped_detail=False),  # district-wide calendar
-    "api:term-list": list_(),
-    "api:term-detail": detail(lambda w, u: {"pk": w.year.terms.first().pk}, scoped_detail=False),
-    "api:class-list": list_(control=True),
-    "api:class-detail": detail(pk_of("class_b1")),
-    "api:teacher-list": list_(control=True),
-    "api:teacher-detail": detail(pk_of("teacher_b")),
-    "api:teaching-assignment-list": list_(control=True),
-    "api:teaching-assignment-detail": detail(pk_of("assignment_b")),
+    "api:registry:area-list": list_(control=True),
+    "api:registry:area-detail": detail(pk_of("town_b")),
+    "api:registry:school-list": list_(control=True),
+    "api:registry:school-detail": detail(pk_of("school_b")),
+    "api:registry:campus-list": list_(control=True),
+    "api:registry:campus-detail": detail(pk_of("campus_b")),
+    "api:registry:school-year-list": list_(),
+    "api:registry:school-year-detail": detail(pk_of("year"), scoped_detail=False),  # district-wide calendar
+    "api:registry:term-list": list_(),
+    "api:registry:term-detail": detail(lambda w, u: {"pk": w.year.terms.first().pk}, scoped_detail=False),
+    "api:registry:class-list": list_(control=True),
+    "api:registry:class-detail": detail(pk_of("class_b1")),
+    "api:registry:teacher-list": list_(control=True),
+    "api:registry:teacher-detail": detail(pk_of("teacher_b")),
+    "api:registry:teaching-assignment-list": list_(control=True),
+    "api:registry:teaching-assignment-detail": detail(pk_of("assignment_b")),
     "api-schema": public("the OpenAPI document; no rows"),
     "api-docs": public("Swagger UI shell; no rows"),
     # admin pages that are not per model (per-model pages are derived in admin_probes())
@@ -598,18 +600,19 @@ def test_openapi_schema_generates():
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
     paths = schema["paths"]
-    assert "/api/v1/schools/" in paths and "/api/v1/classes/{id}/" in paths
-    assert set(paths["/api/v1/classes/{id}/"]) == {"get", "patch"}
+    assert "/api/v1/registry/schools/" in paths and "/api/v1/registry/classes/{id}/" in paths
+    assert set(paths["/api/v1/registry/classes/{id}/"]) == {"get", "patch"}
 
 
 def test_every_api_list_endpoint_is_scoped(client):
-    """As a school administrator, no API list shows town B; as the district administrator, each
-    list of registry rows does (so the emptiness is the scope's doing)."""
+    """As a school administrator, no registry API list shows town B; as the district
+    administrator, each does (so the emptiness is the scope's doing). The other modules' lists,
+    some of which refuse a school administrator outright, are walked by test_scope_walk_no_leaks."""
     from rest_framework.test import APIClient
 
     w = world()
     markers = other_town_markers(w)
-    api_lists = [r for r in all_routes() if r.key.startswith("api:") and r.key.endswith("-list")]
+    api_lists = [r for r in all_routes() if r.key.startswith("api:registry:") and r.key.endswith("-list")]
     assert len(api_lists) >= 8
     school_admin, district_admin = APIClient(), APIClient()
     school_admin.force_authenticate(w.users[Role.SCHOOL_ADMIN])

@@ -61,7 +61,7 @@ def write_routes() -> list[WriteRoute]:
 def test_the_walk_finds_the_write_routes():
     names = {r.name for r in write_routes()}
     # One of each module that writes through the API, so a broken walk cannot pass empty.
-    assert {"api:school-list", "api:school-detail", "api:class-detail"} <= names
+    assert {"api:registry:school-list", "api:registry:school-detail", "api:registry:class-detail"} <= names
     assert len(write_routes()) >= 10
 
 

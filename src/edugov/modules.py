@@ -37,6 +37,9 @@ class ModuleSpec:
     nav: tuple[NavItem, ...] = ()
     anchors: tuple[AnchorType, ...] = ()  # scope anchor kinds the module brings (a school group)
     policy: str = "permissions"  # the app's module declaring its permission policy
+    # The URLconf module (dotted path) of the module's REST API, mounted at /api/v1/<code>/ by
+    # edugov.api.urls: the module's routes are named "api:<code>:<name>".
+    api_urls: str | None = None
     scopes: str | None = "scopes"  # the app's module registering its models' scope rules
     findings: Hook | None = None  # registers the module's findings sources
     warehouse: Hook | None = None  # registers the module's warehouse tables
@@ -57,6 +60,11 @@ def module_spec(code: str) -> ModuleSpec | None:
 
 def modules_of_department(department: str) -> frozenset[str]:
     return frozenset(m.code for m in _MODULES.values() if department in m.departments)
+
+
+def api_modules() -> list[ModuleSpec]:
+    """The declared modules that bring a REST API, in the order their apps are installed."""
+    return [m for m in _MODULES.values() if m.api_urls]
 
 
 def module_label(code: str) -> str:

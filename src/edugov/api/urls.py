@@ -1,35 +1,42 @@
-"""REST API v1: registry resources on a router, plus token authentication."""
+"""The one REST API root, /api/v1/: token authentication, and each declared module's API at
+/api/v1/<module>/ (ModuleSpec.api_urls), its routes named "api:<module>:<name>". A module adds
+its API by declaring it; nothing here names a module."""
 
-from django.urls import path
-from rest_framework.routers import DefaultRouter
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import APIRootView
+
+from edugov.modules import api_modules
 
 from . import auth
-from .areas import AreaViewSet
-from .campuses import CampusViewSet
-from .classes import SchoolClassViewSet
-from .schools import SchoolViewSet
-from .teachers import TeacherViewSet, TeachingAssignmentViewSet
-from .years import SchoolYearViewSet, TermViewSet
 
 app_name = "api"
 
 
-class Router(DefaultRouter):
-    include_format_suffixes = False  # one URL per resource: JSON only
+def module_patterns() -> list[URLPattern | URLResolver]:
+    patterns: list[URLPattern | URLResolver] = []
+    for spec in api_modules():
+        assert spec.api_urls is not None
+        urlconf = import_module(spec.api_urls)
+        code = str(spec.code)
+        patterns.append(path(f"{code}/", include((urlconf.urlpatterns, code))))
+    return patterns
 
 
-router = Router()
-router.register("areas", AreaViewSet, basename="area")
-router.register("schools", SchoolViewSet, basename="school")
-router.register("campuses", CampusViewSet, basename="campus")
-router.register("school-years", SchoolYearViewSet, basename="school-year")
-router.register("terms", TermViewSet, basename="term")
-router.register("classes", SchoolClassViewSet, basename="class")
-router.register("teachers", TeacherViewSet, basename="teacher")
-router.register("teaching-assignments", TeachingAssignmentViewSet, basename="teaching-assignment")
+class ApiRootView(APIRootView):
+    """Links to each module's API root."""
+
 
 urlpatterns = [
+    path(
+        "",
+        ApiRootView.as_view(api_root_dict={str(m.code): f"{m.code}:api-root" for m in api_modules()}),
+        name="api-root",
+    ),
     path("auth/token/", auth.TokenCreateApi.as_view(), name="token"),
     path("auth/token/revoke/", auth.TokenDeleteApi.as_view(), name="token_revoke"),
-    *router.urls,
+    *module_patterns(),
 ]

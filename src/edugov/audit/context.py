@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -30,3 +30,9 @@ def acting(*, actor: Any = None, ip_address: str | None = None, source: str) -> 
         yield
     finally:
         _current.reset(token)
+
+
+def set_source(source: str) -> None:
+    """Name the channel of the context already bound (the request's handler is known only once
+    its URL has resolved); the enclosing `acting` block restores the outer context on exit."""
+    _current.set(replace(_current.get(), source=source))

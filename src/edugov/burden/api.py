@@ -1,5 +1,5 @@
 """REST API of the burden app (same pattern as edugov.api): homework publication, weekly
-compliance, exams and their violations. Mounted under /burden/api/v1/."""
+compliance, exams and their violations. Routes in api_urls, at /api/v1/burden/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
@@ -300,14 +299,3 @@ class ExamViewSet(mixins.ListModelMixin, BurdenViewSet):
         data = self.validated_input(ExamInput)
         exam = services.exam_register(actor=self.actor, **data)
         return Response(ExamOutput(exam).data, status=status.HTTP_201_CREATED)
-
-
-class Router(DefaultRouter):
-    include_format_suffixes = False
-
-
-router = Router()
-router.register("homework", HomeworkViewSet, basename="api-homework")
-router.register("compliance", ComplianceViewSet, basename="api-compliance")
-router.register("exams", ExamViewSet, basename="api-exam")
-urlpatterns = router.urls

@@ -56,6 +56,7 @@ class BurdenConfig(ModuleConfig):
                 nav("考试登记", "burden:exam_entry", "exam_register"),
                 nav("课后服务填报", "burden:after_school_entry", "after_school_register"),
             ),
+            api_urls="edugov.burden.api_urls",
             findings=_register_findings,
             warehouse=_register_warehouse,
             demo=_register_demo,

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import api, views
+from . import views
 
 app_name = "burden"
 urlpatterns = [
@@ -16,5 +16,4 @@ urlpatterns = [
     path("after-school/", views.after_school_entry, name="after_school_entry"),
     path("report/monthly/", views.monthly_report, name="monthly_report"),
     path("rules/", views.school_rules, name="school_rules"),
-    path("api/v1/", include(api.urlpatterns)),
 ]

@@ -44,6 +44,7 @@ class RectificationConfig(ModuleConfig):
                 nav("消息通知", "rectification:notification_list", "notification_view"),
             ),
             policy="permissions",
+            api_urls="edugov.rectification.api_urls",
             scopes="scopes",
             findings=_register_findings,
             demo=_register_demo,

@@ -1,16 +1,6 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
-from . import api, api_work, views, views_map, views_ranking, views_work
-
-router = SimpleRouter()
-router.include_format_suffixes = False
-router.register("api/items", api.ItemViewSet, basename="api-item")
-router.register("api/tasks", api_work.TaskViewSet, basename="api-task")
-router.register("api/milestones", api_work.MilestoneViewSet, basename="api-milestone")
-router.register("api/leader-visits", api_work.LeaderVisitViewSet, basename="api-leader-visit")
-router.register("api/supervision-plans", api_work.PlanViewSet, basename="api-supervision-plan")
-router.register("api/supervision-visits", api_work.SupervisionVisitViewSet, basename="api-supervision-visit")
+from . import views, views_map, views_ranking, views_work
 
 app_name = "rectification"
 urlpatterns = [
@@ -54,5 +44,4 @@ urlpatterns = [
     path(
         "supervision/visits/<int:pk>/", views_work.supervision_visit_detail, name="supervision_visit_detail"
     ),
-    *router.urls,
 ]

@@ -29,5 +29,6 @@ class RegistryConfig(ModuleConfig):
                 )
             ),
             policy="permissions",
+            api_urls="edugov.api.registry_urls",
             scopes="scopes",
         )

@@ -1,4 +1,4 @@
-"""Tutoring REST API (mounted at /tutoring/api/): institutions (list, detail, create, status
+"""Tutoring REST API (routes in api_urls, at /api/v1/tutoring/): institutions (list, detail, create, status
 change), staff (masked as on the pages), the latest risk ranking and orders. Same selectors and
 services as the pages; the shared pieces come from edugov.api.base."""
 
@@ -11,7 +11,6 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
@@ -186,14 +185,3 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TutoringVie
 
     def get_queryset(self) -> Any:
         return scoped(Order, self.request.user).order_by("-paid_on", "-pk")
-
-
-class Router(DefaultRouter):
-    include_format_suffixes = False
-
-
-router = Router()
-router.register("institutions", InstitutionViewSet, basename="institution")
-router.register("staff", StaffViewSet, basename="staff")
-router.register("risk", RiskViewSet, basename="risk")
-router.register("orders", OrderViewSet, basename="order")

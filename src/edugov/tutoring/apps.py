@@ -68,6 +68,7 @@ class TutoringConfig(ModuleConfig):
                 nav("投诉办理", "tutoring:complaint_list", "supervise"),
             ),
             policy="permissions",
+            api_urls="edugov.tutoring.api_urls",
             scopes="scopes",
             warehouse=_register_warehouse,
             demo=_register_demo,

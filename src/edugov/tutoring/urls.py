@@ -1,8 +1,8 @@
-"""Tutoring pages and its REST API (mounted at /tutoring/)."""
+"""Tutoring pages (mounted at /tutoring/; the API is in api_urls)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from . import api, views
+from . import views
 
 app_name = "tutoring"
 
@@ -32,5 +32,4 @@ urlpatterns = [
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
     path("public/complaint/", views.public_complaint, name="public_complaint"),
     path("public/complaint/track/", views.public_complaint_track, name="public_complaint_track"),
-    path("api/", include(api.router.urls)),
 ]

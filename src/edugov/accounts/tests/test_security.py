@@ -148,7 +148,7 @@ def test_session_expires_after_two_hours_idle_and_renews_on_use(d, settings):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert client.get("/api/v1/schools/").status_code in (401, 403)
+    assert client.get("/api/v1/registry/schools/").status_code in (401, 403)
 
 
 def test_session_cookie_is_http_only_and_ends_with_browser(d, settings):
@@ -172,15 +172,15 @@ def test_admin_login_is_audited_with_admin_source(d):
 def test_session_is_renewed_once_a_minute_not_written_on_every_request(d, settings):
     client = Client()
     assert post_login(client, d.users[Role.LEADER].username, PASSWORD).status_code == 302
-    client.get("/api/v1/schools/")  # warm: the first request after login may renew
+    client.get("/api/v1/registry/schools/")  # warm: the first request after login may renew
     before = Session.objects.get().expire_date
     for _ in range(3):
-        assert client.get("/api/v1/schools/").status_code == 200
+        assert client.get("/api/v1/registry/schools/").status_code == 200
     assert Session.objects.get().expire_date == before  # within the minute: no session write
 
     later = time.time() + settings.SESSION_RENEW_SECONDS
     with mock.patch("edugov.accounts.middleware.time.time", return_value=later):
-        assert client.get("/api/v1/schools/").status_code == 200
+        assert client.get("/api/v1/registry/schools/").status_code == 200
     assert Session.objects.get().expire_date > before  # a minute on: renewed
 
     # Logging out empties the session; the renewal does not bring it back.

@@ -37,7 +37,7 @@ def test_token_then_use_it(d):
     assert user.last_login is not None
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
-    schools = client.get("/api/v1/schools/").json()
+    schools = client.get("/api/v1/registry/schools/").json()
     assert schools["count"] == 2
     # Asking again returns the same token.
     assert ask(APIClient(), user.username, PASSWORD).json()["token"] == body["token"]
@@ -126,7 +126,7 @@ def test_inactive_user_gets_no_token(d):
 def test_bad_token_is_401_in_chinese(d):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
-    response = client.get("/api/v1/schools/")
+    response = client.get("/api/v1/registry/schools/")
     assert response.status_code == 401
     assert response.json()["detail"] == "认证令牌无效。"
 
@@ -136,4 +136,4 @@ def test_revoke_logs_out(d, api_as):
     assert client.post("/api/v1/auth/token/revoke/").status_code == 204
     assert not Token.objects.filter(user=d.users[Role.TEACHER]).exists()
     assert AuditEvent.objects.filter(action="logout", actor=d.users[Role.TEACHER], source="api").exists()
-    assert client.get("/api/v1/schools/").status_code == 401
+    assert client.get("/api/v1/registry/schools/").status_code == 401

@@ -25,7 +25,7 @@ def new_school(d, **extra):
 
 
 def test_create_school_audited_with_api_source_and_actor(d, api_as):
-    response = api_as().post("/api/v1/schools/", new_school(d, longitude="121.5"), format="json")
+    response = api_as().post("/api/v1/registry/schools/", new_school(d, longitude="121.5"), format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["code"] == "3144009999" and body["locale"] == "urban" and body["longitude"] == "121.500000"
@@ -39,7 +39,9 @@ def test_create_school_audited_with_api_source_and_actor(d, api_as):
 
 def test_update_school_records_before_and_after(d, api_as):
     client = api_as(Role.SCHOOL_ADMIN)
-    response = client.patch(f"/api/v1/schools/{d.school_a.pk}/", {"address": "甲街道1号"}, format="json")
+    response = client.patch(
+        f"/api/v1/registry/schools/{d.school_a.pk}/", {"address": "甲街道1号"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["address"] == "甲街道1号"
     event = AuditEvent.objects.get(model="registry.School", action="update")
@@ -48,14 +50,16 @@ def test_update_school_records_before_and_after(d, api_as):
 
 
 def test_put_needs_every_field(d, api_as):
-    response = api_as().put(f"/api/v1/schools/{d.school_a.pk}/", {"name": "新名"}, format="json")
+    response = api_as().put(f"/api/v1/registry/schools/{d.school_a.pk}/", {"name": "新名"}, format="json")
     assert response.status_code == 400
     assert response.json()["school_type"] == ["该字段是必填项。"]
 
 
 def test_update_class_enrolment_audited(d, api_as):
     client = api_as(Role.TEACHER)
-    response = client.patch(f"/api/v1/classes/{d.class_a1.pk}/", {"boys": 30, "girls": 31}, format="json")
+    response = client.patch(
+        f"/api/v1/registry/classes/{d.class_a1.pk}/", {"boys": 30, "girls": 31}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["size"] == 61
     d.class_a1.refresh_from_db()
@@ -68,11 +72,11 @@ def test_update_class_enrolment_audited(d, api_as):
 @pytest.mark.parametrize(
     ("method", "url", "payload"),
     [
-        ("post", "/api/v1/schools/", None),
-        ("patch", "/api/v1/schools/{school_a}/", {"address": "x"}),
-        ("put", "/api/v1/schools/{school_a}/", {"name": "x"}),
-        ("patch", "/api/v1/classes/{class_a1}/", {"boys": 1}),
-        ("patch", "/api/v1/classes/{class_a1}/", "not json at all"),
+        ("post", "/api/v1/registry/schools/", None),
+        ("patch", "/api/v1/registry/schools/{school_a}/", {"address": "x"}),
+        ("put", "/api/v1/registry/schools/{school_a}/", {"name": "x"}),
+        ("patch", "/api/v1/registry/classes/{class_a1}/", {"boys": 1}),
+        ("patch", "/api/v1/registry/classes/{class_a1}/", "not json at all"),
     ],
 )
 def test_read_only_leader_gets_403_on_every_write(d, api_as, method, url, payload):
@@ -86,7 +90,9 @@ def test_read_only_leader_gets_403_on_every_write(d, api_as, method, url, payloa
 
 
 def test_institution_operator_may_not_write_registry(d, api_as):
-    response = api_as(Role.INSTITUTION_OPERATOR).post("/api/v1/schools/", new_school(d), format="json")
+    response = api_as(Role.INSTITUTION_OPERATOR).post(
+        "/api/v1/registry/schools/", new_school(d), format="json"
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "您的账号无权执行“新增学校”"
 
@@ -95,21 +101,27 @@ def test_writes_outside_scope(d, api_as):
     client = api_as(Role.SCHOOL_ADMIN)
     # Another town's rows are invisible: 404, not 403, so ids reveal nothing.
     assert (
-        client.patch(f"/api/v1/schools/{d.school_b.pk}/", {"address": "x"}, format="json").status_code == 404
+        client.patch(
+            f"/api/v1/registry/schools/{d.school_b.pk}/", {"address": "x"}, format="json"
+        ).status_code
+        == 404
     )
-    assert client.patch(f"/api/v1/classes/{d.class_b1.pk}/", {"boys": 1}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/v1/registry/classes/{d.class_b1.pk}/", {"boys": 1}, format="json").status_code
+        == 404
+    )
     # A school administrator cannot create a school (the registry policy leaves it to the bureau).
-    response = client.post("/api/v1/schools/", new_school(d), format="json")
+    response = client.post("/api/v1/registry/schools/", new_school(d), format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "您的账号无权执行“新增学校”"
     assert not School.objects.filter(code="3144009999").exists()
     # References to rows outside the scope read as "does not exist".
     officer = api_as("town_officer")
-    response = officer.post("/api/v1/schools/", new_school(d, area=d.town_b.pk), format="json")
+    response = officer.post("/api/v1/registry/schools/", new_school(d, area=d.town_b.pk), format="json")
     assert response.status_code == 400
     assert response.json()["area"] == [f"编号为 {d.town_b.pk} 的记录不存在或不在您的数据范围内"]
     response = client.patch(
-        f"/api/v1/classes/{d.class_a1.pk}/", {"head_teacher": d.teacher_b.pk}, format="json"
+        f"/api/v1/registry/classes/{d.class_a1.pk}/", {"head_teacher": d.teacher_b.pk}, format="json"
     )
     assert response.status_code == 400
     assert "不在您的数据范围内" in response.json()["head_teacher"][0]
@@ -135,7 +147,7 @@ def test_writes_outside_scope(d, api_as):
     ],
 )
 def test_bad_school_input_is_400_in_chinese_and_changes_nothing(d, api_as, payload, field, message_part):
-    response = api_as().post("/api/v1/schools/", new_school(d, **payload), format="json")
+    response = api_as().post("/api/v1/registry/schools/", new_school(d, **payload), format="json")
     assert response.status_code == 400, response.content
     messages = response.json()[field]
     assert any(message_part in m for m in messages), messages
@@ -144,23 +156,25 @@ def test_bad_school_input_is_400_in_chinese_and_changes_nothing(d, api_as, paylo
 
 
 def test_full_width_code_is_normalised(d, api_as):
-    response = api_as().post("/api/v1/schools/", new_school(d, code="３１４４００９９９９ "), format="json")
+    response = api_as().post(
+        "/api/v1/registry/schools/", new_school(d, code="３１４４００９９９９ "), format="json"
+    )
     assert response.status_code == 201
     assert response.json()["code"] == "3144009999"
 
 
 def test_duplicate_code_is_400(d, api_as):
-    response = api_as().post("/api/v1/schools/", new_school(d, code=d.school_a.code), format="json")
+    response = api_as().post("/api/v1/registry/schools/", new_school(d, code=d.school_a.code), format="json")
     assert response.status_code == 400
     assert "已存在" in response.json()["code"][0]
 
 
 def test_teaching_point_under_teaching_point_is_a_domain_error(d, api_as):
     payload = new_school(d, is_teaching_point=True, central_school=d.point_a.pk)
-    response = api_as().post("/api/v1/schools/", payload, format="json")
+    response = api_as().post("/api/v1/registry/schools/", payload, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "code": "TEACHING_POINT_CENTRAL",
+        "code": "registry.TEACHING_POINT_CENTRAL",
         "detail": "教学点的所属中心校不能是另一个教学点",
         "params": {},
     }
@@ -172,7 +186,7 @@ def test_teaching_point_under_teaching_point_is_a_domain_error(d, api_as):
 )
 def test_malformed_json_never_500(d, api_as, body):
     response = api_as().generic(
-        "PATCH", f"/api/v1/classes/{d.class_a1.pk}/", body, content_type="application/json"
+        "PATCH", f"/api/v1/registry/classes/{d.class_a1.pk}/", body, content_type="application/json"
     )
     assert response.status_code == 400, response.content
     detail = response.json()
@@ -191,7 +205,7 @@ def test_malformed_json_never_500(d, api_as, body):
     ],
 )
 def test_bad_class_input(d, api_as, payload, field, message):
-    response = api_as().patch(f"/api/v1/classes/{d.class_a1.pk}/", payload, format="json")
+    response = api_as().patch(f"/api/v1/registry/classes/{d.class_a1.pk}/", payload, format="json")
     assert response.status_code == 400
     assert response.json()[field] == [message]
     d.class_a1.refresh_from_db()
@@ -199,7 +213,12 @@ def test_bad_class_input(d, api_as, payload, field, message):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/schools/abc/", "/api/v1/schools/99999999999999999999999/", "/api/v1/classes/0/"]
+    "url",
+    [
+        "/api/v1/registry/schools/abc/",
+        "/api/v1/registry/schools/99999999999999999999999/",
+        "/api/v1/registry/classes/0/",
+    ],
 )
 def test_unknown_ids_are_404(d, api_as, url):
     response = api_as().get(url)
@@ -208,6 +227,6 @@ def test_unknown_ids_are_404(d, api_as, url):
 
 def test_unsupported_methods_are_405(d, api_as):
     client = api_as()
-    assert client.delete(f"/api/v1/schools/{d.school_a.pk}/").status_code == 405
-    assert client.post("/api/v1/classes/", {}, format="json").status_code == 405
-    assert client.put(f"/api/v1/classes/{d.class_a1.pk}/", {}, format="json").status_code == 405
+    assert client.delete(f"/api/v1/registry/schools/{d.school_a.pk}/").status_code == 405
+    assert client.post("/api/v1/registry/classes/", {}, format="json").status_code == 405
+    assert client.put(f"/api/v1/registry/classes/{d.class_a1.pk}/", {}, format="json").status_code == 405

@@ -5,7 +5,7 @@ from edugov.accounts.models import Role
 from edugov.burden.models import Exam, Homework
 
 pytestmark = pytest.mark.django_db
-BASE = "/burden/api/v1"
+BASE = "/api/v1/burden"
 
 
 def client_for(user):

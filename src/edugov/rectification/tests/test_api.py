@@ -29,7 +29,7 @@ from .conftest import goal_and_task
 pytestmark = pytest.mark.django_db
 
 HUGE = 99999999999999999999  # beyond a 64-bit integer
-API = "/rectification/api"
+API = "/api/v1/rectification"
 
 
 @pytest.fixture

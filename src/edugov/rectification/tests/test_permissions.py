@@ -346,7 +346,7 @@ def test_leader_writes_nothing_through_the_api(client, district):  # type: ignor
     plan = _plan(district)
     leader = district.users[Role.LEADER]
     login(client, leader)
-    api_root = "/rectification/api"
+    api_root = "/api/v1/rectification"
     posts = [
         (f"{api_root}/items/", {"source": "manual"}),
         (f"{api_root}/items/{item.pk}/transition/", {"action": "comment", "comment": "领导批示"}),
@@ -457,11 +457,11 @@ def _write_routes(d: Any) -> list[tuple[str, str]]:
     item = _item(d)
     m = _milestone(d)
     urls = {
-        (api.ItemViewSet, "create"): "/rectification/api/items/",
-        (api.ItemViewSet, "transition"): f"/rectification/api/items/{item.pk}/transition/",
-        (api_work.MilestoneViewSet, "progress"): f"/rectification/api/milestones/{m.pk}/progress/",
-        (api_work.LeaderVisitViewSet, "create"): "/rectification/api/leader-visits/",
-        (api_work.SupervisionVisitViewSet, "create"): "/rectification/api/supervision-visits/",
+        (api.ItemViewSet, "create"): "/api/v1/rectification/items/",
+        (api.ItemViewSet, "transition"): f"/api/v1/rectification/items/{item.pk}/transition/",
+        (api_work.MilestoneViewSet, "progress"): f"/api/v1/rectification/milestones/{m.pk}/progress/",
+        (api_work.LeaderVisitViewSet, "create"): "/api/v1/rectification/leader-visits/",
+        (api_work.SupervisionVisitViewSet, "create"): "/api/v1/rectification/supervision-visits/",
     }
     declared = {(v, name): act for v in API_VIEWSETS for name, act in v.policy_actions.items()}
     assert set(declared) == set(urls)

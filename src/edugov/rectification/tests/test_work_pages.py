@@ -168,7 +168,7 @@ def test_supervision_form_phone_flow(client, district, work):  # type: ignore[no
 def test_api(client, district, work):  # type: ignore[no-untyped-def]
     login(client, district.users[Role.LEADER])
     r = client.post(
-        "/rectification/api/leader-visits/",
+        "/api/v1/rectification/leader-visits/",
         {
             "visited_on": work["today"].isoformat(),
             "school_ids": [district.school_a.pk],
@@ -186,14 +186,14 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 201 and len(r.json()["raised_items"]) == 1
     r = client.post(
-        "/rectification/api/leader-visits/",
+        "/api/v1/rectification/leader-visits/",
         {"visited_on": "bad", "school_ids": []},
         content_type="application/json",
     )
     assert r.status_code == 400
     login(client, district.users[Role.INSPECTOR])
     r = client.post(
-        "/rectification/api/supervision-visits/",
+        "/api/v1/rectification/supervision-visits/",
         {
             "plan": work["plan"].pk,
             "school": district.school_a.pk,
@@ -204,7 +204,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 400 and "RI01" in r.content.decode("utf-8")
     r = client.post(
-        "/rectification/api/supervision-visits/",
+        "/api/v1/rectification/supervision-visits/",
         {
             "plan": work["plan"].pk,
             "school": district.school_a.pk,
@@ -216,18 +216,19 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     assert r.status_code == 400
     # the inspector of 甲街道 sees the plan's schools in their own town only
     assert (
-        client.get(f"/rectification/api/supervision-plans/{work['plan'].pk}/progress/").json()["schools"] == 1
+        client.get(f"/api/v1/rectification/supervision-plans/{work['plan'].pk}/progress/").json()["schools"]
+        == 1
     )
     login(client, district.users[Role.DISTRICT_ADMIN])
-    tasks = client.get("/rectification/api/tasks/").json()
+    tasks = client.get("/api/v1/rectification/tasks/").json()
     assert tasks["results"][0]["rag"] == "amber"  # progress 20, half the time gone: 30 points behind
     r = client.post(
-        f"/rectification/api/milestones/{work['milestone'].pk}/progress/",
+        f"/api/v1/rectification/milestones/{work['milestone'].pk}/progress/",
         {"progress": 101},
         content_type="application/json",
     )
     assert r.status_code == 400
-    assert client.get("/rectification/api/tasks/rollup/").json()["goals"][0]["progress"] == 20.0
+    assert client.get("/api/v1/rectification/tasks/rollup/").json()["goals"][0]["progress"] == 20.0
 
 
 def test_battle_map_and_ranking_count_new_sources(district, work):  # type: ignore[no-untyped-def]

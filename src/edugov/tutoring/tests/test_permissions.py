@@ -175,16 +175,16 @@ FORM_PAGES: dict[str, Callable[[World], str]] = {
 
 # ... and the API: reads by their resource, writes by route and body.
 API_READS: dict[str, Callable[[World], str]] = {
-    "view": lambda w: "/tutoring/api/institutions/",
-    "supervise": lambda w: "/tutoring/api/risk/",
+    "view": lambda w: "/api/v1/tutoring/institutions/",
+    "supervise": lambda w: "/api/v1/tutoring/risk/",
 }
 API_WRITES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
     "institution_create": lambda w: (
-        "/tutoring/api/institutions/",
+        "/api/v1/tutoring/institutions/",
         {"name": "接口机构", "credit_code": credit_code(), "category": "arts", "area": w.md.town_a.pk},
     ),
     "institution_transition": lambda w: (
-        f"/tutoring/api/institutions/{w.inst.pk}/transition/",
+        f"/api/v1/tutoring/institutions/{w.inst.pk}/transition/",
         {"to_status": "rectifying", "reason": "消防通道堵塞"},
     ),
 }
@@ -324,13 +324,13 @@ def test_leader_writes_nothing_on_pages_or_api(client, w):
     r = client.post(reverse("tutoring:complaint_detail", args=[w.complaint.pk]), {"reply": "已处理"})
     assert r.status_code == 403
     r = client.post(
-        "/tutoring/api/institutions/",
+        "/api/v1/tutoring/institutions/",
         {"name": "x", "credit_code": credit_code(), "category": "arts", "area": w.md.town_a.pk},
         content_type="application/json",
     )
     assert r.status_code == 403 and "只读" in r.json()["detail"]
     r = client.post(
-        f"/tutoring/api/institutions/{w.inst.pk}/transition/",
+        f"/api/v1/tutoring/institutions/{w.inst.pk}/transition/",
         {"to_status": "closed", "reason": "x"},
         content_type="application/json",
     )
@@ -347,12 +347,12 @@ def test_api_area_is_write_scoped(client, w):
     body = {"name": "越界机构", "credit_code": credit_code(), "category": "arts"}
     for area in (w.md.town_b, w.md.district):
         r = client.post(
-            "/tutoring/api/institutions/", {**body, "area": area.pk}, content_type="application/json"
+            "/api/v1/tutoring/institutions/", {**body, "area": area.pk}, content_type="application/json"
         )
         assert r.status_code == 400 and "area" in r.json(), area
     assert not Institution.objects.filter(name="越界机构").exists()
     r = client.post(
-        "/tutoring/api/institutions/", {**body, "area": w.md.town_a.pk}, content_type="application/json"
+        "/api/v1/tutoring/institutions/", {**body, "area": w.md.town_a.pk}, content_type="application/json"
     )
     assert r.status_code == 201 and Institution.objects.get(name="越界机构").area == w.md.town_a
 

@@ -155,20 +155,20 @@ def test_api_scoped_and_validated(client, md, px, inst):
     other = make_institution(md, px)
     op = operator_for(inst)
     client.force_login(op)
-    r = client.get("/tutoring/api/institutions/")
+    r = client.get("/api/v1/tutoring/institutions/")
     assert [row["id"] for row in r.json()["results"]] == [inst.pk]
-    assert client.get(f"/tutoring/api/institutions/{other.pk}/").status_code == 404
+    assert client.get(f"/api/v1/tutoring/institutions/{other.pk}/").status_code == 404
     client.force_login(px)
     r = client.post(
-        "/tutoring/api/institutions/",
+        "/api/v1/tutoring/institutions/",
         {"name": "x", "credit_code": "91350100M000100Y44", "category": "arts", "area": md.town_a.pk},
         content_type="application/json",
     )
     assert r.status_code == 400 and "校验位" in r.content.decode()
-    r = client.post("/tutoring/api/institutions/", "null", content_type="application/json")
+    r = client.post("/api/v1/tutoring/institutions/", "null", content_type="application/json")
     assert r.status_code == 400
     r = client.post(
-        f"/tutoring/api/institutions/{inst.pk}/transition/",
+        f"/api/v1/tutoring/institutions/{inst.pk}/transition/",
         {"to_status": "applying", "reason": "x"},
         content_type="application/json",
     )
@@ -181,7 +181,7 @@ def test_api_staff_masked_for_inspector(client, md, px, inst):
         actor=px, institution=inst, data={"name": "周老师", "id_number": "11010519491231002X"}
     )
     client.force_login(md.users[Role.INSPECTOR])
-    row = client.get("/tutoring/api/staff/").json()["results"][0]
+    row = client.get("/api/v1/tutoring/staff/").json()["results"][0]
     assert row["id_number"] == "110105********002X"
     client.force_login(px)
-    assert client.get("/tutoring/api/staff/").json()["results"][0]["id_number"] == "11010519491231002X"
+    assert client.get("/api/v1/tutoring/staff/").json()["results"][0]["id_number"] == "11010519491231002X"

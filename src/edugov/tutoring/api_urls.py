@@ -1,0 +1,14 @@
+"""The tutoring module's REST API routes, mounted at /api/v1/tutoring/ (edugov.api.urls)."""
+
+from rest_framework.routers import DefaultRouter
+
+from .api import InstitutionViewSet, OrderViewSet, RiskViewSet, StaffViewSet
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("staff", StaffViewSet, basename="staff")
+router.register("risk", RiskViewSet, basename="risk")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = router.urls
