@@ -231,7 +231,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, with each module's Chinese label as the tag of its untagged operations.
+    "DEFAULT_SCHEMA_CLASS": "edugov.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "edugov.common.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
 }

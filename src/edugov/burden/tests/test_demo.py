@@ -77,5 +77,5 @@ def test_demo_homework_ends_yesterday_and_teacher1_publishes_for_today():
         "content": "完成练习册第12页",
         "estimated_minutes": 20,
     }
-    response = client.post("/burden/api/v1/homework/", body, format="json")
+    response = client.post("/api/v1/burden/homework/", body, format="json")
     assert response.status_code == 201, response.json()

@@ -42,10 +42,12 @@ def test_school_admin_sees_only_own_items(client, district, items):
     assert client.get(reverse("rectification:item_detail", args=[a.pk])).status_code == 200
     # Through the API too.
     token = Token.objects.create(user=district.users[Role.SCHOOL_ADMIN])
-    resp = client.get("/rectification/api/items/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    resp = client.get("/api/v1/rectification/items/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert sorted(r["title"] for r in resp.json()["results"]) == sorted(["甲校问题", "教学点问题"])
     assert (
-        client.get(f"/rectification/api/items/{b.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code
+        client.get(
+            f"/api/v1/rectification/items/{b.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        ).status_code
         == 404
     )
 
@@ -269,10 +271,10 @@ def test_api_create_and_transition(client, district):
         "department": "basic_education",
         "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
     }
-    resp = client.post("/rectification/api/items/", body, content_type="application/json", **auth)
+    resp = client.post("/api/v1/rectification/items/", body, content_type="application/json", **auth)
     assert resp.status_code == 201, resp.content
     pk = resp.json()["id"]
-    url = f"/rectification/api/items/{pk}/transition/"
+    url = f"/api/v1/rectification/items/{pk}/transition/"
     resp = client.post(url, {"action": "verify"}, content_type="application/json", **auth)
     assert resp.status_code == 400 and "不能执行“核验销号”" in resp.json()["detail"]
     resp = client.post(url, {"action": "assign"}, content_type="application/json", **auth)
@@ -284,10 +286,10 @@ def test_api_create_and_transition(client, district):
     resp = client.post(url, "null", content_type="application/json", **auth)
     assert resp.status_code == 400
     resp = client.post(
-        "/rectification/api/items/", {**body, "unit_id": 999999}, content_type="application/json", **auth
+        "/api/v1/rectification/items/", {**body, "unit_id": 999999}, content_type="application/json", **auth
     )
     assert resp.status_code == 400 and "责任单位不存在" in resp.json()["detail"]
-    detail = client.get(f"/rectification/api/items/{pk}/", **auth).json()
+    detail = client.get(f"/api/v1/rectification/items/{pk}/", **auth).json()
     assert [e["action"] for e in detail["events"]] == ["create", "assign"]
     # Leaders read only.
     leader = Token.objects.create(user=district.users[Role.LEADER])

@@ -185,7 +185,7 @@ def test_school_admin_cannot_move_its_school_through_the_page(d):
 def test_school_admin_cannot_move_its_school_through_the_api(d):
     client = login(Client(), d.users[Role.SCHOOL_ADMIN])
     province = Area.objects.get(level=AreaLevel.PROVINCE)
-    url = f"/api/v1/schools/{d.school_a.pk}/"
+    url = f"/api/v1/registry/schools/{d.school_a.pk}/"
     for area in (province, d.town_b, d.district):
         response = client.patch(url, {"area": area.pk}, content_type="application/json")
         assert response.status_code == 400, response.content
@@ -232,7 +232,7 @@ API_WRITES: dict[
 ] = {
     "registry.school_create": (
         "post",
-        lambda d: "/api/v1/schools/",
+        lambda d: "/api/v1/registry/schools/",
         {
             "code": "3101019997",
             "name": "接口新建小学",
@@ -244,13 +244,13 @@ API_WRITES: dict[
     ),
     "registry.school_edit": (
         "patch",
-        lambda d: f"/api/v1/schools/{d.school_a.pk}/",
+        lambda d: f"/api/v1/registry/schools/{d.school_a.pk}/",
         {"address": "新址"},
         lambda d: d.school_a,
     ),
     "registry.class_edit": (
         "patch",
-        lambda d: f"/api/v1/classes/{d.class_a1.pk}/",
+        lambda d: f"/api/v1/registry/classes/{d.class_a1.pk}/",
         {"boys": 21},
         lambda d: d.class_a1,
     ),
