@@ -4,6 +4,7 @@ and the XLSX export. Reads through selectors, writes through services."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,7 +21,8 @@ from edugov.accounts.anchors import home_anchor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
 from edugov.common.errors import DomainError, PermissionDenied
-from edugov.registry.models import Area, AreaLevel, School, SchoolClass, Term
+from edugov.registry.calendar import SchoolCalendar
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolYear, Term
 from edugov.reports import report_response
 from edugov.reports.views import request_user
 
@@ -39,11 +42,24 @@ def _own_school(user: Any) -> School | None:
 # Homework entry and list -------------------------------------------------------------------------
 
 
+def _default_homework_date() -> dt.date:
+    """The last school day up to today by the term calendar: on a Sunday the form offers Friday
+    (the service would refuse Sunday only after the teacher has typed everything)."""
+    today = timezone.localdate()
+    year = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    if year is None:
+        return today
+    day = SchoolCalendar.for_year(year).last_school_day(today, earliest=year.start_date)
+    return day or today
+
+
 @login_required
 def homework_new(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, "burden.homework_publish")
     assignments = selectors.teacher_assignments(user=request.user)
-    form = HomeworkForm(request.POST or None, assignments=assignments)
+    form = HomeworkForm(
+        request.POST or None, assignments=assignments, initial={"date": _default_homework_date()}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

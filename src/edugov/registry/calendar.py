@@ -40,6 +40,15 @@ class SchoolCalendar:
     def is_school_day(self, day: dt.date) -> bool:
         return self.day_kind(day) == CalendarDayKind.SCHOOL_DAY
 
+    def last_school_day(self, day: dt.date, *, earliest: dt.date) -> dt.date | None:
+        """The latest school day on or before `day` and not before `earliest` (None if there is
+        none): what a form offers by default on a Sunday, a holiday or in a vacation."""
+        while day >= earliest:
+            if self.is_school_day(day):
+                return day
+            day -= dt.timedelta(days=1)
+        return None
+
     def school_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         days = []
         day = start

@@ -43,6 +43,23 @@ def test_entry_page_preselects_the_only_assignment_and_publishes(client, distric
     assert (hw.subject, hw.estimated_minutes, hw.teacher_id) == ("语文", 25, district.teacher_a.pk)
 
 
+@pytest.mark.parametrize(
+    ("today", "offered"),
+    [
+        (D(2025, 9, 10), D(2025, 9, 10)),  # a Wednesday: today
+        (D(2025, 9, 14), D(2025, 9, 12)),  # a Sunday: the Friday before
+        (D(2025, 9, 28), D(2025, 9, 28)),  # a Sunday made a school day: today
+        (D(2025, 10, 6), D(2025, 9, 30)),  # in the National Day holiday: the Tuesday before it
+        (D(2026, 2, 1), D(2026, 1, 20)),  # winter vacation: the last day of term 1 (a Tuesday)
+    ],
+)
+def test_entry_date_defaults_to_the_last_school_day(client, district, monkeypatch, today, offered):
+    monkeypatch.setattr("edugov.burden.views.timezone.localdate", lambda: today)
+    login(client, district.users[Role.TEACHER])
+    html = client.get(reverse("burden:homework_new")).content.decode()
+    assert f'type="date" name="date" value="{offered.isoformat()}"' in html
+
+
 def test_entry_page_for_a_grade_two_class_preselects_oral_not_written(client, district):
     from edugov.burden.forms import HomeworkForm
     from edugov.burden.selectors import Assignment
