@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from edugov.audit.middleware import handler_channel
 from edugov.common.errors import DomainError, PermissionDenied
 
 
@@ -26,8 +27,10 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if request.path.startswith("/api/"):
-            return None  # the API maps domain errors itself (common.errors.api_exception_handler)
+        match = request.resolver_match
+        if match is not None and handler_channel(request, match.func) == "api":
+            # A REST view, wherever mounted, answers its own errors (api_exception_handler).
+            return None
         if isinstance(exception, DomainError):
             return render_domain_error(request, exception)
         return None

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from edugov.accounts.models import Role
 from edugov.common.errors import DomainError, PermissionDenied
@@ -186,12 +186,14 @@ def test_middleware_maps_domain_errors():
         response is not None and response.status_code == 400 and "该记录已归档" in response.content.decode()
     )
     assert middleware.process_exception(request, ValueError("x")) is None
-    assert (
-        middleware.process_exception(
-            RequestFactory().get("/api/v1/x"), DomainError(RegistryError.ALREADY_ARCHIVED)
-        )
-        is None
+    # A REST view answers its own errors; what decides is the handler, not the path.
+    api_request = RequestFactory().get("/api/v1/registry/schools/")
+    api_request.resolver_match = resolve("/api/v1/registry/schools/")
+    assert middleware.process_exception(api_request, DomainError(RegistryError.ALREADY_ARCHIVED)) is None
+    response = middleware.process_exception(
+        RequestFactory().get("/api/v1/x"), DomainError(RegistryError.ALREADY_ARCHIVED)
     )
+    assert response is not None and response.status_code == 400
 
 
 def test_language_switch_to_english(client, d):
