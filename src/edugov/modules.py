@@ -1,7 +1,7 @@
 """Modules declare themselves: an app whose config is a `ModuleConfig` says, in one place, its code,
-label, the departments that own it, its navigation, scope anchors, permission policy, findings
-sources, warehouse tables and demo generator; `ready()` registers them all with the registries of
-the core. Adding a module means adding an app, not editing the core.
+label, the departments that own it, its navigation, scope anchors, permission policy, REST API
+routes, findings sources, warehouse tables and demo generator; `ready()` registers them all with
+the registries of the core. Adding a module means adding an app, not editing the core.
 
     class BurdenConfig(ModuleConfig):
         name = "edugov.burden"
