@@ -232,9 +232,13 @@ class ComplaintPublicForm(forms.Form):
     )
     website = forms.CharField(label="网址", required=False)  # honeypot: people leave it empty
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution: Institution | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+        self.fields["contact_phone"].widget.attrs.update(inputmode="numeric", autocomplete="tel")
+        self.fields["contact_name"].widget.attrs.update(autocomplete="name")
+        if institution is not None:  # preselected from the institution's public page
+            self.initial.update(institution_name=institution.name, area=institution.area_id)
 
 
 class ReplyForm(forms.Form):

@@ -27,6 +27,7 @@ from .models import (
     RiskSnapshot,
     Session,
     Staff,
+    StatusChange,
     UnlicensedSite,
     UnlicensedStatus,
 )
@@ -44,9 +45,12 @@ PUBLIC_FIELDS = (
     "address",
     "status",
     "list_status",
+    "list_reason",
     "custody_mode",
     "area__name",
 )
+# Statuses under which a parent must not pay: the public page shows them in a warning banner.
+WARNING_STATUSES = (InstitutionStatus.SUSPENDED, InstitutionStatus.REVOKED, InstitutionStatus.CLOSED)
 PUBLIC_STATUSES = (
     InstitutionStatus.LICENSED,
     InstitutionStatus.RECTIFYING,
@@ -224,11 +228,25 @@ def public_detail(*, pk: int) -> dict[str, Any] | None:
     row["status_display"] = inst.get_status_display()
     row["list_status_display"] = inst.get_list_status_display()
     row["custody_display"] = inst.get_custody_mode_display()
+    # A public warning names why: the black-list reason, and the decision that put the institution in
+    # its current status when that status stops or ends its teaching.
+    row["warning"] = row["list_status"] == ListStatus.BLACK or row["status"] in WARNING_STATUSES
+    change = (
+        StatusChange.objects.filter(institution_id=pk, to_status=row["status"])
+        .values("reason", "changed_on")
+        .first()
+        if row["status"] in WARNING_STATUSES
+        else None
+    )
+    row["status_reason"] = change["reason"] if change else ""
+    row["status_changed_on"] = change["changed_on"] if change else None
     row["courses"] = list(
         Course.objects.filter(institution_id=pk, approved=True).values(
             "name", "subject", "grade_min", "grade_max", "mode", "lessons", "price_per_lesson"
         )
     )
+    for course in row["courses"]:  # money with thousands separators, as parents read prices
+        course["price_display"] = f"{course['price_per_lesson']:,.2f}"
     return row
 
 
