@@ -28,9 +28,11 @@ demo: install
 	$(BIN)/edugov demo --seed 1 --if-empty
 	$(BIN)/edugov serve_demo --port 8000
 
-## make test: every test (lint included); DATABASE_URL selects PostgreSQL
+## make test: every test (lint, types and the layering contract included); DATABASE_URL selects PostgreSQL
 test: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/edugov
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
 
 ## make soak: the reliability suite at full length (50+ faults per kind and database, long fuzzing)
@@ -41,6 +43,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/edugov
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python -m bench

@@ -16,10 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from edugov.accounts.actor import request_actor
+
 from .parsers import JSONParser
 
 LOCKED_MESSAGE = "登录失败次数过多，该账号已暂时锁定，请30分钟后再试，或联系区县管理员解锁"
 FAILED_MESSAGE = "用户名或密码错误"
+AXES_FLAG = "axes_locked_out"  # set on the request by django-axes when the account is locked
 
 
 class TokenThrottle(throttling.AnonRateThrottle):
@@ -66,9 +69,9 @@ class TokenCreateApi(APIView):
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         http_request = request._request
         user = authenticate(http_request, **data.validated_data)
-        if getattr(http_request, "axes_locked_out", False):
+        if getattr(http_request, AXES_FLAG, False):
             # Answer in JSON here; otherwise the axes middleware would render the HTML lockout page.
-            http_request.axes_locked_out = False
+            setattr(http_request, AXES_FLAG, False)
             return Response({"detail": LOCKED_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None or not user.is_active:
             return Response({"detail": FAILED_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)
@@ -84,6 +87,6 @@ class TokenDeleteApi(APIView):
 
     @extend_schema(summary="注销访问令牌", tags=["认证"], request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(user=request_actor(request)).delete()
         user_logged_out.send(sender=type(request.user), request=request._request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

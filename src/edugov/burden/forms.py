@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from edugov.common.formfields import choice_field
 from edugov.common.widgets import DateInput
 
 from .models import MAX_HOMEWORK_MINUTES, ExamKind, HomeworkType, ProgrammeKind, ResultForm
@@ -57,7 +58,7 @@ class HomeworkForm(forms.Form):
     def __init__(self, *args: Any, assignments: list[Assignment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assignments = assignments
-        self.fields["assignment"].choices = [
+        choice_field(self, "assignment").choices = [
             (f"{a.class_id}:{a.subject}", f"{a.class_name} {a.subject or '（班主任）'}") for a in assignments
         ]
         self.fields["assignment"].error_messages["invalid_choice"] = "只能为本人任教的班级发布作业"
@@ -69,7 +70,7 @@ class HomeworkForm(forms.Form):
             self.initial.setdefault("homework_type", HomeworkType.ORAL)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         choice = data.get("assignment")
         if choice:
             class_id, _, subject = choice.partition(":")
@@ -86,9 +87,9 @@ class ComplianceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, terms: list[Any], towns: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].choices = [(t.pk, str(t)) for t in terms]
+        choice_field(self, "term").choices = [(t.pk, str(t)) for t in terms]
         self.fields["term"].error_messages["invalid_choice"] = "所选学期不存在"
-        self.fields["town"].choices = [("", "全部"), *towns]
+        choice_field(self, "town").choices = [("", "全部"), *towns]
         self.fields["town"].error_messages["invalid_choice"] = "所选乡镇不在您的范围内"
 
 
@@ -130,15 +131,15 @@ class ExamForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].choices = [(t.pk, str(t)) for t in terms]
+        choice_field(self, "term").choices = [(t.pk, str(t)) for t in terms]
         self.fields["term"].error_messages["invalid_choice"] = "所选学期不存在"
-        self.fields["grade"].choices = [(g, f"{g}年级") for g in grades]
+        choice_field(self, "grade").choices = [(g, f"{g}年级") for g in grades]
         self.fields["grade"].error_messages["invalid_choice"] = "该校不设所选年级"
         if schools is None:
             del self.fields["school"]
         else:
             self.fields["school"].required = True
-            self.fields["school"].choices = [("", "请选择学校"), *schools]
+            choice_field(self, "school").choices = [("", "请选择学校"), *schools]
             self.fields["school"].error_messages.update(
                 {"required": "请选择学校", "invalid_choice": "请选择您范围内的学校"}
             )

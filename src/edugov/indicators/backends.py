@@ -72,7 +72,7 @@ def read_model_frame(model: type[models.Model]) -> pd.DataFrame:
     timestamps, booleans as bool, so that DuckDB and Spark infer the same types the DB has."""
     fields = model._meta.concrete_fields
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(f.column) for f in fields)
+    cols = ", ".join(qn(f.column) for f in fields if f.column)  # concrete fields: every one has a column
     with connection.cursor() as cursor:
         # Identifiers come from model metadata, quoted by the backend; no user input.
         cursor.execute(f"SELECT {cols} FROM {qn(model._meta.db_table)}")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from edugov.common.formfields import choice_field
+
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
@@ -19,4 +21,4 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kinds
+        choice_field(self, "kind").choices = kinds

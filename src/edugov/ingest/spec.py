@@ -224,8 +224,8 @@ class Column:
         except Exception:
             self.parse = self._compile()
             return
-        if self.max_length is None and getattr(f, "max_length", None) and self.type == "str":
-            self.max_length = f.max_length
+        if self.max_length is None and (field_max := getattr(f, "max_length", None)) and self.type == "str":
+            self.max_length = field_max
         for v in getattr(f, "validators", []):
             if isinstance(v, MinValueValidator) and self.min_value is None:
                 self.min_value = v.limit_value
@@ -234,7 +234,7 @@ class Column:
             elif isinstance(v, MaxLengthValidator) and self.max_length is None:
                 self.max_length = v.limit_value
             elif isinstance(v, RegexValidator) and self.pattern is None and self.type == "str":
-                self.pattern = v.regex
+                self.pattern = re.compile(v.regex)  # already compiled: returned as it is
                 self.pattern_message = self.pattern_message or str(v.message)
         if (
             isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField)
@@ -243,9 +243,10 @@ class Column:
             self.min_value = 0
         if isinstance(f, models.DecimalField):
             self.max_digits, self.decimal_places = f.max_digits, f.decimal_places
-        if self.choices is None and getattr(f, "choices", None) and self.type in ("str", "choice"):
+        field_choices = getattr(f, "choices", None)
+        if self.choices is None and field_choices and self.type in ("str", "choice"):
             self.type = "choice"
-            self.choices = {str(label): value for value, label in f.choices}
+            self.choices = {str(label): value for value, label in field_choices}
         self.parse = self._compile()
 
     @property
@@ -375,6 +376,7 @@ class ImportSpec:
     key_fields: ClassVar[tuple[str, ...]]
     update_fields: ClassVar[tuple[str, ...]]
     key_column: ClassVar[str] = ""  # Column.field blamed for a duplicate key
+    _bound: ClassVar[bool] = False  # columns bound to the model (per subclass: read from __dict__)
     # The permission policy action that imports this kind ("registry.import_schools"); a kind
     # without one is refused to every signed-in user (fail closed).
     action: ClassVar[str | None] = None

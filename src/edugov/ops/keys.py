@@ -15,7 +15,7 @@ def encrypted_columns() -> list[tuple[str, str]]:
         (model._meta.db_table, field.column)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, EncryptedTextField) and field.column  # concrete: always has a column
     ]
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 
 from edugov.accounts.models import User
 from edugov.demo.base import BEIJING, DemoContext, register_generator
@@ -153,10 +154,10 @@ def build_rectification(ctx: DemoContext) -> None:
 def reset_rectification() -> None:
     from .models import KeyTask, LeaderVisit, LiaisonLink, SupervisionPlan, TaskGoal
 
-    for model in (SupervisionPlan, LeaderVisit, LiaisonLink, KeyTask, TaskGoal):
-        model.objects.all().delete()
-    for model in (Notification, Attachment, ItemEvent, RectificationItem, Ranking, Boundary):
-        model.objects.all().delete()
+    tables: list[type[Model]] = [SupervisionPlan, LeaderVisit, LiaisonLink, KeyTask, TaskGoal]
+    tables += [Notification, Attachment, ItemEvent, RectificationItem, Ranking, Boundary]
+    for model in tables:
+        model._default_manager.all().delete()
 
 
 def register() -> None:

@@ -47,10 +47,10 @@ class ItemCreateForm(forms.Form):
     unit_kind = forms.ChoiceField(
         label="责任单位类型", choices=[c for c in UnitKind.choices if c[0] != UnitKind.INSTITUTION]
     )
-    school = forms.ModelChoiceField(
+    school: forms.ModelChoiceField[School] = forms.ModelChoiceField(
         label="责任学校", queryset=None, required=False, empty_label="（选择学校）"
     )
-    town = forms.ModelChoiceField(
+    town: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label="责任乡镇（街道）", queryset=None, required=False, empty_label="（选择乡镇）"
     )
     title = forms.CharField(label="问题标题", max_length=200)

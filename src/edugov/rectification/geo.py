@@ -78,7 +78,7 @@ def generate_boundary(district: Area) -> dict[str, Any]:
     for area_id, lon, lat in School.objects.filter(area__in=towns, longitude__isnull=False).values_list(
         "area_id", "longitude", "latitude"
     ):
-        coords[area_id].append((float(lon), float(lat)))
+        coords[area_id].append((float(lon or 0), float(lat or 0)))  # longitude set: filtered above
     located = [t for t in towns if coords[t.pk]]
     if not located:
         raise DomainError(BoundaryError.NO_TOWNS)

@@ -36,12 +36,14 @@ class FilterForm(forms.Form):
 
     def describe(self) -> dict[str, str]:
         """The applied filters in words, for the audit record of an export."""
-        return {self.fields[k].label or k: str(v) for k, v in self.filters.items()}
+        return {str(self.fields[k].label or k): str(v) for k, v in self.filters.items()}
 
 
 class SchoolFilterForm(FilterForm):
     q = forms.CharField(label="关键词", required=False, max_length=50)
-    town = forms.ModelChoiceField(label="乡镇（街道）", queryset=None, required=False, empty_label="全部乡镇")
+    town: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        label="乡镇（街道）", queryset=None, required=False, empty_label="全部乡镇"
+    )
     school_type = forms.ChoiceField(
         label="办学类型", required=False, choices=_choices("全部类型", SchoolType.choices)
     )
@@ -60,7 +62,9 @@ class ClassFilterForm(FilterForm):
     year = forms.ModelChoiceField(
         label="学年", queryset=SchoolYear.objects.all(), required=False, empty_label=None
     )
-    school = forms.ModelChoiceField(label="学校", queryset=None, required=False, empty_label="全部学校")
+    school: forms.ModelChoiceField[School] = forms.ModelChoiceField(
+        label="学校", queryset=None, required=False, empty_label="全部学校"
+    )
     grade = forms.TypedChoiceField(
         label="年级",
         required=False,
@@ -92,7 +96,9 @@ class ClassFilterForm(FilterForm):
 
 class TeacherFilterForm(FilterForm):
     q = forms.CharField(label="关键词", required=False, max_length=50)
-    school = forms.ModelChoiceField(label="学校", queryset=None, required=False, empty_label="全部学校")
+    school: forms.ModelChoiceField[School] = forms.ModelChoiceField(
+        label="学校", queryset=None, required=False, empty_label="全部学校"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +127,8 @@ class SchoolEditForm(forms.Form):
             .exclude(pk=school.pk)
             .only("id", "name")
         )
-        current = School.objects.filter(pk=school.central_school_id).only("id", "name")
+        current = School.objects.filter(pk__in=[school.central_school_id] if school.central_school_id else [])
+        current = current.only("id", "name")
         central.queryset = write_scoped(centrals, user) | current
         central.help_text = "仅教学点填写"
         for name in ("address",):

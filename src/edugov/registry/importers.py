@@ -502,7 +502,7 @@ class TeacherImport(SchoolLookup):
         Column(
             "身份证号",
             "id_number",
-            parser=check_id_number,
+            parser=lambda value: check_id_number(str(value)),
             example="",
             note="18位，末位可为X；请设为文本格式",
             width=22,

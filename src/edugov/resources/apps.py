@@ -1,9 +1,24 @@
-"""办学条件与均衡 declares itself as a module (edugov.modules): navigation, policy, scope rules and
-demo generator."""
+"""办学条件与均衡 declares itself as a module (edugov.modules): navigation, policy, scope rules,
+warehouse tables and demo generator."""
 
 from __future__ import annotations
 
 from edugov.modules import ModuleConfig, ModuleSpec
+
+
+def _register_warehouse() -> None:
+    from edugov.warehouse.registry import register_table
+
+    from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
+
+    # What the 优质均衡 and 普及普惠 indicators read at province scale.
+    register_table("teacher_year", TeacherYearRecord, school_year="school_year", area="teacher__school__area")
+    register_table("facilities", SchoolFacilities, school_year="school_year", area="school__area")
+    # 普及普惠: towns' 3-5 year-old population (aggregate counts) and private kindergartens' 普惠 status.
+    register_table("preschool_population", PreschoolPopulation, school_year="school_year", area="area")
+    register_table(
+        "inclusive_kindergarten", InclusiveKindergarten, school_year="school_year", area="school__area"
+    )
 
 
 def _register_demo() -> None:
@@ -39,4 +54,5 @@ class ResourcesConfig(ModuleConfig):
             policy="permissions",
             scopes="scopes",
             demo=_register_demo,
+            warehouse=_register_warehouse,
         )

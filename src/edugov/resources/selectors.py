@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from edugov.accounts.policy import can, ensure_can, role_may
@@ -56,6 +57,10 @@ class ResourcesError(ErrorCode):
     BAD_FORMAT = "不支持的导出格式“{fmt}”，可选 xlsx 或 pdf"
     KG_CARD_DENIED = "幼儿园管理员只能查看本园的评估卡片"
     NOT_KINDERGARTEN = "该学校不是幼儿园，不在普及普惠评估范围内"
+
+
+def _indicator_value(i: int, school: SchoolResult) -> float:
+    return school.indicators[i].value or 0
 
 
 def ensure_allowed(user: Any, action: str, obj: Any = None) -> None:
@@ -280,7 +285,7 @@ def balanced_page(*, user: Any, school_year: SchoolYear, area: Area, town: str =
         for i, ind in enumerate(BALANCED_INDICATORS):
             rows = sorted(
                 (s for s in evaluation.schools if s.stage == stage and s.indicators[i].value is not None),
-                key=lambda s, i=i: s.indicators[i].value or 0,
+                key=partial(_indicator_value, i),
             )
             std = rows[0].indicators[i].standard if rows else None
             page.charts.append(

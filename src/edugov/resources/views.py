@@ -65,9 +65,10 @@ def balanced(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
-    if not request.user.school_id:
+    school_id = request_user(request).school_id
+    if not school_id:
         return redirect("resources:balanced")
-    url = reverse("resources:school_card", args=[request.user.school_id])
+    url = reverse("resources:school_card", args=[school_id])
     year = request.GET.get("year")
     return redirect(f"{url}?year={year[:12]}" if year else url)
 
@@ -205,9 +206,10 @@ def preschool(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_kindergarten(request: HttpRequest) -> HttpResponse:
-    if not request.user.school_id:
+    school_id = request_user(request).school_id
+    if not school_id:
         return redirect("resources:preschool")
-    url = reverse("resources:kindergarten_card", args=[request.user.school_id])
+    url = reverse("resources:kindergarten_card", args=[school_id])
     year = request.GET.get("year")
     return redirect(f"{url}?year={year[:12]}" if year else url)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from edugov.accounts.scope import write_scoped
+from edugov.common.formfields import choice_field, model_choice_field
 from edugov.common.widgets import DateInput
 from edugov.registry.models import Area, AreaLevel
 
@@ -72,7 +73,7 @@ class InstitutionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = towns_for(user)
+        model_choice_field(self, "area").queryset = towns_for(user)
 
 
 class TransitionForm(forms.Form):
@@ -93,7 +94,7 @@ class UnlicensedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = towns_for(user)
+        model_choice_field(self, "area").queryset = towns_for(user)
 
 
 class StaffForm(forms.ModelForm):
@@ -135,7 +136,7 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tutor"].queryset = write_scoped(Staff, user).filter(
+        model_choice_field(self, "tutor").queryset = write_scoped(Staff, user).filter(
             institution=institution, is_tutor=True
         )
 
@@ -148,7 +149,9 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = write_scoped(Course, user).filter(institution=institution)
+        model_choice_field(self, "course").queryset = write_scoped(Course, user).filter(
+            institution=institution
+        )
 
 
 class OrderForm(forms.ModelForm):
@@ -159,7 +162,9 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args: Any, institution: Institution, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = write_scoped(Course, user).filter(institution=institution)
+        model_choice_field(self, "course").queryset = write_scoped(Course, user).filter(
+            institution=institution
+        )
 
 
 class ConsumptionForm(forms.Form):
@@ -189,8 +194,8 @@ class InspectionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = write_scoped(Institution, user)
-        self.fields["unlicensed_site"].queryset = write_scoped(UnlicensedSite, user)
+        model_choice_field(self, "institution").queryset = write_scoped(Institution, user)
+        model_choice_field(self, "unlicensed_site").queryset = write_scoped(UnlicensedSite, user)
 
 
 class EnforcementForm(forms.ModelForm):
@@ -210,10 +215,10 @@ class EnforcementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = write_scoped(Institution, user)
-        self.fields["unlicensed_site"].queryset = write_scoped(UnlicensedSite, user)
-        self.fields["inspection"].queryset = write_scoped(Inspection, user)
-        self.fields["kind"].choices = ActionKind.choices
+        model_choice_field(self, "institution").queryset = write_scoped(Institution, user)
+        model_choice_field(self, "unlicensed_site").queryset = write_scoped(UnlicensedSite, user)
+        model_choice_field(self, "inspection").queryset = write_scoped(Inspection, user)
+        choice_field(self, "kind").choices = ActionKind.choices
 
 
 class ComplaintPublicForm(forms.Form):
@@ -234,7 +239,9 @@ class ComplaintPublicForm(forms.Form):
 
     def __init__(self, *args: Any, institution: Institution | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+        model_choice_field(self, "area").queryset = Area.objects.filter(
+            level=AreaLevel.TOWN, archived_at__isnull=True
+        )
         self.fields["contact_phone"].widget.attrs.update(inputmode="numeric", autocomplete="tel")
         self.fields["contact_name"].widget.attrs.update(autocomplete="name")
         if institution is not None:  # preselected from the institution's public page

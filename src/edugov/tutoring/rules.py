@@ -13,7 +13,7 @@ from typing import Any
 from edugov.registry.models import CalendarDayKind
 from edugov.standards.loader import library
 
-DAY_KIND_WORDS = {
+DAY_KIND_WORDS: dict[str, str] = {
     CalendarDayKind.WEEKEND: "周末",
     CalendarDayKind.PUBLIC_HOLIDAY: "法定节假日",
     CalendarDayKind.WINTER_VACATION: "寒假",

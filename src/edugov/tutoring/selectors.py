@@ -264,7 +264,7 @@ def dashboard(*, user: Any, today: dt.date) -> dict[str, Any]:
     points = [
         {
             "name": i.name,
-            "value": [float(i.longitude), float(i.latitude)],
+            "value": [float(i.longitude or 0), float(i.latitude or 0)],  # both set: excluded below
             "status": i.get_status_display(),
             "risk": risk_by_inst.get(i.pk, "low"),
         }

@@ -523,7 +523,7 @@ def inspection_record(*, actor: Any, data: dict[str, Any]) -> Inspection:
     return inspection
 
 
-STATUS_FOR_ACTION = {
+STATUS_FOR_ACTION: dict[str, InstitutionStatus] = {
     ActionKind.RECTIFY: InstitutionStatus.RECTIFYING,
     ActionKind.SUSPEND: InstitutionStatus.SUSPENDED,
     ActionKind.REVOKE: InstitutionStatus.REVOKED,
@@ -604,7 +604,7 @@ def complaint_submit(*, data: dict[str, Any], today: dt.date | None = None) -> C
     complaint.full_clean()
     complaint.save()
     audit_record(
-        action=AuditAction.CREATE, instance=complaint, area_path=area.path,
+        action=AuditAction.CREATE, instance=complaint, area_path=complaint.area.path,
         changes={"after": {"id": complaint.pk, "topic": complaint.topic,
                            "institution": complaint.institution_id}},
     )  # fmt: skip

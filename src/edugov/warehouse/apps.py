@@ -7,4 +7,4 @@ class WarehouseConfig(AppConfig):
     verbose_name = "数据仓库"
 
     def ready(self) -> None:
-        from . import tables  # noqa: F401  (registers the registry and resources tables)
+        from . import tables  # noqa: F401  (registers the registry tables)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.anchors import home_anchor
 from edugov.registry import selectors as registry_selectors
 from edugov.registry.dashboard import dashboard, limits_for
@@ -13,7 +14,7 @@ from edugov.registry.dashboard import dashboard, limits_for
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_actor(request)
     board = dashboard(actor=user)
     my_classes = None
     anchor = None if user.is_superuser else home_anchor(user)

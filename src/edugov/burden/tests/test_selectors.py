@@ -124,6 +124,7 @@ def test_board_shows_homework_without_personal_data(district):
     h.save()
     board = services.class_board_ensure(actor=district.users[Role.TEACHER], school_class=district.class_a1)
     data = selectors.board_for_token(board.token, today=D(2025, 9, 10))
+    assert data is not None
     assert data.school_name == "甲街道第一小学"
     assert data.days[0].written_minutes == 30
     assert selectors.board_for_token("nope", today=D(2025, 9, 10)) is None

@@ -156,6 +156,7 @@ def test_templates(client, d, kind):
     from edugov.ingest.spec import get_spec
 
     spec = get_spec(kind)
+    assert spec is not None
     assert headers == [col.header for col in spec.columns]
     assert all(cell.comment is not None for cell in ws[1])
     choice_columns = [col for col in spec.columns if col.type in ("choice", "bool")]

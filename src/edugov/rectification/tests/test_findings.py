@@ -89,7 +89,7 @@ def test_rerun_creates_no_duplicates_and_reopens_closed(district, fake_source):
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN and item.reopen_count == 1 and item.closed_at is None
     assert item.deadline == dt.date(2025, 11, 10)  # 10 days after the recomputation
-    assert item.events.last().action == EventAction.REOPEN
+    assert (last := item.events.last()) is not None and last.action == EventAction.REOPEN
     assert Notification.objects.filter(item=item, kind="reopened", user=school).exists()
     assert RectificationItem.objects.count() == 2
 
@@ -102,7 +102,7 @@ def test_cause_disappearing_is_recorded_and_coming_back(district, fake_source):
     assert gone.cause_gone == 1
     item = RectificationItem.objects.get()
     assert item.cause_present is False and item.status == ItemStatus.OPEN  # closes only by verification
-    assert item.events.last().action == EventAction.CAUSE_GONE
+    assert (last := item.events.last()) is not None and last.action == EventAction.CAUSE_GONE
     assert services.findings_sync(source="test.fake", now=NOW).cause_gone == 0  # recorded once
     fake_source["k1"] = _finding("k1", Unit.school(district.school_a.pk))
     back = services.findings_sync(source="test.fake", now=NOW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -112,6 +113,7 @@ def test_leader_visit_page_no_duplicates_and_bad_input(client, district, work): 
     r = client.post(url, data)  # resubmitted
     assert r.status_code == 302
     assert RectificationItem.objects.filter(source=ItemSource.LEADER_VISIT).count() == 1
+    change: dict[str, Any]
     for change in (
         {"visited_on": "2025-02-30"},
         {"visited_on": "明天"},

@@ -107,6 +107,7 @@ def test_full_loop_closes_on_time_with_audit_and_notifications(district, make_it
     assert [e.action for e in item.events.all()] == ["create", "assign", "start", "submit", "verify"]
     assert item.attachments.count() == 1
     att = item.attachments.get()
+    assert att.event is not None
     assert att.event.action == "submit" and att.original_name == "整改报告.pdf" and att.size == 20
     audits = AuditEvent.objects.filter(model="rectification.RectificationItem", object_id=str(item.pk))
     assert audits.count() == 5

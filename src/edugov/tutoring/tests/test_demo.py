@@ -19,6 +19,7 @@ def test_demo_tells_the_tutoring_story():
     assert insts >= 8
     op = User.objects.get(username="institution1")
     first = Institution.objects.order_by("pk").first()
+    assert first is not None
     assert op.institution_id == first.pk
     assert list(scoped(Institution, op)) == [first]
     px = User.objects.get(username="officer_px")

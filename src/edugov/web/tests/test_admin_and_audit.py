@@ -102,6 +102,7 @@ def test_admin_lists_are_scoped_for_staff(client, d):
 def test_audit_events_are_read_only_in_admin(client, d, superuser):
     client.force_login(superuser)
     event = AuditEvent.objects.first()
+    assert event is not None
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert (
