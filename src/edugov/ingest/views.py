@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
 from edugov.common.errors import DomainError
 
@@ -34,7 +35,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 started = services.batch_upload(
-                    actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+                    actor=request_actor(request),
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

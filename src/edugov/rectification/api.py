@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.models import Department
 from edugov.api.base import ApiViewSet
 
@@ -93,7 +94,8 @@ class ItemOutput(serializers.ModelSerializer):
 
 
 class ItemCreateInput(serializers.Serializer):
-    source = serializers.ChoiceField(
+    # The field is named like the item's `source`, which shadows DRF's Field.source attribute in the stubs.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[c for c in ItemSource.choices if c[0] not in (ItemSource.DATA, ItemSource.TASK)]
     )
     unit_kind = serializers.ChoiceField(choices=UnitKind.choices)
@@ -155,5 +157,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     def transition(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         d = self.validated_input(TransitionInput)
-        services.item_transition(actor=request.user, item=item, files=request.FILES.getlist("files"), **d)
+        services.item_transition(
+            actor=request_actor(request), item=item, files=request.FILES.getlist("files"), **d
+        )
         return Response(ItemOutput(selectors.item_get(user=request.user, pk=item.pk)).data)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped
 from edugov.audit.models import AuditAction
@@ -208,7 +209,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         files = request.FILES.getlist("files")
         try:
             services.item_transition(
-                actor=request.user,
+                actor=request_actor(request),
                 item=item,
                 action=action,
                 comment=d["comment"],
@@ -232,7 +233,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     att = scoped(Attachment, request.user).filter(pk=pk).first()
     if att is None:
         raise Http404("附件不存在或不在您的数据范围内")
@@ -241,7 +242,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         raise Http404("附件文件已丢失") from None
     response = FileResponse(handle, content_type=att.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, att.original_name)
+    disposition = content_disposition_header(False, att.original_name)
+    if disposition:
+        response["Content-Disposition"] = disposition
     return response
 
 

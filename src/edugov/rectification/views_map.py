@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.models import User
 from edugov.accounts.policy import role_may
 from edugov.common.errors import DomainError
@@ -27,17 +28,18 @@ def battle_map_payload(*, user: User, filters: dict[str, Any]) -> dict[str, Any]
     return {**selectors.battle_map(actor=user, filters=filters), "item_url": item_url}
 
 
-def _ensure_bureau(user: Any) -> None:
+def _ensure_bureau(user: User) -> None:
     if not role_may(user, permissions.action("battle_map")):
         raise Http404("页面不存在")
 
 
 @login_required
 def battle_map(request: HttpRequest) -> HttpResponse:
-    _ensure_bureau(request.user)
-    form = ItemFilterForm(request.GET or None, user=request.user)
-    district = selectors.battle_map_district(actor=request.user)
-    payload = battle_map_payload(user=request.user, filters=form.filters)
+    actor = request_actor(request)
+    _ensure_bureau(actor)
+    form = ItemFilterForm(request.GET or None, user=actor)
+    district = selectors.battle_map_district(actor=actor)
+    payload = battle_map_payload(user=actor, filters=form.filters)
     return render(
         request,
         "rectification/battle_map.html",
@@ -46,21 +48,23 @@ def battle_map(request: HttpRequest) -> HttpResponse:
             "payload": payload,
             "district": district,
             "has_boundary": district is not None and geo.boundary_for(district) is not None,
-            "can_upload": role_may(request.user, permissions.action("boundary_upload")),
+            "can_upload": role_may(actor, permissions.action("boundary_upload")),
         },
     )
 
 
 @login_required
 def battle_map_data(request: HttpRequest) -> JsonResponse:
-    _ensure_bureau(request.user)
-    form = ItemFilterForm(request.GET or None, user=request.user)
-    return JsonResponse(battle_map_payload(user=request.user, filters=form.filters))
+    actor = request_actor(request)
+    _ensure_bureau(actor)
+    form = ItemFilterForm(request.GET or None, user=actor)
+    return JsonResponse(battle_map_payload(user=actor, filters=form.filters))
 
 
 @login_required
 def boundary_file(request: HttpRequest) -> JsonResponse:
-    district = selectors.battle_map_district(actor=request.user)
+    actor = request_actor(request)
+    district = selectors.battle_map_district(actor=actor)
     data = geo.boundary_for(district) if district is not None else None
     if data is None:
         raise Http404("尚未生成或上传边界文件")
@@ -69,9 +73,10 @@ def boundary_file(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def boundary_upload(request: HttpRequest) -> HttpResponse:
-    if not role_may(request.user, permissions.action("boundary_upload")):
+    actor = request_actor(request)
+    if not role_may(actor, permissions.action("boundary_upload")):
         raise Http404("页面不存在")
-    district = selectors.battle_map_district(actor=request.user)
+    district = selectors.battle_map_district(actor=actor)
     error = ""
     if request.method == "POST" and district is not None:
         upload = request.FILES.get("file")
@@ -80,7 +85,7 @@ def boundary_upload(request: HttpRequest) -> HttpResponse:
                 geo.boundary_save(
                     district=district,
                     geojson=geo.generate_boundary(district),
-                    user=request.user,
+                    user=actor,
                     generated=True,
                     original_name="系统生成",
                 )
@@ -94,7 +99,7 @@ def boundary_upload(request: HttpRequest) -> HttpResponse:
             try:
                 data = geo.validate_boundary(upload.read(), district=district)
                 geo.boundary_save(
-                    district=district, geojson=data, user=request.user, original_name=upload.name or ""
+                    district=district, geojson=data, user=actor, original_name=upload.name or ""
                 )
             except DomainError as exc:
                 error = exc.message
