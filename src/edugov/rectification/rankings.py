@@ -1,28 +1,29 @@
 """Red and black lists (红黑榜): units ranked for a period by rules kept as data
-(data/ranking_rules.toml), a draft → approved → published workflow, and the formal notice as XLSX
-and PDF. Units only, never pupils."""
+(data/ranking_rules.toml), a draft → approved → published workflow, and the formal notice as
+a document of the report registry (`rectification.ranking_notice`, XLSX/PDF/JSON). Units only,
+never pupils."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from edugov.accounts.policy import ensure_can, role_may
-from edugov.accounts.scope import ensure_in_write_scope
+from edugov.accounts.scope import ensure_in_write_scope, scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, snapshot
 from edugov.common.errors import DomainError, ErrorCode
-from edugov.common.pdf import cjk_font, para
 from edugov.registry.models import Area
+from edugov.reports import Document, Section, Signature, read_as
 
 from . import permissions
 from .models import (
@@ -35,6 +36,9 @@ from .models import (
     RankingStatus,
     RectificationItem,
 )
+
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "ranking_rules.toml"
 
@@ -372,98 +376,45 @@ def notice_text(ranking: Ranking) -> list[str]:
     ]
 
 
-def notice_xlsx(ranking: Ranking) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "红黑榜"
-    ws.append([ranking.title])
-    ws["A1"].font = Font(bold=True, size=14)
-    if ranking.notice_number:
-        ws.append([ranking.notice_number])
-    for line in notice_text(ranking):
-        ws.append([line])
-    ws.append([])
-    ws.append(NOTICE_HEADERS)
-    from edugov.web.exports import neutralise
-
-    for row in notice_rows(ranking):
-        ws.append([neutralise(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def notice_pdf(ranking: Ranking) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = cjk_font()
-    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=6)
-    sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=14, alignment=1, textColor=colors.grey)
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, firstLineIndent=21)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=ranking.title,
-    )
-    story: list[Any] = [para(ranking.title, title)]
-    if ranking.notice_number:
-        story.append(para(ranking.notice_number, sub))
-    story.append(Spacer(1, 6 * mm))
-    story += [para(t, body) for t in notice_text(ranking)]
-    story.append(Spacer(1, 4 * mm))
-    headers = ["名次", "单位", "得分", "到期", "按期", "按期率", "逾期", "数据问题", "榜单"]
-    data = [headers] + [
-        [
-            r[0],
-            para(str(r[1]), ParagraphStyle("c", fontName=font, fontSize=9, leading=11)),
-            f"{r[3]:.2f}",
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            r[8],
-            r[9],
-        ]
-        for r in notice_rows(ranking)
-    ]
-    table = Table(
-        data,
-        colWidths=[11 * mm, 56 * mm, 15 * mm, 12 * mm, 12 * mm, 17 * mm, 12 * mm, 17 * mm, 14 * mm],
-        repeatRows=1,
-    )
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]
-    for i, row in enumerate(data[1:], start=1):
-        if row[-1] == ListKind.RED.label:
-            style.append(("TEXTCOLOR", (-1, i), (-1, i), colors.HexColor("#c0262d")))
-        elif row[-1] == ListKind.BLACK.label:
-            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee")))
-    table.setStyle(TableStyle(style))
-    story.append(table)
+def notice_document(ranking: Ranking) -> Document:
+    """The formal notice (通报): title, number, the rules in words, the table, and the bureau's
+    signature once published. A draft's file name says it is not published."""
+    draft = "" if ranking.status == RankingStatus.PUBLISHED else "（未发布）"
+    signature = None
     if ranking.published_at:
-        story += [
-            Spacer(1, 8 * mm),
-            para(
-                f"{ranking.area.name}教育局　{ranking.published_at:%Y年%m月%d日}",
-                ParagraphStyle("sign", fontName=font, fontSize=10.5, alignment=2),
-            ),
-        ]
-    doc.build(story)
-    return buf.getvalue()
+        signature = Signature(
+            body=f"{ranking.area.name}教育局", date=timezone.localdate(ranking.published_at)
+        )
+    return Document(
+        title=ranking.title,
+        issuer=f"{ranking.area.name}教育局",
+        number=ranking.notice_number,
+        paragraphs=notice_text(ranking),
+        sections=[
+            Section(
+                "",
+                NOTICE_HEADERS,
+                notice_rows(ranking),
+                key="entries",
+                pdf_columns=[0, 1, 3, 4, 5, 6, 7, 8, 9],
+                pdf_widths=[0.07, 0.33, 0.09, 0.08, 0.08, 0.1, 0.08, 0.1, 0.07],
+                highlight={ListKind.RED.label: "#fde8e8", ListKind.BLACK.label: "#eeeeee"},
+            )
+        ],
+        signature=signature,
+        layout="single",
+        cover="红黑榜",
+        landscape=False,
+        filename=f"{ranking.title}{draft}",
+        audit={"ranking": ranking.pk, "status": ranking.status},
+    )
+
+
+def notice_for(*, actor: User | None, ranking: int) -> Document:
+    """The registry's builder: the notice of a ranking the actor reads (and may export)."""
+    found = scoped(Ranking, read_as(actor)).select_related("area").filter(pk=ranking).first()
+    if found is None:
+        raise Http404("红黑榜不存在或不在您的数据范围内")
+    if actor is not None:
+        ensure_can(actor, permissions.action("ranking_notice"), found)
+    return notice_document(found)

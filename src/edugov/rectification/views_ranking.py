@@ -8,18 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
+from edugov.reports import report_response
+from edugov.reports.views import request_user
 
-from . import permissions, rankings
-from .models import PeriodKind, Ranking, RankingStatus
+from . import rankings
+from .models import PeriodKind, Ranking
 
 
 class RankingForm(forms.Form):
@@ -109,17 +107,8 @@ def ranking_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 def ranking_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The notice as PDF or XLSX: the registered report rectification.ranking_notice."""
     r = _get(request, pk)
-    ensure_can(request.user, permissions.action("ranking_notice"), r)
-    if fmt == "pdf":
-        content, ctype = rankings.notice_pdf(r), "application/pdf"
-    elif fmt == "xlsx":
-        content = rankings.notice_xlsx(r)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的格式")
-    audit_record(action=AuditAction.EXPORT, instance=r, changes={"format": fmt}, area_path=r.area.path)
-    response = HttpResponse(content, content_type=ctype)
-    draft = "" if r.status == RankingStatus.PUBLISHED else "（未发布）"
-    response["Content-Disposition"] = content_disposition_header(True, f"{r.title}{draft}.{fmt}")
-    return response
+    return report_response(request_user(request), "rectification.ranking_notice", fmt, {"ranking": str(r.pk)})

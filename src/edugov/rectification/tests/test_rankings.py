@@ -13,6 +13,7 @@ from edugov.accounts.models import Role
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.rectification import rankings, services
 from edugov.rectification.rankings import UnitFigures, load_rules, score_units
+from edugov.reports import render_pdf, render_xlsx
 
 from .conftest import NOW, pdf
 
@@ -96,9 +97,9 @@ def test_ranking_from_items_workflow_and_notices(district, make_item, client):
     rankings.ranking_approve(ranking=r, user=admin)
     r = rankings.ranking_publish(ranking=r, user=admin, now=NOW)
     assert r.status == "published" and r.notice_number.endswith(f"{r.pk}号")
-    pdf_bytes = rankings.notice_pdf(r)
+    pdf_bytes = render_pdf(rankings.notice_document(r))
     assert pdf_bytes.startswith(b"%PDF") and b"STSong-Light" in pdf_bytes
-    sheet = load_workbook(io.BytesIO(rankings.notice_xlsx(r))).active
+    sheet = load_workbook(io.BytesIO(render_xlsx(rankings.notice_document(r)))).active
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in (1, 2)]
     assert values[0][1] == "甲街道第一小学" and values[0][-1] == "红榜" and values[1][-1] == "黑榜"
     # Pages.
