@@ -9,9 +9,11 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from edugov.accounts.models import User
 from edugov.accounts.policy import can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
@@ -33,6 +35,7 @@ class BoundaryError(ErrorCode):
     NO_FEATURES = "边界文件中没有任何要素"
     ROLE = "只有区县管理员可以上传边界文件"
     NO_TOWNS = "该区县没有带坐标的学校，无法生成边界"
+    NO_FILE = "请选择边界文件（GeoJSON）"
 
 
 def _clip(poly: list[Point], a: float, b: float, c: float) -> list[Point]:
@@ -201,6 +204,25 @@ def boundary_save(
         area_path=district.path,
     )
     return b
+
+
+def boundary_replace(
+    *, actor: User, district: Area, upload: UploadedFile | None = None, generate: bool = False
+) -> Boundary:
+    """The administrator's new boundary for the district: generated from the schools' positions, or
+    an uploaded GeoJSON file (its size checked before it is read, then validated against the
+    district's towns). Permission is checked by boundary_save."""
+    if generate:
+        geojson = generate_boundary(district)
+        return boundary_save(
+            district=district, geojson=geojson, user=actor, generated=True, original_name="系统生成"
+        )
+    if upload is None:
+        raise DomainError(BoundaryError.NO_FILE)
+    if upload.size and upload.size > MAX_BOUNDARY_BYTES:
+        raise DomainError(BoundaryError.TOO_LARGE, limit=MAX_BOUNDARY_BYTES // (1024 * 1024))
+    data = validate_boundary(upload.read(), district=district)
+    return boundary_save(district=district, geojson=data, user=actor, original_name=upload.name or "")
 
 
 def boundary_for(district: Area) -> dict[str, Any] | None:

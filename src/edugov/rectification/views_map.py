@@ -79,30 +79,15 @@ def boundary_upload(request: HttpRequest) -> HttpResponse:
     district = selectors.battle_map_district(actor=actor)
     error = ""
     if request.method == "POST" and district is not None:
-        upload = request.FILES.get("file")
-        if request.POST.get("generate"):
-            try:
-                geo.boundary_save(
-                    district=district,
-                    geojson=geo.generate_boundary(district),
-                    user=actor,
-                    generated=True,
-                    original_name="系统生成",
-                )
-            except DomainError as exc:
-                error = exc.message
-        elif upload is None:
-            error = "请选择边界文件（GeoJSON）"
-        elif upload.size and upload.size > geo.MAX_BOUNDARY_BYTES:
-            error = geo.BoundaryError.TOO_LARGE.message.format(limit=geo.MAX_BOUNDARY_BYTES // (1024 * 1024))
-        else:
-            try:
-                data = geo.validate_boundary(upload.read(), district=district)
-                geo.boundary_save(
-                    district=district, geojson=data, user=actor, original_name=upload.name or ""
-                )
-            except DomainError as exc:
-                error = exc.message
+        try:
+            geo.boundary_replace(
+                actor=actor,
+                district=district,
+                upload=request.FILES.get("file"),
+                generate=bool(request.POST.get("generate")),
+            )
+        except DomainError as exc:
+            error = exc.message
         if not error:
             messages.success(request, "边界文件已更新")
             return redirect("rectification:battle_map")

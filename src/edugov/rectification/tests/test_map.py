@@ -99,6 +99,46 @@ def test_upload_page(client, located):
     assert client.get("/rectification/map/boundary/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("who", "kwargs", "max_bytes", "message"),
+    [
+        (Role.DISTRICT_ADMIN, {}, 10**6, "请选择边界文件（GeoJSON）"),
+        (Role.DISTRICT_ADMIN, {"upload": "file"}, 10, "边界文件超过0MB"),  # checked before reading
+        (Role.DISTRICT_ADMIN, {"upload": "bad"}, 10**6, "不是合法的JSON"),
+        (Role.DEPARTMENT_OFFICER, {"upload": "file"}, 10**6, "只有区县管理员可以上传边界文件"),
+        (Role.DEPARTMENT_OFFICER, {"generate": True}, 10**6, "只有区县管理员可以上传边界文件"),
+    ],
+)
+def test_boundary_replace_refusals_write_nothing(located, monkeypatch, who, kwargs, max_bytes, message):
+    from edugov.rectification.models import Boundary
+
+    monkeypatch.setattr(geo, "MAX_BOUNDARY_BYTES", max_bytes)
+    good = _fc([{"type": "Feature", "properties": {"name": "甲街道"},
+                 "geometry": {"type": "Polygon", "coordinates": SQUARE}}])  # fmt: skip
+    files = {"file": SimpleUploadedFile("b.geojson", good), "bad": SimpleUploadedFile("b.geojson", b"[1,2")}
+    if "upload" in kwargs:
+        kwargs = {"upload": files[kwargs["upload"]]}
+    with pytest.raises(DomainError, match=message):
+        geo.boundary_replace(actor=located.users[who], district=located.district, **kwargs)
+    assert not Boundary.objects.exists()
+
+
+def test_boundary_replace_generates_or_takes_the_file(located):
+    admin = located.users[Role.DISTRICT_ADMIN]
+    generated = geo.boundary_replace(actor=admin, district=located.district, generate=True)
+    assert generated.generated and generated.original_name == "系统生成"
+    assert generated.geojson == geo.generate_boundary(located.district)
+    good = _fc([{"type": "Feature", "properties": {"name": "甲街道"},
+                 "geometry": {"type": "Polygon", "coordinates": SQUARE}}])  # fmt: skip
+    uploaded = geo.boundary_replace(
+        actor=admin, district=located.district, upload=SimpleUploadedFile("区界.geojson", good)
+    )
+    assert (
+        not uploaded.generated and uploaded.original_name == "区界.geojson" and uploaded.uploaded_by == admin
+    )
+    assert geo.boundary_for(located.district)["features"][0]["properties"]["name"] == "甲街道"
+
+
 def test_battle_map_payload_and_page(client, located, make_item):
     make_item(title="甲校问题一", severity="high")
     make_item(title="甲校问题二", severity="low")
