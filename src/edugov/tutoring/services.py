@@ -17,6 +17,7 @@ from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import ensure_references_writable
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update, snapshot
+from edugov.common.cache import bump_on_commit
 from edugov.common.errors import DomainError, ErrorCode
 from edugov.common.services import model_update
 from edugov.common.text import normalize_cell
@@ -498,6 +499,7 @@ def risk_compute(*, on: dt.date, institution_ids: list[int] | None = None, actor
     RiskSnapshot.objects.bulk_create(snapshots, batch_size=1000)
     Alert.objects.filter(institution_id__in=list(inputs), date=on).delete()
     Alert.objects.bulk_create(alerts, batch_size=1000)
+    bump_on_commit()  # a bulk write the job path records no audit for: cached figures move on commit
     return len(snapshots)
 
 

@@ -158,3 +158,17 @@ def test_a_rolled_back_savepoint_keeps_the_outer_writes_bump(d):
         assert data_generation() == generation
     assert data_generation() == generation + 1  # one bump for the two committed writes
     assert _figure(dashboard(actor=admin), "在校生") == "130"  # 20+20, 25+20, 25+20
+
+
+def test_a_job_bulk_write_without_audit_bumps_on_commit(d):
+    """The daily risk computation (scheduler job) bulk-writes snapshots and alerts and records no
+    audit event: it moves the generation itself, once, on commit."""
+    from edugov.tutoring.services import risk_compute
+    from edugov.tutoring.tests.factories import make_institution, officer
+
+    make_institution(d, officer(d))
+    generation = data_generation()
+    with transaction.atomic():
+        assert risk_compute(on=d.year.start_date) == 1
+        assert data_generation() == generation
+    assert data_generation() == generation + 1
