@@ -16,7 +16,7 @@ from edugov.accounts.models import Department, Role
 from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
 from edugov.registry.models import Term
 
-from . import selectors
+from . import rules, selectors
 from .models import Homework
 
 OVER_LIMIT = "burden.homework_over_limit"
@@ -134,6 +134,9 @@ def after_school_gaps(ctx: FindingContext) -> Iterator[Finding]:
     if term is None:
         return
     overview = selectors.after_school_overview(user=reader, term=term)
+    days_min, hours_min = rules.after_school_minimums(
+        area_path=ctx.area.path if ctx.area is not None else "", year=term.school_year.start_year
+    )
     for r in overview.rows:
         if not r.provided:
             yield Finding(
@@ -143,7 +146,8 @@ def after_school_gaps(ctx: FindingContext) -> Iterator[Finding]:
                 title=f"{r.school_name}未开展课后服务",
                 evidence=f"{term}未登记课后服务。",
                 severity="high",
-                required_action="按“5+2”要求开展课后服务（每周5天、每天不少于2小时，结束时间不早于当地下班时间）并填报。",
+                required_action=f"按“5+2”要求开展课后服务（每周{days_min}天、每天不少于{hours_min.normalize():f}小时，"
+                "结束时间不早于当地下班时间）并填报。",
                 department=Department.BASIC_EDUCATION,
                 deadline_days=30,
                 data={"school_id": r.school_id},

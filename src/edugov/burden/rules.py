@@ -188,6 +188,8 @@ class AfterSchoolCheck:
     days_ok: bool
     hours_ok: bool
     daily_hours: Decimal
+    days_min: int = 5  # the standards' "5+2" in force (set by after_school_check)
+    hours_min: Decimal = Decimal(2)
 
     @property
     def compliant(self) -> bool:
@@ -199,9 +201,9 @@ class AfterSchoolCheck:
         if not self.end_ok:
             out.append(f"结束时间早于{self.required_end:%H:%M}（当地下班时间{self.work_end:%H:%M}）")
         if not self.days_ok:
-            out.append("每周开展不足5天")
+            out.append(f"每周开展不足{self.days_min}天")
         if not self.hours_ok:
-            out.append(f"每天时长{self.daily_hours}小时，不足2小时")
+            out.append(f"每天时长{self.daily_hours}小时，不足{self.hours_min.normalize():f}小时")
         return out
 
 
@@ -233,14 +235,24 @@ def after_school_check(
     required_end = _add_minutes(work_end, value("burden.after_school.end_after_work_end_min", 0))
     minutes = (end_time.hour * 60 + end_time.minute) - (start_time.hour * 60 + start_time.minute)
     hours = round1(Decimal(minutes) / 60)
+    days_min, hours_min = after_school_minimums(area_path=area_path, year=year)
     return AfterSchoolCheck(
         work_end=work_end,
         required_end=required_end,
         end_ok=end_time >= required_end,
-        days_ok=days_per_week >= value("burden.after_school.days_per_week_min", 5),
-        hours_ok=Decimal(minutes) >= Decimal(str(value("burden.after_school.daily_hours_min", 2))) * 60,
+        days_ok=days_per_week >= days_min,
+        hours_ok=Decimal(minutes) >= hours_min * 60,
         daily_hours=hours,
+        days_min=days_min,
+        hours_min=hours_min,
     )
+
+
+def after_school_minimums(*, area_path: str = "", year: int | None = None) -> tuple[int, Decimal]:
+    """The "5+2" in force: days a week and hours a day an after-school service must offer."""
+    days = standard("burden.after_school.days_per_week_min", area_path=area_path, year=year)
+    hours = standard("burden.after_school.daily_hours_min", area_path=area_path, year=year)
+    return int(days.value if days else 5), Decimal(str(hours.value if hours else 2))
 
 
 def sleep_min_hours(grade: int, *, area_path: str = "", year: int | None = None) -> float | None:
@@ -249,6 +261,12 @@ def sleep_min_hours(grade: int, *, area_path: str = "", year: int | None = None)
         return None
     found = standard("burden.sleep.hours_min", stage=stage, area_path=area_path, year=year)
     return found.value if found else None
+
+
+def activity_min_minutes(*, area_path: str = "", year: int | None = None) -> float:
+    """Daily physical activity a pupil should have (minutes), for the questionnaires' share."""
+    found = standard("burden.activity.daily_minutes_min", area_path=area_path, year=year)
+    return found.value if found else 120
 
 
 def underreport_margin(*, area_path: str = "", year: int | None = None) -> float:

@@ -75,7 +75,7 @@ def survey_comparison(
             phone_yes=Count("id", filter=Q(phone_kept_by_school=True)),
             phone_n=Count("phone_kept_by_school"),
             activity_n=Count("activity_minutes"),
-            activity_ok=Count("id", filter=Q(activity_minutes__gte=120)),
+            activity_ok=Count("id", filter=Q(activity_minutes__gte=rules.activity_min_minutes())),
             reading_sum=Sum("reading_minutes"),
             reading_n=Count("reading_minutes"),
         )

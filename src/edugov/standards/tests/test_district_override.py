@@ -9,6 +9,7 @@ So 乙 1班 (48) becomes 大班额 and 甲 2班 (52) 超大班额; under 优质�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,61 @@ class _district_dir:
 
     def __exit__(self, *exc: object) -> None:
         self._tmp.cleanup()
+
+
+AFTER_SCHOOL_FILE = """
+[meta]
+id = "district.310101.after_school.2025"
+title = "测试区课后服务实施办法"
+document = "测试教〔2025〕9号"
+issuer = "测试区教育局"
+year = 2025
+scope = "district"
+area_code = "310101"
+
+[[rules]]
+code = "burden.after_school.days_per_week_min"
+name = "每周开展天数（本区）"
+comparison = ">="
+values = { all = 4 }
+status = "confirmed"
+
+[[rules]]
+code = "burden.after_school.daily_hours_min"
+name = "每天时长（本区）"
+comparison = ">="
+values = { all = 1.5 }
+status = "confirmed"
+"""
+
+
+def test_the_after_school_rule_and_its_texts_follow_the_district_file(tmp_path, monkeypatch):
+    """A 4-day, 75-minute service (1.25 h, shown rounded half up: 1.3) fails the national 5 days
+    and 2 hours, and the texts say so;
+    under the district's 4 days and 1.5 hours it passes."""
+    import datetime as dt
+
+    from edugov.burden import rules
+
+    def check() -> rules.AfterSchoolCheck:
+        return rules.after_school_check(
+            days_per_week=4,
+            start_time=dt.time(16, 0),
+            end_time=dt.time(17, 15),
+            area_path="/31/3101/310101/310101001/",
+        )
+
+    library.cache_clear()
+    national = check()
+    assert national.problems[-2:] == ["每周开展不足5天", "每天时长1.3小时，不足2小时"]
+    (tmp_path / "district_after_school.toml").write_text(AFTER_SCHOOL_FILE, encoding="utf-8")
+    monkeypatch.setenv("EDUGOV_STANDARDS_DIRS", str(tmp_path))
+    library.cache_clear()
+    try:
+        district = check()
+        assert district.days_ok and not district.hours_ok
+        assert district.problems[-1] == "每天时长1.3小时，不足1.5小时"
+        assert rules.after_school_minimums(area_path="/31/3101/310101/") == (4, Decimal("1.5"))
+    finally:
+        monkeypatch.delenv("EDUGOV_STANDARDS_DIRS")
+        library.cache_clear()
