@@ -296,7 +296,12 @@ def school_id(raw: str) -> int:
 
 
 def compliance_workbook(
-    *, actor: User | None, term: int | None = None, town: int | None = None, school: int | None = None
+    *,
+    actor: User | None,
+    term: int | None = None,
+    town: int | None = None,
+    school: int | None = None,
+    area: str | None = None,
 ) -> Document:
     """The term's compliance as a data workbook: summary by town, school and grade; classes over
     the limit; every class-week; exam violations; after-school services."""
@@ -306,14 +311,18 @@ def compliance_workbook(
     found = found or selectors.default_term(user=reader)
     if found is None:
         raise DomainError(BurdenError.NO_TERM)
-    area = _town(reader, town)
+    area_row = _town(reader, town)
+    if area:  # an area code of any level (the command line's --area)
+        area_row = scoped(Area, reader).filter(code=area).first()
+        if area_row is None:
+            raise PermissionDenied(BurdenError.BAD_SCHOOL)
     unit = None
     if school is not None:
         unit = scoped(School, reader).filter(pk=school).first()
         if unit is None:
             raise Http404
     report = selectors.homework_compliance(
-        user=reader, term=found, school=unit, area_path=area.path if area is not None and unit is None else ""
+        user=reader, term=found, school=unit, area_path=area_row.path if area_row and unit is None else ""
     )
     overview = selectors.after_school_overview(user=reader, term=found, school=unit)
     violations = selectors.exam_violation_list(user=reader, term=found, school=unit)
@@ -368,5 +377,9 @@ def compliance_workbook(
         sections=sections,
         layout="data",
         filename=f"作业时长监测-{found}",
-        audit={"term": found.pk, "school": unit.pk if unit else None, "town": area.pk if area else None},
+        audit={
+            "term": found.pk,
+            "school": unit.pk if unit else None,
+            "area": area_row.pk if area_row else None,
+        },
     )

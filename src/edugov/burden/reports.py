@@ -24,6 +24,7 @@ register_report(
         Param("term", "学期", integer),
         Param("town", "乡镇（街道）", integer),
         Param("school", "学校", report.school_id),
+        Param("area", "区划代码"),
     ),
     model="burden.Homework",
 )

@@ -1,9 +1,10 @@
 """edugov homework_compliance [--year 2025] [--term 1] [--area CODE] [--engine E] [--warehouse DIR]
-[--format text|json] [--output FILE]
+[--format text|json|xlsx|pdf] [--output FILE]
 
 The weekly written-homework compliance (作业时长监测) of an area, or of everything, over a term: the
 same figures as the page, computed on the operational database or, with --engine duckdb|spark
-and --warehouse, over the warehouse's Parquet files at province scale."""
+and --warehouse, over the warehouse's Parquet files at province scale. text and json print the
+figures; xlsx and pdf are an alias of the registered report (`edugov report burden.compliance`)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from edugov.audit.context import acting
+from edugov.audit.models import AuditSource
+from edugov.common.errors import DomainError
 from edugov.indicators.backends import EngineError, database_engine
 from edugov.indicators.commands import add_engine_arguments, warehouse_context, write_report
 from edugov.registry.models import Area, SchoolYear, Term
 from edugov.registry.selectors import current_school_year
+from edugov.reports import report_download
 
 from ...selectors import ComplianceGroup, ComplianceReport, homework_compliance
 
@@ -139,8 +143,8 @@ class Command(BaseCommand):
         parser.add_argument("--term", type=int, choices=(1, 2), help="学期（默认今天所在学期，否则第一学期）")
         parser.add_argument("--area", help="区划代码（默认全部）")
         add_engine_arguments(parser)
-        parser.add_argument("--format", choices=("text", "json"), default="text")
-        parser.add_argument("--output", type=Path, help="输出文件（默认输出到屏幕）")
+        parser.add_argument("--format", choices=("text", "json", "xlsx", "pdf"), default="text")
+        parser.add_argument("--output", type=Path, help="输出文件（xlsx、pdf 必填；其余默认输出到屏幕）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         term = _term(options["year"], options["term"])
@@ -149,6 +153,9 @@ class Command(BaseCommand):
             area = Area.objects.filter(code=options["area"]).first()
             if area is None:
                 raise CommandError(f"区划代码不存在：{options['area']}")
+        if options["format"] in ("xlsx", "pdf"):
+            self._workbook(term, options)
+            return
         engine = options["engine"] or database_engine()
         started = time.perf_counter()
         try:
@@ -161,3 +168,16 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         data = report_dict(report, area=area, engine=engine)
         write_report(self, data, options=options, render_text=render_text, elapsed=elapsed, engine=engine)
+
+    def _workbook(self, term: Term, options: dict[str, Any]) -> None:
+        """The registered report burden.compliance, through the one audited download path."""
+        if not options["output"]:
+            raise CommandError(f"{options['format']} 格式须用 --output 指定输出文件")
+        params = {"term": str(term.pk), "area": options["area"] or ""}
+        try:
+            with acting(source=AuditSource.COMMAND):
+                file = report_download(None, "burden.compliance", options["format"], params)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        options["output"].write_bytes(file.content)
+        self.stderr.write(f"已写入 {options['output']}（{file.document.title}）")
