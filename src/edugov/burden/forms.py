@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from edugov.common.formfields import choice_field
 from edugov.common.widgets import DateInput
+from edugov.registry.models import SchoolClass
 
+from . import rules
 from .models import MAX_HOMEWORK_MINUTES, ExamKind, HomeworkType, ProgrammeKind, ResultForm
 from .selectors import Assignment
 
@@ -68,6 +70,27 @@ class HomeworkForm(forms.Form):
         if assignments and all(a.grade in (1, 2) for a in assignments):
             # Grades 1-2 get no written homework: do not preselect the one kind they may not set.
             self.initial.setdefault("homework_type", HomeworkType.ORAL)
+
+    @property
+    def limits_note(self) -> str:
+        """The written-homework limits as the standards hold them where the teacher's classes are
+        (a district file overrides the national one), not numbers in the template."""
+        area_path = ""
+        if self.assignments:
+            found = SchoolClass.objects.filter(pk=self.assignments[0].class_id).values_list(
+                "school__area__path", flat=True
+            )
+            area_path = next(iter(found), "") or ""
+        parts = []
+        for grade, label in ((1, "一、二年级"), (3, "三至六年级"), (7, "初中")):
+            limit = rules.written_limit(grade, area_path=area_path)
+            if limit is None:
+                continue
+            if limit.value == 0:
+                parts.append(f"{label}不布置家庭书面作业")
+            else:
+                parts.append(f"{label}书面作业日均不超过{limit.value:g}分钟")
+        return "；".join(parts) + "（各科合计）。" if parts else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data

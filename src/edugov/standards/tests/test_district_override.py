@@ -236,8 +236,8 @@ status = "confirmed"
 
 def test_the_after_school_rule_and_its_texts_follow_the_district_file(tmp_path, monkeypatch):
     """A 4-day, 75-minute service (1.25 h, shown rounded half up: 1.3) fails the national 5 days
-    and 2 hours, and the texts say so;
-    under the district's 4 days and 1.5 hours it passes."""
+    and 2 hours, and the texts say so; under the district's 4 days and 1.5 hours the days pass
+    and the hours text names 1.5."""
     import datetime as dt
 
     from edugov.burden import rules
@@ -264,3 +264,42 @@ def test_the_after_school_rule_and_its_texts_follow_the_district_file(tmp_path, 
     finally:
         monkeypatch.delenv("EDUGOV_STANDARDS_DIRS")
         library.cache_clear()
+
+
+HOMEWORK_FILE = """
+[meta]
+id = "district.310101.homework.2025"
+title = "测试区作业管理办法"
+document = "测试教〔2025〕11号"
+issuer = "测试区教育局"
+year = 2025
+scope = "district"
+area_code = "310101"
+
+[[rules]]
+code = "burden.homework.written_daily_avg_max"
+name = "书面作业日均时长上限（本区）"
+unit = "分钟"
+comparison = "<="
+values = { primary_lower = 0, primary = 45, junior = 75 }
+status = "confirmed"
+"""
+
+
+def test_the_homework_page_names_the_district_limits(client, d, tmp_path, monkeypatch):
+    login(client, d.users[Role.TEACHER])
+    library.cache_clear()
+    page = client.get(reverse("burden:homework_new")).content.decode()
+    assert (
+        "一、二年级不布置家庭书面作业；三至六年级书面作业日均不超过60分钟；初中书面作业日均不超过90分钟"
+        in page
+    )
+    (tmp_path / "district_homework.toml").write_text(HOMEWORK_FILE, encoding="utf-8")
+    monkeypatch.setenv("EDUGOV_STANDARDS_DIRS", str(tmp_path))
+    library.cache_clear()
+    try:
+        page = client.get(reverse("burden:homework_new")).content.decode()
+    finally:
+        monkeypatch.delenv("EDUGOV_STANDARDS_DIRS")
+        library.cache_clear()
+    assert "三至六年级书面作业日均不超过45分钟；初中书面作业日均不超过75分钟" in page
