@@ -138,13 +138,13 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         item = self.get_object()
         data = ItemOutput(item).data
         data["events"] = EventOutput(selectors.item_timeline(user=request.user, item=item), many=True).data
-        data["allowed_actions"] = services.allowed_actions(request.user, item)
+        data["allowed_actions"] = services.allowed_actions(request_actor(request), item)
         return Response(data)
 
     @extend_schema(tags=TAGS, summary="登记整改事项", request=ItemCreateInput, responses=ItemOutput)
     def create(self, request: Request) -> Response:
         d = self.validated_input(ItemCreateInput)
-        item = services.item_create(user=request.user, files=request.FILES.getlist("files"), **d)
+        item = services.item_create(actor=request_actor(request), files=request.FILES.getlist("files"), **d)
         return Response(ItemOutput(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

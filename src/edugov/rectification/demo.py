@@ -92,7 +92,7 @@ def _move(item: RectificationItem, target: str, *, now: dt.datetime, officer: An
             extra = {"closed_at": t, "closed_on_time": t.date() <= item.deadline}
         if step == "assign":
             extra = {"responsible_name": "校长" if item.school_id else "分管负责人"}
-        services._apply(item=item, t=T[step], user=who, now=t, comment=comment, files=files, extra=extra)
+        services._apply(item=item, t=T[step], actor=who, now=t, comment=comment, files=files, extra=extra)
 
 
 def build_rectification(ctx: DemoContext) -> None:

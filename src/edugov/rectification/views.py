@@ -151,7 +151,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         unit = d["school"] if d["unit_kind"] == UnitKind.SCHOOL else d["town"]
         try:
             item = services.item_create(
-                user=request.user,
+                actor=request_actor(request),
                 source=d["source"],
                 unit_kind=d["unit_kind"],
                 unit_id=unit.pk,
@@ -173,8 +173,8 @@ def item_new(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, item: RectificationItem, **extra: Any) -> dict[str, Any]:
     today = selectors.today()
-    actions = services.allowed_actions(request.user, item)
-    can_comment = services.may_comment(request.user, item)
+    actions = services.allowed_actions(request_actor(request), item)
+    can_comment = services.may_comment(request_actor(request), item)
     return {
         "item": item,
         "overdue": item.is_overdue(today),
@@ -251,7 +251,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notification_mark_read(user=request.user)
+        services.notification_mark_read(actor=request_actor(request))
         return redirect("rectification:notification_list")
     page, query_string = paginate(request, selectors.notification_list(user=request.user))
     return render(

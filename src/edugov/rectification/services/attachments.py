@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 
+from edugov.accounts.models import User
 from edugov.common.errors import DomainError
 
 from ..errors import RectificationError as E
@@ -66,7 +66,7 @@ def _save_attachments(
     item: RectificationItem,
     event: ItemEvent | None,
     files: Sequence[UploadedFile],
-    user: Any,
+    actor: User | None,
     now: dt.datetime,
 ) -> list[Attachment]:
     saved = []
@@ -79,7 +79,7 @@ def _save_attachments(
             original_name=(upload.name or "附件")[-200:],
             size=upload.size or 0,
             content_type=_CONTENT_TYPES[ext],
-            uploaded_by=user if getattr(user, "pk", None) else None,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
             uploaded_at=now,
         )
         att.file.save(upload.name or f"file.{ext}", upload, save=False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
+from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
@@ -73,7 +73,7 @@ def items_escalate_overdue(*, now: dt.datetime | None = None, area: Area | None 
         _event(
             item=item,
             action=EventAction.ESCALATE,
-            user=None,
+            actor=None,
             now=now,
             from_status=item.status,
             to_status=item.status,
@@ -125,10 +125,10 @@ def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def notification_mark_read(
-    *, user: Any, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+    *, actor: User, ids: Sequence[int] | None = None, now: dt.datetime | None = None
 ) -> int:
-    ensure_can(user, permissions.action("notification_read"))
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    ensure_can(actor, permissions.action("notification_read"))
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=_now(now))

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from edugov.accounts.models import Department
+from edugov.accounts.models import Department, User
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import ensure_references_writable, write_scoped
 from edugov.audit.models import AuditAction
@@ -78,7 +78,7 @@ def resolve_unit(
     raise DomainError(E.UNKNOWN_UNIT)
 
 
-def institution_unit(*, institution_id: int, user: Any = None) -> UnitInfo:
+def institution_unit(*, institution_id: int, actor: User | None = None) -> UnitInfo:
     """An institution as a unit, read through the scoping point (the tutoring app owns the table)."""
     from django.apps import apps
 
@@ -86,7 +86,7 @@ def institution_unit(*, institution_id: int, user: Any = None) -> UnitInfo:
         raise DomainError(E.UNKNOWN_UNIT)
     model = apps.get_model("tutoring", "Institution")
     # The item names the institution: it must lie in its writer's write scope.
-    qs = write_scoped(model, user) if user is not None else model.objects.all()
+    qs = write_scoped(model, actor) if actor is not None else model.objects.all()
     inst = qs.filter(pk=institution_id).first()
     if inst is None:
         raise DomainError(E.UNKNOWN_UNIT)
@@ -119,7 +119,7 @@ def _event(
     *,
     item: RectificationItem,
     action: str,
-    user: Any,
+    actor: User | None,
     now: dt.datetime,
     comment: str = "",
     from_status: str = "",
@@ -132,8 +132,8 @@ def _event(
         from_status=from_status,
         to_status=to_status,
         comment=comment,
-        actor=user if getattr(user, "pk", None) else None,
-        actor_name=(str(user) if getattr(user, "pk", None) else "系统")[:64],
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(str(actor) if getattr(actor, "pk", None) else "系统")[:64],
         at=now,
     )
     if save:
@@ -159,7 +159,7 @@ def _check_choice(value: str, choices: Any, *, field_label: str) -> str:
 @transaction.atomic
 def item_create(
     *,
-    user: Any,
+    actor: User,
     source: str,
     unit_kind: str,
     unit_id: int,
@@ -176,7 +176,7 @@ def item_create(
 ) -> RectificationItem:
     """An item entered by an officer or inspector (supervision, leader visit, complaint, manual)."""
     now = _now(now)
-    ensure_can(user, permissions.action("item_create"))
+    ensure_can(actor, permissions.action("item_create"))
     _check_choice(source, ItemSource, field_label="问题来源")
     _check_choice(severity, Severity, field_label="严重程度")
     _check_choice(department, Department, field_label="主管科室")
@@ -187,11 +187,11 @@ def item_create(
     if deadline < _today(now):
         raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
     if unit_kind == UnitKind.INSTITUTION:
-        unit = institution_unit(institution_id=unit_id, user=user)
+        unit = institution_unit(institution_id=unit_id, actor=actor)
     else:
         unit = resolve_unit(kind=unit_kind, unit_id=unit_id)
         anchor = unit.school if unit.school is not None else unit.area
-        if not write_scoped(type(anchor)._default_manager.filter(pk=anchor.pk), user).exists():
+        if not write_scoped(type(anchor)._default_manager.filter(pk=anchor.pk), actor).exists():
             raise DomainError(E.UNKNOWN_UNIT)
     _check_files(files)
     item = _new_item(
@@ -204,14 +204,14 @@ def item_create(
         severity=severity,
         evidence=evidence,
         required_action=required_action,
-        created_by=user,
+        created_by=actor,
         visit_kind=visit_kind,
         visit_id=visit_id,
     )
-    ensure_references_writable(user, item)
+    ensure_references_writable(actor, item)
     item.save()
-    ev = _event(item=item, action=EventAction.CREATE, user=user, now=now, to_status=ItemStatus.OPEN)
-    _save_attachments(item=item, event=ev, files=files, user=user, now=now)
+    ev = _event(item=item, action=EventAction.CREATE, actor=actor, now=now, to_status=ItemStatus.OPEN)
+    _save_attachments(item=item, event=ev, files=files, actor=actor, now=now)
     audit_record(action=AuditAction.CREATE, instance=item, changes={"after": snapshot(item)})
     return item
 
@@ -256,6 +256,6 @@ def item_create_system(
         created_by=created_by,
     )
     item.save()
-    _event(item=item, action=EventAction.CREATE, user=created_by, now=now, to_status=ItemStatus.OPEN)
+    _event(item=item, action=EventAction.CREATE, actor=created_by, now=now, to_status=ItemStatus.OPEN)
     audit_record(action=AuditAction.CREATE, instance=item, changes={"after": snapshot(item)})
     return item

@@ -132,7 +132,7 @@ def findings_sync(*, source: str, area: Area | None = None, now: dt.datetime | N
                 _event(
                     item=i,
                     action=EventAction.CREATE,
-                    user=None,
+                    actor=None,
                     now=now,
                     to_status=ItemStatus.OPEN,
                     comment=f"数据发现：{registered.label}",
@@ -166,7 +166,7 @@ def findings_sync(*, source: str, area: Area | None = None, now: dt.datetime | N
         if again is not None and item.status == ItemStatus.CLOSED:
             _reopen(
                 item=item,
-                user=None,
+                actor=None,
                 now=now,
                 comment=f"数据复核：问题仍存在（{registered.label}）",
                 finding=again,
@@ -182,7 +182,7 @@ def findings_sync(*, source: str, area: Area | None = None, now: dt.datetime | N
                 _event(
                     item=item,
                     action=EventAction.CAUSE_BACK,
-                    user=None,
+                    actor=None,
                     now=now,
                     from_status=item.status,
                     to_status=item.status,
@@ -197,7 +197,7 @@ def findings_sync(*, source: str, area: Area | None = None, now: dt.datetime | N
             _event(
                 item=item,
                 action=EventAction.CAUSE_GONE,
-                user=None,
+                actor=None,
                 now=now,
                 from_status=item.status,
                 to_status=item.status,

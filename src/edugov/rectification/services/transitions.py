@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
+from edugov.accounts.models import User
 from edugov.accounts.policy import can, ensure_can, role_may
 from edugov.accounts.scope import ensure_in_write_scope
 from edugov.common.errors import DomainError
@@ -64,41 +64,41 @@ def _today(now: dt.datetime) -> dt.date:
     return timezone.localtime(now).date()
 
 
-def is_officer_for(user: Any, item: RectificationItem) -> bool:
-    return permissions.is_officer_for(user, item)
+def is_officer_for(actor: User, item: RectificationItem) -> bool:
+    return permissions.is_officer_for(actor, item)
 
 
-def is_unit_user_for(user: Any, item: RectificationItem) -> bool:
-    return permissions.is_unit_user_for(user, item)
+def is_unit_user_for(actor: User, item: RectificationItem) -> bool:
+    return permissions.is_unit_user_for(actor, item)
 
 
-def allowed_actions(user: Any, item: RectificationItem) -> list[str]:
-    """The workflow actions `user` may take on `item` now (the page shows these buttons): the
+def allowed_actions(actor: User, item: RectificationItem) -> list[str]:
+    """The workflow actions `actor` may take on `item` now (the page shows these buttons): the
     transition table says which the status allows, the policy who may take them."""
     open_now = [t.action for t in TRANSITIONS.values() if item.status in t.sources]
-    names = permissions.item_steps(user, item, [permissions.TRANSITION_ACTIONS[a] for a in open_now])
+    names = permissions.item_steps(actor, item, [permissions.TRANSITION_ACTIONS[a] for a in open_now])
     return [a for a in open_now if permissions.TRANSITION_ACTIONS[a] in names]
 
 
-def may_comment(user: Any, item: RectificationItem) -> bool:
-    return bool(permissions.item_steps(user, item, ["item_comment"]))
+def may_comment(actor: User, item: RectificationItem) -> bool:
+    return bool(permissions.item_steps(actor, item, ["item_comment"]))
 
 
-def _check_step(user: Any, item: RectificationItem, name: str, t: Transition | None = None) -> None:
+def _check_step(actor: User, item: RectificationItem, name: str, t: Transition | None = None) -> None:
     """Role (read-only, module, department), write scope, the status (for a transition), then the
     policy's predicate (own department, own unit)."""
     act = permissions.action(name)
-    if not role_may(user, act):
-        ensure_can(user, act)  # raises the policy's refusal
-    ensure_in_write_scope(item, user)
+    if not role_may(actor, act):
+        ensure_can(actor, act)  # raises the policy's refusal
+    ensure_in_write_scope(item, actor)
     if t is not None and item.status not in t.sources:
         label = EventAction(t.action).label
         raise DomainError(E.TRANSITION_REFUSED, status=ItemStatus(item.status).label, action=label)
-    if not can(user, act, item):
-        raise permissions.transition_refusal(user, item, name)
+    if not can(actor, act, item):
+        raise permissions.transition_refusal(actor, item, name)
 
 
-def _check_transition(user: Any, item: RectificationItem, action: str) -> Transition:
+def _check_transition(actor: User, item: RectificationItem, action: str) -> Transition:
     t = TRANSITIONS[action]
-    _check_step(user, item, permissions.TRANSITION_ACTIONS[action], t)
+    _check_step(actor, item, permissions.TRANSITION_ACTIONS[action], t)
     return t

@@ -36,7 +36,7 @@ def _apply(
     *,
     item: RectificationItem,
     t: Transition,
-    user: Any,
+    actor: User | None,
     now: dt.datetime,
     comment: str,
     files: Sequence[UploadedFile] = (),
@@ -53,18 +53,18 @@ def _apply(
             changes[k] = [getattr(old, "pk", old), getattr(v, "pk", v)]
             setattr(item, k, v)
             update.append(k)
-    ensure_references_writable(user, item, fields=[k for k in update if k not in ("status", "updated_at")])
+    ensure_references_writable(actor, item, fields=[k for k in update if k not in ("status", "updated_at")])
     item.save(update_fields=update)
     ev = _event(
         item=item,
         action=t.action,
-        user=user,
+        actor=actor,
         now=now,
         comment=comment,
         from_status=before,
         to_status=t.target,
     )
-    saved = _save_attachments(item=item, event=ev, files=files, user=user, now=now)
+    saved = _save_attachments(item=item, event=ev, files=files, actor=actor, now=now)
     changes = {k: [str(x) if isinstance(x, dt.date) else x for x in v] for k, v in changes.items()}
     audit_record(
         action=AuditAction.UPDATE,
@@ -91,7 +91,7 @@ def _lock(item: RectificationItem) -> RectificationItem:
 def item_assign(
     *,
     item: RectificationItem,
-    user: Any,
+    actor: User,
     deadline: dt.date,
     responsible_person: User | None = None,
     responsible_name: str = "",
@@ -100,7 +100,7 @@ def item_assign(
 ) -> RectificationItem:
     now = _now(now)
     item = _lock(item)
-    t = _check_transition(user, item, EventAction.ASSIGN)
+    t = _check_transition(actor, item, EventAction.ASSIGN)
     if deadline < _today(now):
         raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
     if responsible_person is not None and not _may_be_responsible(responsible_person, item):
@@ -111,7 +111,7 @@ def item_assign(
     _apply(
         item=item,
         t=t,
-        user=user,
+        actor=actor,
         now=now,
         comment=_clean_text(comment, field_label="说明", max_length=2000, required=False),
         extra={"deadline": deadline, "responsible_person": responsible_person, "responsible_name": name},
@@ -132,15 +132,15 @@ def _may_be_responsible(person: User, item: RectificationItem) -> bool:
 
 @transaction.atomic
 def item_start(
-    *, item: RectificationItem, user: Any, comment: str = "", now: dt.datetime | None = None
+    *, item: RectificationItem, actor: User, comment: str = "", now: dt.datetime | None = None
 ) -> RectificationItem:
     now = _now(now)
     item = _lock(item)
-    t = _check_transition(user, item, EventAction.START)
+    t = _check_transition(actor, item, EventAction.START)
     _apply(
         item=item,
         t=t,
-        user=user,
+        actor=actor,
         now=now,
         comment=_clean_text(comment, field_label="说明", max_length=2000, required=False),
     )
@@ -151,19 +151,19 @@ def item_start(
 def item_submit_evidence(
     *,
     item: RectificationItem,
-    user: Any,
+    actor: User,
     comment: str,
     files: Sequence[UploadedFile],
     now: dt.datetime | None = None,
 ) -> RectificationItem:
     now = _now(now)
     item = _lock(item)
-    t = _check_transition(user, item, EventAction.SUBMIT)
+    t = _check_transition(actor, item, EventAction.SUBMIT)
     if not (comment or "").strip() or not files:
         raise DomainError(E.EVIDENCE_REQUIRED)
     comment = _clean_text(comment, field_label="整改说明", max_length=4000)
     _check_files(files)
-    _apply(item=item, t=t, user=user, now=now, comment=comment, files=files)
+    _apply(item=item, t=t, actor=actor, now=now, comment=comment, files=files)
     _notify(
         _department_officers(item),
         item=item,
@@ -176,12 +176,12 @@ def item_submit_evidence(
 
 @transaction.atomic
 def item_verify(
-    *, item: RectificationItem, user: Any, comment: str = "", now: dt.datetime | None = None
+    *, item: RectificationItem, actor: User, comment: str = "", now: dt.datetime | None = None
 ) -> RectificationItem:
     """对账销号: close after checking the submitted evidence."""
     now = _now(now)
     item = _lock(item)
-    t = _check_transition(user, item, EventAction.VERIFY)
+    t = _check_transition(actor, item, EventAction.VERIFY)
     submitted = item.events.filter(action=EventAction.SUBMIT).order_by("-at", "-pk").first()
     if submitted is None or not submitted.attachments.exists():
         raise DomainError(E.NOTHING_SUBMITTED)
@@ -189,7 +189,7 @@ def item_verify(
     _apply(
         item=item,
         t=t,
-        user=user,
+        actor=actor,
         now=now,
         comment=comment,
         extra={"closed_at": now, "closed_on_time": _today(now) <= item.deadline},
@@ -208,14 +208,14 @@ def item_verify(
 def item_return(
     *,
     item: RectificationItem,
-    user: Any,
+    actor: User,
     comment: str,
     deadline: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> RectificationItem:
     now = _now(now)
     item = _lock(item)
-    t = _check_transition(user, item, EventAction.RETURN)
+    t = _check_transition(actor, item, EventAction.RETURN)
     if not (comment or "").strip():
         raise DomainError(E.COMMENT_REQUIRED, action=EventAction.RETURN.label)
     comment = _clean_text(comment, field_label="退回理由", max_length=2000)
@@ -224,7 +224,7 @@ def item_return(
         if deadline < _today(now):
             raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
         extra["deadline"] = deadline
-    _apply(item=item, t=t, user=user, now=now, comment=comment, extra=extra)
+    _apply(item=item, t=t, actor=actor, now=now, comment=comment, extra=extra)
     _notify(
         _unit_users(item),
         item=item,
@@ -236,7 +236,12 @@ def item_return(
 
 
 def _reopen(
-    *, item: RectificationItem, user: Any, now: dt.datetime, comment: str, finding: Finding | None = None
+    *,
+    item: RectificationItem,
+    actor: User | None,
+    now: dt.datetime,
+    comment: str,
+    finding: Finding | None = None,
 ) -> None:
     extra: dict[str, Any] = {
         "closed_at": None,
@@ -252,7 +257,7 @@ def _reopen(
             evidence_data=dict(finding.data),
             deadline=_today(now) + dt.timedelta(days=finding.deadline_days),
         )
-    _apply(item=item, t=TRANSITIONS[EventAction.REOPEN], user=user, now=now, comment=comment, extra=extra)
+    _apply(item=item, t=TRANSITIONS[EventAction.REOPEN], actor=actor, now=now, comment=comment, extra=extra)
     _notify(
         _unit_users(item) + _department_officers(item),
         item=item,
@@ -264,14 +269,16 @@ def _reopen(
 
 @transaction.atomic
 def item_reopen(
-    *, item: RectificationItem, user: Any, comment: str, now: dt.datetime | None = None
+    *, item: RectificationItem, actor: User, comment: str, now: dt.datetime | None = None
 ) -> RectificationItem:
     now = _now(now)
     item = _lock(item)
-    _check_transition(user, item, EventAction.REOPEN)
+    _check_transition(actor, item, EventAction.REOPEN)
     if not (comment or "").strip():
         raise DomainError(E.COMMENT_REQUIRED, action=EventAction.REOPEN.label)
-    _reopen(item=item, user=user, now=now, comment=_clean_text(comment, field_label="说明", max_length=2000))
+    _reopen(
+        item=item, actor=actor, now=now, comment=_clean_text(comment, field_label="说明", max_length=2000)
+    )
     return item
 
 
@@ -279,25 +286,25 @@ def item_reopen(
 def item_comment(
     *,
     item: RectificationItem,
-    user: Any,
+    actor: User,
     comment: str,
     files: Sequence[UploadedFile] = (),
     now: dt.datetime | None = None,
 ) -> ItemEvent:
     now = _now(now)
-    _check_step(user, item, "item_comment")
+    _check_step(actor, item, "item_comment")
     comment = _clean_text(comment, field_label="备注", max_length=2000)
     _check_files(files)
     ev = _event(
         item=item,
         action=EventAction.COMMENT,
-        user=user,
+        actor=actor,
         now=now,
         comment=comment,
         from_status=item.status,
         to_status=item.status,
     )
-    saved = _save_attachments(item=item, event=ev, files=files, user=user, now=now)
+    saved = _save_attachments(item=item, event=ev, files=files, actor=actor, now=now)
     audit_record(
         action=AuditAction.UPDATE,
         instance=item,
@@ -325,24 +332,24 @@ def item_transition(
             raise DomainError(E.BAD_FIELD, field="整改期限", reason="请选择日期")
         return item_assign(
             item=item,
-            user=actor,
+            actor=actor,
             deadline=deadline,
             responsible_name=responsible_name,
             comment=comment,
             now=now,
         )
     if action == EventAction.START:
-        return item_start(item=item, user=actor, comment=comment, now=now)
+        return item_start(item=item, actor=actor, comment=comment, now=now)
     if action == EventAction.SUBMIT:
-        return item_submit_evidence(item=item, user=actor, comment=comment, files=files, now=now)
+        return item_submit_evidence(item=item, actor=actor, comment=comment, files=files, now=now)
     if action == EventAction.VERIFY:
-        return item_verify(item=item, user=actor, comment=comment, now=now)
+        return item_verify(item=item, actor=actor, comment=comment, now=now)
     if action == EventAction.RETURN:
-        return item_return(item=item, user=actor, comment=comment, deadline=deadline, now=now)
+        return item_return(item=item, actor=actor, comment=comment, deadline=deadline, now=now)
     if action == EventAction.REOPEN:
-        return item_reopen(item=item, user=actor, comment=comment, now=now)
+        return item_reopen(item=item, actor=actor, comment=comment, now=now)
     if action == EventAction.COMMENT:
-        item_comment(item=item, user=actor, comment=comment, files=files, now=now)
+        item_comment(item=item, actor=actor, comment=comment, files=files, now=now)
         return item
     raise DomainError(E.UNKNOWN_ACTION, action=action[:20])
 

@@ -36,7 +36,7 @@ def district(db):  # type: ignore[no-untyped-def]
 def make_item(district):  # type: ignore[no-untyped-def]
     def build(school=None, **kw):  # type: ignore[no-untyped-def]
         fields = {
-            "user": district.users[Role.DEPARTMENT_OFFICER],
+            "actor": district.users[Role.DEPARTMENT_OFFICER],
             "source": ItemSource.MANUAL,
             "unit_kind": UnitKind.SCHOOL,
             "unit_id": (school or district.school_a).pk,

@@ -77,10 +77,10 @@ def test_rerun_creates_no_duplicates_and_reopens_closed(district, fake_source):
     # Close k1 through the workflow.
     officer, school = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.SCHOOL_ADMIN]
     item = RectificationItem.objects.get(cause_key="k1")
-    services.item_assign(item=item, user=officer, deadline=dt.date(2025, 10, 20), now=NOW)
-    services.item_start(item=item, user=school, now=NOW)
-    services.item_submit_evidence(item=item, user=school, comment="done", files=[pdf()], now=NOW)
-    services.item_verify(item=item, user=officer, now=NOW)
+    services.item_assign(item=item, actor=officer, deadline=dt.date(2025, 10, 20), now=NOW)
+    services.item_start(item=item, actor=school, now=NOW)
+    services.item_submit_evidence(item=item, actor=school, comment="done", files=[pdf()], now=NOW)
+    services.item_verify(item=item, actor=officer, now=NOW)
 
     # Cause still present at the next computation: the same item reopens.
     later = NOW + dt.timedelta(days=30)
@@ -136,10 +136,10 @@ def test_escalation_with_a_frozen_clock(district, make_item):
     leader = district.users[Role.LEADER]
     item = make_item(deadline=dt.date(2025, 10, 10))
     done = make_item(deadline=dt.date(2025, 10, 10), title="已提交的事项")
-    services.item_assign(item=done, user=officer, deadline=dt.date(2025, 10, 10), now=NOW)
-    services.item_start(item=done, user=district.users[Role.SCHOOL_ADMIN], now=NOW)
+    services.item_assign(item=done, actor=officer, deadline=dt.date(2025, 10, 10), now=NOW)
+    services.item_start(item=done, actor=district.users[Role.SCHOOL_ADMIN], now=NOW)
     services.item_submit_evidence(
-        item=done, user=district.users[Role.SCHOOL_ADMIN], comment="ok", files=[pdf()], now=NOW
+        item=done, actor=district.users[Role.SCHOOL_ADMIN], comment="ok", files=[pdf()], now=NOW
     )
 
     on_deadline = dt.datetime(2025, 10, 10, 20, 0, tzinfo=NOW.tzinfo)
@@ -182,7 +182,7 @@ def test_daily_round_sends_digest(district, make_item, settings, mailoutbox):
     school.save()
     item = make_item(deadline=dt.date(2025, 10, 3))
     services.item_assign(
-        item=item, user=district.users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 10, 3), now=NOW
+        item=item, actor=district.users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 10, 3), now=NOW
     )
     result = services.daily_round(now=NOW)
     assert result == {"escalated": 0, "due_soon": 1, "emails": 1}

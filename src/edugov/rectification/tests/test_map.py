@@ -136,7 +136,8 @@ def test_boundary_replace_generates_or_takes_the_file(located):
     assert (
         not uploaded.generated and uploaded.original_name == "区界.geojson" and uploaded.uploaded_by == admin
     )
-    assert geo.boundary_for(located.district)["features"][0]["properties"]["name"] == "甲街道"
+    stored = geo.boundary_for(located.district)
+    assert stored is not None and stored["features"][0]["properties"]["name"] == "甲街道"
 
 
 def test_battle_map_payload_and_page(client, located, make_item):

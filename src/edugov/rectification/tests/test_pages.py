@@ -108,11 +108,11 @@ def _advance(item, district, status):  # type: ignore[no-untyped-def]
     """Take `item` through the real workflow up to `status`."""
     officer, school = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.SCHOOL_ADMIN]
     steps = [
-        ("assigned", lambda: services.item_assign(item=item, user=officer, deadline=item.deadline)),
-        ("in_rectification", lambda: services.item_start(item=item, user=school)),
+        ("assigned", lambda: services.item_assign(item=item, actor=officer, deadline=item.deadline)),
+        ("in_rectification", lambda: services.item_start(item=item, actor=school)),
         (
             "evidence_submitted",
-            lambda: services.item_submit_evidence(item=item, user=school, comment="已整改", files=[pdf()]),
+            lambda: services.item_submit_evidence(item=item, actor=school, comment="已整改", files=[pdf()]),
         ),
     ]
     for reached, step in steps:

@@ -79,7 +79,7 @@ def _today() -> dt.date:
 def _item(d: Any, steps: tuple[str, ...] = ()) -> RectificationItem:
     admin, school = d.users[Role.DISTRICT_ADMIN], d.users[Role.SCHOOL_ADMIN]
     item = services.item_create(
-        user=admin,
+        actor=admin,
         source=ItemSource.MANUAL,
         unit_kind=UnitKind.SCHOOL,
         unit_id=d.school_a.pk,
@@ -91,13 +91,13 @@ def _item(d: Any, steps: tuple[str, ...] = ()) -> RectificationItem:
     )
     for step in steps:
         if step == "assign":
-            item = services.item_assign(item=item, user=admin, deadline=_today() + dt.timedelta(days=20))
+            item = services.item_assign(item=item, actor=admin, deadline=_today() + dt.timedelta(days=20))
         elif step == "start":
-            item = services.item_start(item=item, user=admin)
+            item = services.item_start(item=item, actor=admin)
         elif step == "submit":
-            item = services.item_submit_evidence(item=item, user=school, comment="已整改", files=[pdf()])
+            item = services.item_submit_evidence(item=item, actor=school, comment="已整改", files=[pdf()])
         elif step == "verify":
-            item = services.item_verify(item=item, user=admin, comment="通过")
+            item = services.item_verify(item=item, actor=admin, comment="通过")
     return item
 
 
@@ -162,7 +162,7 @@ def _setup_item_step(step: str, before: tuple[str, ...], **kw: Any) -> Callable[
     def setup(d: Any) -> tuple[Any, Call]:
         item = _item(d, before)
         fn = getattr(services, step)
-        return item, lambda u: fn(item=item, user=u, **kw)
+        return item, lambda u: fn(item=item, actor=u, **kw)
 
     return setup
 
@@ -175,7 +175,7 @@ SERVICES: dict[str, Callable[[Any], tuple[Any, Call]]] = {
     "item_create": lambda d: (
         None,
         lambda u: services.item_create(
-            user=u,
+            actor=u,
             source=ItemSource.MANUAL,
             unit_kind=UnitKind.SCHOOL,
             unit_id=d.school_a.pk,
@@ -194,7 +194,7 @@ SERVICES: dict[str, Callable[[Any], tuple[Any, Call]]] = {
     "item_return": _setup_item_step("item_return", ("assign", "start", "submit"), comment="材料不全"),
     "item_reopen": _setup_item_step("item_reopen", ("assign", "start", "submit", "verify"), comment="反弹"),
     "item_comment": _setup_item_step("item_comment", (), comment="备注"),
-    "notification_read": lambda d: (None, lambda u: services.notification_mark_read(user=u)),
+    "notification_read": lambda d: (None, lambda u: services.notification_mark_read(actor=u)),
     "ranking_create": lambda d: (
         None,
         lambda u: rankings.ranking_create(
@@ -378,7 +378,7 @@ def test_leader_may_mark_own_notifications_read_only(district):  # type: ignore[
         Notification.objects.create(
             user=user, item=item, kind=NotificationKind.ASSIGNED, message="x", created_at=now
         )
-    assert services.notification_mark_read(user=leader) == 1
+    assert services.notification_mark_read(actor=leader) == 1
     assert Notification.objects.get(user=admin).read_at is None
 
 
@@ -386,7 +386,7 @@ def test_item_create_names_only_units_in_the_write_scope(district):  # type: ign
     town_officer = district.users["town_officer"]
     with pytest.raises(DomainError):
         services.item_create(
-            user=town_officer,
+            actor=town_officer,
             source=ItemSource.MANUAL,
             unit_kind=UnitKind.SCHOOL,
             unit_id=district.school_b.pk,

@@ -73,10 +73,10 @@ def test_period_bounds():
 def test_ranking_from_items_workflow_and_notices(district, make_item, client):
     officer, school = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.SCHOOL_ADMIN]
     a = make_item(deadline=dt.date(2025, 10, 15))
-    services.item_assign(item=a, user=officer, deadline=dt.date(2025, 10, 15), now=NOW)
-    services.item_start(item=a, user=school, now=NOW)
-    services.item_submit_evidence(item=a, user=school, comment="ok", files=[pdf()], now=NOW)
-    services.item_verify(item=a, user=officer, now=NOW + dt.timedelta(days=5))
+    services.item_assign(item=a, actor=officer, deadline=dt.date(2025, 10, 15), now=NOW)
+    services.item_start(item=a, actor=school, now=NOW)
+    services.item_submit_evidence(item=a, actor=school, comment="ok", files=[pdf()], now=NOW)
+    services.item_verify(item=a, actor=officer, now=NOW + dt.timedelta(days=5))
     make_item(school=district.school_b, deadline=dt.date(2025, 10, 20))  # never done: overdue at month end
     admin = district.users[Role.DISTRICT_ADMIN]
     start, end = rankings.period_bounds("month", 2025, 10)

@@ -37,19 +37,19 @@ def _run(action, item, district):  # type: ignore[no-untyped-def]
     school = district.users[Role.SCHOOL_ADMIN]
     later = NOW + dt.timedelta(days=1)
     if action == "assign":
-        return services.item_assign(item=item, user=officer, deadline=dt.date(2025, 11, 30), now=later)
+        return services.item_assign(item=item, actor=officer, deadline=dt.date(2025, 11, 30), now=later)
     if action == "start":
-        return services.item_start(item=item, user=school, now=later)
+        return services.item_start(item=item, actor=school, now=later)
     if action == "submit":
         return services.item_submit_evidence(
-            item=item, user=school, comment="已整改", files=[pdf()], now=later
+            item=item, actor=school, comment="已整改", files=[pdf()], now=later
         )
     if action == "verify":
-        return services.item_verify(item=item, user=officer, comment="核验通过", now=later)
+        return services.item_verify(item=item, actor=officer, comment="核验通过", now=later)
     if action == "return":
-        return services.item_return(item=item, user=officer, comment="材料不全", now=later)
+        return services.item_return(item=item, actor=officer, comment="材料不全", now=later)
     if action == "reopen":
-        return services.item_reopen(item=item, user=officer, comment="复查发现反弹", now=later)
+        return services.item_reopen(item=item, actor=officer, comment="复查发现反弹", now=later)
     raise AssertionError(action)
 
 
@@ -96,13 +96,13 @@ def test_full_loop_closes_on_time_with_audit_and_notifications(district, make_it
     item = make_item()
     officer, school = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.SCHOOL_ADMIN]
     services.item_assign(
-        item=item, user=officer, deadline=dt.date(2025, 10, 20), responsible_person=school, now=NOW
+        item=item, actor=officer, deadline=dt.date(2025, 10, 20), responsible_person=school, now=NOW
     )
     assert Notification.objects.filter(user=school, kind="assigned").count() == 1
-    services.item_start(item=item, user=school, now=NOW)
-    services.item_submit_evidence(item=item, user=school, comment="已加装护栏", files=[pdf()], now=NOW)
+    services.item_start(item=item, actor=school, now=NOW)
+    services.item_submit_evidence(item=item, actor=school, comment="已加装护栏", files=[pdf()], now=NOW)
     assert Notification.objects.filter(user=officer, kind="submitted").count() == 1
-    item = services.item_verify(item=item, user=officer, now=NOW + dt.timedelta(days=5))
+    item = services.item_verify(item=item, actor=officer, now=NOW + dt.timedelta(days=5))
     assert item.status == S.CLOSED and item.closed_on_time is True
     assert [e.action for e in item.events.all()] == ["create", "assign", "start", "submit", "verify"]
     assert item.attachments.count() == 1
@@ -122,7 +122,7 @@ def test_late_closure_is_not_on_time(district, make_item):
         item = _run(step, item, district)
     item.refresh_from_db()
     item = services.item_verify(
-        item=item, user=district.users[Role.DEPARTMENT_OFFICER], now=NOW + dt.timedelta(days=90)
+        item=item, actor=district.users[Role.DEPARTMENT_OFFICER], now=NOW + dt.timedelta(days=90)
     )
     assert item.closed_on_time is False
 
@@ -134,7 +134,7 @@ def test_submit_without_evidence_is_refused(district, make_item):
     school = district.users[Role.SCHOOL_ADMIN]
     for comment, files in (("", [pdf()]), ("已整改", [])):
         with pytest.raises(DomainError, match="佐证附件"):
-            services.item_submit_evidence(item=item, user=school, comment=comment, files=files, now=NOW)
+            services.item_submit_evidence(item=item, actor=school, comment=comment, files=files, now=NOW)
     item.refresh_from_db()
     assert item.status == S.IN_RECTIFICATION
 
@@ -154,7 +154,7 @@ def test_bad_attachments_change_nothing(district, make_item, name, content, mess
     bad = SimpleUploadedFile(name, content)
     with pytest.raises(DomainError, match=message):
         services.item_submit_evidence(
-            item=item, user=district.users[Role.SCHOOL_ADMIN], comment="x", files=[pdf(), bad], now=NOW
+            item=item, actor=district.users[Role.SCHOOL_ADMIN], comment="x", files=[pdf(), bad], now=NOW
         )
     item.refresh_from_db()
     assert item.status == S.IN_RECTIFICATION and item.attachments.count() == 0
@@ -172,31 +172,33 @@ def test_roles(district, make_item):
     users = district.users
     # A leader reads only.
     with pytest.raises(PermissionDenied, match="只读"):
-        services.item_assign(item=item, user=users[Role.LEADER], deadline=dt.date(2025, 11, 1), now=NOW)
+        services.item_assign(item=item, actor=users[Role.LEADER], deadline=dt.date(2025, 11, 1), now=NOW)
     # A school administrator cannot assign; another school cannot even see it.
     with pytest.raises(PermissionDenied):
-        services.item_assign(item=item, user=users[Role.SCHOOL_ADMIN], deadline=dt.date(2025, 11, 1), now=NOW)
+        services.item_assign(
+            item=item, actor=users[Role.SCHOOL_ADMIN], deadline=dt.date(2025, 11, 1), now=NOW
+        )
     services.item_assign(
-        item=item, user=users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 11, 1), now=NOW
+        item=item, actor=users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 11, 1), now=NOW
     )
     with pytest.raises(PermissionDenied, match="无权"):
-        services.item_start(item=item, user=users["school_b"], now=NOW)
+        services.item_start(item=item, actor=users["school_b"], now=NOW)
     # The tutoring department does not verify a basic-education item; the supervision office may.
-    services.item_start(item=item, user=users[Role.SCHOOL_ADMIN], now=NOW)
+    services.item_start(item=item, actor=users[Role.SCHOOL_ADMIN], now=NOW)
     services.item_submit_evidence(
-        item=item, user=users[Role.SCHOOL_ADMIN], comment="ok", files=[pdf()], now=NOW
+        item=item, actor=users[Role.SCHOOL_ADMIN], comment="ok", files=[pdf()], now=NOW
     )
     with pytest.raises(PermissionDenied, match="基础教育科"):
-        services.item_verify(item=item, user=users["tutoring_officer"], now=NOW)
+        services.item_verify(item=item, actor=users["tutoring_officer"], now=NOW)
     # An officer cannot submit for a school (the school answers its own items).
-    services.item_return(item=item, user=users["supervision"], comment="补充照片", now=NOW)
+    services.item_return(item=item, actor=users["supervision"], comment="补充照片", now=NOW)
     with pytest.raises(PermissionDenied):
         services.item_submit_evidence(
-            item=item, user=users[Role.DEPARTMENT_OFFICER], comment="x", files=[pdf()], now=NOW
+            item=item, actor=users[Role.DEPARTMENT_OFFICER], comment="x", files=[pdf()], now=NOW
         )
     # A teacher has no part in it.
     with pytest.raises(PermissionDenied):
-        services.item_start(item=item, user=users[Role.TEACHER], now=NOW)
+        services.item_start(item=item, actor=users[Role.TEACHER], now=NOW)
 
 
 def test_return_needs_a_reason(district, make_item):
@@ -204,7 +206,7 @@ def test_return_needs_a_reason(district, make_item):
     for step in PATHS[S.EVIDENCE_SUBMITTED]:
         item = _run(step, item, district)
     with pytest.raises(DomainError, match="请填写"):
-        services.item_return(item=item, user=district.users[Role.DEPARTMENT_OFFICER], comment="  ", now=NOW)
+        services.item_return(item=item, actor=district.users[Role.DEPARTMENT_OFFICER], comment="  ", now=NOW)
     item.refresh_from_db()
     assert item.status == S.EVIDENCE_SUBMITTED
 
@@ -229,7 +231,7 @@ def test_assign_deadline_in_the_past_refused(district, make_item):
     item = make_item()
     with pytest.raises(DomainError, match="不能早于今天"):
         services.item_assign(
-            item=item, user=district.users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 9, 1), now=NOW
+            item=item, actor=district.users[Role.DEPARTMENT_OFFICER], deadline=dt.date(2025, 9, 1), now=NOW
         )
     item.refresh_from_db()
     assert item.status == S.OPEN
@@ -237,7 +239,7 @@ def test_assign_deadline_in_the_past_refused(district, make_item):
 
 def test_unit_outside_scope_is_unknown(district, make_item):
     with pytest.raises(DomainError, match="责任单位不存在"):
-        make_item(user=district.users["town_officer"], school=district.school_b)
+        make_item(actor=district.users["town_officer"], school=district.school_b)
 
 
 def test_assign_to_a_person_of_another_school_refused(district, make_item):
@@ -245,7 +247,7 @@ def test_assign_to_a_person_of_another_school_refused(district, make_item):
     with pytest.raises(DomainError, match="责任人不存在"):
         services.item_assign(
             item=item,
-            user=district.users[Role.DEPARTMENT_OFFICER],
+            actor=district.users[Role.DEPARTMENT_OFFICER],
             deadline=dt.date(2025, 11, 1),
             responsible_person=district.users["school_b"],
             now=NOW,
@@ -254,5 +256,5 @@ def test_assign_to_a_person_of_another_school_refused(district, make_item):
 
 def test_comment_event(district, make_item):
     item = make_item()
-    ev = services.item_comment(item=item, user=district.users[Role.SCHOOL_ADMIN], comment="已收到", now=NOW)
+    ev = services.item_comment(item=item, actor=district.users[Role.SCHOOL_ADMIN], comment="已收到", now=NOW)
     assert ev.action == EventAction.COMMENT and ev.from_status == ev.to_status == S.OPEN

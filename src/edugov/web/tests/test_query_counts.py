@@ -71,7 +71,7 @@ class World:
 
 def _item(d: MiniDistrict, school: School, n: int) -> Any:
     return rectification.item_create(
-        user=d.users[Role.DEPARTMENT_OFFICER],
+        actor=d.users[Role.DEPARTMENT_OFFICER],
         source=ItemSource.MANUAL,
         unit_kind=UnitKind.SCHOOL,
         unit_id=school.pk,
