@@ -303,3 +303,23 @@ def test_the_homework_page_names_the_district_limits(client, d, tmp_path, monkey
         monkeypatch.delenv("EDUGOV_STANDARDS_DIRS")
         library.cache_clear()
     assert "三至六年级书面作业日均不超过45分钟；初中书面作业日均不超过75分钟" in page
+
+
+def test_the_after_school_page_names_the_district_rule(client, d, tmp_path, monkeypatch):
+    from edugov.registry.models import Term
+
+    login(client, d.users[Role.SCHOOL_ADMIN])
+    term = Term.objects.filter(school_year=d.year).order_by("start_date").first()
+    url = reverse("burden:after_school_entry")
+    library.cache_clear()
+    page = client.get(url, {"term": term.pk}).content.decode()
+    assert "“5+2”：每周5天、每天不少于2小时" in page
+    (tmp_path / "district_after_school.toml").write_text(AFTER_SCHOOL_FILE, encoding="utf-8")
+    monkeypatch.setenv("EDUGOV_STANDARDS_DIRS", str(tmp_path))
+    library.cache_clear()
+    try:
+        page = client.get(url, {"term": term.pk}).content.decode()
+    finally:
+        monkeypatch.delenv("EDUGOV_STANDARDS_DIRS")
+        library.cache_clear()
+    assert "“5+2”：每周4天、每天不少于1.5小时" in page
