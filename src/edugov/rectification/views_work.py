@@ -19,11 +19,10 @@ from django.utils import timezone
 from edugov.accounts.models import Department, User
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
-from edugov.web.exports import export_response
+from edugov.reports.views import request_user
+from edugov.web.exports import audited_export_response
 
 from . import liaison, permissions, services, strategy, supervision
 from .errors import RectificationError as E
@@ -120,20 +119,14 @@ def task_board(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest) -> HttpResponse:
     board, _, _ = _board(request)
-    response, count = export_response(
+    return audited_export_response(
+        actor=request_user(request),
         fmt="xlsx",
         filename="重点任务推进表",
         headers=strategy.EXPORT_HEADERS,
         rows=strategy.export_rows(board),
-    )
-    audit_record(
-        action=AuditAction.EXPORT,
         model_label="rectification.KeyTask",
-        object_repr=f"重点任务推进表（{count}行，XLSX）",
-        changes={"format": "xlsx", "rows": count},
-        area_path=request.user.area.path if request.user.area else "",
     )
-    return response
 
 
 @login_required

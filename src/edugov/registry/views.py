@@ -15,11 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 from edugov.common.text import mask_id_number, mask_phone
-from edugov.web.exports import FORMATS, export_response
+from edugov.reports.views import request_user
+from edugov.web.exports import FORMATS, audited_export_response
 from edugov.web.paging import paginate
 
 from . import selectors
@@ -38,27 +37,6 @@ class PageError(ErrorCode):
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-
-
-def _anchor_path(user: Any) -> str:
-    """Where the user sits in the area tree, so that their exports show in the right audit scope."""
-    if getattr(user, "area", None) is not None:
-        return str(user.area.path)
-    if getattr(user, "school", None) is not None:
-        return str(user.school.area.path)
-    return ""
-
-
-def _audit_export(
-    *, request: HttpRequest, model_label: str, what: str, fmt: str, rows: int, form: Any
-) -> None:
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label=model_label,
-        object_repr=f"{what}（{rows}条，{fmt.upper()}）",
-        changes={"format": fmt, "rows": rows, "filters": form.describe()},
-        area_path=_anchor_path(request.user),
-    )
 
 
 def _export_format(request: HttpRequest) -> str:
@@ -149,11 +127,10 @@ def school_export(request: HttpRequest) -> HttpResponse:
         ]
         for s in qs.iterator(chunk_size=2000)
     )
-    response, count = export_response(fmt=fmt, filename="学校名单", headers=headers, rows=rows)
-    _audit_export(
-        request=request, model_label="registry.School", what="学校名单", fmt=fmt, rows=count, form=form
-    )
-    return response
+    return audited_export_response(
+        actor=request_user(request), fmt=fmt, filename="学校名单", headers=headers, rows=rows,
+        model_label="registry.School", changes={"filters": form.describe()},
+    )  # fmt: skip
 
 
 @login_required
@@ -282,11 +259,10 @@ def class_export(request: HttpRequest) -> HttpResponse:
         ]
         for c in qs.iterator(chunk_size=2000)
     )
-    response, count = export_response(fmt=fmt, filename="班级名单", headers=headers, rows=rows)
-    _audit_export(
-        request=request, model_label="registry.SchoolClass", what="班级名单", fmt=fmt, rows=count, form=form
-    )
-    return response
+    return audited_export_response(
+        actor=request_user(request), fmt=fmt, filename="班级名单", headers=headers, rows=rows,
+        model_label="registry.SchoolClass", changes={"filters": form.describe()},
+    )  # fmt: skip
 
 
 # Teachers ------------------------------------------------------------------------------------

@@ -7,17 +7,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_record
+from edugov.reports.download import actor_area_path
 from edugov.reports.writers import neutralise
+
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 
 FORMATS = ("csv", "xlsx")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-__all__ = ["FORMATS", "export_response", "neutralise"]
+__all__ = ["FORMATS", "audited_export_response", "export_response", "neutralise"]
 
 
 def export_response(
@@ -47,3 +53,27 @@ def export_response(
         response = HttpResponse(text.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     return response, count
+
+
+def audited_export_response(
+    *,
+    actor: User,
+    fmt: str,
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    model_label: str,
+    changes: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A list page's download, audited like every report download: in the actor's area (a
+    school's account at its school's area), with the format and the number of rows."""
+    response, count = export_response(fmt=fmt, filename=filename, headers=headers, rows=rows)
+    audit_record(
+        action=AuditAction.EXPORT,
+        model_label=model_label,
+        object_repr=f"{filename}（{count}条，{fmt.upper()}）",
+        changes={"format": fmt, "rows": count, **(changes or {})},
+        actor=actor,
+        area_path=actor_area_path(actor),
+    )
+    return response

@@ -200,3 +200,16 @@ def test_command_runs_as_a_user_with_their_policy(md, tmp_path: Path):
         call_command("report", "burden.compliance", "--param", "colour=red", stdout=io.StringIO())
     with pytest.raises(CommandError, match="--output"):
         call_command("report", "burden.compliance", "--format", "pdf")
+
+
+@pytest.mark.parametrize(("who", "area"), [(Role.SCHOOL_ADMIN, "school_a"), ("town_officer", "town_a")])
+def test_list_page_exports_are_audited_in_the_same_area(client, md, who, area):
+    """The list pages' downloads (web.exports.audited_export_response) place the event exactly as
+    the registry does: a school's account at its school's area, not nowhere."""
+    user = md.users[who]
+    client.force_login(user)
+    assert client.get(reverse("registry:school_export"), {"fmt": "csv"}).status_code == 200
+    event = AuditEvent.objects.get(action="export", actor=user)
+    expected = md.school_a.area.path if area == "school_a" else md.town_a.path
+    assert event.area_path == expected and event.model == "registry.School"
+    assert event.changes["format"] == "csv" and event.object_repr.startswith("学校名单（")
