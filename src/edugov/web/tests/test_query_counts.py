@@ -4,8 +4,8 @@ fails here, and the count does not grow when every list gets more rows (an N+1 w
 Each page is read once before counting (the session and the per-process caches settle), then
 counted on the mini district with two rows or more in every list, then counted again after
 three more schools (two classes and a teacher each), rectification items, tutoring institutions
-and homework entries, which the list pages must then show: the count must be the same. A change that moves a count on purpose updates it here,
-with the reason in the commit."""
+and homework entries, which the list pages must then show: the count must be the same. A change
+that moves a count on purpose updates it here, with the reason in the commit."""
 
 from __future__ import annotations
 
