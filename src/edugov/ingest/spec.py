@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 
 from edugov.accounts.policy import role_may, rule_for
 from edugov.common.bounds import MAX_INT, MIN_INT
@@ -72,6 +72,14 @@ class Deferred:
 
 
 # Parsers ---------------------------------------------------------------------------------------
+
+
+def _db_integer_range(field: Any) -> tuple[int | None, ...]:
+    """The bounds the database puts on an integer column (empty for other fields)."""
+    if not isinstance(field, models.IntegerField):
+        return ()
+    lo, hi = connection.ops.integer_field_range(field.get_internal_type())
+    return tuple(b for b in (lo, hi, MIN_INT, MAX_INT) if b is not None)
 
 
 def parse_int(raw: Cell) -> int:
@@ -226,7 +234,12 @@ class Column:
             return
         if self.max_length is None and (field_max := getattr(f, "max_length", None)) and self.type == "str":
             self.max_length = field_max
+        # Django adds the database column's range (int64 on SQLite) as validators: an overflow
+        # guard, not a rule of the data, so it is neither borrowed nor shown as the allowed range.
+        db_range = _db_integer_range(f)
         for v in getattr(f, "validators", []):
+            if isinstance(v, MinValueValidator | MaxValueValidator) and v.limit_value in db_range:
+                continue
             if isinstance(v, MinValueValidator) and self.min_value is None:
                 self.min_value = v.limit_value
             elif isinstance(v, MaxValueValidator) and self.max_value is None:
@@ -271,8 +284,14 @@ class Column:
             parts.append("整数")
         elif self.type == "decimal":
             parts.append("数字")
-        if self.min_value is not None and self.max_value is not None:
-            parts.append(f"范围{self.min_value}～{self.max_value}")
+        if self.type in ("int", "decimal"):
+            lo, hi = self.min_value, self.max_value
+            if lo is not None and hi is not None:
+                parts.append(f"范围{lo}～{hi}")
+            elif lo is not None:
+                parts.append(f"不小于{lo}")
+            elif hi is not None:
+                parts.append(f"不大于{hi}")
         if self.max_length and self.type == "str":
             parts.append(f"不超过{self.max_length}个字")
         if self.note:
