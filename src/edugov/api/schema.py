@@ -8,8 +8,8 @@ from drf_spectacular import openapi
 from edugov.modules import module_label
 
 ROOT = ("api", "v1")
-# Endpoints of the API itself, not of a module.
-OWN_TAGS = {"auth": "认证"}
+# Endpoints of the API itself and of the core report registry, not of a declared module.
+OWN_TAGS = {"auth": "认证", "reports": "报表"}
 
 
 def path_tag(path: str) -> str:
