@@ -38,7 +38,13 @@ def test_district_pages_for_district_roles(district, name, role):  # noqa: F811
 
 def test_overview_names_the_standard_and_charts(district):  # noqa: F811
     body = client_for(district.users[Role.DISTRICT_ADMIN]).get(reverse("resources:balanced")).content.decode()
-    assert "县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第九条(一)（已核实）" in body
+    # the source and its status behind a disclosure, not an inline tag; indicators by name
+    assert (
+        '<details class="source-info"><summary>依据</summary><ul class="plain"><li>'
+        "县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第九条(一)"
+        '<span class="muted">（核实状态：已核实）</span></li>'
+    ) in body
+    assert "第九条(一)（已核实）" not in body and ">R1 " not in body and "每百名学生拥有高于规定学历教师数" in body
     assert 'id="balanced-charts"' in body and "dist_primary_R4" in body and "trend_junior" in body
     assert "甲街道第二小学" in body
 

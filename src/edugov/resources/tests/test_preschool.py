@@ -296,7 +296,10 @@ def client_for(user):
 def test_district_page_for_district_roles(pre, role):
     body = client_for(pre.users[role]).get(reverse("resources:preschool"), {"year": "2025"}).content.decode()
     assert "测试区 学前教育普及普惠评估" in body
-    assert "县域学前教育普及普惠督导评估办法（教督〔2020〕1号） 普及普惠水平（已核实）" in body
+    assert (
+        "县域学前教育普及普惠督导评估办法（教督〔2020〕1号） 普及普惠水平"
+        '<span class="muted">（核实状态：已核实）</span>'
+    ) in body
     assert "80.8%" in body and "1:14.0" in body  # P1 = 210/260; K1's teacher-child ratio
     assert "中班1个班超过30人" in body and "乙镇新开幼儿园" in body
     assert 'id="balanced-charts"' in body and "trend_P1" in body and "town_P4" in body
