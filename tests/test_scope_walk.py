@@ -256,6 +256,9 @@ ROUTES: dict[str, Probe] = {
     "scheduler:job_run": detail(lambda w, u: {"name": "rectification.findings_sync"}, scoped_detail=False),
     # any registered report, by name: the tutoring institution list as JSON (masked phones, rows)
     "reports:download": list_(kwargs=lambda w, u: {"name": "tutoring.institutions", "fmt": "json"}),
+    "reports:page": list_(kwargs=lambda w, u: {"name": "tutoring.institutions"}),
+    "api:reports:report-list": list_(queries=False),
+    "api:reports:report-download": list_(kwargs=lambda w, u: {"name": "tutoring.institutions", "fmt": "json"}),
     # REST API
     "api:api-root": public("links to each module's API root; no rows"),
     "api:registry:api-root": public("links to the resources; no rows"),

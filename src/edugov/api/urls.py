@@ -39,4 +39,6 @@ urlpatterns = [
     path("auth/token/", auth.TokenCreateApi.as_view(), name="token"),
     path("auth/token/revoke/", auth.TokenDeleteApi.as_view(), name="token_revoke"),
     *module_patterns(),
+    # the report registry is core, not a declared module: every module's reports under one root
+    path("reports/", include(("edugov.reports.api_urls", "reports"))),
 ]

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.anchors import home_anchor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
@@ -24,7 +25,6 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolYear, Term
 from edugov.reports import report_response
-from edugov.reports.views import request_user
 
 from . import rules, selectors, services
 from .errors import BurdenError
@@ -270,7 +270,7 @@ def school_rules(request: HttpRequest) -> HttpResponse:
 @login_required
 def compliance_export(request: HttpRequest) -> HttpResponse:
     """The term's compliance workbook (the registered report burden.compliance)."""
-    return report_response(request_user(request), "burden.compliance", "xlsx", request.GET.dict())
+    return report_response(request_actor(request), "burden.compliance", "xlsx", request.GET.dict())
 
 
 # Entry by schools: exams and after-school services -----------------------------------------------
@@ -431,4 +431,4 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     """双减工作月报 as PDF or XLSX for a month (?month=2025-10&fmt=pdf|xlsx[&town=]): the registered
     report burden.monthly, audited by the registry's download path."""
     params = request.GET.dict()
-    return report_response(request_user(request), "burden.monthly", params.pop("fmt", "pdf"), params)
+    return report_response(request_actor(request), "burden.monthly", params.pop("fmt", "pdf"), params)

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
 from edugov.reports import report_response
-from edugov.reports.views import request_user
 
 from . import rankings
 from .models import PeriodKind, Ranking
@@ -111,4 +111,6 @@ def ranking_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _get(request, pk)
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的格式")
-    return report_response(request_user(request), "rectification.ranking_notice", fmt, {"ranking": str(r.pk)})
+    return report_response(
+        request_actor(request), "rectification.ranking_notice", fmt, {"ranking": str(r.pk)}
+    )

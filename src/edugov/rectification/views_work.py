@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.models import Department, User
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
-from edugov.reports.views import request_user
 from edugov.web.exports import audited_export_response
 
 from . import liaison, permissions, services, strategy, supervision
@@ -120,7 +120,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
 def task_export(request: HttpRequest) -> HttpResponse:
     board, _, _ = _board(request)
     return audited_export_response(
-        actor=request_user(request),
+        actor=request_actor(request),
         fmt="xlsx",
         filename="重点任务推进表",
         headers=strategy.EXPORT_HEADERS,

@@ -13,11 +13,11 @@ from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError, ErrorCode, PermissionDenied
 from edugov.common.text import mask_id_number, mask_phone
-from edugov.reports.views import request_user
 from edugov.web.exports import FORMATS, audited_export_response
 from edugov.web.paging import paginate
 
@@ -128,7 +128,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
         for s in qs.iterator(chunk_size=2000)
     )
     return audited_export_response(
-        actor=request_user(request), fmt=fmt, filename="学校名单", headers=headers, rows=rows,
+        actor=request_actor(request), fmt=fmt, filename="学校名单", headers=headers, rows=rows,
         model_label="registry.School", changes={"filters": form.describe()},
     )  # fmt: skip
 
@@ -260,7 +260,7 @@ def class_export(request: HttpRequest) -> HttpResponse:
         for c in qs.iterator(chunk_size=2000)
     )
     return audited_export_response(
-        actor=request_user(request), fmt=fmt, filename="班级名单", headers=headers, rows=rows,
+        actor=request_actor(request), fmt=fmt, filename="班级名单", headers=headers, rows=rows,
         model_label="registry.SchoolClass", changes={"filters": form.describe()},
     )  # fmt: skip
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import role_may
 from edugov.reports import report_response
-from edugov.reports.views import request_user
 
 from . import selectors
 from .evaluation import ADJUSTABLE, evaluate_balanced
@@ -65,7 +65,7 @@ def balanced(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
-    school_id = request_user(request).school_id
+    school_id = request_actor(request).school_id
     if not school_id:
         return redirect("resources:balanced")
     url = reverse("resources:school_card", args=[school_id])
@@ -169,7 +169,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The self-assessment data annex (the registered report resources.balanced)."""
     return report_response(
-        request_user(request), "resources.balanced", request.GET.get("fmt", "xlsx"), _year(request)
+        request_actor(request), "resources.balanced", request.GET.get("fmt", "xlsx"), _year(request)
     )
 
 
@@ -206,7 +206,7 @@ def preschool(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_kindergarten(request: HttpRequest) -> HttpResponse:
-    school_id = request_user(request).school_id
+    school_id = request_actor(request).school_id
     if not school_id:
         return redirect("resources:preschool")
     url = reverse("resources:kindergarten_card", args=[school_id])
@@ -236,5 +236,5 @@ def kindergarten_card(request: HttpRequest, pk: int) -> HttpResponse:
 def preschool_export(request: HttpRequest) -> HttpResponse:
     """The 普及普惠 data annex (the registered report resources.preschool)."""
     return report_response(
-        request_user(request), "resources.preschool", request.GET.get("fmt", "xlsx"), _year(request)
+        request_actor(request), "resources.preschool", request.GET.get("fmt", "xlsx"), _year(request)
     )

@@ -18,13 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.common.text import mask_phone, normalize_cell
 from edugov.registry.models import Area, AreaLevel
 from edugov.reports import report_response
-from edugov.reports.views import request_user
 from edugov.web.paging import paginate
 
 from . import forms as f
@@ -139,7 +139,7 @@ def supervision_report(request: HttpRequest) -> HttpResponse:
         messages.error(request, "统计期间无效：请按“年-月-日”填写起止日期，且起始日期不晚于截止日期")
         return redirect("tutoring:dashboard")
     params = {"start": period[0].isoformat(), "end": period[1].isoformat()}
-    return report_response(request_user(request), "tutoring.supervision", "pdf", params)
+    return report_response(request_actor(request), "tutoring.supervision", "pdf", params)
 
 
 @login_required
@@ -157,7 +157,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.institution_list(user=request.user, **filters)
     if request.GET.get("export") == "xlsx":  # the registered report, with the page's filters
         params = {k: request.GET.get(k, "") for k in ("q", "status", "category", "list_status")}
-        return report_response(request_user(request), "tutoring.institutions", "xlsx", params)
+        return report_response(request_actor(request), "tutoring.institutions", "xlsx", params)
     page, query = paginate(request, qs)
     context = {"form": form, "page": page, "query": query, "may": _may(request.user, ("institution_create",))}
     return render(request, "tutoring/institution_list.html", context)
@@ -315,7 +315,7 @@ def staff_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_export(request: HttpRequest, pk: int) -> HttpResponse:
     inst = _institution(request, pk)
-    return report_response(request_user(request), "tutoring.staff", "xlsx", {"institution": str(inst.pk)})
+    return report_response(request_actor(request), "tutoring.staff", "xlsx", {"institution": str(inst.pk)})
 
 
 @login_required
@@ -429,7 +429,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, "tutoring.view")
     rows = selectors.violation_rows(user=request.user)
     if request.GET.get("export") == "xlsx":
-        return report_response(request_user(request), "tutoring.violations", "xlsx")
+        return report_response(request_actor(request), "tutoring.violations", "xlsx")
     page, query = paginate(request, rows, per_page=50)
     return render(request, "tutoring/violation_list.html", {"page": page, "query": query, "total": len(rows)})
 
@@ -445,7 +445,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "pdf":
         return redirect("tutoring:supervision_report")
     if request.GET.get("export") == "xlsx":
-        return report_response(request_user(request), "tutoring.risk", "xlsx")
+        return report_response(request_actor(request), "tutoring.risk", "xlsx")
     page, query = paginate(request, rows)
     alerts = scoped(Alert, request.user).select_related("institution")[:30]
     context = {"page": page, "query": query, "alerts": alerts, "may": _may(request.user, ("risk_compute",))}

@@ -213,3 +213,33 @@ def test_list_page_exports_are_audited_in_the_same_area(client, md, who, area):
     expected = md.school_a.area.path if area == "school_a" else md.town_a.path
     assert event.area_path == expected and event.model == "registry.School"
     assert event.changes["format"] == "csv" and event.object_repr.startswith("学校名单（")
+
+
+def test_api_lists_what_the_caller_may_run_and_downloads_audited(md):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    school_admin = md.users[Role.SCHOOL_ADMIN]
+    api.force_authenticate(school_admin)
+    listed = {r["name"] for r in api.get(reverse("api:reports:report-list")).json()}
+    assert "burden.compliance" in listed and "resources.balanced" not in listed
+    url = reverse("api:reports:report-download", kwargs={"name": "burden.compliance", "fmt": "json"})
+    response = api.get(url)
+    assert response.status_code == 200 and json.loads(response.content)["sections"]
+    event = AuditEvent.objects.get(action="export", actor=school_admin)
+    assert event.area_path == md.school_a.area.path and event.source == "api"
+    refused = reverse("api:reports:report-download", kwargs={"name": "resources.balanced", "fmt": "json"})
+    denied = api.get(refused)
+    assert denied.status_code == 403 and denied.json()["detail"]
+
+
+def test_page_renders_the_same_document_without_an_export_event(client, md):
+    client.force_login(md.users[Role.DISTRICT_ADMIN])
+    url = reverse("reports:page", kwargs={"name": "burden.monthly"})
+    response = client.get(url, {"month": f"{md.year.start_year}-10"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "“双减”工作监测月报" in html and "四、超标班级" in html
+    assert reverse("reports:download", kwargs={"name": "burden.monthly", "fmt": "pdf"}) in html
+    assert not AuditEvent.objects.filter(action="export").exists()
+    client.force_login(md.users[Role.INSTITUTION_OPERATOR])
+    assert client.get(url, {"month": f"{md.year.start_year}-10"}).status_code == 403
