@@ -17,10 +17,8 @@ from django.views.decorators.http import require_POST
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped
-from edugov.audit.models import AuditAction
-from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
-from edugov.web.exports import export_response
+from edugov.web.exports import audited_export_response
 from edugov.web.paging import paginate
 
 from . import permissions, selectors, services
@@ -122,23 +120,10 @@ def item_export(request: HttpRequest) -> HttpResponse:
         ]
         for i in qs.iterator(chunk_size=2000)
     )
-    response, count = export_response(fmt="xlsx", filename="问题清单", headers=EXPORT_HEADERS, rows=rows)
-    audit_record(
-        action=AuditAction.EXPORT,
-        model_label=RectificationItem._meta.label,
-        object_repr=f"问题清单（{count}条，XLSX）",
-        changes={"format": "xlsx", "rows": count, "filters": form.describe()},
-        area_path=_anchor_path(request.user),
-    )
-    return response
-
-
-def _anchor_path(user: Any) -> str:
-    if getattr(user, "area", None) is not None:
-        return str(user.area.path)
-    if getattr(user, "school", None) is not None:
-        return str(user.school.area.path)
-    return ""
+    return audited_export_response(
+        actor=request_actor(request), fmt="xlsx", filename="问题清单", headers=EXPORT_HEADERS, rows=rows,
+        model_label=RectificationItem._meta.label, changes={"filters": form.describe()},
+    )  # fmt: skip
 
 
 @login_required
