@@ -11,7 +11,7 @@ class UploadForm(forms.Form):
         error_messages={"required": "请选择数据类型", "invalid_choice": "请选择可导入的数据类型"},
     )
     file = forms.FileField(
-        label="文件（.xlsx 或 .csv）",
+        label="文件（Excel 或 CSV）",
         error_messages={
             "required": "请选择要上传的文件",
             "empty": "上传的文件是空的",

@@ -55,7 +55,7 @@ def source_info(citation: str, label: str = "依据") -> SafeString:
     the figure is verified against the text."""
     parts = split_citation(citation)
     if not parts:
-        return format_html("")
+        return SafeString("")
     items = format_html_join(
         "",
         "<li>{}{}</li>",
