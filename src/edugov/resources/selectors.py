@@ -276,7 +276,7 @@ def balanced_page(*, user: Any, school_year: SchoolYear, area: Area, town: str =
                 title=f"{label}各指标校际差异系数",
                 kind="cv",
                 unit="",
-                categories=[f"{r.code[-2:]} {r.name}" for r in cvs],
+                categories=[r.name for r in cvs],
                 series=[{"name": "差异系数", "data": [_num(r.cv) for r in cvs]}],
                 line=threshold,
                 line_label=f"上限 {threshold}",
@@ -291,7 +291,7 @@ def balanced_page(*, user: Any, school_year: SchoolYear, area: Area, town: str =
             page.charts.append(
                 ChartPayload(
                     key=f"dist_{stage}_{ind.code[-2:]}",
-                    title=f"{label} {ind.code[-2:]} {ind.name}",
+                    title=f"{label} {ind.name}",
                     kind="distribution",
                     unit=ind.unit,
                     categories=[s.school_name for s in rows],
@@ -319,7 +319,7 @@ def balanced_page(*, user: Any, school_year: SchoolYear, area: Area, town: str =
                 categories=[str(y) for y in years],
                 series=[
                     {
-                        "name": f"{ind.code[-2:]} {ind.name}",
+                        "name": ind.name,
                         "data": [trend.get((y.start_year, stage, ind.code)) for y in years],
                     }
                     for ind in BALANCED_INDICATORS
@@ -499,7 +499,7 @@ def preschool_page(*, user: Any, school_year: SchoolYear, area: Area, town: str 
         page.charts.append(
             ChartPayload(
                 key=f"town_{ind.code[-2:]}",
-                title=f"{ind.code[-2:]} {ind.name}（各乡镇）",
+                title=f"{ind.name}（各乡镇）",
                 kind="distribution",
                 unit=ind.unit,
                 categories=[t.name for t in towns],
@@ -520,7 +520,7 @@ def preschool_page(*, user: Any, school_year: SchoolYear, area: Area, town: str 
         page.charts.append(
             ChartPayload(
                 key=f"trend_{ind.code[-2:]}",
-                title=f"{ind.code[-2:]} {ind.name}逐年变化",
+                title=f"{ind.name}逐年变化",
                 kind="trend",
                 unit=ind.unit,
                 categories=[str(y) for y in years],
