@@ -258,7 +258,9 @@ ROUTES: dict[str, Probe] = {
     "reports:download": list_(kwargs=lambda w, u: {"name": "tutoring.institutions", "fmt": "json"}),
     "reports:page": list_(kwargs=lambda w, u: {"name": "tutoring.institutions"}),
     "api:reports:report-list": list_(queries=False),
-    "api:reports:report-download": list_(kwargs=lambda w, u: {"name": "tutoring.institutions", "fmt": "json"}),
+    "api:reports:report-download": list_(
+        kwargs=lambda w, u: {"name": "tutoring.institutions", "fmt": "json"}
+    ),
     # REST API
     "api:api-root": public("links to each module's API root; no rows"),
     "api:registry:api-root": public("links to the resources; no rows"),

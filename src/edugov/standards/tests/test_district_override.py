@@ -310,6 +310,7 @@ def test_the_after_school_page_names_the_district_rule(client, d, tmp_path, monk
 
     login(client, d.users[Role.SCHOOL_ADMIN])
     term = Term.objects.filter(school_year=d.year).order_by("start_date").first()
+    assert term is not None
     url = reverse("burden:after_school_entry")
     library.cache_clear()
     page = client.get(url, {"term": term.pk}).content.decode()
