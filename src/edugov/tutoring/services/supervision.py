@@ -1,0 +1,86 @@
+"""Inspections and enforcement; the institution's (or site's) status follows the decided action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from edugov.accounts.models import User
+from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import ensure_references_writable
+from edugov.audit.models import AuditAction
+from edugov.audit.services import audit_create, audit_update
+from edugov.common.errors import DomainError
+
+from ..models import ActionKind, EnforcementAction, Inspection, InstitutionStatus, UnlicensedStatus
+from .common import TutoringError, _audit, snapshot_safe
+from .institutions import institution_set_list, institution_transition
+
+
+@transaction.atomic
+def inspection_record(*, actor: User, data: dict[str, Any]) -> Inspection:
+    ensure_can(actor, "tutoring.inspection_record")
+    allowed = ("institution", "unlicensed_site", "planned_on", "inspected_on", "findings", "compliant",
+               "attachment", "is_reinspection")  # fmt: skip
+    inspection = Inspection(inspector=actor, **{k: v for k, v in data.items() if k in allowed})
+    target = inspection.institution or inspection.unlicensed_site
+    if target is None or (inspection.institution and inspection.unlicensed_site):
+        raise DomainError(TutoringError.ACTION_TARGET)
+    ensure_can(actor, "tutoring.inspection_record", target)
+    inspection.area = target.area
+    inspection.full_clean(exclude=["inspector"])
+    ensure_references_writable(actor, inspection)
+    inspection.save()
+    after = snapshot_safe(inspection)
+    _audit(AuditAction.CREATE, inspection, inspection.area.path, {"after": after})
+    return inspection
+
+
+STATUS_FOR_ACTION: dict[str, InstitutionStatus] = {
+    ActionKind.RECTIFY: InstitutionStatus.RECTIFYING,
+    ActionKind.SUSPEND: InstitutionStatus.SUSPENDED,
+    ActionKind.REVOKE: InstitutionStatus.REVOKED,
+}
+
+
+@transaction.atomic
+def enforcement_create(*, actor: User, data: dict[str, Any]) -> EnforcementAction:
+    """Decide an action; the institution's status (or the site's) follows in the same transaction."""
+    ensure_can(actor, "tutoring.enforcement_create")
+    allowed = ("institution", "unlicensed_site", "inspection", "kind", "decided_on", "deadline",
+               "referred_to", "note")  # fmt: skip
+    action = EnforcementAction(actor=actor, **{k: v for k, v in data.items() if k in allowed})
+    target = action.institution or action.unlicensed_site
+    if target is None or (action.institution and action.unlicensed_site):
+        raise DomainError(TutoringError.ACTION_TARGET)
+    ensure_can(actor, "tutoring.enforcement_create", target)
+    kind = action.kind
+    if kind == ActionKind.CLOSE_UNLICENSED and action.unlicensed_site is None:
+        raise DomainError(
+            TutoringError.ACTION_KIND_TARGET, kind=ActionKind(kind).label, target="无证无照培训点"
+        )
+    if (kind in STATUS_FOR_ACTION or kind == ActionKind.BLACKLIST) and action.institution is None:
+        raise DomainError(TutoringError.ACTION_KIND_TARGET, kind=ActionKind(kind).label, target="持证机构")
+    if kind == ActionKind.RECTIFY and action.deadline is None:
+        raise DomainError(TutoringError.DEADLINE_REQUIRED)
+    action.area = target.area
+    action.full_clean(exclude=["actor"])
+    ensure_references_writable(actor, action)
+    action.save()
+    reason = f"{ActionKind(kind).label}：{action.note}" if action.note else ActionKind(kind).label
+    if kind in STATUS_FOR_ACTION and action.institution is not None:
+        institution_transition(
+            institution=action.institution, actor=actor, to_status=STATUS_FOR_ACTION[kind], reason=reason,
+            on=action.decided_on,
+        )  # fmt: skip
+    elif kind == ActionKind.BLACKLIST and action.institution is not None:
+        institution_set_list(institution=action.institution, actor=actor, list_status="black", reason=reason)
+    elif kind == ActionKind.CLOSE_UNLICENSED and action.unlicensed_site is not None:
+        site = action.unlicensed_site
+        before = site.status
+        site.status, site.closed_on = UnlicensedStatus.CLOSED, action.decided_on
+        site.save(update_fields=["status", "closed_on"])
+        audit_update(instance=site, changes={"status": (before, site.status)})
+    audit_create(instance=action)
+    return action
