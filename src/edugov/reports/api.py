@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -17,13 +19,13 @@ from .download import report_response
 from .registry import report_specs
 
 
-class ParamOutput(serializers.Serializer):
+class ParamOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
     title = serializers.CharField()  # Chinese
     is_required = serializers.BooleanField()
 
 
-class ReportOutput(serializers.Serializer):
+class ReportOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
     title = serializers.CharField()  # Chinese
     formats = serializers.ListField(child=serializers.CharField())
