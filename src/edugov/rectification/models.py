@@ -1,6 +1,10 @@
 """Rectification (问题清单·对账销号): problem items from every source, their timeline and
 attachments, and in-app notifications. One item per cause: a recomputed finding reopens the item
-it raised instead of creating another."""
+it raised instead of creating another.
+
+Long because: it declares the rectification schema in one place, as its migrations do (items and
+their timeline, rankings, the strategy's key tasks, milestones and leader visits); a split by
+sub-domain waits until the supervision models have finished moving out of it."""
 
 from __future__ import annotations
 

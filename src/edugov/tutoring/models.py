@@ -1,6 +1,9 @@
 """Off-campus tutoring supervision: institutions and their status history, unlicensed sites, staff,
 courses and timetables, prepaid orders with consumption and refunds, custody statements, the daily
-risk snapshot and alerts, inspections and enforcement, and parents' complaints."""
+risk snapshot and alerts, inspections and enforcement, and parents' complaints.
+
+Long because: it declares the whole tutoring schema (27 model and choice classes with their
+constraints), which the migrations describe as one; the logic lives in services/ and selectors."""
 
 from __future__ import annotations
 
