@@ -32,7 +32,8 @@ from django.utils import timezone
 from edugov.accounts.models import Role, User
 from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
-from edugov.rectification import strategy, supervision
+from edugov.rectification import strategy
+from edugov.supervision import services as supervision
 from edugov.testing import make_mini_district, make_user
 
 pytestmark = pytest.mark.django_db
@@ -185,12 +186,12 @@ ROUTES: dict[str, Probe] = {
     "rectification:leader_detail": detail(foreign_of("accounts.User")),
     "rectification:leader_visit_new": list_(queries=False),
     "rectification:leader_visit_detail": detail(foreign_of("rectification.LeaderVisit")),
-    "rectification:plan_list": list_(),
-    "rectification:plan_detail": detail(foreign_of("rectification.SupervisionPlan")),
-    "rectification:plan_edit": detail(foreign_of("rectification.SupervisionPlan")),
-    "rectification:supervision_visit_detail": detail(foreign_of("rectification.SupervisionVisit")),
-    "rectification:supervision_visit_form": detail(
-        lambda w, u: {**foreign_of("rectification.SupervisionPlan")(w, u), "school_pk": w.school_b.pk}
+    "supervision:plan_list": list_(),
+    "supervision:plan_detail": detail(foreign_of("supervision.SupervisionPlan")),
+    "supervision:plan_edit": detail(foreign_of("supervision.SupervisionPlan")),
+    "supervision:visit_detail": detail(foreign_of("supervision.SupervisionVisit")),
+    "supervision:visit_form": detail(
+        lambda w, u: {**foreign_of("supervision.SupervisionPlan")(w, u), "school_pk": w.school_b.pk}
     ),
     "api:rectification:task-list": list_(),
     "api:rectification:task-rollup": list_(),
@@ -199,11 +200,11 @@ ROUTES: dict[str, Probe] = {
     "api:rectification:milestone-progress": detail(foreign_of("rectification.Milestone")),
     "api:rectification:leader-visit-list": list_(),
     "api:rectification:leader-visit-detail": detail(foreign_of("rectification.LeaderVisit")),
-    "api:rectification:supervision-plan-list": list_(),
-    "api:rectification:supervision-plan-detail": detail(foreign_of("rectification.SupervisionPlan")),
-    "api:rectification:supervision-plan-progress": detail(foreign_of("rectification.SupervisionPlan")),
-    "api:rectification:supervision-visit-list": list_(),
-    "api:rectification:supervision-visit-detail": detail(foreign_of("rectification.SupervisionVisit")),
+    "api:supervision:plan-list": list_(),
+    "api:supervision:plan-detail": detail(foreign_of("supervision.SupervisionPlan")),
+    "api:supervision:plan-progress": detail(foreign_of("supervision.SupervisionPlan")),
+    "api:supervision:visit-list": list_(),
+    "api:supervision:visit-detail": detail(foreign_of("supervision.SupervisionVisit")),
     # 普及普惠 (preschool)
     "resources:preschool": list_(),
     "resources:preschool_export": list_(),
@@ -236,6 +237,7 @@ ROUTES: dict[str, Probe] = {
         lambda w, u: {**foreign_of("rectification.Ranking")(w, u), "step": "publish"}, scoped_detail=False
     ),
     "api:rectification:api-root": public("links to the resources; no rows"),
+    "api:supervision:api-root": public("links to the resources; no rows"),
     "api:rectification:item-list": list_(),
     "api:rectification:item-detail": detail(foreign_of("rectification.RectificationItem")),
     "api:rectification:item-transition": detail(foreign_of("rectification.RectificationItem")),
@@ -428,7 +430,7 @@ def _town_b_work(w: World) -> None:
         deadline=today + dt.timedelta(days=30),
     )
     supervision.plan_create(
-        user=admin,
+        actor=admin,
         title=f"{w.town_b.name}专项督导",
         kind="special",
         checklist_code="double_reduction_special",

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "edugov.burden",
     "edugov.tutoring",
     "edugov.rectification",
+    "edugov.supervision",
     "edugov.warehouse",
     "edugov.ops",
     "edugov.scheduler",
@@ -247,7 +248,7 @@ SPECTACULAR_SETTINGS = {
     # A fixed component name for choice sets whose field name ("kind", "status") recurs elsewhere.
     "ENUM_NAME_OVERRIDES": {
         "ExamKindEnum": "edugov.burden.models.ExamKind",
-        "SupervisionKindEnum": "edugov.rectification.models.SupervisionKind",
+        "SupervisionKindEnum": "edugov.supervision.models.SupervisionKind",
         "InstitutionStatusEnum": "edugov.tutoring.models.InstitutionStatus",
     },
 }

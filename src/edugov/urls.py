@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("edugov.audit.urls")),
     path("burden/", include("edugov.burden.urls")),
     path("rectification/", include("edugov.rectification.urls")),
+    path("supervision/", include("edugov.supervision.urls")),
     path("scheduler/", include("edugov.scheduler.urls")),
     path("reports/", include("edugov.reports.urls")),
     path("api/v1/", include("edugov.api.urls")),

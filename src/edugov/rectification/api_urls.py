@@ -1,5 +1,5 @@
-"""The rectification module's REST API routes (items, key tasks, milestones, leader visits,
-supervision plans and visits), mounted at /api/v1/rectification/ (edugov.api.urls)."""
+"""The rectification module's REST API routes (items, key tasks, milestones, leader visits),
+mounted at /api/v1/rectification/ (edugov.api.urls)."""
 
 from rest_framework.routers import DefaultRouter
 
@@ -11,7 +11,5 @@ router.register("items", api.ItemViewSet, basename="item")
 router.register("tasks", api_work.TaskViewSet, basename="task")
 router.register("milestones", api_work.MilestoneViewSet, basename="milestone")
 router.register("leader-visits", api_work.LeaderVisitViewSet, basename="leader-visit")
-router.register("supervision-plans", api_work.PlanViewSet, basename="supervision-plan")
-router.register("supervision-visits", api_work.SupervisionVisitViewSet, basename="supervision-visit")
 
 urlpatterns = router.urls

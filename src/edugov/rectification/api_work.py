@@ -1,5 +1,5 @@
 """REST API for strategic tasks (read, milestone progress), leader visits (list, record) and
-supervision (plans, visits: save or submit scores). Same selectors and services as the pages."""
+Same selectors and services as the pages."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from edugov.accounts.models import Department
 from edugov.accounts.scope import scoped
-from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
+from edugov.api.base import ApiViewSet
 
-from . import liaison, strategy, supervision
-from .models import KeyTask, LeaderVisit, Milestone, Severity, SupervisionPlan, SupervisionVisit
+from . import liaison, strategy
+from .models import KeyTask, LeaderVisit, Milestone, Severity
 
 TAGS = ["问题整改"]
 
@@ -168,97 +168,5 @@ class LeaderVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
             problems=[liaison.ProblemInput(**p) for p in d["problems"]],
         )
         data = LeaderVisitOutput(visit).data
-        data["raised_items"] = [i.pk for i in raised]
-        return Response(data, status=status.HTTP_201_CREATED)
-
-
-class PlanOutput(serializers.ModelSerializer):
-    class Meta:
-        model = SupervisionPlan
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "checklist_code",
-            "checklist",
-            "start_date",
-            "end_date",
-            "schools",
-            "inspectors",
-        ]
-
-
-@extend_schema_view(
-    list=extend_schema(tags=TAGS, summary="督导计划"),
-    retrieve=extend_schema(tags=TAGS, summary="督导计划（含督导清单）"),
-)
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    serializer_class = PlanOutput
-
-    def get_queryset(self) -> Any:
-        return supervision.plan_list(user=self.request.user).prefetch_related("schools", "inspectors")
-
-    @extend_schema(tags=TAGS, summary="督导计划进度")
-    @action(detail=True, methods=["get"])
-    def progress(self, request: Request, pk: str | None = None) -> Response:
-        p = supervision.plan_progress(user=request.user, plan=self.get_object())
-        rows = [
-            {
-                "school": r["school"].pk,
-                "school_name": r["school"].name,
-                "status": r["visit"].status if r["visit"] else "",
-                "total": float(r["visit"].total) if r["visit"] else None,
-                "findings": r["visit"].findings if r["visit"] else 0,
-            }
-            for r in p["rows"]
-        ]
-        return Response({**{k: v for k, v in p.items() if k != "rows"}, "rows": rows})
-
-
-class EntrySerializer(serializers.Serializer):
-    score = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-    flagged = serializers.BooleanField(required=False, default=False)
-
-
-class VisitInput(serializers.Serializer):
-    # The visit cites its plan; supervision.visit_save decides who may report under it.
-    plan = ScopedPrimaryKeyField(
-        rows=lambda user: supervision.plan_list(user=user), reference_scope="read", help_text="督导计划ID"
-    )
-    school = serializers.IntegerField(min_value=1)
-    visited_on = serializers.DateField()
-    entries = serializers.DictField(child=EntrySerializer())
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=8000, default="")
-    submit = serializers.BooleanField(required=False, default=False)
-
-
-class VisitOutput(serializers.ModelSerializer):
-    class Meta:
-        model = SupervisionVisit
-        fields = ["id", "plan", "school", "inspector", "visited_on", "status", "scores", "total", "max_total",
-                  "summary", "findings", "submitted_at"]  # fmt: skip
-
-
-@extend_schema_view(
-    list=extend_schema(tags=TAGS, summary="督导记录"),
-    retrieve=extend_schema(tags=TAGS, summary="督导记录详情"),
-)
-class SupervisionVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    serializer_class = VisitOutput
-    policy_actions = {"create": "rectification.visit_save"}
-
-    def get_queryset(self) -> Any:
-        return supervision.visit_list(user=self.request.user)
-
-    @extend_schema(tags=TAGS, summary="保存或提交督导评分（提交后发现问题生成整改事项）",
-                   request=VisitInput, responses=VisitOutput)  # fmt: skip
-    def create(self, request: Request) -> Response:
-        d = self.validated_input(VisitInput)
-        visit, raised = supervision.visit_save(
-            user=request.user, plan=d["plan"], school_id=d["school"], visited_on=d["visited_on"],
-            entries=d["entries"], summary=d["summary"], submit=d["submit"],
-        )  # fmt: skip
-        data = VisitOutput(visit).data
         data["raised_items"] = [i.pk for i in raised]
         return Response(data, status=status.HTTP_201_CREATED)

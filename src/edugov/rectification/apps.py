@@ -40,7 +40,6 @@ class RectificationConfig(ModuleConfig):
                 nav("红黑榜", "rectification:ranking_list", "ranking_view"),
                 nav("重点任务", "rectification:task_board", "task_view"),
                 nav("挂钩联系", "rectification:leader_list", "leader_view"),
-                nav("督导检查", "rectification:plan_list", "plan_view"),
                 nav("消息通知", "rectification:notification_list", "notification_view"),
             ),
             policy="permissions",

@@ -126,7 +126,7 @@ def build_rectification(ctx: DemoContext) -> None:
         item.save(update_fields=["cause_key", "finding_source"])
         manual.append(item)
     items = list(RectificationItem.objects.filter(area__path__startswith=district.path).order_by("pk"))
-    # Strategic tasks, leader liaison and supervision raise their own items (left in their state).
+    # Strategic tasks and leader liaison raise their own items (left in their state).
     from .demo_work import build_work
 
     build_work(ctx, district=district, schools=schools, ref=ref)
@@ -152,9 +152,9 @@ def build_rectification(ctx: DemoContext) -> None:
 
 
 def reset_rectification() -> None:
-    from .models import KeyTask, LeaderVisit, LiaisonLink, SupervisionPlan, TaskGoal
+    from .models import KeyTask, LeaderVisit, LiaisonLink, TaskGoal
 
-    tables: list[type[Model]] = [SupervisionPlan, LeaderVisit, LiaisonLink, KeyTask, TaskGoal]
+    tables: list[type[Model]] = [LeaderVisit, LiaisonLink, KeyTask, TaskGoal]
     tables += [Notification, Attachment, ItemEvent, RectificationItem, Ranking, Boundary]
     for model in tables:
         model._default_manager.all().delete()

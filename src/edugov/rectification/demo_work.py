@@ -1,6 +1,6 @@
 """Demo story of strategic tasks (the district's “十个一” key tasks with milestones in every RAG
-state), leader liaison (the demo leader linked to schools, visits with problems raised as items)
-and supervision (a routine plan with submitted and draft visits, findings raised as items).
+state) and leader liaison (the demo leader linked to schools, visits with problems raised as
+items); supervision's demo is its own (edugov.supervision.demo).
 Seeded by ctx.rng and dated from the reference time (the day the demo is built for) only."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 from edugov.accounts.models import User
 
-from . import liaison, strategy, supervision
-from .models import KeyTask, LeaderVisit, Milestone, SupervisionVisit
+from . import liaison, strategy
+from .models import KeyTask, LeaderVisit, Milestone
 
 TEN_ONES = [
     ("新建一所九年一贯制学校", "planning_finance"),
@@ -38,7 +38,6 @@ def build_work(ctx: Any, *, district: Any, schools: list[Any], ref: dt.datetime)
     rng = ctx.rng("rectification.work")
     admin = User.objects.filter(username="admin").first()
     leader = User.objects.filter(username="leader").first()
-    inspector = User.objects.filter(username="inspector").first()
     if admin is None:
         return
     today = ref.date()
@@ -116,42 +115,6 @@ def build_work(ctx: Any, *, district: Any, schools: list[Any], ref: dt.datetime)
                 now=when,
             )
 
-    if inspector is not None:
-        code = "responsible_inspector"
-        start = today - dt.timedelta(days=40)
-        plan_schools = schools[: min(10, len(schools))]
-        plan = supervision.plan_create(
-            user=admin,
-            title=f"{start.year}年责任督学挂牌督导（第{'一二三四'[(start.month - 1) // 3]}季度）",
-            kind="routine",
-            checklist_code=code,
-            start_date=start,
-            end_date=today + dt.timedelta(days=20),
-            school_ids=[s.pk for s in plan_schools],
-            inspector_ids=[inspector.pk],
-            area=district,
-            now=ref - dt.timedelta(days=45),
-        )
-        items = supervision.checklists()[code]["items"]
-        for j, s in enumerate(plan_schools[: max(1, len(plan_schools) * 2 // 3)]):
-            when = ref - dt.timedelta(days=35 - 3 * j)
-            entries = {}
-            for it in items:
-                top = float(it["max_score"])
-                score = round(top * rng.choice([1, 1, 0.9, 0.8, 0.7, 0.5]), 1)
-                note = "现场查看发现不足，已当面反馈" if score < top * 0.6 else ""
-                entries[it["code"]] = {"score": score, "note": note, "flagged": False}
-            supervision.visit_save(
-                user=inspector,
-                plan=plan,
-                school_id=s.pk,
-                visited_on=when.date(),
-                entries=entries,
-                summary="学校整体工作规范，个别方面需改进。",
-                submit=j % 4 != 3,
-                now=when,
-            )
     ctx.count("重点任务", KeyTask.objects.count())
     ctx.count("任务节点", Milestone.objects.count())
     ctx.count("领导走访", LeaderVisit.objects.count())
-    ctx.count("督导记录", SupervisionVisit.objects.count())

@@ -1,9 +1,10 @@
 """Permission policy of rectification: who may raise items and move them through the workflow, rank
-units, plan key tasks, link leaders to schools, record visits and run supervision.
+units, plan key tasks, link leaders to schools and record leaders' visits (supervision is its
+own module: edugov.supervision).
 
 Roles are compared here and nowhere else in the app. Predicates (`check=`) say what roles cannot:
-a department officer acts on its own department's items, a unit on its own items, an inspector
-under the plans they are assigned to, a leader on their own visit records only.
+a department officer acts on its own department's items, a unit on its own items, a leader on
+their own visit records only.
 """
 
 from __future__ import annotations
@@ -167,27 +168,6 @@ def _own_notification(actor: Any, notification: Any) -> bool:
     return notification is None or getattr(notification, "user_id", None) == actor.pk
 
 
-def _plan_fully_writable(actor: Any, plan: Any) -> bool:
-    """A planner whose write scope holds the plan's area and every one of its schools (a town-level
-    administrator sees a district plan's schools in the town, but may not re-plan the others)."""
-    if plan is None or actor.is_superuser:
-        return True
-    from edugov.registry.models import Area, School
-
-    if not write_scoped(Area, actor).filter(pk=plan.area_id).exists():
-        return False
-    return not plan.schools.exclude(pk__in=write_scoped(School, actor).values("pk")).exists()
-
-
-def _plans_or_inspects(actor: Any, plan: Any) -> bool:
-    """Supervision planners, and the inspectors assigned to the plan."""
-    if actor.is_superuser or role_may(actor, action("plan_create")):
-        return True
-    return bool(
-        actor.role == Role.INSPECTOR and plan is not None and plan.inspectors.filter(pk=actor.pk).exists()
-    )
-
-
 def is_leader(person: Any) -> bool:
     """Whether an account is a bureau leader's (whose visits are recorded)."""
     return bool(person.role == Role.LEADER)
@@ -242,12 +222,6 @@ POLICY = register_policy(
                 frozenset({Role.DISTRICT_ADMIN, Role.INSPECTOR, Role.LEADER}),
                 check=_own_visit,
             ),
-            # Supervision
-            "plan_view": Rule("查看督导检查", BUREAU_ROLES, scope="read"),
-            "school_visits": Rule("查看本校督导记录", frozenset({Role.SCHOOL_ADMIN}), scope="read"),
-            "plan_create": Rule("制定督导计划", OFFICE, departments=SUPERVISION),
-            "plan_edit": Rule("修改督导计划", OFFICE, departments=SUPERVISION, check=_plan_fully_writable),
-            "visit_save": Rule("督导评分", OFFICE | {Role.INSPECTOR}, check=_plans_or_inspects),
         },
     )
 )

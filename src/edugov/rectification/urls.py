@@ -33,15 +33,4 @@ urlpatterns = [
     path("liaison/leaders/<int:pk>/", views_work.leader_detail, name="leader_detail"),
     path("liaison/visits/new/", views_work.leader_visit_new, name="leader_visit_new"),
     path("liaison/visits/<int:pk>/", views_work.leader_visit_detail, name="leader_visit_detail"),
-    path("supervision/", views_work.plan_list, name="plan_list"),
-    path("supervision/plans/<int:pk>/", views_work.plan_detail, name="plan_detail"),
-    path("supervision/plans/<int:pk>/edit/", views_work.plan_edit, name="plan_edit"),
-    path(
-        "supervision/plans/<int:pk>/schools/<int:school_pk>/",
-        views_work.supervision_visit_form,
-        name="supervision_visit_form",
-    ),
-    path(
-        "supervision/visits/<int:pk>/", views_work.supervision_visit_detail, name="supervision_visit_detail"
-    ),
 ]

@@ -14,14 +14,14 @@ from django.utils import timezone
 from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError
-from edugov.rectification import liaison, strategy, supervision
+from edugov.rectification import liaison, strategy
 from edugov.rectification.models import (
     LeaderVisit,
     Milestone,
     RectificationItem,
-    SupervisionPlan,
-    SupervisionVisit,
 )
+from edugov.supervision import services as supervision
+from edugov.supervision.models import SupervisionPlan, SupervisionVisit
 from edugov.testing import login
 
 from .conftest import goal_and_task
@@ -30,6 +30,12 @@ pytestmark = pytest.mark.django_db
 
 HUGE = 99999999999999999999  # beyond a 64-bit integer
 API = "/api/v1/rectification"
+SUPERVISION_API = "/api/v1/supervision"
+
+
+def _url(path: str) -> str:
+    """A path of the rectification API, or an absolute one (supervision's own API)."""
+    return path if path.startswith("/") else f"{API}/{path}"
 
 
 @pytest.fixture
@@ -46,7 +52,7 @@ def work(district):  # type: ignore[no-untyped-def]
     )
     plans = [
         supervision.plan_create(
-            user=admin,
+            actor=admin,
             title=title,
             kind="routine",
             checklist_code="responsible_inspector",
@@ -154,15 +160,15 @@ BODIES: dict[str, tuple[Any, str, Any, Any, str]] = {
         f"问题所属学校“{HUGE}”不在本次走访学校中",
     ),
     "supervision_visit-plan": (
-        Role.INSPECTOR, "supervision-visits/", _scores_body, lambda b: {**b, "plan": HUGE},
+        Role.INSPECTOR, "/api/v1/supervision/visits/", _scores_body, lambda b: {**b, "plan": HUGE},
         f"编号为 {HUGE} 的记录不存在或不在您的数据范围内",
     ),
     "supervision_visit-school": (
-        Role.INSPECTOR, "supervision-visits/", _scores_body, lambda b: {**b, "school": HUGE},
+        Role.INSPECTOR, "/api/v1/supervision/visits/", _scores_body, lambda b: {**b, "school": HUGE},
         "该学校不在本督导计划中",
     ),
     "supervision_visit-score": (
-        Role.INSPECTOR, "supervision-visits/", _scores_body,
+        Role.INSPECTOR, "/api/v1/supervision/visits/", _scores_body,
         lambda b: {**b, "entries": {"RI01": {"score": str(HUGE)}}}, "检查项“RI01”的得分应在0～15之间",
     ),
     "milestone-progress": (
@@ -176,7 +182,7 @@ BODIES: dict[str, tuple[Any, str, Any, Any, str]] = {
 def test_huge_number_in_a_body_is_a_chinese_400(client, district, work, case):  # type: ignore[no-untyped-def]
     who, path, valid, huge, message = BODIES[case]
     login(client, district.users[who])
-    url = f"{API}/{path.format(milestone=work['milestone'].pk)}"
+    url = _url(path.format(milestone=work["milestone"].pk))
     before = _rows()
     r = client.post(url, huge(valid(district, work)), content_type="application/json")
     assert r.status_code == 400, r.content
@@ -193,7 +199,7 @@ def test_unknown_plan_in_a_body_is_a_400(client, district, work):  # type: ignor
     # An inspector may report visits; the plan below (school B only) is outside their town.
     login(client, district.users[Role.INSPECTOR])
     hidden = supervision.plan_create(
-        user=district.users[Role.DISTRICT_ADMIN],
+        actor=district.users[Role.DISTRICT_ADMIN],
         title="乙镇专项督导",  # school B only: outside the town-A inspector's scope
         kind="special",
         checklist_code="responsible_inspector",
@@ -204,7 +210,7 @@ def test_unknown_plan_in_a_body_is_a_400(client, district, work):  # type: ignor
     )
     for pk in (hidden.pk, 999999):
         r = client.post(
-            f"{API}/supervision-visits/",
+            f"{SUPERVISION_API}/visits/",
             {**_scores_body(district, work), "plan": pk},
             content_type="application/json",
         )
@@ -218,16 +224,16 @@ DETAIL_URLS = [
     "tasks/{n}/",
     "milestones/{n}/",
     "leader-visits/{n}/",
-    "supervision-plans/{n}/",
-    "supervision-plans/{n}/progress/",
-    "supervision-visits/{n}/",
+    "/api/v1/supervision/plans/{n}/",
+    "/api/v1/supervision/plans/{n}/progress/",
+    "/api/v1/supervision/visits/{n}/",
 ]
 
 
 @pytest.mark.parametrize("path", DETAIL_URLS)
 def test_huge_id_in_the_url_is_not_found(client, district, work, path):  # type: ignore[no-untyped-def]
     login(client, district.users[Role.DISTRICT_ADMIN])
-    r = client.get(f"{API}/{path.format(n=HUGE)}")
+    r = client.get(_url(path.format(n=HUGE)))
     assert r.status_code == 404 and r.json()["detail"] == "记录不存在，或不在您的数据范围内"
 
 
@@ -241,12 +247,12 @@ def test_huge_id_in_the_url_is_not_found(client, district, work, path):  # type:
 def test_huge_id_in_an_action_url_is_not_found(client, district, work, path, action, body):  # type: ignore[no-untyped-def]
     login(client, district.users[Role.DISTRICT_ADMIN])
     before = _rows()
-    r = getattr(client, action)(f"{API}/{path.format(n=HUGE)}", body, content_type="application/json")
+    r = getattr(client, action)(_url(path.format(n=HUGE)), body, content_type="application/json")
     assert r.status_code == 404 and r.json()["detail"] == "记录不存在，或不在您的数据范围内"
     assert _rows() == before
 
 
-LISTS = ["items/", "tasks/", "leader-visits/", "supervision-plans/", "supervision-visits/"]
+LISTS = ["items/", "tasks/", "leader-visits/", "/api/v1/supervision/plans/", "/api/v1/supervision/visits/"]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -262,7 +268,7 @@ LISTS = ["items/", "tasks/", "leader-visits/", "supervision-plans/", "supervisio
 )
 def test_huge_number_in_a_query_string(client, district, work, path, query, status, message):  # type: ignore[no-untyped-def]
     login(client, district.users[Role.DISTRICT_ADMIN])
-    r = client.get(f"{API}/{path}", query)
+    r = client.get(_url(path), query)
     assert r.status_code == status, r.content
     assert message in r.json().get("detail", "")
 
@@ -271,8 +277,8 @@ def test_plan_list_is_paged_in_a_stable_order(client, district, work):  # type: 
     login(client, district.users[Role.DISTRICT_ADMIN])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # DRF's UnorderedObjectListWarning included
-        r = client.get(f"{API}/supervision-plans/", {"page_size": 2})
-        rest = client.get(f"{API}/supervision-plans/", {"page_size": 2, "page": 2})
+        r = client.get(f"{SUPERVISION_API}/plans/", {"page_size": 2})
+        rest = client.get(f"{SUPERVISION_API}/plans/", {"page_size": 2, "page": 2})
     assert r.status_code == 200 and rest.status_code == 200
     titles = [p["title"] for p in r.json()["results"] + rest.json()["results"]]
     # newest start first, as on the plan list page
@@ -287,12 +293,12 @@ def test_plan_list_is_paged_in_a_stable_order(client, district, work):  # type: 
             UNKNOWN_UNIT,
         ),
         (
-            lambda d, w: supervision.plan_update(user=_admin(d), plan=w["plan"], **_plan(d, schools=[HUGE])),
+            lambda d, w: supervision.plan_update(actor=_admin(d), plan=w["plan"], **_plan(d, schools=[HUGE])),
             UNKNOWN_UNIT,
         ),
         (
             lambda d, w: supervision.plan_update(
-                user=_admin(d), plan=w["plan"], **_plan(d, inspectors=[HUGE])
+                actor=_admin(d), plan=w["plan"], **_plan(d, inspectors=[HUGE])
             ),
             "督学：请选择有效的督学账号",
         ),

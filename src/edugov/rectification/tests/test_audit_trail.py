@@ -7,12 +7,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
-from edugov.rectification import liaison, strategy, supervision
+from edugov.rectification import liaison, strategy
+from edugov.supervision import services as supervision
 from edugov.testing import login, make_user
 
 from .conftest import goal_and_task
@@ -52,16 +54,16 @@ def test_every_write_is_audited_under_its_area(district):  # type: ignore[no-unt
     )
     schools, inspectors = [district.school_a.pk, district.school_b.pk], [district.users[Role.INSPECTOR].pk]
     plan = supervision.plan_create(
-        user=admin, title="秋季挂牌督导", kind="routine", checklist_code="responsible_inspector",
+        actor=admin, title="秋季挂牌督导", kind="routine", checklist_code="responsible_inspector",
         start_date=today, end_date=today + dt.timedelta(days=5), school_ids=schools, inspector_ids=inspectors,
     )  # fmt: skip
     plan = supervision.plan_update(
-        user=admin, plan=plan, title="秋季挂牌督导（调整）", kind="routine",
+        actor=admin, plan=plan, title="秋季挂牌督导（调整）", kind="routine",
         checklist_code="responsible_inspector", start_date=today, end_date=today + dt.timedelta(days=9),
         school_ids=schools, inspector_ids=inspectors,
     )  # fmt: skip
     supervision.visit_save(
-        user=district.users[Role.INSPECTOR], plan=plan, school_id=district.school_a.pk, visited_on=today,
+        actor=district.users[Role.INSPECTOR], plan=plan, school_id=district.school_a.pk, visited_on=today,
         entries=CHECKS,
     )  # fmt: skip
     liaison.liaison_set(user=admin, leader_id=leader.pk, school_ids=[district.school_b.pk])
@@ -70,7 +72,9 @@ def test_every_write_is_audited_under_its_area(district):  # type: ignore[no-unt
         problems=[liaison.ProblemInput(district.school_b.pk, "围墙破损", "修复", "safety", today)],
     )  # fmt: skip
 
-    events = AuditEvent.objects.filter(model__startswith="rectification.").exclude(
+    events = AuditEvent.objects.filter(
+        Q(model__startswith="rectification.") | Q(model__startswith="supervision.")
+    ).exclude(
         model="rectification.RectificationItem"  # audited by the item services, tested there
     )
     paths = {(e.model, e.action, e.object_repr): e.area_path for e in events}
@@ -82,9 +86,9 @@ def test_every_write_is_audited_under_its_area(district):  # type: ignore[no-unt
         ("rectification.Milestone", "create", "完成校舍改造方案"): town_a,  # its task's area
         ("rectification.Milestone", "update", "完成校舍改造方案"): town_a,
         ("rectification.Milestone", "create", "选定试点"): district_path,
-        ("rectification.SupervisionPlan", "create", "秋季挂牌督导"): district_path,
-        ("rectification.SupervisionPlan", "update", "秋季挂牌督导（调整）"): district_path,
-        ("rectification.SupervisionVisit", "create", f"秋季挂牌督导（调整） {district.school_a}"): town_a,
+        ("supervision.SupervisionPlan", "create", "秋季挂牌督导"): district_path,
+        ("supervision.SupervisionPlan", "update", "秋季挂牌督导（调整）"): district_path,
+        ("supervision.SupervisionVisit", "create", f"秋季挂牌督导（调整） {district.school_a}"): town_a,
         ("rectification.LeaderVisit", "create", f"{leader} {today}"): district_path,  # the leader's
         ("rectification.VisitProblem", "create", "围墙破损"): town_b,
     }

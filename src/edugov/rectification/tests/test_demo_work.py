@@ -7,8 +7,9 @@ import pytest
 
 from edugov.accounts.models import User
 from edugov.demo.services import demo_build
-from edugov.rectification import liaison, strategy, supervision
+from edugov.rectification import liaison, strategy
 from edugov.rectification.models import WORKING_STATUSES, ItemSource, RectificationItem
+from edugov.supervision import selectors as sup_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def test_demo_tells_the_work_story():
     leader = User.objects.get(username="leader")
     assert liaison.liaison_schools(user=leader, leader=leader).count() == 6
     assert liaison.visit_list(user=leader, leader=leader).count() == 4
-    plan = supervision.plan_list(user=admin).get()
+    plan = sup_selectors.plan_list(actor=admin).get()
     assert plan.title == "2026年责任督学挂牌督导（第四季度）"
     assert plan.start_date <= TODAY <= plan.end_date
-    progress = supervision.plan_progress(user=admin, plan=plan)
+    progress = sup_selectors.plan_progress(actor=admin, plan=plan)
     assert progress["submitted"] >= 1 and progress["drafts"] >= 1
     # Items are dated back from the build date: on it, some are overdue and some not yet due.
     working = RectificationItem.objects.filter(status__in=WORKING_STATUSES)

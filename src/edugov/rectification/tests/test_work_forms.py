@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
-from edugov.rectification import strategy, supervision
-from edugov.rectification.models import KeyTask, Milestone, SupervisionPlan, TaskGoal
+from edugov.rectification import strategy
+from edugov.rectification.models import KeyTask, Milestone, TaskGoal
+from edugov.supervision import services as supervision
+from edugov.supervision.models import SupervisionPlan
 from edugov.testing import login, make_user
 
 from .conftest import goal_and_task
@@ -51,7 +53,7 @@ def work(district):  # type: ignore[no-untyped-def]
         deadline=today + dt.timedelta(days=20),
     )
     plan = supervision.plan_create(
-        user=admin,
+        actor=admin,
         title="秋季挂牌督导",
         kind="routine",
         checklist_code="responsible_inspector",
@@ -189,7 +191,7 @@ def _forms(district, work):  # type: ignore[no-untyped-def]
         "milestone_new": (reverse("rectification:milestone_new", args=[task.pk]), milestone_data),
         "milestone_edit": (reverse("rectification:milestone_edit", args=[ms.pk]), milestone_data),
         "plan_edit": (
-            reverse("rectification:plan_edit", args=[plan.pk]),
+            reverse("supervision:plan_edit", args=[plan.pk]),
             {
                 "title": plan.title,
                 "kind": plan.kind,
@@ -323,7 +325,7 @@ def test_buttons_only_for_planners(client, district, work):  # type: ignore[no-u
             reverse("rectification:goal_new"),
             reverse("rectification:task_new", args=[work["goal"].pk]),
         ],
-        "rectification:plan_list": [reverse("rectification:plan_edit", args=[plan.pk])],
+        "supervision:plan_list": [reverse("supervision:plan_edit", args=[plan.pk])],
     }
     detail_links = {
         reverse("rectification:task_detail", args=[task.pk]): [
@@ -331,8 +333,8 @@ def test_buttons_only_for_planners(client, district, work):  # type: ignore[no-u
             reverse("rectification:milestone_new", args=[task.pk]),
             reverse("rectification:milestone_edit", args=[work["milestone"].pk]),
         ],
-        reverse("rectification:plan_detail", args=[plan.pk]): [
-            reverse("rectification:plan_edit", args=[plan.pk])
+        reverse("supervision:plan_detail", args=[plan.pk]): [
+            reverse("supervision:plan_edit", args=[plan.pk])
         ],
     }
     pages = {reverse(name): hrefs for name, hrefs in links.items()} | detail_links
@@ -366,15 +368,15 @@ def test_plan_edit_page(client, district, work):  # type: ignore[no-untyped-def]
         url,
         {**data, "title": "秋季挂牌督导（调整）", "end_date": _day(15), "schools": [district.school_a.pk]},
     )
-    assert r.status_code == 302 and r["Location"] == reverse("rectification:plan_detail", args=[plan.pk])
+    assert r.status_code == 302 and r["Location"] == reverse("supervision:plan_detail", args=[plan.pk])
     plan.refresh_from_db()
     assert plan.title == "秋季挂牌督导（调整）" and plan.end_date.isoformat() == _day(15)
     assert list(plan.schools.values_list("pk", flat=True)) == [district.school_a.pk]
-    event = AuditEvent.objects.get(model="rectification.SupervisionPlan", action="update")
+    event = AuditEvent.objects.get(model="supervision.SupervisionPlan", action="update")
     assert event.actor == officer and event.changes["schools"][1] == [district.school_a.pk]
     # a visit recorded: the checklist is locked and the page says so
     supervision.visit_save(
-        user=district.users[Role.INSPECTOR],
+        actor=district.users[Role.INSPECTOR],
         plan=plan,
         school_id=district.school_a.pk,
         visited_on=timezone.localdate(),
@@ -385,17 +387,17 @@ def test_plan_edit_page(client, district, work):  # type: ignore[no-untyped-def]
     assert r.status_code == 400 and "该督导计划已有督导记录，不能更换督导清单" in r.content.decode()
     # once every school is done the plan is closed: no link, and the page sends the officer back
     supervision.visit_save(
-        user=district.users[Role.INSPECTOR],
+        actor=district.users[Role.INSPECTOR],
         plan=plan,
         school_id=district.school_a.pk,
         visited_on=timezone.localdate(),
         entries={c: {"score": 10} for c in ("RI01", "RI02", "RI03", "RI04", "RI05", "RI06", "RI07")},
         submit=True,
     )
-    detail = client.get(reverse("rectification:plan_detail", args=[plan.pk])).content.decode()
+    detail = client.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
     assert url not in detail
     r = client.get(url, follow=True)
-    assert r.redirect_chain[-1][0] == reverse("rectification:plan_detail", args=[plan.pk])
+    assert r.redirect_chain[-1][0] == reverse("supervision:plan_detail", args=[plan.pk])
     assert "该督导计划的学校已全部完成督导，不能再修改" in r.content.decode()
     assert client.post(url, data).status_code == 302
     plan.refresh_from_db()

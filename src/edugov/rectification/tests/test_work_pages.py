@@ -13,10 +13,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from edugov.accounts.models import Role
-from edugov.rectification import liaison, services, strategy, supervision
-from edugov.rectification.models import ItemSource, LeaderVisit, RectificationItem, SupervisionVisit
+from edugov.rectification import liaison, services, strategy
+from edugov.rectification.models import ItemSource, LeaderVisit, RectificationItem
 from edugov.rectification.rankings import unit_figures
 from edugov.rectification.views_map import battle_map_payload
+from edugov.supervision import services as supervision
+from edugov.supervision.models import SupervisionVisit
 from edugov.testing import login
 
 from .conftest import goal_and_task
@@ -39,7 +41,7 @@ def work(district):  # type: ignore[no-untyped-def]
         now=timezone.now() - dt.timedelta(days=100),  # planned before its deadline passed
     )
     plan = supervision.plan_create(
-        user=admin,
+        actor=admin,
         title="秋季挂牌督导",
         kind="routine",
         checklist_code="responsible_inspector",
@@ -64,8 +66,8 @@ def test_pages_render(client, district, work):  # type: ignore[no-untyped-def]
         reverse("rectification:leader_list"),
         reverse("rectification:leader_detail", args=[leader.pk]),
         reverse("rectification:leader_visit_new") + f"?leader={leader.pk}",
-        reverse("rectification:plan_list"),
-        reverse("rectification:plan_detail", args=[work["plan"].pk]),
+        reverse("supervision:plan_list"),
+        reverse("supervision:plan_detail", args=[work["plan"].pk]),
     ):
         r = client.get(url)
         assert r.status_code == 200, url
@@ -141,7 +143,7 @@ def test_supervision_form_phone_flow(client, district, work):  # type: ignore[no
     inspector = district.users[Role.INSPECTOR]
     login(client, inspector)
     plan = work["plan"]
-    url = reverse("rectification:supervision_visit_form", args=[plan.pk, district.school_a.pk])
+    url = reverse("supervision:visit_form", args=[plan.pk, district.school_a.pk])
     assert client.get(url).status_code == 200
     scores = {"RI01": "15", "RI02": "3", "RI03": "15", "RI04": "15", "RI05": "15", "RI06": "10", "RI07": "20"}
     base = {"visited_on": work["today"].isoformat(), **{f"score_{k}": v for k, v in scores.items()}}
@@ -158,13 +160,13 @@ def test_supervision_form_phone_flow(client, district, work):  # type: ignore[no
     assert r.status_code == 302
     visit = SupervisionVisit.objects.get()
     assert visit.findings == 1  # RI02: 3 < 10 × 0.6
-    report = client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).content.decode()
+    report = client.get(reverse("supervision:visit_detail", args=[visit.pk])).content.decode()
     assert "三个班未公示" in report and "发现问题" in report
     # the school sees its own report; the other school does not
     login(client, district.users[Role.SCHOOL_ADMIN])
-    assert client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).status_code == 200
+    assert client.get(reverse("supervision:visit_detail", args=[visit.pk])).status_code == 200
     login(client, district.users["school_b"])
-    assert client.get(reverse("rectification:supervision_visit_detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("supervision:visit_detail", args=[visit.pk])).status_code == 404
 
 
 def test_api(client, district, work):  # type: ignore[no-untyped-def]
@@ -195,7 +197,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     assert r.status_code == 400
     login(client, district.users[Role.INSPECTOR])
     r = client.post(
-        "/api/v1/rectification/supervision-visits/",
+        "/api/v1/supervision/visits/",
         {
             "plan": work["plan"].pk,
             "school": district.school_a.pk,
@@ -206,7 +208,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 400 and "RI01" in r.content.decode("utf-8")
     r = client.post(
-        "/api/v1/rectification/supervision-visits/",
+        "/api/v1/supervision/visits/",
         {
             "plan": work["plan"].pk,
             "school": district.school_a.pk,
@@ -217,10 +219,7 @@ def test_api(client, district, work):  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 400
     # the inspector of 甲街道 sees the plan's schools in their own town only
-    assert (
-        client.get(f"/api/v1/rectification/supervision-plans/{work['plan'].pk}/progress/").json()["schools"]
-        == 1
-    )
+    assert client.get(f"/api/v1/supervision/plans/{work['plan'].pk}/progress/").json()["schools"] == 1
     login(client, district.users[Role.DISTRICT_ADMIN])
     tasks = client.get("/api/v1/rectification/tasks/").json()
     assert tasks["results"][0]["rag"] == "amber"  # progress 20, half the time gone: 30 points behind
@@ -243,7 +242,7 @@ def test_battle_map_and_ranking_count_new_sources(district, work):  # type: igno
         problems=[liaison.ProblemInput(district.school_a.pk, "围墙破损", "修复", "safety", work["today"])],
     )
     supervision.visit_save(
-        user=district.users[Role.INSPECTOR],
+        actor=district.users[Role.INSPECTOR],
         plan=work["plan"],
         school_id=district.school_a.pk,
         visited_on=work["today"],
@@ -251,7 +250,7 @@ def test_battle_map_and_ranking_count_new_sources(district, work):  # type: igno
     )
     entries = {c: {"score": 0} for c in ("RI01", "RI02", "RI03", "RI04", "RI05", "RI06", "RI07")}
     supervision.visit_save(
-        user=district.users[Role.INSPECTOR],
+        actor=district.users[Role.INSPECTOR],
         plan=work["plan"],
         school_id=district.school_b.pk,
         visited_on=work["today"],

@@ -1,9 +1,8 @@
-"""Pages of strategic tasks, leader liaison and supervision, one module per sub-domain (re-exported
+"""Pages of strategic tasks and leader liaison, one module per sub-domain (re-exported
 here for the URLconf). Reads through selectors, writes through services; bad input is answered in
 Chinese and changes nothing."""
 
 from .liaison import leader_detail, leader_list, leader_visit_detail, leader_visit_new
-from .supervision import plan_detail, plan_edit, plan_list, supervision_visit_detail, supervision_visit_form
 from .tasks import (
     goal_new,
     milestone_edit,
@@ -23,11 +22,6 @@ __all__ = [
     "leader_visit_new",
     "milestone_edit",
     "milestone_new",
-    "plan_detail",
-    "plan_edit",
-    "plan_list",
-    "supervision_visit_detail",
-    "supervision_visit_form",
     "task_board",
     "task_detail",
     "task_edit",

@@ -1,4 +1,4 @@
-"""Pages of supervision: plans and their editing, progress, the inspectors' phone-friendly
+"""Pages of supervision (督导检查): plans and their editing, progress, the inspectors' phone-friendly
 scoring form and the visit report."""
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.models import User
+from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped, write_scoped
 from edugov.common.errors import DomainError
+from edugov.rectification.views_work.common import form_page, parse_date, parse_ids, refuse_as_page, saved
 from edugov.registry.models import School
 
-from .. import supervision
-from ..errors import RectificationError as E
-from ..models import SupervisionKind, SupervisionPlan
-from .common import form_page, may, parse_date, parse_ids, refuse_as_page, saved
+from . import permissions, selectors, services
+from .errors import SupervisionError as E
+from .models import SupervisionKind, SupervisionPlan, VisitStatus
 
 
 def _counts(plan: SupervisionPlan) -> tuple[int, int]:
@@ -42,11 +43,11 @@ def _inspector_ids(values: list[str]) -> list[int]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     errors: list[str] = []
-    may_plan = supervision.may_plan(actor)
+    may_plan = services.may_plan(actor)
     if request.method == "POST" and may_plan:
         try:
-            plan = supervision.plan_create(
-                user=actor,
+            plan = services.plan_create(
+                actor=actor,
                 title=request.POST.get("title", ""),
                 kind=request.POST.get("kind", ""),
                 checklist_code=request.POST.get("checklist", ""),
@@ -56,41 +57,43 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 inspector_ids=_inspector_ids(request.POST.getlist("inspectors")),
             )
             messages.success(request, "已制定督导计划")
-            return redirect("rectification:plan_detail", pk=plan.pk)
+            return redirect("supervision:plan_detail", pk=plan.pk)
         except DomainError as exc:
             errors.append(exc.message)
     context: dict[str, Any] = {
-        "plans": supervision.plan_list(user=actor),
-        "visits": supervision.visit_list(user=actor)[:100] if may(actor, "school_visits") else [],
+        "plans": selectors.plan_list(actor=actor),
+        "visits": selectors.visit_list(actor=actor)[:100]
+        if role_may(actor, permissions.action("school_visits"))
+        else [],
         "may_plan": may_plan,
         "errors": errors,
         "post": request.POST,
     }
     if may_plan:
         context.update(_plan_choices(actor))
-    return render(request, "rectification/plan_list.html", context, status=400 if errors else 200)
+    return render(request, "supervision/plan_list.html", context, status=400 if errors else 200)
 
 
 def _plan_choices(actor: User) -> dict[str, Any]:
     return {
-        "checklists": supervision.checklist_choices(),
+        "checklists": selectors.checklist_choices(),
         "kinds": SupervisionKind.choices,
         "schools": write_scoped(School, actor).order_by("area__path", "name")[:1000],
-        "inspectors": supervision.inspector_candidates(user=actor),
+        "inspectors": selectors.inspector_candidates(actor=actor),
     }
 
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan = supervision.plan_get(user=actor, pk=pk)
-    progress = supervision.plan_progress(user=actor, plan=plan)
-    may_inspect = supervision.may_inspect(actor, plan)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    progress = selectors.plan_progress(actor=actor, plan=plan)
+    may_inspect = services.may_inspect(actor, plan)
     submitted, schools = _counts(plan)
-    may_edit = submitted < schools and supervision.may_edit_plan(actor, plan)
+    may_edit = submitted < schools and services.may_edit_plan(actor, plan)
     return render(
         request,
-        "rectification/plan_detail.html",
+        "supervision/plan_detail.html",
         {"plan": plan, "progress": progress, "may_inspect": may_inspect, "may_edit": may_edit},
     )
 
@@ -98,9 +101,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan = supervision.plan_get(user=actor, pk=pk)
-    supervision.ensure_may_edit_plan(actor, plan)
-    detail_url = reverse("rectification:plan_detail", args=[plan.pk])
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    services.ensure_may_edit_plan(actor, plan)
+    detail_url = reverse("supervision:plan_detail", args=[plan.pk])
     submitted, schools = _counts(plan)
     if schools and submitted >= schools:
         messages.error(request, E.PLAN_DONE.message)
@@ -108,8 +111,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            plan = supervision.plan_update(
-                user=actor,
+            plan = services.plan_update(
+                actor=actor,
                 plan=plan,
                 title=request.POST.get("title", ""),
                 kind=request.POST.get("kind", ""),
@@ -149,7 +152,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "visited": plan.visits.exists(),
         **choices,
     }
-    return form_page(request, "rectification/plan_form.html", context, errors=errors)
+    return form_page(request, "supervision/plan_form.html", context, errors=errors)
 
 
 def _entries(post: Any, plan: SupervisionPlan) -> dict[str, dict[str, Any]]:
@@ -166,15 +169,15 @@ def _entries(post: Any, plan: SupervisionPlan) -> dict[str, dict[str, Any]]:
 
 
 @login_required
-def supervision_visit_form(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+def visit_form(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan = supervision.plan_get(user=actor, pk=pk)
+    plan = selectors.plan_get(actor=actor, pk=pk)
     school = scoped(School, actor).filter(pk=school_pk, pk__in=plan.schools.values("pk")).first()
     if school is None:
         raise Http404("该学校不在本督导计划中")
-    visit = supervision.visit_list(user=actor).filter(plan=plan, school=school).first()
-    if visit is not None and visit.status == "submitted":
-        return redirect("rectification:supervision_visit_detail", pk=visit.pk)
+    visit = selectors.visit_list(actor=actor).filter(plan=plan, school=school).first()
+    if visit is not None and visit.status == VisitStatus.SUBMITTED:
+        return redirect("supervision:visit_detail", pk=visit.pk)
     errors: list[str] = []
     values: dict[str, Any] = dict(visit.scores) if visit else {}
     visited_on = visit.visited_on.isoformat() if visit else timezone.localdate().isoformat()
@@ -185,16 +188,16 @@ def supervision_visit_form(request: HttpRequest, pk: int, school_pk: int) -> Htt
         visited_on = request.POST.get("visited_on", "")
         summary = request.POST.get("summary", "")
         try:
-            saved, raised = supervision.visit_save(
-                user=actor, plan=plan, school_id=school.pk,
+            saved, raised = services.visit_save(
+                actor=actor, plan=plan, school_id=school.pk,
                 visited_on=parse_date(visited_on, label="督导日期"), entries=entries, summary=summary,
                 submit=request.POST.get("submit") == "1",
             )  # fmt: skip
-            if saved.status == "submitted":
+            if saved.status == VisitStatus.SUBMITTED:
                 messages.success(request, f"已提交督导记录，发现问题{len(raised)}项，已生成整改事项")
-                return redirect("rectification:supervision_visit_detail", pk=saved.pk)
+                return redirect("supervision:visit_detail", pk=saved.pk)
             messages.success(request, "已暂存")
-            return redirect("rectification:supervision_visit_form", pk=plan.pk, school_pk=school.pk)
+            return redirect("supervision:visit_form", pk=plan.pk, school_pk=school.pk)
         except DomainError as exc:
             errors.append(exc.message)
     sections: dict[str, list[dict[str, Any]]] = {}
@@ -204,20 +207,16 @@ def supervision_visit_form(request: HttpRequest, pk: int, school_pk: int) -> Htt
         sections.setdefault(item["section"], []).append(entry)
     context = {"plan": plan, "school": school, "sections": sections, "errors": errors,
                "visited_on": visited_on, "summary": summary}  # fmt: skip
-    return render(
-        request, "rectification/supervision_visit_form.html", context, status=400 if errors else 200
-    )
+    return render(request, "supervision/visit_form.html", context, status=400 if errors else 200)
 
 
 @login_required
-def supervision_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    visit = supervision.visit_get(user=actor, pk=pk)
-    from ..models import RectificationItem
-
-    items = scoped(RectificationItem, actor).filter(visit_kind=supervision.VISIT_KIND, visit_id=visit.pk)
+    visit = selectors.visit_get(actor=actor, pk=pk)
+    items = selectors.visit_items(actor=actor, visit=visit)
     return render(
         request,
-        "rectification/supervision_visit_detail.html",
-        {"visit": visit, "report": supervision.visit_report(visit), "items": items},
+        "supervision/visit_detail.html",
+        {"visit": visit, "report": selectors.visit_report(visit), "items": items},
     )

@@ -11,8 +11,10 @@ import pytest
 from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError, PermissionDenied
-from edugov.rectification import supervision
-from edugov.rectification.models import ItemSource, RectificationItem, SupervisionVisit
+from edugov.rectification.models import ItemSource, RectificationItem
+from edugov.supervision import selectors as sup_selectors
+from edugov.supervision import services as supervision
+from edugov.supervision.models import SupervisionVisit
 from edugov.testing import make_user
 
 from .conftest import NOW
@@ -27,7 +29,7 @@ GOOD = {"RI01": 15, "RI02": 8, "RI03": 9, "RI04": "8.9", "RI05": 15, "RI06": 10,
 @pytest.fixture
 def plan(district):  # type: ignore[no-untyped-def]
     return supervision.plan_create(
-        user=district.users[Role.DISTRICT_ADMIN],
+        actor=district.users[Role.DISTRICT_ADMIN],
         title="2025年秋季责任督学挂牌督导",
         kind="routine",
         checklist_code="responsible_inspector",
@@ -55,7 +57,7 @@ def test_checklists_load():
 def test_scoring_and_findings_by_hand(district, plan):  # type: ignore[no-untyped-def]
     inspector = district.users[Role.INSPECTOR]
     draft, raised = supervision.visit_save(
-        user=inspector,
+        actor=inspector,
         plan=plan,
         school_id=district.school_a.pk,
         visited_on=TODAY,
@@ -64,7 +66,7 @@ def test_scoring_and_findings_by_hand(district, plan):  # type: ignore[no-untype
     )
     assert raised == [] and draft.status == "draft" and draft.total == Decimal("15")
     visit, raised = supervision.visit_save(
-        user=inspector,
+        actor=inspector,
         plan=plan,
         school_id=district.school_a.pk,
         visited_on=TODAY,
@@ -84,7 +86,7 @@ def test_scoring_and_findings_by_hand(district, plan):  # type: ignore[no-untype
     # submitted visits cannot change, and findings are not raised twice
     with pytest.raises(DomainError):
         supervision.visit_save(
-            user=inspector,
+            actor=inspector,
             plan=plan,
             school_id=district.school_a.pk,
             visited_on=TODAY,
@@ -93,7 +95,7 @@ def test_scoring_and_findings_by_hand(district, plan):  # type: ignore[no-untype
             now=NOW,
         )
     assert RectificationItem.objects.filter(source=ItemSource.SUPERVISION).count() == 2
-    progress = supervision.plan_progress(user=district.users[Role.DISTRICT_ADMIN], plan=plan)
+    progress = sup_selectors.plan_progress(actor=district.users[Role.DISTRICT_ADMIN], plan=plan)
     assert (progress["schools"], progress["submitted"], progress["findings"], progress["percent"]) == (
         2,
         1,
@@ -121,7 +123,7 @@ def test_scoring_and_findings_by_hand(district, plan):  # type: ignore[no-untype
 )
 def test_bad_input_changes_nothing(district, plan, entries, kwargs):  # type: ignore[no-untyped-def]
     args = {
-        "user": district.users[Role.INSPECTOR],
+        "actor": district.users[Role.INSPECTOR],
         "plan": plan,
         "school_id": district.school_a.pk,
         "visited_on": TODAY,
@@ -137,11 +139,11 @@ def test_who_may_inspect_and_plan(district, plan):  # type: ignore[no-untyped-de
     other = make_user(Role.INSPECTOR, area=district.district)
     with pytest.raises(PermissionDenied):
         supervision.visit_save(
-            user=other, plan=plan, school_id=district.school_a.pk, visited_on=TODAY, entries={}, now=NOW
+            actor=other, plan=plan, school_id=district.school_a.pk, visited_on=TODAY, entries={}, now=NOW
         )
     with pytest.raises(PermissionDenied):
         supervision.plan_create(
-            user=district.users[Role.SCHOOL_ADMIN],
+            actor=district.users[Role.SCHOOL_ADMIN],
             title="x",
             kind="routine",
             checklist_code="responsible_inspector",
@@ -152,7 +154,7 @@ def test_who_may_inspect_and_plan(district, plan):  # type: ignore[no-untyped-de
         )
     with pytest.raises(DomainError):
         supervision.plan_create(
-            user=district.users[Role.DISTRICT_ADMIN],
+            actor=district.users[Role.DISTRICT_ADMIN],
             title="x",
             kind="routine",
             checklist_code="nope",
@@ -163,7 +165,7 @@ def test_who_may_inspect_and_plan(district, plan):  # type: ignore[no-untyped-de
         )
     with pytest.raises(DomainError):
         supervision.visit_save(
-            user=district.users[Role.INSPECTOR],
+            actor=district.users[Role.INSPECTOR],
             plan=plan,
             school_id=district.point_a.pk,
             visited_on=TODAY,
@@ -176,7 +178,7 @@ def test_school_admin_sees_only_own_visits(district, plan):  # type: ignore[no-u
     inspector = district.users[Role.INSPECTOR]
     for school in (district.school_a, district.school_b):
         supervision.visit_save(
-            user=inspector,
+            actor=inspector,
             plan=plan,
             school_id=school.pk,
             visited_on=TODAY,
@@ -184,9 +186,9 @@ def test_school_admin_sees_only_own_visits(district, plan):  # type: ignore[no-u
             submit=True,
             now=NOW,
         )
-    mine = supervision.visit_list(user=district.users[Role.SCHOOL_ADMIN])
+    mine = sup_selectors.visit_list(actor=district.users[Role.SCHOOL_ADMIN])
     assert [v.school_id for v in mine] == [district.school_a.pk]
-    assert supervision.visit_list(user=district.users["school_b"]).get().school_id == district.school_b.pk
+    assert sup_selectors.visit_list(actor=district.users["school_b"]).get().school_id == district.school_b.pk
 
 
 # Editing a plan ----------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ def _plan_args(plan, **change):  # type: ignore[no-untyped-def]
 def test_plan_update_changes_and_audits(district, plan):  # type: ignore[no-untyped-def]
     admin = district.users[Role.DISTRICT_ADMIN]
     updated = supervision.plan_update(
-        user=admin,
+        actor=admin,
         plan=plan,
         **_plan_args(
             plan,
@@ -223,20 +225,20 @@ def test_plan_update_changes_and_audits(district, plan):  # type: ignore[no-unty
     updated.refresh_from_db()
     assert updated.kind == "special" and updated.checklist["code"] == "double_reduction_special"
     assert list(updated.schools.all()) == [district.school_a]
-    event = AuditEvent.objects.get(model="rectification.SupervisionPlan", action="update")
+    event = AuditEvent.objects.get(model="supervision.SupervisionPlan", action="update")
     assert event.actor == admin
     assert event.changes["schools"] == [[district.school_a.pk, district.school_b.pk], [district.school_a.pk]]
     assert event.changes["checklist_code"] == ["responsible_inspector", "double_reduction_special"]
     assert event.changes["end_date"][1] == (TODAY + dt.timedelta(days=40)).isoformat()
-    supervision.plan_update(user=admin, plan=updated, **_plan_args(updated))  # nothing changed
-    assert AuditEvent.objects.filter(model="rectification.SupervisionPlan", action="update").count() == 1
+    supervision.plan_update(actor=admin, plan=updated, **_plan_args(updated))  # nothing changed
+    assert AuditEvent.objects.filter(model="supervision.SupervisionPlan", action="update").count() == 1
 
 
 def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignore[no-untyped-def]
     admin = district.users[Role.DISTRICT_ADMIN]
     inspector = district.users[Role.INSPECTOR]
     supervision.visit_save(
-        user=inspector,
+        actor=inspector,
         plan=plan,
         school_id=district.school_a.pk,
         visited_on=TODAY - dt.timedelta(days=2),
@@ -261,29 +263,29 @@ def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignor
     ]
     for change, message in bad:
         with pytest.raises(DomainError) as exc:
-            supervision.plan_update(user=admin, plan=plan, **_plan_args(plan, **change))
+            supervision.plan_update(actor=admin, plan=plan, **_plan_args(plan, **change))
         assert exc.value.message == message, change
-    assert not AuditEvent.objects.filter(model="rectification.SupervisionPlan", action="update").exists()
+    assert not AuditEvent.objects.filter(model="supervision.SupervisionPlan", action="update").exists()
     # the visited school stays, the period may still move around the visit
     supervision.plan_update(
-        user=admin, plan=plan, **_plan_args(plan, start_date=TODAY - dt.timedelta(days=2), title="改名")
+        actor=admin, plan=plan, **_plan_args(plan, start_date=TODAY - dt.timedelta(days=2), title="改名")
     )
-    assert supervision.plan_get(user=admin, pk=plan.pk).title == "改名"
+    assert sup_selectors.plan_get(actor=admin, pk=plan.pk).title == "改名"
     # once every school's visit is submitted the plan is closed to edits
     for school in (district.school_a, district.school_b):
         supervision.visit_save(
-            user=inspector, plan=plan, school_id=school.pk, visited_on=TODAY, entries=_entries(GOOD),
+            actor=inspector, plan=plan, school_id=school.pk, visited_on=TODAY, entries=_entries(GOOD),
             submit=True, now=NOW,
         )  # fmt: skip
     with pytest.raises(DomainError) as exc:
-        supervision.plan_update(user=admin, plan=plan, **_plan_args(plan, title="再改"))
+        supervision.plan_update(actor=admin, plan=plan, **_plan_args(plan, title="再改"))
     assert exc.value.message == "该督导计划的学校已全部完成督导，不能再修改"
 
 
 def test_plan_update_permissions(district, plan):  # type: ignore[no-untyped-def]
     town_admin = make_user(Role.DISTRICT_ADMIN, area=district.town_a)
     # sees the plan (one of its schools is in 甲街道) but may not re-plan 乙镇's school
-    assert supervision.plan_get(user=town_admin, pk=plan.pk)
+    assert sup_selectors.plan_get(actor=town_admin, pk=plan.pk)
     assert not supervision.may_edit_plan(town_admin, plan)
     assert supervision.may_edit_plan(district.users["supervision"], plan)
     for user in (
@@ -294,5 +296,5 @@ def test_plan_update_permissions(district, plan):  # type: ignore[no-untyped-def
         district.users[Role.SCHOOL_ADMIN],
     ):
         with pytest.raises(PermissionDenied):
-            supervision.plan_update(user=user, plan=plan, **_plan_args(plan, title="改"))
-    assert supervision.plan_get(user=district.users[Role.DISTRICT_ADMIN], pk=plan.pk).title == plan.title
+            supervision.plan_update(actor=user, plan=plan, **_plan_args(plan, title="改"))
+    assert sup_selectors.plan_get(actor=district.users[Role.DISTRICT_ADMIN], pk=plan.pk).title == plan.title

@@ -1,6 +1,6 @@
-"""Supervision (督导): plans of special and routine supervision, checklists and scoring forms kept as
-data (data/supervision_checklists.toml), inspectors' visit records with a score and note per item,
-and the findings (an item scored below `finding_ratio` of its maximum, or flagged) that become
+"""Supervision (督导) writes: plans of special and routine supervision, checklists and scoring forms
+kept as data (data/supervision_checklists.toml), inspectors' visit records with a score and note per
+item, and the findings (an item scored below `finding_ratio` of its maximum, or flagged) that become
 rectification items (source 督导检查) through the item services, one per visit and checklist item."""
 
 from __future__ import annotations
@@ -14,22 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from edugov.accounts.models import Department, Role, User
 from edugov.accounts.policy import can, ensure_can, role_may
-from edugov.accounts.scope import ensure_references_writable, scoped, write_scoped
+from edugov.accounts.scope import ensure_references_writable, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update
 from edugov.common.errors import DomainError, PermissionDenied
+from edugov.rectification import services as rectification_items
+from edugov.rectification.findings import Finding, Unit
+from edugov.rectification.models import ItemSource, RectificationItem, Severity
 from edugov.registry.models import Area, School
 
-from . import permissions, services
-from .errors import RectificationError as E
-from .findings import Finding, Unit
-from .models import ItemSource, Severity, SupervisionKind, SupervisionPlan, SupervisionVisit, VisitStatus
+from . import permissions
+from .errors import SupervisionError as E
+from .models import SupervisionKind, SupervisionPlan, SupervisionVisit, VisitStatus
 
 CHECKLISTS_FILE = Path(__file__).parent / "data" / "supervision_checklists.toml"
 VISIT_KIND = "supervision_visit"
@@ -51,22 +51,18 @@ def checklists() -> dict[str, dict[str, Any]]:
     return out
 
 
-def checklist_choices() -> list[tuple[str, str]]:
-    return [(code, c["title"]) for code, c in checklists().items()]
-
-
 def _today(now: dt.datetime) -> dt.date:
     return timezone.localtime(now).date()
 
 
-def may_plan(user: Any) -> bool:
+def may_plan(actor: User) -> bool:
     """District administrators and the supervision office plan supervision."""
-    return role_may(user, permissions.action("plan_create"))
+    return role_may(actor, permissions.action("plan_create"))
 
 
 def _plan_values(
     *,
-    user: Any,
+    actor: User,
     title: str,
     kind: str,
     checklist_code: str,
@@ -89,8 +85,8 @@ def _plan_values(
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
     schools = list(
-        write_scoped(School, user)
-        .filter(pk__in=services.storable_ids(ids))
+        write_scoped(School, actor)
+        .filter(pk__in=rectification_items.storable_ids(ids))
         .select_related("area")
         .order_by("pk")
     )
@@ -98,7 +94,7 @@ def _plan_values(
         raise DomainError(E.UNKNOWN_UNIT)
     inspectors = list(
         User.objects.filter(
-            pk__in=services.storable_ids(set(inspector_ids)), role=Role.INSPECTOR, is_active=True
+            pk__in=rectification_items.storable_ids(set(inspector_ids)), role=Role.INSPECTOR, is_active=True
         ).order_by("pk")
     )
     if not inspectors or len(inspectors) != len(set(inspector_ids)):
@@ -116,7 +112,7 @@ def _plan_values(
 @transaction.atomic
 def plan_create(
     *,
-    user: Any,
+    actor: User,
     title: str,
     kind: str,
     checklist_code: str,
@@ -127,35 +123,35 @@ def plan_create(
     area: Area | None = None,
     now: dt.datetime | None = None,
 ) -> SupervisionPlan:
-    ensure_can(user, permissions.action("plan_create"))
+    ensure_can(actor, permissions.action("plan_create"))
     now = now or timezone.now()
     values, schools, inspectors = _plan_values(
-        user=user, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
+        actor=actor, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
         end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
     )  # fmt: skip
     if end_date < _today(now):
         raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
     plan = SupervisionPlan(
-        area=area or user.area or schools[0].area, checklist=checklists()[checklist_code], created_by=user,
+        area=area or actor.area or schools[0].area, checklist=checklists()[checklist_code], created_by=actor,
         created_at=now, **values,
     )  # fmt: skip
-    ensure_references_writable(user, plan)
+    ensure_references_writable(actor, plan)
     plan.save()
     plan.schools.set(schools)
     plan.inspectors.set(inspectors)
-    audit_create(instance=plan, actor=user)
+    audit_create(instance=plan, actor=actor)
     return plan
 
 
-def may_edit_plan(user: Any, plan: SupervisionPlan) -> bool:
+def may_edit_plan(actor: User, plan: SupervisionPlan) -> bool:
     """A planner whose write scope holds the plan's area and every one of its schools."""
-    return can(user, permissions.action("plan_edit"), plan)
+    return can(actor, permissions.action("plan_edit"), plan)
 
 
 @transaction.atomic
 def plan_update(
     *,
-    user: Any,
+    actor: User,
     plan: SupervisionPlan,
     title: str,
     kind: str,
@@ -169,9 +165,9 @@ def plan_update(
     """Change a plan while some of its schools are still to be visited. Visits already recorded
     (drafts too) keep their footing: the checklist cannot change once any exists, a visited school
     cannot leave the plan, and the period must still hold every visit date."""
-    ensure_can(user, permissions.action("plan_edit"))
+    ensure_can(actor, permissions.action("plan_edit"))
     plan = SupervisionPlan.objects.select_for_update().get(pk=plan.pk)
-    ensure_may_edit_plan(user, plan)
+    ensure_may_edit_plan(actor, plan)
     now = now or timezone.now()
     visits = list(plan.visits.select_related("school").order_by("visited_on", "pk"))
     old_school_ids = sorted(plan.schools.values_list("pk", flat=True))
@@ -179,7 +175,7 @@ def plan_update(
     if old_school_ids and submitted >= set(old_school_ids):
         raise DomainError(E.PLAN_DONE)
     values, schools, inspectors = _plan_values(
-        user=user, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
+        actor=actor, title=title, kind=kind, checklist_code=checklist_code, start_date=start_date,
         end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
     )  # fmt: skip
     if end_date != plan.end_date and end_date < _today(now):
@@ -213,30 +209,22 @@ def plan_update(
     if new_inspector_ids != old_inspector_ids:
         plan.inspectors.set(inspectors)
         changes["inspectors"] = (old_inspector_ids, new_inspector_ids)
-    audit_update(instance=plan, changes=changes, actor=user)
+    audit_update(instance=plan, changes=changes, actor=actor)
     return plan
 
 
-def inspector_candidates(*, user: Any) -> QuerySet[User]:
-    """The inspectors a planner may assign (those over the planner's area)."""
-    inspectors = User.objects.filter(role=Role.INSPECTOR, is_active=True)
-    if user.area:
-        inspectors = inspectors.filter(area__path__startswith=user.area.path)
-    return inspectors.order_by("username")
-
-
-def ensure_may_edit_plan(user: Any, plan: SupervisionPlan) -> None:
+def ensure_may_edit_plan(actor: User, plan: SupervisionPlan) -> None:
     """The plan edit refusal: the role's, or a plan reaching beyond the planner's write scope."""
     act = permissions.action("plan_edit")
-    if not role_may(user, act):
-        ensure_can(user, act)
-    if not can(user, act, plan):
+    if not role_may(actor, act):
+        ensure_can(actor, act)
+    if not can(actor, act, plan):
         raise PermissionDenied(E.PLAN_OUTSIDE_SCOPE)
 
 
-def may_inspect(user: Any, plan: SupervisionPlan) -> bool:
+def may_inspect(actor: User, plan: SupervisionPlan) -> bool:
     """Planners, and the inspectors assigned to the plan, score its schools."""
-    return can(user, permissions.action("visit_save"), plan)
+    return can(actor, permissions.action("visit_save"), plan)
 
 
 def parse_score(value: Any, *, code: str, max_score: float) -> Decimal | None:
@@ -273,7 +261,7 @@ def is_finding(item: Mapping[str, Any], score: Decimal | None, flagged: bool, ra
 @transaction.atomic
 def visit_save(
     *,
-    user: Any,
+    actor: User,
     plan: SupervisionPlan,
     school_id: int,
     visited_on: Any,
@@ -281,15 +269,15 @@ def visit_save(
     summary: str = "",
     submit: bool = False,
     now: dt.datetime | None = None,
-) -> tuple[SupervisionVisit, list[Any]]:
+) -> tuple[SupervisionVisit, list[RectificationItem]]:
     """Save (or submit) an inspector's scores for one school of a plan. On submit every item must be
     scored; findings become items. Returns the visit and the items raised."""
     now = now or timezone.now()
     today = _today(now)
     act = permissions.action("visit_save")
-    if not role_may(user, act):
-        ensure_can(user, act)
-    if not can(user, act, plan):
+    if not role_may(actor, act):
+        ensure_can(actor, act)
+    if not can(actor, act, plan):
         raise PermissionDenied(E.NOT_PLAN_INSPECTOR)
     school = plan.schools.filter(pk=school_id).select_related("area").first()
     if school is None:
@@ -331,14 +319,14 @@ def visit_save(
     if visit is None:
         visit = SupervisionVisit(plan=plan, school=school, created_at=now)
     before = {"scores": visit.scores, "status": visit.status}
-    visit.inspector = user
+    visit.inspector = actor
     visit.visited_on = visited_on
     visit.scores = scores
     visit.total = total
     visit.max_total = max_total
     visit.summary = summary
     visit.updated_at = now
-    raised: list[Any] = []
+    raised: list[RectificationItem] = []
     if submit:
         visit.status = VisitStatus.SUBMITTED
         visit.submitted_at = now
@@ -353,14 +341,14 @@ def visit_save(
             if not is_finding(item, score, s["flagged"], ratio):
                 continue
             raised.append(
-                services.item_create_system(
+                rectification_items.item_create_system(
                     finding=Finding(
                         cause_key=f"{VISIT_KIND}:{visit.pk}:{code}",
                         source=VISIT_KIND,
                         unit=Unit.school(school.pk),
                         title=f"{school.name}：{item['text'][:120]}",
                         evidence=(
-                            f"{plan.title}（{visited_on:%Y-%m-%d}，督学{user}）检查项{code}“{item['text']}”"
+                            f"{plan.title}（{visited_on:%Y-%m-%d}，督学{actor}）检查项{code}“{item['text']}”"
                             f"得分{_fmt(score)}/{_fmt(item['max_score'])}。{s['note']}"
                         ).strip(),
                         severity=item.get("severity", Severity.MEDIUM),
@@ -375,93 +363,18 @@ def visit_save(
                     now=now,
                     visit_kind=VISIT_KIND,
                     visit_id=visit.pk,
-                    created_by=user,
+                    created_by=actor,
                 )
             )
         visit.findings = len(raised)
         visit.save(update_fields=["findings"])
     if created:
-        audit_create(instance=visit, actor=user)
+        audit_create(instance=visit, actor=actor)
     else:
         audit_record(
             action=AuditAction.UPDATE,
             instance=visit,
             changes={"status": [before["status"], visit.status], "scores": [before["scores"], scores]},
-            actor=user,
+            actor=actor,
         )
     return visit, raised
-
-
-# Reads -------------------------------------------------------------------------------------------
-
-
-def plan_list(*, user: Any) -> QuerySet[SupervisionPlan]:
-    ids = scoped(SupervisionPlan, user).values("pk")
-    # An aggregate drops Meta.ordering (GROUP BY): the order is named again for pages and the API.
-    return (
-        SupervisionPlan.objects.filter(pk__in=ids)
-        .annotate(
-            n_schools=Count("schools", distinct=True),
-            n_submitted=Count("visits", filter=Q(visits__status=VisitStatus.SUBMITTED), distinct=True),
-        )
-        .order_by("-start_date", "-pk")
-    )
-
-
-def plan_get(*, user: Any, pk: int) -> SupervisionPlan:
-    plan = plan_list(user=user).filter(pk=pk).first()
-    if plan is None:
-        raise Http404("督导计划不存在或不在您的数据范围内")
-    return plan
-
-
-def plan_progress(*, user: Any, plan: SupervisionPlan) -> dict[str, Any]:
-    """Per school of the plan (within the user's scope): its visit, score and findings."""
-    schools = scoped(School, user).filter(pk__in=plan.schools.values("pk")).order_by("area__path", "name")
-    visits = {v.school_id: v for v in visit_list(user=user).filter(plan=plan)}
-    rows = [{"school": s, "visit": visits.get(s.pk)} for s in schools]
-    submitted = [v for v in visits.values() if v.status == VisitStatus.SUBMITTED]
-    avg = (
-        sum(float(v.total) / float(v.max_total) * 100 for v in submitted if v.max_total) / len(submitted)
-        if submitted
-        else None
-    )
-    return {
-        "rows": rows,
-        "schools": len(rows),
-        "submitted": len(submitted),
-        "drafts": sum(1 for v in visits.values() if v.status == VisitStatus.DRAFT),
-        "findings": sum(v.findings for v in submitted),
-        "percent": round(100 * len(submitted) / len(rows), 1) if rows else 0.0,
-        "avg_score_rate": None if avg is None else round(avg, 1),
-    }
-
-
-def visit_list(*, user: Any) -> QuerySet[SupervisionVisit]:
-    return scoped(SupervisionVisit, user).select_related("plan", "school", "inspector")
-
-
-def visit_get(*, user: Any, pk: int) -> SupervisionVisit:
-    visit = visit_list(user=user).filter(pk=pk).first()
-    if visit is None:
-        raise Http404("督导记录不存在或不在您的数据范围内")
-    return visit
-
-
-def visit_report(visit: SupervisionVisit) -> dict[str, Any]:
-    """Sections of the checklist with each item's score, note and whether it became a finding."""
-    ratio = float(visit.plan.checklist["finding_ratio"])
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for item in visit.plan.checklist["items"]:
-        s = visit.scores.get(item["code"], {})
-        score = None if s.get("score") is None else Decimal(str(s["score"]))
-        sections.setdefault(item["section"], []).append(
-            {
-                **item,
-                "score": score,
-                "note": s.get("note", ""),
-                "flagged": s.get("flagged", False),
-                "finding": score is not None and is_finding(item, score, bool(s.get("flagged")), ratio),
-            }
-        )
-    return {"sections": sections, "ratio": ratio}
