@@ -8,6 +8,7 @@ import io
 import os
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -32,10 +33,11 @@ HEADER = "学校标识码,学年,年级,班号,班级名称,男生数,女生数\
 def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # itself are plain synchronous calls between browser steps.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only while the browser runs: left set, it leaks into later tests of the same worker (and
+    # into `check --deploy` run from them, which refuses it).
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}), sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             args=[

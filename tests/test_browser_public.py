@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -48,10 +49,11 @@ BLACK_REASON = "预收费卷款停业，拒不退费"
 def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # itself are plain synchronous calls between browser steps.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only while the browser runs: left set, it leaks into later tests of the same worker (and
+    # into `check --deploy` run from them, which refuses it).
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}), sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             args=[
