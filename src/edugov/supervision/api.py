@@ -22,7 +22,7 @@ from .models import SupervisionPlan, SupervisionVisit
 TAGS = ["督导检查"]
 
 
-class PlanOutput(serializers.ModelSerializer):
+class PlanOutput(serializers.ModelSerializer[SupervisionPlan]):
     class Meta:
         model = SupervisionPlan
         fields = [
@@ -69,7 +69,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         return Response({**{k: v for k, v in p.items() if k != "rows"}, "rows": rows})
 
 
-class EntrySerializer(serializers.Serializer):
+class EntrySerializer(serializers.Serializer[Any]):
     score = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     flagged = serializers.BooleanField(required=False, default=False)
@@ -79,7 +79,7 @@ def _plans(actor: User) -> Any:
     return selectors.plan_list(actor=actor)
 
 
-class VisitInput(serializers.Serializer):
+class VisitInput(serializers.Serializer[Any]):
     # The visit cites its plan; services.visit_save decides who may report under it.
     plan = ScopedPrimaryKeyField(rows=_plans, reference_scope="read", help_text="督导计划ID")
     school = serializers.IntegerField(min_value=1)
@@ -89,7 +89,7 @@ class VisitInput(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-class VisitOutput(serializers.ModelSerializer):
+class VisitOutput(serializers.ModelSerializer[SupervisionVisit]):
     class Meta:
         model = SupervisionVisit
         fields = ["id", "plan", "school", "inspector", "visited_on", "status", "scores", "total", "max_total",

@@ -4,6 +4,8 @@ only tells Django's state that the models are now here (rectification 0006 drops
 only). The content types and the audit trail's model labels follow the models, so history recorded
 before the move stays linked to them."""
 
+from typing import Any
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -13,7 +15,7 @@ AUDIT_LABELS = {"rectification.SupervisionPlan": "supervision.SupervisionPlan",
                 "rectification.SupervisionVisit": "supervision.SupervisionVisit"}
 
 
-def relabel(apps, schema_editor, *, forward=True):
+def relabel(apps: Any, schema_editor: Any, *, forward: bool = True) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     AuditEvent = apps.get_model("audit", "AuditEvent")
     old, new = ("rectification", "supervision") if forward else ("supervision", "rectification")
@@ -28,7 +30,7 @@ def relabel(apps, schema_editor, *, forward=True):
         AuditEvent.objects.filter(model=before).update(model=after)
 
 
-def relabel_back(apps, schema_editor):
+def relabel_back(apps: Any, schema_editor: Any) -> None:
     relabel(apps, schema_editor, forward=False)
 
 

@@ -14,7 +14,7 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.rectification.models import ItemSource, RectificationItem
 from edugov.supervision import selectors as sup_selectors
 from edugov.supervision import services as supervision
-from edugov.supervision.models import SupervisionVisit
+from edugov.supervision.models import SupervisionPlan, SupervisionVisit
 from edugov.testing import make_user
 
 from .conftest import NOW
@@ -41,7 +41,7 @@ def plan(district):  # type: ignore[no-untyped-def]
     )
 
 
-def _entries(scores, **extra):  # type: ignore[no-untyped-def]
+def _entries(scores: dict[str, Any], **extra: Any) -> dict[str, dict[str, Any]]:
     e = {k: {"score": v, "note": ""} for k, v in scores.items()}
     for k, v in extra.items():
         e[k] = {**e.get(k, {}), **v}
@@ -194,7 +194,7 @@ def test_school_admin_sees_only_own_visits(district, plan):  # type: ignore[no-u
 # Editing a plan ----------------------------------------------------------------------------------
 
 
-def _plan_args(plan, **change):  # type: ignore[no-untyped-def]
+def _plan_args(plan: SupervisionPlan, **change: Any) -> dict[str, Any]:
     args = {
         "title": plan.title,
         "kind": plan.kind,
