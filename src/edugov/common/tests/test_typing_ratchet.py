@@ -15,8 +15,6 @@ MAX_IGNORED = {
     "edugov.burden.views",
     "edugov.common.errors",
     "edugov.ingest.fastdb",
-    "edugov.rectification.urls",
-    "edugov.rectification.views_work",
     "edugov.resources.exports",
     "edugov.resources.tests.test_balanced",
     "edugov.resources.tests.test_preschool",
