@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
@@ -109,7 +110,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tutor
     @extend_schema(request=InstitutionInput, responses={201: InstitutionOutput})
     def create(self, request: Request) -> Response:
         data = self.validated_input(InstitutionInput)
-        inst = services.institution_create(actor=request.user, data=data)
+        inst = services.institution_create(actor=request_actor(request), data=data)
         return Response(InstitutionOutput(inst).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=InstitutionTransitionInput, responses={200: InstitutionOutput})
@@ -117,7 +118,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tutor
     def transition(self, request: Request, pk: str | None = None) -> Response:
         inst = self.get_object()
         data = self.validated_input(InstitutionTransitionInput)
-        services.institution_transition(institution=inst, actor=request.user, **data)
+        services.institution_transition(institution=inst, actor=request_actor(request), **data)
         inst.refresh_from_db()
         return Response(InstitutionOutput(inst).data)
 
