@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from edugov.ops.serving import ServeOptions, bind_with_port, gunicorn_argv
@@ -47,5 +49,8 @@ class Command(BaseCommand):
             f"网站服务启动：http://{serve.bind}/（{serve.workers}个进程，每个{serve.threads}个线程）"
         )
         self.stdout.flush()
+        # WhiteNoise serves from the finders until `collectstatic` fills STATIC_ROOT; an absent
+        # directory only makes every worker warn at start.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         # Replace this process: the service manager's signals then reach gunicorn's master directly.
         os.execv(argv[0], argv)
