@@ -257,7 +257,8 @@ def dashboard(*, user: Any, today: dt.date) -> dict[str, Any]:
     insts = scoped(Institution, user)
     by_status = dict(insts.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     risk = latest_risk(user=user)
-    levels = dict(risk.values("level").annotate(n=Count("pk")).values_list("level", "n"))
+    # .order_by(): latest_risk is ordered by score, and an ordering column joins GROUP BY
+    levels = dict(risk.order_by().values("level").annotate(n=Count("pk")).values_list("level", "n"))
     totals = risk.aggregate(unconsumed=Sum("unconsumed"), custody=Sum("custody_balance"))
     unconsumed, custody = totals["unconsumed"] or 0, totals["custody"] or 0
     risk_by_inst = dict(risk.values_list("institution_id", "level"))
