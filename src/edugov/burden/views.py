@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -107,6 +109,24 @@ def homework_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def parent_link_qr(url: str, school_class: SchoolClass) -> str:
+    """The link as a QR code in inline SVG, drawn on the server (no script, no image request).
+
+    The title is the code's text alternative; segno escapes it."""
+    return segno.make(url).svg_inline(
+        scale=4, border=2, svgclass="qr-code", title=f"{school_class}家长查看链接二维码"
+    )
+
+
+def parent_link(request: HttpRequest, school_class: SchoolClass, token: str | None) -> dict[str, Any]:
+    """One class's card on the teacher's page: its parent link in full, and the link as a QR code."""
+    if token is None:
+        return {"obj": school_class, "url": "", "qr": ""}
+    url = request.build_absolute_uri(reverse("burden:board", args=[token]))
+    # segno writes only its own markup and escapes the title, so the SVG is safe to inline.
+    return {"obj": school_class, "url": url, "qr": mark_safe(parent_link_qr(url, school_class))}
+
+
 @login_required
 def homework_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -123,15 +143,7 @@ def homework_list(request: HttpRequest) -> HttpResponse:
         "burden/homework_list.html",
         {
             "items": items,
-            "classes": [
-                {
-                    "obj": c,
-                    "url": request.build_absolute_uri(f"/burden/board/{boards[c.pk]}/")
-                    if c.pk in boards
-                    else "",
-                }
-                for c in classes
-            ],
+            "classes": [parent_link(request, c, boards.get(c.pk)) for c in classes],
             "teacher_id": user.teacher_id,
             "can_publish_board": role_may(user, "burden.board_publish"),
         },

@@ -165,3 +165,23 @@ def test_teacher_cannot_open_the_district_page(client, district):
     login(client, district.users[Role.TEACHER])
     assert client.get(reverse("burden:compliance")).status_code == 403
     assert client.get(reverse("burden:homework_list")).status_code == 200
+
+
+def test_teacher_sees_the_parent_link_in_full_with_copy_and_qr(client, district):
+    import segno
+
+    teacher = district.users[Role.TEACHER]
+    board = services.class_board_ensure(actor=teacher, school_class=district.class_a1)
+    html = login(client, teacher).get(reverse("burden:homework_list")).content.decode()
+    url = f"http://testserver/burden/board/{board.token}/"
+    # The whole link, as text and as the target, never shortened.
+    assert f'href="{url}" target="_blank" rel="noopener">{url}</a>' in html
+    assert f'data-copy-target="parent-link-{district.class_a1.pk}">复制链接</button>' in html
+    # The QR code is segno's drawing of exactly that URL, inline, with a text alternative.
+    qr = segno.make(url).svg_inline(
+        scale=4, border=2, svgclass="qr-code", title=f"{district.class_a1}家长查看链接二维码"
+    )
+    assert qr.startswith("<svg") and qr in html
+    assert f'role="img" aria-label="{district.class_a1}家长查看链接二维码"' in html
+    # The copy script carries the page's CSP nonce (a script without it would be blocked).
+    assert '<script nonce="' in html and "navigator.clipboard" in html
