@@ -124,19 +124,29 @@ def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Score
         for s, f in scored
         if s >= Decimal(str(red["min_score"])) and f.overdue_items <= int(red["max_overdue"])
     }
-    red_top = [f.unit_key for _, f in scored if f.unit_key in red_keys][: int(red["top"])]
+    red_top = _cut([(s, f.unit_key) for s, f in scored if f.unit_key in red_keys], int(red["top"]))
     worst_first = list(reversed(scored))
     black_candidates = [
-        f.unit_key
+        (s, f.unit_key)
         for s, f in worst_first
         if s < Decimal(str(black["max_score"])) or f.overdue_items >= int(black["min_overdue"])
     ]
-    black_bottom = set(black_candidates[: int(black["bottom"])]) - set(red_top)
+    black_bottom = _cut(black_candidates, int(black["bottom"])) - red_top
     out = []
     for rank, (s, f) in enumerate(scored, start=1):
         kind = ListKind.RED if f.unit_key in red_top else ListKind.BLACK if f.unit_key in black_bottom else ""
         out.append(Scored(figures=f, score=s, list_kind=kind, rank=rank))
     return out
+
+
+def _cut(candidates: list[tuple[Decimal, str]], n: int) -> set[str]:
+    """The first `n` of `candidates` (in list order), and every further one with the same score as
+    the n-th: a cut-off never splits a tie (得分相同的并列入榜)."""
+    if n <= 0 or not candidates:
+        return set()
+    inside = candidates[:n]
+    boundary = inside[-1][0]
+    return {key for _, key in inside} | {key for s, key in candidates[n:] if s == boundary}
 
 
 def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigures]:
@@ -371,7 +381,7 @@ def notice_text(ranking: Ranking) -> list[str]:
         f"评分方法：基础分{rules['base']}分，{metric_text}。",
         f"红榜：得分不低于{rules['red']['min_score']}分且无逾期事项的前{rules['red']['top']}名；"
         f"黑榜：得分低于{rules['black']['max_score']}分或逾期事项不少于{rules['black']['min_overdue']}项的"
-        f"后{rules['black']['bottom']}名。",
+        f"后{rules['black']['bottom']}名。名次分界处得分相同的并列入榜。",
         "本榜单仅对单位整改工作进行排名，不涉及学生个人。",
     ]
 

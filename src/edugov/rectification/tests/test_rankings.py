@@ -47,13 +47,61 @@ def test_top_and_bottom_limits():
     rules = load_rules()
     rules["red"]["top"] = 1
     rules["black"]["bottom"] = 1
-    out = score_units([U("a", 1, 1, 0), U("b", 1, 1, 0), U("c", 1, 0, 5), U("d", 1, 0, 4)], rules)
+    # a 100, b 70 (40 + 30), c -10, d 0: no ties at either cut-off
+    out = score_units([U("a", 1, 1, 0), U("b", 2, 1, 0), U("c", 1, 0, 5), U("d", 1, 0, 4)], rules)
     assert [(s.figures.unit_name, s.list_kind) for s in out] == [
         ("a", "red"),
         ("b", ""),
         ("d", ""),
         ("c", "black"),
     ]
+
+
+def test_ties_at_the_cut_off_are_all_listed():
+    """Units with the same score as the last one inside a cut-off are all on the list (并列入榜):
+    never one of two equal scores listed and the other not."""
+    rules = load_rules()
+    rules["red"]["top"] = 2
+    rules["black"]["bottom"] = 2
+    units = [
+        U("甲", 1, 1, 0),  # 100
+        U("乙", 2, 2, 0),  # 100
+        U("丙", 4, 4, 0),  # 100: tied with the 2nd at the red cut-off
+        U("丁", 4, 3, 0),  # 40 + 45 = 85: below the red minimum (90)
+        U("戊", 2, 0, 1, 1),  # 40 - 10 - 5 = 25
+        U("己", 4, 0, 1, 1),  # 25: tied with the 2nd worst at the black cut-off
+        U("庚", 1, 0, 2),  # 40 - 20 = 20: the worst
+    ]
+    out = score_units(units, rules)
+    kinds = {s.figures.unit_name: s.list_kind for s in out}
+    scores = {s.figures.unit_name: s.score for s in out}
+    assert scores["戊"] == scores["己"] == Decimal("25.00")
+    assert kinds == {
+        "甲": "red",
+        "乙": "red",
+        "丙": "red",
+        "丁": "",
+        "戊": "black",
+        "己": "black",
+        "庚": "black",
+    }
+
+
+def test_ties_never_split_by_the_cut_off_on_either_side():
+    rules = load_rules()
+    rules["red"]["top"] = 1
+    rules["black"]["bottom"] = 1
+    out = score_units([U(str(n), 1, 1, 0) for n in range(3)] + [U("x", 2, 0, 1), U("y", 2, 0, 1)], rules)
+    assert [s.list_kind for s in out] == ["red", "red", "red", "black", "black"]
+
+
+def test_notice_says_ties_are_listed():
+    rules = load_rules()
+    ranking = rankings.Ranking(
+        period_start=dt.date(2025, 10, 1), period_end=dt.date(2025, 10, 31), rules=rules
+    )
+    text = "".join(rankings.notice_text(ranking))
+    assert "名次分界处得分相同的并列入榜" in text
 
 
 def test_bad_rules():
