@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from edugov.web.paging import paginate
 
 from . import permissions, selectors, services
 from .forms import ActionForm, ItemCreateForm, ItemFilterForm
-from .models import Attachment, EventAction, RectificationItem, UnitKind
+from .models import Attachment, EventAction, ItemStatus, RectificationItem, UnitKind
 
 MAX_FILTER_BYTES = 4096
 
@@ -52,12 +53,30 @@ def _list_page(request: HttpRequest, *, template: str, heading: str, mine: bool)
         "query_string": query_string,
         "heading": heading,
         "mine": mine,
-        "counts": selectors.status_counts(user=request.user),
+        "counts": _status_groups(qs),
         "can_create": _can_create(request.user),
     }
-    if _is_htmx(request):
-        return render(request, "rectification/_item_results.html", context)
+    if _is_htmx(request):  # the counters follow the filters: swapped in out of band
+        return render(request, "rectification/_item_results.html", {**context, "counts_oob": True})
     return render(request, template, context)
+
+
+# The counters above the list: every status in exactly one group, so they add up to the list.
+STATUS_GROUPS = (
+    ("待交办", (ItemStatus.OPEN,)),
+    ("整改中", (ItemStatus.ASSIGNED, ItemStatus.IN_RECTIFICATION, ItemStatus.RETURNED)),
+    ("待核验", (ItemStatus.EVIDENCE_SUBMITTED,)),
+    ("已销号", (ItemStatus.CLOSED,)),
+)
+
+
+def _status_groups(qs: Any) -> list[dict[str, Any]]:
+    """Counted over the list's own queryset (scope and filters); .order_by() keeps the list's
+    ordering columns out of GROUP BY."""
+    by_status = dict(qs.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [
+        {"label": label, "count": sum(by_status.get(s, 0) for s in group)} for label, group in STATUS_GROUPS
+    ]
 
 
 def _can_create(user: Any) -> bool:
