@@ -27,7 +27,34 @@ if TYPE_CHECKING:
 
 Mode = Literal["read", "write"]
 
-AREA_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER})
+
+@dataclass(frozen=True)
+class RoleAnchor:
+    """What an account of a role hangs on: the anchor kind and the user fields it needs (named as
+    in accounts.services.user_create; the first one holds the anchor's id)."""
+
+    kind: str
+    fields: tuple[str, ...]
+    department: bool = False  # officers work in a department
+
+
+# The one table of which anchor each role's account hangs on (the account creation checks, the
+# scope and the demo accounts all read it).
+ROLE_ANCHORS: dict[str, RoleAnchor] = {
+    Role.DISTRICT_ADMIN: RoleAnchor("area", ("area",)),
+    Role.DEPARTMENT_OFFICER: RoleAnchor("area", ("area",), department=True),
+    Role.INSPECTOR: RoleAnchor("area", ("area",)),
+    Role.LEADER: RoleAnchor("area", ("area",)),
+    Role.SCHOOL_ADMIN: RoleAnchor("school", ("school",)),
+    Role.TEACHER: RoleAnchor("classes", ("teacher", "school")),
+    Role.INSTITUTION_OPERATOR: RoleAnchor("institution", ("institution_id",)),
+}
+AREA_ROLES = frozenset(role for role, anchor in ROLE_ANCHORS.items() if anchor.kind == "area")
+
+
+def _attname(field: str) -> str:
+    return field if field.endswith("_id") else f"{field}_id"
+
 
 # How an anchor kind narrows a model: (the model's rule, the anchor ids, read or write, the user)
 # -> a filter, or None when the kind says nothing about that model.
@@ -185,17 +212,17 @@ register_anchor_type(
 
 
 def home_anchor(user: User) -> Anchor | None:
-    """The anchor the account itself hangs on (its role's anchor field)."""
-    role = user.role
-    if role in AREA_ROLES and user.area_id:
-        return Anchor("area", user.area_id)
-    if role == Role.SCHOOL_ADMIN and user.school_id:
-        return Anchor("school", user.school_id)
-    if role == Role.TEACHER and user.teacher_id and user.school_id:
-        return Anchor("classes", user.teacher_id)
-    if role == Role.INSTITUTION_OPERATOR and user.institution_id:
-        return Anchor("institution", user.institution_id)
-    return None
+    """The anchor the account itself hangs on (its role's row in ROLE_ANCHORS), once every field
+    the role needs is set."""
+    anchor = ROLE_ANCHORS.get(user.role)
+    if anchor is None or not all(getattr(user, _attname(f)) for f in anchor.fields):
+        return None
+    return Anchor(anchor.kind, getattr(user, _attname(anchor.fields[0])))
+
+
+def holdable_kinds(role: str) -> frozenset[str]:
+    """The anchor kinds a role may be granted (each kind registers the roles that may hold it)."""
+    return frozenset(kind for kind, anchor_type in _TYPES.items() if role in anchor_type.roles)
 
 
 _MEMO = "_edugov_anchors"
@@ -212,8 +239,9 @@ def user_anchors(user: User) -> dict[str, list[int]]:
     if home is not None:
         anchors[home.kind] = [home.object_id]
     if user.pk is not None and user.has_grants:
+        holdable = holdable_kinds(user.role)  # a grant left from an earlier role gives nothing
         for kind, object_id in user.grants.values_list("kind", "object_id"):
-            if kind in _TYPES and _TYPES[kind].roles and user.role in _TYPES[kind].roles:
+            if kind in holdable:
                 ids = anchors.setdefault(kind, [])
                 if object_id not in ids:
                     ids.append(object_id)

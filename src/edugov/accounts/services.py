@@ -13,17 +13,19 @@ from edugov.audit.models import AuditAction
 from edugov.audit.services import _area_path, audit_create, audit_record
 from edugov.common.errors import DomainError, PermissionDenied
 
+from .anchors import ROLE_ANCHORS
 from .errors import AccountError
 from .models import Department, Role, ScopeGrant, User
-from .scope import AREA_ROLES, ensure_in_write_scope, write_scoped
+from .scope import ensure_in_write_scope, write_scoped
 
-# The anchor each role's scope hangs on; any other anchor is refused so a scope is never ambiguous.
+# The anchor each role's scope hangs on (anchors.ROLE_ANCHORS); any other anchor is refused so a
+# scope is never ambiguous.
 _ANCHORS = {"area": "管辖区域", "school": "所属学校", "teacher": "对应教师", "institution_id": "所属培训机构"}
-_ROLE_ANCHORS: dict[str, set[str]] = {
-    **{role: {"area"} for role in AREA_ROLES},
-    Role.SCHOOL_ADMIN: {"school"},
-    Role.TEACHER: {"teacher", "school"},
-    Role.INSTITUTION_OPERATOR: {"institution_id"},
+_MISSING = {
+    "area": AccountError.AREA_REQUIRED,
+    "school": AccountError.SCHOOL_REQUIRED,
+    "teacher": AccountError.TEACHER_REQUIRED,
+    "institution_id": AccountError.INSTITUTION_REQUIRED,
 }
 
 
@@ -39,19 +41,14 @@ def _check_actor(actor: User | None) -> None:
 
 def _check_anchors(*, role: str, anchors: dict[str, Any], department: str) -> None:
     label = Role(role).label
-    required = _ROLE_ANCHORS[role]
+    home = ROLE_ANCHORS[role]
     for name, value in anchors.items():
-        if value is not None and name not in required:
+        if value is not None and name not in home.fields:
             raise DomainError(AccountError.UNEXPECTED_ANCHOR, role=label, anchor=_ANCHORS[name])
-    if role in AREA_ROLES and anchors["area"] is None:
-        raise DomainError(AccountError.AREA_REQUIRED, role=label)
-    if role == Role.SCHOOL_ADMIN and anchors["school"] is None:
-        raise DomainError(AccountError.SCHOOL_REQUIRED)
-    if role == Role.TEACHER and anchors["teacher"] is None:
-        raise DomainError(AccountError.TEACHER_REQUIRED)
-    if role == Role.INSTITUTION_OPERATOR and anchors["institution_id"] is None:
-        raise DomainError(AccountError.INSTITUTION_REQUIRED)
-    if role == Role.DEPARTMENT_OFFICER and not department:
+    for name in home.fields:
+        if anchors[name] is None:
+            raise DomainError(_MISSING[name], role=label)
+    if home.department and not department:
         raise DomainError(AccountError.DEPARTMENT_REQUIRED)
     if department and department not in Department.values:
         raise DomainError(AccountError.DEPARTMENT_INVALID, department=department)

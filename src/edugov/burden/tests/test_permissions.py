@@ -14,14 +14,14 @@ from django.urls import reverse
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from edugov.accounts.models import Module, Role
+from edugov.accounts.models import Role
 from edugov.accounts.policy import can, role_may, rule_for
 from edugov.burden import services
 from edugov.burden.models import AfterSchoolService, ClassBoard, Exam, Homework, HomeworkType
 from edugov.burden.permissions import POLICY
 from edugov.common.errors import PermissionDenied
 from edugov.ingest.services import import_file
-from edugov.testing import login
+from edugov.testing import login, policy_expects
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ ACTIONS = sorted(POLICY.rules)
 
 
 def expected(user: Any, action: str) -> bool:
-    """What the declaration says, role by role (no burden rule narrows departments)."""
-    rule = rule_for(f"burden.{action}")
-    return user.role in rule.roles and Module.BURDEN in user.modules
+    """What the declaration says of the user's role and module (edugov.testing.policy_expects,
+    without a row: the scope is checked by the entry points' own cases)."""
+    return policy_expects(user, f"burden.{action}")
 
 
 def test_the_matrix_covers_every_identity_and_no_rule_narrows_departments(district):

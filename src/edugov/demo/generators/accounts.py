@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
+from edugov.accounts.anchors import ROLE_ANCHORS
 from edugov.accounts.models import Department, Role, ScopeGrant, User
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
@@ -27,14 +28,23 @@ class DemoLogin:
     role: str
     display_name: str
     department: str = ""
+    staff: bool = False  # data officers use the admin site; nobody else is staff
 
 
 # The anchors are set in build_accounts: area roles at the (first) district, school1 at its first
 # urban primary school, teacher1 at one of that school's teachers, institution1 at institution 1.
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", Role.DISTRICT_ADMIN, "区教育局系统管理员"),
-    DemoLogin("officer_jc", Role.DEPARTMENT_OFFICER, "基础教育科科员", Department.BASIC_EDUCATION),
-    DemoLogin("officer_px", Role.DEPARTMENT_OFFICER, "校外培训监管科科员", Department.TUTORING_SUPERVISION),
+    DemoLogin("admin", Role.DISTRICT_ADMIN, "区教育局系统管理员", staff=True),
+    DemoLogin(
+        "officer_jc", Role.DEPARTMENT_OFFICER, "基础教育科科员", Department.BASIC_EDUCATION, staff=True
+    ),
+    DemoLogin(
+        "officer_px",
+        Role.DEPARTMENT_OFFICER,
+        "校外培训监管科科员",
+        Department.TUTORING_SUPERVISION,
+        staff=True,
+    ),
     DemoLogin("inspector", Role.INSPECTOR, "责任督学"),
     # A zone inspector: anchored at the first town, granted the next two (scope grants as data).
     DemoLogin("inspector_zone", Role.INSPECTOR, "片区责任督学"),
@@ -70,24 +80,24 @@ def build_accounts(ctx: DemoContext) -> None:
             password=password,
             date_joined=ctx.reference_datetime,
         )
+        kind = ROLE_ANCHORS[login.role].kind  # what the role's account hangs on
         if login.username == "inspector_zone":
             user.area = zone[0]
             user.display_name = f"{'、'.join(t.name for t in zone)}片区责任督学"
             user.has_grants = len(zone) > 1
-        elif login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR, Role.LEADER):
+        elif kind == "area":
             user.area = district
             user.display_name = f"{district.name}{login.display_name}"
-        elif login.role == Role.SCHOOL_ADMIN:
+        elif kind == "school":
             user.school = school1
             user.display_name = f"{school1.name}管理员"
-        elif login.role == Role.TEACHER:
+        elif kind == "classes":
             user.school = school1
             user.teacher = reg.teacher1
             user.display_name = reg.teacher1.name
         else:
             user.institution_id = 1
-        # Data officers use the admin site; nobody else is staff.
-        user.is_staff = login.role in (Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER)
+        user.is_staff = login.staff
         users.append(user)
     users.extend(
         User(
