@@ -21,7 +21,7 @@ from edugov.burden.models import AfterSchoolService, ClassBoard, Exam, Homework,
 from edugov.burden.permissions import POLICY
 from edugov.common.errors import PermissionDenied
 from edugov.ingest.services import import_file
-from edugov.testing import login, policy_expects
+from edugov.testing import login, policy_role_expects
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ ACTIONS = sorted(POLICY.rules)
 
 
 def expected(user: Any, action: str) -> bool:
-    """What the declaration says of the user's role and module (edugov.testing.policy_expects,
-    without a row: the scope is checked by the entry points' own cases)."""
-    return policy_expects(user, f"burden.{action}")
+    """What the declaration says of the user's role, module and department (the scope and checks
+    are asked by the entry points' own cases)."""
+    return policy_role_expects(user, f"burden.{action}")
 
 
 def test_the_matrix_covers_every_identity_and_no_rule_narrows_departments(district):

@@ -32,7 +32,7 @@ from edugov.rectification.permissions import POLICY
 from edugov.supervision import api as supervision_api
 from edugov.supervision import services as supervision
 from edugov.supervision.permissions import POLICY as SUPERVISION_POLICY
-from edugov.testing import login, make_user
+from edugov.testing import login, make_user, policy_role_expects
 
 from .conftest import pdf
 
@@ -65,15 +65,7 @@ def test_role_matrix_follows_the_declaration(district, act):  # type: ignore[no-
     assert rule_for(act) is rule
     for key in USERS:
         user = district.users[key]
-        expected = (
-            user.role in rule.roles
-            and (rule.module or act.partition(".")[0]) in user.modules
-            and (
-                rule.departments is None
-                or user.role != Role.DEPARTMENT_OFFICER
-                or user.department in rule.departments
-            )
-        )
+        expected = policy_role_expects(user, act)
         assert role_may(user, act) is expected, (name, key)
         if rule.scope == "write" and user.role in READ_ONLY_ROLES:
             assert name in OWN_RECORDS or not expected, (name, key)
