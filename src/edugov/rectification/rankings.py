@@ -109,7 +109,7 @@ class Scored:
 
 
 def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Scored]:
-    """Score, rank (best first; ties by fewer overdue items, then name) and place units on the
+    """Score, rank (best first; ties by fewer overdue items; units equal on both share a rank) and place units on the
     red and black lists as the rules say. Units without due items in the period are not ranked."""
     base = float(rules["base"])
     eligible = [f for f in figures if f.due_items >= int(rules.get("min_due_items", 1))]
@@ -133,7 +133,12 @@ def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Score
     ]
     black_bottom = _cut(black_candidates, int(black["bottom"])) - red_top
     out = []
-    for rank, (s, f) in enumerate(scored, start=1):
+    rank, previous = 0, None
+    for position, (s, f) in enumerate(scored, start=1):
+        # Units equal on score and overdue items share a rank (并列, competition ranking "1, 2, 2,
+        # 4"); the name only orders them on the page.
+        if (s, f.overdue_items) != previous:
+            rank, previous = position, (s, f.overdue_items)
         kind = ListKind.RED if f.unit_key in red_top else ListKind.BLACK if f.unit_key in black_bottom else ""
         out.append(Scored(figures=f, score=s, list_kind=kind, rank=rank))
     return out

@@ -95,6 +95,20 @@ def test_ties_never_split_by_the_cut_off_on_either_side():
     assert [s.list_kind for s in out] == ["red", "red", "red", "black", "black"]
 
 
+def test_tied_units_share_a_rank():
+    """Equal score and equal overdue items: one rank for both (并列), the next unit's rank skips."""
+    out = score_units(
+        [U("甲", 1, 1, 0), U("乙", 2, 2, 0), U("丙", 4, 3, 0), U("丁", 2, 0, 1, 1), U("戊", 4, 0, 1, 1)],
+        load_rules(),
+    )
+    # 甲 100, 乙 100, 丙 85, 丁 25 (1 overdue), 戊 25 (1 overdue)
+    assert {s.figures.unit_name: s.rank for s in out} == {"甲": 1, "乙": 1, "丙": 3, "丁": 4, "戊": 4}
+    assert [s.rank for s in out] == [1, 1, 3, 4, 4]
+    # Same score, fewer overdue items: ranked ahead, not tied.
+    out = score_units([U("a", 3, 3, 0, 2), U("b", 1, 1, 1)], load_rules())  # both 90
+    assert [(s.figures.unit_name, s.rank) for s in out] == [("a", 1), ("b", 2)]
+
+
 def test_notice_says_ties_are_listed():
     rules = load_rules()
     ranking = rankings.Ranking(
