@@ -1,0 +1,94 @@
+"""Display formats shared by every page: money in 元 with thousands separators, plain numbers,
+percentages and dates the Chinese way. A missing or unreadable value prints "—", never an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+MISSING = "—"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _digits(arg: Any, default: int) -> int:
+    try:
+        digits = int(arg)
+    except (TypeError, ValueError):
+        return default
+    return min(max(digits, 0), 6)
+
+
+def _grouped(number: Decimal, digits: int) -> str:
+    quantum = Decimal(1).scaleb(-digits)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0.00"
+    return f"{rounded:,.{digits}f}"
+
+
+@register.filter
+def number(value: Any, digits: Any = 0) -> str:
+    """12345.6 → "12,346"; number:1 → "12,345.6"."""
+    parsed = _decimal(value)
+    return MISSING if parsed is None else _grouped(parsed, _digits(digits, 0))
+
+
+@register.filter
+def money(value: Any, digits: Any = 2) -> str:
+    """An amount in 元: 12345.5 → "12,345.50 元"; money:0 → "12,346 元"."""
+    parsed = _decimal(value)
+    return MISSING if parsed is None else f"{_grouped(parsed, _digits(digits, 2))} 元"
+
+
+@register.filter
+def percent(value: Any, digits: Any = 1) -> str:
+    """A ratio as a percentage: 0.1234 → "12.3%"; percent:0 → "12%"."""
+    parsed = _decimal(value)
+    return MISSING if parsed is None else f"{_grouped(parsed * 100, _digits(digits, 1))}%"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """2026-12-05 → "2026年12月5日"."""
+    day = _as_date(value)
+    return MISSING if day is None else f"{day.year}年{day.month}月{day.day}日"
+
+
+@register.filter
+def cn_datetime(value: Any) -> str:
+    """An aware datetime in local time → "2026年12月5日 14:05"; a date prints as cn_date."""
+    if not isinstance(value, dt.datetime):
+        return cn_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
