@@ -14,10 +14,10 @@ the registries of the core. Adding a module means adding an app, not editing the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 
@@ -25,8 +25,35 @@ from edugov.web.navigation import NavItem, add_nav
 
 if TYPE_CHECKING:  # app configs import this module before models may load
     from edugov.accounts.anchors import AnchorType
+    from edugov.accounts.models import User
 
 Hook = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class LandingCard:
+    """One card of a role's landing page: the module's template (under `<app>/landing/`) and the
+    plain data it renders (as `card` in the template)."""
+
+    template: str
+    context: Mapping[str, Any]
+    order: int = 50  # place on the page (to-dos first, figures after), then the apps' order
+
+
+# (actor) -> the card, or None when the actor has nothing to see in it (the module's policy says no)
+LandingBuilder = Callable[["User"], LandingCard | None]
+
+
+def landing(path: str) -> LandingBuilder:
+    """A landing builder named by its dotted path ("edugov.burden.landing.teacher_card"), imported
+    when first called: a module declares itself before its selectors and views may be imported."""
+    module, _, name = path.rpartition(".")
+
+    def build(actor: User) -> LandingCard | None:
+        builder: LandingBuilder = getattr(import_module(module), name)
+        return builder(actor)
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,9 @@ class ModuleSpec:
     findings: Hook | None = None  # registers the module's findings sources
     warehouse: Hook | None = None  # registers the module's warehouse tables
     demo: Hook | None = None  # registers the module's demo generator
+    # The module's cards on a role's landing page (role -> builder); the home page collects them
+    # in the order the apps are installed, and a role with no card gets the district cockpit.
+    landing: Mapping[str, LandingBuilder] = field(default_factory=dict)
     extra: tuple[Hook, ...] = field(default=())  # anything else registered at start-up
 
 
@@ -65,6 +95,19 @@ def modules_of_department(department: str) -> frozenset[str]:
 def api_modules() -> list[ModuleSpec]:
     """The declared modules that bring a REST API, in the order their apps are installed."""
     return [m for m in _MODULES.values() if m.api_urls]
+
+
+def landing_cards(actor: User) -> list[LandingCard]:
+    """The cards of the actor's landing page, module by module (empty: the district cockpit)."""
+    if actor.is_superuser:
+        return []
+    cards = []
+    for spec in _MODULES.values():
+        build = spec.landing.get(actor.role)
+        card = build(actor) if build is not None else None
+        if card is not None:
+            cards.append(card)
+    return sorted(cards, key=lambda c: c.order)
 
 
 def module_label(code: str) -> str:

@@ -3,7 +3,7 @@ warehouse table and demo generator (edugov.modules)."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_findings() -> None:
@@ -38,7 +38,7 @@ class BurdenConfig(ModuleConfig):
     verbose_name = "双减监测"
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         def nav(label: str, url_name: str, action: str) -> NavItem:
@@ -60,4 +60,8 @@ class BurdenConfig(ModuleConfig):
             findings=_register_findings,
             warehouse=_register_warehouse,
             demo=_register_demo,
+            landing={
+                Role.TEACHER: landing(f"{self.name}.landing.teacher_card"),
+                Role.SCHOOL_ADMIN: landing(f"{self.name}.landing.school_card"),
+            },
         )

@@ -3,7 +3,7 @@ warehouse tables and demo generator."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_warehouse() -> None:
@@ -32,7 +32,7 @@ class ResourcesConfig(ModuleConfig):
     default = True
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         return ModuleSpec(
@@ -55,4 +55,5 @@ class ResourcesConfig(ModuleConfig):
             scopes="scopes",
             demo=_register_demo,
             warehouse=_register_warehouse,
+            landing={Role.SCHOOL_ADMIN: landing(f"{self.name}.landing.school_card")},
         )

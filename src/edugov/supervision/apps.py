@@ -3,7 +3,7 @@ generator (edugov.modules). Its findings become rectification items (source 督�
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_demo() -> None:
@@ -19,7 +19,7 @@ class SupervisionConfig(ModuleConfig):
     verbose_name = "督导检查"
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         from .permissions import M
@@ -34,4 +34,5 @@ class SupervisionConfig(ModuleConfig):
             ),
             api_urls="edugov.supervision.api_urls",
             demo=_register_demo,
+            landing={Role.INSPECTOR: landing(f"{self.name}.landing.inspector_card")},
         )

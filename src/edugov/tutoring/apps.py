@@ -3,7 +3,7 @@ scope rules, warehouse tables and demo generator."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_demo() -> None:
@@ -48,7 +48,7 @@ class TutoringConfig(ModuleConfig):
     default = True
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         def nav(label: str, url_name: str, action: str) -> NavItem:
@@ -72,4 +72,5 @@ class TutoringConfig(ModuleConfig):
             scopes="scopes",
             warehouse=_register_warehouse,
             demo=_register_demo,
+            landing={Role.INSTITUTION_OPERATOR: landing(f"{self.name}.landing.operator_card")},
         )

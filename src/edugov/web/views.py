@@ -1,4 +1,5 @@
-"""Home dashboard: the key figures and charts of the user's scope for the current school year."""
+"""Home: a role's landing page (the cards its modules declare, `ModuleSpec.landing`), or for the
+district's roles the cockpit: the key figures and charts of the user's scope this school year."""
 
 from __future__ import annotations
 
@@ -7,27 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from edugov.accounts.actor import request_actor
-from edugov.accounts.anchors import home_anchor
-from edugov.registry import selectors as registry_selectors
-from edugov.registry.dashboard import dashboard, limits_for
+from edugov.modules import landing_cards
+from edugov.registry.dashboard import dashboard
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request_actor(request)
+    cards = landing_cards(user)
+    if cards:
+        return render(request, "web/home_landing.html", {"cards": cards})
     board = dashboard(actor=user)
-    my_classes = None
-    anchor = None if user.is_superuser else home_anchor(user)
-    if anchor is not None and anchor.kind == "classes":  # a teacher's home lists their classes
-        year = registry_selectors.current_school_year()
-        my_classes = list(registry_selectors.school_class_list(user=user, school_year=year)) if year else []
-    return render(
-        request,
-        "web/home.html",
-        {
-            "board": board,
-            "chart_payloads": board.chart_payloads,
-            "my_classes": my_classes,
-            "limits": board.limits or limits_for(user),
-        },
-    )
+    return render(request, "web/home.html", {"board": board, "chart_payloads": board.chart_payloads})

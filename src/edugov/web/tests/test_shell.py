@@ -1,5 +1,5 @@
 """The web shell: dashboard figures and charts per role, navigation, error pages, login and
-password pages, language switch, and the domain-error middleware."""
+password pages, and the domain-error middleware."""
 
 from __future__ import annotations
 
@@ -75,24 +75,15 @@ def test_dashboard_is_scoped(d, role, expected):
     assert {k: got[k] for k in expected} == expected
 
 
-@pytest.mark.parametrize(
-    "role", [Role.DISTRICT_ADMIN, Role.LEADER, "town_officer", Role.SCHOOL_ADMIN, Role.TEACHER]
-)
+# The school's and the teacher's home is their landing page (web/tests/test_landing.py).
+@pytest.mark.parametrize("role", [Role.DISTRICT_ADMIN, Role.LEADER, "town_officer"])
 def test_home_page_renders_charts_with_bounded_queries(client, d, role, django_assert_max_num_queries):
     client.force_login(d.users[role])
     with django_assert_max_num_queries(14):
         response = client.get(reverse("web:home"))
     assert response.status_code == 200
     payloads = charts_of(response)
-    assert "class_sizes" in payloads
-    if role != Role.TEACHER:
-        assert set(payloads) == {"pupils_by_town", "school_types", "enrolment_trend", "class_sizes"}
-
-
-def test_teacher_home_lists_own_classes(client, d):
-    client.force_login(d.users[Role.TEACHER])
-    body = client.get(reverse("web:home")).content.decode()
-    assert "我的班级" in body and "3年级1班" in body and "3年级2班" not in body
+    assert set(payloads) == {"pupils_by_town", "school_types", "enrolment_trend", "class_sizes"}
 
 
 def test_home_query_count_does_not_grow(client, d, django_assert_max_num_queries):
@@ -118,7 +109,7 @@ def test_navigation_by_role(client, d):
 def test_school_user_sees_district_name(client, d):
     client.force_login(d.users[Role.SCHOOL_ADMIN])
     body = client.get(reverse("web:home")).content.decode()
-    assert "测试区教育局" in body and "甲街道第一小学概况" in body
+    assert "测试区教育局" in body and "甲街道第一小学 · 工作台" in body  # its landing page
 
 
 def test_login_page_and_login(client, d):
@@ -194,17 +185,6 @@ def test_middleware_maps_domain_errors():
         RequestFactory().get("/api/v1/x"), DomainError(RegistryError.ALREADY_ARCHIVED)
     )
     assert response is not None and response.status_code == 400
-
-
-def test_language_switch_to_english(client, d):
-    client.force_login(d.users[Role.DISTRICT_ADMIN])
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    body = client.get(reverse("web:home"), headers={"accept-language": "en"}).content.decode()
-    assert "Home" in body and "Schools" in body and "District education governance platform" in body
-    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    body = client.get(reverse("web:home")).content.decode()
-    assert "首页" in body
 
 
 @pytest.mark.parametrize(
