@@ -3,7 +3,7 @@ findings sources and demo generator (edugov.modules)."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_findings() -> None:
@@ -23,7 +23,7 @@ class RectificationConfig(ModuleConfig):
     default = True
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         def nav(label: str, url_name: str, action: str) -> NavItem:
@@ -47,4 +47,7 @@ class RectificationConfig(ModuleConfig):
             scopes="scopes",
             findings=_register_findings,
             demo=_register_demo,
+            landing=dict.fromkeys(
+                (Role.SCHOOL_ADMIN, Role.INSTITUTION_OPERATOR), landing(f"{self.name}.landing.unit_card")
+            ),
         )
