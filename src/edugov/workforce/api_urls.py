@@ -1,0 +1,14 @@
+"""The workforce module's REST API routes, mounted at /api/v1/workforce/ (edugov.api.urls):
+"api:workforce:record-list", "api:workforce:staffing-list", "api:workforce:correction-list"."""
+
+from rest_framework.routers import DefaultRouter
+
+from . import api
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("records", api.RecordViewSet, basename="record")
+router.register("staffing", api.StaffingViewSet, basename="staffing")
+router.register("corrections", api.CorrectionViewSet, basename="correction")
+
+urlpatterns = router.urls

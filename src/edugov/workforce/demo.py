@@ -1,0 +1,154 @@
+"""Demo story of workforce: a yearly record for every teacher of the district's primary and
+secondary schools, this year and last, built from the registry's teachers and this year's teaching
+assignments. What the registry planned shows through: rural schools have few music, art and PE
+teachers, so head teachers of other subjects teach those lessons (outside their certificate), and
+rural staff are older, with more contract, retired-programme and volunteer teachers. Seeded by
+ctx.rng; bulk-written, so the build stays fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+
+from edugov.demo.base import DemoContext, register_generator
+from edugov.registry.models import Locale, SchoolClass, SchoolYear, Teacher, TeachingAssignment
+
+from .models import SubjectLoad, TeacherYear
+from .norms import Norms, canonical_subject
+from .selectors import STAFFED_TYPES
+from .services import SUBJECTS
+
+MAX_PERIODS = 30  # per subject: a teacher's timetable never holds more
+DEFAULT_PERIODS = 12  # a teacher with no class assignment in the demo (a subject taught by level)
+
+
+def _certificate_stage(school_type: str) -> str:
+    return "primary" if school_type == "primary" else "senior" if school_type == "senior" else "junior"
+
+
+def _title(rng: random.Random, age: int) -> str:
+    if age < 28:
+        return rng.choice(["none", "second", "second", "third"])
+    if age < 38:
+        return rng.choice(["second", "first", "first"])
+    if age < 48:
+        return rng.choice(["first", "first", "senior"])
+    return rng.choice(
+        ["first", "senior", "senior", "senior"] + (["senior_professor"] if rng.random() < 0.05 else [])
+    )
+
+
+def _qualification(rng: random.Random, age: int, rural: bool) -> str:
+    if age < 35:
+        return "master" if rng.random() < (0.05 if rural else 0.2) else "bachelor"
+    if age < 50:
+        return "bachelor" if rng.random() < (0.6 if rural else 0.85) else "associate"
+    return rng.choice(
+        ["associate", "associate", "bachelor"] if rural else ["associate", "bachelor", "bachelor"]
+    )
+
+
+def _employment(rng: random.Random, age: int, rural: bool) -> str:
+    r = rng.random()
+    if rural and age >= 56 and r < 0.5:
+        return "retired_programme"
+    if rural and r < 0.04:
+        return "volunteer"
+    if r < (0.14 if rural else 0.07):
+        return "contract"
+    return "established"
+
+
+def _loads(ctx: DemoContext, year: SchoolYear) -> dict[int, dict[str, int]]:
+    norms = Norms.load_for()
+    loads: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for teacher_id, subject, grade in TeachingAssignment.objects.filter(
+        school_class__school_year=year, school_class__archived_at__isnull=True
+    ).values_list("teacher_id", "subject", "school_class__grade"):
+        key = canonical_subject(subject)
+        periods = norms.periods.get(key, {}).get(grade)
+        if periods:
+            loads[teacher_id][key] = min(MAX_PERIODS, loads[teacher_id][key] + int(periods))
+    return loads
+
+
+def build_workforce(ctx: DemoContext) -> None:
+    current = SchoolYear.objects.filter(start_year=ctx.current_year).first()
+    previous = SchoolYear.objects.filter(start_year=ctx.current_year - 1).first()
+    if current is None:
+        return
+    rng = ctx.rng("workforce")
+    ref = ctx.reference_date
+    loads = _loads(ctx, current)
+    heads = set(
+        SchoolClass.objects.filter(school_year=current, head_teacher__isnull=False).values_list(
+            "head_teacher_id", flat=True
+        )
+    )
+    teachers = Teacher.objects.filter(
+        archived_at__isnull=True, school__school_type__in=STAFFED_TYPES
+    ).values_list(
+        "pk",
+        "school_id",
+        "subject",
+        "birth_date",
+        "school__locale",
+        "school__school_type",
+        "school__is_teaching_point",
+    )
+    records: list[TeacherYear] = []
+    record_loads: list[tuple[int, dict[str, int]]] = []
+    for pk, school_id, subject, birth, locale, school_type, point in teachers.iterator(chunk_size=5000):
+        birth = birth or dt.date(1985, 6, 15)
+        age = ref.year - birth.year
+        rural = locale == Locale.RURAL or bool(point)
+        own = canonical_subject(subject or "语文")
+        uncertified = rng.random() < (0.06 if rural else 0.015)
+        since = max(birth.year + 22, ref.year - rng.randint(0, 14))
+        is_head = pk in heads
+        values = {
+            "teacher_id": pk,
+            "school_id": school_id,
+            "employment_type": _employment(rng, age, rural),
+            "title": _title(rng, age),
+            "qualification": _qualification(rng, age, rural),
+            "major": own if own in SUBJECTS else "",
+            "certificate_stage": "none" if uncertified else _certificate_stage(school_type),
+            "certificate_subject": "" if uncertified else (own if own in SUBJECTS else ""),
+            "backbone_level": rng.choices(["none", "county", "city", "province"], [90, 7, 2.5, 0.5])[0],
+            "is_head_teacher": is_head,
+            "head_teacher_years": rng.randint(1, max(1, min(25, age - 22))) if is_head else 0,
+            "joined_on": dt.date(birth.year + rng.randint(21, 24), 9, 1),
+            "school_since": since,
+            "rural_years": (ref.year - since + rng.randint(0, 10)) if rural else rng.choice([0, 0, 0, 1, 2]),
+            "birth_year": birth.year,
+            "birth_month": birth.month,
+        }
+        teaches = dict(loads.get(pk) or {own: DEFAULT_PERIODS})
+        teaches = {s: p for s, p in teaches.items() if s in SUBJECTS and p > 0} or {"语文": DEFAULT_PERIODS}
+        records.append(TeacherYear(school_year=current, **values))
+        record_loads.append((len(records) - 1, teaches))
+        if previous is not None and since <= previous.start_year:
+            records.append(TeacherYear(school_year=previous, **{**values, "is_head_teacher": False}))
+            record_loads.append((len(records) - 1, teaches))
+    created = TeacherYear.objects.bulk_create(records, batch_size=2000)
+    SubjectLoad.objects.bulk_create(
+        [
+            SubjectLoad(teacher_year_id=created[i].pk, subject=s, weekly_periods=p)
+            for i, teaches in record_loads
+            for s, p in teaches.items()
+        ],
+        batch_size=5000,
+    )
+    ctx.count("教师年度档案", len(created))
+
+
+def reset_workforce() -> None:
+    SubjectLoad.objects.all().delete()
+    TeacherYear.objects.all().delete()
+
+
+def register() -> None:
+    # After the registry (100) and accounts (200): teachers and their assignments exist.
+    register_generator("workforce", build_workforce, order=350, reset=reset_workforce)

@@ -1,0 +1,15 @@
+"""Error codes of the workforce app, each with its Chinese message (the API answers
+"workforce.<NAME>")."""
+
+from edugov.common.errors import ErrorCode
+
+
+class WorkforceError(ErrorCode):
+    BAD_FIELD = "{field}：{reason}"
+    UNKNOWN_SUBJECT = "未知学科“{subject}”，可选：{choices}"
+    BIRTH_MONTH_FUTURE = "出生年月不能晚于当前月份"
+    NOT_CORRECTABLE = "“{field}”不能申请更正，请联系学校管理员"
+    SAME_VALUE = "申请更正的值与现有值相同"
+    NOT_PENDING = "该申请已审核，不能再次处理"
+    REASON_REQUIRED = "请填写{what}"
+    NO_RECORD = "尚无您本学年的师资档案，请联系学校管理员导入"

@@ -1,0 +1,106 @@
+"""The workforce app's finding sources for the rectification loop: a school short of music, art, PE,
+science or IT teachers by at least the threshold (standards data), and a school whose teachers teach
+outside their certificate. One item per school, subject and school year; the cause keys are stable,
+so a rerun refreshes the same items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from edugov.accounts.models import Department, Role
+from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
+
+from . import selectors
+from .norms import KEY_SUBJECTS
+
+SHORTAGE = "workforce.subject_shortage"
+UNCERTIFIED = "workforce.uncertified"
+
+
+@dataclass
+class _Reader:
+    """The bureau of the area asked for (every district when none), read through the scoping point
+    as the pages are. Not frozen: the scoping point caches the reader's anchors on it."""
+
+    area: Any = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    role: str = Role.DISTRICT_ADMIN
+    school_id: None = None
+    teacher_id: None = None
+    institution_id: None = None
+    pk: None = None
+    has_grants: bool = False
+    is_read_only: bool = False
+
+    @property
+    def area_id(self) -> int | None:
+        return None if self.area is None else self.area.pk
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.area is None
+
+
+def subject_shortages(ctx: FindingContext) -> Iterator[Finding]:
+    year = selectors.current_year()
+    st = selectors.staffing(actor=_Reader(area=ctx.area), year=year)
+    if year is None:
+        return
+    threshold = st.norms.gap_threshold
+    for s in st.schools:
+        for subject in KEY_SUBJECTS:
+            row = s.subject(subject)
+            if row is None or row.gap < threshold:
+                continue
+            yield Finding(
+                cause_key=f"{SHORTAGE}:{s.school_id}:{subject}:{year.start_year}",
+                source=SHORTAGE,
+                unit=Unit.school(s.school_id),
+                title=f"{s.school_name}{subject}教师缺口{row.gap:g}人",
+                evidence=(
+                    f"{year}：按课程方案课时，{s.classes}个班需{subject}专任教师{row.need:g}人，"
+                    f"现任教{subject}的教师按课时折合{row.have:g}人（持该学科教师资格证{row.specialists}人），"
+                    f"缺口{row.gap:g}人（列入问题清单的缺口标准：{threshold:g}人）。"
+                ),
+                severity="high" if row.gap >= 2 * threshold else "medium",
+                required_action=(
+                    f"通过招聘、区管校聘调配、走教或银龄讲学补足{subject}教师，"
+                    "在下一学期开学前使缺口低于标准，并报送配置方案。"
+                ),
+                department=Department.PERSONNEL,
+                deadline_days=90,
+                data={"subject": subject, "need": row.need, "have": row.have, "gap": row.gap},
+            )
+
+
+def uncertified_teachers(ctx: FindingContext) -> Iterator[Finding]:
+    year = selectors.current_year()
+    if year is None:
+        return
+    st = selectors.staffing(actor=_Reader(area=ctx.area), year=year)
+    for s in st.schools:
+        if not s.uncertified:
+            continue
+        yield Finding(
+            cause_key=f"{UNCERTIFIED}:{s.school_id}:{year.start_year}",
+            source=UNCERTIFIED,
+            unit=Unit.school(s.school_id),
+            title=f"{s.school_name}有{s.uncertified}名教师未取得教师资格证",
+            evidence=(
+                f"{year}：{s.teachers}名教师中{s.uncertified}名无教师资格证，"
+                f"{s.outside_certificate}名任教学科或学段与资格证不符。"
+            ),
+            severity="medium",
+            required_action="组织未持证教师限期取得相应教师资格证，调整与资格证不符的任课安排。",
+            department=Department.PERSONNEL,
+            deadline_days=180,
+            data={"uncertified": s.uncertified, "outside": s.outside_certificate},
+        )
+
+
+def register() -> None:
+    register_finding_source(SHORTAGE, subject_shortages, label="学科教师结构性缺编")
+    register_finding_source(UNCERTIFIED, uncertified_teachers, label="教师未持证上岗")

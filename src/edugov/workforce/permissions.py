@@ -1,0 +1,58 @@
+"""Permission policy of workforce (师资队伍): who reads the district's staffing, who keeps a school's
+teacher records, who sees their own record and asks to correct it, who decides the request.
+
+Roles are compared here and nowhere else in the app. The bureau works in it as the personnel
+department (人事科, holding the workforce module); schools and teachers hold it with the registry
+(`module=`), where their teachers already are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edugov.accounts.models import Department, Module, Role, User
+from edugov.accounts.policy import BUREAU_ROLES, Policy, Rule, register_policy
+
+M = "workforce"
+OFFICE = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
+PERSONNEL = frozenset({Department.PERSONNEL})
+SCHOOL = frozenset({Role.SCHOOL_ADMIN})
+TEACHER = frozenset({Role.TEACHER})
+
+
+def action(name: str) -> str:
+    return f"{M}.{name}"
+
+
+def _own_record(actor: User, obj: Any) -> bool:
+    """A teacher acts on their own record only (a TeacherYear, or a request about one)."""
+    if obj is None:
+        return True
+    record = getattr(obj, "teacher_year", obj)
+    return actor.teacher_id is not None and getattr(record, "teacher_id", None) == actor.teacher_id
+
+
+POLICY = register_policy(
+    Policy(
+        M,
+        {
+            "view": Rule("查看师资队伍", BUREAU_ROLES, scope="read"),
+            "school_view": Rule("查看本校师资", SCHOOL, scope="read", module=Module.REGISTRY),
+            "own_view": Rule(
+                "查看本人师资档案", TEACHER, scope="read", module=Module.REGISTRY, check=_own_record
+            ),
+            "record_edit": Rule("维护教师年度档案", OFFICE, departments=PERSONNEL),
+            "school_record_edit": Rule("维护本校教师年度档案", SCHOOL, module=Module.REGISTRY),
+            "import": Rule(
+                "导入教师年度档案", OFFICE | SCHOOL, departments=PERSONNEL, module=Module.REGISTRY
+            ),
+            "correction_request": Rule(
+                "申请更正本人档案", TEACHER, scope="read", module=Module.REGISTRY, check=_own_record
+            ),
+            "correction_decide": Rule(
+                "审核档案更正申请", SCHOOL | {Role.DISTRICT_ADMIN}, module=Module.REGISTRY
+            ),
+            "report": Rule("下载师资配置报告", BUREAU_ROLES, scope="read"),
+        },
+    )
+)

@@ -1,0 +1,136 @@
+"""The workforce module's registered report (DESIGN.md, "Reports: one registry"): the staffing
+report a leader downloads — posts needed, held and vacant per school, the key subjects' gaps by town
+and school, teachers outside their certificate, the age structure, and the standards used."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from edugov.registry.models import SchoolYear
+from edugov.reports import Document, Figure, Param, Section, read_as, register_report
+from edugov.reports.registry import integer
+
+from . import selectors
+
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
+
+
+def staffing_document(*, actor: User | None, year: int | None = None) -> Document:
+    reader = read_as(actor)
+    school_year = SchoolYear.objects.filter(start_year=year).first() if year else selectors.current_year()
+    today = timezone.localdate()
+    o = selectors.overview(actor=reader, year=school_year, today=today)
+    st = o.staffing
+    t = o.totals
+    schools = Section(
+        "一、各校编制配备",
+        [
+            "乡镇（街道）",
+            "学校",
+            "村小或教学点",
+            "学生数",
+            "班级数",
+            "教师数",
+            "生师比",
+            "应配编制",
+            "在编",
+            "缺编（负数为超编）",
+            "聘用",
+            "银龄",
+            "支教",
+            "跨学科或跨学段任教",
+            "未持证",
+        ],
+        [
+            [
+                s.town_name,
+                s.school_name,
+                "是" if s.village else "否",
+                s.students,
+                s.classes,
+                s.teachers,
+                s.ratio if s.ratio is not None else "",
+                s.posts_needed,
+                s.posts_held,
+                s.vacancies,
+                s.other_staff.get("聘用", 0),
+                s.other_staff.get("银龄", 0),
+                s.other_staff.get("支教", 0),
+                s.outside_certificate,
+                s.uncertified,
+            ]
+            for s in st.schools
+        ],
+        note="应配编制按生师比核定；村小和教学点按生师比与班师比结合核定（取大者），不足1人按1人计。",
+        key="schools",
+    )
+    gaps = Section(
+        "二、紧缺学科缺口（乡镇）",
+        ["乡镇（街道）", *[f"{s}缺口（人）" for s in o.subjects], *[f"{s}缺口学校数" for s in o.subjects]],
+        [
+            [row.town_name, *[c.gap for _s, c in row.cells], *[c.schools_short for _s, c in row.cells]]
+            for row in o.heat_rows
+        ],
+        note=(
+            "应配 = 各年级班数 × 周课时 ÷ 标准课时量；现有 = 任教该学科教师按课时折算；"
+            f"缺口达到{st.norms.gap_threshold:g}人的学校计入缺口学校数。"
+        ),
+        key="gaps",
+        figures=[
+            Figure(
+                "紧缺学科缺口（人）",
+                [r.town_name for r in o.heat_rows],
+                {s: [r.cells[i][1].gap for r in o.heat_rows] for i, s in enumerate(o.subjects)},
+            )
+        ],
+    )
+    subject_rows = [
+        [s.town_name, s.school_name, r.subject, r.need, r.have, r.gap, r.specialists]
+        for s in st.schools
+        for r in s.subjects
+        if r.subject in o.subjects and r.gap > 0
+    ]
+    by_school = Section(
+        "三、学校学科缺口明细",
+        ["乡镇（街道）", "学校", "学科", "应配（人）", "现有（人）", "缺口（人）", "持该学科资格证（人）"],
+        subject_rows,
+        key="school_gaps",
+    )
+    ages = Section(
+        "四、年龄结构",
+        ["年龄段", *o.locales],
+        [[a.label, *a.values] for a in o.ages],
+        key="ages",
+    )
+    basis = Section("五、依据的标准", ["标准"], [[c] for c in st.norms.citations()], key="standards")
+    return Document(
+        title="师资配置报告",
+        subtitle=str(school_year) if school_year else "",
+        date=today,
+        summary=[
+            ("学年", str(school_year) if school_year else "—"),
+            ("中小学", f"{t['schools']}所"),
+            ("专任教师", f"{t['teachers']}人"),
+            ("生师比", f"{t['ratio']}∶1" if t["ratio"] else "—"),
+            ("应配编制 / 在编", f"{t['posts_needed']} / {t['posts_held']}"),
+            ("缺编", f"{t['vacancies']}人（{t['schools_with_vacancies']}所学校）"),
+            ("跨学科或跨学段任教", f"{t['outside_certificate']}人"),
+            ("未持教师资格证", f"{t['uncertified']}人"),
+            ("55岁及以上", f"{t['over_55']}人"),
+        ],
+        sections=[schools, gaps, by_school, ages, basis],
+        filename=f"师资配置报告_{school_year.start_year if school_year else ''}",
+    )
+
+
+register_report(
+    "workforce.staffing",
+    "师资配置报告",
+    action="workforce.report",
+    builder=staffing_document,
+    params=(Param("year", "学年（起始年份，如2025）", integer),),
+    model="workforce.TeacherYear",
+)

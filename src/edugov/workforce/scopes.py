@@ -1,0 +1,14 @@
+"""How workforce rows relate to the anchors of scope (see accounts.scope): a record is seen over its
+school and by its own teacher; a subject load and a correction request over their record."""
+
+from edugov.accounts.scope import register_scope
+
+from . import models as m
+
+register_scope(area="school__area", school="school", teacher="teacher")(m.TeacherYear)
+register_scope(
+    area="teacher_year__school__area", school="teacher_year__school", teacher="teacher_year__teacher"
+)(m.SubjectLoad)
+register_scope(
+    area="teacher_year__school__area", school="teacher_year__school", teacher="teacher_year__teacher"
+)(m.CorrectionRequest)
