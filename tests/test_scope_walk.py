@@ -92,13 +92,13 @@ def pk_of(attr: str) -> Kwargs:
 ROUTES: dict[str, Probe] = {
     # web shell and accounts
     "web:home": list_(),
+    "web:style": list_(queries=False),
     "login": public("the login form"),
     "logout": public("POST only; GET answers 405"),
     "password_change": list_(queries=False),
     "password_change_done": list_(queries=False),
     "scope_grants": list_(queries=False),
     "scope_grant_remove": detail(foreign_of("accounts.ScopeGrant")),
-    "set_language": public("switches the interface language; no data"),
     # registry pages and exports
     "registry:area_list": list_(control=True),
     "registry:school_list": list_(control=True),

@@ -36,7 +36,7 @@ class RectificationConfig(ModuleConfig):
             nav=(
                 nav("我的整改", "rectification:my_items", "unit_items"),
                 nav("问题清单", "rectification:item_list", "item_list"),
-                nav("挂图作战", "rectification:battle_map", "battle_map"),
+                nav("问题地图", "rectification:battle_map", "battle_map"),
                 nav("红黑榜", "rectification:ranking_list", "ranking_view"),
                 nav("重点任务", "rectification:task_board", "task_view"),
                 nav("挂钩联系", "rectification:leader_list", "leader_view"),

@@ -203,7 +203,7 @@ POLICY = register_policy(
             "ranking_approve": Rule("审核红黑榜", OFFICE, departments=SUPERVISION),
             "ranking_publish": Rule("发布红黑榜", OFFICE, departments=SUPERVISION),
             # Battle map
-            "battle_map": Rule("查看挂图作战", BUREAU_ROLES, scope="read"),
+            "battle_map": Rule("查看问题地图", BUREAU_ROLES, scope="read"),
             "boundary_upload": Rule("上传区县边界", frozenset({Role.DISTRICT_ADMIN})),
             # Strategic tasks
             "task_view": Rule("查看重点任务", BUREAU_ROLES, scope="read"),

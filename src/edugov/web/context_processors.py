@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from edugov.accounts.models import Module
 from edugov.accounts.policy import role_may
 
-from .navigation import NAV_ITEMS, SYSTEM_MODULE, district_name_for
+from .navigation import NAV_ITEMS, SYSTEM_MODULE, district_name_for, sidebar
 
 
 def _module_label(module: str) -> str:
@@ -28,9 +28,9 @@ def _module_label(module: str) -> str:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_groups": [], "district_name": ""}
+        return {"nav_home": None, "nav_groups": [], "district_name": ""}
     modules = user.modules
-    items: list[dict[str, Any]] = []
+    entries: list[tuple[str, str, str]] = []
     for item in NAV_ITEMS:
         if item.module != SYSTEM_MODULE and item.module not in modules:
             continue
@@ -40,24 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "module": item.module,
-                "group": _module_label(item.module),
-                "active": request.path.startswith(url),
-            }
-        )
-    groups: list[dict[str, Any]] = []
-    for entry in items:
-        if not groups or groups[-1]["label"] != entry["group"]:
-            existing = next((g for g in groups if g["label"] == entry["group"]), None)
-            if existing is None:
-                existing = {"label": entry["group"], "items": [], "active": False}
-                groups.append(existing)
-        else:
-            existing = groups[-1]
-        existing["items"].append(entry)
-        existing["active"] = existing["active"] or entry["active"]
-    return {"nav_items": items, "nav_groups": groups, "district_name": district_name_for(user)}
+        entries.append((_module_label(item.module), item.label, url))
+    home, groups = sidebar(entries, request.path)
+    home.url = reverse("web:home")
+    return {"nav_home": home, "nav_groups": groups, "district_name": district_name_for(user)}

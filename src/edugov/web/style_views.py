@@ -67,12 +67,6 @@ def style_page(request: HttpRequest) -> HttpResponse:
             "total_budget": sum((r["budget"] for r in SAMPLE_ROWS), Decimal(0)),
             "sample_date": dt.date(2026, 12, 5),
             "sample_time": timezone.now(),
-            "intents": [
-                ("primary", "保存", "表单或页面的主要操作，每个表单只有一个"),
-                ("secondary", "导出", "主要操作旁的其他操作：导出、返回、取消"),
-                ("danger", "删除", "删除、撤回等不可恢复的操作"),
-                ("link", "重置", "轻量操作：筛选栏的重置、表格行内的操作"),
-            ],
             "badges": [
                 ("ok", "达标", "正常、已完成、达标"),
                 ("warn", "预警", "需要关注、即将到期"),
