@@ -4,7 +4,7 @@ its own `reports.py`; this package names none of them."""
 
 from typing import TYPE_CHECKING, Any
 
-from .document import Document, Figure, Section, Signature
+from .document import ColumnKind, Document, Figure, Section, Signature, Verdict, is_failure
 from .registry import Param, ReportSpec, register_report, report_spec, report_specs
 from .writers import FORMATS, neutralise, render, render_json, render_pdf, render_xlsx
 
@@ -26,6 +26,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "FORMATS",
+    "ColumnKind",
     "Document",
     "Figure",
     "Param",
@@ -33,8 +34,10 @@ __all__ = [
     "ReportSpec",
     "Section",
     "Signature",
+    "Verdict",
     "actor_area_path",
     "build_report",
+    "is_failure",
     "neutralise",
     "read_as",
     "register_report",

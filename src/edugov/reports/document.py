@@ -1,7 +1,8 @@
 """The one document model of every official output (self-assessment tables, monthly reports,
-notices, supervision reports, list exports): a title, the issuing body and date, summary pairs,
-sections of paragraphs, one table each (column headers, rows, footnotes) and figures, and a
-signature block for the official format. Builders return it; the writers and pages render it."""
+notices, supervision reports, list exports): a title, the issuing body and date, the summary (key
+figures, pass/fail verdicts, the failures), sections of paragraphs, one table each (column headers,
+kinds, rows, footnotes) and figures, and a signature block for the official format. Builders
+return it; the writers (PDF, XLSX, JSON) and pages render it, and read failures from it alike."""
 
 from __future__ import annotations
 
@@ -13,6 +14,67 @@ from typing import Any, Literal
 # data: one sheet per section, the header in the first row (to filter and pivot);
 # single: one sheet and one page flow, a notice (title, number, text, table, signature).
 Layout = Literal["official", "data", "single"]
+# How a column's values are numbers: int (with separators), number (up to 4 decimals), percent
+# (a fraction, 0.853 shows 85.3%), money (yuan, 2 decimals), date; text otherwise. Both writers
+# format by it: XLSX as number formats on numeric cells, PDF as the printed text.
+ColumnKind = Literal["text", "int", "number", "percent", "money", "date"]
+# A cell holding one of these words is a failure: highlighted in colour and marked (▲ in the
+# PDF, bold in XLSX) so that it shows printed in black and white too.
+FAILURES = frozenset({"未达标", "不合格", "超标", "超过", "不符合", "黑榜", "逾期"})
+
+
+def is_failure(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() in FAILURES
+
+
+def infer_kind(values: list[Any]) -> ColumnKind:
+    """A column's kind from its values when the builder named none: numbers as int or number,
+    dates as date, anything else text (None and empty cells do not count)."""
+    seen = [v for v in values if v is not None and v != ""]
+    if not seen:
+        return "text"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in seen):
+        return "int"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in seen):
+        return "number"
+    if all(isinstance(v, dt.date) for v in seen):
+        return "date"
+    return "text"
+
+
+def shown(value: Any, kind: ColumnKind = "text") -> str:
+    """A value as printed (PDF, and the XLSX column widths): numbers by their column's kind,
+    None as an em dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        if kind == "percent":
+            return f"{value * 100:.1f}%"
+        if kind == "money":
+            return f"{value:,.2f}"
+        if kind == "int" or isinstance(value, int):
+            return f"{value:,.0f}"
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One pass/fail line of the summary (a stage's schools, an indicator's 差异系数)."""
+
+    label: str
+    result: str  # 达标, 未达标, 无法评价 ...
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return is_failure(self.result)
 
 
 @dataclass(frozen=True)
@@ -39,6 +101,19 @@ class Section:
     pdf_widths: list[float] | None = None  # shares of the page width, one per PDF column
     pdf_row_limit: int = 500
     highlight: dict[str, str] = field(default_factory=dict)  # last-column value -> row colour (PDF)
+    kinds: list[ColumnKind] | None = None  # one per header; inferred from the values when None
+    level: int = 1  # heading level: 1 一、 2 （一）
+    pdf: bool = True  # False: an annex in the workbook only, named at the end of the PDF
+
+    def column_kinds(self) -> list[ColumnKind]:
+        if self.kinds is not None:
+            return list(self.kinds)
+        sample = self.rows[:2000]
+        return [infer_kind([r[i] for r in sample if i < len(r)]) for i in range(len(self.headers))]
+
+    def failed_rows(self) -> list[int]:
+        """Indexes of the rows holding a failure (see FAILURES)."""
+        return [i for i, row in enumerate(self.rows) if any(is_failure(v) for v in row)]
 
     @property
     def sheet_name(self) -> str:
@@ -61,13 +136,15 @@ class Document:
     issuer: str = ""  # the issuing body (发文单位)
     date: dt.date | None = None
     number: str = ""  # the document number (文号), for notices
-    summary: list[tuple[str, str]] = field(default_factory=list)
+    summary: list[tuple[str, str]] = field(default_factory=list)  # key figures
+    verdicts: list[Verdict] = field(default_factory=list)  # pass/fail, on the summary page
+    failures: list[str] = field(default_factory=list)  # what failed, in words, on the summary page
     paragraphs: list[str] = field(default_factory=list)  # body text before the sections
     sections: list[Section] = field(default_factory=list)
     signature: Signature | None = None
     layout: Layout = "official"
     cover: str = "概况"  # the cover sheet's name (official layout)
-    landscape: bool = True
+    landscape: bool | None = None  # None: each table in the orientation its width needs
     filename: str = ""  # without extension; the title when empty
     audit: dict[str, Any] = field(default_factory=dict)  # what the download's audit event adds
 
@@ -91,6 +168,12 @@ class Document:
         if self.number:
             data["number"] = self.number
         data["summary"] = dict(self.summary)
+        if self.verdicts:
+            data["verdicts"] = [
+                {"label": v.label, "result": v.result, "detail": v.detail} for v in self.verdicts
+            ]
+        if self.failures:
+            data["failures"] = self.failures
         if self.paragraphs:
             data["paragraphs"] = self.paragraphs
         data["sections"] = {

@@ -106,7 +106,7 @@ def test_three_formats_open(md, name):
     assert wb.sheetnames and wb.active.max_row >= 1
     assert xlsx.filename.endswith(".xlsx") and xlsx.content_type.startswith("application/vnd.openxml")
     pdf = report_download(admin, name, "pdf", file_params).content
-    assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
+    assert pdf.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf and b"STSong-Light" not in pdf
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1  # at least one page object
     data = json.loads(report_download(admin, name, "json", file_params).content)
     assert data["title"] == xlsx.document.title and data["sections"]

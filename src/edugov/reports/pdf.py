@@ -1,0 +1,360 @@
+"""The PDF writer of a `Document`, in the layout of a Chinese government document (GB/T 9704 as
+the guide): A4, the issuer and 文号 over a red rule where the document is official, the title in
+the heavy face, a one-page summary first (key figures, verdicts, failures), then the sections
+under 一、/（一） headings, body text in the text face, tables with their header repeated on each
+page, landscape pages only for the tables that need the width, and "— 1 —" at the foot of each
+page. Failures are tinted and marked ▲ (bold), so they show printed in black and white too.
+Every text is read literally (names may hold "&" or "<")."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepInFrame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .document import ColumnKind, Document, Figure, Section, is_failure
+from .document import shown as fmt
+from .fonts import Faces, faces
+
+RED = colors.HexColor("#c00000")
+FAIL_TINT = colors.HexColor("#fbe4e4")
+HEAD_TINT = colors.HexColor("#eef1f6")
+MARK = "▲"
+# GB/T 9704 margins: top 37 mm, bottom 35, left 28, right 26; a landscape table page uses less.
+PORTRAIT = (28 * mm, 26 * mm, 30 * mm, 28 * mm)  # left, right, top, bottom
+LANDSCAPE = (15 * mm, 15 * mm, 15 * mm, 18 * mm)
+SUMMARY_FAILURES = 15  # failures listed by name on the summary page; the rest are counted
+CELL_CAP = 34  # a column's natural width in characters at most (longer text wraps)
+
+
+class _Styles:
+    def __init__(self, f: Faces) -> None:
+        def style(name: str, **kw: Any) -> ParagraphStyle:
+            kw.setdefault("fontName", f.body)
+            return ParagraphStyle(name, **kw)
+
+        self.faces = f
+        self.issuer = style(
+            "issuer", fontName=f.title, fontSize=30, leading=40, alignment=TA_CENTER, textColor=RED
+        )
+        self.number = style("number", fontSize=14, leading=20, alignment=TA_CENTER)
+        self.title = style("title", fontName=f.title, fontSize=20, leading=30, alignment=TA_CENTER)
+        self.subtitle = style(
+            "subtitle", fontSize=12, leading=18, alignment=TA_CENTER, textColor=colors.black
+        )
+        self.h1 = style("h1", fontName=f.heading, fontSize=15, leading=26, spaceBefore=8, spaceAfter=4)
+        self.h2 = style("h2", fontSize=14, leading=24, spaceBefore=4, spaceAfter=2)
+        self.body = style("body", fontSize=14, leading=25, firstLineIndent=28)
+        self.small = style("small", fontSize=12, leading=19)
+        self.note = style("note", fontSize=10, leading=14)
+        self.sign = style("sign", fontSize=14, leading=25, alignment=TA_RIGHT)
+        self.folio = f.body
+
+
+def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape("—" if text is None else str(text)), style)
+
+
+def _mark(text: str) -> str:
+    return f"{MARK}{text}"
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    return max((stringWidth(line, font, size) for line in text.split("\n")), default=0.0)
+
+
+class _Tables:
+    """Tables sized to their content: the font steps down for wide tables, each column gets its
+    natural width (capped, so long text wraps) scaled to the frame, and a table too wide for a
+    portrait page at 9 pt is set on landscape pages."""
+
+    def __init__(self, st: _Styles) -> None:
+        self.st = st
+
+    @staticmethod
+    def size_for(columns: int) -> float:
+        return 11.0 if columns <= 4 else 10.0 if columns <= 7 else 9.0 if columns <= 10 else 8.0
+
+    def natural(self, headers: list[str], cells: list[list[str]], size: float) -> list[float]:
+        font, pad = self.st.faces.body, 14.0  # the cell's padding, 6 pt each side, and a little air
+        widths = []
+        for i, h in enumerate(headers):
+            head = min(_text_width(h, self.st.faces.heading, size), stringWidth("字" * 6, font, size))
+            longest = max((_text_width(r[i], font, size) for r in cells[:400] if i < len(r)), default=0.0)
+            widths.append(max(head, min(longest, stringWidth("字" * CELL_CAP, font, size))) + pad)
+        return widths
+
+    def fit(self, natural: list[float], width: float, size: float) -> list[float]:
+        """Natural widths made to fill the frame: a wider table gives the room to its text columns
+        (those over eight characters), so that numbers and short words keep their line."""
+        total = sum(natural)
+        if total <= width:
+            return [w * width / total for w in natural]
+        short = stringWidth("字" * 8, self.st.faces.body, size) + 14
+        fixed = sum(w for w in natural if w <= short)
+        flexible = total - fixed
+        if flexible and width - fixed >= flexible * 0.25:
+            scale = (width - fixed) / flexible
+            return [w if w <= short else w * scale for w in natural]
+        return [w * width / total for w in natural]
+
+    def needs_landscape(self, headers: list[str], cells: list[list[str]]) -> bool:
+        portrait_width = float(A4[0]) - PORTRAIT[0] - PORTRAIT[1]
+        return bool(sum(self.natural(headers, cells, 9.0)) > portrait_width * 1.1)
+
+    def build(
+        self,
+        headers: list[str],
+        rows: list[list[Any]],
+        kinds: list[ColumnKind],
+        width: float,
+        *,
+        shares: list[float] | None = None,
+        highlight: dict[str, str] | None = None,
+    ) -> Table:
+        st, size = self.st, self.size_for(len(headers))
+        cells = [
+            [_mark(str(v)) if is_failure(v) else fmt(v, kinds[i] if i < len(kinds) else "text")
+             for i, v in enumerate(r)]
+            for r in rows
+        ]  # fmt: skip
+        if shares:
+            col_widths = [width * s for s in shares]
+            col_widths = (
+                [w * width / sum(col_widths) for w in col_widths] if sum(col_widths) > width else col_widths
+            )
+        else:
+            col_widths = self.fit(self.natural(headers, cells, size), width, size)
+        leading = size * 1.35
+        head = ParagraphStyle(
+            "th", fontName=st.faces.heading, fontSize=size, leading=leading, alignment=TA_CENTER
+        )
+        left = ParagraphStyle("td", fontName=st.faces.body, fontSize=size, leading=leading)
+        right = ParagraphStyle("tdr", parent=left, alignment=TA_RIGHT)
+        fail = ParagraphStyle("tdf", parent=left, fontName=st.faces.heading, textColor=RED)
+        numeric = [k in ("int", "number", "percent", "money") for k in kinds]
+        data: list[list[Any]] = [[_p(h, head) for h in headers]]
+        style: list[Any] = [
+            ("FONTNAME", (0, 0), (-1, -1), st.faces.body),  # else the cells name Helvetica, unembedded
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_TINT),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+        for n, (raw, text) in enumerate(zip(rows, cells, strict=True), start=1):
+            line = []
+            for i, (value, shown) in enumerate(zip(raw, text, strict=True)):
+                if is_failure(value):
+                    line.append(_p(shown, fail))
+                else:
+                    line.append(_p(shown, right if i < len(numeric) and numeric[i] else left))
+            data.append(line)
+            if any(is_failure(v) for v in raw):
+                style.append(("BACKGROUND", (0, n), (-1, n), FAIL_TINT))
+            colour = (highlight or {}).get(str(raw[-1])) if raw else None
+            if colour:
+                style.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor(colour)))
+        if len(data) == 1:
+            data.append([_p("无", left)] + [_p("", left)] * (len(headers) - 1))
+            style.append(("SPAN", (0, 1), (-1, 1)))
+        table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
+        table.setStyle(TableStyle(style))
+        return table
+
+
+def _figure_table(figure: Figure) -> tuple[list[str], list[list[Any]]]:
+    return [figure.caption, *figure.categories], [[name, *values] for name, values in figure.series.items()]
+
+
+class _Writer:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.st = _Styles(faces())
+        self.tables = _Tables(self.st)
+        self.orientation = "portrait"
+        self.flagged = False  # a table on the page showed a failure mark: say what ▲ means
+
+    # pages -----------------------------------------------------------------------------------
+
+    def _folio(self, canvas: Any, template: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(self.st.folio, 12)
+        width = canvas._pagesize[0]
+        canvas.drawCentredString(width / 2, 14 * mm, f"— {canvas.getPageNumber()} —")
+        canvas.restoreState()
+
+    def templates(self) -> list[PageTemplate]:
+        out = []
+        for name, size, (left, right, top, bottom) in (
+            ("portrait", A4, PORTRAIT),
+            ("landscape", landscape(A4), LANDSCAPE),
+        ):
+            frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom, id=name,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+            out.append(PageTemplate(id=name, frames=[frame], pagesize=size, onPage=self._folio))
+        if self.doc.landscape:  # a document set wide throughout
+            out.reverse()
+        return out
+
+    def frame_width(self) -> float:
+        margins = LANDSCAPE if self.orientation == "landscape" else PORTRAIT
+        size = landscape(A4) if self.orientation == "landscape" else A4
+        return float(size[0] - margins[0] - margins[1])
+
+    def turn(self, orientation: str, story: list[Flowable]) -> None:
+        if orientation != self.orientation:
+            story += [NextPageTemplate(orientation), PageBreak()]
+            self.orientation = orientation
+
+    # content ---------------------------------------------------------------------------------
+
+    def head(self) -> list[Flowable]:
+        doc, st = self.doc, self.st
+        out: list[Flowable] = []
+        if doc.number and doc.issuer:  # 版头: the issuer, the 文号, a red rule
+            out += [
+                Spacer(1, 6 * mm),
+                _p(doc.issuer, st.issuer),
+                Spacer(1, 6 * mm),
+                _p(doc.number, st.number),
+            ]
+            out.append(
+                HRFlowable(width="100%", thickness=1.6, color=RED, spaceBefore=2 * mm, spaceAfter=8 * mm)
+            )
+        out.append(_p(doc.title, st.title))
+        if doc.subtitle:
+            out.append(_p(doc.subtitle, st.subtitle))
+        if doc.number and not doc.issuer:
+            out.append(_p(doc.number, st.number))
+        out.append(Spacer(1, 5 * mm))
+        return out
+
+    def key_figures(self) -> Table:
+        rows = [list(kv) for kv in self.doc.summary]
+        return self.tables.build(
+            ["项目", "情况"], rows, ["text", "text"], self.frame_width(), shares=[0.34, 0.66]
+        )
+
+    def summary(self) -> list[Flowable]:
+        doc, st, width = self.doc, self.st, self.frame_width()
+        out: list[Flowable] = []
+        if doc.summary:
+            out += [_p("主要数据", st.h1), self.key_figures()]
+        if doc.verdicts:
+            out.append(_p("评价结论", st.h1))
+            rows = [[v.label, v.result, v.detail] for v in doc.verdicts]
+            out.append(self.tables.build(["项目", "结论", "情况"], rows, ["text"] * 3, width,
+                                         shares=[0.4, 0.16, 0.44]))  # fmt: skip
+        if doc.failures:
+            shown = doc.failures[:SUMMARY_FAILURES]
+            out.append(_p(f"未达标事项（共{len(doc.failures)}项）", st.h1))
+            out += [_p(f"{MARK} {text}", st.small) for text in shown]
+            if len(doc.failures) > len(shown):
+                out.append(_p(f"另有{len(doc.failures) - len(shown)}项，见正文。", st.small))
+        elif doc.verdicts:
+            out.append(_p("各项均达标。", st.small))
+        return out
+
+    def section(self, section: Section, story: list[Flowable]) -> None:
+        st = self.st
+        headers, rows, kinds = section.headers, section.rows[: section.pdf_row_limit], section.column_kinds()
+        if section.pdf_columns is not None:
+            keep = section.pdf_columns
+            headers, kinds = [headers[i] for i in keep], [kinds[i] for i in keep]
+            rows = [[r[i] for i in keep] for r in rows]
+        if headers and self.doc.landscape is None:
+            cells = [[fmt(v, kinds[i]) for i, v in enumerate(r)] for r in rows[:400]]
+            self.turn("landscape" if self.tables.needs_landscape(headers, cells) else "portrait", story)
+        story.append(CondPageBreak(40 * mm))
+        if section.title:
+            story.append(_p(section.title, st.h1 if section.level <= 1 else st.h2))
+        if section.note:
+            story.append(_p(section.note, st.note))
+        story += [_p(t, st.body) for t in section.paragraphs]
+        if headers:
+            story.append(Spacer(1, 1.5 * mm))
+            width = self.frame_width()
+            story.append(
+                self.tables.build(
+                    headers, rows, kinds, width, shares=section.pdf_widths, highlight=section.highlight
+                )
+            )
+            if any(is_failure(v) for r in rows for v in r):
+                story.append(_p(f"注：{MARK}为未达标（不合格、超标）项，所在行加底色。", st.note))
+            if len(section.rows) > section.pdf_row_limit:
+                story.append(_p(f"（共{len(section.rows)}行，此处列出前{section.pdf_row_limit}行，"
+                                "完整数据见同名XLSX文件。）", st.note))  # fmt: skip
+        story += [_p(t, st.note) for t in section.footnotes]
+        for figure in section.figures:
+            fh, fr = _figure_table(figure)
+            story.append(Spacer(1, 2 * mm))
+            numbers: list[ColumnKind] = ["text"]
+            numbers += ["number"] * (len(fh) - 1)
+            story.append(self.tables.build([str(h) for h in fh], fr, numbers, self.frame_width()))
+        story.append(Spacer(1, 3 * mm))
+
+    def build(self) -> bytes:
+        doc, st = self.doc, self.st
+        out = io.BytesIO()
+        template = BaseDocTemplate(
+            out, pagesize=A4, title=doc.title, author=doc.issuer or "", creator="edugov",
+            initialFontName=self.st.faces.body,
+            pageTemplates=self.templates(),
+        )  # fmt: skip
+        self.orientation = "landscape" if doc.landscape else "portrait"
+        first = self.head()
+        if doc.layout != "single" and (doc.summary or doc.verdicts or doc.failures):
+            first += self.summary()
+            frame = template.pageTemplates[0].frames[0]
+            story: list[Flowable] = [KeepInFrame(frame._width, frame._height - 2, first, mode="shrink")]
+            if doc.sections or doc.paragraphs:
+                story.append(PageBreak())
+        else:
+            story = first
+            if doc.summary:
+                story.append(self.key_figures())
+        story += [_p(t, st.body) for t in doc.paragraphs]
+        annex = [s for s in doc.sections if not s.pdf]
+        for section in doc.sections:
+            if section.pdf:
+                self.section(section, story)
+        if annex:
+            if doc.landscape is None:
+                self.turn("portrait", story)
+            names = "；".join(s.title or s.sheet_name for s in annex)
+            story.append(_p(f"附表（见同名XLSX文件）：{names}。", st.small))
+        if doc.signature is not None:
+            story.append(Spacer(1, 12 * mm))
+            story.append(_p(doc.signature.body, st.sign))
+            if doc.signature.date is not None:
+                day = doc.signature.date
+                story.append(_p(f"{day.year}年{day.month}月{day.day}日", st.sign))
+        template.build(story)
+        return out.getvalue()
+
+
+def render_pdf(doc: Document) -> bytes:
+    return _Writer(doc).build()

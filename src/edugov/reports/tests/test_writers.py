@@ -1,0 +1,168 @@
+"""The writers on a small document with known content: the PDF embeds its Chinese faces (subset
+TrueType, FontFile2) whose cmap has the punctuation reports use, numbers its pages "— n —", puts
+the summary (verdicts, failures) on page 1 and marks failure rows; the XLSX fits its columns (CJK
+counted double), freezes and filters the header, keeps numbers as numbers with their formats,
+and prints on A4 fitted to the width with the title and page numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from edugov.reports import Document, Section, Signature, Verdict, render
+from edugov.reports.fonts import FILES, faces, font_path
+from edugov.reports.xlsx import display_width
+
+SCHOOLS = [
+    ["实验小学·东校区", "小学", 1200, 0.853, 12345.5, dt.date(2025, 9, 1), "达标"],
+    ["河口镇中心小学", "小学", 86, 0.5, 300.0, dt.date(2025, 9, 2), "未达标"],
+    ["=HYPERLINK(1)", "初中", 1_234_567, 1.0, 0.25, dt.date(2025, 9, 3), "达标"],
+]
+KINDS = ["text", "text", "int", "percent", "money", "date", "text"]
+HEADERS = ["学校", "学段", "学生数", "达标率", "经费（元）", "填报日期", "结论"]
+
+
+def sample(rows: int = 3) -> Document:
+    body = (SCHOOLS * (rows // 3 + 1))[:rows]
+    return Document(
+        title="临溪区县域义务教育优质均衡发展自评报告",
+        subtitle="2025—2026学年（数据可核验部分）",
+        issuer="临溪区教育局",
+        number="临教〔2025〕12号",
+        summary=[("参评学校", "3所"), ("达标率", "66.7％")],
+        verdicts=[
+            Verdict("小学校际差异系数", "达标", "7项均不高于0.50"),
+            Verdict("学校资源配置", "未达标", "2/3所"),
+        ],
+        failures=["河口镇中心小学：生均体育运动场馆面积未达标"],
+        sections=[
+            Section("一、学校达标情况", HEADERS, body, key="schools", kinds=KINDS),  # type: ignore[arg-type]
+            Section(
+                "（一）宽表",
+                [f"第{i}项指标名称" for i in range(14)],
+                [[f"值{i}" for i in range(14)]],
+                level=2,
+            ),
+            Section("二、附表", ["代码"], [["x"]], pdf=False),
+        ],
+        signature=Signature("临溪区教育局", dt.date(2025, 10, 31)),
+    )
+
+
+@pytest.fixture(scope="module")
+def pdf() -> PdfReader:
+    return PdfReader(io.BytesIO(render(sample(rows=90), "pdf")))
+
+
+def _fonts(reader: PdfReader) -> dict[str, Any]:
+    found = {}
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
+            font = font.get_object()
+            found[str(font["/BaseFont"])] = font
+    return found
+
+
+def test_pdf_embeds_subset_truetype_faces_and_nothing_else(pdf):
+    fonts = _fonts(pdf)
+    assert fonts and all("+NotoSerifSC-" in name for name in fonts), fonts.keys()  # subset tag AAAAAA+
+    for font in fonts.values():
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor and len(descriptor["/FontFile2"].get_object().get_data()) > 1000
+        assert "/ToUnicode" in font  # the text can be searched and copied
+
+
+def test_the_face_has_the_punctuation_reports_print():
+    assert faces().embedded
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    for name in FILES:
+        cmap = TTFontFile(str(font_path(name))).charToGlyph
+        missing = [c for c in "·—（）％、〔〕▲“”…：；" if cmap.get(ord(c), 0) == 0]
+        assert not missing, (name, missing)
+
+
+def test_pdf_pages_are_numbered_and_the_summary_comes_first(pdf):
+    pages = [p.extract_text() for p in pdf.pages]
+    assert len(pages) >= 3
+    for n, text in enumerate(pages, start=1):
+        assert f"— {n} —" in text, (n, text[-40:])
+    first = pages[0]
+    assert "临溪区教育局" in first and "临教〔2025〕12号" in first  # the issuer and 文号
+    assert "评价结论" in first and "▲未达标" in first and "未达标事项（共1项）" in first
+    assert "河口镇中心小学：生均体育运动场馆面积未达标" in first
+    assert "学校达标情况" not in first  # the sections start on page 2
+
+
+def test_pdf_marks_failures_prints_numbers_by_kind_and_lists_the_annex(pdf):
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert text.count("▲未达标") >= 30 + 1  # every failing school row, and the verdict
+    assert "85.3%" in text and "12,345.50" in text and "1,234,567" in text and "2025-09-01" in text
+    assert "实验小学·东校区" in text
+    assert "附表（见同名XLSX文件）：二、附表" in text and "2025年10月31日" in text
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages]
+    assert sizes[0] == (595, 842) and (842, 595) in sizes  # A4; the 14-column table on landscape
+    assert "计算引擎" not in text
+
+
+def test_pdf_a_long_table_repeats_its_header(pdf):
+    pages = [p.extract_text() for p in pdf.pages]
+    table_pages = [t for t in pages if "实验小学" in t]
+    assert len(table_pages) >= 2 and all("填报日期" in t for t in table_pages)
+
+
+def test_pdf_summary_stays_on_one_page_however_long():
+    doc = sample()
+    doc.failures = [f"第{i}所学校：生均教学及辅助用房面积未达到标准" for i in range(60)]
+    doc.verdicts = doc.verdicts * 10
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages]
+    assert "另有45项，见正文。" in pages[0] and "学校达标情况" not in pages[0] and "学校达标情况" in pages[1]
+
+
+def _sheet(doc: Document, name: str):
+    return load_workbook(io.BytesIO(render(doc, "xlsx")))[name]
+
+
+@pytest.mark.parametrize("layout", ["official", "data"])
+def test_xlsx_numbers_formats_widths_and_header(layout):
+    doc = sample()
+    doc.layout = layout
+    ws = _sheet(doc, "学校达标情况")
+    header = next(r for r in range(1, 6) if ws.cell(row=r, column=1).value == "学校")
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert ws.auto_filter.ref == f"A{header}:G{header + 3}"
+    assert ws.print_title_rows == f"${header}:${header}"
+    first = header + 1
+    cells = {h: ws.cell(row=first, column=i + 1) for i, h in enumerate(HEADERS)}
+    assert cells["学生数"].value == 1200 and cells["学生数"].number_format == "#,##0"
+    assert cells["达标率"].value == pytest.approx(0.853) and cells["达标率"].number_format == "0.0%"
+    assert cells["经费（元）"].value == 12345.5 and cells["经费（元）"].number_format == "#,##0.00"
+    assert cells["填报日期"].is_date and cells["填报日期"].number_format == "yyyy-mm-dd"
+    assert ws.cell(row=first + 2, column=1).value == "'=HYPERLINK(1)"  # never a formula
+    fail = ws.cell(row=first + 1, column=7)
+    assert fail.value == "未达标" and fail.font.b and fail.fill.fgColor.rgb.endswith("FBE4E4")
+    # widths fitted: the school name counts its CJK characters twice
+    assert ws.column_dimensions["A"].width == display_width("实验小学·东校区") + 2 == 17
+    assert ws.column_dimensions["C"].width == len("1,234,567") + 2
+
+
+def test_xlsx_print_setup_and_cover():
+    wb = load_workbook(io.BytesIO(render(sample(), "xlsx")))
+    assert wb.sheetnames == ["概况", "学校达标情况", "（一）宽表", "附表"]
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert "临溪区县域义务教育优质均衡发展自评报告" in ws.oddHeader.center.text
+    assert wb["学校达标情况"].page_setup.orientation == "portrait"
+    assert wb["（一）宽表"].page_setup.orientation == "landscape"  # 14 columns do not fit a portrait page
+    cover = [v for row in wb["概况"].iter_rows(values_only=True) for v in row if v is not None]
+    assert "临教〔2025〕12号" in cover and "评价结论" in cover and "未达标事项（共1项）" in cover
+    assert "1. 河口镇中心小学：生均体育运动场馆面积未达标" in cover

@@ -1,0 +1,293 @@
+"""The XLSX writer of a `Document`: column widths fitted to the content (a CJK character counts
+double), the header row frozen with an autofilter over the data, number formats by column kind
+(numbers stay numbers: separators, %, yuan with 2 decimals, dates as dates), failures tinted and
+bold, and A4 print setup (orientation by width, fit to width, header rows repeated, margins, the
+title and "第 N 页，共 M 页" in the header and footer). List exports (`data` layout) stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .document import ColumnKind, Document, Figure, Section, Verdict, is_failure, shown
+
+NUMBER_FORMATS: dict[str, str] = {
+    "int": "#,##0",
+    "number": "#,##0.0###",
+    "percent": "0.0%",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEAD_FILL = PatternFill("solid", fgColor="EEF1F6")
+FAIL_FILL = PatternFill("solid", fgColor="FBE4E4")
+FAIL_FONT = Font(bold=True, color="C00000")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=16)
+THIN = Side(style="thin", color="999999")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+MAX_WIDTH = 50  # characters; longer text wraps
+PORTRAIT_WIDTH = 100  # the summed widths a portrait A4 page fits at a readable scale
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value a spreadsheet shows and never runs: text starting like a formula gets a
+    leading apostrophe; None is empty, booleans 是/否, numbers and dates stay what they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else _local(value)
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def display_width(text: str) -> int:
+    """Characters as a spreadsheet's column width counts them: wide (CJK) ones twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fitted_widths(headers: list[str], rows: list[list[Any]], kinds: list[ColumnKind]) -> list[float]:
+    widths = []
+    for i, header in enumerate(headers):
+        kind = kinds[i] if i < len(kinds) else "text"
+        longest = max((display_width(shown(r[i], kind)) for r in rows[:2000] if i < len(r)), default=0)
+        head = min(display_width(header), 24)  # a long header wraps onto two lines
+        widths.append(float(min(max(longest, head, 4) + 2, MAX_WIDTH)))
+    return widths
+
+
+def _print_setup(ws: Any, title: str, widths: list[float], header_rows: tuple[int, int] | None) -> None:
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.center.text = title.replace("&", "&&")[:120]
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if header_rows is not None:
+        ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+
+
+def _set_widths(ws: Any, widths: list[float]) -> None:
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+# The data layout: one streamed sheet per section, the header in row 1 --------------------------
+
+
+def _data_sheet(wb: Any, title: str, section: Section) -> None:
+    ws = wb.create_sheet(title=section.sheet_name)
+    kinds = section.column_kinds()
+    widths = fitted_widths(section.headers, section.rows, kinds)
+    _set_widths(ws, widths)
+    ws.freeze_panes = "A2"
+    if section.headers:
+        last = get_column_letter(len(section.headers))
+        ws.auto_filter.ref = f"A1:{last}{len(section.rows) + 1}"
+    _print_setup(ws, title, widths, (1, 1))
+    header = []
+    for h in section.headers:
+        cell = WriteOnlyCell(ws, value=neutralise(h))
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, HEAD_ALIGN, GRID
+        header.append(cell)
+    ws.append(header)
+    formats = [NUMBER_FORMATS.get(k) for k in kinds]
+    styled = any(formats)
+    for row in section.rows:
+        if not styled and not any(is_failure(v) for v in row):
+            ws.append([neutralise(v) for v in row])
+            continue
+        line = []
+        for i, v in enumerate(row):
+            cell = WriteOnlyCell(ws, value=neutralise(v))
+            number_format = formats[i] if i < len(formats) else None
+            if number_format and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
+                cell.number_format = number_format
+            if is_failure(v):
+                cell.font, cell.fill = FAIL_FONT, FAIL_FILL
+            line.append(cell)
+        ws.append(line)
+
+
+# The official and single layouts: a titled sheet per section (or one for all) -------------------
+
+
+class _Writer:
+    """Appends to one worksheet, remembering where the table header sits and the widths its
+    columns need (title and notes overflow to the right and do not count)."""
+
+    def __init__(self, ws: Any, title: str) -> None:
+        self.ws, self.title = ws, title
+        self.widths: list[float] = []
+        self.header_rows: tuple[int, int] | None = None
+        self.table_end = 0
+
+    def line(self, *values: Any, font: Font | None = None) -> None:
+        self.ws.append([neutralise(v) for v in values])
+        if font is not None:
+            self.ws.cell(row=self.ws.max_row, column=1).font = font
+
+    def blank(self) -> None:
+        self.ws.append([])
+
+    def fit(self, widths: list[float]) -> None:
+        for i, w in enumerate(widths):
+            if i < len(self.widths):
+                self.widths[i] = max(self.widths[i], w)
+            else:
+                self.widths.append(w)
+
+    def table(
+        self, headers: list[str], rows: list[list[Any]], kinds: list[ColumnKind], *, main: bool
+    ) -> None:
+        ws = self.ws
+        if headers:
+            ws.append([neutralise(h) for h in headers])
+            r = ws.max_row
+            for cell in ws[r]:
+                cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, HEAD_ALIGN, GRID
+            if main and self.header_rows is None:
+                self.header_rows = (r, r)
+        formats = [NUMBER_FORMATS.get(k) for k in kinds]
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+            for i, (cell, v) in enumerate(zip(ws[ws.max_row], row, strict=False)):
+                cell.border = GRID
+                number_format = formats[i] if i < len(formats) else None
+                if number_format and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
+                    cell.number_format = number_format
+                elif isinstance(v, str) and display_width(v) > MAX_WIDTH:
+                    cell.alignment = WRAP
+                if is_failure(v):
+                    cell.font, cell.fill = FAIL_FONT, FAIL_FILL
+        if main:
+            self.table_end = ws.max_row
+        self.fit(fitted_widths(headers, rows, kinds))
+
+    def section(self, section: Section, *, main: bool) -> None:
+        if section.title:
+            self.line(section.title, font=BOLD)
+        for text in ([section.note] if section.note else []) + section.paragraphs:
+            self.line(text)
+        self.table(section.headers, section.rows, section.column_kinds(), main=main and bool(section.headers))
+        for text in section.footnotes:
+            self.line(text)
+        for figure in section.figures:
+            self.blank()
+            self.figure(figure)
+
+    def figure(self, figure: Figure) -> None:
+        headers = [figure.caption, *figure.categories]
+        rows = [[name, *values] for name, values in figure.series.items()]
+        kinds: list[ColumnKind] = ["text"]
+        kinds += ["number"] * len(figure.categories)
+        self.table(headers, rows, kinds, main=False)
+
+    def summary(self, doc: Document) -> None:
+        if doc.summary:
+            self.table(["项目", "情况"], [list(kv) for kv in doc.summary], ["text", "text"], main=False)
+        if doc.verdicts:
+            self.blank()
+            self.line("评价结论", font=BOLD)
+            self.table(["项目", "结论", "情况"], _verdict_rows(doc.verdicts), ["text"] * 3, main=False)
+        if doc.failures:
+            self.blank()
+            self.line(f"未达标事项（共{len(doc.failures)}项）", font=BOLD)
+            for n, text in enumerate(doc.failures, start=1):
+                self.line(f"{n}. {text}")
+
+    def finish(self, *, freeze: bool) -> None:
+        ws = self.ws
+        _set_widths(ws, self.widths)
+        if freeze and self.header_rows is not None:
+            ws.freeze_panes = ws.cell(row=self.header_rows[1] + 1, column=1)
+            if self.table_end > self.header_rows[1]:
+                last = get_column_letter(max(ws.max_column, 1))
+                ws.auto_filter.ref = f"A{self.header_rows[0]}:{last}{self.table_end}"
+        _print_setup(ws, self.title, self.widths, self.header_rows)
+
+
+def _verdict_rows(verdicts: list[Verdict]) -> list[list[Any]]:
+    return [[v.label, v.result, v.detail] for v in verdicts]
+
+
+def _heading(w: _Writer, doc: Document) -> None:
+    w.line(doc.title, font=TITLE)
+    for text in (doc.issuer if doc.number else "", doc.number, doc.subtitle):
+        if text:
+            w.line(text)
+    w.blank()
+
+
+def _signature(w: _Writer, doc: Document) -> None:
+    if doc.signature is not None:
+        w.blank()
+        w.line(doc.signature.body)
+        if doc.signature.date is not None:
+            d = doc.signature.date
+            w.line(f"{d.year}年{d.month}月{d.day}日")
+
+
+def render_xlsx(doc: Document) -> bytes:
+    if doc.layout == "data":
+        wb = Workbook(write_only=True)  # list exports may hold many rows: stream them
+        for section in doc.sections:
+            _data_sheet(wb, doc.title, section)
+    elif doc.layout == "single":
+        wb = Workbook()
+        wb.active.title = doc.cover[:31]
+        w = _Writer(wb.active, doc.title)
+        _heading(w, doc)
+        w.summary(doc)
+        for text in doc.paragraphs:
+            w.line(text)
+        for section in doc.sections:
+            w.blank()
+            w.section(section, main=True)
+        _signature(w, doc)
+        w.finish(freeze=w.header_rows is not None and w.header_rows[0] <= 12)
+    else:
+        wb = Workbook()
+        wb.active.title = doc.cover[:31]
+        cover = _Writer(wb.active, doc.title)
+        _heading(cover, doc)
+        cover.summary(doc)
+        for text in doc.paragraphs:
+            cover.line(text)
+        _signature(cover, doc)
+        cover.finish(freeze=False)
+        for section in doc.sections:
+            w = _Writer(wb.create_sheet(title=section.sheet_name), f"{doc.title} {section.title}".strip())
+            w.section(section, main=True)
+            w.finish(freeze=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
