@@ -1,11 +1,12 @@
 """Tutoring REST API (routes in api_urls, at /api/v1/tutoring/): institutions (list, detail, create, status
-change), staff (masked as on the pages), the latest risk ranking and orders. Same selectors and
-services as the pages; the shared pieces come from edugov.api.base."""
+change), staff (masked as on the pages), the latest risk ranking, orders and complaints (their
+steps). Same selectors and services as the pages; the shared pieces come from edugov.api.base."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
@@ -18,8 +19,17 @@ from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ScopedPrimaryKeyField
 from edugov.registry.models import Area, AreaLevel
 
-from . import selectors, services
-from .models import Category, CustodyMode, Institution, InstitutionStatus, Mode, Order, RiskSnapshot
+from . import rules, selectors, services
+from .models import (
+    Category,
+    Complaint,
+    CustodyMode,
+    Institution,
+    InstitutionStatus,
+    Mode,
+    Order,
+    RiskSnapshot,
+)
 
 TAGS = ["校外培训"]
 
@@ -186,3 +196,122 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TutoringVie
 
     def get_queryset(self) -> Any:
         return scoped(Order, self.request.user).order_by("-paid_on", "-pk")
+
+
+# Complaints: the bureau's steps (the public form and the rating stay on the public pages) --------
+
+
+class ComplaintOutput(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    institution_name = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id", "institution", "institution_name", "area", "topic", "content", "submitted_on",
+            "accept_deadline", "accepted_on", "deadline", "status", "status_display", "overdue",
+            "referred_to", "reply", "replied_on", "rating", "events",
+        ]  # fmt: skip
+
+    def get_institution_name(self, c: Complaint) -> str:
+        return c.institution.name if c.institution is not None else c.institution_text
+
+    def get_overdue(self, c: Complaint) -> str:
+        return rules.complaint_overdue(
+            status=c.status,
+            accept_deadline=c.accept_deadline,
+            deadline=c.deadline,
+            today=timezone.localdate(),
+        )
+
+    def get_events(self, c: Complaint) -> list[dict[str, Any]]:
+        return [
+            {
+                "step": e.step,
+                "step_display": e.get_step_display(),
+                "at": e.at.isoformat(),
+                "actor": str(e.actor) if e.actor else "",
+                "note": e.note,
+                "referred_to": e.referred_to,
+                "investigators": e.investigators,
+                "investigated_on": e.investigated_on.isoformat() if e.investigated_on else None,
+                "findings": e.findings,
+                "evidence": e.evidence,
+            }
+            for e in c.events.all()
+        ]
+
+
+class ComplaintReferInput(serializers.Serializer):
+    referred_to = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    area = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.filter(level=AreaLevel.TOWN), required=False, allow_null=True, default=None
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ComplaintInvestigateInput(serializers.Serializer):
+    investigators = serializers.CharField(max_length=100)
+    investigated_on = serializers.DateField()
+    findings = serializers.CharField(max_length=4000)
+    evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ComplaintReplyInput(serializers.Serializer):
+    reply = serializers.CharField(max_length=4000)
+
+
+@extend_schema(tags=TAGS)
+class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TutoringViewSet):
+    """Complaints in scope with their steps; accept, refer, investigate and reply as the page does.
+    The complainant's contact details are not in the API."""
+
+    serializer_class = ComplaintOutput
+    read_action = "tutoring.supervise"
+    policy_actions = {
+        "accept": "tutoring.complaint_accept",
+        "refer": "tutoring.complaint_refer",
+        "investigate": "tutoring.complaint_investigate",
+        "reply": "tutoring.complaint_reply",
+    }
+
+    def get_queryset(self) -> Any:
+        return (
+            scoped(Complaint, self.request.user)
+            .select_related("institution")
+            .prefetch_related("events__actor")
+            .order_by("-submitted_on", "-pk")
+        )
+
+    def _done(self, complaint: Complaint) -> Response:
+        return Response(ComplaintOutput(self.get_queryset().get(pk=complaint.pk)).data)
+
+    @extend_schema(request=None, responses={200: ComplaintOutput})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        complaint = self.get_object()
+        return self._done(services.complaint_accept(actor=request_actor(request), complaint=complaint))
+
+    @extend_schema(request=ComplaintReferInput, responses={200: ComplaintOutput})
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk: str | None = None) -> Response:
+        complaint = self.get_object()
+        data = self.validated_input(ComplaintReferInput)
+        return self._done(services.complaint_refer(actor=request_actor(request), complaint=complaint, **data))
+
+    @extend_schema(request=ComplaintInvestigateInput, responses={200: ComplaintOutput})
+    @action(detail=True, methods=["post"])
+    def investigate(self, request: Request, pk: str | None = None) -> Response:
+        complaint = self.get_object()
+        data = self.validated_input(ComplaintInvestigateInput)
+        services.complaint_investigate(actor=request_actor(request), complaint=complaint, **data)
+        return self._done(complaint)
+
+    @extend_schema(request=ComplaintReplyInput, responses={200: ComplaintOutput})
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        complaint = self.get_object()
+        data = self.validated_input(ComplaintReplyInput)
+        return self._done(services.complaint_reply(actor=request_actor(request), complaint=complaint, **data))

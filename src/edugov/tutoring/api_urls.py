@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .api import InstitutionViewSet, OrderViewSet, RiskViewSet, StaffViewSet
+from .api import ComplaintViewSet, InstitutionViewSet, OrderViewSet, RiskViewSet, StaffViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -10,5 +10,6 @@ router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("risk", RiskViewSet, basename="risk")
 router.register("orders", OrderViewSet, basename="order")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = router.urls

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from edugov.accounts.scope import write_scoped
+from edugov.accounts.models import User
+from edugov.accounts.scope import scoped, write_scoped
 from edugov.common.formfields import choice_field, model_choice_field
 from edugov.common.widgets import DateInput
 from edugov.registry.models import Area, AreaLevel
@@ -14,6 +15,7 @@ from edugov.registry.models import Area, AreaLevel
 from .models import (
     ActionKind,
     Category,
+    ComplaintStatus,
     Course,
     EnforcementAction,
     Inspection,
@@ -27,6 +29,7 @@ from .models import (
 
 DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+COMPLAINT_TOPICS = ("退费纠纷", "机构跑路", "违规培训", "无证办学", "虚假宣传", "其他")
 
 
 def towns_for(user: Any) -> Any:
@@ -178,6 +181,17 @@ class RefundForm(forms.Form):
 
 
 class InspectionForm(forms.ModelForm):
+    """The institution comes from the searchable picker (radio buttons named "institution", filled
+    by the scoped search view); the officers on site are checkboxes of the eligible users."""
+
+    inspectors = forms.ModelMultipleChoiceField(
+        label="检查人员",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="现场检查须有两名以上执法人员",
+    )
+
     class Meta:
         model = Inspection
         fields = [
@@ -185,17 +199,34 @@ class InspectionForm(forms.ModelForm):
             "unlicensed_site",
             "planned_on",
             "inspected_on",
+            "inspectors",
             "findings",
             "compliant",
             "attachment",
             "is_reinspection",
         ]
-        widgets = {"planned_on": DATE, "inspected_on": DATE}
+        widgets = {"planned_on": DATE, "inspected_on": DATE, "institution": forms.HiddenInput}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from .selectors import inspector_candidates
+
         super().__init__(*args, **kwargs)
         model_choice_field(self, "institution").queryset = write_scoped(Institution, user)
         model_choice_field(self, "unlicensed_site").queryset = write_scoped(UnlicensedSite, user)
+        candidates = inspector_candidates(actor=user)
+        field = model_choice_field(self, "inspectors")
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).select_related("area")
+        field.label_from_instance = lambda u: f"{u}（{u.area.name}）" if u.area_id else str(u)  # type: ignore[method-assign]
+        if user is not None and user.pk in {u.pk for u in candidates} and not self.is_bound:
+            self.initial.setdefault("inspectors", [user.pk])
+
+    def selected_institution(self) -> Institution | None:
+        """The institution picked (to show it checked when the form comes back with errors)."""
+        if self.is_bound:
+            raw = self.data.get("institution", "")
+            qs = model_choice_field(self, "institution").queryset
+            return qs.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+        return None
 
 
 class EnforcementForm(forms.ModelForm):
@@ -222,11 +253,13 @@ class EnforcementForm(forms.ModelForm):
 
 
 class ComplaintPublicForm(forms.Form):
+    # Set by "投诉该机构" on an institution's public page: the institution itself, not its name.
+    institution = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     institution_name = forms.CharField(label="被投诉机构名称", max_length=100)
     area = forms.ModelChoiceField(label="所在乡镇街道", queryset=Area.objects.none(), required=False)
     topic = forms.ChoiceField(
         label="投诉类别",
-        choices=[(t, t) for t in ("退费纠纷", "机构跑路", "违规培训", "无证办学", "虚假宣传", "其他")],
+        choices=[(t, t) for t in COMPLAINT_TOPICS],
     )
     content = forms.CharField(
         label="投诉内容", widget=forms.Textarea(attrs={"rows": 5}), min_length=10, max_length=2000
@@ -244,8 +277,75 @@ class ComplaintPublicForm(forms.Form):
         )
         self.fields["contact_phone"].widget.attrs.update(inputmode="numeric", autocomplete="tel")
         self.fields["contact_name"].widget.attrs.update(autocomplete="name")
-        if institution is not None:  # preselected from the institution's public page
-            self.initial.update(institution_name=institution.name, area=institution.area_id)
+        if institution is not None:  # preselected from the institution's public page: nothing to type
+            self.initial.update(institution=institution.pk, institution_name=institution.name)
+            self.fields["institution_name"].required = False
+            self.fields["institution_name"].widget = forms.HiddenInput()
+            self.fields["area"].widget = forms.HiddenInput()
+
+
+class ComplaintFilterForm(forms.Form):
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *ComplaintStatus.choices])
+    area = forms.ModelChoiceField(
+        label="乡镇街道", required=False, queryset=Area.objects.none(), empty_label="全部"
+    )
+    institution = forms.ModelChoiceField(
+        label="机构", required=False, queryset=Institution.objects.none(), widget=forms.HiddenInput
+    )
+    overdue = forms.ChoiceField(
+        label="超期",
+        required=False,
+        choices=[("", "全部"), ("any", "全部超期"), ("accept", "受理超期"), ("handle", "办理超期")],
+    )
+    start = forms.DateField(label="提交日期起", required=False, widget=DATE)
+    end = forms.DateField(label="提交日期止", required=False, widget=DATE)
+    topic = forms.ChoiceField(
+        label="投诉类别", required=False, choices=[("", "全部"), *((t, t) for t in COMPLAINT_TOPICS)]
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "area").queryset = scoped(Area, user).filter(
+            level=AreaLevel.TOWN, archived_at__isnull=True
+        )
+        model_choice_field(self, "institution").queryset = scoped(Institution, user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data
+
+
+class ReferForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label="转办乡镇街道", required=False, queryset=Area.objects.none(), empty_label="（不转乡镇）"
+    )
+    referred_to = forms.CharField(
+        label="转办单位", required=False, max_length=60, help_text="如转乡镇可不填，默认为该乡镇教育办"
+    )
+    note = forms.CharField(
+        label="转办说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "area").queryset = scoped(Area, user).filter(
+            level=AreaLevel.TOWN, archived_at__isnull=True
+        )
+
+
+class InvestigateForm(forms.Form):
+    investigators = forms.CharField(label="调查人员", max_length=100, help_text="姓名，多人用顿号分隔")
+    investigated_on = forms.DateField(label="调查日期", widget=DATE)
+    findings = forms.CharField(label="调查发现", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label="证据材料",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="如询问笔录、收费凭证、现场照片编号",
+    )
 
 
 class ReplyForm(forms.Form):

@@ -2,7 +2,7 @@
 courses and timetables, prepaid orders with consumption and refunds, custody statements, the daily
 risk snapshot and alerts, inspections and enforcement, and parents' complaints.
 
-Long because: it declares the whole tutoring schema (27 model and choice classes with their
+Long because: it declares the whole tutoring schema (29 model and choice classes with their
 constraints), which the migrations describe as one; the logic lives in services/ and selectors."""
 
 from __future__ import annotations
@@ -541,7 +541,11 @@ class Inspection(models.Model):
     planned_on = models.DateField("计划日期", null=True, blank=True)
     inspected_on = models.DateField("检查日期", null=True, blank=True)
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="检查人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The officers on site (the law wants at least two: tutoring.inspection_min_inspectors).
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="检查人员", blank=True, related_name="tutoring_inspections"
     )
     findings = models.TextField("检查发现", blank=True)
     compliant = models.BooleanField("合规", null=True, blank=True)
@@ -608,7 +612,8 @@ class EnforcementAction(models.Model):
 
 class ComplaintStatus(models.TextChoices):
     NEW = "new", "待受理"
-    ASSIGNED = "assigned", "办理中"
+    ASSIGNED = "assigned", "办理中"  # accepted, handled by the bureau itself
+    REFERRED = "referred", "已转办"  # accepted, handed to a town office or another unit
     REPLIED = "replied", "已答复"
     CLOSED = "closed", "已办结"
 
@@ -629,12 +634,24 @@ class Complaint(models.Model):
     contact_name = EncryptedTextField("联系人", max_length=32)
     contact_phone = EncryptedTextField("联系电话", max_length=16)
     submitted_on = models.DateField("提交日期", db_index=True)
+    accept_deadline = models.DateField("受理期限", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
     deadline = models.DateField("办理期限")
     status = models.CharField("状态", max_length=10, choices=ComplaintStatus.choices, default="new")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL
     )
+    referred_to = models.CharField("转办单位", max_length=60, blank=True)
+    referred_area = models.ForeignKey(
+        "registry.Area",
+        verbose_name="转办乡镇街道",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reply = models.TextField("答复", blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
     rating = models.PositiveSmallIntegerField("满意度（1～5）", null=True, blank=True)
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
 
@@ -642,6 +659,44 @@ class Complaint(models.Model):
         verbose_name = "投诉"
         verbose_name_plural = "投诉"
         ordering = ["-submitted_on", "-pk"]
+        indexes = [models.Index(fields=["status", "deadline"])]
 
     def __str__(self) -> str:
         return str(f"投诉{self.tracking_code}")
+
+
+class ComplaintStep(models.TextChoices):
+    SUBMIT = "submit", "提交投诉"
+    ACCEPT = "accept", "受理"
+    REFER = "refer", "转办"
+    INVESTIGATE = "investigate", "调查核实"
+    REPLY = "reply", "答复"
+    RATE = "rate", "评价"
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's handling, with who did it and when (the parent's tracking page
+    reads these in plain words; the audit trail records them too)."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="events"
+    )
+    step = models.CharField("环节", max_length=12, choices=ComplaintStep.choices)
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField("说明", blank=True, max_length=4000)
+    referred_to = models.CharField("转办单位", max_length=60, blank=True)
+    investigators = models.CharField("调查人员", max_length=100, blank=True)
+    investigated_on = models.DateField("调查日期", null=True, blank=True)
+    findings = models.TextField("调查发现", blank=True, max_length=4000)
+    evidence = models.TextField("证据材料", blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = "投诉办理记录"
+        verbose_name_plural = "投诉办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return str(f"{self.get_step_display()} {self.at:%Y-%m-%d}")

@@ -41,6 +41,9 @@ POLICY = register_policy(
             "risk_compute": Rule("重新计算预收费风险", SUPERVISORS),
             "inspection_record": Rule("记录检查", SUPERVISORS),
             "enforcement_create": Rule("作出处理决定", SUPERVISORS),
+            "complaint_accept": Rule("受理投诉", SUPERVISORS),
+            "complaint_refer": Rule("转办投诉", SUPERVISORS),
+            "complaint_investigate": Rule("记录投诉调查核实", SUPERVISORS),
             "complaint_reply": Rule("答复投诉", SUPERVISORS),
             "custody_import": Rule(
                 "导入托管账户对账单", frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})

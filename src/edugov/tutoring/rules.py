@@ -243,3 +243,62 @@ def order_violations(
 
 def as_json(violations: list[Violation]) -> list[dict[str, Any]]:
     return [v.as_dict() for v in violations]
+
+
+# Complaints -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintLimits:
+    """Days to accept a complaint (from submission) and to reply (from acceptance): local practice,
+    from the standards library (tutoring_complaints_practice.toml), overridable per district."""
+
+    accept_days: int
+    handle_days: int
+
+
+def complaint_limits(area_path: str = "") -> ComplaintLimits:
+    lib = library()
+    return ComplaintLimits(
+        accept_days=int(lib.value("tutoring.complaint_accept_days", area_path=area_path).value),
+        handle_days=int(lib.value("tutoring.complaint_handle_days", area_path=area_path).value),
+    )
+
+
+OVERDUE_ACCEPT = "accept"
+OVERDUE_HANDLE = "handle"
+OVERDUE_WORDS = {OVERDUE_ACCEPT: "受理超期", OVERDUE_HANDLE: "办理超期"}
+
+
+def complaint_overdue(
+    *, status: str, accept_deadline: dt.date | None, deadline: dt.date | None, today: dt.date
+) -> str:
+    """ "accept" when a complaint still waits for acceptance past its acceptance deadline, "handle"
+    when an accepted one (handled or referred) has no reply past its deadline, else ""."""
+    if status == "new" and accept_deadline is not None and accept_deadline < today:
+        return OVERDUE_ACCEPT
+    if status in ("assigned", "referred") and deadline is not None and deadline < today:
+        return OVERDUE_HANDLE
+    return ""
+
+
+def inspection_min_inspectors(area_path: str = "") -> int:
+    """Officers an on-site inspection needs (Administrative Penalty Law art. 42: at least two)."""
+    return int(library().value("tutoring.inspection_min_inspectors", area_path=area_path).value)
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+
+def white_list_blockers(*, status: str, custody_mode: str, violations: int) -> list[str]:
+    """Why an institution may not stand on the white list (empty: it may). The white list is the
+    bureau's public recommendation to parents, so it asks for a licence in force, prepaid fees under
+    custody and no violation on record."""
+    found: list[str] = []
+    if status != "licensed":
+        found.append("未处于“已取得许可”状态")
+    if custody_mode == "none":
+        found.append("预收费未纳入资金监管")
+    if violations:
+        found.append(f"有{violations}条违规记录")
+    return found

@@ -15,3 +15,4 @@ register_scope(area="area")(m.Inspection)
 register_scope(area="area")(m.EnforcementAction)
 # Operators do not read complaints (the complainant's contact stays with the bureau).
 register_scope(area="area")(m.Complaint)
+register_scope(area="complaint__area")(m.ComplaintEvent)

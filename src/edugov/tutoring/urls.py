@@ -26,6 +26,7 @@ urlpatterns = [
     path("report.pdf", views.supervision_report, name="supervision_report"),
     path("unlicensed/", views.unlicensed_list, name="unlicensed_list"),
     path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/pick/", views.institution_pick, name="institution_pick"),
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("public/", views.public_lookup, name="public_lookup"),

@@ -5,8 +5,17 @@ only their own institution's staff, courses, timetable and orders.
 One module per sub-domain; every public name is re-exported here, so callers keep writing
 `from edugov.tutoring import services; services.order_create(...)`."""
 
-from .common import ADVERSE, CENT, COMPLAINT_DAYS, TutoringError, snapshot_safe
-from .complaints import complaint_rate, complaint_reply, complaint_submit
+from .common import ADVERSE, CENT, TutoringError, snapshot_safe
+from .complaints import (
+    STEPS,
+    complaint_accept,
+    complaint_allowed_steps,
+    complaint_investigate,
+    complaint_rate,
+    complaint_refer,
+    complaint_reply,
+    complaint_submit,
+)
 from .courses import COURSE_FIELDS, DayKinds, course_check, course_create, session_create
 from .daily_risk import compute_inputs, risk_compute
 from .institutions import (
@@ -16,6 +25,9 @@ from .institutions import (
     institution_transition,
     institution_update,
     unlicensed_site_create,
+    violation_count,
+    white_list_blockers,
+    white_list_recheck,
 )
 from .money import consumption_record, order_create, order_unconsumed, refund_request, refund_settle
 from .staff import STAFF_FIELDS, staff_create, staff_match_in_service
@@ -24,14 +36,18 @@ from .supervision import STATUS_FOR_ACTION, enforcement_create, inspection_recor
 __all__ = [
     "ADVERSE",
     "CENT",
-    "COMPLAINT_DAYS",
     "COURSE_FIELDS",
     "INSTITUTION_FIELDS",
     "STAFF_FIELDS",
     "STATUS_FOR_ACTION",
+    "STEPS",
     "DayKinds",
     "TutoringError",
+    "complaint_accept",
+    "complaint_allowed_steps",
+    "complaint_investigate",
     "complaint_rate",
+    "complaint_refer",
     "complaint_reply",
     "complaint_submit",
     "compute_inputs",
@@ -54,4 +70,7 @@ __all__ = [
     "staff_create",
     "staff_match_in_service",
     "unlicensed_site_create",
+    "violation_count",
+    "white_list_blockers",
+    "white_list_recheck",
 ]

@@ -11,7 +11,6 @@ from edugov.registry.models import Area
 
 from ..models import InstitutionStatus
 
-COMPLAINT_DAYS = 15  # days to reply (a common local time limit for letters and visits)
 ADVERSE = (InstitutionStatus.RECTIFYING, InstitutionStatus.SUSPENDED)
 CENT = Decimal("0.01")
 
@@ -31,6 +30,14 @@ class TutoringError(ErrorCode):
     RATING_RANGE = "满意度应为1～5分"
     COMPLAINT_NOT_REPLIED = "投诉尚未答复，不能评价"
     BAD_LIST = "名单类型无效"
+    WHITE_LIST_BLOCKED = "不能列入白名单：{reasons}"
+    COMPLAINT_STEP = "投诉当前为“{current}”，不能{step}（当前可办理：{allowed}）"
+    COMPLAINT_NOT_INVESTIGATED = "答复前须先记录调查核实情况"
+    REFER_TARGET = "请填写转办单位或选择转办的乡镇街道"
+    INVESTIGATION_FIELDS = "请填写调查人员、调查日期和调查发现"
+    INVESTIGATION_DATE = "调查日期应在投诉提交日（{start}）至今天之间"
+    TOO_FEW_INSPECTORS = "现场检查须有{n}名以上检查人员（{citation}），当前{count}名"
+    INSPECTOR_OUT_OF_SCOPE = "检查人员{name}不在您的管辖范围内"
 
 
 def _check_town(area: Area) -> None:

@@ -20,6 +20,7 @@ from edugov.registry.models import CalendarDayKind, SchoolYear
 from .. import rules
 from ..models import Course, Institution, Session
 from .common import TutoringError, _audit
+from .institutions import white_list_recheck
 
 COURSE_FIELDS = [
     "name", "is_subject", "subject", "grade_min", "grade_max", "mode", "within_syllabus", "class_size_band",
@@ -61,6 +62,8 @@ def course_create(*, actor: User, institution: Institution, data: dict[str, Any]
     course.violations = course_check(course)
     course.save()
     _audit(AuditAction.CREATE, course, institution.area.path, {"after": snapshot(course)})
+    if course.violations:
+        white_list_recheck(institution=institution, actor=actor)
     return course
 
 
@@ -115,4 +118,6 @@ def session_create(
     ensure_references_writable(actor, session)
     session.save()
     _audit(AuditAction.CREATE, session, institution.area.path, {"after": snapshot(session)})
+    if session.violations:
+        white_list_recheck(institution=institution, actor=actor)
     return session

@@ -16,7 +16,19 @@ from edugov.common.errors import DomainError
 from edugov.common.services import model_update
 from edugov.common.text import normalize_cell
 
-from ..models import TRANSITIONS, Institution, InstitutionStatus, ListStatus, StatusChange, UnlicensedSite
+from .. import rules
+from ..models import (
+    TRANSITIONS,
+    Course,
+    Institution,
+    InstitutionStatus,
+    ListStatus,
+    Order,
+    Session,
+    Staff,
+    StatusChange,
+    UnlicensedSite,
+)
 from .common import TutoringError, _check_town
 
 INSTITUTION_FIELDS = [
@@ -90,6 +102,7 @@ def institution_transition(
         changed_on=on or timezone.localdate(), actor=actor,
     )  # fmt: skip
     audit_update(instance=institution, changes={"status": (current, to_status)})
+    white_list_recheck(institution=institution, actor=actor)
     return change
 
 
@@ -102,6 +115,10 @@ def institution_set_list(
         raise DomainError(TutoringError.BAD_LIST)
     if list_status and not (reason or "").strip():
         raise DomainError(TutoringError.REASON_REQUIRED)
+    if list_status == ListStatus.WHITE:
+        blockers = white_list_blockers(institution)
+        if blockers:
+            raise DomainError(TutoringError.WHITE_LIST_BLOCKED, reasons="；".join(blockers))
     institution, changes = model_update(
         instance=institution,
         fields=["list_status", "list_reason"],
@@ -110,6 +127,49 @@ def institution_set_list(
     )
     audit_update(instance=institution, changes=changes)
     return institution
+
+
+def violation_count(institution: Institution) -> int:
+    """Violations on record for one institution: those of its courses, timetable and orders, and
+    each in-service teacher among its staff (as the violation list counts them)."""
+    total = 0
+    for model, key in ((Course, "institution"), (Order, "institution"), (Session, "course__institution")):
+        for found in (
+            model.objects.filter(**{key: institution})
+            .exclude(violations=[])
+            .values_list("violations", flat=True)
+        ):
+            total += len(found)
+    return total + Staff.objects.filter(institution=institution, in_service_teacher__isnull=False).count()
+
+
+def white_list_blockers(institution: Institution) -> list[str]:
+    return rules.white_list_blockers(
+        status=institution.status,
+        custody_mode=institution.custody_mode,
+        violations=violation_count(institution),
+    )
+
+
+def white_list_recheck(*, institution: Institution, actor: User | None) -> bool:
+    """After a write that may break the white list's conditions (a violation recorded, a status
+    change): an institution that no longer meets them leaves the list, with the reason recorded
+    and audited. No policy check: it is the consequence of a write already allowed. True when it
+    left the list."""
+    institution.refresh_from_db(fields=["list_status", "list_reason", "status", "custody_mode"])
+    if institution.list_status != ListStatus.WHITE:
+        return False
+    blockers = white_list_blockers(institution)
+    if not blockers:
+        return False
+    before = institution.list_status
+    today = timezone.localdate()
+    reason = f"{today.year}年{today.month}月{today.day}日移出白名单：{'；'.join(blockers)}"[:200]
+    Institution.objects.filter(pk=institution.pk).update(list_status=ListStatus.NONE, list_reason=reason)
+    institution.list_status, institution.list_reason = ListStatus.NONE, reason
+    audit_update(instance=institution, changes={"list_status": (before, ""), "list_reason": ("", reason)},
+                 actor=actor)  # fmt: skip
+    return True
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from edugov.common.errors import DomainError
 from .. import rules
 from ..models import Consumption, Institution, Order, Refund, RefundStatus
 from .common import CENT, TutoringError, _audit
+from .institutions import white_list_recheck
 
 
 @transaction.atomic
@@ -47,6 +48,8 @@ def order_create(*, actor: User, institution: Institution, data: dict[str, Any])
         institution.area.path,
         {"after": {"id": order.pk, "amount": str(order.amount)}},
     )
+    if order.violations:
+        white_list_recheck(institution=institution, actor=actor)
     return order
 
 

@@ -7,19 +7,36 @@ from typing import Any
 from django.db import transaction
 
 from edugov.accounts.models import User
-from edugov.accounts.policy import ensure_can
+from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import ensure_references_writable
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_update
 from edugov.common.errors import DomainError
+from edugov.standards.loader import library
 
+from .. import rules
 from ..models import ActionKind, EnforcementAction, Inspection, InstitutionStatus, UnlicensedStatus
 from .common import TutoringError, _audit, snapshot_safe
 from .institutions import institution_set_list, institution_transition
 
 
+def _check_inspectors(inspectors: list[User], area_path: str) -> None:
+    """At least the number the law asks for (tutoring.inspection_min_inspectors), each an officer who
+    may inspect and whose area covers the place inspected."""
+    need = rules.inspection_min_inspectors(area_path)
+    if len(inspectors) < need:
+        citation = library().value("tutoring.inspection_min_inspectors", area_path=area_path).rule.citation()
+        raise DomainError(TutoringError.TOO_FEW_INSPECTORS, n=need, citation=citation, count=len(inspectors))
+    for person in inspectors:
+        covers = person.area is not None and area_path.startswith(person.area.path)
+        if not (person.is_active and covers and role_may(person, "tutoring.inspection_record")):
+            raise DomainError(TutoringError.INSPECTOR_OUT_OF_SCOPE, name=str(person))
+
+
 @transaction.atomic
 def inspection_record(*, actor: User, data: dict[str, Any]) -> Inspection:
+    """An inspection with its officers on site (`data["inspectors"]`, two or more); an inspection
+    only planned (no inspection date yet) may name them later."""
     ensure_can(actor, "tutoring.inspection_record")
     allowed = ("institution", "unlicensed_site", "planned_on", "inspected_on", "findings", "compliant",
                "attachment", "is_reinspection")  # fmt: skip
@@ -31,8 +48,12 @@ def inspection_record(*, actor: User, data: dict[str, Any]) -> Inspection:
     inspection.area = target.area
     inspection.full_clean(exclude=["inspector"])
     ensure_references_writable(actor, inspection)
+    inspectors = list(dict.fromkeys(data.get("inspectors") or []))  # each once, in the order given
+    if inspection.inspected_on is not None or inspectors:
+        _check_inspectors(inspectors, target.area.path)
     inspection.save()
-    after = snapshot_safe(inspection)
+    inspection.inspectors.set(inspectors)
+    after = {**snapshot_safe(inspection), "inspectors": [str(u) for u in inspectors]}
     _audit(AuditAction.CREATE, inspection, inspection.area.path, {"after": after})
     return inspection
 

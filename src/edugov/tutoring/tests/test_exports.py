@@ -76,7 +76,7 @@ def test_report_holds_ranking_and_statistics(px, story):
     assert dict(report.summary)["风险等级"] == "高0家，中1家，低1家"
     assert dict(report.summary)["监管资金"] == "2,400元（覆盖率60%）"
     pdf = render_pdf(report)  # the name with < > & must not break reportlab's markup
-    assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
+    assert pdf.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf
 
 
 def test_pdf_download_is_audited(client, px, story):

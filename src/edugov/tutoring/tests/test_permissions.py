@@ -63,6 +63,22 @@ class World:
             },
             today=TODAY,
         )
+        # A second complaint, accepted and investigated: open to referral, investigation and reply.
+        self.handled = services.complaint_submit(
+            data={
+                "institution": self.inst,
+                "topic": "违规培训",
+                "content": "周末仍在上学科类课程",
+                "contact_name": "李先生",
+                "contact_phone": "13900002222",
+            },
+            today=TODAY,
+        )
+        services.complaint_accept(actor=admin, complaint=self.handled, today=TODAY)
+        services.complaint_investigate(
+            actor=admin, complaint=self.handled, investigators="张三、李四", investigated_on=TODAY,
+            findings="情况属实", today=TODAY,
+        )  # fmt: skip
         town_office = officer(md)
         town_office.area = md.town_a
         town_office.save()
@@ -139,14 +155,32 @@ SERVICES: dict[str, Callable[[Any, World], Any]] = {
     "risk_compute": lambda a, w: services.risk_compute(on=TODAY, actor=a),
     "inspection_record": lambda a, w: services.inspection_record(
         actor=a,
-        data={"institution": w.inst, "inspected_on": TODAY, "findings": "证照齐全", "compliant": True},
+        data={
+            "institution": w.inst,
+            "inspected_on": TODAY,
+            "findings": "证照齐全",
+            "compliant": True,
+            "inspectors": [w.users["tutoring_officer"], w.users[Role.DISTRICT_ADMIN]],
+        },
     ),
     "enforcement_create": lambda a, w: services.enforcement_create(
         actor=a,
         data={"institution": w.inst, "kind": "refer", "decided_on": TODAY, "referred_to": "市场监管局"},
     ),
+    "complaint_accept": lambda a, w: services.complaint_accept(actor=a, complaint=w.complaint, today=TODAY),
+    "complaint_refer": lambda a, w: services.complaint_refer(
+        actor=a, complaint=w.handled, referred_to="甲镇教育办"
+    ),
+    "complaint_investigate": lambda a, w: services.complaint_investigate(
+        actor=a,
+        complaint=w.handled,
+        investigators="王五、赵六",
+        investigated_on=TODAY,
+        findings="复核属实",
+        today=TODAY,
+    ),
     "complaint_reply": lambda a, w: services.complaint_reply(
-        actor=a, complaint=w.complaint, reply="已约谈机构"
+        actor=a, complaint=w.handled, reply="已约谈机构"
     ),
     "custody_import": lambda a, w: _import_allowed(a),
 }
@@ -187,6 +221,16 @@ API_WRITES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
         f"/api/v1/tutoring/institutions/{w.inst.pk}/transition/",
         {"to_status": "rectifying", "reason": "消防通道堵塞"},
     ),
+    "complaint_accept": lambda w: (f"/api/v1/tutoring/complaints/{w.complaint.pk}/accept/", {}),
+    "complaint_refer": lambda w: (
+        f"/api/v1/tutoring/complaints/{w.handled.pk}/refer/",
+        {"area": w.md.town_a.pk, "note": "请属地核查"},
+    ),
+    "complaint_investigate": lambda w: (
+        f"/api/v1/tutoring/complaints/{w.handled.pk}/investigate/",
+        {"investigators": "王五、赵六", "investigated_on": TODAY.isoformat(), "findings": "复核属实"},
+    ),
+    "complaint_reply": lambda w: (f"/api/v1/tutoring/complaints/{w.handled.pk}/reply/", {"reply": "已约谈"}),
 }
 
 
@@ -209,7 +253,10 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "consumption_record": lambda w: w.order,
     "refund_request": lambda w: w.order,
     "refund_settle": lambda w: w.refund,
-    "complaint_reply": lambda w: w.complaint,
+    "complaint_accept": lambda w: w.complaint,
+    "complaint_refer": lambda w: w.handled,
+    "complaint_investigate": lambda w: w.handled,
+    "complaint_reply": lambda w: w.handled,
 }  # fmt: skip
 
 
@@ -321,7 +368,11 @@ def test_leader_writes_nothing_on_pages_or_api(client, w):
     assert client.get(reverse("tutoring:institution_edit", args=[w.inst.pk])).status_code == 403
     assert client.get(reverse("tutoring:staff_create", args=[w.inst.pk])).status_code == 403
     assert client.post(reverse("tutoring:risk_list")).status_code == 403
-    r = client.post(reverse("tutoring:complaint_detail", args=[w.complaint.pk]), {"reply": "已处理"})
+    r = client.post(reverse("tutoring:complaint_detail", args=[w.complaint.pk]), {"step": "accept"})
+    assert r.status_code == 403
+    r = client.post(
+        reverse("tutoring:complaint_detail", args=[w.handled.pk]), {"step": "reply", "reply": "已处理"}
+    )
     assert r.status_code == 403
     r = client.post(
         "/api/v1/tutoring/institutions/",
@@ -337,7 +388,8 @@ def test_leader_writes_nothing_on_pages_or_api(client, w):
     assert r.status_code == 403
     w.inst.refresh_from_db()
     w.complaint.refresh_from_db()
-    assert w.inst.status == "licensed" and w.complaint.reply == ""
+    w.handled.refresh_from_db()
+    assert w.inst.status == "licensed" and w.complaint.status == "new" and w.handled.reply == ""
     assert not Institution.objects.filter(name="x").exists()
 
 

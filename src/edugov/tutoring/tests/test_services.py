@@ -286,6 +286,7 @@ def test_enforcement_changes_status_and_shows_in_statistics(md, subject_inst, px
             "inspected_on": dt.date(2025, 9, 3),
             "findings": "超标培训",
             "compliant": False,
+            "inspectors": [px, officer(md)],
         },
     )
     with pytest.raises(DomainError):
@@ -354,9 +355,16 @@ def test_complaint_reply_then_rating(md, subject_inst, px):
         },
         today=dt.date(2025, 9, 1),
     )
-    assert c.deadline == dt.date(2025, 9, 16) and c.area == subject_inst.area
+    # accepted within 3 days, answered within 15 days of acceptance (local practice defaults)
+    assert (c.accept_deadline, c.deadline) == (dt.date(2025, 9, 4), dt.date(2025, 9, 19))
+    assert c.area == subject_inst.area
     with pytest.raises(DomainError):
         services.complaint_rate(tracking_code=c.tracking_code, rating=5)
+    services.complaint_accept(actor=px, complaint=c, today=dt.date(2025, 9, 2))
+    services.complaint_investigate(
+        actor=px, complaint=c, investigators="张三、李四", investigated_on=dt.date(2025, 9, 3),
+        findings="退费申请属实", today=dt.date(2025, 9, 3),
+    )  # fmt: skip
     services.complaint_reply(actor=px, complaint=c, reply="已约谈机构，三日内退费")
     with pytest.raises(DomainError):
         services.complaint_rate(tracking_code=c.tracking_code, rating=6)

@@ -23,6 +23,7 @@ from .public import public_complaint, public_complaint_track, public_detail, pub
 from .supervision import (
     dashboard,
     inspection_list,
+    institution_pick,
     risk_list,
     supervision_report,
     unlicensed_list,
@@ -41,6 +42,7 @@ __all__ = [
     "institution_detail",
     "institution_edit",
     "institution_list",
+    "institution_pick",
     "institution_set_list",
     "institution_transition",
     "order_create",

@@ -13,7 +13,7 @@ from edugov.common.text import normalize_cell
 from edugov.registry.models import Area, AreaLevel
 
 from .. import forms as f
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import Category, Complaint, Institution, InstitutionStatus, ListStatus
 from .common import (
     PUBLIC_COMPLAINTS_PER_HOUR,
@@ -61,12 +61,14 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tutoring/public_detail.html", {"i": row})
 
 
+def _public_institution(raw: str) -> Institution | None:
+    return selectors.public_search().filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
 def public_complaint(request: HttpRequest) -> HttpResponse:
-    # "投诉该机构" on an institution's public page names it: the form starts with its name and town.
-    target = None
-    preselect = request.GET.get("institution", "")
-    if preselect.isdigit():
-        target = selectors.public_search().filter(pk=int(preselect)).first()
+    # "投诉该机构" on an institution's public page names it (?institution=<pk>): the form carries the
+    # institution itself in a hidden field, so the parent types neither its name nor its town.
+    target = _public_institution((request.POST or request.GET).get("institution", ""))
     form = f.ComplaintPublicForm(request.POST or None, institution=target)
     if request.method == "POST":
         if rate_limited(request, "complaint", PUBLIC_COMPLAINTS_PER_HOUR, 3600):
@@ -75,8 +77,12 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             if data["website"]:  # a bot filled the hidden field: pretend success, store nothing
                 return render(request, "tutoring/public_complaint_done.html", {"code": ""})
-            name = normalize_cell(data["institution_name"])
-            inst = Institution.objects.filter(name=name).select_related("area").first()
+            if target is not None:
+                inst: Institution | None = target
+                name = target.name
+            else:
+                name = normalize_cell(data["institution_name"])
+                inst = Institution.objects.filter(name=name).select_related("area").first()
             if inst is None and data["area"] is None:
                 form.add_error("area", "未找到该机构，请选择其所在乡镇街道")
             else:
@@ -98,7 +104,9 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
                     return render(
                         request, "tutoring/public_complaint_done.html", {"code": complaint.tracking_code}
                     )
-    return render(request, "tutoring/public_complaint.html", {"form": form, "target": target})
+    limits = rules.complaint_limits(target.area.path if target is not None else "")
+    context = {"form": form, "target": target, "limits": limits}
+    return render(request, "tutoring/public_complaint.html", context)
 
 
 def public_complaint_track(request: HttpRequest) -> HttpResponse:
@@ -118,4 +126,7 @@ def public_complaint_track(request: HttpRequest) -> HttpResponse:
             if done is not None:
                 complaint = done
                 messages.success(request, "感谢您的评价")
-    return render(request, "tutoring/public_complaint_track.html", {"form": form, "c": complaint})
+    steps = selectors.complaint_public_steps(complaint=complaint) if complaint is not None else []
+    return render(
+        request, "tutoring/public_complaint_track.html", {"form": form, "c": complaint, "steps": steps}
+    )

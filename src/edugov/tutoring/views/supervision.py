@@ -131,15 +131,38 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     if sform.is_valid():
         start = sform.cleaned_data["start"] or start
         end = sform.cleaned_data["end"] or end
+    picked = iform.selected_institution()
     context = {
         "iform": iform,
+        "picked": picked,
         "eform": eform,
         "sform": sform,
         "stats": selectors.enforcement_stats(user=user, start=start, end=end),
-        "inspections": scoped(Inspection, user).select_related("institution", "unlicensed_site", "inspector")[
-            :50
-        ],
+        "inspections": scoped(Inspection, user)
+        .select_related("institution", "unlicensed_site", "inspector")
+        .prefetch_related("inspectors")[:50],
         "actions": scoped(EnforcementAction, user).select_related("institution", "unlicensed_site")[:50],
         "may": _may(user, ("inspection_record", "enforcement_create")),
     }
     return render(request, "tutoring/inspection_list.html", context)
+
+
+PICK_LIMIT = 20
+
+
+@login_required
+def institution_pick(request: HttpRequest) -> HttpResponse:
+    """The inspection form's institution search (HTMX swaps the results under the search box;
+    without scripts the same URL answers a plain GET)."""
+    user = request_actor(request)
+    ensure_can(user, "tutoring.inspection_record")
+    q = request.GET.get("institution_q", "").replace("\x00", "")[:50]
+    rows = selectors.institution_pick(actor=user, search=q, limit=PICK_LIMIT)
+    selected = request.GET.get("institution", "")
+    context = {
+        "rows": rows,
+        "q": q,
+        "limit": PICK_LIMIT,
+        "selected": int(selected) if selected.isdigit() else None,
+    }
+    return render(request, "tutoring/_institution_pick.html", context)
