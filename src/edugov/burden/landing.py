@@ -60,14 +60,14 @@ class ClassWeekRow:
         return [d for d in self.days if not d.mine]
 
 
-def _school_days(day: dt.date) -> list[dt.date]:
-    """The school days from the Monday of `day`'s week up to `day` (the calendar's, holidays and
-    make-up days included; weekdays when no school year covers the date)."""
+def _week(day: dt.date) -> tuple[SchoolYear | None, list[dt.date]]:
+    """The school year of `day` and its school days from the Monday of `day`'s week up to `day`
+    (the calendar's, holidays and make-up days included; weekdays when no school year covers it)."""
     monday = rules.week_start(day)
     year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if year is None:
-        return [monday + dt.timedelta(days=n) for n in range((day - monday).days + 1) if n < 5]
-    return SchoolCalendar.for_year(year).school_days(monday, day)
+        return None, [monday + dt.timedelta(days=n) for n in range((day - monday).days + 1) if n < 5]
+    return year, SchoolCalendar.for_year(year).school_days(monday, day)
 
 
 def teacher_card(actor: User) -> LandingCard | None:
@@ -75,7 +75,7 @@ def teacher_card(actor: User) -> LandingCard | None:
         return None
     today = timezone.localdate()
     day = default_homework_date()
-    days = _school_days(day)
+    _, days = _week(day)
     names = {a.class_id: a.class_name for a in teacher_assignments(user=actor)}
     classes = (
         scoped(SchoolClass, actor)
@@ -129,15 +129,14 @@ def school_card(actor: User) -> LandingCard | None:
     the entry pages the school fills in."""
     if not role_may(actor, "burden.view"):
         return None
-    day = default_homework_date()
-    days = _school_days(day)
-    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    year, days = _week(default_homework_date())
     classes = scoped(SchoolClass, actor).filter(
         archived_at__isnull=True, grade__in=COMPULSORY_GRADES, school_year=year
     )
     published = set(
         scoped(Homework, actor)
         .filter(school_class__in=classes, date__in=days)
+        .order_by()  # Meta.ordering would join the DISTINCT
         .values_list("school_class_id", flat=True)
         .distinct()
     )

@@ -27,7 +27,7 @@ from edugov.rectification import services as rectification
 from edugov.rectification.models import ItemSource, Severity, UnitKind
 from edugov.registry.models import Grade, School, Teacher
 from edugov.testing import MiniDistrict, login, make_class, make_mini_district, make_school, make_user
-from edugov.tutoring.tests.factories import make_institution
+from edugov.tutoring.tests.factories import make_institution, operator_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,13 @@ class Page:
 PAGES = [
     # dashboards
     Page("web:home", Role.DISTRICT_ADMIN, 10),
-    Page("web:home", Role.SCHOOL_ADMIN, 11),
+    Page("web:home", Role.LEADER, 10),
+    # landing pages (each role's cards, ModuleSpec.landing); the school's includes its 优质均衡
+    # card, which evaluates the district on the engine
+    Page("web:home", Role.SCHOOL_ADMIN, 27),
+    Page("web:home", Role.TEACHER, 12),
+    Page("web:home", Role.INSPECTOR, 6),
+    Page("web:home", "operator", 10),
     Page("tutoring:dashboard", "tutoring", 16),
     # compliance
     Page("burden:compliance", Role.DEPARTMENT_OFFICER, 15),
@@ -118,8 +124,8 @@ def world() -> World:
     )
     for n, school in enumerate([d.school_a, d.school_b]):
         _item(d, school, n)
-    for _ in range(2):
-        make_institution(d, users["tutoring"])
+    institutions = [make_institution(d, users["tutoring"]) for _ in range(2)]
+    users["operator"] = operator_for(institutions[0])
     for n in range(2):
         _homework(d, n)
     _teacher(d.school_b, 99)
