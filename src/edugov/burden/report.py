@@ -18,7 +18,7 @@ from django.http import Http404
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, Term
-from edugov.reports import Document, Section, read_as
+from edugov.reports import ColumnKind, Document, Section, read_as
 
 from . import selectors
 from .errors import BurdenError
@@ -74,13 +74,17 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+GROUP_KINDS: list[ColumnKind] = ["text", "int", "int", "percent", "number", "int", "number"]
+
+
 def _group_rows(groups: list[selectors.ComplianceGroup]) -> list[list[Any]]:
+    """One row per group; the rate a fraction (the writers print it as a percentage)."""
     return [
         [
             g.name,
             g.class_weeks,
             g.over_weeks,
-            g.rate_percent,
+            None if g.rate is None else float(g.rate),
             float(g.mean_average),
             len(g.classes_over),
             float(g.max_excess),
@@ -138,10 +142,15 @@ def monthly_report(*, actor: User, year: int, month: int, area: Area | None = No
             GROUP_HEADERS,
             _group_rows(hw.by_town),
             "口径：每班每周各科书面作业合计 ÷ 该周上课日数（按校历），超过上限即该班该周超标。",
+            kinds=GROUP_KINDS,
         ),
-        Section("二、按年级", GROUP_HEADERS, _group_rows(hw.by_grade)),
+        Section("二、按年级", GROUP_HEADERS, _group_rows(hw.by_grade), kinds=GROUP_KINDS),
         Section(
-            "三、按学校", GROUP_HEADERS, _group_rows(hw.by_school), "按达标率由低到高排列，便于督促整改。"
+            "三、按学校",
+            GROUP_HEADERS,
+            _group_rows(hw.by_school),
+            "按达标率由低到高排列，便于督促整改。",
+            kinds=GROUP_KINDS,
         ),
         Section(
             "四、超标班级",
@@ -174,7 +183,7 @@ def monthly_report(*, actor: User, year: int, month: int, area: Area | None = No
         Section(
             "五、考试违规",
             ["学校", "日期", "年级", "学科", "考试类型", "问题"],
-            [[v.school_name, v.date.isoformat(), v.grade, v.subject, v.kind_label, v.message] for v in exams],
+            [[v.school_name, v.date, v.grade, v.subject, v.kind_label, v.message] for v in exams],
         ),
         Section(
             "六、课后服务",
@@ -224,8 +233,17 @@ def monthly_report(*, actor: User, year: int, month: int, area: Area | None = No
             "按学校和年级汇总问卷（学生、家长匿名填答）；睡眠达标按小学10小时、初中9小时计。",
         ),
     ]
+    failures = [
+        f"{c.school_name}{c.class_name}：{c.weeks_over}/{c.weeks_measured}周书面作业超标"
+        + (f"，连续{c.longest_run}周" if c.escalated else "")
+        for c in sorted(hw.over_classes, key=lambda c: (not c.escalated, -c.weeks_over))
+    ]
+    failures += [
+        f"{v.school_name}：{v.date.month}月{v.date.day}日{v.subject}考试，{v.message}" for v in exams
+    ]
     return Document(
         title=f"{scope_name}“双减”工作监测月报（{year}年{month}月）",
+        failures=failures,
         subtitle=f"数据截至生成时；作业时长来自作业公示，考试来自学校登记，课后服务来自{term}填报。",
         summary=summary,
         sections=sections,
@@ -328,10 +346,10 @@ def compliance_workbook(
     violations = selectors.exam_violation_list(user=reader, term=found, school=unit)
     group = GROUP_HEADERS
     sections = [
-        Section("汇总", group, _group_rows([report.total])),
-        Section("按乡镇", group, _group_rows(report.by_town)),
-        Section("按学校", group, _group_rows(report.by_school)),
-        Section("按年级", group, _group_rows(report.by_grade)),
+        Section("汇总", group, _group_rows([report.total]), kinds=GROUP_KINDS),
+        Section("按乡镇", group, _group_rows(report.by_town), kinds=GROUP_KINDS),
+        Section("按学校", group, _group_rows(report.by_school), kinds=GROUP_KINDS),
+        Section("按年级", group, _group_rows(report.by_grade), kinds=GROUP_KINDS),
         Section(
             "超标班级",
             ["学校", "乡镇", "班级", "年级", "上限（分钟）", "统计周数", "超标周数", "最长连续超标周数",
@@ -348,8 +366,8 @@ def compliance_workbook(
              "是否超标", "超标天数"],
             [
                 [report.classes[c.class_id].school_name, report.classes[c.class_id].name, c.grade,
-                 c.week_start.isoformat(), c.school_days, c.written_minutes, float(c.average), c.limit,
-                 c.over, c.days_over]
+                 c.week_start, c.school_days, c.written_minutes, float(c.average), c.limit,
+                 "超标" if c.over else "未超标", c.days_over]
                 for c in report.class_weeks
             ],
             key="class_weeks",
@@ -357,8 +375,7 @@ def compliance_workbook(
         Section(
             "考试违规",
             ["学校", "日期", "年级", "学科", "考试类型", "问题"],
-            [[v.school_name, v.date.isoformat(), v.grade, v.subject, v.kind_label, v.message]
-             for v in violations],
+            [[v.school_name, v.date, v.grade, v.subject, v.kind_label, v.message] for v in violations],
         ),
         Section(
             "课后服务",

@@ -368,7 +368,7 @@ def notice_rows(ranking: Ranking) -> list[list[Any]]:
                 float(e.score),
                 m["due_items"],
                 m["closed_on_time"],
-                f"{m['on_time_rate'] * 100:.1f}%",
+                round(float(m["on_time_rate"]), 4),  # a fraction: the writers print it as a percentage
                 m["overdue_items"],
                 m["data_findings_open"],
                 e.get_list_kind_display(),
@@ -411,6 +411,7 @@ def notice_document(ranking: Ranking) -> Document:
                 NOTICE_HEADERS,
                 notice_rows(ranking),
                 key="entries",
+                kinds=["int", "text", "text", "number", "int", "int", "percent", "int", "int", "text"],
                 pdf_columns=[0, 1, 3, 4, 5, 6, 7, 8, 9],
                 pdf_widths=[0.07, 0.33, 0.09, 0.08, 0.08, 0.1, 0.08, 0.1, 0.07],
                 highlight={ListKind.RED.label: "#fde8e8", ListKind.BLACK.label: "#eeeeee"},

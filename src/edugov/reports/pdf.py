@@ -44,7 +44,7 @@ HEAD_TINT = colors.HexColor("#eef1f6")
 MARK = "▲"
 # GB/T 9704 margins: top 37 mm, bottom 35, left 28, right 26; a landscape table page uses less.
 PORTRAIT = (28 * mm, 26 * mm, 30 * mm, 28 * mm)  # left, right, top, bottom
-LANDSCAPE = (15 * mm, 15 * mm, 15 * mm, 18 * mm)
+LANDSCAPE = (15 * mm, 15 * mm, 12 * mm, 16 * mm)
 SUMMARY_FAILURES = 15  # failures listed by name on the summary page; the rest are counted
 CELL_CAP = 34  # a column's natural width in characters at most (longer text wraps)
 
@@ -161,8 +161,8 @@ class _Tables:
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_TINT),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]
         for n, (raw, text) in enumerate(zip(rows, cells, strict=True), start=1):
             line = []
@@ -202,8 +202,9 @@ class _Writer:
     def _folio(self, canvas: Any, template: Any) -> None:
         canvas.saveState()
         canvas.setFont(self.st.folio, 12)
-        width = canvas._pagesize[0]
-        canvas.drawCentredString(width / 2, 14 * mm, f"— {canvas.getPageNumber()} —")
+        width, height = canvas._pagesize
+        bottom = LANDSCAPE[3] if width > height else PORTRAIT[3]  # the folio sits 8 mm under the text
+        canvas.drawCentredString(width / 2, bottom - 8 * mm, f"— {canvas.getPageNumber()} —")
         canvas.restoreState()
 
     def templates(self) -> list[PageTemplate]:
@@ -342,8 +343,6 @@ class _Writer:
             if section.pdf:
                 self.section(section, story)
         if annex:
-            if doc.landscape is None:
-                self.turn("portrait", story)
             names = "；".join(s.title or s.sheet_name for s in annex)
             story.append(_p(f"附表（见同名XLSX文件）：{names}。", st.small))
         if doc.signature is not None:

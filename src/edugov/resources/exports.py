@@ -1,6 +1,6 @@
 """The county self-assessment report (县域义务教育优质均衡发展自评报告 data annex) in one shape:
 a list of sections (title, headers, rows) built once from an evaluation, written as XLSX
-(one sheet per section), PDF (reportlab, built-in CID font STSong-Light) or JSON (the CLI).
+(one sheet per section), PDF (the report registry's official layout) or JSON (the CLI).
 Every school row carries its 学校标识码 and the numerator and denominator behind each value.
 The 普及普惠 report (preschool_report) has the same shape."""
 
@@ -214,14 +214,14 @@ def balanced_report(ev: BalancedEvaluation) -> Document:
         verdicts=verdicts,
         failures=failures,
         sections=[
-            Section("一、未达标指标", key="failures", paragraphs=[
-                f"全区{len(ev.schools)}所学校（学段）参评，{failed_schools}所资源配置未达标。以下按指标列出"
-                "未达到标准的学校，差距大的在前；所用标准及出处见附表。"]),
-            *_indicator_failures(ev),
-            Section("二、校际差异系数", ["学段", "指标", "参评学校数", "县域均值", "差异系数", "上限", "结论",
+            Section("一、校际差异系数", ["学段", "指标", "参评学校数", "县域均值", "差异系数", "上限", "结论",
                                       "依据"], cvs, "差异系数按学生数加权。", key="cvs",
                     kinds=["text", "text", "int", "number", "number", "number", "text", "text"],
                     pdf_columns=[0, 1, 2, 3, 4, 5, 6]),
+            Section("二、未达标指标", key="failures", paragraphs=[
+                f"全区{len(ev.schools)}所学校（学段）参评，{failed_schools}所资源配置未达标。以下按指标列出"
+                "未达到标准的学校，差距大的在前；所用标准及出处见附表。"]),
+            *_indicator_failures(ev),
             Section("三、各校资源配置指标", school_headers, school_rows,
                     "未达标的学校在前；指标值为分子（教师数、面积、设备值或教室数）除以学生数。",
                     key="schools", kinds=kinds, pdf_columns=pdf_columns, sheet="各校指标"),

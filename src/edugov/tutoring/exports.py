@@ -15,7 +15,7 @@ from django.utils import timezone
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
 from edugov.common.text import mask_phone, normalize_cell
-from edugov.reports import Document, Section, read_as
+from edugov.reports import ColumnKind, Document, Section, read_as
 
 from . import selectors
 from .forms import InstitutionFilterForm
@@ -35,6 +35,18 @@ RANKING_HEADERS = [
     "未消课余额（元）",
     "监管资金（元）",
     "风险原因",
+]
+
+RANKING_KINDS: list[ColumnKind] = [
+    "int",
+    "text",
+    "text",
+    "number",
+    "text",
+    "percent",
+    "money",
+    "money",
+    "text",
 ]
 
 
@@ -63,21 +75,21 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
     ]
     ranking = [
         [
-            str(n),
+            n,
             r.institution.name,
             r.institution.area.name,
-            str(r.score),
+            float(r.score),
             r.get_level_display(),
-            _pct(r.coverage),
-            _yuan(r.unconsumed),
-            _yuan(r.custody_balance),
+            None if r.coverage is None else round(float(r.coverage), 4),
+            float(r.unconsumed),
+            float(r.custody_balance),
             "；".join(r.reasons) or "无",
         ]
         for n, r in enumerate(risk, start=1)
     ]
     as_of = risk[0].date.strftime("%Y年%m月%d日") if risk else "尚未计算"
-    enforcement = [[stats["labels"][k], str(v)] for k, v in stats["counts"].items()]
-    enforcement.append(["检查（次）", str(stats["inspections"])])
+    enforcement = [[stats["labels"][k], v] for k, v in stats["counts"].items()]
+    enforcement.append(["检查（次）", stats["inspections"]])
     return Document(
         title="校外培训机构监管报表",
         subtitle=f"风险评估日期：{as_of}；执法统计期间：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}；"
@@ -88,9 +100,9 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
             Section("一、执法统计", ["处理措施", "数量"], enforcement, key="enforcement",
                     paragraphs=[stats["sentence"]], pdf_widths=[0.3, 0.15]),
             Section("乡镇街道执法处理", ["乡镇街道", "执法处理（件）"],
-                    [[name or "—", str(n)] for name, n in stats["by_area"]], key="by_area",
+                    [[name or "—", n] for name, n in stats["by_area"]], key="by_area",
                     pdf_widths=[0.3, 0.15]),
-            Section("二、预收费风险排名", RANKING_HEADERS, ranking, key="ranking",
+            Section("二、预收费风险排名", RANKING_HEADERS, ranking, key="ranking", kinds=RANKING_KINDS,
                     pdf_widths=[0.04, 0.16, 0.08, 0.05, 0.04, 0.06, 0.08, 0.08, 0.41]),
         ],
         filename=f"校外培训监管报表_{today:%Y%m%d}",

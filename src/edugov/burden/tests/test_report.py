@@ -95,7 +95,7 @@ def test_october_report_figures(district, data):
     assert [row[2] for row in over] == ["3年级1班"] and over[0][4] == "1/2"
     assert [row[0] for row in sections["五、考试违规"].rows] == ["甲街道第一小学"]
     towns = {row[0]: row[3] for row in sections["一、按乡镇（街道）"].rows}
-    assert towns == {"甲街道": "50.0%", "乙镇": "100.0%"}
+    assert towns == {"甲街道": 0.5, "乙镇": 1.0}  # fractions: the writers print 50.0%
 
 
 def test_september_counts_the_holiday_week(district, data):
@@ -122,7 +122,7 @@ def test_pdf_and_xlsx_download_audited(client, district, data):
     client.force_login(district.users[Role.DEPARTMENT_OFFICER])
     pdf = client.get(reverse("burden:monthly_report"), {"month": "2025-10", "fmt": "pdf"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+    assert pdf.content.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf.content
     xlsx = client.get(reverse("burden:monthly_report"), {"month": "2025-10", "fmt": "xlsx"})
     assert xlsx.status_code == 200
     wb = load_workbook(io.BytesIO(xlsx.content))

@@ -160,7 +160,7 @@ def test_ranking_from_items_workflow_and_notices(district, make_item, client):
     r = rankings.ranking_publish(ranking=r, user=admin, now=NOW)
     assert r.status == "published" and r.notice_number.endswith(f"{r.pk}号")
     pdf_bytes = render_pdf(rankings.notice_document(r))
-    assert pdf_bytes.startswith(b"%PDF") and b"STSong-Light" in pdf_bytes
+    assert pdf_bytes.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf_bytes
     sheet = load_workbook(io.BytesIO(render_xlsx(rankings.notice_document(r)))).active
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in (1, 2)]
     assert values[0][1] == "甲街道第一小学" and values[0][-1] == "红榜" and values[1][-1] == "黑榜"

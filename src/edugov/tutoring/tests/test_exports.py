@@ -68,10 +68,10 @@ def test_report_holds_ranking_and_statistics(px, story):
     assert [r[1] for r in ranking] == [risky.name, healthy.name]
     first = ranking[0]
     # 25 (coverage 60 %) + 15 (sold 2000 in 30 days, consumed 0) + 15 (consumption stopped) = 55
-    assert first[3] == "55" and first[4] == "中" and first[5] == "60%"
-    assert first[6] == "4,000" and first[7] == "2,400"
-    assert ranking[1][3] == "0" and ranking[1][8] == "无"
-    assert dict(report.section("enforcement").rows)["取缔无证无照培训点"] == "1"
+    assert first[0] == 1 and first[3] == 55 and first[4] == "中" and first[5] == 0.6  # numbers, not text
+    assert first[6] == 4000 and first[7] == 2400
+    assert ranking[1][3] == 0 and ranking[1][8] == "无"
+    assert dict(report.section("enforcement").rows)["取缔无证无照培训点"] == 1
     assert "取缔无证无照培训点1个" in report.section("enforcement").paragraphs[0]
     assert dict(report.summary)["风险等级"] == "高0家，中1家，低1家"
     assert dict(report.summary)["监管资金"] == "2,400元（覆盖率60%）"
