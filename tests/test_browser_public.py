@@ -183,8 +183,10 @@ def test_parent_looks_up_complains_and_tracks(
     check_page(page, tmp_path, "institution-revoked")
 
     page.get_by_role("link", name="投诉该机构").click()
-    assert page.input_value("input[name=institution_name]") == bad.name
-    assert page.input_value("select[name=area]") == str(bad.area_id)
+    # The institution itself travels with the form: nothing to type or pick about it.
+    assert page.input_value("input[name=institution]") == str(bad.pk)
+    assert page.locator("input[name=institution_name]").get_attribute("type") == "hidden"
+    assert page.locator("select[name=area]").count() == 0
     assert bad.name in page.locator(".public-target").inner_text()
     assert_title_readable(page)
     check_page(page, tmp_path, "complaint-form")
@@ -209,9 +211,36 @@ def test_parent_looks_up_complains_and_tracks(
     assert page.input_value("input[name=code]") == complaint.tracking_code
     result = page.locator(".public-result").inner_text()
     assert "待受理" in result and "退费纠纷" in result
+    assert "您的投诉已提交" in page.locator(".public-steps").inner_text()
     assert_title_readable(page)
     check_page(page, tmp_path, "complaint-track")
+
+    # The bureau accepts the complaint, refers it to the town and records its investigation: the
+    # parent reads each step in plain words, with no officer's name.
+    px = officer_of(bad)
+    tutoring_services.complaint_accept(actor=px, complaint=complaint)
+    tutoring_services.complaint_refer(actor=px, complaint=complaint, area=bad.area)
+    tutoring_services.complaint_investigate(
+        actor=px, complaint=complaint, investigators="张三、李四", investigated_on=timezone.localdate(),
+        findings="机构已停业，预收费未退", evidence="收费凭证",
+    )  # fmt: skip
+    page.reload()
+    steps = page.locator(".public-steps li")
+    assert steps.count() == 4
+    text = page.locator(".public-steps").inner_text()
+    for words in ("教育局已受理您的投诉", f"已转交{bad.area.name}教育办办理", "进行了调查核实"):
+        assert words in text
+    assert str(px) not in text and "张三" not in text
+    check_page(page, tmp_path, "complaint-track-steps")
     page.context.close()
+
+
+def officer_of(inst: Institution) -> Any:
+    from edugov.accounts.models import Department, User
+
+    return User.objects.filter(
+        role=Role.DEPARTMENT_OFFICER, department=Department.TUTORING_SUPERVISION
+    ).first()
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS)

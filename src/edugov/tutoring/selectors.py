@@ -421,19 +421,19 @@ class ComplaintStepRow:
     text: str
 
 
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _public_text(e: ComplaintEvent) -> str:
     if e.step == ComplaintStep.SUBMIT:
         return "您的投诉已提交，等待教育局受理。"
     if e.step == ComplaintStep.ACCEPT:
-        return f"教育局已受理您的投诉，将在{e.complaint.deadline:%Y年%m月%d日}前答复。"
+        return f"教育局已受理您的投诉，将在{_cn(e.complaint.deadline)}前答复。"
     if e.step == ComplaintStep.REFER:
         return f"已转交{e.referred_to}办理，教育局督促办理并负责答复。"
     if e.step == ComplaintStep.INVESTIGATE:
-        return (
-            f"工作人员于{e.investigated_on:%Y年%m月%d日}进行了调查核实。"
-            if e.investigated_on
-            else "已调查核实。"
-        )
+        return f"工作人员于{_cn(e.investigated_on)}进行了调查核实。" if e.investigated_on else "已调查核实。"
     if e.step == ComplaintStep.REPLY:
         return "教育局已答复，请查看下方答复内容并评价。"
     return f"您的评价：{e.note}，投诉办结。"
