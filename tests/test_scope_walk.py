@@ -32,6 +32,7 @@ from django.utils import timezone
 from edugov.accounts.models import Role, User
 from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
+from edugov.quality.tests.rows import add_town_b_quality
 from edugov.rectification import strategy
 from edugov.supervision import services as supervision
 from edugov.testing import make_mini_district, make_user
@@ -205,6 +206,16 @@ ROUTES: dict[str, Probe] = {
     "api:supervision:plan-progress": detail(foreign_of("supervision.SupervisionPlan")),
     "api:supervision:visit-list": list_(),
     "api:supervision:visit-detail": detail(foreign_of("supervision.SupervisionVisit")),
+    # quality monitoring and value-added (aggregates only)
+    "quality:overview": list_(),
+    "quality:value_added": list_(),
+    "quality:my_school": list_(queries=False),
+    "quality:school": detail(pk_of("school_b")),
+    "api:quality:api-root": public("links to the resources; no rows"),
+    "api:quality:assessment-list": list_(),
+    "api:quality:assessment-detail": detail(foreign_of("quality.Assessment")),
+    "api:quality:assessment-bands": detail(foreign_of("quality.Assessment")),
+    "api:quality:value-added-list": list_(),
     # 普及普惠 (preschool)
     "resources:preschool": list_(),
     "resources:preschool_export": list_(),
@@ -448,6 +459,7 @@ def world() -> World:
     w.user_b = make_user(Role.SCHOOL_ADMIN, username="school_b_admin", school=w.school_b)
     w.batch_b = _town_b_batch(w)
     _town_b_work(w)
+    add_town_b_quality(w)
     from edugov.audit.models import AuditEvent
 
     w.event_b = AuditEvent.objects.filter(object_id=str(w.school_b.pk), model="registry.School").first()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "edugov.tutoring",
     "edugov.rectification",
     "edugov.supervision",
+    "edugov.quality",
     "edugov.workforce",
     "edugov.warehouse",
     "edugov.ops",

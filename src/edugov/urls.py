@@ -15,6 +15,7 @@ urlpatterns = [
     path("burden/", include("edugov.burden.urls")),
     path("rectification/", include("edugov.rectification.urls")),
     path("supervision/", include("edugov.supervision.urls")),
+    path("quality/", include("edugov.quality.urls")),
     path("workforce/", include("edugov.workforce.urls")),
     path("scheduler/", include("edugov.scheduler.urls")),
     path("reports/", include("edugov.reports.urls")),
