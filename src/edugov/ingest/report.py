@@ -5,9 +5,11 @@ as uploaded, and with the personal columns masked for readers who may not see th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +33,24 @@ HEAD_FONT = Font(bold=True)
 FULL_SHEET_MAX_ROWS = 100_000  # past this the first sheet keeps only the rows with errors
 
 
+NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d{1,6})?")
+
+
+def _number(value: object) -> object:
+    """A number column's cell as a number when it is a well-formed one ("25", "12.50"); anything
+    else (the bad value the report points at, a blank) stays as it was."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return value
+    text = str(value).strip()
+    if not NUMBER.fullmatch(text):
+        return value
+    return int(text) if "." not in text else Decimal(text)
+
+
 def _cell_value(value: object) -> object:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | int | float | Decimal) and not isinstance(value, bool):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))  # control characters cannot go into XML
     if text.startswith(("=", "+", "-", "@")) and len(text) > 1:
@@ -46,17 +64,19 @@ def write_error_report(
     headers: Sequence[str],
     problems: Sequence[RowProblem],
     masks: Mapping[int, Mask] | None = None,
+    numeric: Set[int] = frozenset(),
 ) -> Path | None:
-    """Write the report and its masked copy (`masks`: the file's personal columns by index);
-    return the path of the one in clear."""
+    """Write the report and its masked copy (`masks`: the file's personal columns by index;
+    `numeric`: its number columns, whose well-formed values are written as numbers); return the
+    path of the one in clear."""
     from .services import imports_dir
 
     path = imports_dir() / "reports" / f"batch-{batch.pk}-errors.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write(path, batch=batch, headers=headers, problems=problems, masks={})
+    _write(path, batch=batch, headers=headers, problems=problems, masks={}, numeric=numeric)
     masked = masked_report_path(path)
     if masks:
-        _write(masked, batch=batch, headers=headers, problems=problems, masks=masks)
+        _write(masked, batch=batch, headers=headers, problems=problems, masks=masks, numeric=numeric)
     else:
         shutil.copyfile(path, masked)
     return path
@@ -69,6 +89,7 @@ def _write(
     headers: Sequence[str],
     problems: Sequence[RowProblem],
     masks: Mapping[int, Mask],
+    numeric: Set[int] = frozenset(),
 ) -> None:
     # Values of personal cells that a reason might quote, and their masked form.
     hidden = {
@@ -100,7 +121,10 @@ def _write(
         for idx in range(width):
             raw = cells[idx] if idx < len(cells) else ""
             mask = masks.get(idx)
-            value = _cell_value(mask(str(raw)) if mask is not None and raw != "" else raw)
+            if mask is not None and raw != "":
+                value = _cell_value(mask(str(raw)))
+            else:
+                value = _cell_value(_number(raw) if idx in numeric else raw)
             reasons = marks.get(idx) if marks else None
             if reasons:
                 cell = WriteOnlyCell(sheet, value=value)
@@ -125,7 +149,10 @@ def _write(
     listing.append([_head(listing, h) for h in ("行号", "列", "单元格内容", "错误原因")])
     for p in problems:
         mask = masks.get(p.column) if p.column is not None else None
-        value = mask(p.value) if mask is not None and p.value else p.value
+        if mask is not None and p.value:
+            value: object = mask(p.value)
+        else:
+            value = _number(p.value) if p.column in numeric else p.value
         listing.append([p.row, p.header or "（整行）", _cell_value(value), _cell_value(text(p.reason))])
     wb.save(path)
 

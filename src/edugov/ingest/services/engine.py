@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 MAX_KEPT_ERRORS = 10_000  # kept for the report; every error is counted
 PAGE_ERRORS = 200  # kept on the batch for the page
+SUMMARY_ERRORS = 5  # named in the summary line; past this it says how many more there are
+MESSAGE_LENGTH = 500  # ImportBatch.message
 PROGRESS_EVERY = 20_000
 
 ProgressCallback = Callable[[int, int], None]
@@ -50,6 +52,24 @@ def _set(batch: ImportBatch, **values: Any) -> None:
     for k, v in values.items():
         setattr(batch, k, v)
     ImportBatch.objects.filter(pk=batch.pk).update(**values)
+
+
+def error_summary(count: int, problems: list[RowProblem], *, room: int = 400) -> str:
+    """The errors the summary line names, within `room` characters: every one while they fit (at
+    most SUMMARY_ERRORS), then how many more there are. It used to name the first three whatever
+    the count, so "4 errors" listed 3."""
+    parts: list[str] = []
+    for p in problems[:SUMMARY_ERRORS]:
+        part = f"第{p.row}行{p.header or '（整行）'}：{p.reason}"[:200]
+        rest = count - len(parts) - 1
+        tail = f"；另有{rest}处，见错误清单和错误报告" if rest else ""
+        if len("；".join([*parts, part])) + len(tail) > room:
+            break
+        parts.append(part)
+    text = "；".join(parts)
+    if count > len(parts):
+        text += f"{'；' if parts else ''}另有{count - len(parts)}处，见错误清单和错误报告"
+    return text
 
 
 class Engine:
@@ -102,6 +122,8 @@ class Engine:
         self.column_index = {c.field: idx for idx, c in plan}
         self.header_of = {c.field: c.header for c in columns}
         self.masks = {idx: c.personal for idx, c in plan if c.personal is not None}
+        # Number columns: the error workbook writes their well-formed values as numbers, not text.
+        self.numeric = {idx for idx, c in plan if c.type in ("int", "decimal")}
         # An optional column left out of the file reads as blank in every row, not as a missing key.
         self.absent = {c.field: c.default for c in columns if c.field not in seen}
         return plan
@@ -315,19 +337,24 @@ class Engine:
             del rows, index
             try:
                 report = write_error_report(
-                    batch=batch, headers=self.headers, problems=self.problems, masks=self.masks
+                    batch=batch,
+                    headers=self.headers,
+                    problems=self.problems,
+                    masks=self.masks,
+                    numeric=self.numeric,
                 )
             except Exception:  # the rejection stands even if the report cannot be written
                 log.exception("error report of batch %s failed", batch.pk)
                 report = None
-            shown = "；".join(f"第{p.row}行{p.header}：{p.reason}" for p in self.problems[:3])
+            head = f"发现{self.error_count}处错误，整个文件未导入，请修改后重新上传。"
+            shown = error_summary(self.error_count, self.problems, room=MESSAGE_LENGTH - len(head))
             _set(
                 batch,
                 status=BatchStatus.REJECTED,
                 error_count=self.error_count,
                 errors=[p.as_dict() for p in self.problems[:PAGE_ERRORS]],
                 error_report_path=str(report) if report else "",
-                message=(f"发现{self.error_count}处错误，整个文件未导入，请修改后重新上传。{shown}")[:500],
+                message=f"{head}{shown}",
                 finished_at=timezone.now(),
             )
             return
