@@ -27,9 +27,9 @@ def _write(tmp_path, text, name="records.csv"):
 
 def _row(code, staff, **kw):
     v = {
-        "year": "2025-2026", "kind": "在编", "title": "一级", "edu": "本科", "major": "音乐学", "stage": "小学",
-        "subject": "音乐", "backbone": "县级", "head": "否", "head_years": "0", "joined": "2010-09-01",
-        "since": "2016", "rural": "0", "birth": "1987年4月",
+        "year": "2025-2026", "kind": "在编", "title": "一级", "edu": "本科", "major": "音乐学",
+        "stage": "小学", "subject": "音乐", "backbone": "县级", "head": "否", "head_years": "0",
+        "joined": "2010-09-01", "since": "2016", "rural": "0", "birth": "1987年4月",
     } | kw  # fmt: skip
     return ",".join([code, staff, *v.values()]) + "\n"
 
