@@ -32,6 +32,7 @@ from .codes import credit_check_char
 from .models import (
     Alert,
     Complaint,
+    ComplaintEvent,
     Consumption,
     Course,
     CustodyStatement,
@@ -174,6 +175,7 @@ class TutoringDemo:
         self.courses(plans)
         self.money(plans)
         self.supervision(plans, sites)
+        self.white_list(plans)
         from .services import risk_compute
 
         for back in range(6, -1, -1):
@@ -243,8 +245,6 @@ class TutoringDemo:
                 custody_account=f"6222{district.code[-4:]}{self.serial:08d}",
                 risk_reserve=Decimal(rng.choice([50000, 80000, 100000])) if i % 9 == 8 else Decimal(0),
             )
-            if i in (0, 1, 2, 6, 9):
-                inst.list_status, inst.list_reason = "white", "年检合格、资金全额监管、无投诉"
             if i == n - 1:
                 inst.list_status, inst.list_reason = "black", "卷款停业，拒不退费，已吊销办学许可证"
             plans.append(Plan(inst=inst, story=story, price=rng.choice([60, 80, 100, 120, 150])))
@@ -573,35 +573,7 @@ class TutoringDemo:
     def supervision(self, plans: list[Plan], sites: list[UnlicensedSite]) -> None:
         rng = self.rng
         at_risk = [p.inst for p in plans if p.story != "healthy"]
-        complaints = []
-        n_complaints = 18 + len(plans) // 10
-        for n in range(n_complaints):
-            inst = at_risk[n % len(at_risk)] if at_risk and n < 12 + len(at_risk) else rng.choice(plans).inst
-            day = self.today - dt.timedelta(days=rng.randrange(1, 40))
-            status = "new" if n % 3 else "replied"
-            complaints.append(
-                Complaint(
-                    institution=inst,
-                    institution_text=inst.name,
-                    area=inst.area,
-                    topic=rng.choice(["退费纠纷", "机构跑路", "退费纠纷", "违规培训"]),
-                    content=rng.choice(
-                        [
-                            "申请退费一个多月仍未退还，客服电话无人接听。",
-                            "机构突然通知暂停上课，预交的学费不知道怎么办。",
-                            "周末还在上学科类课程，老师说是“托管”。",
-                        ]
-                    ),
-                    contact_name=person_name(rng, "F")[0] + "女士",
-                    contact_phone=self.ids.phone(),
-                    submitted_on=day,
-                    deadline=day + dt.timedelta(days=15),
-                    status=status,
-                    reply="已约谈机构负责人，责令限期退费。" if status == "replied" else "",
-                    tracking_code=f"DEMO{n:06d}",
-                )
-            )
-        Complaint.objects.bulk_create(complaints)
+        complaints, steps = self.complaints(plans, at_risk)
         inspections = []
         for n, p in enumerate(plans[: max(20, len(plans) // 5)]):
             inspections.append(
@@ -626,6 +598,17 @@ class TutoringDemo:
                 )
             )
         Inspection.objects.bulk_create(inspections)
+        officers = [u for u in self._officers() if u.area_id is not None][:3]
+        if len(officers) >= 2:
+            Through = Inspection.inspectors.through
+            Through.objects.bulk_create(
+                [
+                    Through(inspection_id=insp.pk, user_id=officers[(n + k) % len(officers)].pk)
+                    for n, insp in enumerate(inspections)
+                    if insp.inspected_on is not None
+                    for k in range(2)
+                ]
+            )
         actions = []
         for insp in inspections:
             if insp.compliant:
@@ -695,7 +678,136 @@ class TutoringDemo:
         Institution.objects.bulk_update([p.inst for p in plans if p.inst.pk in running], ["status"])
         StatusChange.objects.bulk_create(changes)
         self.ctx.count("投诉", len(complaints))
+        self.ctx.count("投诉办理记录", steps)
         self.ctx.count("检查记录", len(inspections))
+
+    def _officers(self) -> list[User]:
+        """The demo's tutoring officers and district administrator (who handle complaints and sign
+        inspections), by the policy."""
+        from edugov.accounts.policy import role_may
+
+        users = User.objects.filter(username__in=["officer_px", "admin", "inspector"]).select_related("area")
+        return [u for u in users.order_by("username") if role_may(u, "tutoring.inspection_record")]
+
+    def complaints(self, plans: list[Plan], at_risk: list[Institution]) -> tuple[list[Complaint], int]:
+        """Complaints at every step (待受理, 办理中, 已转办, 已答复, 已办结), some past their
+        acceptance or reply deadline, each with the steps that brought it there."""
+        rng = self.rng
+        officers = self._officers()
+        actor = officers[0] if officers else None
+        complaints: list[Complaint] = []
+        stories: list[str] = []
+        n_complaints = 18 + len(plans) // 10
+        for n in range(n_complaints):
+            inst = at_risk[n % len(at_risk)] if at_risk and n < 12 + len(at_risk) else rng.choice(plans).inst
+            story = COMPLAINT_STORIES[n % len(COMPLAINT_STORIES)]
+            # overdue stories are old enough to be late; waiting ones are recent
+            if story == "new":
+                day = self.today - dt.timedelta(days=rng.randrange(0, 3))
+            elif story == "assigned":
+                day = self.today - dt.timedelta(days=rng.randrange(3, 10))
+            else:
+                day = self.today - dt.timedelta(days=rng.randrange(20, 40))
+            accepted = None if story.startswith("new") else day + dt.timedelta(days=rng.randrange(1, 3))
+            status = {"new_overdue": "new", "assigned_overdue": "assigned"}.get(story, story)
+            replied = story in ("replied", "closed")
+            complaints.append(
+                Complaint(
+                    institution=inst,
+                    institution_text=inst.name,
+                    area=inst.area,
+                    topic=rng.choice(["退费纠纷", "机构跑路", "退费纠纷", "违规培训"]),
+                    content=rng.choice(
+                        [
+                            "申请退费一个多月仍未退还，客服电话无人接听。",
+                            "机构突然通知暂停上课，预交的学费不知道怎么办。",
+                            "周末还在上学科类课程，老师说是“托管”。",
+                        ]
+                    ),
+                    contact_name=person_name(rng, "F")[0] + "女士",
+                    contact_phone=self.ids.phone(),
+                    submitted_on=day,
+                    accept_deadline=day + dt.timedelta(days=3),
+                    accepted_on=accepted,
+                    deadline=(accepted or day + dt.timedelta(days=3)) + dt.timedelta(days=15),
+                    status=status,
+                    assignee=actor if accepted else None,
+                    referred_to=f"{inst.area.name}教育办" if story == "referred" else "",
+                    referred_area=inst.area if story == "referred" else None,
+                    reply="已约谈机构负责人，责令限期退费。" if replied else "",
+                    replied_on=accepted + dt.timedelta(days=5) if replied and accepted else None,
+                    rating=rng.choice([3, 4, 5]) if story == "closed" else None,
+                    tracking_code=f"DEMO{n:06d}",
+                )
+            )
+            stories.append(story)
+        Complaint.objects.bulk_create(complaints)
+        events: list[ComplaintEvent] = []
+        for c, story in zip(complaints, stories, strict=True):
+            events.append(ComplaintEvent(complaint=c, step="submit", at=_at(c.submitted_on, 9)))
+            if c.accepted_on is None:
+                continue
+            events.append(ComplaintEvent(complaint=c, step="accept", actor=actor, at=_at(c.accepted_on, 10),
+                                         note=f"办理期限：{c.deadline:%Y-%m-%d}"))  # fmt: skip
+            if story == "referred":
+                events.append(
+                    ComplaintEvent(complaint=c, step="refer", actor=actor, at=_at(c.accepted_on, 11),
+                                   referred_to=c.referred_to, note="请属地核查处理")
+                )  # fmt: skip
+            if story in ("referred", "replied", "closed"):
+                seen = c.accepted_on + dt.timedelta(days=2)
+                events.append(
+                    ComplaintEvent(complaint=c, step="investigate", actor=actor, at=_at(seen, 15),
+                                   investigators="刘明、陈静", investigated_on=seen,
+                                   findings="现场核查，机构确有拖延退费情况", evidence="收费凭证、询问笔录")
+                )  # fmt: skip
+            if c.replied_on is not None:
+                events.append(ComplaintEvent(complaint=c, step="reply", actor=actor, at=_at(c.replied_on, 16),
+                                             note=c.reply))  # fmt: skip
+            if c.rating is not None and c.replied_on is not None:
+                rated = c.replied_on + dt.timedelta(days=1)
+                events.append(
+                    ComplaintEvent(complaint=c, step="rate", at=_at(rated, 20), note=f"{c.rating}分")
+                )
+        ComplaintEvent.objects.bulk_create(events)
+        return complaints, len(events)
+
+    def white_list(self, plans: list[Plan]) -> None:
+        """The white list by its rules (tutoring.rules.white_list_blockers): licensed, fees under
+        custody, no violation on record; up to five institutions, recorded with the reason."""
+        from collections import Counter
+
+        found: Counter[int] = Counter()
+        for model, key in ((Course, "institution_id"), (Order, "institution_id"),
+                           (Session, "course__institution_id")):  # fmt: skip
+            for inst_id, violations in model.objects.exclude(violations=[]).values_list(key, "violations"):
+                found[inst_id] += len(violations)
+        for inst_id in Staff.objects.filter(in_service_teacher__isnull=False).values_list(
+            "institution_id", flat=True
+        ):
+            found[inst_id] += 1
+        chosen = []
+        for p in plans:
+            inst = p.inst
+            if inst.list_status or p.story != "healthy":
+                continue
+            if not rules.white_list_blockers(
+                status=inst.status, custody_mode=inst.custody_mode, violations=found[inst.pk]
+            ):
+                inst.list_status, inst.list_reason = "white", "年检合格、资金全额监管、无违规记录"
+                chosen.append(inst)
+            if len(chosen) == 5:
+                break
+        Institution.objects.bulk_update(chosen, ["list_status", "list_reason"])
+        self.ctx.count("白名单机构", len(chosen))
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+# The steps a demo complaint has gone through, by its story (the last step names its status).
+COMPLAINT_STORIES = ("new", "new_overdue", "assigned", "assigned_overdue", "referred", "replied", "closed")
 
 
 def build_tutoring(ctx: DemoContext) -> None:

@@ -36,3 +36,23 @@ def test_demo_tells_the_tutoring_story():
     assert Institution.objects.filter(list_status="black", status="revoked").exists()
     assert UnlicensedSite.objects.exists()
     assert Staff.objects.filter(in_service_teacher__isnull=False).exists()
+    # Complaints at every step, some late; their steps recorded in order.
+    from edugov.tutoring import selectors, services
+    from edugov.tutoring.models import Complaint, Inspection
+
+    assert set(Complaint.objects.values_list("status", flat=True)) == {
+        "new", "assigned", "referred", "replied", "closed",
+    }  # fmt: skip
+    counts = selectors.complaint_overdue_counts(user=px, today=TODAY)
+    assert counts["complaints_overdue_accept"] > 0 and counts["complaints_overdue_handle"] > 0
+    for c in Complaint.objects.filter(status="closed"):
+        assert [e.step for e in c.events.order_by("at")] == [
+            "submit", "accept", "investigate", "reply", "rate",
+        ]  # fmt: skip
+    # The white list follows its rules: no listed institution carries a violation.
+    white = Institution.objects.filter(list_status="white")
+    assert white.exists()
+    assert [i.name for i in white if services.white_list_blockers(i)] == []
+    # Each inspection done names its two officers.
+    done = Inspection.objects.exclude(inspected_on=None)
+    assert done.exists() and all(i.inspectors.count() >= 2 for i in done)
