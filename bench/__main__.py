@@ -9,8 +9,9 @@ with indicators at --scale in the Parquet warehouse: registry, resources and tut
 demo generators and the export, a whole term of homework written straight to Parquet by
 bench.province; then 优质均衡, 普及普惠, the 双减 weekly compliance and the tutoring risk scores
 province-wide, each in a fresh process, on DuckDB against the 60 s / 8 GB target and the plain-pandas
-peers; with spark, the same on Spark, compared with DuckDB), spark (Spark local on the same warehouse), web
-(locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
+peers; with spark, the same on Spark, compared with DuckDB), spark (Spark local on the same warehouse), pages
+(every page and download of every demo role under `edugov serve`: first visit, p50, p95 against 500 ms / 1 s;
+bench/pages.py), web (locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
 
 Each measurement runs in a fresh process on a fresh database (a temporary SQLite file, or a
 temporary PostgreSQL database when the server on 127.0.0.1:5432 answers), so peak memory is the
@@ -336,7 +337,7 @@ def main() -> None:
         "--only",
         default="",
         help="comma-separated sections: import,peer,indicators,province,spark,burden,tutoring,"
-        "rectification,load,web",
+        "rectification,load,pages,web",
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
@@ -358,7 +359,7 @@ def main() -> None:
             bench_province(
                 args.scale, work, spark=not only or "spark" in only, province=not only or "province" in only
             )
-        for section in ("burden", "tutoring", "rectification", "load"):
+        for section in ("burden", "tutoring", "rectification", "load", "pages"):
             # Module benches: bench/<module>.py exposes run(work_dir, kinds) -> table rows.
             if (not only or section in only) and importlib.util.find_spec(f"bench.{section}"):
                 module = importlib.import_module(f"bench.{section}")
