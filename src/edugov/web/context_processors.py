@@ -41,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         entries.append((_module_label(item.module), item.label, url))
+    # The system entries (audit trail, jobs, grants) go last, after the business modules.
+    system = _module_label(SYSTEM_MODULE)
+    entries.sort(key=lambda entry: entry[0] == system)
     home, groups = sidebar(entries, request.path)
     home.url = reverse("web:home")
     return {"nav_home": home, "nav_groups": groups, "district_name": district_name_for(user)}

@@ -30,4 +30,24 @@
     }
     if (form && form.hasAttribute("data-autosubmit") && !window.htmx) form.submit();
   });
+  /* A table wider than its screen scrolls sideways inside .table-wrap: such a region must be
+     reachable from the keyboard (axe scrollable-region-focusable), so it joins the tab order. */
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1 || wrap.scrollHeight > wrap.clientHeight + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        var caption = wrap.closest("section") && wrap.closest("section").querySelector("h2");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { focusableScrollers(); });
+  } else {
+    focusableScrollers();
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { focusableScrollers(event.target); });
+  window.addEventListener("resize", function () { focusableScrollers(); });
 })();
