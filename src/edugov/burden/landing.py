@@ -111,8 +111,16 @@ def teacher_card(actor: User) -> LandingCard | None:
             "date": day,
             "is_today": day == today,
             "days": days,
-            "heads": [(d, f"周{WEEKDAYS[d.weekday()]}") for d in days],
             "rows": list(rows.values()),
+            # the same cells by day (the table has a row per day and a column per class)
+            "week": [
+                {
+                    "date": d,
+                    "label": f"周{WEEKDAYS[d.weekday()]}",
+                    "cells": [r.days[i] for r in rows.values()],
+                }
+                for i, d in enumerate(days)
+            ],
             "published": sum(sum(d.mine for d in r.days) for r in rows.values()),
         },
         order=10,

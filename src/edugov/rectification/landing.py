@@ -42,6 +42,6 @@ def unit_card(actor: User) -> LandingCard | None:
     ]
     return LandingCard(
         "rectification/landing/unit.html",
-        {"counts": counts, "rows": rows, "soon_days": DUE_SOON_DAYS},
+        {"counts": counts, "rows": rows, "soon_days": DUE_SOON_DAYS, "own_school_id": actor.school_id},
         order=10,
     )
