@@ -5,7 +5,9 @@ naming one pupil's score. Lists are of schools and classes only, so no list can 
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -14,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from edugov.quality.models import Assessment, Result
 from edugov.testing import MINI_DISTRICT_USERS, login
-from tests.test_scope_walk import body_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,14 @@ def _quality_routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, tu
             if name.startswith(("quality:", "api:quality:")):
                 found.append((name, tuple(p.pattern.regex.groupindex)))
     return found
+
+
+def body_text(response: Any) -> str:
+    raw = bytes(response.content)
+    if raw[:2] == b"PK":  # XLSX: every XML part
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return raw.decode("utf-8", "replace")
 
 
 def _keys(data: Any) -> set[str]:
