@@ -53,10 +53,6 @@ SHORT = {
 }
 
 
-def _num(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
 def _balanced_verdicts(ev: BalancedEvaluation) -> tuple[list[Verdict], list[str]]:
     """The summary page: per stage, the schools and the 差异系数 verdicts; the 政府保障 items;
     and every failure in words (差异系数 first, then 保障 items, then schools)."""
@@ -251,16 +247,20 @@ def preschool_report(ev: PreschoolEvaluation) -> Document:
     the standards used. Percentages are in per cent (85 means 85%)."""
     met, total = ev.met_count
     summary = [
-        ("区县", f"{ev.area.name}（{ev.area.code}）"),
+        ("区县", ev.area.name),
         ("学年", str(ev.school_year)),
         ("达标指标", f"{met}/{total}项"),
         ("幼儿园", f"{ev.totals.get('kindergartens', 0)}所（公办{ev.totals.get('public', 0)}所，"
                    f"普惠性民办{ev.totals.get('inclusive_private', 0)}所）"),
         ("在园幼儿", f"{ev.totals.get('children', 0)}人"),
-        ("计算引擎", ev.engine),
     ]  # fmt: skip
+    verdicts = [Verdict(r.name, _yes(r.met), f"{r.display}，标准{r.standard_display}") for r in ev.district]
+    failures = [f"{v.label}：{v.detail}" for v in verdicts if v.failed]
+    over = sum(1 for k in ev.kindergartens if k.over_size)
+    if over:
+        failures.append(f"规模超过标准的幼儿园{over}所，名单见正文第三部分")
     district = [
-        [r.code, r.name, r.numerator, r.denominator, _pct(r.value, r.unit), r.unit, r.standard_display,
+        [r.name, r.numerator, r.denominator, _pct(r.value, r.unit), r.unit, r.standard_display,
          _yes(r.met), r.note, r.citation]
         for r in ev.district
     ]  # fmt: skip
@@ -288,10 +288,12 @@ def preschool_report(ev: PreschoolEvaluation) -> Document:
         filename=f"普及普惠自评_{ev.area.name}_{ev.school_year.start_year}",
         subtitle=f"{ev.school_year} · 普及普惠水平与保教质量保障（数据可核验部分）",
         summary=summary,
+        verdicts=verdicts,
+        failures=failures,
         sections=[
             _section(
                 "district", "一、全区指标",
-                ["指标代码", "指标", "分子", "分母", "全区值", "单位", "标准", "结论", "说明", "依据"],
+                ["指标", "分子", "分母", "全区值", "单位", "标准", "结论", "说明", "依据"],
                 district, "百分比指标的值以百分数表示（85即85%）；比率为分子之和除以分母之和。",
             ),
             _section(

@@ -20,6 +20,7 @@ from edugov.ingest.tests.helpers import write_csv
 from edugov.registry.models import SchoolClass, Teacher
 from edugov.reports import render_json as report_json
 from edugov.resources.exports import preschool_report
+from edugov.resources.indicators import ALL_PRESCHOOL_INDICATORS
 from edugov.resources.models import InclusiveKindergarten, PreschoolPopulation, TeacherYearRecord
 from edugov.resources.preschool import evaluate_preschool, preschool_trend
 from edugov.resources.tests.test_balanced import _close
@@ -347,7 +348,8 @@ def test_xlsx_export_contains_the_figures(pre):
     wb = load_workbook(io.BytesIO(r.content))
     rows = list(wb["全区指标"].values)
     header = rows[2]
-    p1 = next(row for row in rows if row[0] == "preschool.P1")
+    name = next(i.name for i in ALL_PRESCHOOL_INDICATORS if i.code == "preschool.P1")
+    p1 = next(row for row in rows if row[0] == name)
     assert p1[header.index("分子")] == 210 and p1[header.index("分母")] == 260
     assert (
         p1[header.index("全区值")] == pytest.approx(80.77, abs=0.01) and p1[header.index("结论")] == "未达标"
@@ -372,5 +374,6 @@ def test_cli_json_equals_the_evaluation(pre):
         report_json(preschool_report(evaluate_preschool(school_year=pre.year, area=pre.district)))
     )
     assert printed == expected
-    p1 = next(r for r in printed["sections"]["district"]["rows"] if r[0] == "preschool.P1")
-    assert p1[2:4] == [210.0, 260.0]
+    name = next(i.name for i in ALL_PRESCHOOL_INDICATORS if i.code == "preschool.P1")  # no codes in reports
+    p1 = next(r for r in printed["sections"]["district"]["rows"] if r[0] == name)
+    assert p1[1:3] == [210.0, 260.0]
