@@ -221,12 +221,17 @@ class InspectionForm(forms.ModelForm):
             self.initial.setdefault("inspectors", [user.pk])
 
     def selected_institution(self) -> Institution | None:
-        """The institution picked (to show it checked when the form comes back with errors)."""
-        if self.is_bound:
-            raw = self.data.get("institution", "")
-            qs = model_choice_field(self, "institution").queryset
-            return qs.filter(pk=int(raw)).first() if str(raw).isdigit() else None
-        return None
+        return _picked(self)
+
+
+def _picked(form: forms.BaseForm) -> Institution | None:
+    """The institution picked (to show it checked when the form comes back with errors)."""
+    if form.is_bound:
+        raw = form.data.get("institution", "")
+        qs = model_choice_field(form, "institution").queryset
+        found = qs.filter(pk=int(raw)).select_related("area").first() if str(raw).isdigit() else None
+        return found if isinstance(found, Institution) else None
+    return None
 
 
 class EnforcementForm(forms.ModelForm):
@@ -242,7 +247,7 @@ class EnforcementForm(forms.ModelForm):
             "referred_to",
             "note",
         ]
-        widgets = {"decided_on": DATE, "deadline": DATE}
+        widgets = {"decided_on": DATE, "deadline": DATE, "institution": forms.HiddenInput}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,6 +255,9 @@ class EnforcementForm(forms.ModelForm):
         model_choice_field(self, "unlicensed_site").queryset = write_scoped(UnlicensedSite, user)
         model_choice_field(self, "inspection").queryset = write_scoped(Inspection, user)
         choice_field(self, "kind").choices = ActionKind.choices
+
+    def selected_institution(self) -> Institution | None:
+        return _picked(self)
 
 
 class ComplaintPublicForm(forms.Form):

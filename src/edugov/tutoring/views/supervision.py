@@ -135,6 +135,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     context = {
         "iform": iform,
         "picked": picked,
+        "epicked": eform.selected_institution(),
         "eform": eform,
         "sform": sform,
         "stats": selectors.enforcement_stats(user=user, start=start, end=end),
