@@ -43,9 +43,19 @@ def _grouped(number: Decimal, digits: int) -> str:
 
 @register.filter
 def number(value: Any, digits: Any = 0) -> str:
-    """12345.6 → "12,346"; number:1 → "12,345.6"."""
+    """12345.6 → "12,346"; number:1 → "12,345.6"; number:-2 → two decimals unless the value is
+    whole (150 → "150", 150.5 → "150.50"), as floatformat:"-2"."""
     parsed = _decimal(value)
-    return MISSING if parsed is None else _grouped(parsed, _digits(digits, 0))
+    if parsed is None:
+        return MISSING
+    try:
+        wanted = int(digits)
+    except (TypeError, ValueError):
+        wanted = 0
+    if wanted < 0:
+        whole = parsed == parsed.to_integral_value()
+        return _grouped(parsed, 0 if whole else _digits(-wanted, 0))
+    return _grouped(parsed, _digits(wanted, 0))
 
 
 @register.filter

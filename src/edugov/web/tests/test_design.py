@@ -143,6 +143,7 @@ def test_other_formats():
     assert money(1893450.5, 0) == "1,893,450 元" or money(1893450.5, 0) == "1,893,451 元"
     assert money(Decimal("2.5"), 0) == "3 元"  # half up, as accountants round
     assert number(31245) == "31,245" and number(1234.56, 1) == "1,234.6" and number("") == "—"
+    assert number(150, -2) == "150" and number(12345.5, -2) == "12,345.50"
     assert percent(0.1234) == "12.3%" and percent(Decimal("0.5"), 0) == "50%" and percent(None) == "—"
     assert cn_date(dt.date(2026, 12, 5)) == "2026年12月5日" and cn_date("2027-01-09") == "2027年1月9日"
     assert cn_date("昨天") == "—"
