@@ -150,10 +150,10 @@ def _write(
     for p in problems:
         mask = masks.get(p.column) if p.column is not None else None
         if mask is not None and p.value:
-            value: object = mask(p.value)
+            shown: object = mask(p.value)
         else:
-            value = _number(p.value) if p.column in numeric else p.value
-        listing.append([p.row, p.header or "（整行）", _cell_value(value), _cell_value(text(p.reason))])
+            shown = _number(p.value) if p.column in numeric else p.value
+        listing.append([p.row, p.header or "（整行）", _cell_value(shown), _cell_value(text(p.reason))])
     wb.save(path)
 
 

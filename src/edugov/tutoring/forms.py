@@ -216,7 +216,7 @@ class InspectionForm(forms.ModelForm):
         candidates = inspector_candidates(actor=user)
         field = model_choice_field(self, "inspectors")
         field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).select_related("area")
-        field.label_from_instance = lambda u: f"{u}（{u.area.name}）" if u.area_id else str(u)  # type: ignore[method-assign]
+        field.label_from_instance = _officer_label  # type: ignore[method-assign,assignment]
         if user is not None and user.pk in {u.pk for u in candidates} and not self.is_bound:
             self.initial.setdefault("inspectors", [user.pk])
 
@@ -224,14 +224,18 @@ class InspectionForm(forms.ModelForm):
         return _picked(self)
 
 
+def _officer_label(obj: Any) -> str:
+    return f"{obj}（{obj.area.name}）" if obj.area_id else str(obj)
+
+
 def _picked(form: forms.BaseForm) -> Institution | None:
     """The institution picked (to show it checked when the form comes back with errors)."""
-    if form.is_bound:
-        raw = form.data.get("institution", "")
-        qs = model_choice_field(form, "institution").queryset
-        found = qs.filter(pk=int(raw)).select_related("area").first() if str(raw).isdigit() else None
-        return found if isinstance(found, Institution) else None
-    return None
+    raw = str(form.data.get("institution", "")) if form.is_bound else ""
+    qs = model_choice_field(form, "institution").queryset
+    if not raw.isdigit() or qs is None:
+        return None
+    found = qs.filter(pk=int(raw)).select_related("area").first()
+    return found if isinstance(found, Institution) else None
 
 
 class EnforcementForm(forms.ModelForm):

@@ -480,4 +480,5 @@ def institution_pick(*, actor: Any, search: str, limit: int = 20) -> list[dict[s
     qs = write_scoped(Institution, actor).filter(
         Q(name__icontains=search) | Q(credit_code__startswith=search.upper())
     )
-    return list(qs.order_by("name", "pk").values("pk", "name", "area__name", "credit_code")[:limit])
+    rows = qs.order_by("name", "pk").values("pk", "name", "area__name", "credit_code")[:limit]
+    return [dict(r) for r in rows]
