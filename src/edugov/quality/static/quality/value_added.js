@@ -10,6 +10,7 @@
   var names = p.categories.slice().reverse();
   var n = names.length;
   function at(list, i) { return list[n - 1 - i]; }
+  node.style.height = Math.max(320, 26 * n + 70) + "px";  // one readable row per school or class
   var chart = window.echarts.init(node, null, { renderer: "canvas" });
   chart.setOption({
     textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif" },
@@ -22,7 +23,7 @@
       }
     },
     xAxis: { type: "value", name: "分", splitLine: { lineStyle: { type: "dashed" } } },
-    yAxis: { type: "category", data: names, axisLabel: { width: 110, overflow: "truncate" } },
+    yAxis: { type: "category", data: names, axisLabel: { interval: 0, width: 110, overflow: "truncate" } },
     series: [
       {
         type: "custom",
@@ -48,7 +49,7 @@
         symbolSize: 8,
         data: names.map(function (_, i) { return [at(p.effect, i), i]; }),
         itemStyle: { color: function (d) { return colours[at(p.verdict, d.dataIndex)] || "#0f4c9a"; } },
-        markLine: { silent: true, symbol: "none", data: [{ xAxis: 0 }], lineStyle: { color: "#c0262d" }, label: { formatter: "0（符合预期）" } },
+        markLine: { silent: true, symbol: "none", data: [{ xAxis: 0 }], lineStyle: { color: "#c0262d" }, label: { show: false } },
         z: 2
       }
     ]
