@@ -36,6 +36,7 @@ from edugov.quality.tests.rows import add_town_b_quality
 from edugov.rectification import strategy
 from edugov.supervision import services as supervision
 from edugov.testing import make_mini_district, make_user
+from edugov.workforce.tests.rows import add_town_b_workforce
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,20 @@ ROUTES: dict[str, Probe] = {
     "api:supervision:plan-progress": detail(foreign_of("supervision.SupervisionPlan")),
     "api:supervision:visit-list": list_(),
     "api:supervision:visit-detail": detail(foreign_of("supervision.SupervisionVisit")),
+    # teacher workforce (师资队伍)
+    "workforce:overview": list_(),
+    "workforce:my_school": list_(queries=False),
+    "workforce:school": detail(pk_of("school_b")),
+    "workforce:teacher": detail(lambda w, u: {"pk": w.teacher_b.pk}),
+    "workforce:me": list_(queries=False),
+    "workforce:correction_decide": detail(foreign_of("workforce.CorrectionRequest")),
+    "api:workforce:api-root": public("links to the resources; no rows"),
+    "api:workforce:record-list": list_(),
+    "api:workforce:record-detail": detail(foreign_of("workforce.TeacherYear")),
+    "api:workforce:staffing-list": list_(),
+    "api:workforce:correction-list": list_(),
+    "api:workforce:correction-detail": detail(foreign_of("workforce.CorrectionRequest")),
+    "api:workforce:correction-decide": detail(foreign_of("workforce.CorrectionRequest")),
     # quality monitoring and value-added (aggregates only)
     "quality:overview": list_(),
     "quality:value_added": list_(),
@@ -459,6 +474,7 @@ def world() -> World:
     w.user_b = make_user(Role.SCHOOL_ADMIN, username="school_b_admin", school=w.school_b)
     w.batch_b = _town_b_batch(w)
     _town_b_work(w)
+    add_town_b_workforce(w)
     add_town_b_quality(w)
     from edugov.audit.models import AuditEvent
 

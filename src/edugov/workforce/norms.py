@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from edugov.standards.loader import Rule, library
 
@@ -54,6 +54,8 @@ class Norms:
     periods: Mapping[str, Mapping[int, float]]
     gap_threshold: float
     rules: tuple[Rule, ...]
+    # sex ("male"/"female") -> (base age, raise from birth year, months per step, cap in months)
+    retirement: Mapping[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     @classmethod
     def load_for(cls, area_path: str = "", year: int | None = None) -> Norms:
@@ -68,6 +70,19 @@ class Norms:
             rule("workforce.teaching_load"),
         )
         gap = rule("workforce.subject_gap_finding")
+        retire = [
+            rule(f"workforce.retirement_{part}")
+            for part in ("base_age", "raise_from", "raise_step", "raise_cap")
+        ]
+        retirement = {
+            sex: (
+                int(retire[0].values[sex]),
+                int(retire[1].values[sex]),
+                int(retire[2].values[sex]),
+                int(retire[3].values[sex]),
+            )
+            for sex in ("male", "female")
+        }
         periods: dict[str, dict[int, float]] = {}
         period_rules = []
         for code in sorted(lib.rules):
@@ -83,7 +98,8 @@ class Norms:
             load=load.values,
             periods=periods,
             gap_threshold=gap.values["all"],
-            rules=(ratio, village, load, gap, *period_rules),
+            rules=(ratio, village, load, gap, retire[0], *period_rules),
+            retirement=retirement,
         )
 
     def citations(self) -> list[str]:
@@ -185,3 +201,15 @@ def age_band(age: int) -> str:
         if lo <= age <= hi:
             return label
     return AGE_BANDS[-1][0]
+
+
+def retirement_month(birth_year: int, birth_month: int, sex: str, norms: Norms) -> tuple[int, int]:
+    """The (year, month) a teacher reaches the statutory retirement age under the 2025 gradual
+    raise: the base age, plus one month for each `step` months of birth from January of the
+    raise's first birth year (born Jan-Apr 1965: +1, May-Aug 1965: +2 ...), capped. Per birth
+    month, never per year. `sex` is the registry's "M" or "F"."""
+    base, first_year, step, cap = norms.retirement["male" if sex == "M" else "female"]
+    since = (birth_year - first_year) * 12 + (birth_month - 1)
+    delay = min(cap, since // step + 1) if since >= 0 else 0
+    months = (birth_year + base) * 12 + (birth_month - 1) + delay
+    return months // 12, months % 12 + 1

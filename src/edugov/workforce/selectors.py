@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from edugov.accounts.scope import scoped
 from edugov.registry.models import SCHOOL_TYPE_GRADES, Locale, School, SchoolClass, SchoolYear, Teacher
@@ -25,6 +26,7 @@ from .norms import (
     age_band,
     certificate_covers,
     posts_needed,
+    retirement_month,
     stage_of_grade,
     subject_demand,
     teacher_shares,
@@ -51,11 +53,17 @@ class SubjectRow:
     have: float  # teachers teaching it, shared out by periods
     qualified: float  # of which teachers whose certificate covers it (stage and subject)
     specialists: int  # teachers whose certificate is of this subject
+    retiring: float = 0.0  # qualified share of teachers reaching retirement age within five years
 
     @property
     def gap(self) -> float:
         """The shortage of qualified teachers: lessons covered by others do not fill a post."""
         return round(self.need - self.qualified, 2)
+
+    @property
+    def gap_in_five_years(self) -> float:
+        """The gap once the retiring teachers have left (enrolment as today: no forecast yet)."""
+        return round(self.need - self.qualified + self.retiring, 2)
 
     @property
     def covered_by_others(self) -> float:
@@ -79,6 +87,7 @@ class SchoolStaffing:
     subjects: list[SubjectRow] = field(default_factory=list)
     outside_certificate: int = 0
     uncertified: int = 0
+    retiring: int = 0  # teachers reaching retirement age within five years
 
     @property
     def vacancies(self) -> int:
@@ -107,8 +116,16 @@ def _teaching_stage(school_type: str) -> str:
     return stage_of_grade(min(grades)) if grades else "primary"
 
 
-def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | None = None) -> Staffing:
-    """Each school's staffing in the year, against the norms of its area."""
+HORIZON_YEARS = 5
+
+
+def staffing(
+    *, actor: Any, year: SchoolYear | None, school_ids: list[int] | None = None, today: dt.date | None = None
+) -> Staffing:
+    """Each school's staffing in the year, against the norms of its area, and what five years of
+    retirements (per birth month, under the 2025 rules) take from it."""
+    today = today or timezone.localdate()
+    horizon = (today.year + HORIZON_YEARS, today.month)
     schools = scoped(School, actor).filter(archived_at__isnull=True, school_type__in=STAFFED_TYPES)
     if school_ids is not None:
         schools = schools.filter(pk__in=school_ids)
@@ -135,7 +152,16 @@ def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | Non
     records = list(
         scoped(TeacherYear, actor)
         .filter(school_year=year, school_id__in=ids)
-        .values_list("pk", "school_id", "employment_type", "certificate_stage", "certificate_subject")
+        .values_list(
+            "pk",
+            "school_id",
+            "employment_type",
+            "certificate_stage",
+            "certificate_subject",
+            "birth_year",
+            "birth_month",
+            "teacher__sex",
+        )
     )
     loads: dict[int, dict[str, int]] = defaultdict(dict)
     for record_id, subject, periods in (
@@ -156,10 +182,13 @@ def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | Non
         employment: dict[str, int] = defaultdict(int)
         have: dict[str, float] = defaultdict(float)
         qualified: dict[str, float] = defaultdict(float)
+        retiring: dict[str, float] = defaultdict(float)
         specialists: dict[str, int] = defaultdict(int)
-        outside = uncertified = 0
-        for record_id, _sid, kind, cert_stage, cert_subject in per_school[sid]:
+        outside = uncertified = leaving = 0
+        for record_id, _sid, kind, cert_stage, cert_subject, by, bm, sex in per_school[sid]:
             employment[kind] += 1
+            retires = retirement_month(by, bm, sex, norms) <= horizon
+            leaving += retires
             if cert_stage == "none":
                 uncertified += 1
             if cert_subject:
@@ -175,6 +204,8 @@ def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | Non
                     subject=subject,
                 ):
                     qualified[subject] += share
+                    if retires:
+                        retiring[subject] += share
                 else:
                     outside_any = True
             outside += outside_any
@@ -186,6 +217,7 @@ def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | Non
                 round(have.get(s, 0.0), 2),
                 round(qualified.get(s, 0.0), 2),
                 specialists.get(s, 0),
+                round(retiring.get(s, 0.0), 2),
             )
             for s, need in sorted(demand.items(), key=lambda kv: -kv[1])
         ]
@@ -214,6 +246,7 @@ def staffing(*, actor: Any, year: SchoolYear | None, school_ids: list[int] | Non
                 subjects=subjects,
                 outside_certificate=outside,
                 uncertified=uncertified,
+                retiring=leaving,
             )
         )
     return Staffing(year, norms, out)
@@ -243,6 +276,20 @@ class AgeRow:
 
 
 @dataclass
+class RetirementYear:
+    year: int
+    by_locale: dict[str, int]  # locale label -> teachers reaching retirement age that year
+
+    @property
+    def values(self) -> list[int]:
+        return list(self.by_locale.values())
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_locale.values())
+
+
+@dataclass
 class HeatRow:
     town_id: int
     town_name: str
@@ -258,6 +305,7 @@ class Overview:
     ages: list[AgeRow]
     locales: list[str]
     totals: dict[str, Any]
+    retirements: list[RetirementYear]
 
     @property
     def heat_rows(self) -> list[HeatRow]:
@@ -267,7 +315,7 @@ class Overview:
 
 
 def overview(*, actor: Any, year: SchoolYear | None, today: dt.date) -> Overview:
-    st = staffing(actor=actor, year=year)
+    st = staffing(actor=actor, year=year, today=today)
     threshold = st.norms.gap_threshold
     towns: dict[int, str] = {}
     heat: dict[int, dict[str, HeatCell]] = defaultdict(lambda: {s: HeatCell(0.0, 0) for s in KEY_SUBJECTS})
@@ -284,13 +332,18 @@ def overview(*, actor: Any, year: SchoolYear | None, today: dt.date) -> Overview
     locales = [str(label) for _v, label in Locale.choices]
     locale_label = dict(Locale.choices)
     ages: dict[str, dict[str, int]] = {label: dict.fromkeys(locales, 0) for label, _lo, _hi in AGE_BANDS}
+    years = range(today.year, today.year + HORIZON_YEARS)
+    retire: dict[int, dict[str, int]] = {y: dict.fromkeys(locales, 0) for y in years}
     if year is not None:
-        for by, bm, loc in (
+        for by, bm, sex, loc in (
             scoped(TeacherYear, actor)
             .filter(school_year=year, school__school_type__in=STAFFED_TYPES)
-            .values_list("birth_year", "birth_month", "school__locale")
+            .values_list("birth_year", "birth_month", "teacher__sex", "school__locale")
         ):
             ages[age_band(age_at(by, bm, today.year, today.month))][str(locale_label[loc])] += 1
+            ry, rm = retirement_month(by, bm, sex, st.norms)
+            if (ry, rm) >= (today.year, today.month) and ry in retire:
+                retire[ry][str(locale_label[loc])] += 1
     teachers = sum(s.teachers for s in st.schools)
     students = sum(s.students for s in st.schools)
     totals = {
@@ -305,6 +358,7 @@ def overview(*, actor: Any, year: SchoolYear | None, today: dt.date) -> Overview
         "outside_certificate": sum(s.outside_certificate for s in st.schools),
         "uncertified": sum(s.uncertified for s in st.schools),
         "over_55": sum(ages["55岁及以上"].values()),
+        "retiring": sum(sum(v.values()) for v in retire.values()),
     }
     return Overview(
         staffing=st,
@@ -314,6 +368,7 @@ def overview(*, actor: Any, year: SchoolYear | None, today: dt.date) -> Overview
         ages=[AgeRow(label, counts) for label, counts in ages.items()],
         locales=locales,
         totals=totals,
+        retirements=[RetirementYear(y, counts) for y, counts in retire.items()],
     )
 
 

@@ -1,5 +1,6 @@
 """A mini district with workforce records whose staffing is worked out by hand in the tests:
-school A has 8 classes (6 in grade 1 of 42 pupils, 2 in grade 3 of 40) and three teachers; its
+school A has 8 classes (6 in grade 1 of 42 pupils, 2 in grade 3 of 40) and three teachers (李, a
+man born 1966-03, reaches retirement age in 2026-07); its
 teaching point has 2 small classes; a personnel officer works in the module."""
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def world(db) -> World:
             employment_type="contract",
             certificate_subject="体育",
             major="体育教育",
+            birth_year=1966,
+            birth_month=3,
         ),
         "t3": save(
             t3, md.year, {"语文": 14}, certificate_stage="none", certificate_subject="", birth_year=1968

@@ -4,6 +4,8 @@ nothing written when any row is wrong, and the error workbook."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from openpyxl import load_workbook
 
@@ -19,13 +21,13 @@ HEAD = (
 )
 
 
-def _write(tmp_path, text, name="records.csv"):
+def _write(tmp_path: Any, text: str, name: str = "records.csv") -> Any:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def _row(code, staff, **kw):
+def _row(code: str, staff: str, **kw: str) -> str:
     v = {
         "year": "2025-2026", "kind": "在编", "title": "一级", "edu": "本科", "major": "音乐学",
         "stage": "小学", "subject": "音乐", "backbone": "县级", "head": "否", "head_years": "0",

@@ -12,6 +12,7 @@ from edugov.workforce.norms import (
     age_band,
     certificate_covers,
     posts_needed,
+    retirement_month,
     subject_demand,
     teacher_shares,
     whole_posts,
@@ -90,6 +91,23 @@ def test_age_counts_from_the_birth_month():
     assert age_at(1980, 6, 2026, 6) == 46
     assert age_band(29) == "30岁以下"
     assert age_band(55) == "55岁及以上"
+
+
+@pytest.mark.parametrize(
+    ("born", "retires"),
+    [
+        ((1964, 12, "M"), (2024, 12)),  # before the raise: 60
+        ((1965, 1, "M"), (2025, 2)),  # Jan-Apr 1965: +1 month
+        ((1965, 4, "M"), (2025, 5)),
+        ((1965, 5, "M"), (2025, 7)),  # May-Aug 1965: +2
+        ((1976, 12, "M"), (2039, 12)),  # capped at 36 months: 63
+        ((1969, 12, "F"), (2024, 12)),  # women teachers (professional posts): 55
+        ((1970, 1, "F"), (2025, 2)),
+        ((1981, 12, "F"), (2039, 12)),  # 58
+    ],
+)
+def test_retirement_month_per_birth_month(born, retires):
+    assert retirement_month(*born, Norms.load_for()) == retires
 
 
 def test_norms_come_from_the_standards_files_with_citations():

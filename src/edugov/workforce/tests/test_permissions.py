@@ -63,7 +63,7 @@ def test_the_read_only_leader_writes_nothing(world):
 
 def _page(world: Any, identity: str, name: str, **kwargs: Any) -> int:
     client = login(Client(raise_request_exception=False), world.users[identity])
-    return client.get(reverse(name, kwargs=kwargs)).status_code
+    return int(client.get(reverse(name, kwargs=kwargs)).status_code)
 
 
 def test_pages_answer_as_the_policy_says(world):

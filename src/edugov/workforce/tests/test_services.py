@@ -4,6 +4,7 @@ bad input: unknown subjects, a birth month in the future, a school outside the w
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -11,14 +12,14 @@ from edugov.accounts.models import Role
 from edugov.audit.models import AuditEvent
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.workforce import services
-from edugov.workforce.models import CorrectionStatus, SubjectLoad, TeacherYear
+from edugov.workforce.models import CorrectionRequest, CorrectionStatus, SubjectLoad, TeacherYear
 
 from .conftest import BASE
 
 pytestmark = pytest.mark.django_db
 
 
-def _request(world, **kw):
+def _request(world: Any, **kw: str) -> CorrectionRequest:
     args = {"field": "title", "requested_value": "一级", "reason": "2025年12月评为一级教师"} | kw
     return services.correction_request(actor=world.md.users[Role.TEACHER], record=world.records["a"], **args)
 
