@@ -99,9 +99,10 @@ class _Tables:
 
     def natural(self, headers: list[str], cells: list[list[str]], size: float) -> list[float]:
         font, pad = self.st.faces.body, 14.0  # the cell's padding, 6 pt each side, and a little air
+        head_cap = 4 if 4 < len(headers) <= 10 else 6  # a header wraps onto lines of 4 (or 6) characters
         widths = []
         for i, h in enumerate(headers):
-            head = min(_text_width(h, self.st.faces.heading, size), stringWidth("字" * 6, font, size))
+            head = min(_text_width(h, self.st.faces.heading, size), stringWidth("字" * head_cap, font, size))
             longest = max((_text_width(r[i], font, size) for r in cells[:400] if i < len(r)), default=0.0)
             widths.append(max(head, min(longest, stringWidth("字" * CELL_CAP, font, size))) + pad)
         return widths
@@ -195,6 +196,7 @@ class _Writer:
         self.st = _Styles(faces())
         self.tables = _Tables(self.st)
         self.orientation = "portrait"
+        self.pending = False  # a page break owed after the summary page
         self.flagged = False  # a table on the page showed a failure mark: say what ▲ means
 
     # pages -----------------------------------------------------------------------------------
@@ -226,9 +228,14 @@ class _Writer:
         return float(size[0] - margins[0] - margins[1])
 
     def turn(self, orientation: str, story: list[Flowable]) -> None:
+        """Go on in `orientation`: a new page when it changes, or when the summary page asked for
+        one (`pending`), so that a landscape table after the summary leaves no blank page."""
         if orientation != self.orientation:
             story += [NextPageTemplate(orientation), PageBreak()]
             self.orientation = orientation
+        elif self.pending:
+            story.append(PageBreak())
+        self.pending = False
 
     # content ---------------------------------------------------------------------------------
 
@@ -286,9 +293,11 @@ class _Writer:
             keep = section.pdf_columns
             headers, kinds = [headers[i] for i in keep], [kinds[i] for i in keep]
             rows = [[r[i] for i in keep] for r in rows]
+        orientation = self.orientation
         if headers and self.doc.landscape is None:
             cells = [[fmt(v, kinds[i]) for i, v in enumerate(r)] for r in rows[:400]]
-            self.turn("landscape" if self.tables.needs_landscape(headers, cells) else "portrait", story)
+            orientation = "landscape" if self.tables.needs_landscape(headers, cells) else "portrait"
+        self.turn(orientation, story)
         story.append(CondPageBreak(40 * mm))
         if section.title:
             story.append(_p(section.title, st.h1 if section.level <= 1 else st.h2))
@@ -331,18 +340,20 @@ class _Writer:
             first += self.summary()
             frame = template.pageTemplates[0].frames[0]
             story: list[Flowable] = [KeepInFrame(frame._width, frame._height - 2, first, mode="shrink")]
-            if doc.sections or doc.paragraphs:
-                story.append(PageBreak())
+            self.pending = True
         else:
             story = first
             if doc.summary:
                 story.append(self.key_figures())
-        story += [_p(t, st.body) for t in doc.paragraphs]
+        if doc.paragraphs:
+            self.turn(self.orientation, story)
+            story += [_p(t, st.body) for t in doc.paragraphs]
         annex = [s for s in doc.sections if not s.pdf]
         for section in doc.sections:
             if section.pdf:
                 self.section(section, story)
         if annex:
+            self.turn(self.orientation, story)
             names = "；".join(s.title or s.sheet_name for s in annex)
             story.append(_p(f"附表（见同名XLSX文件）：{names}。", st.small))
         if doc.signature is not None:
