@@ -62,8 +62,9 @@ def subject_shortages(ctx: FindingContext) -> Iterator[Finding]:
                 title=f"{s.school_name}{subject}教师缺口{row.gap:g}人",
                 evidence=(
                     f"{year}：按课程方案课时，{s.classes}个班需{subject}专任教师{row.need:g}人，"
-                    f"现任教{subject}的教师按课时折合{row.have:g}人（持该学科教师资格证{row.specialists}人），"
-                    f"缺口{row.gap:g}人（列入问题清单的缺口标准：{threshold:g}人）。"
+                    f"现任教{subject}的教师按课时折合{row.have:g}人，其中资格证相符的{row.qualified:g}人，"
+                    f"缺口{row.gap:g}人（列入问题清单的缺口标准：{threshold:g}人）；"
+                    f"五年内退休后缺口{row.gap_in_five_years:g}人。"
                 ),
                 severity="high" if row.gap >= 2 * threshold else "medium",
                 required_action=(
@@ -72,7 +73,13 @@ def subject_shortages(ctx: FindingContext) -> Iterator[Finding]:
                 ),
                 department=Department.PERSONNEL,
                 deadline_days=90,
-                data={"subject": subject, "need": row.need, "have": row.have, "gap": row.gap},
+                data={
+                    "subject": subject,
+                    "need": row.need,
+                    "have": row.have,
+                    "qualified": row.qualified,
+                    "gap": row.gap,
+                },
             )
 
 

@@ -75,7 +75,7 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
             for row in o.heat_rows
         ],
         note=(
-            "应配 = 各年级班数 × 周课时 ÷ 标准课时量；现有 = 任教该学科教师按课时折算；"
+            "应配 = 各年级班数 × 周课时 ÷ 标准课时量；缺口 = 应配 − 持证任教教师（按课时折算）；"
             f"缺口达到{st.norms.gap_threshold:g}人的学校计入缺口学校数。"
         ),
         key="gaps",
@@ -88,14 +88,23 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
         ],
     )
     subject_rows = [
-        [s.town_name, s.school_name, r.subject, r.need, r.have, r.gap, r.specialists]
+        [s.town_name, s.school_name, r.subject, r.need, r.have, r.qualified, r.gap, r.gap_in_five_years]
         for s in st.schools
         for r in s.subjects
         if r.subject in o.subjects and r.gap > 0
     ]
     by_school = Section(
         "三、学校学科缺口明细",
-        ["乡镇（街道）", "学校", "学科", "应配（人）", "现有（人）", "缺口（人）", "持该学科资格证（人）"],
+        [
+            "乡镇（街道）",
+            "学校",
+            "学科",
+            "应配（人）",
+            "任教（人）",
+            "其中持证（人）",
+            "缺口（人）",
+            "五年后缺口（人）",
+        ],
         subject_rows,
         key="school_gaps",
     )
@@ -105,7 +114,14 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
         [[a.label, *a.values] for a in o.ages],
         key="ages",
     )
-    basis = Section("五、依据的标准", ["标准"], [[c] for c in st.norms.citations()], key="standards")
+    retire = Section(
+        "五、未来五年达到退休年龄",
+        ["年份", *o.locales, "合计"],
+        [[f"{r.year}年", *r.values, r.total] for r in o.retirements],
+        note="按出生年月和渐进式延迟法定退休年龄规定逐月计算（教师按专业技术岗位）。",
+        key="retirements",
+    )
+    basis = Section("六、依据的标准", ["标准"], [[c] for c in st.norms.citations()], key="standards")
     return Document(
         title="师资配置报告",
         subtitle=str(school_year) if school_year else "",
@@ -120,8 +136,9 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
             ("跨学科或跨学段任教", f"{t['outside_certificate']}人"),
             ("未持教师资格证", f"{t['uncertified']}人"),
             ("55岁及以上", f"{t['over_55']}人"),
+            ("五年内达到退休年龄", f"{t['retiring']}人"),
         ],
-        sections=[schools, gaps, by_school, ages, basis],
+        sections=[schools, gaps, by_school, ages, retire, basis],
         filename=f"师资配置报告_{school_year.start_year if school_year else ''}",
     )
 
