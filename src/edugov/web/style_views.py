@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,7 @@ class SampleForm(forms.Form):
         return data
 
 
-SAMPLE_ROWS = [
+SAMPLE_ROWS: list[dict[str, Any]] = [
     {
         "school": "城关第一小学",
         "pupils": 1864,
