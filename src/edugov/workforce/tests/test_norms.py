@@ -107,7 +107,8 @@ def test_age_counts_from_the_birth_month():
     ],
 )
 def test_retirement_month_per_birth_month(born, retires):
-    assert retirement_month(*born, Norms.load_for()) == retires
+    year, month, sex = born
+    assert retirement_month(year, month, sex, Norms.load_for()) == retires
 
 
 def test_norms_come_from_the_standards_files_with_citations():
