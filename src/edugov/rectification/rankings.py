@@ -379,13 +379,17 @@ def notice_rows(ranking: Ranking) -> list[list[Any]]:
 
 def notice_text(ranking: Ranking) -> list[str]:
     rules = ranking.rules
-    metric_text = "；".join(f"{m['name']}（权重{m['weight']}）" for m in rules["metrics"])
+
+    def n(value: Any) -> str:  # 40.0 reads 40 in a notice
+        return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+    metric_text = "；".join(f"{m['name']}（权重{n(m['weight'])}）" for m in rules["metrics"])
     return [
         f"为推动问题清单对账销号，根据《{rules['meta']['title']}》，现将{ranking.period_start:%Y年%m月%d日}至"
         f"{ranking.period_end:%Y年%m月%d日}各单位整改工作情况通报如下。",
-        f"评分方法：基础分{rules['base']}分，{metric_text}。",
-        f"红榜：得分不低于{rules['red']['min_score']}分且无逾期事项的前{rules['red']['top']}名；"
-        f"黑榜：得分低于{rules['black']['max_score']}分或逾期事项不少于{rules['black']['min_overdue']}项的"
+        f"评分方法：基础分{n(rules['base'])}分，{metric_text}。",
+        f"红榜：得分不低于{n(rules['red']['min_score'])}分且无逾期事项的前{rules['red']['top']}名；"
+        f"黑榜：得分低于{n(rules['black']['max_score'])}分或逾期事项不少于{rules['black']['min_overdue']}项的"
         f"后{rules['black']['bottom']}名。名次分界处得分相同的并列入榜。",
         "本榜单仅对单位整改工作进行排名，不涉及学生个人。",
     ]
@@ -413,7 +417,7 @@ def notice_document(ranking: Ranking) -> Document:
                 key="entries",
                 kinds=["int", "text", "text", "number", "int", "int", "percent", "int", "int", "text"],
                 pdf_columns=[0, 1, 3, 4, 5, 6, 7, 8, 9],
-                pdf_widths=[0.07, 0.33, 0.09, 0.08, 0.08, 0.1, 0.08, 0.1, 0.07],
+                pdf_widths=[0.07, 0.29, 0.08, 0.08, 0.08, 0.1, 0.08, 0.1, 0.12],
                 highlight={ListKind.RED.label: "#fde8e8", ListKind.BLACK.label: "#eeeeee"},
             )
         ],

@@ -313,7 +313,7 @@ class _Writer:
                 )
             )
             if any(is_failure(v) for r in rows for v in r):
-                story.append(_p(f"注：{MARK}为未达标（不合格、超标）项，所在行加底色。", st.note))
+                story.append(_p(f"注：标{MARK}的为未达标（不合格、超标、黑榜）项，所在行加底色。", st.note))
             if len(section.rows) > section.pdf_row_limit:
                 story.append(_p(f"（共{len(section.rows)}行，此处列出前{section.pdf_row_limit}行，"
                                 "完整数据见同名XLSX文件。）", st.note))  # fmt: skip
