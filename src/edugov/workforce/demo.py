@@ -14,6 +14,7 @@ from collections import defaultdict
 from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import Locale, SchoolClass, SchoolYear, Teacher, TeachingAssignment
 
+from . import services
 from .models import SubjectLoad, TeacherYear
 from .norms import Norms, canonical_subject
 from .selectors import STAFFED_TYPES
@@ -142,6 +143,27 @@ def build_workforce(ctx: DemoContext) -> None:
         batch_size=5000,
     )
     ctx.count("教师年度档案", len(created))
+    _correction_story(current)
+
+
+def _correction_story(year: SchoolYear) -> None:
+    """The demo teacher has asked to correct their title; their school administrator decides."""
+    from edugov.accounts.models import User
+
+    teacher = User.objects.filter(username="teacher1", teacher__isnull=False).first()
+    record = TeacherYear.objects.filter(
+        teacher_id=getattr(teacher, "teacher_id", None), school_year=year
+    ).first()
+    if teacher is None or record is None:
+        return
+    wanted = "高级" if record.title != "senior" else "正高级"
+    services.correction_request(
+        actor=teacher,
+        record=record,
+        field="title",
+        requested_value=wanted,
+        reason="已通过本年度职称评审，见区人社局公示",
+    )
 
 
 def reset_workforce() -> None:
