@@ -151,10 +151,10 @@ def _correction_story(year: SchoolYear) -> None:
     from edugov.accounts.models import User
 
     teacher = User.objects.filter(username="teacher1", teacher__isnull=False).first()
-    record = TeacherYear.objects.filter(
-        teacher_id=getattr(teacher, "teacher_id", None), school_year=year
-    ).first()
-    if teacher is None or record is None:
+    if teacher is None or teacher.teacher_id is None:
+        return
+    record = TeacherYear.objects.filter(teacher_id=int(teacher.teacher_id), school_year=year).first()
+    if record is None:
         return
     wanted = "高级" if record.title != "senior" else "正高级"
     services.correction_request(
