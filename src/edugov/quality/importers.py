@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Max
 
 from edugov.accounts.scope import write_scoped
+from edugov.common.text import mask_id_number
 from edugov.ingest.spec import Column, ImportSpec, RowError, register
 from edugov.registry.importers import (
     SchoolLookup,
@@ -24,7 +25,7 @@ from edugov.registry.models import Area, SchoolClass, SchoolYear
 
 from .models import Assessment, AssessmentKind, Result
 from .permissions import action
-from .pupil_key import mask_student_number, normalise_student_number, pupil_key
+from .pupil_key import normalise_student_number, pupil_key
 
 CODE_PATTERN = r"^[A-Za-z0-9_\-]{2,32}$"
 CODE_MESSAGE = "测评编号应为2～32位字母、数字、下划线或短横线"
@@ -183,7 +184,7 @@ class ResultImport(SchoolLookup):
             "student_number",
             required=True,
             max_length=32,
-            personal=mask_student_number,
+            personal=mask_id_number,  # a 学籍号 is mostly "G" + the ID number: masked as one
             example="G310101201201011234",
             note="仅用于生成化名代码，系统不保存",
         ),

@@ -28,9 +28,3 @@ def normalise_student_number(raw: str) -> str:
 def pupil_key(student_number: str) -> str:
     digest = hmac.new(_secret(), normalise_student_number(student_number).encode("utf-8"), hashlib.sha256)
     return digest.hexdigest()[:KEY_LENGTH]
-
-
-def mask_student_number(value: str | None) -> str:
-    """学籍号 in batch pages and error reports for readers other than the uploader."""
-    text = value or ""
-    return text[:3] + "*" * max(0, len(text) - 5) + text[-2:] if len(text) > 5 else "*" * len(text)
