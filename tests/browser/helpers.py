@@ -100,7 +100,10 @@ def follow_nav(page: Any, name: str) -> None:
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()  # the sidebar slides in over the page
     if not link.is_visible():
-        nav.locator("details").filter(has=link).locator("summary").click()
+        # `has` is matched inside each group (so an unscoped locator), and a folded group's links
+        # are hidden from the accessibility tree.
+        entry = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        nav.locator("details").filter(has=entry).locator("summary").click()
     link.click()
 
 
