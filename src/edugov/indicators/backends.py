@@ -136,6 +136,11 @@ def use_warehouse(directory: str | Path) -> Iterator[None]:
         _WAREHOUSE.reset(token)
 
 
+def warehouse_in_use() -> bool:
+    """Whether a `use_warehouse` block is active (DuckDB and Spark then read Parquet files)."""
+    return _WAREHOUSE.get() is not None
+
+
 def _manifest_entry(directory: Path, model: type[models.Model]) -> dict[str, Any]:
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():

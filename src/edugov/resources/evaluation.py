@@ -19,6 +19,7 @@ from django.db import connection
 
 from edugov.accounts.scope import scoped
 from edugov.indicators.backends import Workspace
+from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import Indicator, group_values, unit_values, weighted_cv
 from edugov.registry.models import Area, School, SchoolYear, Stage
 from edugov.standards.loader import Rule, StandardsLibrary, library
@@ -199,6 +200,52 @@ def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFra
     return frame
 
 
+@dataclass(frozen=True)
+class BalancedRows:
+    """The engine's output for one district and year, before standards and scope apply."""
+
+    units: list[dict[str, Any]]
+    cvs: list[dict[str, Any]]
+    towns: list[dict[str, Any]]
+    district: list[dict[str, Any]]
+
+
+def _balanced_rows(
+    *,
+    engine: str,
+    school_year_id: int,
+    area_path: str,
+    min_points: int,
+    adjustments: tuple[Adjustment, ...] = (),
+) -> BalancedRows:
+    ws = Workspace(engine, WORKSPACE_TABLES)
+    units = balanced_units(
+        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
+    )
+    run = ws.execute
+    if adjustments:
+        duck = ibis.duckdb.connect()
+        units = duck.create_table("units", _apply(ws.execute(units), adjustments))
+        run = duck.execute
+    inds = BALANCED_INDICATORS
+    counted = units.filter(units.students > 0)
+    return BalancedRows(
+        units=run(unit_values(units, inds)).to_dict("records"),
+        cvs=run(weighted_cv(units, inds, ["stage"])).to_dict("records"),
+        towns=run(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
+        district=run(group_values(counted, inds, ["stage"])).to_dict("records"),
+    )
+
+
+def _apportion_basis() -> str:
+    return str(getattr(settings, "EDUGOV_APPORTION_BASIS", "students"))
+
+
+# Every argument is plain (the adjustments are frozen dataclasses), so one district's rows serve
+# every user and every page (list, school card, gaps, exports) until the next committed write.
+balanced_rows = cached_rows("balanced_rows", depends=_apportion_basis)(_balanced_rows)
+
+
 def evaluate_balanced(
     *,
     school_year: SchoolYear,
@@ -218,23 +265,19 @@ def evaluate_balanced(
     year = school_year.start_year
     path = area.path
     min_points = int(lib.value("balanced.teaching_point_min_students", area_path=path, year=year).value)
-    ws = Workspace(engine, WORKSPACE_TABLES)
-    units = balanced_units(ws, school_year_id=school_year.pk, area_path=path, min_point_students=min_points)
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     guarantee = guarantee_items(
-        ws=ws, school_year_id=school_year.pk, area_path=path, year=year, lib=lib, visible=visible
+        engine=engine, school_year_id=school_year.pk, area_path=path, year=year, lib=lib, visible=visible
     )
-    run = ws.execute
-    if adjustments:
-        duck = ibis.duckdb.connect()
-        units = duck.create_table("units", _apply(ws.execute(units), adjustments))
-        run = duck.execute
     inds = BALANCED_INDICATORS
-    unit_rows = run(unit_values(units, inds)).to_dict("records")
-    cv_rows = run(weighted_cv(units, inds, ["stage"])).to_dict("records")
-    counted = units.filter(units.students > 0)
-    town_rows = run(group_values(counted, inds, ["town_id", "stage"])).to_dict("records")
-    district_rows = run(group_values(counted, inds, ["stage"])).to_dict("records")
+    rows = balanced_rows(
+        engine=engine,
+        school_year_id=school_year.pk,
+        area_path=path,
+        min_points=min_points,
+        adjustments=tuple(adjustments),
+    )
+    unit_rows, cv_rows, town_rows, district_rows = rows.units, rows.cvs, rows.towns, rows.district
 
     evaluation = BalancedEvaluation(
         school_year=school_year,

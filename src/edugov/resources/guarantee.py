@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edugov.indicators.backends import Workspace
+from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import flag
 from edugov.registry.models import School, SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
 
-from .indicators import COUNTED_TYPES, _stage_of_grade
+from .indicators import COUNTED_TYPES, WORKSPACE_TABLES, _stage_of_grade
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,30 @@ def school_facts(
     )
 
 
+@cached_rows("guarantee_facts")
+def school_facts_rows(
+    *,
+    engine: str,
+    school_year_id: int,
+    area_path: str,
+    class_limits: tuple[float, float],
+    training_hours_min: float,
+) -> list[dict[str, Any]]:
+    """The facts of every school of the district, as rows (cached until the next committed write)."""
+    ws = Workspace(engine, WORKSPACE_TABLES)
+    facts = school_facts(
+        ws,
+        school_year_id=school_year_id,
+        area_path=area_path,
+        class_limits=class_limits,
+        training_hours_min=training_hours_min,
+    )
+    return ws.execute(facts).to_dict("records")  # type: ignore[no-any-return]
+
+
 def guarantee_items(
     *,
-    ws: Workspace,
+    engine: str,
     school_year_id: int,
     area_path: str,
     year: int,
@@ -142,14 +164,13 @@ def guarantee_items(
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
-    facts = school_facts(
-        ws,
+    rows = school_facts_rows(
+        engine=engine,
         school_year_id=school_year_id,
         area_path=area_path,
         class_limits=class_limits,
         training_hours_min=value("balanced.G9.training_hours_per_year"),
     )
-    rows = ws.execute(facts).to_dict("records")
     names = dict(School.objects.filter(pk__in=[int(r["school_id"]) for r in rows]).values_list("pk", "name"))
 
     def item(code: str, name: str) -> GuaranteeItem:

@@ -13,6 +13,7 @@ from typing import Any
 
 from edugov.accounts.scope import scoped
 from edugov.indicators.backends import Workspace
+from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import Indicator, group_values
 from edugov.registry.models import Area, Ownership, School, SchoolYear
 from edugov.standards.loader import Rule, StandardsLibrary, library
@@ -167,6 +168,42 @@ def _ratio(ind: Indicator, num: float, den: float) -> float | None:
     return num * ind.scale / den if den > 0 else None
 
 
+Records = list[dict[str, Any]]
+
+
+@cached_rows("preschool_rows")
+def preschool_rows(
+    *, engine: str, school_year_id: int, area_path: str, limits: tuple[tuple[str, float], ...]
+) -> tuple[Records, Records, Records, Records]:
+    """The engine's rows for one district and year: kindergartens, towns, town and district
+    values (cached until the next committed write; every user's page reads the same rows)."""
+    ws = Workspace(engine, PRESCHOOL_TABLES)
+    units = preschool_units(ws, school_year_ids=[school_year_id], area_path=area_path, limits=dict(limits))
+    towns_expr = preschool_towns(units, ws, school_year_ids=[school_year_id], area_path=area_path)
+    return (
+        ws.execute(units).to_dict("records"),
+        ws.execute(towns_expr).to_dict("records"),
+        ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["town_id"])).to_dict("records"),
+        ws.execute(group_values(units, PRESCHOOL_INDICATORS, [])).to_dict("records"),
+    )
+
+
+@cached_rows("preschool_trend_rows")
+def preschool_trend_rows(
+    *, engine: str, school_year_ids: tuple[int, ...], area_path: str, limits: tuple[tuple[str, float], ...]
+) -> tuple[Records, Records]:
+    """Per school year, the district values and the gross enrolment of towns with population."""
+    ws = Workspace(engine, PRESCHOOL_TABLES)
+    ids = list(school_year_ids)
+    units = preschool_units(ws, school_year_ids=ids, area_path=area_path, limits=dict(limits))
+    towns = preschool_towns(units, ws, school_year_ids=ids, area_path=area_path)
+    towns = towns.filter((towns.has_population == 1) & (towns.population > 0))
+    return (
+        ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["school_year_id"])).to_dict("records"),
+        ws.execute(group_values(towns, (PRESCHOOL_ENROLMENT,), ["school_year_id"])).to_dict("records"),
+    )
+
+
 def evaluate_preschool(
     *,
     school_year: SchoolYear,
@@ -184,13 +221,9 @@ def evaluate_preschool(
     limits = {lv: class_rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
     size = lib.value(SIZE_RULE, area_path=path, year=year)
 
-    ws = Workspace(engine, PRESCHOOL_TABLES)
-    units = preschool_units(ws, school_year_ids=[school_year.pk], area_path=path, limits=limits)
-    towns_expr = preschool_towns(units, ws, school_year_ids=[school_year.pk], area_path=path)
-    unit_rows = ws.execute(units).to_dict("records")
-    town_rows = ws.execute(towns_expr).to_dict("records")
-    group_rows = ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["town_id"])).to_dict("records")
-    district_rows = ws.execute(group_values(units, PRESCHOOL_INDICATORS, [])).to_dict("records")
+    unit_rows, town_rows, group_rows, district_rows = preschool_rows(
+        engine=engine, school_year_id=school_year.pk, area_path=path, limits=tuple(limits.items())
+    )
 
     ev = PreschoolEvaluation(
         school_year=school_year,
@@ -385,18 +418,16 @@ def preschool_trend(
     latest = max(y.start_year for y in years)
     rule = lib.rule(CLASS_SIZE_RULE, area_path=area.path, year=latest)
     limits = {lv: rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
-    ws = Workspace(engine or default_engine(), PRESCHOOL_TABLES)
-    ids = [y.pk for y in years]
-    units = preschool_units(ws, school_year_ids=ids, area_path=area.path, limits=limits)
-    towns = preschool_towns(units, ws, school_year_ids=ids, area_path=area.path)
-    towns = towns.filter((towns.has_population == 1) & (towns.population > 0))
+    unit_rows, town_rows = preschool_trend_rows(
+        engine=engine or default_engine(),
+        school_year_ids=tuple(y.pk for y in years),
+        area_path=area.path,
+        limits=tuple(limits.items()),
+    )
     start = {y.pk: y.start_year for y in years}
     out: dict[tuple[int, str], float | None] = {}
-    for expr, inds in (
-        (group_values(units, PRESCHOOL_INDICATORS, ["school_year_id"]), PRESCHOOL_INDICATORS),
-        (group_values(towns, (PRESCHOOL_ENROLMENT,), ["school_year_id"]), (PRESCHOOL_ENROLMENT,)),
-    ):
-        for r in ws.execute(expr).to_dict("records"):
+    for rows, inds in ((unit_rows, PRESCHOOL_INDICATORS), (town_rows, (PRESCHOOL_ENROLMENT,))):
+        for r in rows:
             for ind in inds:
                 out[(start[int(r["school_year_id"])], ind.code)] = _round(r[ind.code])
     return out

@@ -13,6 +13,8 @@ import pandas as pd
 from django.db.models import QuerySet
 
 from edugov.accounts.scope import scoped
+from edugov.indicators.backends import database_engine
+from edugov.indicators.cache import cached_rows
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import Grade, School, SchoolClass, Term
 
@@ -47,6 +49,14 @@ def _class_infos(qs: QuerySet[SchoolClass]) -> dict[int, ClassInfo]:
         pk: ClassInfo(pk, name or f"{Grade(grade).label}({number})班", grade, sid, sname, tid, tname, path)
         for pk, name, grade, number, sid, sname, tid, tname, path in rows
     }
+
+
+@cached_rows("burden.class_weeks")
+def class_week_frame(*, engine: str, **kwargs: Any) -> pd.DataFrame:
+    """The engine's class-week table (`weekly.class_week_frame`), cached until the next committed
+    write: the query over a term's homework is most of the page's time, and every user of a
+    district asks the same one. Arguments must be plain (sorted tuples, not sets) to key it."""
+    return weekly.class_week_frame(weekly.weekly_workspace(engine), **kwargs)
 
 
 def homework_compliance(
@@ -99,8 +109,8 @@ def homework_compliance(
     # Only the classes the user may see count; the engine is narrowed to their schools when few.
     school_ids = {info.school_id for info in classes.values()}
     frame = (
-        weekly.class_week_frame(
-            weekly.weekly_workspace(engine),
+        class_week_frame(
+            engine=engine or database_engine(),
             school_year_id=term.school_year_id,
             start=start,
             end=end,
@@ -109,7 +119,7 @@ def homework_compliance(
             bin_width=DAILY_BIN,
             bins=DAILY_BINS,
             school_id=school.pk if school is not None else None,
-            school_ids=school_ids if len(school_ids) <= NARROW_TO_SCHOOLS else None,
+            school_ids=tuple(sorted(school_ids)) if len(school_ids) <= NARROW_TO_SCHOOLS else None,
             area_path=area_path,
         )
         if classes and start <= end

@@ -7,13 +7,11 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
-from edugov.indicators.backends import Workspace
-from edugov.indicators.engine import weighted_cv
 from edugov.registry.models import Area, SchoolYear, Stage
 from edugov.standards.loader import library
 
-from ..evaluation import BalancedEvaluation, SchoolResult, default_engine, evaluate_balanced
-from ..indicators import BALANCED_INDICATORS, BALANCED_STAGES, WORKSPACE_TABLES, balanced_units
+from ..evaluation import BalancedEvaluation, SchoolResult, balanced_rows, default_engine, evaluate_balanced
+from ..indicators import BALANCED_INDICATORS, BALANCED_STAGES
 from .common import ensure_allowed
 
 
@@ -141,14 +139,16 @@ def balanced_cv_trend(
 ) -> dict[tuple[int, str, str], float | None]:
     """(start year, stage, indicator) -> CV, for the trend chart: only the CVs, per school year."""
     lib = library()
-    ws = Workspace(engine or default_engine(), WORKSPACE_TABLES)
     out: dict[tuple[int, str, str], float | None] = {}
     for y in years:
         min_points = int(
             lib.value("balanced.teaching_point_min_students", area_path=area.path, year=y.start_year).value
         )
-        units = balanced_units(ws, school_year_id=y.pk, area_path=area.path, min_point_students=min_points)
-        for r in ws.execute(weighted_cv(units, BALANCED_INDICATORS, ["stage"])).to_dict("records"):
+        # The same rows the evaluation of that year reads (cached until the next committed write).
+        rows = balanced_rows(
+            engine=engine or default_engine(), school_year_id=y.pk, area_path=area.path, min_points=min_points
+        )
+        for r in rows.cvs:
             out[(y.start_year, r["stage"], r["indicator"])] = _num(r["cv"])
     return out
 

@@ -1,0 +1,46 @@
+"""Start-up warming of the indicator pages: a web process computes each district's heavy figures
+(and so imports and compiles Ibis, sqlglot and the engines) before it takes its first request, so
+the first visit after a restart is as fast as the next. Each app's `warmup.py` holds a `warm()`;
+`edugov.wsgi` runs them when the setting EDUGOV_WARM_ON_START (environment, default on) allows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+log = logging.getLogger(__name__)
+
+
+def warm_enabled() -> bool:
+    value = getattr(settings, "EDUGOV_WARM_ON_START", None)
+    if value is None:
+        value = os.environ.get("EDUGOV_WARM_ON_START", "1") == "1"
+    return bool(value)
+
+
+def warm_up() -> dict[str, float]:
+    """Run every installed app's `warmup.warm()`; seconds per app. A failure is logged and
+    skipped: warming only saves time, it never keeps the server from starting."""
+    timings: dict[str, float] = {}
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.warmup")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.warmup":
+                log.warning("warm-up of %s could not be imported: %s", config.name, exc)
+            continue
+        started = time.perf_counter()
+        try:
+            module.warm()
+        except Exception:
+            log.warning("warm-up of %s failed", config.name, exc_info=True)
+        timings[config.label] = time.perf_counter() - started
+    # The warm-up ran on this (the main) thread's connection; requests use their own.
+    connections.close_all()
+    return timings
