@@ -91,10 +91,21 @@ def pk_of(attr: str) -> Kwargs:
     return lambda w, user: {"pk": getattr(w, attr).pk}
 
 
+LANDING_PROBES = {
+    Role.SCHOOL_ADMIN: "rectification",
+    Role.TEACHER: "burden",
+    Role.INSTITUTION_OPERATOR: "tutoring",
+    Role.INSPECTOR: "supervision",
+}
+
 ROUTES: dict[str, Probe] = {
     # web shell and accounts
     "web:home": list_(),
     "web:style": list_(queries=False),
+    # a deferred landing card: each role asks for a module whose card it has (others get 404)
+    "web:landing_card": list_(
+        kwargs=lambda w, u: {"code": LANDING_PROBES.get(getattr(u, "role", ""), "resources")}, queries=False
+    ),
     "login": public("the login form"),
     "logout": public("POST only; GET answers 405"),
     "password_change": list_(queries=False),

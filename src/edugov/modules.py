@@ -44,15 +44,26 @@ class LandingCard:
 LandingBuilder = Callable[["User"], LandingCard | None]
 
 
-def landing(path: str) -> LandingBuilder:
+@dataclass(frozen=True)
+class Deferred:
+    """How the landing page shows a slow card until it is built (fetched after the page loads):
+    its heading and its place."""
+
+    heading: str
+    order: int = 50
+
+
+def landing(path: str, *, deferred: Deferred | None = None) -> LandingBuilder:
     """A landing builder named by its dotted path ("edugov.burden.landing.teacher_card"), imported
-    when first called: a module declares itself before its selectors and views may be imported."""
+    when first called: a module declares itself before its selectors and views may be imported.
+    A `deferred` card (one that evaluates the district, say) is built by a request of its own."""
     module, _, name = path.rpartition(".")
 
     def build(actor: User) -> LandingCard | None:
         builder: LandingBuilder = getattr(import_module(module), name)
         return builder(actor)
 
+    build.deferred = deferred  # type: ignore[attr-defined]
     return build
 
 
@@ -97,17 +108,33 @@ def api_modules() -> list[ModuleSpec]:
     return [m for m in _MODULES.values() if m.api_urls]
 
 
-def landing_cards(actor: User) -> list[LandingCard]:
-    """The cards of the actor's landing page, module by module (empty: the district cockpit)."""
+DEFERRED_TEMPLATE = "web/landing_deferred.html"
+
+
+def landing_cards(actor: User, *, defer: bool = True) -> list[LandingCard]:
+    """The cards of the actor's landing page, module by module (empty: the district cockpit). A
+    deferred card is a placeholder that fetches `landing_card(actor, code)` once the page is shown."""
     if actor.is_superuser:
         return []
     cards = []
     for spec in _MODULES.values():
         build = spec.landing.get(actor.role)
-        card = build(actor) if build is not None else None
-        if card is not None:
+        if build is None:
+            continue
+        deferred: Deferred | None = getattr(build, "deferred", None)
+        if defer and deferred is not None:
+            context = {"module": spec.code, "heading": deferred.heading}
+            cards.append(LandingCard(DEFERRED_TEMPLATE, context, order=deferred.order))
+        elif (card := build(actor)) is not None:
             cards.append(card)
     return sorted(cards, key=lambda c: c.order)
+
+
+def landing_card(actor: User, code: str) -> LandingCard | None:
+    """One module's card of the actor's landing page, built now (a deferred card's request)."""
+    spec = _MODULES.get(code)
+    build = spec.landing.get(actor.role) if spec is not None and not actor.is_superuser else None
+    return build(actor) if build is not None else None
 
 
 def module_label(code: str) -> str:

@@ -3,7 +3,7 @@ warehouse tables and demo generator."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec, landing
+from edugov.modules import Deferred, ModuleConfig, ModuleSpec, landing
 
 
 def _register_warehouse() -> None:
@@ -55,5 +55,9 @@ class ResourcesConfig(ModuleConfig):
             scopes="scopes",
             demo=_register_demo,
             warehouse=_register_warehouse,
-            landing={Role.SCHOOL_ADMIN: landing(f"{self.name}.landing.school_card")},
+            landing={
+                Role.SCHOOL_ADMIN: landing(
+                    f"{self.name}.landing.school_card", deferred=Deferred("本校优质均衡指标", order=30)
+                )
+            },
         )

@@ -142,7 +142,7 @@ def test_school_sees_its_items_homework_gaps_and_indicators(client, d):
     _item(d, d.school_b, "乙镇校舍漏雨", deadline=dt.date(2025, 10, 1))  # another school's
     _publish(d, d.class_a1, "语文", MONDAY, 30)
 
-    cards = {c.template: c.context for c in landing_cards(d.users[Role.SCHOOL_ADMIN])}
+    cards = {c.template: c.context for c in landing_cards(d.users[Role.SCHOOL_ADMIN], defer=False)}
     assert list(cards) == [
         "rectification/landing/unit.html",
         "burden/landing/school.html",
@@ -163,7 +163,19 @@ def test_school_sees_its_items_homework_gaps_and_indicators(client, d):
     assert reverse("rectification:item_detail", args=[overdue.pk]) in body and "逾期14天" in body
     assert "5天后到期" in body and "围墙加固" not in body and "乙镇校舍漏雨" not in body
     assert "本周 2 个班级中，<strong>1</strong> 个班级尚未公示作业" in body
-    assert "待办：整改事项" in body and "本校优质均衡指标" in body
+    assert "待办：整改事项" in body
+    # the 优质均衡 card evaluates the district: the page shows its heading and fetches it after
+    card_url = reverse("web:landing_card", args=["resources"])
+    assert f'hx-get="{card_url}"' in body and "本校优质均衡指标" in body
+    card = client.get(card_url).content.decode()
+    assert "本校优质均衡指标" in card and "查看本校优质均衡详情" in card
+
+
+def test_a_card_is_served_only_to_the_roles_it_is_declared_for(client, d):
+    assert client.get(reverse("web:landing_card", args=["resources"])).status_code == 302  # login
+    for role, code in [(Role.TEACHER, "resources"), (Role.LEADER, "burden"), (Role.SCHOOL_ADMIN, "nope")]:
+        login(client, d.users[role])
+        assert client.get(reverse("web:landing_card", args=[code])).status_code == 404
 
 
 def test_institution_operator_sees_its_own_institution_only(client, d):
