@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from edugov.accounts.models import User
 from edugov.demo.base import DemoContext, register_generator
@@ -53,6 +54,9 @@ PER_OTHER_DISTRICT = 40  # each further district of a --scale above 1 (keeps pro
 ORDERS_PER_INSTITUTION = (240, 380)  # a year at the demo district's size
 ORDERS_PER_INSTITUTION_OTHER = (40, 90)
 STORY_EVERY = 40  # one falling, one refunds and one stopped institution in every 40
+# Positions of the model institutions in the first district (clear of the positions that carry a
+# deliberate violation or an inspection with findings).
+EXEMPLARY = (2, 6, 10, 13, 15)
 YEAR_DAYS = 365
 CENT = Decimal("0.01")
 
@@ -102,6 +106,9 @@ class Plan:
     orders: tuple[int, int] = ORDERS_PER_INSTITUTION_OTHER
     courses: list[Course] = field(default_factory=list)
     tutors: list[Staff] = field(default_factory=list)
+    # A model institution: its fees within every limit, so the white list (whose rules ask for no
+    # violation on record) has members; the others break a limit now and then, as in life.
+    exemplary: bool = False
 
 
 def fast_insert(model: type[Model], fields: list[str], rows: list[tuple[object, ...]]) -> None:
@@ -247,7 +254,10 @@ class TutoringDemo:
             )
             if i == n - 1:
                 inst.list_status, inst.list_reason = "black", "卷款停业，拒不退费，已吊销办学许可证"
-            plans.append(Plan(inst=inst, story=story, price=rng.choice([60, 80, 100, 120, 150])))
+            exemplary = first and i in EXEMPLARY and story == "healthy" and status == "licensed"
+            plans.append(
+                Plan(inst=inst, story=story, price=rng.choice([60, 80, 100, 120, 150]), exemplary=exemplary)
+            )
         return plans
 
     def licence_term(self) -> tuple[dt.date, dt.date]:
@@ -462,7 +472,7 @@ class TutoringDemo:
                 course = rng.choice(p.courses)
                 lessons = rng.choice([10, 16, 20, 24, 30, 40])
                 lessons = min(lessons, int(5000 // course.price_per_lesson))
-                if rng.random() < 0.02:
+                if rng.random() < 0.02 and not p.exemplary:
                     lessons = 72  # over the 60-lesson limit (and usually the 5000 yuan limit)
                 amount = Decimal(lessons) * course.price_per_lesson
                 paid_on = self.start + dt.timedelta(days=day)
@@ -474,7 +484,8 @@ class TutoringDemo:
                     lessons=lessons,
                     amount=amount,
                     paid_on=paid_on,
-                    covers_until=paid_on + dt.timedelta(days=rng.choice([56, 70] + [84] * 15 + [120])),
+                    covers_until=paid_on
+                    + dt.timedelta(days=rng.choice([56, 70] + [84] * 15 + ([] if p.exemplary else [120]))),
                 )
                 o.violations = rules.as_json(
                     rules.order_violations(
@@ -687,7 +698,9 @@ class TutoringDemo:
         from edugov.accounts.policy import role_may
 
         users = User.objects.filter(username__in=["officer_px", "admin", "inspector"]).select_related("area")
-        return [u for u in users.order_by("username") if role_may(u, "tutoring.inspection_record")]
+        # the tutoring office first: it handles complaints; the others sign inspections with it
+        ordered = sorted(users, key=lambda u: (u.username != "officer_px", u.username))
+        return [u for u in ordered if role_may(u, "tutoring.inspection_record")]
 
     def complaints(self, plans: list[Plan], at_risk: list[Institution]) -> tuple[list[Complaint], int]:
         """Complaints at every step (待受理, 办理中, 已转办, 已答复, 已办结), some past their
@@ -789,7 +802,7 @@ class TutoringDemo:
         chosen = []
         for p in plans:
             inst = p.inst
-            if inst.list_status or p.story != "healthy":
+            if inst.list_status or not p.exemplary:
                 continue
             if not rules.white_list_blockers(
                 status=inst.status, custody_mode=inst.custody_mode, violations=found[inst.pk]
@@ -803,7 +816,8 @@ class TutoringDemo:
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+    """A time of day in the bureau's time zone (office hours read as office hours)."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 # The steps a demo complaint has gone through, by its story (the last step names its status).

@@ -205,7 +205,12 @@ class InspectionForm(forms.ModelForm):
             "attachment",
             "is_reinspection",
         ]
-        widgets = {"planned_on": DATE, "inspected_on": DATE, "institution": forms.HiddenInput}
+        widgets = {
+            "planned_on": DATE,
+            "inspected_on": DATE,
+            "institution": forms.HiddenInput,
+            "findings": forms.Textarea(attrs={"rows": 3, "cols": 20}),
+        }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from .selectors import inspector_candidates
@@ -337,7 +342,7 @@ class ReferForm(forms.Form):
         label="转办单位", required=False, max_length=60, help_text="如转乡镇可不填，默认为该乡镇教育办"
     )
     note = forms.CharField(
-        label="转办说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label="转办说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 20})
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -350,18 +355,22 @@ class ReferForm(forms.Form):
 class InvestigateForm(forms.Form):
     investigators = forms.CharField(label="调查人员", max_length=100, help_text="姓名，多人用顿号分隔")
     investigated_on = forms.DateField(label="调查日期", widget=DATE)
-    findings = forms.CharField(label="调查发现", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(
+        label="调查发现", max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "cols": 20})
+    )
     evidence = forms.CharField(
         label="证据材料",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 20}),
         help_text="如询问笔录、收费凭证、现场照片编号",
     )
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    reply = forms.CharField(
+        label="答复内容", widget=forms.Textarea(attrs={"rows": 4, "cols": 20}), max_length=4000
+    )
 
 
 class RateForm(forms.Form):

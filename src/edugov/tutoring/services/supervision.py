@@ -25,7 +25,10 @@ def _check_inspectors(inspectors: list[User], area_path: str) -> None:
     may inspect and whose area covers the place inspected."""
     need = rules.inspection_min_inspectors(area_path)
     if len(inspectors) < need:
-        citation = library().value("tutoring.inspection_min_inspectors", area_path=area_path).rule.citation()
+        rule = library().value("tutoring.inspection_min_inspectors", area_path=area_path).rule
+        citation = (
+            f"{rule.source.title}{rule.article}"  # the law and article; its status stays in the library
+        )
         raise DomainError(TutoringError.TOO_FEW_INSPECTORS, n=need, citation=citation, count=len(inspectors))
     for person in inspectors:
         covers = person.area is not None and area_path.startswith(person.area.path)
