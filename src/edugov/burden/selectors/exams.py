@@ -43,25 +43,27 @@ def exam_list(*, user: Any, term: Term | None = None, school: School | None = No
 def exam_violation_list(
     *, user: Any, term: Term | None = None, school: School | None = None
 ) -> list[ExamViolationRow]:
-    exams = list(exam_list(user=user, term=term, school=school))
-    by_id = {e.pk: e for e in exams}
-    facts = [
-        rules.ExamFacts(e.pk, e.school_id, e.term_id, e.grade, e.subject, e.kind, e.is_paper, e.result_form)
-        for e in exams
-    ]
+    # Plain values, not model instances: a district's term holds thousands of exams.
+    fields = ("pk", "school_id", "term_id", "grade", "subject", "kind", "is_paper", "result_form")
+    exams = {
+        row[0]: row
+        for row in exam_list(user=user, term=term, school=school).values_list(*fields, "date", "school__name")
+    }
+    facts = [rules.ExamFacts(*row[:8]) for row in exams.values()]
+    kinds = dict(Exam._meta.get_field("kind").flatchoices)
     year = term.school_year.start_year if term is not None else None
     out = []
     for v in rules.exam_violations(facts, year=year):
-        e = by_id[v.exam_id]
+        pk, school_id, _, grade, subject, kind, _, _, date, school_name = exams[v.exam_id]
         out.append(
             ExamViolationRow(
-                e.pk,
-                e.school_id,
-                e.school.name,
-                e.date,
-                e.grade,
-                e.subject,
-                e.get_kind_display(),
+                pk,
+                school_id,
+                school_name,
+                date,
+                grade,
+                subject,
+                str(kinds.get(kind, kind)),
                 v.message,
                 v.rule,
             )
