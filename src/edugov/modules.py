@@ -53,18 +53,23 @@ class Deferred:
     order: int = 50
 
 
-def landing(path: str, *, deferred: Deferred | None = None) -> LandingBuilder:
+@dataclass(frozen=True)
+class NamedLanding:
     """A landing builder named by its dotted path ("edugov.burden.landing.teacher_card"), imported
     when first called: a module declares itself before its selectors and views may be imported.
     A `deferred` card (one that evaluates the district, say) is built by a request of its own."""
-    module, _, name = path.rpartition(".")
 
-    def build(actor: User) -> LandingCard | None:
+    path: str
+    deferred: Deferred | None = None
+
+    def __call__(self, actor: User) -> LandingCard | None:
+        module, _, name = self.path.rpartition(".")
         builder: LandingBuilder = getattr(import_module(module), name)
         return builder(actor)
 
-    build.deferred = deferred  # type: ignore[attr-defined]
-    return build
+
+def landing(path: str, *, deferred: Deferred | None = None) -> LandingBuilder:
+    return NamedLanding(path, deferred)
 
 
 @dataclass(frozen=True)
