@@ -305,12 +305,22 @@ def render_xlsx(doc: Document) -> bytes:
         cover.summary(doc)
         for text in doc.paragraphs:
             cover.line(text)
-        _signature(cover, doc)
-        cover.finish(freeze=False)
+        carried: list[Section] = []  # a heading with text and no table opens the next sheet
         for section in doc.sections:
+            if not section.headers and not section.figures:
+                carried.append(section)
+                continue
             w = _Writer(wb.create_sheet(title=section.sheet_name), f"{doc.title} {section.title}".strip())
+            for heading in carried:
+                w.section(heading, main=False)
+            carried = []
             w.section(section, main=True)
             w.finish(freeze=True)
+        for heading in carried:
+            cover.blank()
+            cover.section(heading, main=False)
+        _signature(cover, doc)
+        cover.finish(freeze=False)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -107,8 +107,8 @@ def _indicator_failures(ev: BalancedEvaluation) -> list[Section]:
         for s in ev.schools:
             r = next((r for r in s.indicators if r.code == ind.code), None)
             if r is not None and r.met is False:
-                rows.append([s.school_name, s.stage_label, r.value, r.standard,
-                             r.ratio, r.gap, r.gap_unit or ind.unit])  # fmt: skip
+                rows.append([s.school_name, s.stage_label, _r(r.value), r.standard,
+                             _r(r.ratio), _r(r.gap, 2), r.gap_unit or ind.unit])  # fmt: skip
         rows.sort(key=lambda row: (row[4] is None, row[4] or 0))
         out.append(
             Section(
