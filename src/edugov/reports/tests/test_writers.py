@@ -166,3 +166,18 @@ def test_xlsx_print_setup_and_cover():
     cover = [v for row in wb["概况"].iter_rows(values_only=True) for v in row if v is not None]
     assert "临教〔2025〕12号" in cover and "评价结论" in cover and "未达标事项（共1项）" in cover
     assert "1. 河口镇中心小学：生均体育运动场馆面积未达标" in cover
+
+
+def test_a_missing_font_package_is_a_system_check_warning_and_pdfs_still_build(settings, tmp_path):
+    from edugov.reports import fonts
+    from edugov.reports.apps import fonts_installed
+
+    assert fonts_installed() == []
+    settings.NODE_MODULES = tmp_path  # no package there
+    assert [w.id for w in fonts_installed()] == ["reports.W001"]
+    fonts.faces.cache_clear()
+    try:
+        assert fonts.faces() == fonts.Faces("STSong-Light", "STSong-Light", "STSong-Light", embedded=False)
+        assert render(sample(), "pdf").startswith(b"%PDF")
+    finally:
+        fonts.faces.cache_clear()
