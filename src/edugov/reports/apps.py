@@ -23,7 +23,7 @@ def fonts_installed(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     return [
         checks.Warning(
             f"PDF fonts missing: {', '.join(str(p) for p in missing)}",
-            hint=f"Run `make assets` (npm ci) to install {PACKAGE}; until then PDFs use STSong-Light, unembedded.",
+            hint=f"Run `make assets` (npm ci) for {PACKAGE}; until then PDFs use STSong-Light, unembedded.",
             id="reports.W001",
         )
     ]
