@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
 from edugov.api.base import ApiViewSet, ChoiceLabelField
+from edugov.common.errors import DomainError
 
 from . import selectors
+from .errors import QualityError as E
 from .models import Assessment
 from .permissions import action as policy_action
 from .selectors import BandRow, ValueAddedView
@@ -133,6 +135,9 @@ class ValueAddedViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         actor = request_actor(request)
         ensure_can(actor, policy_action("view"))
+        for name, label in (("prior", "前测"), ("post", "后测")):
+            if not request.query_params.get(name, "").strip():
+                raise DomainError(E.BAD_PARAM, field=label, reason=f"请用参数 {name} 指定测评ID")
         assessments = list(selectors.assessment_list(actor=actor))
         prior = selectors.pick_assessment(assessments, request.query_params.get("prior", ""))
         post = selectors.pick_assessment(assessments, request.query_params.get("post", ""))
