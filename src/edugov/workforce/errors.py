@@ -13,3 +13,7 @@ class WorkforceError(ErrorCode):
     NOT_PENDING = "该申请已审核，不能再次处理"
     REASON_REQUIRED = "请填写{what}"
     NO_RECORD = "尚无您本学年的师资档案，请联系学校管理员导入"
+    EXCHANGE_SAME_SCHOOL = "派出学校和接收学校不能相同"
+    EXCHANGE_DATES = "结束日期应晚于开始日期"
+    EXCHANGE_OVERLAP = "该教师在{start}至{end}已有交流记录，时间不能重叠"
+    EXCHANGE_NOT_STAFF = "该教师不在派出学校任职"

@@ -53,6 +53,8 @@ POLICY = register_policy(
                 "审核档案更正申请", SCHOOL | {Role.DISTRICT_ADMIN}, module=Module.REGISTRY
             ),
             "report": Rule("下载师资配置报告", BUREAU_ROLES, scope="read"),
+            # District-managed, school-hired (区管校聘): the bureau's personnel department places teachers.
+            "exchange_edit": Rule("登记交流轮岗", OFFICE, departments=PERSONNEL),
         },
     )
 )

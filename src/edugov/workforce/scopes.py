@@ -12,3 +12,5 @@ register_scope(
 register_scope(
     area="teacher_year__school__area", school="teacher_year__school", teacher="teacher_year__teacher"
 )(m.CorrectionRequest)
+# An exchange belongs to the sending school (its rotation share counts it).
+register_scope(area="from_school__area", school="from_school", teacher="teacher")(m.Exchange)
