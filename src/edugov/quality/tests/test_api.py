@@ -25,7 +25,7 @@ def test_bands_and_value_added(paired):
         d.point_a.pk,
     }
     assert set(bands["total"]["bands"]) == {"优秀", "良好", "合格", "待提高"}
-    va = client.get(f"{API}/value-added/", {"prior": pre.pk, "post": post.pk, "sort": "effect"}).json()
+    va = client.get(f"{API}/value-added/?prior={pre.pk}&post={post.pk}&sort=effect").json()
     assert va["model"]["n_pupils"] == 48 and va["rows"][0]["id"] == d.school_b.pk
     first = va["rows"][0]
     assert first["low"] < first["effect"] < first["high"] and first["verdict_label"] == "高于预期"
