@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -240,9 +240,16 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def warehouse_export(*, directory: Path, tables: list[str] | None = None, full: bool = False) -> ExportResult:
+def warehouse_export(
+    *,
+    directory: Path,
+    tables: list[str] | None = None,
+    full: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ExportResult:
     """Export the registered tables (or those named) into `directory`, rewriting only changed
-    partitions unless `full`. The manifest is replaced last, atomically."""
+    partitions unless `full`. The manifest is replaced last, atomically. `progress(done, total,
+    table)` hears before each table (and once at the end, with an empty name)."""
     started = time.perf_counter()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -258,7 +265,9 @@ def warehouse_export(*, directory: Path, tables: list[str] | None = None, full: 
     dmap = DistrictMap()
     manifest_tables: dict[str, Any] = dict(old.get("tables", {}))
 
-    for table in chosen:
+    for index, table in enumerate(chosen):
+        if progress is not None:
+            progress(index, len(chosen), table.name)
         schema = arrow_schema(table)
         fingerprint = _schema_fingerprint(schema)
         before = {} if full else old.get("tables", {}).get(table.name, {}).get("partitions", {})
@@ -307,6 +316,8 @@ def warehouse_export(*, directory: Path, tables: list[str] | None = None, full: 
             )
         result.rows[table.name] = manifest_tables[table.name]["rows"]
 
+    if progress is not None:
+        progress(len(chosen), len(chosen), "")
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

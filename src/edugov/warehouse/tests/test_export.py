@@ -193,3 +193,21 @@ def test_registration_refuses_unknown_columns_and_two_kinds_of_year():
     with pytest.raises(ValueError, match="not both"):
         register_table("homework_y", Homework, school_year="school_class__school_year", day="date")
     assert "homework_x" not in warehouse_tables() and "homework_y" not in warehouse_tables()
+
+
+def test_command_reports_progress_per_table_in_a_log(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_mini_district()
+    out, err = StringIO(), StringIO()  # not a terminal: one plain line per table, no bar
+    call_command("warehouse", "export", str(tmp_path), stdout=out, stderr=err)
+    lines = err.getvalue().splitlines()
+    total = len(warehouse_tables())
+    assert lines[0] == f"导出：已完成 0/{total} 张表，正在处理 {sorted(warehouse_tables())[0]}"
+    assert lines[-1] == f"导出：已完成 {total}/{total} 张表"
+    assert len(lines) == total + 1 and "\r" not in err.getvalue()
+    quiet = StringIO()
+    call_command("warehouse", "export", str(tmp_path), "--no-progress", stdout=out, stderr=quiet)
+    assert quiet.getvalue() == ""

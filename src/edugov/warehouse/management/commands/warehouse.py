@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from edugov.common.progress import ProgressBar
 from edugov.warehouse.export import warehouse_export
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         export.add_argument("directory", help="数据仓库目录")
         export.add_argument("--full", action="store_true", help="全部分区重新导出")
         export.add_argument("--tables", default="", help="只导出这些表（逗号分隔）")
+        export.add_argument("--no-progress", action="store_true", help="不显示进度")
         evaluate = sub.add_parser("evaluate", help="在数据仓库上计算优质均衡评估")
         evaluate.add_argument("directory", help="数据仓库目录")
         evaluate.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
@@ -37,12 +39,19 @@ class Command(BaseCommand):
 
     def _export(self, options: dict[str, Any]) -> None:
         tables = [t for t in options["tables"].split(",") if t] or None
+        bar = None if options["no_progress"] else ProgressBar(self.stderr._out, unit="张表", desc="导出")
         try:
             result = warehouse_export(
-                directory=Path(options["directory"]), tables=tables, full=options["full"]
+                directory=Path(options["directory"]),
+                tables=tables,
+                full=options["full"],
+                progress=bar.update if bar is not None else None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            if bar is not None:
+                bar.close()
         size_mb = result.bytes / 1e6
         self.stdout.write(
             f"数据仓库已导出到 {result.directory}（用时 {result.seconds:.1f} 秒，共 {size_mb:.1f} MB）：\n"
