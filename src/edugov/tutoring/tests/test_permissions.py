@@ -221,15 +221,8 @@ API_WRITES: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
         f"/api/v1/tutoring/institutions/{w.inst.pk}/transition/",
         {"to_status": "rectifying", "reason": "消防通道堵塞"},
     ),
+    # the other complaint steps share the view set's permission path (CanWrite): two stand for all
     "complaint_accept": lambda w: (f"/api/v1/tutoring/complaints/{w.complaint.pk}/accept/", {}),
-    "complaint_refer": lambda w: (
-        f"/api/v1/tutoring/complaints/{w.handled.pk}/refer/",
-        {"area": w.md.town_a.pk, "note": "请属地核查"},
-    ),
-    "complaint_investigate": lambda w: (
-        f"/api/v1/tutoring/complaints/{w.handled.pk}/investigate/",
-        {"investigators": "王五、赵六", "investigated_on": TODAY.isoformat(), "findings": "复核属实"},
-    ),
     "complaint_reply": lambda w: (f"/api/v1/tutoring/complaints/{w.handled.pk}/reply/", {"reply": "已约谈"}),
 }
 
