@@ -10,5 +10,6 @@ router.include_format_suffixes = False
 router.register("records", api.RecordViewSet, basename="record")
 router.register("staffing", api.StaffingViewSet, basename="staffing")
 router.register("corrections", api.CorrectionViewSet, basename="correction")
+router.register("exchanges", api.ExchangeViewSet, basename="exchange")
 
 urlpatterns = router.urls

@@ -12,10 +12,10 @@ import random
 from collections import defaultdict
 
 from edugov.demo.base import DemoContext, register_generator
-from edugov.registry.models import Locale, SchoolClass, SchoolYear, Teacher, TeachingAssignment
+from edugov.registry.models import Locale, School, SchoolClass, SchoolYear, Teacher, TeachingAssignment
 
 from . import services
-from .models import SubjectLoad, TeacherYear
+from .models import Exchange, SubjectLoad, TeacherYear
 from .norms import Norms, canonical_subject
 from .selectors import STAFFED_TYPES
 from .services import SUBJECTS
@@ -144,6 +144,48 @@ def build_workforce(ctx: DemoContext) -> None:
     )
     ctx.count("教师年度档案", len(created))
     _correction_story(current)
+    ctx.count(
+        "交流轮岗记录", _exchanges(rng, current, [r for r in created if r.school_year_id == current.pk])
+    )
+
+
+def _exchanges(rng: random.Random, year: SchoolYear, records: list[TeacherYear]) -> int:
+    """A year of exchanges: most urban and town schools send about a tenth of their eligible
+    teachers (six years or more at the school) to rural schools, a few send fewer than the rule."""
+    rural = list(
+        School.objects.filter(locale=Locale.RURAL, school_type__in=STAFFED_TYPES).values_list("pk", flat=True)
+    )
+    senders = dict(
+        School.objects.filter(
+            locale__in=[Locale.URBAN, Locale.TOWN], school_type__in=STAFFED_TYPES
+        ).values_list("pk", "locale")
+    )
+    if not rural:
+        return 0
+    eligible: dict[int, list[TeacherYear]] = defaultdict(list)
+    for r in records:
+        if r.school_id in senders and r.school_since is not None and year.start_year - r.school_since >= 6:
+            eligible[r.school_id].append(r)
+    rows = []
+    for school_id, staff in eligible.items():
+        share = 0.12 if rng.random() < 0.75 else 0.04
+        count = round(len(staff) * share)
+        staff.sort(key=lambda r: (r.backbone_level == "none", r.teacher_id))  # backbone first, some
+        chosen = staff[:1] + rng.sample(staff[1:], max(0, min(len(staff) - 1, count - 1))) if count else []
+        for r in chosen:
+            rows.append(
+                Exchange(
+                    teacher_id=r.teacher_id,
+                    kind=rng.choice(["rotation", "rotation", "rural_placement"]),
+                    from_school_id=school_id,
+                    to_school_id=rng.choice(rural),
+                    start_date=year.start_date,
+                    end_date=dt.date(year.start_year + 1, 7, 15),
+                    evaluation="",
+                )
+            )
+    Exchange.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _correction_story(year: SchoolYear) -> None:
@@ -167,6 +209,7 @@ def _correction_story(year: SchoolYear) -> None:
 
 
 def reset_workforce() -> None:
+    Exchange.objects.all().delete()
     SubjectLoad.objects.all().delete()
     TeacherYear.objects.all().delete()
 

@@ -17,6 +17,7 @@ from .norms import KEY_SUBJECTS
 
 SHORTAGE = "workforce.subject_shortage"
 UNCERTIFIED = "workforce.uncertified"
+ROTATION = "workforce.rotation_below_rule"
 
 
 @dataclass
@@ -108,6 +109,36 @@ def uncertified_teachers(ctx: FindingContext) -> Iterator[Finding]:
         )
 
 
+def rotation_below_rule(ctx: FindingContext) -> Iterator[Finding]:
+    """One item per urban or town school and school year whose rotation misses the rule."""
+    from .exchanges import rotation_shares
+
+    year = selectors.current_year()
+    if year is None:
+        return
+    for r in rotation_shares(actor=_Reader(area=ctx.area), year=year):
+        if r.met or not r.eligible:
+            continue
+        share = f"{r.share:g}%" if r.share is not None else "0%"
+        backbone = f"，其中骨干教师占{r.backbone_share:g}%" if r.backbone_share is not None else ""
+        yield Finding(
+            cause_key=f"{ROTATION}:{r.school_id}:{year.start_year}",
+            source=ROTATION,
+            unit=Unit.school(r.school_id),
+            title=f"{r.school_name}教师交流轮岗未达到规定比例",
+            evidence=(
+                f"{year}：符合交流条件的教师{r.eligible}人，已交流{r.rotated}人（{share}{backbone}）；"
+                f"规定不低于{r.share_min:g}%，骨干教师不低于交流人数的{r.backbone_min:g}%。"
+            ),
+            severity="medium",
+            required_action="制定本学年交流轮岗计划，优先安排骨干教师到乡村学校和薄弱学校交流，报人事科备案。",
+            department=Department.PERSONNEL,
+            deadline_days=60,
+            data={"eligible": r.eligible, "rotated": r.rotated, "backbone": r.backbone},
+        )
+
+
 def register() -> None:
     register_finding_source(SHORTAGE, subject_shortages, label="学科教师结构性缺编")
     register_finding_source(UNCERTIFIED, uncertified_teachers, label="教师未持证上岗")
+    register_finding_source(ROTATION, rotation_below_rule, label="交流轮岗未达规定比例")

@@ -21,7 +21,7 @@ from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import selectors, services
+from . import exchanges, selectors, services
 from .models import record_field_label
 from .permissions import action
 
@@ -58,10 +58,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     vacancies = sorted(
         (s for s in data.staffing.schools if s.vacancies > 0), key=lambda s: (-s.vacancies, s.school_name)
     )
+    rotation = exchanges.rotation_shares(actor=actor, year=year) if year else []
     return render(
         request,
         "workforce/overview.html",
         {
+            "rotation": sorted(rotation, key=lambda r: (r.met, r.share or 0.0))[:30],
+            "rotation_rule": rotation[0] if rotation else None,
+            "rotation_met": sum(1 for r in rotation if r.met),
+            "rotation_total": len(rotation),
             "year": year,
             "years": selectors.year_choices(),
             "o": data,

@@ -3,9 +3,10 @@ record of town B's teacher, with a subject load and a pending correction request
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from edugov.workforce.models import CorrectionRequest, SubjectLoad, TeacherYear
+from edugov.workforce.models import CorrectionRequest, Exchange, SubjectLoad, TeacherYear
 
 
 def add_town_b_workforce(w: Any) -> None:
@@ -27,4 +28,13 @@ def add_town_b_workforce(w: Any) -> None:
         requested_value="一级",
         reason=f"{w.school_b.name}职称评审结果",
         requested_by=w.user_b,
+    )
+    Exchange.objects.create(
+        teacher=w.teacher_b,
+        kind="rotation",
+        from_school=w.school_b,
+        to_school=w.school_a,
+        start_date=dt.date(w.year.start_year, 9, 1),
+        end_date=dt.date(w.year.start_year + 1, 7, 1),
+        evaluation=f"{w.school_b.name}派出",
     )

@@ -105,3 +105,32 @@ def test_only_the_personnel_office_records_exchanges(world):
         )
     with pytest.raises(DomainError, match="不在派出学校任职"):
         _rotate(world, from_school=world.md.school_b, to_school=world.md.point_a)
+
+
+def test_the_api_records_exchanges_for_the_personnel_office_only(world):
+    from rest_framework.test import APIClient
+
+    md = world.md
+    body = {"teacher": md.teacher_a.pk, "kind": "rural_placement", "to_school": md.point_a.pk,
+            "start_date": "2025-09-01", "end_date": "2026-07-01"}  # fmt: skip
+    client = APIClient()
+    client.force_authenticate(md.users[Role.SCHOOL_ADMIN])
+    assert client.post("/api/v1/workforce/exchanges/", body, format="json").status_code == 403
+    client.force_authenticate(world.personnel)
+    response = client.post("/api/v1/workforce/exchanges/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["kind_label"] == "下派支教"
+    again = client.post("/api/v1/workforce/exchanges/", body, format="json")
+    assert again.status_code == 400 and "已有交流记录" in again.json()["detail"]
+
+
+def test_a_school_short_of_the_rule_becomes_an_item(world):
+    from edugov.rectification.models import RectificationItem
+    from edugov.rectification.services import findings_sync
+    from edugov.workforce.findings import ROTATION
+
+    TeacherYear.objects.filter(teacher=world.md.teacher_a).update(school_since=2010)
+    findings_sync(source=ROTATION)
+    item = RectificationItem.objects.get(finding_source=ROTATION)
+    assert item.title == "甲街道第一小学教师交流轮岗未达到规定比例"
+    assert "符合交流条件的教师1人，已交流0人" in item.evidence
