@@ -17,12 +17,7 @@ from django.utils import timezone
 from edugov.registry.models import CalendarException, SchoolYear, Term
 from edugov.testing import MiniDistrict, make_mini_district
 
-from .helpers import CHROMIUM, overflow_log
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_overflow_log() -> None:
-    overflow_log().unlink(missing_ok=True)
+from .helpers import CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +36,6 @@ def browser() -> Iterator[Any]:
                 "--disable-gpu",
                 "--disable-background-networking",
                 "--disable-component-update",
-                "--lang=zh-CN",  # the browser's own words (a file input's button) in Chinese too
             ],
         )
         yield b

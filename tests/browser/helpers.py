@@ -44,11 +44,6 @@ def artifacts_dir() -> Path:
     return path
 
 
-def overflow_log() -> Path:
-    """This worker's list of office pages wider than the phone (pytest-xdist runs two)."""
-    return artifacts_dir() / f"overflow-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.txt"
-
-
 def new_page(browser: Any, screen: tuple[int, int], base_url: str, *, clipboard: bool = False) -> Any:
     """A fresh context (own cookies: one per role) showing one page at `screen` size."""
     width, height = screen
@@ -135,17 +130,13 @@ def shoot(page: Any, role: str, job: str, step: str) -> Path:
     return path
 
 
-def check_page(page: Any, role: str, job: str, step: str, *, fits: bool = False) -> None:
+def check_page(page: Any, role: str, job: str, step: str, *, fits: bool = True) -> None:
     """Photograph the page, then check it: no serious or critical axe-core violation and, with
-    `fits` (the pages built for phones), no sideways scrolling. The picture is taken first so a
-    failure leaves it behind; an office page wider than a phone is listed in overflow.txt beside
-    the pictures, for whoever owns the page."""
+    `fits` (every page of the jobs does), no sideways scrolling. The picture is taken first so a
+    failure leaves it behind."""
     path = shoot(page, role, job, step)
-    extra = overflow(page)
-    if extra and not fits:
-        with overflow_log().open("a", encoding="utf-8") as log:
-            log.write(f"{path.name}: {extra} px wider than the screen ({page.url})\n")
     bad = axe_serious(page)
     assert bad == [], f"{path.name}: {bad}"
     if fits:
+        extra = overflow(page)
         assert extra == 0, f"{path.name}: {extra} px wider than the screen"

@@ -32,11 +32,11 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
         results = page.get_by_role("heading", name=re.compile("查询结果"))
         results.wait_for()
         assert "1家" in results.inner_text()
-        check_page(page, "parent", "complaint", "lookup", fits=True)
+        check_page(page, "parent", "complaint", "lookup")
 
         page.get_by_role("link", name=re.compile(NAME)).click()
         assert page.get_by_role("heading", level=1).inner_text() == NAME
-        check_page(page, "parent", "complaint", "institution", fits=True)
+        check_page(page, "parent", "complaint", "institution")
 
         page.get_by_role("link", name="投诉该机构").click()
         assert NAME in page.get_by_text("投诉对象").inner_text()  # nothing to type about the institution
@@ -44,7 +44,7 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
         page.get_by_label("投诉内容").fill("报名时承诺随时可退费，现在申请退剩余课时费用，机构一直拖延不退。")
         page.get_by_label("联系人").fill(person)
         page.get_by_label("联系电话").fill("13900002222")
-        check_page(page, "parent", "complaint", "form", fits=True)
+        check_page(page, "parent", "complaint", "form")
         page.get_by_role("button", name="提交投诉").click()
 
         page.get_by_role("heading", name="投诉已提交").wait_for()
@@ -55,7 +55,7 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
             person,
         )
         assert page.get_by_label("查询码").inner_text().strip() == complaint.tracking_code
-        check_page(page, "parent", "complaint", "filed", fits=True)
+        check_page(page, "parent", "complaint", "filed")
 
         page.get_by_role("link", name="查看办理进度").click()
         assert page.get_by_label("查询码").input_value() == complaint.tracking_code
@@ -63,5 +63,5 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
         progress.wait_for()
         text = progress.inner_text()
         assert complaint.get_status_display() in text and "退费纠纷" in text
-        check_page(page, "parent", "complaint", "track", fits=True)
+        check_page(page, "parent", "complaint", "track")
         page.context.close()

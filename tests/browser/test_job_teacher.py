@@ -34,7 +34,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
     for screen, (subject, minutes, content) in WORK.items():
         page = new_page(browser, screen, live_server.url)
         login(page, live_server.url, teacher)
-        check_page(page, "teacher", "homework", "landing", fits=True)
+        check_page(page, "teacher", "homework", "landing")
 
         follow_nav(page, "发布作业")
         page.wait_for_url("**/burden/homework/new/")
@@ -44,7 +44,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
         assert page.get_by_label("预计用时（分钟）").input_value() == minutes
         page.get_by_label("作业内容").fill(content)
         date = page.get_by_label("日期").input_value()  # the last school day up to today
-        check_page(page, "teacher", "homework", "form", fits=True)
+        check_page(page, "teacher", "homework", "form")
         page.get_by_role("button", name="发布", exact=True).click()
 
         total += int(minutes)
@@ -55,7 +55,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
         homework = Homework.objects.get(school_class=md.class_a1, subject=subject)
         assert (homework.content, homework.estimated_minutes) == (content, int(minutes))
         assert (homework.date.isoformat(), homework.created_by_id) == (date, teacher.pk)
-        check_page(page, "teacher", "homework", "published", fits=True)
+        check_page(page, "teacher", "homework", "published")
 
         page.get_by_role("link", name="已发布的作业与家长查看链接").click()
         assert page.get_by_role("row").filter(has_text=content).count() == 1
@@ -65,7 +65,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
         link = page.get_by_role("link", name="/burden/board/")
         link.wait_for()
         board_url = link.get_attribute("href") or ""
-        check_page(page, "teacher", "homework", "parent-link", fits=True)
+        check_page(page, "teacher", "homework", "parent-link")
 
         # The board is what the parents open: today's homework with the day's written total.
         page.goto(board_url)
@@ -74,7 +74,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
         assert day.count() == 1
         assert f"书面作业合计 {total} 分钟" in day.inner_text()
         assert subject in day.inner_text() and f"约{minutes}分钟" in day.inner_text()
-        check_page(page, "teacher", "homework", "board", fits=True)
+        check_page(page, "teacher", "homework", "board")
         page.context.close()
 
 
@@ -109,5 +109,5 @@ def test_teacher_copies_the_parent_link_on_a_phone(
         copy.click()
         card.get_by_role("status").filter(has_text="已复制").wait_for(timeout=5000)
         assert page.evaluate("navigator.clipboard.readText()") == url
-        check_page(page, "teacher", "parent-link", "card", fits=True)
+        check_page(page, "teacher", "parent-link", "card")
         page.context.close()
