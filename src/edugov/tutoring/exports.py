@@ -99,9 +99,9 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
         sections=[
             Section("一、执法统计", ["处理措施", "数量"], enforcement, key="enforcement",
                     paragraphs=[stats["sentence"]], pdf_widths=[0.3, 0.15]),
-            Section("乡镇街道执法处理", ["乡镇街道", "执法处理（件）"],
+            Section("（一）各乡镇（街道）执法处理", ["乡镇街道", "执法处理（件）"],
                     [[name or "—", n] for name, n in stats["by_area"]], key="by_area",
-                    pdf_widths=[0.3, 0.15]),
+                    pdf_widths=[0.3, 0.15], level=2, sheet="乡镇街道执法处理"),
             Section("二、预收费风险排名", RANKING_HEADERS, ranking, key="ranking", kinds=RANKING_KINDS,
                     pdf_widths=[0.04, 0.16, 0.08, 0.05, 0.04, 0.06, 0.08, 0.08, 0.41]),
         ],
