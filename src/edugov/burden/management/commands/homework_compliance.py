@@ -19,6 +19,7 @@ from django.utils import timezone
 from edugov.audit.context import acting
 from edugov.audit.models import AuditSource
 from edugov.common.errors import DomainError
+from edugov.common.progress import working
 from edugov.indicators.backends import EngineError, database_engine
 from edugov.indicators.commands import add_engine_arguments, warehouse_context, write_report
 from edugov.registry.models import Area, SchoolYear, Term
@@ -159,7 +160,11 @@ class Command(BaseCommand):
         engine = options["engine"] or database_engine()
         started = time.perf_counter()
         try:
-            with acting(source="command"), warehouse_context(options["warehouse"], options["engine"]):
+            with (
+                acting(source="command"),
+                warehouse_context(options["warehouse"], options["engine"]),
+                working(self.stderr._out, f"{area.name if area else '全部地区'}作业时长监测"),
+            ):
                 report = homework_compliance(
                     user=_Everything(), term=term, area_path=area.path if area else "", engine=engine
                 )

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from edugov.audit.context import acting
 from edugov.common.errors import DomainError
+from edugov.common.progress import working
 from edugov.indicators.backends import EngineError
 from edugov.indicators.commands import add_engine_arguments, warehouse_context
 from edugov.registry.models import Area, AreaLevel
@@ -65,7 +66,12 @@ class Command(BaseCommand):
                 raise CommandError("系统中没有区县")
         started = time.perf_counter()
         try:
-            with acting(source="cli"), warehouse_context(options.get("warehouse"), options["engine"]):
+            label = "优质均衡评估" if options["evaluation"] == "balanced" else "普及普惠评估"
+            with (
+                acting(source="cli"),
+                warehouse_context(options.get("warehouse"), options["engine"]),
+                working(self.stderr._out, f"{area.name}{year}{label}"),
+            ):
                 params = {"year": str(year.start_year), "area": area.code, "engine": options["engine"] or ""}
                 report = build_report(None, f"resources.{options['evaluation']}", params)
         except (EngineError, DomainError) as exc:

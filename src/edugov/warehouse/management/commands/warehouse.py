@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from edugov.common.progress import ProgressBar
+from edugov.common.progress import ProgressBar, working
 from edugov.warehouse.export import warehouse_export
 
 
@@ -79,7 +79,10 @@ class Command(BaseCommand):
         if year is None or area is None:
             raise CommandError("找不到指定的学年或区县")
         started = time.perf_counter()
-        with use_warehouse(Path(options["directory"])):
+        with (
+            use_warehouse(Path(options["directory"])),
+            working(self.stderr._out, f"{area.name}{year}优质均衡评估（数据仓库）"),
+        ):
             ev = evaluate_balanced(school_year=year, area=area, engine=options["engine"])
         seconds = time.perf_counter() - started
         self.stdout.write(
