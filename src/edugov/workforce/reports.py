@@ -13,6 +13,7 @@ from edugov.reports import Document, Figure, Param, Section, read_as, register_r
 from edugov.reports.registry import integer
 
 from . import selectors
+from .exchanges import rotation_shares
 
 if TYPE_CHECKING:
     from edugov.accounts.models import User
@@ -121,7 +122,26 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
         note="按出生年月和渐进式延迟法定退休年龄规定逐月计算（教师按专业技术岗位）。",
         key="retirements",
     )
-    basis = Section("六、依据的标准", ["标准"], [[c] for c in st.norms.citations()], key="standards")
+    rotation = Section(
+        "六、交流轮岗",
+        ["学校", "符合交流条件（人）", "已交流（人）", "交流比例（%）", "骨干占比（%）", "是否达标"],
+        [
+            [
+                r.school_name,
+                r.eligible,
+                r.rotated,
+                r.share if r.share is not None else "",
+                r.backbone_share if r.backbone_share is not None else "",
+                "达标" if r.met else "未达标",
+            ]
+            for r in (rotation_shares(actor=reader, year=school_year) if school_year else [])
+        ],
+        note=(
+            "城区、镇区学校；交流比例 = 本学年开始的轮岗交流和下派支教人数 ÷ 在本校任教满规定年限的教师人数。"
+        ),
+        key="rotation",
+    )
+    basis = Section("七、依据的标准", ["标准"], [[c] for c in st.norms.citations()], key="standards")
     return Document(
         title="师资配置报告",
         subtitle=str(school_year) if school_year else "",
@@ -138,7 +158,7 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
             ("55岁及以上", f"{t['over_55']}人"),
             ("五年内达到退休年龄", f"{t['retiring']}人"),
         ],
-        sections=[schools, gaps, by_school, ages, retire, basis],
+        sections=[schools, gaps, by_school, ages, retire, rotation, basis],
         filename=f"师资配置报告_{school_year.start_year if school_year else ''}",
     )
 
