@@ -61,6 +61,19 @@ def _required_value(user: Any, name: str) -> str | None:
     return None
 
 
+def _get(obj: Any, name: str) -> Any:
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
+def _sidebar(context: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(group, label, url) of every sidebar entry, as the navigation context processor draws them."""
+    return [
+        (_get(group, "label"), _get(item, "label"), _get(item, "url"))
+        for group in context["nav_groups"]
+        for item in _get(group, "items")
+    ]
+
+
 def plan() -> dict[str, Any]:
     from django.contrib.auth.models import AnonymousUser  # noqa: F401 (settings loaded)
     from django.test import RequestFactory
@@ -82,11 +95,9 @@ def plan() -> dict[str, Any]:
         request = factory.get("/")
         request.user = user
         pages: list[dict[str, str]] = [{"label": "首页", "url": reverse("web:home"), "kind": "page"}]
-        for item in navigation(request)["nav_items"]:
-            if all(p["url"] != item["url"] for p in pages):
-                pages.append(
-                    {"label": f"{item['group']}·{item['label']}", "url": item["url"], "kind": "page"}
-                )
+        for group_label, label, url in _sidebar(navigation(request)):
+            if all(p["url"] != url for p in pages):
+                pages.append({"label": f"{group_label}·{label}", "url": url, "kind": "page"})
         for spec in report_specs():
             if not can(user, spec.action):
                 continue
