@@ -169,6 +169,7 @@ ROUTES: dict[str, Probe] = {
     "tutoring:risk_list": list_(),
     "tutoring:unlicensed_list": list_(),
     "tutoring:inspection_list": list_(),
+    "tutoring:institution_pick": list_(),
     "tutoring:complaint_list": list_(),
     "tutoring:complaint_detail": detail(foreign_of("tutoring.Complaint")),
     "tutoring:public_lookup": public("public institution lookup (white/black lists)"),
@@ -185,6 +186,11 @@ ROUTES: dict[str, Probe] = {
     "api:tutoring:risk-list": list_(),
     "api:tutoring:order-list": list_(),
     "api:tutoring:order-detail": detail(foreign_of("tutoring.Order")),
+    "api:tutoring:complaint-list": list_(),
+    **{
+        f"api:tutoring:complaint-{name}": detail(foreign_of("tutoring.Complaint"))
+        for name in ("detail", "accept", "refer", "investigate", "reply")
+    },
     # rectification (problem list)
     # strategic tasks, leader liaison and supervision visits
     "rectification:task_board": list_(),
