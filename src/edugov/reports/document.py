@@ -104,6 +104,8 @@ class Section:
     kinds: list[ColumnKind] | None = None  # one per header; inferred from the values when None
     level: int = 1  # heading level: 1 一、 2 （一）
     pdf: bool = True  # False: an annex in the workbook only, named at the end of the PDF
+    # (row, column) of numbers that fail their standard: marked as failure words are
+    failed_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def column_kinds(self) -> list[ColumnKind]:
         if self.kinds is not None:
@@ -113,7 +115,8 @@ class Section:
 
     def failed_rows(self) -> list[int]:
         """Indexes of the rows holding a failure (see FAILURES)."""
-        return [i for i, row in enumerate(self.rows) if any(is_failure(v) for v in row)]
+        flagged = {r for r, _ in self.failed_cells}
+        return [i for i, row in enumerate(self.rows) if i in flagged or any(is_failure(v) for v in row)]
 
     @property
     def sheet_name(self) -> str:

@@ -134,12 +134,15 @@ class _Tables:
         *,
         shares: list[float] | None = None,
         highlight: dict[str, str] | None = None,
+        failed: set[tuple[int, int]] | None = None,
     ) -> Table:
         st, size = self.st, self.size_for(len(headers))
+        failed = failed or set()
         cells = [
-            [_mark(str(v)) if is_failure(v) else fmt(v, kinds[i] if i < len(kinds) else "text")
+            [_mark(fmt(v, kinds[i] if i < len(kinds) else "text")) if is_failure(v) or (n, i) in failed
+             else fmt(v, kinds[i] if i < len(kinds) else "text")
              for i, v in enumerate(r)]
-            for r in rows
+            for n, r in enumerate(rows)
         ]  # fmt: skip
         if shares:
             col_widths = [width * s for s in shares]
@@ -168,12 +171,12 @@ class _Tables:
         for n, (raw, text) in enumerate(zip(rows, cells, strict=True), start=1):
             line = []
             for i, (value, shown) in enumerate(zip(raw, text, strict=True)):
-                if is_failure(value):
+                if is_failure(value) or (n - 1, i) in failed:
                     line.append(_p(shown, fail))
                 else:
                     line.append(_p(shown, right if i < len(numeric) and numeric[i] else left))
             data.append(line)
-            if any(is_failure(v) for v in raw):
+            if any(is_failure(v) for v in raw) or any((n - 1, i) in failed for i in range(len(raw))):
                 style.append(("BACKGROUND", (0, n), (-1, n), FAIL_TINT))
             colour = (highlight or {}).get(str(raw[-1])) if raw else None
             if colour:
@@ -289,10 +292,13 @@ class _Writer:
     def section(self, section: Section, story: list[Flowable]) -> None:
         st = self.st
         headers, rows, kinds = section.headers, section.rows[: section.pdf_row_limit], section.column_kinds()
+        failed = section.failed_cells
         if section.pdf_columns is not None:
             keep = section.pdf_columns
             headers, kinds = [headers[i] for i in keep], [kinds[i] for i in keep]
             rows = [[r[i] for i in keep] for r in rows]
+            where = {column: i for i, column in enumerate(keep)}
+            failed = {(r, where[c]) for r, c in failed if c in where}
         orientation = self.orientation
         if headers and self.doc.landscape is None:
             cells = [[fmt(v, kinds[i]) for i, v in enumerate(r)] for r in rows[:400]]
@@ -309,10 +315,16 @@ class _Writer:
             width = self.frame_width()
             story.append(
                 self.tables.build(
-                    headers, rows, kinds, width, shares=section.pdf_widths, highlight=section.highlight
+                    headers,
+                    rows,
+                    kinds,
+                    width,
+                    shares=section.pdf_widths,
+                    highlight=section.highlight,
+                    failed=failed,
                 )
             )
-            if any(is_failure(v) for r in rows for v in r):
+            if failed or any(is_failure(v) for r in rows for v in r):
                 story.append(_p(f"注：标{MARK}的为未达标（不合格、超标、黑榜）项，所在行加底色。", st.note))
             if len(section.rows) > section.pdf_row_limit:
                 story.append(_p(f"（共{len(section.rows)}行，此处列出前{section.pdf_row_limit}行，"

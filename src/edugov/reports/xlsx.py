@@ -142,12 +142,18 @@ def _data_sheet(wb: Any, title: str, section: Section) -> None:
     failed = WriteOnlyCell(ws)
     failed.font, failed.fill = FAIL_FONT, FAIL_FILL
     width = len(protos)
-    for row in section.rows:
+    for n, row in enumerate(section.rows):
         line: list[Any] = []
         for i, v in enumerate(row):
             value = neutralise(v)
             proto = protos[i] if i < width else None
-            if proto is not None and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
+            if section.failed_cells and (n, i) in section.failed_cells:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.font, cell.fill = FAIL_FONT, FAIL_FILL
+                if kinds[i] in NUMBER_FORMATS and isinstance(v, int | float | dt.date):
+                    cell.number_format = NUMBER_FORMATS[kinds[i]]
+                line.append(cell)
+            elif proto is not None and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
                 cell = WriteOnlyCell(ws, value=value)
                 cell._style = proto._style
                 line.append(cell)
@@ -189,7 +195,13 @@ class _Writer:
                 self.widths.append(w)
 
     def table(
-        self, headers: list[str], rows: list[list[Any]], kinds: list[ColumnKind], *, main: bool
+        self,
+        headers: list[str],
+        rows: list[list[Any]],
+        kinds: list[ColumnKind],
+        *,
+        main: bool,
+        failed: set[tuple[int, int]] | None = None,
     ) -> None:
         ws = self.ws
         if headers:
@@ -200,7 +212,8 @@ class _Writer:
             if main and self.header_rows is None:
                 self.header_rows = (r, r)
         formats = [NUMBER_FORMATS.get(k) for k in kinds]
-        for row in rows:
+        failed = failed or set()
+        for n, row in enumerate(rows):
             ws.append([neutralise(v) for v in row])
             for i, (cell, v) in enumerate(zip(ws[ws.max_row], row, strict=False)):
                 cell.border = GRID
@@ -209,7 +222,7 @@ class _Writer:
                     cell.number_format = number_format
                 elif isinstance(v, str) and display_width(v) > MAX_WIDTH:
                     cell.alignment = WRAP
-                if is_failure(v):
+                if is_failure(v) or (n, i) in failed:
                     cell.font, cell.fill = FAIL_FONT, FAIL_FILL
         if main:
             self.table_end = ws.max_row
@@ -220,7 +233,13 @@ class _Writer:
             self.line(section.title, font=BOLD)
         for text in ([section.note] if section.note else []) + section.paragraphs:
             self.line(text)
-        self.table(section.headers, section.rows, section.column_kinds(), main=main and bool(section.headers))
+        self.table(
+            section.headers,
+            section.rows,
+            section.column_kinds(),
+            main=main and bool(section.headers),
+            failed=section.failed_cells,
+        )
         for text in section.footnotes:
             self.line(text)
         for figure in section.figures:

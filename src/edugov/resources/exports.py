@@ -153,8 +153,10 @@ def balanced_report(ev: BalancedEvaluation) -> Document:
         school_rows.append(row)
     order = {"未达标": 0, "无法评价": 1, "达标": 2}
     school_rows.sort(key=lambda row: (order.get(row[-2], 3), row[3], row[1]))
-    pdf_columns = [1, 3, 4, *[5 + 4 * i for i in range(len(BALANCED_INDICATORS))], len(school_headers) - 3,
-                   len(school_headers) - 2]  # fmt: skip
+    # each value below its standard is marked (its 结论 cell, 4 columns on, says 未达标)
+    values = [5 + 4 * k for k in range(len(BALANCED_INDICATORS))]
+    below = {(n, c) for n, row in enumerate(school_rows) for c in values if row[c + 3] == "未达标"}
+    pdf_columns = [1, 3, 4, *values, len(school_headers) - 3, len(school_headers) - 2]
 
     cvs = [
         [r.stage_label, r.name, r.schools, _r(r.mean), _r(r.cv), r.threshold, _yes(r.met), r.citation]
@@ -220,7 +222,8 @@ def balanced_report(ev: BalancedEvaluation) -> Document:
             *_indicator_failures(ev),
             Section("三、各校资源配置指标", school_headers, school_rows,
                     "未达标的学校在前；指标值为分子（教师数、面积、设备值或教室数）除以学生数。",
-                    key="schools", kinds=kinds, pdf_columns=pdf_columns, sheet="各校指标"),
+                    key="schools", kinds=kinds, pdf_columns=pdf_columns, sheet="各校指标",
+                    failed_cells=below),
             Section("四、乡镇与全区指标值",
                     ["区域", "学段", "学生数", *[SHORT[i.code] for i in BALANCED_INDICATORS]],
                     towns, "区域值为分子之和除以分母之和。", key="towns", pdf=False),

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from edugov.reports import Document, Section, Signature, Verdict, render
+from edugov.reports import ColumnKind, Document, Section, Signature, Verdict, render
 from edugov.reports.fonts import FILES, faces, font_path
 from edugov.reports.xlsx import display_width
 
@@ -23,7 +23,7 @@ SCHOOLS = [
     ["河口镇中心小学", "小学", 86, 0.5, 300.0, dt.date(2025, 9, 2), "未达标"],
     ["=HYPERLINK(1)", "初中", 1_234_567, 1.0, 0.25, dt.date(2025, 9, 3), "达标"],
 ]
-KINDS = ["text", "text", "int", "percent", "money", "date", "text"]
+KINDS: list[ColumnKind] = ["text", "text", "int", "percent", "money", "date", "text"]
 HEADERS = ["学校", "学段", "学生数", "达标率", "经费（元）", "填报日期", "结论"]
 
 
@@ -41,7 +41,7 @@ def sample(rows: int = 3) -> Document:
         ],
         failures=["河口镇中心小学：生均体育运动场馆面积未达标"],
         sections=[
-            Section("一、学校达标情况", HEADERS, body, key="schools", kinds=KINDS),  # type: ignore[arg-type]
+            Section("一、学校达标情况", HEADERS, body, key="schools", kinds=KINDS),
             Section(
                 "（一）宽表",
                 [f"第{i}项指标名称" for i in range(14)],
@@ -123,6 +123,23 @@ def test_pdf_summary_stays_on_one_page_however_long():
     doc.verdicts = doc.verdicts * 10
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages]
     assert "另有45项，见正文。" in pages[0] and "学校达标情况" not in pages[0] and "学校达标情况" in pages[1]
+
+
+def test_failed_cells_are_marked_in_both_writers():
+    doc = sample()
+    doc.sections = [
+        Section("一、学校", HEADERS, SCHOOLS, kinds=KINDS, failed_cells={(0, 2)}, pdf_columns=[0, 2])
+    ]
+    assert doc.sections[0].failed_rows() == [0, 1]  # the marked cell, and the 未达标 word of row 1
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages)
+    assert "▲1,200" in text and "▲1,234,567" not in text
+    for layout in ("official", "data"):
+        doc.layout = layout  # type: ignore[assignment]
+        ws = _sheet(doc, "学校")
+        header = next(r for r in range(1, 6) if ws.cell(row=r, column=1).value == "学校")
+        marked, plain = ws.cell(row=header + 1, column=3), ws.cell(row=header + 3, column=3)
+        assert marked.value == 1200 and marked.font.b and marked.number_format == "#,##0"
+        assert plain.value == 1234567 and not plain.font.b
 
 
 def _sheet(doc: Document, name: str):

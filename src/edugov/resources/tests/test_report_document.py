@@ -35,6 +35,16 @@ def test_the_summary_page_names_the_failures(district):  # noqa: F811
         ("乙镇中心小学", "未达标"),
         ("乙镇九年一贯制学校", "达标"),
     ]  # failures first (by stage: 初中 before 小学), then by name
+    # each value below its standard is marked: all seven of 乙镇中心小学 (row 1), R1, R4, R5 of the
+    # nine-year school's junior part (row 0), R4 of 甲街道第二小学
+    marked = {(schools.rows[r][1], schools.rows[r][3], schools.headers[c]) for r, c in schools.failed_cells}
+    assert len([m for m in marked if m[0] == "乙镇中心小学"]) == 7
+    assert {m[2] for m in marked if m[:2] == ("乙镇九年一贯制学校", "初中")} == {
+        "高于规定学历教师（人/百生）",
+        "生均教学及辅助用房（平方米）",
+        "生均体育运动场馆（平方米）",
+    }
+    assert {m[2] for m in marked if m[0] == "甲街道第二小学"} == {"生均教学及辅助用房（平方米）"}
 
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages]
     first = pages[0]
@@ -42,3 +52,5 @@ def test_the_summary_page_names_the_failures(district):  # noqa: F811
     assert "— 1 —" in first and "计算引擎" not in "".join(pages) and "balanced." not in "".join(pages)
     assert any(district.school_b.name in p and "▲未达标" in p for p in pages[1:])
     assert "附表（见同名XLSX文件）" in pages[-1]
+    school_page = next(p for p in pages if "三、各校资源配置指标" in p)
+    assert school_page.count("▲") >= 7 + 3 + 1 + 2  # the marked values, and the two 未达标 verdicts
