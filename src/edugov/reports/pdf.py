@@ -158,6 +158,7 @@ class _Tables:
         left = ParagraphStyle("td", fontName=st.faces.body, fontSize=size, leading=leading)
         right = ParagraphStyle("tdr", parent=left, alignment=TA_RIGHT)
         fail = ParagraphStyle("tdf", parent=left, fontName=st.faces.heading, textColor=RED)
+        fail_right = ParagraphStyle("tdfr", parent=fail, alignment=TA_RIGHT)
         numeric = [k in ("int", "number", "percent", "money") for k in kinds]
         data: list[list[Any]] = [[_p(h, head) for h in headers]]
         style: list[Any] = [
@@ -172,7 +173,7 @@ class _Tables:
             line = []
             for i, (value, shown) in enumerate(zip(raw, text, strict=True)):
                 if is_failure(value) or (n - 1, i) in failed:
-                    line.append(_p(shown, fail))
+                    line.append(_p(shown, fail_right if i < len(numeric) and numeric[i] else fail))
                 else:
                     line.append(_p(shown, right if i < len(numeric) and numeric[i] else left))
             data.append(line)
