@@ -109,8 +109,9 @@ class Scored:
 
 
 def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Scored]:
-    """Score, rank (best first; ties by fewer overdue items; units equal on both share a rank) and place units on the
-    red and black lists as the rules say. Units without due items in the period are not ranked."""
+    """Score, rank (best first; ties by fewer overdue items; units equal on both share a rank) and
+    place units on the red and black lists as the rules say. Units without due items in the period
+    are not ranked."""
     base = float(rules["base"])
     eligible = [f for f in figures if f.due_items >= int(rules.get("min_due_items", 1))]
     scored: list[tuple[Decimal, UnitFigures]] = []
