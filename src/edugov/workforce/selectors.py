@@ -254,15 +254,17 @@ def staffing(
 
 @dataclass
 class HeatCell:
-    gap: float
+    gap: float  # the town's schools' gaps added up (teachers)
     schools_short: int  # schools whose gap in the subject is at least the finding threshold
+    threshold: float = 1.0
 
     @property
     def level(self) -> str:
-        """The badge a cell wears: no school short, one or two, three or more."""
-        if self.schools_short >= 3:
+        """The badge a cell wears: a town short by three teachers' worth or in three schools is
+        red, one short by a teacher's worth or in one school amber."""
+        if self.schools_short >= 3 or self.gap >= 3 * self.threshold:
             return "danger"
-        return "warn" if self.schools_short else "ok"
+        return "warn" if self.schools_short or self.gap >= self.threshold else "ok"
 
 
 @dataclass
@@ -318,7 +320,9 @@ def overview(*, actor: Any, year: SchoolYear | None, today: dt.date) -> Overview
     st = staffing(actor=actor, year=year, today=today)
     threshold = st.norms.gap_threshold
     towns: dict[int, str] = {}
-    heat: dict[int, dict[str, HeatCell]] = defaultdict(lambda: {s: HeatCell(0.0, 0) for s in KEY_SUBJECTS})
+    heat: dict[int, dict[str, HeatCell]] = defaultdict(
+        lambda: {s: HeatCell(0.0, 0, threshold) for s in KEY_SUBJECTS}
+    )
     for s in st.schools:
         towns.setdefault(s.town_id, s.town_name)
         for subject in KEY_SUBJECTS:
