@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "edugov.rectification",
     "edugov.supervision",
     "edugov.quality",
+    "edugov.planning",
     "edugov.workforce",
     "edugov.warehouse",
     "edugov.ops",

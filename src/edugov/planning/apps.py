@@ -1,0 +1,39 @@
+"""The planning module (学位·布局·建设) declares itself: navigation, policy, scopes, REST API, findings
+(towns short of places within three years, late projects), demo generator (edugov.modules). Its
+reports are in reports.py, its import kinds in importers.py."""
+
+from __future__ import annotations
+
+from edugov.modules import ModuleConfig, ModuleSpec
+
+
+def _register_demo() -> None:
+    from .demo import register
+
+    register()
+
+
+class PlanningConfig(ModuleConfig):
+    default = True
+    name = "edugov.planning"
+    label = "planning"
+    verbose_name = "学位与布局"
+
+    def declare(self) -> ModuleSpec:
+        from edugov.accounts.models import Department
+        from edugov.web.navigation import NavItem
+
+        from .permissions import M, action
+
+        return ModuleSpec(
+            code=M,
+            label="学位与布局",
+            departments=frozenset({Department.PLANNING_FINANCE}),
+            nav=(
+                NavItem("学位预测", "planning:overview", M, action=action("view")),
+                NavItem("布局调整", "planning:layout", M, action=action("view")),
+                NavItem("建设项目", "planning:projects", M, action=action("view")),
+            ),
+            api_urls="edugov.planning.api_urls",
+            demo=_register_demo,
+        )

@@ -1,0 +1,198 @@
+"""School places and layout (学位·布局·建设): each town's population and births, new housing, a
+school's classrooms by stage, construction projects with their milestones, and stored forecasts
+(inputs, method and results kept together so a forecast can be explained later)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+class PlanStage(models.TextChoices):
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+
+
+class TownYear(models.Model):
+    """A town's population, births and net migration in a calendar year (health and public-security
+    figures)."""
+
+    area = models.ForeignKey(
+        "registry.Area", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="planning_years"
+    )
+    year = models.PositiveSmallIntegerField("年份", validators=[MinValueValidator(1990)])
+    population = models.PositiveIntegerField("户籍与常住人口")
+    births = models.PositiveIntegerField("出生人口")
+    net_migration = models.IntegerField("净迁入人口", default=0, help_text="迁出多于迁入为负数")
+    source = models.CharField("数据来源", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "乡镇人口与出生"
+        verbose_name_plural = "乡镇人口与出生"
+        ordering = ["area__code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="planning_townyear_unique"),
+            models.CheckConstraint(
+                condition=Q(births__lte=F("population")), name="planning_births_le_population"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name} {self.year}年"
+
+    def clean(self) -> None:
+        if self.population is not None and self.births is not None and self.births > self.population:
+            raise ValidationError("出生人口不能多于总人口")
+        if self.population and self.net_migration is not None and abs(self.net_migration) > self.population:
+            raise ValidationError("净迁入人口的绝对值不能超过总人口")
+
+
+class HousingDevelopment(models.Model):
+    """A new residential development: its households move in from its completion year."""
+
+    name = models.CharField("项目名称", max_length=100)
+    area = models.ForeignKey(
+        "registry.Area", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="housing"
+    )
+    households = models.PositiveIntegerField("户数", validators=[MinValueValidator(1)])
+    completion_year = models.PositiveSmallIntegerField("交付年份", validators=[MinValueValidator(1990)])
+
+    class Meta:
+        verbose_name = "新建住宅"
+        verbose_name_plural = "新建住宅"
+        ordering = ["completion_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="planning_housing_unique"),
+            models.CheckConstraint(condition=Q(households__gt=0), name="planning_housing_households"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolCapacity(models.Model):
+    """A school's ordinary classrooms for one stage: its places are classrooms x standard class size."""
+
+    school = models.ForeignKey(
+        "registry.School", verbose_name="学校", on_delete=models.PROTECT, related_name="capacities"
+    )
+    stage = models.CharField("学段", max_length=8, choices=PlanStage.choices)
+    classrooms = models.PositiveSmallIntegerField("普通教室（间）")
+
+    class Meta:
+        verbose_name = "学校教室"
+        verbose_name_plural = "学校教室"
+        ordering = ["school__code", "stage"]
+        constraints = [models.UniqueConstraint(fields=["school", "stage"], name="planning_capacity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.get_stage_display()}"
+
+
+class ProjectKind(models.TextChoices):
+    NEW = "new", "新建"
+    REBUILD = "rebuild", "改建"
+    EXTEND = "extend", "扩建"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "前期"
+    BUILDING = "building", "在建"
+    COMPLETED = "completed", "已竣工"
+
+
+class Project(models.Model):
+    """A construction project (新改扩建): the places it adds join the school's supply from the school
+    year after it completes."""
+
+    name = models.CharField("项目名称", max_length=100)
+    school = models.ForeignKey(
+        "registry.School", verbose_name="学校", on_delete=models.PROTECT, related_name="projects"
+    )
+    kind = models.CharField("类型", max_length=8, choices=ProjectKind.choices)
+    stage = models.CharField("学段", max_length=8, choices=PlanStage.choices)
+    places_added = models.PositiveIntegerField("新增学位")
+    budget = models.DecimalField(
+        "总投资（万元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    funding_source = models.CharField("资金来源", max_length=60, blank=True)
+    start_date = models.DateField("开工日期")
+    planned_completion = models.DateField("计划竣工日期")
+    completed_on = models.DateField("实际竣工日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = "建设项目"
+        verbose_name_plural = "建设项目"
+        ordering = ["planned_completion", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_completion__gt=F("start_date")), name="planning_project_dates"
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="planning_project_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.planned_completion and self.planned_completion <= self.start_date:
+            raise ValidationError("计划竣工日期应晚于开工日期")
+        if self.start_date and self.completed_on and self.completed_on < self.start_date:
+            raise ValidationError("实际竣工日期不能早于开工日期")
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField("节点", max_length=40)
+    due = models.DateField("计划完成日期")
+    done_on = models.DateField("实际完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "项目节点"
+        verbose_name_plural = "项目节点"
+        ordering = ["project", "due"]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.name}"
+
+
+class ForecastRun(models.Model):
+    """A stored enrolment forecast of an area: its inputs, method and results, as computed then."""
+
+    area = models.ForeignKey(
+        "registry.Area", verbose_name="区域", on_delete=models.PROTECT, related_name="forecast_runs"
+    )
+    base_year = models.PositiveSmallIntegerField("基年（学年起始年份）")
+    horizon = models.PositiveSmallIntegerField("预测年数")
+    method = models.CharField("方法", max_length=200)
+    inputs = models.JSONField("输入", default=dict)
+    results = models.JSONField("结果", default=dict)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "学位需求预测"
+        verbose_name_plural = "学位需求预测"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon__gte=1) & Q(horizon__lte=10), name="planning_run_horizon"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name} {self.base_year}年起{self.horizon}年预测"

@@ -1,0 +1,13 @@
+"""How planning rows relate to the anchors of scope (see accounts.scope): town figures, housing and
+forecasts over their area; classrooms and projects over their school; milestones over their project."""
+
+from edugov.accounts.scope import register_scope
+
+from . import models as m
+
+register_scope(area="area")(m.TownYear)
+register_scope(area="area")(m.HousingDevelopment)
+register_scope(area="area")(m.ForecastRun)
+register_scope(area="school__area", school="school")(m.SchoolCapacity)
+register_scope(area="school__area", school="school")(m.Project)
+register_scope(area="project__school__area", school="project__school")(m.Milestone)
