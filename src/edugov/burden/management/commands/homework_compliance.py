@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -163,7 +163,7 @@ class Command(BaseCommand):
             with (
                 acting(source="command"),
                 warehouse_context(options["warehouse"], options["engine"]),
-                working(self.stderr._out, f"{area.name if area else '全部地区'}作业时长监测"),
+                working(cast(TextIO, self.stderr._out), f"{area.name if area else '全部地区'}作业时长监测"),
             ):
                 report = homework_compliance(
                     user=_Everything(), term=term, area_path=area.path if area else "", engine=engine

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             with (
                 acting(source="cli"),
                 warehouse_context(options.get("warehouse"), options["engine"]),
-                working(self.stderr._out, f"{area.name}{year}{label}"),
+                working(cast(TextIO, self.stderr._out), f"{area.name}{year}{label}"),
             ):
                 params = {"year": str(year.start_year), "area": area.code, "engine": options["engine"] or ""}
                 report = build_report(None, f"resources.{options['evaluation']}", params)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -39,7 +39,11 @@ class Command(BaseCommand):
 
     def _export(self, options: dict[str, Any]) -> None:
         tables = [t for t in options["tables"].split(",") if t] or None
-        bar = None if options["no_progress"] else ProgressBar(self.stderr._out, unit="张表", desc="导出")
+        bar = (
+            None
+            if options["no_progress"]
+            else ProgressBar(cast(TextIO, self.stderr._out), unit="张表", desc="导出")
+        )
         try:
             result = warehouse_export(
                 directory=Path(options["directory"]),
@@ -81,7 +85,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with (
             use_warehouse(Path(options["directory"])),
-            working(self.stderr._out, f"{area.name}{year}优质均衡评估（数据仓库）"),
+            working(cast(TextIO, self.stderr._out), f"{area.name}{year}优质均衡评估（数据仓库）"),
         ):
             ev = evaluate_balanced(school_year=year, area=area, engine=options["engine"])
         seconds = time.perf_counter() - started
