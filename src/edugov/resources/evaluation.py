@@ -270,14 +270,15 @@ def evaluate_balanced(
         engine=engine, school_year_id=school_year.pk, area_path=path, year=year, lib=lib, visible=visible
     )
     inds = BALANCED_INDICATORS
-    rows = balanced_rows(
+    computed = balanced_rows(
         engine=engine,
         school_year_id=school_year.pk,
         area_path=path,
         min_points=min_points,
         adjustments=tuple(adjustments),
     )
-    unit_rows, cv_rows, town_rows, district_rows = rows.units, rows.cvs, rows.towns, rows.district
+    unit_rows, cv_rows = computed.units, computed.cvs
+    town_rows, district_rows = computed.towns, computed.district
 
     evaluation = BalancedEvaluation(
         school_year=school_year,
