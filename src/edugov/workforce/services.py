@@ -142,7 +142,7 @@ def _parse_value(record: TeacherYear, field: str, raw: str) -> Any:
             return by_label[text]
         if text in by_label.values():
             return text
-        raise DomainError(E.BAD_FIELD, field=label, reason="可选：" + "、".join(by_label))
+        raise DomainError(E.BAD_FIELD, field=label, reason="应为" + "、".join(by_label) + "之一")
     if field in ("head_teacher_years", "school_since", "rural_years"):
         if not text.isdigit():
             raise DomainError(E.BAD_FIELD, field=label, reason="应为整数")

@@ -55,7 +55,7 @@ def test_rejection_needs_a_reason_and_leaves_the_record(world):
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"requested_value": "教授"}, "可选：正高级、高级、一级"),
+        ({"requested_value": "教授"}, "职称：应为正高级、高级、一级、二级、三级、未定级之一"),
         ({"field": "birth_year", "requested_value": "1990"}, "不能申请更正"),
         ({"requested_value": "二级"}, "与现有值相同"),
         ({"reason": "  "}, "请填写更正理由"),
