@@ -37,7 +37,7 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 MAX_WIDTH = 50  # characters; longer text wraps
-PORTRAIT_WIDTH = 100  # the summed widths a portrait A4 page fits at a readable scale
+PORTRAIT_WIDTH = 120  # the summed widths a portrait A4 page fits at a readable scale (fit to width)
 
 
 def neutralise(value: Any) -> Any:
