@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "edugov.rectification",
     "edugov.supervision",
     "edugov.quality",
+    "edugov.groups",
+    "edugov.party",
     "edugov.planning",
     "edugov.workforce",
     "edugov.warehouse",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("rectification/", include("edugov.rectification.urls")),
     path("supervision/", include("edugov.supervision.urls")),
     path("quality/", include("edugov.quality.urls")),
+    path("groups/", include("edugov.groups.urls")),
+    path("party/", include("edugov.party.urls")),
     path("planning/", include("edugov.planning.urls")),
     path("workforce/", include("edugov.workforce.urls")),
     path("scheduler/", include("edugov.scheduler.urls")),

@@ -1,0 +1,191 @@
+"""Demo story of school groups: six groups of the four kinds in the first district, each led by an
+urban school with rural and town members from other towns, set up three school years ago; a term of
+plans and activities (one group leaves some unifications without activity, which the findings flag)
+and two joint classes whose rural pupils study in rotation at the lead school. Seeded by ctx.rng;
+bulk-written, so the build stays fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from edugov.demo.base import DemoContext, register_generator
+from edugov.registry.models import School, SchoolType, Teacher
+
+from .models import (
+    Activity,
+    ActivityKind,
+    GroupKind,
+    JointClass,
+    Membership,
+    Rotation,
+    SchoolGroup,
+    Unification,
+    UnificationPlan,
+)
+from .services import term_of
+
+KINDS = [GroupKind.CLOSE, GroupKind.CLOSE, GroupKind.ALLIANCE, GroupKind.DISTRICT, GroupKind.COMMUNITY,
+         GroupKind.COMMUNITY]  # fmt: skip
+NAME_SUFFIX = {
+    GroupKind.CLOSE: "教育集团",
+    GroupKind.ALLIANCE: "教育联盟",
+    GroupKind.DISTRICT: "学区",
+    GroupKind.COMMUNITY: "城乡学校共同体",
+}
+ACTIVITY_OF = {
+    Unification.MANAGEMENT: (ActivityKind.MEETING, "集团管理例会"),
+    Unification.RESOURCES: (ActivityKind.SHARED_LESSON, "名师课堂直播共享"),
+    Unification.TRAINING: (ActivityKind.TRAINING, "新教师集中培训"),
+    Unification.CURRICULUM: (ActivityKind.MEETING, "课程计划统一审议"),
+    Unification.RESEARCH: (ActivityKind.RESEARCH, "联合教研：大单元教学"),
+    Unification.STUDENTS: (ActivityKind.STUDENT, "集团学生运动会"),
+    Unification.MONITORING: (ActivityKind.MONITORING, "期中统一测评"),
+    Unification.APPRAISAL: (ActivityKind.MEETING, "统一考核方案研讨"),
+}
+
+
+def _rural(s: School) -> bool:
+    return (s.urban_rural_code or "").startswith("2")
+
+
+def _urban(s: School) -> bool:
+    return (s.urban_rural_code or "").startswith("11")
+
+
+def build_groups(ctx: DemoContext) -> None:
+    reg = ctx.state.get("registry")
+    if reg is None or not reg.districts:
+        return
+    rng = ctx.rng("groups")
+    district = reg.districts[0]
+    primaries = list(
+        School.objects.filter(
+            area__path__startswith=district.path,
+            school_type=SchoolType.PRIMARY,
+            is_teaching_point=False,
+            archived_at__isnull=True,
+        )
+        .select_related("area")
+        .order_by("code")
+    )
+    leads = [s for s in primaries if _urban(s)][: len(KINDS)]
+    others = [s for s in primaries if not _urban(s)]
+    rng.shuffle(others)
+    rural = [s for s in others if _rural(s)] + [s for s in others if not _rural(s)]
+    start = dt.date(ctx.current_year - 2, 9, 1)
+    today = ctx.today
+    terms = [term_of(today), term_of(start + dt.timedelta(days=365 * 2 - 200))]
+    used: set[int] = set()
+    groups: list[tuple[SchoolGroup, list[School]]] = []
+    for i, lead in enumerate(leads):
+        kind = KINDS[i]
+        members = [s for s in rural if s.pk not in used and s.area_id != lead.area_id][:3]
+        used.update(s.pk for s in members)
+        used.add(lead.pk)
+        group = SchoolGroup.objects.create(
+            name=f"{lead.name.removesuffix('小学')}{NAME_SUFFIX[kind]}",
+            kind=kind,
+            lead_school=lead,
+            start_date=start,
+        )
+        # The last member joins a year later: its own before and after.
+        Membership.objects.bulk_create(
+            [Membership(group=group, school=lead, joined_on=start)]
+            + [
+                Membership(group=group, school=s, joined_on=start if j < 2 else dt.date(start.year + 1, 9, 1))
+                for j, s in enumerate(members)
+            ]
+        )
+        groups.append((group, [lead, *members]))
+    plans, activities = [], []
+    for gi, (group, schools) in enumerate(groups):
+        for term in terms:
+            skipped = {Unification.APPRAISAL, Unification.MONITORING} if gi == len(groups) - 1 else set()
+            for code, label in Unification.choices:
+                if code not in skipped or term != terms[0]:
+                    plans.append(
+                        UnificationPlan(
+                            group=group, term=term, unification=code, plan=f"本学期{label}工作安排",
+                            evidence="会议纪要、活动记录存档" if rng.random() < 0.7 else "",
+                        )
+                    )  # fmt: skip
+                if code in skipped:
+                    continue
+                kind, title = ACTIVITY_OF[Unification(code)]
+                year, half = int(term[:4]), term[-1]
+                base = dt.date(year, 10, 1) if half == "1" else dt.date(year + 1, 3, 15)
+                for _n in range(rng.randint(1, 3)):
+                    day = base + dt.timedelta(days=rng.randint(0, 60))
+                    if day > today:
+                        day = today - dt.timedelta(days=rng.randint(1, 20))
+                    activities.append(
+                        Activity(
+                            group=group, school=rng.choice(schools), term=term_of(day), unification=code,
+                            kind=kind, title=title, held_on=day, participants=rng.randint(20, 180),
+                        )
+                    )  # fmt: skip
+    UnificationPlan.objects.bulk_create(plans, ignore_conflicts=True)
+    Activity.objects.bulk_create(activities)
+    classes = 0
+    for group, schools in groups[:2]:
+        lead, partner = schools[0], schools[1]
+        joint = JointClass.objects.create(
+            group=group,
+            name=f"{partner.name.removesuffix('小学')}五年级联合班",
+            host_school=lead,
+            partner_school=partner,
+            grade=5,
+            pupils=rng.randint(24, 38),
+            transported=rng.randint(10, 20),
+        )
+        joint.teachers.set(Teacher.objects.filter(school=lead, archived_at__isnull=True).order_by("pk")[:2])
+        y = ctx.current_year
+        Rotation.objects.bulk_create(
+            [
+                Rotation(joint_class=joint, stage="第一阶段（到牵头学校）", school=lead,
+                         start_date=dt.date(y, 9, 1), end_date=dt.date(y, 11, 15)),
+                Rotation(joint_class=joint, stage="第二阶段（回本校）", school=partner,
+                         start_date=dt.date(y, 11, 16), end_date=dt.date(y + 1, 1, 15)),
+                Rotation(joint_class=joint, stage="第三阶段（到牵头学校）", school=lead,
+                         start_date=dt.date(y + 1, 2, 20), end_date=dt.date(y + 1, 5, 31)),
+            ]
+        )  # fmt: skip
+        classes += 1
+    _grant_heads(district, [g for g, _s in groups])
+    ctx.count("学校集团", len(groups))
+    ctx.count("集团活动", len(activities))
+    ctx.count("联合办班", classes)
+
+
+def _grant_heads(district: object, groups: list[SchoolGroup]) -> None:
+    """Each lead school's administrator is the group head: a `group` grant through the accounts
+    service, given by the district's administrator (the grant page does the same)."""
+    from edugov.accounts.models import Role, User
+    from edugov.accounts.services import grant_add
+
+    admin = (
+        User.objects.filter(role=Role.DISTRICT_ADMIN, area=district, is_active=True).order_by("pk").first()
+    )
+    if admin is None:
+        return
+    for group in groups:
+        head = User.objects.filter(role=Role.SCHOOL_ADMIN, school=group.lead_school, is_active=True).first()
+        if head is not None:
+            grant_add(actor=admin, user=head, kind="group", object_id=group.pk)
+
+
+def reset_groups() -> None:
+    from edugov.accounts.models import ScopeGrant
+
+    ScopeGrant.objects.filter(kind="group").delete()
+    Rotation.objects.all().delete()
+    JointClass.objects.all().delete()
+    Activity.objects.all().delete()
+    UnificationPlan.objects.all().delete()
+    Membership.objects.all().delete()
+    SchoolGroup.objects.all().delete()
+
+
+def register() -> None:
+    # After the registry (100), accounts (200) and workforce (350): schools and teachers exist.
+    register_generator("groups", build_groups, order=380, reset=reset_groups)
