@@ -16,7 +16,7 @@ from edugov.rectification import services
 from edugov.rectification.models import ItemSource, ItemStatus, RectificationItem, Severity, UnitKind
 from edugov.testing import MiniDistrict
 
-from .helpers import BROWSER, SCREENS, check_page, follow_nav, login, new_page
+from .helpers import BROWSER, SCREENS, check_page, follow_nav, login, new_page, shoot
 
 pytestmark = BROWSER
 
@@ -65,7 +65,7 @@ def test_school_answers_the_item_and_the_officer_closes_it(
         status_badge(school, ItemStatus.IN_RECTIFICATION).wait_for()
         school.get_by_label("说明", exact=False).fill(answer)
         school.get_by_label("附件", exact=False).set_input_files(str(evidence))
-        check_page(school, "school", "rectification", "materials")
+        shoot(school, "school", "rectification", "materials")  # the page checked above, filled in
         school.get_by_role("button", name="提交整改材料", exact=True).click()
         status_badge(school, ItemStatus.EVIDENCE_SUBMITTED).wait_for()
         assert evidence.name in school.get_by_role("listitem").filter(has_text=answer).inner_text()
