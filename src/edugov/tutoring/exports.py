@@ -37,6 +37,8 @@ RANKING_HEADERS = [
     "风险原因",
 ]
 
+INSPECTION_HEADERS = ["检查日期", "检查对象", "检查人员", "结论", "检查发现"]
+
 RANKING_KINDS: list[ColumnKind] = [
     "int",
     "text",
@@ -72,7 +74,12 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
         ("待处置无证无照培训点", f"{data['unlicensed_open']}个"),
         ("近7天未处理预警", f"{data['alerts']}条"),
         ("办理中的投诉", f"{data['complaints_open']}件"),
+        (
+            "超期投诉",
+            f"受理超期{data['complaints_overdue_accept']}件，办理超期{data['complaints_overdue_handle']}件",
+        ),
     ]
+    inspections = selectors.inspection_rows(user=reader, start=start, end=end)
     ranking = [
         [
             n,
@@ -102,6 +109,8 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
             Section("（一）各乡镇（街道）执法处理", ["乡镇街道", "执法处理（件）"],
                     [[name or "—", n] for name, n in stats["by_area"]], key="by_area",
                     pdf_widths=[0.3, 0.15], level=2, sheet="乡镇街道执法处理"),
+            Section("（二）现场检查记录", INSPECTION_HEADERS, inspections, key="inspections",
+                    pdf_widths=[0.1, 0.22, 0.22, 0.08, 0.38], level=2, sheet="现场检查记录"),
             Section("二、预收费风险排名", RANKING_HEADERS, ranking, key="ranking", kinds=RANKING_KINDS,
                     pdf_widths=[0.04, 0.16, 0.08, 0.05, 0.04, 0.06, 0.08, 0.08, 0.41]),
         ],

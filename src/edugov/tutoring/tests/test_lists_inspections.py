@@ -128,6 +128,13 @@ def test_inspection_page_picks_by_search_and_shows_the_officers(client, md, px):
     assert set(insp.inspectors.all()) == {px, second}
     page = client.get(reverse("tutoring:inspection_list")).content.decode()
     assert f"{px}、{second}" in page or f"{second}、{px}" in page
+    # and in the supervision report's inspection records
+    from edugov.tutoring.exports import supervision_report
+
+    doc = supervision_report(actor=px, today=D, start=dt.date(2025, 1, 1), end=D)
+    rows = next(sec.rows for sec in doc.sections if sec.key == "inspections")
+    assert [r[:2] for r in rows] == [["2025-09-01", "启明星科技培训部"]]
+    assert set(rows[0][2].split("、")) == {str(px), str(second)}
 
 
 def test_picker_is_scoped_and_refused_to_readers(client, md, px):

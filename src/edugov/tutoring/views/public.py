@@ -76,7 +76,8 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if data["website"]:  # a bot filled the hidden field: pretend success, store nothing
-                return render(request, "tutoring/public_complaint_done.html", {"code": ""})
+                done = {"code": "", "limits": rules.complaint_limits()}
+                return render(request, "tutoring/public_complaint_done.html", done)
             if target is not None:
                 inst: Institution | None = target
                 name = target.name
@@ -101,9 +102,11 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 if complaint is not None:
-                    return render(
-                        request, "tutoring/public_complaint_done.html", {"code": complaint.tracking_code}
-                    )
+                    done = {
+                        "code": complaint.tracking_code,
+                        "limits": rules.complaint_limits(complaint.area.path),
+                    }
+                    return render(request, "tutoring/public_complaint_done.html", done)
     limits = rules.complaint_limits(target.area.path if target is not None else "")
     context = {"form": form, "target": target, "limits": limits}
     return render(request, "tutoring/public_complaint.html", context)

@@ -1,5 +1,6 @@
 """Tutoring reads: every list goes through the scoping point; the public lookup reads only public
-fields; dashboard payloads for ECharts are plain data built here."""
+fields; dashboard payloads for ECharts are plain data built here. Complaints and inspections have
+their own modules, re-exported here."""
 
 from __future__ import annotations
 
@@ -7,19 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped
 from edugov.common.text import mask_id_number, mask_phone
 
-from .models import (
+from ..models import (
     ActionKind,
     Alert,
-    Complaint,
-    ComplaintEvent,
-    ComplaintStatus,
-    ComplaintStep,
     Course,
     EnforcementAction,
     Inspection,
@@ -34,6 +31,18 @@ from .models import (
     UnlicensedSite,
     UnlicensedStatus,
 )
+from .complaints import (
+    HANDLING,
+    OPEN_COMPLAINT,
+    ComplaintFilters,
+    ComplaintStepRow,
+    complaint_counts,
+    complaint_events,
+    complaint_list,
+    complaint_overdue_counts,
+    complaint_public_steps,
+)
+from .inspections import inspection_rows, inspector_candidates, institution_pick
 
 # What the public lookup may show, and nothing else (no persons, no phones, no money).
 PUBLIC_FIELDS = (
@@ -299,8 +308,7 @@ def dashboard(*, user: Any, today: dt.date) -> dict[str, Any]:
         "black": insts.filter(list_status=ListStatus.BLACK).count(),
         "unlicensed_open": scoped(UnlicensedSite, user).filter(status=UnlicensedStatus.OPEN).count(),
         "alerts": scoped(Alert, user).filter(handled=False, date__gte=today - dt.timedelta(days=7)).count(),
-        "complaints_open": scoped(Complaint, user).filter(status__in=OPEN_COMPLAINT).count(),
-        **complaint_overdue_counts(user=user, today=today),
+        **complaint_counts(user=user, today=today),
     }
 
 
@@ -343,142 +351,33 @@ def has_unhandled_alert() -> Exists:
     return Exists(Alert.objects.filter(institution=OuterRef("pk"), handled=False))
 
 
-# Complaints -------------------------------------------------------------------------------------
-
-OPEN_COMPLAINT = (ComplaintStatus.NEW, ComplaintStatus.ASSIGNED, ComplaintStatus.REFERRED)
-HANDLING = (ComplaintStatus.ASSIGNED, ComplaintStatus.REFERRED)
-
-
-def _overdue_q(today: dt.date, which: str) -> Q:
-    """The rule of rules.complaint_overdue as a query (tested to agree with it)."""
-    accept = Q(status=ComplaintStatus.NEW, accept_deadline__lt=today)
-    handle = Q(status__in=HANDLING, deadline__lt=today)
-    return {"accept": accept, "handle": handle}.get(which, accept | handle)
-
-
-@dataclass(frozen=True)
-class ComplaintFilters:
-    status: str = ""
-    area_id: int | None = None
-    institution_id: int | None = None
-    overdue: str = ""  # "accept", "handle", "any"
-    start: dt.date | None = None
-    end: dt.date | None = None
-    topic: str = ""
-
-
-def complaint_list(
-    *, user: Any, today: dt.date, filters: ComplaintFilters | None = None
-) -> QuerySet[Complaint]:
-    """Complaints in scope, each annotated with `overdue` ("accept", "handle" or ""), filtered."""
-    f = filters or ComplaintFilters()
-    qs = (
-        scoped(Complaint, user)
-        .select_related("institution", "area")
-        .annotate(
-            overdue=Case(
-                When(_overdue_q(today, "accept"), then=Value("accept")),
-                When(_overdue_q(today, "handle"), then=Value("handle")),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-    )
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.area_id:
-        qs = qs.filter(area_id=f.area_id)
-    if f.institution_id:
-        qs = qs.filter(institution_id=f.institution_id)
-    if f.overdue:
-        qs = qs.filter(_overdue_q(today, f.overdue))
-    if f.start:
-        qs = qs.filter(submitted_on__gte=f.start)
-    if f.end:
-        qs = qs.filter(submitted_on__lte=f.end)
-    if f.topic:
-        qs = qs.filter(topic=f.topic)
-    return qs
-
-
-def complaint_overdue_counts(*, user: Any, today: dt.date) -> dict[str, int]:
-    qs = scoped(Complaint, user)
-    return dict(
-        qs.aggregate(
-            complaints_overdue_accept=Count("pk", filter=_overdue_q(today, "accept")),
-            complaints_overdue_handle=Count("pk", filter=_overdue_q(today, "handle")),
-        )
-    )
-
-
-@dataclass(frozen=True)
-class ComplaintStepRow:
-    """One step as the parent reads it: what happened, when, and what was said (no staff names)."""
-
-    step: str
-    label: str
-    at: dt.datetime
-    text: str
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _public_text(e: ComplaintEvent) -> str:
-    if e.step == ComplaintStep.SUBMIT:
-        return "您的投诉已提交，等待教育局受理。"
-    if e.step == ComplaintStep.ACCEPT:
-        return f"教育局已受理您的投诉，将在{_cn(e.complaint.deadline)}前答复。"
-    if e.step == ComplaintStep.REFER:
-        return f"已转交{e.referred_to}办理，教育局督促办理并负责答复。"
-    if e.step == ComplaintStep.INVESTIGATE:
-        return f"工作人员于{_cn(e.investigated_on)}进行了调查核实。" if e.investigated_on else "已调查核实。"
-    if e.step == ComplaintStep.REPLY:
-        return "教育局已答复，请查看下方答复内容并评价。"
-    return f"您的评价：{e.note}，投诉办结。"
-
-
-def complaint_public_steps(*, complaint: Complaint) -> list[ComplaintStepRow]:
-    """The steps for the parent's tracking page, oldest first, in plain words; a complaint filed
-    before steps were recorded shows its submission."""
-    events = list(complaint.events.select_related("complaint").order_by("at", "pk"))
-    rows = [ComplaintStepRow(e.step, e.get_step_display(), e.at, _public_text(e)) for e in events]
-    if not rows or rows[0].step != ComplaintStep.SUBMIT:
-        start = dt.datetime.combine(complaint.submitted_on, dt.time(0))
-        rows.insert(0, ComplaintStepRow(ComplaintStep.SUBMIT, "提交投诉", start, "您的投诉已提交。"))
-    return rows
-
-
-def complaint_events(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    return complaint.events.select_related("actor").order_by("at", "pk")
-
-
-# Inspections ------------------------------------------------------------------------------------
-
-
-def inspector_candidates(*, actor: Any) -> list[Any]:
-    """The officers an inspection may name: active users who may record inspections (asked of the
-    policy), over the actor's area or within it."""
-    from edugov.accounts.models import User
-
-    area = getattr(actor, "area", None)
-    qs = User.objects.filter(is_active=True, area__isnull=False).select_related("area")
-    if area is not None:
-        above = [area.path[: i + 1] for i, ch in enumerate(area.path) if ch == "/" and i]
-        qs = qs.filter(Q(area__path__startswith=area.path) | Q(area__path__in=above))
-    return [u for u in qs.order_by("area__path", "username") if role_may(u, "tutoring.inspection_record")]
-
-
-def institution_pick(*, actor: Any, search: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The institutions an inspection may name, by name or credit-code prefix (the picker's search)."""
-    from edugov.accounts.scope import write_scoped
-
-    search = search.strip()[:50]
-    if not search:
-        return []
-    qs = write_scoped(Institution, actor).filter(
-        Q(name__icontains=search) | Q(credit_code__startswith=search.upper())
-    )
-    rows = qs.order_by("name", "pk").values("pk", "name", "area__name", "credit_code")[:limit]
-    return [dict(r) for r in rows]
+__all__ = [
+    "HANDLING",
+    "OPEN_COMPLAINT",
+    "PUBLIC_FIELDS",
+    "PUBLIC_STATUSES",
+    "WARNING_STATUSES",
+    "ComplaintFilters",
+    "ComplaintStepRow",
+    "StaffRow",
+    "ViolationRow",
+    "can_see_identity",
+    "complaint_counts",
+    "complaint_events",
+    "complaint_list",
+    "complaint_overdue_counts",
+    "complaint_public_steps",
+    "dashboard",
+    "enforcement_stats",
+    "has_unhandled_alert",
+    "inspection_rows",
+    "inspector_candidates",
+    "institution_list",
+    "institution_pick",
+    "latest_risk",
+    "open_unlicensed",
+    "public_detail",
+    "public_search",
+    "staff_rows",
+    "violation_rows",
+]
