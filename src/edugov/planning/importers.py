@@ -41,7 +41,7 @@ class TownLookup(ImportSpec):
         return pk
 
 
-town_column = Column("乡镇（街道）代码", "town_code", required=True, example="310101001", note="9位区划代码")
+town_column = Column("乡镇街道代码", "town_code", required=True, example="310101001", note="9位区划代码")
 
 
 @register
@@ -130,7 +130,7 @@ class CapacityImport(SchoolLookup):
             example="小学",
         ),
         Column(
-            "普通教室（间）", "classrooms", "int", required=True, example="24", min_value=0, max_value=500
+            "普通教室间数", "classrooms", "int", required=True, example="24", min_value=0, max_value=500
         ),
     ]
     fields = ("school_id", "stage", "classrooms")
