@@ -32,6 +32,8 @@ from django.utils import timezone
 from edugov.accounts.models import Role, User
 from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
+from edugov.groups.tests.rows import add_town_b_groups
+from edugov.party.tests.rows import add_town_b_party
 from edugov.quality.tests.rows import add_town_b_quality
 from edugov.rectification import strategy
 from edugov.supervision import services as supervision
@@ -264,6 +266,27 @@ ROUTES: dict[str, Probe] = {
     "api:quality:assessment-detail": detail(foreign_of("quality.Assessment")),
     "api:quality:assessment-bands": detail(foreign_of("quality.Assessment")),
     "api:quality:value-added-list": list_(),
+    # school groups (集团化办学) and party leadership status (statuses and counts only)
+    "groups:cockpit": list_(),
+    "groups:my_school": list_(queries=False),
+    "groups:group": detail(foreign_of("groups.SchoolGroup")),
+    "groups:activity_new": detail(foreign_of("groups.SchoolGroup")),
+    "groups:plan_save": detail(foreign_of("groups.SchoolGroup")),
+    "api:groups:api-root": public("links to the resources; no rows"),
+    "api:groups:group-list": list_(),
+    "api:groups:group-detail": detail(foreign_of("groups.SchoolGroup")),
+    "api:groups:activity-list": list_(),
+    "api:groups:activity-detail": detail(foreign_of("groups.Activity")),
+    "api:groups:joint-class-list": list_(),
+    "api:groups:joint-class-detail": detail(foreign_of("groups.JointClass")),
+    "party:coverage": list_(),
+    "party:my_school": list_(queries=False),
+    "party:school": detail(pk_of("school_b")),
+    "api:party:api-root": public("links to the resources; no rows"),
+    "api:party:status-list": list_(),
+    "api:party:status-detail": detail(foreign_of("party.PartyStatus")),
+    "api:party:coverage-list": list_(),
+    "api:party:meeting-list": list_(),
     # 普及普惠 (preschool)
     "resources:preschool": list_(),
     "resources:preschool_export": list_(),
@@ -509,6 +532,8 @@ def world() -> World:
     _town_b_work(w)
     add_town_b_workforce(w)
     add_town_b_quality(w)
+    add_town_b_groups(w)
+    add_town_b_party(w)
     from edugov.audit.models import AuditEvent
 
     w.event_b = AuditEvent.objects.filter(object_id=str(w.school_b.pk), model="registry.School").first()

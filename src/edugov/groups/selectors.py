@@ -248,13 +248,16 @@ def effect(group: SchoolGroup, *, years: int = EFFECT_YEARS) -> Effect:
 
 
 def _verdict(s: EffectSeries, known: list[int]) -> str:
-    """Narrowing: the gap fell (after joining against before, or the last year against the first)."""
+    """Narrowing: the gap fell (after joining against before, or the last year against the first).
+    A member meeting as many indicators as the lead school, or more, is not behind it."""
     if s.before is not None and s.after is not None:
         first, last = s.before, s.after
     elif len(known) >= 2:
         first, last = known[0], known[-1]
     else:
         return "数据不足"
+    if first <= 0 and last <= 0:
+        return "不落后于牵头学校"
     if last < first:
         return "差距缩小"
     if last > first:
