@@ -36,6 +36,7 @@ from edugov.groups.tests.rows import add_town_b_groups
 from edugov.party.tests.rows import add_town_b_party
 from edugov.quality.tests.rows import add_town_b_quality
 from edugov.rectification import strategy
+from edugov.safety.tests.rows import add_town_b_safety
 from edugov.supervision import services as supervision
 from edugov.testing import make_mini_district, make_user
 from edugov.workforce.tests.rows import add_town_b_workforce
@@ -252,6 +253,27 @@ ROUTES: dict[str, Probe] = {
     "api:quality:assessment-detail": detail(foreign_of("quality.Assessment")),
     "api:quality:assessment-bands": detail(foreign_of("quality.Assessment")),
     "api:quality:value-added-list": list_(),
+    # school safety (校园安全)
+    "safety:overview": list_(),
+    "safety:grid": list_(),
+    "safety:my_school": list_(),
+    "safety:reminder_confirm": detail(foreign_of("safety.ClassReminder")),
+    "safety:report_handle": detail(foreign_of("safety.WaterReport")),
+    "safety:acknowledge": Probe(
+        "public",
+        kwargs=lambda w, u: {"token": "not-a-real-token"},
+        reason="parents' acknowledgement behind an unguessable per-class token; probed with a wrong one",
+        queries=False,
+    ),
+    "safety:public_report": public("the public's drowning-risk report form (towns only)"),
+    "api:safety:api-root": public("links to the resources; no rows"),
+    "api:safety:cell-list": list_(),
+    "api:safety:cell-detail": detail(foreign_of("safety.GridCell")),
+    "api:safety:hazard-list": list_(),
+    "api:safety:coverage-list": list_(),
+    "api:safety:report-list": list_(),
+    "api:safety:report-detail": detail(foreign_of("safety.WaterReport")),
+    "api:safety:report-handle": detail(foreign_of("safety.WaterReport")),
     # school groups (集团化办学) and party leadership status (statuses and counts only)
     "groups:cockpit": list_(),
     "groups:my_school": list_(queries=False),
@@ -518,6 +540,7 @@ def world() -> World:
     _town_b_work(w)
     add_town_b_workforce(w)
     add_town_b_quality(w)
+    add_town_b_safety(w)
     add_town_b_groups(w)
     add_town_b_party(w)
     from edugov.audit.models import AuditEvent

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "edugov.warehouse",
     "edugov.ops",
     "edugov.scheduler",
+    "edugov.safety",
 ]
 
 MIDDLEWARE = [

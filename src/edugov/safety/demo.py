@@ -1,0 +1,205 @@
+"""Demo story of school safety: a grid for every school (buildings, gate) and town (surroundings,
+waters, route), a few cells still without a person; hazards found by schools and the bureau, each
+a rectification item; a holiday around today whose reminders went to every class, acknowledged at
+rates that differ by school (rural schools lower); dangerous waters with their patrol duty and a
+dozen reports from the public, four confirmed and rewarded. Seeded by ctx.rng; bulk-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from decimal import Decimal
+
+from django.utils import timezone
+
+from edugov.demo.base import DemoContext, register_generator
+from edugov.rectification import services as rectification
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass
+
+from . import rules
+from .models import (
+    Acknowledgement,
+    CellKind,
+    ClassReminder,
+    DangerousWater,
+    GridCell,
+    Hazard,
+    HazardKind,
+    HazardSeverity,
+    Holiday,
+    HolidayDay,
+    Inspection,
+    ReportStatus,
+    WaterKind,
+    WaterReport,
+)
+from .services import _hazard_finding
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+HAZARDS = {
+    HazardKind.FIRE: ["灭火器过期", "消防通道堆放杂物", "应急照明损坏"],
+    HazardKind.BUILDINGS: ["教学楼栏杆松动", "围墙局部倾斜", "屋面渗漏"],
+    HazardKind.FOOD: ["食堂留样不足48小时", "从业人员健康证过期"],
+    HazardKind.TRAFFIC: ["校门口缺少减速带", "护学岗未按时到岗"],
+    HazardKind.WATER: ["校外鱼塘缺少警示标志", "河道护栏破损"],
+    HazardKind.EQUIPMENT: ["篮球架底座松动", "实验室电线老化"],
+    HazardKind.SURROUNDINGS: ["校门口流动摊贩占道", "周边施工围挡缺失"],
+}
+HAZARD_COUNT = 200
+WATER_NAMES = ["鱼塘", "河段", "水库", "沟渠"]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(["老师", "主任", "网格员"])
+
+
+def build_safety(ctx: DemoContext) -> None:
+    rng = ctx.rng("safety")
+    schools = list(School.objects.filter(archived_at__isnull=True).select_related("area").order_by("pk"))
+    towns = list(Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True).order_by("path"))
+    if not schools:
+        return
+    cells = []
+    for s in schools:
+        for kind, name in ((CellKind.BUILDING, "校舍"), (CellKind.GATE, "校门")):
+            has = rng.random() > 0.06
+            cells.append(
+                GridCell(
+                    area=s.area,
+                    school=s,
+                    kind=kind,
+                    name=f"{s.name}{name}",
+                    person_name=_person(rng) if has else "",
+                    contact=f"139{rng.randrange(10**8):08d}" if has else "",
+                )
+            )
+    for t in towns:
+        for kind in (CellKind.SURROUNDINGS, CellKind.WATER, CellKind.ROUTE):
+            has = rng.random() > 0.1
+            cells.append(
+                GridCell(
+                    area=t,
+                    kind=kind,
+                    name=f"{t.name}{CellKind(kind).label}",
+                    person_name=_person(rng) if has else "",
+                    contact=f"137{rng.randrange(10**8):08d}" if has else "",
+                )
+            )
+    GridCell.objects.bulk_create(cells)
+    ctx.count("安全网格", len(cells))
+
+    # hazards: each an inspection of its own, each a rectification item
+    now = timezone.now()
+    today = ctx.today
+    for i in range(HAZARD_COUNT):
+        school = rng.choice(schools)
+        kind = rng.choice(list(HAZARDS))
+        severity = rng.choices(list(HazardSeverity), weights=[70, 25, 5])[0]
+        found = today - dt.timedelta(days=rng.randrange(0, 90))
+        inspection = Inspection.objects.create(
+            school=school,
+            kind=kind,
+            inspected_on=found,
+            by_bureau=i % 4 == 0,
+            checked=rules.checklist(kind)[:2],
+        )
+        hazard = Hazard.objects.create(
+            inspection=inspection,
+            description=rng.choice(HAZARDS[kind]),
+            severity=severity,
+            deadline=rules.deadline(severity, found),
+        )
+        item = rectification.item_create_system(finding=_hazard_finding(hazard, school, now), now=now)
+        hazard.item_id = item.pk
+        hazard.save(update_fields=["item_id"])
+    ctx.count("安全隐患", HAZARD_COUNT)
+
+    # a holiday around today: days up to today sent, acknowledged at each school's own rate
+    district = towns[0].parent if towns else schools[0].area
+    holiday = Holiday.objects.create(
+        area=district,
+        name="寒假",
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=3),
+    )
+    topics = rules.topics()
+    classes = list(
+        SchoolClass.objects.filter(archived_at__isnull=True, school_year__is_current=True).values_list(
+            "pk", "school_id", "school__urban_rural_code"
+        )
+    )
+    rate = {
+        s.pk: rng.uniform(0.55, 0.8) if s.urban_rural_code.startswith("2") else rng.uniform(0.8, 0.99)
+        for s in schools
+    }
+    sent_at = timezone.now()
+    reminders = []
+    for i in range(7):
+        date = holiday.starts_on + dt.timedelta(days=i)
+        topic = topics[i % len(topics)]
+        day = HolidayDay.objects.create(holiday=holiday, date=date, topic=topic.label, text=topic.text)
+        for pk, school_id, _ in classes:
+            past = date <= today
+            acked = past and rng.random() < rate.get(school_id, 0.9)
+            reminders.append(
+                ClassReminder(
+                    day=day,
+                    school_class_id=pk,
+                    token=secrets.token_urlsafe(16),
+                    sent_at=sent_at if past else None,
+                    channel="stub" if past else "",
+                    confirmed_at=sent_at if past and rng.random() < 0.95 else None,
+                    acks=rng.randint(20, 45)
+                    if acked and date < today
+                    else (rng.randint(1, 12) if acked else 0),
+                )
+            )
+    ClassReminder.objects.bulk_create(reminders, batch_size=2000)
+    ctx.count("班级假期提醒", len(reminders))
+
+    waters = []
+    for i in range(30):
+        s = rng.choice(schools)
+        waters.append(
+            DangerousWater(
+                area=s.area,
+                school=s,
+                name=f"{s.area.name}{rng.choice('东西南北')}{rng.choice(WATER_NAMES)}{i + 1}号",
+                kind=rng.choice(list(WaterKind)),
+                location=f"{s.name}周边{rng.randrange(200, 1500)}米",
+                warning_signs=rng.random() < 0.8,
+                patrol_duty=_person(rng),
+            )
+        )
+    DangerousWater.objects.bulk_create(waters)
+    for i in range(12):
+        w = waters[i]
+        status = ReportStatus.CONFIRMED if i < 4 else (ReportStatus.REJECTED if i < 6 else ReportStatus.NEW)
+        WaterReport.objects.create(
+            area=w.area,
+            place=w.location,
+            description=rng.choice(["有学生在水边玩耍", "警示牌倒了", "护栏破损", "水塘没有任何警示标志"]),
+            status=status,
+            handled_at=now if status != ReportStatus.NEW else None,
+            reward=Decimal(rng.choice([200, 300, 500])) if status == ReportStatus.CONFIRMED else None,
+        )
+    ctx.count("危险水域", len(waters))
+    ctx.count("溺水隐患举报", 12)
+
+
+def reset_safety() -> None:
+    Acknowledgement.objects.all().delete()
+    ClassReminder.objects.all().delete()
+    HolidayDay.objects.all().delete()
+    Holiday.objects.all().delete()
+    Hazard.objects.all().delete()
+    Inspection.objects.all().delete()
+    GridCell.objects.all().delete()
+    WaterReport.objects.all().delete()
+    DangerousWater.objects.all().delete()
+
+
+def register() -> None:
+    # After rectification (900): hazards become its items; reset before it.
+    register_generator("safety", build_safety, order=950, reset=reset_safety)
