@@ -34,6 +34,7 @@ from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
 from edugov.groups.tests.rows import add_town_b_groups
 from edugov.party.tests.rows import add_town_b_party
+from edugov.planning.tests.rows import add_town_b_planning
 from edugov.quality.tests.rows import add_town_b_quality
 from edugov.rectification import strategy
 from edugov.safety.tests.rows import add_town_b_safety
@@ -253,6 +254,18 @@ ROUTES: dict[str, Probe] = {
     "api:quality:assessment-detail": detail(foreign_of("quality.Assessment")),
     "api:quality:assessment-bands": detail(foreign_of("quality.Assessment")),
     "api:quality:value-added-list": list_(),
+    # school places and layout (学位·布局·建设)
+    "planning:overview": list_(),
+    "planning:layout": list_(),
+    "planning:projects": list_(),
+    "api:planning:api-root": public("links to the resources; no rows"),
+    "api:planning:forecast-list": list_(),
+    "api:planning:layout-list": list_(),
+    "api:planning:project-list": list_(),
+    "api:planning:project-detail": detail(foreign_of("planning.Project")),
+    "api:planning:town-list": list_(),
+    "api:planning:housing-list": list_(),
+    "api:planning:run-list": list_(),
     # school safety (校园安全)
     "safety:overview": list_(),
     "safety:grid": list_(),
@@ -540,6 +553,7 @@ def world() -> World:
     _town_b_work(w)
     add_town_b_workforce(w)
     add_town_b_quality(w)
+    add_town_b_planning(w)
     add_town_b_safety(w)
     add_town_b_groups(w)
     add_town_b_party(w)
