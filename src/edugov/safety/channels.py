@@ -27,7 +27,8 @@ class Message:
 
 
 class Channel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, message: Message) -> None: ...
 

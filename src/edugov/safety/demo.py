@@ -94,19 +94,19 @@ def build_safety(ctx: DemoContext) -> None:
     today = ctx.today
     for i in range(HAZARD_COUNT):
         school = rng.choice(schools)
-        kind = rng.choice(list(HAZARDS))
+        hazard_kind = rng.choice(list(HAZARDS))
         severity = rng.choices(list(HazardSeverity), weights=[70, 25, 5])[0]
         found = today - dt.timedelta(days=rng.randrange(0, 90))
         inspection = Inspection.objects.create(
             school=school,
-            kind=kind,
+            kind=hazard_kind,
             inspected_on=found,
             by_bureau=i % 4 == 0,
-            checked=rules.checklist(kind)[:2],
+            checked=rules.checklist(hazard_kind)[:2],
         )
         hazard = Hazard.objects.create(
             inspection=inspection,
-            description=rng.choice(HAZARDS[kind]),
+            description=rng.choice(HAZARDS[hazard_kind]),
             severity=severity,
             deadline=rules.deadline(severity, found),
         )
@@ -116,7 +116,7 @@ def build_safety(ctx: DemoContext) -> None:
     ctx.count("安全隐患", HAZARD_COUNT)
 
     # a holiday around today: days up to today sent, acknowledged at each school's own rate
-    district = towns[0].parent if towns else schools[0].area
+    district = (towns[0].parent if towns else None) or schools[0].area
     holiday = Holiday.objects.create(
         area=district,
         name="寒假",

@@ -62,8 +62,9 @@ def cells(*, actor: Any) -> QuerySet[GridCell]:
 
 def hazard_rows(*, actor: Any) -> list[dict[str, Any]]:
     """Every hazard in scope with its rectification item's status (open unless the item is closed)."""
-    rows = list(
-        scoped(Hazard, actor)
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in scoped(Hazard, actor)
         .order_by("-inspection__inspected_on", "pk")
         .values(
             "pk",
@@ -76,7 +77,7 @@ def hazard_rows(*, actor: Any) -> list[dict[str, Any]]:
             "inspection__school__name",
             "inspection__school__area__name",
         )
-    )
+    ]
     ids = [r["item_id"] for r in rows if r["item_id"]]
     status = (
         dict(rectification.item_list(user=actor).filter(pk__in=ids).values_list("pk", "status"))
@@ -141,11 +142,12 @@ def coverage(*, actor: Any, day: dt.date) -> tuple[list[Coverage], list[Coverage
 
 def overview(*, actor: Any, today: dt.date) -> Overview:
     cell_qs = scoped(GridCell, actor)
-    by_town = list(
-        cell_qs.values("area__name")
+    by_town: list[dict[str, Any]] = [
+        dict(r)
+        for r in cell_qs.values("area__name")
         .annotate(total=Count("pk"), without=Count("pk", filter=Q(person_name="")))
         .order_by("area__name")
-    )
+    ]
     hazards = [h for h in hazard_rows(actor=actor) if h["open"]]
     open_by_severity = {s.label: 0 for s in HazardSeverity}
     town_rows: dict[str, dict[str, Any]] = defaultdict(lambda: {s.value: 0 for s in HazardSeverity})

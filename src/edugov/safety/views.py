@@ -64,7 +64,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 def my_school(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("school_view"))
-    school = School.objects.filter(pk=actor.school_id).first()
+    school = School.objects.filter(pk=actor.school_id).first() if actor.school_id else None
     if request.method == "POST" and school is not None:
         try:
             on = dt.date.fromisoformat(request.POST.get("inspected_on", ""))
