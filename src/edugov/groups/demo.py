@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from edugov.demo.base import DemoContext, register_generator
-from edugov.registry.models import School, SchoolType, Teacher
+from edugov.registry.models import Area, School, SchoolType, Teacher
 
 from .models import (
     Activity,
@@ -111,7 +111,7 @@ def build_groups(ctx: DemoContext) -> None:
                     )  # fmt: skip
                 if code in skipped:
                     continue
-                kind, title = ACTIVITY_OF[Unification(code)]
+                activity_kind, title = ACTIVITY_OF[Unification(code)]
                 year, half = int(term[:4]), term[-1]
                 base = dt.date(year, 10, 1) if half == "1" else dt.date(year + 1, 3, 15)
                 for _n in range(rng.randint(1, 3)):
@@ -121,7 +121,7 @@ def build_groups(ctx: DemoContext) -> None:
                     activities.append(
                         Activity(
                             group=group, school=rng.choice(schools), term=term_of(day), unification=code,
-                            kind=kind, title=title, held_on=day, participants=rng.randint(20, 180),
+                            kind=activity_kind, title=title, held_on=day, participants=rng.randint(20, 180),
                         )
                     )  # fmt: skip
     UnificationPlan.objects.bulk_create(plans, ignore_conflicts=True)
@@ -157,7 +157,7 @@ def build_groups(ctx: DemoContext) -> None:
     ctx.count("联合办班", classes)
 
 
-def _grant_heads(district: object, groups: list[SchoolGroup]) -> None:
+def _grant_heads(district: Area, groups: list[SchoolGroup]) -> None:
     """Each lead school's administrator is the group head: a `group` grant through the accounts
     service, given by the district's administrator (the grant page does the same)."""
     from edugov.accounts.models import Role, User

@@ -112,9 +112,9 @@ class Coverage:
 
 def district_of(actor: User) -> Area | None:
     path = ""
-    if getattr(actor, "area_id", None):
+    if actor.area is not None:
         path = actor.area.path
-    elif getattr(actor, "school_id", None):
+    elif actor.school is not None:
         path = actor.school.area.path
     codes = [c for c in path.strip("/").split("/") if c]
     if len(codes) >= AreaLevel.DISTRICT:

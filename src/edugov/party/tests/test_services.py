@@ -5,6 +5,7 @@ and the findings once the deadline has passed. Statuses and counts only."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def md(db):
-    md = make_mini_district()
+def md(db: Any) -> Any:
+    md: Any = make_mini_district()
     md.personnel = make_user(Role.DEPARTMENT_OFFICER, area=md.district, department="personnel")
     md.school_c = make_school(town=md.town_b, name="乙镇丙村小学", urban_rural_code="220")
     return md
@@ -63,8 +64,8 @@ def test_coverage_against_the_target_by_hand(md):
     # Three schools (A, B, C; the teaching point is not counted): A covered, B has only the
     # party rules, C has nothing. Target 100% by 2026-12-31: 1 of 3 covered, 2 still needed.
     services.status_save(
-        actor=md.personnel, school=md.school_a, org_kind="branch", rules_adopted=True, office_rules_adopted=True,
-        demonstration=True, brand="红烛先锋",
+        actor=md.personnel, school=md.school_a, org_kind="branch", rules_adopted=True,
+        office_rules_adopted=True, demonstration=True, brand="红烛先锋",
     )  # fmt: skip
     services.status_save(
         actor=md.personnel,
@@ -80,6 +81,7 @@ def test_coverage_against_the_target_by_hand(md):
     assert [(t.town, t.schools, t.covered) for t in c.towns] == [("乙镇", 2, 0), ("甲街道", 1, 1)]
     # a town officer sees its town only, against the same district target
     town = selectors.coverage(actor=md.users["town_officer"], today=dt.date(2026, 12, 5), term="2026-2027-1")
+    assert town.target is not None
     assert (town.schools, town.covered, town.target.deadline) == (1, 1, dt.date(2026, 12, 31))
     # after the deadline: one finding per school not covered, none before it
     assert list(not_covered(FindingContext(now=dt.datetime(2026, 12, 5, tzinfo=dt.UTC)))) == []
