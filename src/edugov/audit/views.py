@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from edugov.accounts.policy import role_may
@@ -98,7 +100,10 @@ _PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 class _Row:
     """One field of one event, before the foreign keys of the whole page are named."""
 
-    def __init__(self, label: str, field: Any, before: Any, after: Any, *, has_before: bool) -> None:
+    def __init__(
+        self, label: str, field: Any, before: Any, after: Any, *, has_before: bool, name: str = ""
+    ) -> None:
+        self.name = name
         self.label = label
         self.field = field
         self.before = before
@@ -201,13 +206,28 @@ def _rows_of(event: AuditEvent) -> list[_Row]:
         if label is None:
             continue
         if isinstance(value, list) and len(value) == 2 and field is not None:
-            rows.append(_Row(label, field, value[0], value[1], has_before=True))
+            rows.append(_Row(label, field, value[0], value[1], has_before=True, name=name))
         else:
-            rows.append(_Row(label, field, None, value, has_before=False))
+            rows.append(_Row(label, field, None, value, has_before=False, name=name))
     return rows
 
 
 _ABSENT = object()
+
+
+def _file_size(value: Any) -> str | None:
+    """Bytes as a reader says them ("4.9 KB"), as the import page does."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(filesizeformat(value)).replace("\xa0", " ")
+
+
+# Keys the services write whose values are words of their own: a file's name is shown as named
+# ("秋季班级.xlsx" or "classes-2026.csv", never taken for an internal code), a size in KB or MB.
+_KEY_WORDS: dict[str, Callable[[Any], str | None]] = {
+    "file": lambda v: str(v) if v not in (None, "") else "（空）",
+    "size": _file_size,
+}
 
 
 def _related_names(rows: list[_Row]) -> dict[tuple[Any, str], str]:
@@ -237,8 +257,14 @@ def describe_events(events: list[AuditEvent]) -> list[list[dict[str, str]]]:
     for rows in per_event:
         out = []
         for r in rows:
-            before = _value(r.field, r.before, names) if r.has_before else ""
-            after = "" if r.after is _ABSENT else _value(r.field, r.after, names)
+            words = _KEY_WORDS.get(r.name) if r.field is None else None
+            before: str | None
+            after: str | None
+            if words is not None:
+                before, after = "", words(r.after)
+            else:
+                before = _value(r.field, r.before, names) if r.has_before else ""
+                after = "" if r.after is _ABSENT else _value(r.field, r.after, names)
             if before is None or after is None:
                 continue
             out.append({"field": r.label, "before": before, "after": after})

@@ -3,10 +3,13 @@ the page's view of a batch with those identifiers masked for everyone else."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -142,17 +145,106 @@ def batch_view(*, user: Any, pk: int, row_limit: int = 200) -> BatchView:
         }
         for e in batch.errors
     ]
-    logs = batch_rows(batch=batch, limit=row_limit) if batch.created_count or batch.updated_count else []
+    logs = (
+        list(batch_rows(batch=batch, limit=row_limit)) if batch.created_count or batch.updated_count else []
+    )
+    spec = get_spec(batch.kind)
+    model = spec.model if spec is not None else None
+    records = _record_names(model, [r.object_id for r in logs])
+    names = _related_names(model, [r.old_values or {} for r in logs])
     rows = [
         {
             "row_number": r.row_number,
             "action": r.get_action_display(),
-            "object_id": r.object_id,
-            "old": {
-                k: (by_field[k](str(v)) if k in by_field and v else v)
+            "record": records.get(r.object_id, "（已删除）"),
+            "old": [
+                {
+                    "field": _field_label(model, k),
+                    "value": (
+                        by_field[k](str(v)) if k in by_field and v else _value_words(model, k, v, names)
+                    ),
+                    # dates are printed by the template's cn_date / cn_datetime (web's filters)
+                    "date": _date_kind(model, k, v),
+                }
                 for k, v in (r.old_values or {}).items()
-            },
+            ],
         }
         for r in logs
     ]
     return BatchView(batch, clear, _masked_text(batch.message, hidden), errors, rows)
+
+
+# Records and their previous values in words ---------------------------------------------------
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(model: type[models.Model] | None, name: str) -> str:
+    """A field's Chinese name ("男生数", not "boys"); a key that is no field shows as "其他"."""
+    verbose = getattr(_field(model, name), "verbose_name", None)
+    return str(verbose) if verbose else "其他"
+
+
+def _record_names(model: type[models.Model] | None, ids: list[int]) -> dict[int, str]:
+    """What each written record is ("三年级（9）班", a school's name): one query for the page."""
+    if model is None or not ids:
+        return {}
+    return {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+
+
+def _related_names(
+    model: type[models.Model] | None, olds: list[dict[str, Any]]
+) -> dict[tuple[str, str], str]:
+    """Names of the rows the previous foreign-key values point at: one query per related model."""
+    wanted: dict[str, set[str]] = {}
+    for old in olds:
+        for name, value in old.items():
+            field = _field(model, name)
+            if getattr(field, "is_relation", False) and value not in (None, ""):
+                wanted.setdefault(name, set()).add(str(value))
+    names: dict[tuple[str, str], str] = {}
+    for name, pks in wanted.items():
+        related = _field(model, name).related_model
+        for obj in related._base_manager.filter(pk__in=list(pks)):
+            names[(name, str(obj.pk))] = str(obj)
+    return names
+
+
+def _date_kind(model: type[models.Model] | None, name: str, value: Any) -> str:
+    """ "datetime" or "date" for a dated field with a value, else ""."""
+    field = _field(model, name)
+    if value in (None, "") or not isinstance(field, models.DateField):
+        return ""
+    return "datetime" if isinstance(field, models.DateTimeField) else "date"
+
+
+def _value_words(
+    model: type[models.Model] | None, name: str, value: Any, names: dict[tuple[str, str], str]
+) -> Any:
+    """A previous value as a reader says it: choices by label, foreign keys by name, yes and no in
+    words; a blank as （空）."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    field = _field(model, name)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:  # an aware datetime for cn_datetime, which prints it in local time
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if field is not None and getattr(field, "choices", None):
+        label = dict(field.flatchoices).get(value)
+        return str(label) if label is not None else str(value)
+    if getattr(field, "is_relation", False):
+        return names.get((name, str(value)), "（已删除）")
+    if isinstance(value, dict | list):
+        return f"{len(value)}项"
+    return str(value)

@@ -176,9 +176,11 @@ class Engine:
                 self._problem(row_number, None, "", f"该行有{n}列，多于表头的{ncols}列")
                 continue
             values: dict[str, Any] = dict(self.absent)
+            typed: dict[str, Any] = {}  # the cells as typed: an error quotes these, not the parsed value
             bad = False
             for idx, column in plan:
                 raw = cells[idx] if idx < n else ""
+                typed[column.field] = raw
                 if raw == "":
                     if column.required:
                         self._problem(row_number, column.field, "", f"“{column.header}”为必填项")
@@ -195,7 +197,7 @@ class Engine:
             try:
                 out = build(values, row_number)
             except RowError as exc:
-                self._problem(row_number, exc.field, values.get(exc.field), exc.reason)
+                self._problem(row_number, exc.field, typed.get(exc.field, ""), exc.reason)
                 continue
             except CellError as exc:
                 self._problem(row_number, None, "", exc.reason)
@@ -211,7 +213,7 @@ class Engine:
                 self._problem(
                     row_number,
                     key_field,
-                    values.get(key_field),
+                    typed.get(key_field, ""),
                     f"与第{first_row}行重复（{spec.describe_key(out)}）",
                 )
                 continue
