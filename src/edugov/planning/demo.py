@@ -99,12 +99,14 @@ def build_planning(ctx: DemoContext) -> None:
         HousingDevelopment.objects.create(
             name="集镇安置小区", area=towns[rural[0]], households=400, completion_year=current + 1
         )
-    _projects(ctx, schools)
+    stages = {pk: stage for (pk, stage) in sorted(stage_classes, key=lambda k: k[1])}  # primary wins
+    _projects(ctx, [s for s in schools if s.pk in stages], stages)
     ctx.count("乡镇人口与出生", len(rows))
     ctx.count("建设项目", Project.objects.count())
 
 
-def _projects(ctx: DemoContext, schools: list[School]) -> None:
+def _projects(ctx: DemoContext, schools: list[School], stages: dict[int, str]) -> None:
+    """Projects at primary and junior schools only; a nine-year school builds for its primary stage."""
     today = ctx.today
     urban = [s for s in schools if _urban(s.urban_rural_code) and not s.is_teaching_point]
     rural = [s for s in schools if not _urban(s.urban_rural_code) and not s.is_teaching_point]
@@ -116,7 +118,7 @@ def _projects(ctx: DemoContext, schools: list[School]) -> None:
         finish = today - dt.timedelta(days=60) if (late or done) else today + dt.timedelta(days=200 + 60 * i)
         kind = (ProjectKind.NEW, ProjectKind.EXTEND, ProjectKind.REBUILD)[i % 3]
         places = 900 if kind == ProjectKind.NEW else 270 if _urban(school.urban_rural_code) else 135
-        stage = PlanStage.JUNIOR if "中学" in school.name else PlanStage.PRIMARY
+        stage = stages[school.pk]
         project = Project.objects.create(
             name=f"{school.name}{kind.label}工程",
             school=school, kind=kind, stage=stage, places_added=places,

@@ -129,9 +129,7 @@ class CapacityImport(SchoolLookup):
             choices={"小学": "primary", "初中": "junior"},
             example="小学",
         ),
-        Column(
-            "普通教室间数", "classrooms", "int", required=True, example="24", min_value=0, max_value=500
-        ),
+        Column("普通教室间数", "classrooms", "int", required=True, example="24", min_value=0, max_value=500),
     ]
     fields = ("school_id", "stage", "classrooms")
     key_fields = ("school_id", "stage")

@@ -165,6 +165,10 @@ class GapRow:
     first_short: int | None
     mape: float | None
 
+    @property
+    def short_label(self) -> str:
+        return f"自{self.first_short}学年缺学位" if self.first_short else ""
+
 
 @dataclass
 class Overview:

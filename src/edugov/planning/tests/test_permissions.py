@@ -5,6 +5,7 @@ edugov.testing.policy_expects), and the pages, API routes and services answer as
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -90,7 +91,7 @@ def test_the_leader_reads_but_writes_nothing(world):
     with pytest.raises(PermissionDenied):
         services.project_create(
             actor=leader, name="x", school=world.md.school_a, kind="new", stage="primary", places_added=1,
-            budget=0, start_date=dt.date(2026, 1, 1), planned_completion=dt.date(2026, 9, 1),
+            budget=Decimal(0), start_date=dt.date(2026, 1, 1), planned_completion=dt.date(2026, 9, 1),
         )  # fmt: skip
 
 
