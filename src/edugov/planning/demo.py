@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Sum
 
 from edugov.demo.base import DemoContext, register_generator
-from edugov.registry.models import School, SchoolClass
+from edugov.registry.models import School, SchoolClass, SchoolType
 
 from .models import (
     ForecastRun,
@@ -100,7 +100,8 @@ def build_planning(ctx: DemoContext) -> None:
             name="集镇安置小区", area=towns[rural[0]], households=400, completion_year=current + 1
         )
     stages = {pk: stage for (pk, stage) in sorted(stage_classes, key=lambda k: k[1])}  # primary wins
-    _projects(ctx, [s for s in schools if s.pk in stages], stages)
+    builders = [s for s in schools if s.pk in stages and s.school_type != SchoolType.SPECIAL]
+    _projects(ctx, builders, stages)
     ctx.count("乡镇人口与出生", len(rows))
     ctx.count("建设项目", Project.objects.count())
 
