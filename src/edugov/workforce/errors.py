@@ -17,3 +17,8 @@ class WorkforceError(ErrorCode):
     EXCHANGE_DATES = "结束日期应晚于开始日期"
     EXCHANGE_OVERLAP = "该教师在{start}至{end}已有交流记录，时间不能重叠"
     EXCHANGE_NOT_STAFF = "该教师不在派出学校任职"
+    RECRUIT_QUANTITY = "计划招聘人数应为0～{maximum}之间的整数，您填写的是“{value}”"
+    RECRUIT_NOTE = "备注不能超过{maximum}个字"
+    RECRUIT_NO_YEAR = "尚无学年，不能编制招聘计划"
+    RECRUIT_NO_PLAN = "{year}尚未生成招聘计划"
+    RECRUIT_LINE_UNKNOWN = "找不到要修改的招聘计划明细，请刷新页面后重试"

@@ -55,6 +55,9 @@ POLICY = register_policy(
             "report": Rule("下载师资配置报告", BUREAU_ROLES, scope="read"),
             # District-managed, school-hired (区管校聘): the bureau's personnel department places teachers.
             "exchange_edit": Rule("登记交流轮岗", OFFICE, departments=PERSONNEL),
+            # The recruitment plan: the personnel department writes it, the bureau's leaders read it.
+            "recruitment_view": Rule("查看招聘计划", BUREAU_ROLES, scope="read"),
+            "recruitment_edit": Rule("编制招聘计划", OFFICE, departments=PERSONNEL),
         },
     )
 )

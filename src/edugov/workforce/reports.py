@@ -171,3 +171,81 @@ register_report(
     params=(Param("year", "学年（起始年份，如2025）", integer),),
     model="workforce.TeacherYear",
 )
+
+
+def recruitment_document(*, actor: User | None, year: int | None = None) -> Document:
+    """The recruitment plan of a year: totals first, then by subject, then each school's lines."""
+    from .recruitment import plan_for, plan_lines
+
+    reader = read_as(actor)
+    school_year = SchoolYear.objects.filter(start_year=year).first() if year else selectors.current_year()
+    plan = plan_for(school_year)
+    lines = list(plan_lines(actor=reader, plan=plan))
+    by_subject: dict[str, list[int]] = {}
+    for line in lines:
+        row = by_subject.setdefault(line.subject, [0, 0, 0])
+        row[0] += 1 if line.quantity else 0
+        row[1] += line.proposed
+        row[2] += line.quantity
+    subjects = Section(
+        "一、按学科汇总",
+        ["学科", "计划招聘学校数", "建议招聘（人）", "计划招聘（人）"],
+        [[s, *v] for s, v in sorted(by_subject.items(), key=lambda kv: (-kv[1][2], kv[0]))],
+        key="subjects",
+        figures=[
+            Figure(
+                "各学科计划招聘（人）",
+                [s for s, _v in sorted(by_subject.items())],
+                {"计划招聘": [v[2] for _s, v in sorted(by_subject.items())]},
+            )
+        ]
+        if by_subject
+        else [],
+    )
+    detail = Section(
+        "二、学校学科明细",
+        ["乡镇（街道）", "学校", "学科", "五年后缺口（人）", "建议招聘（人）", "计划招聘（人）", "备注"],
+        [
+            [
+                line.school.area.name,
+                line.school.name,
+                line.subject,
+                float(line.gap_in_five_years),
+                line.proposed,
+                line.quantity,
+                line.note,
+            ]
+            for line in lines
+        ],
+        note=(
+            "五年后缺口 = 应配（各年级班数 × 周课时 ÷ 标准课时量）− 持证任教教师（按课时折算）"
+            "+ 五年内达到退休年龄的持证教师；建议招聘为缺口四舍五入取整，计划招聘由人事科核定。"
+        ),
+        key="lines",
+    )
+    summary = [
+        ("学年", str(school_year) if school_year else "—"),
+        ("计划状态", "已编制" if plan else "尚未编制"),
+        ("涉及学校", f"{len({line.school_id for line in lines if line.quantity})}所"),
+        ("涉及学科", f"{sum(1 for v in by_subject.values() if v[2])}个"),
+        ("建议招聘", f"{sum(line.proposed for line in lines)}人"),
+        ("计划招聘", f"{sum(line.quantity for line in lines)}人"),
+    ]
+    return Document(
+        title="教师招聘计划",
+        subtitle=str(school_year) if school_year else "",
+        date=timezone.localdate(),
+        summary=summary,
+        sections=[subjects, detail],
+        filename=f"教师招聘计划_{school_year.start_year if school_year else ''}",
+    )
+
+
+register_report(
+    "workforce.recruitment",
+    "教师招聘计划",
+    action="workforce.recruitment_view",
+    builder=recruitment_document,
+    params=(Param("year", "学年（起始年份，如2025）", integer),),
+    model="workforce.RecruitmentLine",
+)

@@ -14,3 +14,5 @@ register_scope(
 )(m.CorrectionRequest)
 # An exchange belongs to the sending school (its rotation share counts it).
 register_scope(area="from_school__area", school="from_school", teacher="teacher")(m.Exchange)
+# A recruitment line belongs to its school; the plan itself is the district's (read through its lines).
+register_scope(area="school__area", school="school")(m.RecruitmentLine)

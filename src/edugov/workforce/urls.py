@@ -8,6 +8,7 @@ urlpatterns = [
     path("school/", views.my_school, name="my_school"),
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("teachers/<int:pk>/", views.teacher_detail, name="teacher"),
+    path("recruitment/", views.recruitment, name="recruitment"),
     path("me/", views.me, name="me"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,9 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
 from . import exchanges, selectors, services
-from .models import record_field_label
+from . import recruitment as recruitment_service
+from .errors import WorkforceError
+from .models import RECRUIT_MAX, record_field_label
 from .permissions import action
 
 
@@ -74,6 +77,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "vacancies": vacancies[:30],
             "schools": data.staffing.schools,
             "may_report": role_may(actor, action("report")),
+            "may_recruit": role_may(actor, action("recruitment_view")),
         },
     )
 
@@ -192,3 +196,72 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("workforce:school", pk=school_id)
+
+
+def _recruitment_edits(request: HttpRequest) -> dict[int, tuple[str, str]]:
+    """{line id: (quantity, note)} from the form's `qty_<id>` and `note_<id>` fields."""
+    edits: dict[int, tuple[str, str]] = {}
+    for key, value in request.POST.items():
+        if key.startswith("qty_"):
+            try:
+                pk = parse_bounded_int(key.removeprefix("qty_"), minimum=1)
+            except BoundError:
+                raise DomainError(WorkforceError.RECRUIT_LINE_UNKNOWN) from None
+            edits[pk] = (value, request.POST.get(f"note_{pk}", ""))
+    return edits
+
+
+@login_required
+def recruitment(request: HttpRequest) -> HttpResponse:
+    """The year's recruitment plan: the personnel department builds it from the five-year gaps and
+    edits each line's number and note; the bureau's leaders read it and download the report."""
+    actor = request_actor(request)
+    ensure_can(actor, action("recruitment_view"))
+    year = _year(request)
+    plan = recruitment_service.plan_for(year)
+    may_edit = role_may(actor, action("recruitment_edit"))
+    posted: dict[int, tuple[str, str]] = {}
+    status = 200
+    if request.method == "POST":
+        ensure_can(actor, action("recruitment_edit"))
+        suffix = f"?year={year.start_year}" if year else ""
+        try:
+            if request.POST.get("do") == "build":
+                plan = recruitment_service.plan_build(actor=actor, year=year, today=timezone.localdate())
+                messages.success(request, "已根据五年缺口生成招聘建议；已有明细的计划人数和备注保持不变。")
+                return redirect(reverse("workforce:recruitment") + suffix)
+            if plan is None:
+                raise DomainError(WorkforceError.RECRUIT_NO_PLAN, year=str(year) if year else "本学年")
+            posted = _recruitment_edits(request)
+            changed = recruitment_service.lines_save(actor=actor, plan=plan, edits=posted)
+            messages.success(request, f"已保存，修改{len(changed)}条明细。")
+            return redirect(reverse("workforce:recruitment") + suffix)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    lines = list(recruitment_service.plan_lines(actor=actor, plan=plan))
+    rows = [
+        (
+            line,
+            posted[line.pk][0] if line.pk in posted else line.quantity,
+            posted[line.pk][1] if line.pk in posted else line.note,
+        )
+        for line in lines
+    ]
+    return render(
+        request,
+        "workforce/recruitment.html",
+        {
+            "year": year,
+            "years": selectors.year_choices(),
+            "plan": plan,
+            "rows": rows,
+            "total_proposed": sum(line.proposed for line in lines),
+            "total_quantity": sum(line.quantity for line in lines),
+            "may_edit": may_edit,
+            "quantity_max": RECRUIT_MAX,
+        },
+        status=status,
+    )
