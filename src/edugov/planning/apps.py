@@ -7,6 +7,12 @@ from __future__ import annotations
 from edugov.modules import ModuleConfig, ModuleSpec
 
 
+def _register_findings() -> None:
+    from .findings import register
+
+    register()
+
+
 def _register_demo() -> None:
     from .demo import register
 
@@ -35,5 +41,6 @@ class PlanningConfig(ModuleConfig):
                 NavItem("建设项目", "planning:projects", M, action=action("view")),
             ),
             api_urls="edugov.planning.api_urls",
+            findings=_register_findings,
             demo=_register_demo,
         )

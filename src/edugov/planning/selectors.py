@@ -287,7 +287,8 @@ def _gap_rows(
                     if sum(projected.get(y, {}).get(g, 0.0) for g in STAGE_GRADES[stage]) > cap:
                         over_capacity += 1
             gap = round(total - demand[y])
-            if gap < 0 and first_short is None:
+            # a shortfall only where classrooms are recorded: without them the places are unknown
+            if gap < 0 and first_short is None and (town, stage) in supply:
                 first_short = y
             cells.append(
                 {

@@ -72,3 +72,21 @@ def test_overdue_milestones_and_late_projects(world):
     assert board[0].overdue == ["主体封顶（应于2025-10-01完成）"] and not board[0].late
     board = selectors.project_board(actor=world.planner, today=dt.date(2027, 7, 1))
     assert board[0].late
+
+
+def test_findings_a_town_short_within_three_years_and_a_late_project(world):
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    from edugov.planning.findings import places_short, projects_late
+    from edugov.rectification.findings import FindingContext
+
+    ctx = FindingContext(now=timezone.now(), area=world.md.district)
+    short = list(places_short(ctx))
+    assert [f.title for f in short] == ["甲街道小学学位自2026学年不足"]
+    assert "缺口60个" in short[0].evidence and "回测误差0.0%" in short[0].evidence
+    late = list(projects_late(ctx))
+    assert [f.title for f in late] == (
+        ["甲街道第一小学扩建逾期未竣工"] if timezone.localdate() > dt_.date(2027, 6, 30) else []
+    )

@@ -1,0 +1,98 @@
+"""The planning app's finding sources for the rectification loop: a town whose places (classrooms x
+standard class size, plus projects completing) fall short of the forecast within three years, and a
+construction project past its planned completion. Stable cause keys: a rerun refreshes the items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from edugov.accounts.models import Department, Role
+from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
+
+from . import selectors
+
+SHORT = "planning.places_short"
+LATE = "planning.project_late"
+WITHIN_YEARS = 3
+
+
+@dataclass
+class _Reader:
+    """The bureau of the area asked for (every district when none), read through the scope as the
+    pages are. Not frozen: the scope caches the reader's anchors on it."""
+
+    area: Any = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    role: str = Role.DISTRICT_ADMIN
+    school_id: None = None
+    teacher_id: None = None
+    institution_id: None = None
+    pk: None = None
+    has_grants: bool = False
+    is_read_only: bool = False
+
+    @property
+    def area_id(self) -> int | None:
+        return None if self.area is None else self.area.pk
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.area is None
+
+
+def places_short(ctx: FindingContext) -> Iterator[Finding]:
+    o = selectors.planning_overview(actor=_Reader(area=ctx.area), horizon=WITHIN_YEARS)  # type: ignore[arg-type]
+    for r in o.rows:
+        if r.first_short is None:
+            continue
+        cell = next(c for c in r.cells if c["year"] == r.first_short)
+        yield Finding(
+            cause_key=f"{SHORT}:{r.town_id}:{r.stage}:{o.base_year}",
+            source=SHORT,
+            unit=Unit.area(r.town_id),
+            title=f"{r.town}{r.stage_label}学位自{r.first_short}学年不足",
+            evidence=(
+                f"以{o.base_year}学年为基年按年级推移法预测：{r.first_short}学年{r.stage_label}在校生约"
+                f"{cell['demand']}人，学位{cell['places']}个（普通教室×标准班额，含届时竣工项目），"
+                f"缺口{-cell['gap']}个；该预测方法回测误差"
+                + (f"{r.mape:.1f}%。" if r.mape is not None else "无法计算（记录年份不足）。")
+            ),
+            severity="high" if r.first_short == o.years[0] else "medium",
+            required_action="研究新建、改扩建学校或调整施教区范围，提出补足学位的方案并纳入建设项目。",
+            department=Department.PLANNING_FINANCE,
+            deadline_days=180,
+            data={"town": r.town, "stage": r.stage, "first_short": r.first_short, "gap": cell["gap"]},
+        )
+
+
+def projects_late(ctx: FindingContext) -> Iterator[Finding]:
+    today = timezone.localdate()
+    for r in selectors.project_board(actor=_Reader(area=ctx.area), today=today):  # type: ignore[arg-type]
+        if not r.late:
+            continue
+        p = r.project
+        yield Finding(
+            cause_key=f"{LATE}:{p.pk}",
+            source=LATE,
+            unit=Unit.school(p.school_id),
+            title=f"{p.name}逾期未竣工",
+            evidence=(
+                f"计划{p.planned_completion:%Y年%m月%d日}竣工，至{today:%Y年%m月%d日}未竣工；"
+                f"节点完成{r.done}/{r.total}" + (f"，逾期节点：{'；'.join(r.overdue)}" if r.overdue else "")
+            ),
+            severity="high",
+            required_action="查明延误原因，制定赶工计划，明确新的竣工日期并按月报送进度。",
+            department=Department.PLANNING_FINANCE,
+            deadline_days=60,
+            data={"project": p.pk, "places": p.places_added},
+        )
+
+
+def register() -> None:
+    register_finding_source(SHORT, places_short, label="学位不足（三年内）")
+    register_finding_source(LATE, projects_late, label="建设项目逾期")
