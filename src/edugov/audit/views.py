@@ -227,6 +227,7 @@ def _file_size(value: Any) -> str | None:
 _KEY_WORDS: dict[str, Callable[[Any], str | None]] = {
     "file": lambda v: str(v) if v not in (None, "") else "（空）",
     "size": _file_size,
+    "sha256": lambda v: str(v) if v else None,  # hex: a code by shape, but the reader checks it
 }
 
 

@@ -95,3 +95,33 @@ def test_the_page_names_objects_without_ids(client):
     body = client.get(reverse("audit:event_list")).content.decode()
     assert "三年级(1)班" in body and "甲街道第一小学" in body
     assert not re.search(r">#\d+<|#\d+</small>", body)
+
+
+def test_an_import_reads_its_file_size_and_hash_in_words():
+    """The import's summary: a Latin file name and a hash starting with a letter are no internal
+    codes (both were once dropped), the size is in KB; the kind's code stays out (named in 对象)."""
+    event = AuditEvent(
+        action=AuditAction.IMPORT,
+        model="registry.SchoolClass",
+        object_repr="导入班级与学生数：classes-2026.xlsx",
+        changes={
+            "file": "classes-2026.xlsx",
+            "size": 5047,
+            "sha256": "ab" * 32,
+            "kind": "classes",
+            "rows": 3,
+            "created": 2,
+            "updated": 1,
+            "unchanged": 0,
+        },
+    )
+    [rows] = describe_events([event])
+    assert {r["field"]: r["after"] for r in rows} == {
+        "文件": "classes-2026.xlsx",
+        "文件大小": "4.9 KB",
+        "文件哈希": "ab" * 32,
+        "行数": "3",
+        "新增": "2",
+        "修改": "1",
+        "未变化": "0",
+    }

@@ -78,5 +78,6 @@ def test_import_pages_read_in_words(client, tmp_path):
     assert "导入班级与学生数：good.xlsx" in audit, audit
     assert "文件 good.xlsx" in audit and re.search(r"文件大小 \d+(\.\d)? KB", audit), audit
     assert "新增 1 修改 1 未变化 0" in audit, audit
+    assert f"文件哈希 {batch.sha256}" in audit, audit  # hex, but no internal code: always shown
     for raw in ("classes", "sha256", "'created'", "{'"):
         assert raw not in audit, raw
