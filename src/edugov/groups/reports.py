@@ -47,8 +47,8 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
             ("联合办班", f"{len(classes)}个，学位{sum(c.pupils for c in classes)}个"),
             ("与牵头学校差距缩小的成员校", f"{narrowing}所，共{len(effect.series)}所"),
         ],
-        verdicts=[Verdict(r.label, "已落实" if r.status == "ok" else "未落实", r.status_label) for r in rows],
-        failures=[f"“{r.label}”{r.status_label}：未落实" for r in missing],
+        verdicts=[Verdict(r.label, "达标" if r.status == "ok" else "未达标", r.status_label) for r in rows],
+        failures=[f"“{r.label}”{r.status_label}，未达标" for r in missing],
         sections=[
             Section(
                 "一、成员校",

@@ -1,0 +1,44 @@
+"""The registered reports read like documents: the group's annual report puts its key figures first
+and marks each unification not carried out as 未达标; the coverage table counts by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from edugov.groups import services
+from edugov.groups.reports import group_document
+from edugov.party import services as party_services
+from edugov.party.reports import coverage_document
+from edugov.reports import render
+
+pytestmark = pytest.mark.django_db
+
+
+def test_group_annual_report(world):
+    services.activity_record(
+        actor=world.member_admin, group=world.group, school=world.school_c, unification="research",
+        kind="research", title="联合教研", held_on=dt.date(2025, 10, 9),
+    )  # fmt: skip
+    services.plan_save(
+        actor=world.head, group=world.group, term="2025-2026-1", unification="research", plan="教研"
+    )
+    doc = group_document(actor=world.officer, group=world.group.pk, term="2025-2026-1")
+    summary = dict(doc.summary)
+    assert summary["牵头学校"] == "甲街道第一小学" and summary["成员校"] == "3所"
+    assert summary["八个统一已落实"] == "1项"
+    assert [v.result for v in doc.verdicts].count("未达标") == 7
+    sections = {s.key: s for s in doc.sections}
+    assert [r[2] for r in sections["credited"].rows] == [1, 1, 1]  # one activity, counted for all three
+    assert len(render(doc, "xlsx")) > 1000
+
+
+def test_coverage_table(world):
+    party_services.status_save(
+        actor=world.md.users["district_admin"], school=world.md.school_a, org_kind="committee",
+        rules_adopted=True, office_rules_adopted=True,
+    )  # fmt: skip
+    doc = coverage_document(actor=world.md.users["leader"], term="2026-2027-1")
+    assert dict(doc.summary)["已实行"] == "1所（33.3%）"
+    assert {r[1]: r[5] for r in doc.sections[1].rows}["甲街道第一小学"] == "已实行"
