@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from edugov.accounts.models import Role, ScopeGrant, User
+from edugov.accounts.models import Role, User
+from edugov.accounts.services import grant_add
 from edugov.groups import services
 from edugov.groups.models import SchoolGroup
 from edugov.registry.models import School
@@ -46,8 +47,7 @@ def world(db) -> World:
         start_date=START,
     )
     head = md.users[Role.SCHOOL_ADMIN]
-    ScopeGrant.objects.create(user=head, kind="group", object_id=group.pk)
-    User.objects.filter(pk=head.pk).update(has_grants=True)
-    head.has_grants = True
+    # through the grant page's service, as a district administrator gives it
+    grant_add(actor=md.users[Role.DISTRICT_ADMIN], user=head, kind="group", object_id=group.pk)
     member_admin = make_user(Role.SCHOOL_ADMIN, username="school_c_admin", school=school_c)
     return World(md, officer, school_c, group, head, member_admin)
