@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action as route
 from rest_framework.request import Request
@@ -33,6 +33,10 @@ class CellOutput(serializers.ModelSerializer[GridCell]):
         fields = ["id", "area", "school", "kind", "kind_label", "name", "person_name", "contact"]
 
 
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="安全网格（联系电话已脱敏）"),
+    retrieve=extend_schema(tags=TAGS, summary="一个安全网格"),
+)
 class CellViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = CellOutput
 
@@ -56,6 +60,7 @@ class HazardOutput(serializers.Serializer[Any]):
     open = serializers.BooleanField()
 
 
+@extend_schema_view(list=extend_schema(tags=TAGS, summary="安全隐患及其整改状态"))
 class HazardViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = HazardOutput
 
@@ -119,6 +124,10 @@ class HandleInput(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="溺水隐患举报"),
+    retrieve=extend_schema(tags=TAGS, summary="一件溺水隐患举报"),
+)
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = ReportOutput
     policy_actions = {"handle": action("report_handle")}
