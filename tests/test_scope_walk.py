@@ -244,6 +244,7 @@ ROUTES: dict[str, Probe] = {
     "api:workforce:correction-decide": detail(foreign_of("workforce.CorrectionRequest")),
     "api:workforce:exchange-list": list_(),
     "api:workforce:exchange-detail": detail(foreign_of("workforce.Exchange")),
+    "workforce:recruitment": list_(),
     # quality monitoring and value-added (aggregates only)
     "quality:overview": list_(),
     "quality:value_added": list_(),
