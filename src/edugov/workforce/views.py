@@ -207,7 +207,7 @@ def _recruitment_edits(request: HttpRequest) -> dict[int, tuple[str, str]]:
                 pk = parse_bounded_int(key.removeprefix("qty_"), minimum=1)
             except BoundError:
                 raise DomainError(WorkforceError.RECRUIT_LINE_UNKNOWN) from None
-            edits[pk] = (value, request.POST.get(f"note_{pk}", ""))
+            edits[pk] = (str(value), str(request.POST.get(f"note_{pk}", "")))
     return edits
 
 

@@ -15,7 +15,7 @@ from edugov.audit.models import AuditAction, AuditEvent
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.testing import login
 from edugov.workforce import recruitment
-from edugov.workforce.models import RecruitmentLine
+from edugov.workforce.models import RecruitmentLine, RecruitmentPlan
 from edugov.workforce.reports import recruitment_document
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_proposed_count_rounds_half_up():
     ]
 
 
-def _lines(plan):
+def _lines(plan: RecruitmentPlan) -> dict[tuple[int, str], RecruitmentLine]:
     return {(line.school_id, line.subject): line for line in plan.lines.all()}
 
 
