@@ -209,3 +209,15 @@ def test_a_channel_is_used_only_where_configured(monkeypatch):
     server.server_close()
     assert received == [{"msgtype": "text", "text": {"content": "防溺水“六不”"}}]
     assert rules.deadline_days("major") < rules.deadline_days("moderate") < rules.deadline_days("minor")
+
+
+def test_the_morning_job_sends_today_and_the_evening_job_counts_the_missing(world):
+    from edugov.safety.jobs import reminders_missing_job, reminders_send_job
+    from edugov.scheduler.registry import JobContext
+
+    now = dt.datetime(2026, 1, 20, 0, 30, tzinfo=dt.UTC)  # 08:30 in Beijing
+    ctx = JobContext(now=now)
+    assert reminders_send_job(ctx) == "2026-01-20：已向3个班级发送假期安全提醒"
+    reminder = ClassReminder.objects.get(day__date=TODAY, school_class=world.md.class_a1)
+    services.acknowledge(token=reminder.token)
+    assert reminders_missing_job(ctx) == "2026-01-20：2个班级尚无家长确认，涉及2所学校"
