@@ -15,7 +15,7 @@ from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import Locale, School, SchoolClass, SchoolYear, Teacher, TeachingAssignment
 
 from . import services
-from .models import Exchange, SubjectLoad, TeacherYear
+from .models import Exchange, RecruitmentLine, RecruitmentPlan, SubjectLoad, TeacherYear
 from .norms import Norms, canonical_subject
 from .selectors import STAFFED_TYPES
 from .services import SUBJECTS
@@ -147,6 +147,21 @@ def build_workforce(ctx: DemoContext) -> None:
     ctx.count(
         "交流轮岗记录", _exchanges(rng, current, [r for r in created if r.school_year_id == current.pk])
     )
+    ctx.count("招聘计划明细", _recruitment_plan(current))
+
+
+def _recruitment_plan(year: SchoolYear) -> int:
+    """The current year's plan as proposed from the five-year gaps, with the officer's first edit:
+    the largest music line cut by one, covered by the group's shared teacher (a note says so)."""
+    from .recruitment import plan_build
+
+    plan = plan_build(actor=None, year=year)
+    music = plan.lines.filter(subject="音乐", quantity__gt=1).order_by("-quantity", "pk").first()
+    if music is not None:
+        music.quantity -= 1
+        music.note = "集团内共享音乐教师一名，少招一人"
+        music.save(update_fields=["quantity", "note", "updated_at"])
+    return plan.lines.count()
 
 
 def _exchanges(rng: random.Random, year: SchoolYear, records: list[TeacherYear]) -> int:
@@ -209,6 +224,8 @@ def _correction_story(year: SchoolYear) -> None:
 
 
 def reset_workforce() -> None:
+    RecruitmentLine.objects.all().delete()
+    RecruitmentPlan.objects.all().delete()
     Exchange.objects.all().delete()
     SubjectLoad.objects.all().delete()
     TeacherYear.objects.all().delete()

@@ -14,7 +14,7 @@ from edugov.rectification.services import findings_sync
 from edugov.reports import build_report, render
 from edugov.workforce.demo import build_workforce
 from edugov.workforce.findings import SHORTAGE, UNCERTIFIED
-from edugov.workforce.models import SubjectLoad, TeacherYear
+from edugov.workforce.models import RecruitmentPlan, SubjectLoad, TeacherYear
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,8 @@ def test_demo_generator_builds_records_from_the_registry(world):
         "语文": 6
     }
     assert ctx.counts["教师年度档案"] == TeacherYear.objects.count() >= 4
+    # the current year's recruitment plan, as proposed from the five-year gaps (a line per school
+    # and subject at least half a teacher short)
+    plan = RecruitmentPlan.objects.get(school_year=md.year)
+    assert ctx.counts["招聘计划明细"] == plan.lines.count() >= 1
+    assert all(line.proposed >= 1 for line in plan.lines.all())
