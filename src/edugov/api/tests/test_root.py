@@ -26,7 +26,10 @@ from edugov.tutoring.services import TutoringError
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-MODULES = {"registry", "burden", "tutoring", "rectification", "supervision", "quality", "planning", "workforce", "safety"}
+MODULES = {
+    "registry", "burden", "tutoring", "rectification", "supervision", "quality", "planning", "workforce",
+    "safety", "groups", "party",
+}  # fmt: skip
 CORE = {"auth", "reports"}  # roots of the API itself and of the core report registry, not of a module
 
 
