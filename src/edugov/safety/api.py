@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from edugov.accounts.actor import request_actor
+from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ChoiceLabelField
 
 from . import selectors, services
-from .models import GridCell, WaterReport
+from .models import ClassReminder, GridCell, Hazard, WaterReport
 from .permissions import action
 
 TAGS = ["校园安全"]
@@ -64,6 +65,11 @@ class HazardOutput(serializers.Serializer[Any]):
 class HazardViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = HazardOutput
 
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Hazard.objects.none()
+        return scoped(Hazard, request_actor(self.request)).order_by("-pk")
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = selectors.hazard_rows(actor=request_actor(request))
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
@@ -84,6 +90,11 @@ class CoverageOutput(serializers.Serializer[Any]):
 class CoverageViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = CoverageOutput
     pagination_class = None
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return ClassReminder.objects.none()
+        return scoped(ClassReminder, request_actor(self.request)).filter(day__date=timezone.localdate())
 
     @extend_schema(tags=TAGS, summary="今日假期提醒家长确认情况（按镇街、学校）")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
