@@ -15,7 +15,7 @@ from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import Locale, School, SchoolClass, SchoolYear, Teacher, TeachingAssignment
 
 from . import services
-from .models import Exchange, RecruitmentLine, RecruitmentPlan, SubjectLoad, TeacherYear
+from .models import Exchange, MentorPair, RecruitmentLine, RecruitmentPlan, SubjectLoad, TeacherYear
 from .norms import Norms, canonical_subject
 from .selectors import STAFFED_TYPES
 from .services import SUBJECTS
@@ -148,6 +148,50 @@ def build_workforce(ctx: DemoContext) -> None:
         "交流轮岗记录", _exchanges(rng, current, [r for r in created if r.school_year_id == current.pk])
     )
     ctx.count("招聘计划明细", _recruitment_plan(current))
+    ctx.count("青蓝结对", _mentoring(rng, [r for r in created if r.school_year_id == current.pk]))
+
+
+MENTORING_GOALS = (
+    "一年内独立完成单元教学设计，公开课达到校级合格",
+    "掌握班级管理常规，第二学期独立担任班主任",
+    "形成个人教学风格，参加区级优质课评比",
+)
+
+
+def _mentoring(rng: random.Random, records: list[TeacherYear], *, pairs: int = 20) -> int:
+    """Twenty mentoring pairs: in a school with at least two teachers, its youngest teacher guided
+    by its oldest titled one (二级 or above)."""
+    from .mentoring import pair_create
+    from .models import MentoringOutcome
+
+    by_school: dict[int, list[TeacherYear]] = {}
+    for r in records:
+        by_school.setdefault(r.school_id, []).append(r)
+    made = 0
+    for _sid, staff in sorted(by_school.items()):
+        if made >= pairs:
+            break
+        titled = [r for r in staff if r.title in ("senior_professor", "senior", "first", "second")]
+        if len(staff) < 2 or not titled:
+            continue
+        mentee = max(staff, key=lambda r: (r.birth_year, r.birth_month, r.pk))
+        mentor = min(titled, key=lambda r: (r.birth_year, r.birth_month, r.pk))
+        if mentor.pk == mentee.pk:
+            continue
+        pair_create(
+            actor=None,
+            school=mentee.school,
+            school_year=mentee.school_year,
+            mentor=mentor.teacher,
+            mentee=mentee.teacher,
+            goals=rng.choice(MENTORING_GOALS),
+            observed_lessons=rng.randint(4, 40),
+            outcome=rng.choice(
+                [MentoringOutcome.ONGOING, MentoringOutcome.ONGOING, MentoringOutcome.QUALIFIED]
+            ),
+        )
+        made += 1
+    return made
 
 
 def _recruitment_plan(year: SchoolYear) -> int:
@@ -224,6 +268,7 @@ def _correction_story(year: SchoolYear) -> None:
 
 
 def reset_workforce() -> None:
+    MentorPair.objects.all().delete()
     RecruitmentLine.objects.all().delete()
     RecruitmentPlan.objects.all().delete()
     Exchange.objects.all().delete()

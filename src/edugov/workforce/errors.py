@@ -22,3 +22,6 @@ class WorkforceError(ErrorCode):
     RECRUIT_NO_YEAR = "尚无学年，不能编制招聘计划"
     RECRUIT_NO_PLAN = "{year}尚未生成招聘计划"
     RECRUIT_LINE_UNKNOWN = "找不到要修改的招聘计划明细，请刷新页面后重试"
+    MENTOR_IS_MENTEE = "指导教师和新教师不能是同一人"
+    MENTOR_NOT_STAFF = "{name}不是本校教师"
+    MENTEE_TAKEN = "{name}本学年已有指导教师"

@@ -16,3 +16,4 @@ register_scope(
 register_scope(area="from_school__area", school="from_school", teacher="teacher")(m.Exchange)
 # A recruitment line belongs to its school; the plan itself is the district's (read through its lines).
 register_scope(area="school__area", school="school")(m.RecruitmentLine)
+register_scope(area="school__area", school="school", teacher="mentee")(m.MentorPair)

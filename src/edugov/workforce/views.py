@@ -22,7 +22,7 @@ from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import exchanges, selectors, services
+from . import exchanges, mentoring, selectors, services
 from . import recruitment as recruitment_service
 from .errors import WorkforceError
 from .models import RECRUIT_MAX, record_field_label
@@ -118,6 +118,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "records": records,
             "pending": pending,
             "may_decide": may_decide,
+            "pairs": mentoring.school_pairs(actor=actor, school=school, year=year),
         },
     )
 

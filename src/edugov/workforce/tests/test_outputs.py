@@ -14,7 +14,7 @@ from edugov.rectification.services import findings_sync
 from edugov.reports import build_report, render
 from edugov.workforce.demo import build_workforce
 from edugov.workforce.findings import SHORTAGE, UNCERTIFIED
-from edugov.workforce.models import RecruitmentPlan, SubjectLoad, TeacherYear
+from edugov.workforce.models import MentorPair, RecruitmentPlan, SubjectLoad, TeacherYear
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,6 @@ def test_demo_generator_builds_records_from_the_registry(world):
     plan = RecruitmentPlan.objects.get(school_year=md.year)
     assert ctx.counts["招聘计划明细"] == plan.lines.count() >= 1
     assert all(line.proposed >= 1 for line in plan.lines.all())
+    # mentoring pairs: school A (three teachers) pairs its youngest with its oldest titled teacher
+    assert ctx.counts["青蓝结对"] == MentorPair.objects.count() >= 1
+    assert all(p.mentor_id != p.mentee_id for p in MentorPair.objects.all())
