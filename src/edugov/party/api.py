@@ -30,6 +30,11 @@ def _schools(user: Any) -> QuerySet[School]:
     return School.objects.filter(archived_at__isnull=True)
 
 
+def _readable_schools(user: Any) -> QuerySet[School]:
+    """The schools a status may be attached to: cited, not changed, so the writer's read scope."""
+    return scoped(School, user).filter(archived_at__isnull=True)
+
+
 class StatusOutput(serializers.ModelSerializer[PartyStatus]):
     org_kind_label = ChoiceLabelField(source="org_kind")
     school_name = serializers.CharField(source="school.name", read_only=True)
@@ -45,7 +50,11 @@ class StatusInput(serializers.Serializer[Any]):
     school = ScopedPrimaryKeyField(rows=_schools, help_text="学校ID")
     org_kind = serializers.ChoiceField(choices=OrgKind.choices)
     attached_to = ScopedPrimaryKeyField(
-        rows=_schools, reference_scope="read", required=False, allow_null=True, help_text="联合或挂靠学校ID"
+        rows=_readable_schools,
+        reference_scope="read",
+        required=False,
+        allow_null=True,
+        help_text="联合或挂靠学校ID",
     )
     rules_adopted = serializers.BooleanField()
     office_rules_adopted = serializers.BooleanField()
@@ -85,6 +94,7 @@ class StatusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 @extend_schema_view(list=extend_schema(tags=TAGS, summary="覆盖情况（对照年度目标）"))
 class CoverageViewSet(ApiViewSet):
     pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
 
     def list(self, request: Request) -> Response:
         actor = request_actor(request)

@@ -29,6 +29,7 @@ TAGS = ["学位与布局"]
 
 class ForecastViewSet(ApiViewSet):
     pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
 
     @extend_schema(
         tags=TAGS,
@@ -71,6 +72,7 @@ class ForecastViewSet(ApiViewSet):
 
 class LayoutViewSet(ApiViewSet):
     pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
 
     @extend_schema(
         tags=TAGS, summary="布局调整：生源下降、小规模学校与教学点及原因", responses=OpenApiTypes.OBJECT

@@ -120,6 +120,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
 
 class ValueAddedViewSet(ApiViewSet):
     pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
 
     @extend_schema(
         tags=TAGS,

@@ -246,8 +246,12 @@ class ComplaintOutput(serializers.ModelSerializer):
 
 class ComplaintReferInput(serializers.Serializer):
     referred_to = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    area = serializers.PrimaryKeyRelatedField(
-        queryset=Area.objects.filter(level=AreaLevel.TOWN), required=False, allow_null=True, default=None
+    area = ScopedPrimaryKeyField(
+        rows=lambda user: Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="转办乡镇街道ID",
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -322,7 +322,7 @@ class ComplaintFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "area").queryset = scoped(Area, user).filter(
+        model_choice_field(self, "area").queryset = write_scoped(Area, user).filter(
             level=AreaLevel.TOWN, archived_at__isnull=True
         )
         model_choice_field(self, "institution").queryset = scoped(Institution, user)
@@ -347,7 +347,7 @@ class ReferForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "area").queryset = scoped(Area, user).filter(
+        model_choice_field(self, "area").queryset = write_scoped(Area, user).filter(
             level=AreaLevel.TOWN, archived_at__isnull=True
         )
 

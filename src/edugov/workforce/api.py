@@ -138,6 +138,7 @@ class StaffingOutput(serializers.Serializer[Any]):
 class StaffingViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = StaffingOutput
     pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = request_actor(request)

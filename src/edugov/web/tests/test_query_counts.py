@@ -54,7 +54,7 @@ PAGES = [
     Page("tutoring:dashboard", "tutoring", 16),
     # compliance
     Page("burden:compliance", Role.DEPARTMENT_OFFICER, 15),
-    Page("resources:balanced", Role.DEPARTMENT_OFFICER, 20, "乙镇第2小学"),
+    Page("resources:balanced", Role.DEPARTMENT_OFFICER, 23, "乙镇第2小学"),  # cold cache: rows + trend
     # battle map and board (the map's columns are the board)
     Page("rectification:battle_map", Role.DEPARTMENT_OFFICER, 10, "校门口安全隐患12"),
     Page("rectification:battle_map_data", Role.DEPARTMENT_OFFICER, 7, "校门口安全隐患12"),
