@@ -254,6 +254,14 @@ SPECTACULAR_SETTINGS = {
         "ExamKindEnum": "edugov.burden.models.ExamKind",
         "SupervisionKindEnum": "edugov.supervision.models.SupervisionKind",
         "InstitutionStatusEnum": "edugov.tutoring.models.InstitutionStatus",
+        "AssessmentKindEnum": "edugov.quality.models.AssessmentKind",
+        "ExchangeKindEnum": "edugov.workforce.models.ExchangeKind",
+        "GroupKindEnum": "edugov.groups.models.GroupKind",
+        "ActivityKindEnum": "edugov.groups.models.ActivityKind",
+        "CellKindEnum": "edugov.safety.models.CellKind",
+        "HazardKindEnum": "edugov.safety.models.HazardKind",
+        "WaterKindEnum": "edugov.safety.models.WaterKind",
+        "ProjectKindEnum": "edugov.planning.models.ProjectKind",
     },
 }
 

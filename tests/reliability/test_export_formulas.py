@@ -42,7 +42,7 @@ def poison() -> int:
                 or field.unique
                 or field.primary_key
                 or field.name in KEEP
-                or field.name.endswith(("_code", "_path", "_token", "_hash"))
+                or field.name.endswith(("_code", "_path", "_token", "_hash", "_key"))
             ):
                 continue
             value = next(cycle)

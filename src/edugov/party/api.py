@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
@@ -91,7 +92,9 @@ class StatusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return Response(StatusOutput(row).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS, summary="覆盖情况（对照年度目标）"))
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="覆盖情况（对照年度目标）", responses=OpenApiTypes.OBJECT)
+)
 class CoverageViewSet(ApiViewSet):
     pagination_class = None
     filter_backends = ()  # one computed answer: no filter, search or ordering parameters

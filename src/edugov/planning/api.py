@@ -83,7 +83,7 @@ class LayoutViewSet(ApiViewSet):
         return Response({"schools": selectors.layout_list(actor=actor)})
 
 
-class MilestoneOutput(serializers.ModelSerializer[Milestone]):
+class ProjectMilestoneOutput(serializers.ModelSerializer[Milestone]):
     class Meta:
         model = Milestone
         fields = ["id", "name", "due", "done_on"]
@@ -92,7 +92,7 @@ class MilestoneOutput(serializers.ModelSerializer[Milestone]):
 class ProjectOutput(serializers.ModelSerializer[Project]):
     kind_label = ChoiceLabelField(source="kind")
     status_label = ChoiceLabelField(source="status")
-    milestones = MilestoneOutput(many=True, read_only=True)
+    milestones = ProjectMilestoneOutput(many=True, read_only=True)
 
     class Meta:
         model = Project

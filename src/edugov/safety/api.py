@@ -110,7 +110,7 @@ class CoverageViewSet(mixins.ListModelMixin, ApiViewSet):
         )
 
 
-class ReportOutput(serializers.ModelSerializer[WaterReport]):
+class WaterReportOutput(serializers.ModelSerializer[WaterReport]):
     status_label = ChoiceLabelField(source="status")
 
     class Meta:
@@ -140,7 +140,7 @@ class HandleInput(serializers.Serializer[Any]):
     retrieve=extend_schema(tags=TAGS, summary="一件溺水隐患举报"),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    serializer_class = ReportOutput
+    serializer_class = WaterReportOutput
     policy_actions = {"handle": action("report_handle")}
 
     def get_queryset(self) -> Any:
@@ -152,7 +152,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         tags=TAGS,
         summary="处理溺水隐患举报（核实并记录奖励，或不予采纳）",
         request=HandleInput,
-        responses=ReportOutput,
+        responses=WaterReportOutput,
     )
     @route(detail=True, methods=["post"])
     def handle(self, request: Request, pk: str | None = None) -> Response:
@@ -161,4 +161,4 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         row = services.water_report_handle(
             actor=request_actor(request), report=report, confirm=d["confirm"], reward=d.get("reward")
         )
-        return Response(ReportOutput(row).data)
+        return Response(WaterReportOutput(row).data)
