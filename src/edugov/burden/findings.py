@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.models import Department
 from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
 from edugov.registry.models import Term
 
@@ -23,32 +22,6 @@ OVER_LIMIT = "burden.homework_over_limit"
 EXAMS = "burden.exam_violation"
 AFTER_SCHOOL = "burden.after_school"
 UNDERREPORTING = "burden.underreporting"
-
-
-@dataclass
-class _Reader:
-    """Who the findings computation reads as: the bureau of the area asked for (every district
-    when none), through the same scoping point as the pages. Not frozen: the scoping point caches
-    the reader's anchors on it."""
-
-    area: Any = None
-    is_authenticated: bool = True
-    is_active: bool = True
-    role: str = Role.DISTRICT_ADMIN
-    school_id: None = None
-    teacher_id: None = None
-    institution_id: None = None
-    pk: None = None  # no account: no scope grants to look up
-    has_grants: bool = False
-    is_read_only: bool = False
-
-    @property
-    def area_id(self) -> int | None:
-        return None if self.area is None else self.area.pk
-
-    @property
-    def is_superuser(self) -> bool:
-        return self.area is None
 
 
 def finding_term(today: dt.date) -> Term | None:
@@ -64,9 +37,9 @@ def finding_term(today: dt.date) -> Term | None:
     )
 
 
-def _setup(ctx: FindingContext) -> tuple[_Reader, Term | None, dt.date]:
+def _setup(ctx: FindingContext) -> tuple[Any, Term | None, dt.date]:
     today = ctx.now.date()
-    return _Reader(area=ctx.area), finding_term(today), today
+    return ctx.reader(), finding_term(today), today
 
 
 def homework_over_limit(ctx: FindingContext) -> Iterator[Finding]:

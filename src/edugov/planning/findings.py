@@ -5,12 +5,10 @@ construction project past its planned completion. Stable cause keys: a rerun ref
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.models import Department
 from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
 
 from . import selectors
@@ -20,33 +18,8 @@ LATE = "planning.project_late"
 WITHIN_YEARS = 3
 
 
-@dataclass
-class _Reader:
-    """The bureau of the area asked for (every district when none), read through the scope as the
-    pages are. Not frozen: the scope caches the reader's anchors on it."""
-
-    area: Any = None
-    is_authenticated: bool = True
-    is_active: bool = True
-    role: str = Role.DISTRICT_ADMIN
-    school_id: None = None
-    teacher_id: None = None
-    institution_id: None = None
-    pk: None = None
-    has_grants: bool = False
-    is_read_only: bool = False
-
-    @property
-    def area_id(self) -> int | None:
-        return None if self.area is None else self.area.pk
-
-    @property
-    def is_superuser(self) -> bool:
-        return self.area is None
-
-
 def places_short(ctx: FindingContext) -> Iterator[Finding]:
-    o = selectors.planning_overview(actor=_Reader(area=ctx.area), horizon=WITHIN_YEARS)  # type: ignore[arg-type]
+    o = selectors.planning_overview(actor=ctx.reader(), horizon=WITHIN_YEARS)
     for r in o.rows:
         if r.first_short is None:
             continue
@@ -72,7 +45,7 @@ def places_short(ctx: FindingContext) -> Iterator[Finding]:
 
 def projects_late(ctx: FindingContext) -> Iterator[Finding]:
     today = timezone.localdate()
-    for r in selectors.project_board(actor=_Reader(area=ctx.area), today=today):  # type: ignore[arg-type]
+    for r in selectors.project_board(actor=ctx.reader(), today=today):
         if not r.late:
             continue
         p = r.project

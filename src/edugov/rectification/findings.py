@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from edugov.accounts.models import Department
+from edugov.accounts.models import Department, Role
 
 from .models import Severity, UnitKind
 
@@ -97,12 +97,42 @@ class Finding:
             raise ValueError("an institution unit needs its area_id")
 
 
+@dataclass
+class BureauReader:
+    """Who a finding source reads as: the bureau of the area asked for (every district when none),
+    through the same scoping point as the pages. Not frozen: the scoping point caches the
+    reader's anchors on it."""
+
+    area: Any = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    role: str = Role.DISTRICT_ADMIN
+    school_id: None = None
+    teacher_id: None = None
+    institution_id: None = None
+    pk: None = None  # no account: no scope grants to look up
+    has_grants: bool = False
+    is_read_only: bool = False
+
+    @property
+    def area_id(self) -> int | None:
+        return None if self.area is None else self.area.pk
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.area is None
+
+
 @dataclass(frozen=True)
 class FindingContext:
     """What a source is asked for: findings under `area` (None: every district) as of `now`."""
 
     now: dt.datetime
     area: Any = None  # registry.Area or None
+
+    def reader(self) -> Any:
+        """The bureau of `area` as a reading actor (selectors take it where they take a user)."""
+        return BureauReader(area=self.area)
 
 
 FindingSourceFn = Callable[[FindingContext], Iterable[Finding]]

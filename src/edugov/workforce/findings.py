@@ -6,10 +6,8 @@ so a rerun refreshes the same items."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
-from edugov.accounts.models import Department, Role
+from edugov.accounts.models import Department
 from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
 
 from . import selectors
@@ -20,34 +18,9 @@ UNCERTIFIED = "workforce.uncertified"
 ROTATION = "workforce.rotation_below_rule"
 
 
-@dataclass
-class _Reader:
-    """The bureau of the area asked for (every district when none), read through the scoping point
-    as the pages are. Not frozen: the scoping point caches the reader's anchors on it."""
-
-    area: Any = None
-    is_authenticated: bool = True
-    is_active: bool = True
-    role: str = Role.DISTRICT_ADMIN
-    school_id: None = None
-    teacher_id: None = None
-    institution_id: None = None
-    pk: None = None
-    has_grants: bool = False
-    is_read_only: bool = False
-
-    @property
-    def area_id(self) -> int | None:
-        return None if self.area is None else self.area.pk
-
-    @property
-    def is_superuser(self) -> bool:
-        return self.area is None
-
-
 def subject_shortages(ctx: FindingContext) -> Iterator[Finding]:
     year = selectors.current_year()
-    st = selectors.staffing(actor=_Reader(area=ctx.area), year=year)
+    st = selectors.staffing(actor=ctx.reader(), year=year)
     if year is None:
         return
     threshold = st.norms.gap_threshold
@@ -88,7 +61,7 @@ def uncertified_teachers(ctx: FindingContext) -> Iterator[Finding]:
     year = selectors.current_year()
     if year is None:
         return
-    st = selectors.staffing(actor=_Reader(area=ctx.area), year=year)
+    st = selectors.staffing(actor=ctx.reader(), year=year)
     for s in st.schools:
         if not s.uncertified:
             continue
@@ -116,7 +89,7 @@ def rotation_below_rule(ctx: FindingContext) -> Iterator[Finding]:
     year = selectors.current_year()
     if year is None:
         return
-    for r in rotation_shares(actor=_Reader(area=ctx.area), year=year):
+    for r in rotation_shares(actor=ctx.reader(), year=year):
         if r.met or not r.eligible:
             continue
         share = f"{r.share:g}%" if r.share is not None else "0%"
