@@ -235,6 +235,7 @@ ROUTES: dict[str, Probe] = {
     "workforce:teacher": detail(lambda w, u: {"pk": w.teacher_b.pk}),
     "workforce:me": list_(queries=False),
     "workforce:correction_decide": detail(foreign_of("workforce.CorrectionRequest")),
+    "workforce:pair_create": detail(pk_of("school_b")),
     "api:workforce:api-root": public("links to the resources; no rows"),
     "api:workforce:record-list": list_(),
     "api:workforce:record-detail": detail(foreign_of("workforce.TeacherYear")),

@@ -25,6 +25,7 @@ from edugov.registry.models import School, SchoolYear, Teacher
 from . import exchanges, mentoring, selectors, services
 from . import recruitment as recruitment_service
 from .errors import WorkforceError
+from .forms import MentorPairForm
 from .models import RECRUIT_MAX, record_field_label
 from .permissions import action
 
@@ -95,8 +96,18 @@ def my_school(request: HttpRequest) -> HttpResponse:
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     school = get_object_or_404(scoped(School, actor), pk=pk)
+    return _school_page(request, actor, school, _year(request))
+
+
+def _school_page(
+    request: HttpRequest,
+    actor: User,
+    school: School,
+    year: SchoolYear | None,
+    *,
+    pair_form: MentorPairForm | None = None,
+) -> HttpResponse:
     _ensure_reader(actor, school)
-    year = _year(request)
     st = selectors.staffing(actor=actor, year=year, school_ids=[school.pk])
     row = st.school(school.pk)
     records = selectors.school_records(actor=actor, school=school, year=year) if year else []
@@ -119,8 +130,47 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": pending,
             "may_decide": may_decide,
             "pairs": mentoring.school_pairs(actor=actor, school=school, year=year),
+            "pair_form": pair_form
+            or (
+                MentorPairForm(user=actor, school=school)
+                if year and services.may_edit(actor, school)
+                else None
+            ),
         },
+        status=400 if pair_form is not None and pair_form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def pair_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school page's entry form for a mentoring pair: the service checks who may pair and
+    refuses in Chinese; a refusal re-renders the page with the message (400), nothing written."""
+    actor = request_actor(request)
+    school = get_object_or_404(scoped(School, actor), pk=pk)
+    services._ensure_may_edit(actor, school)  # the check mentoring.pair_create makes, before any form
+    year = _year(request)
+    form = MentorPairForm(request.POST, user=actor, school=school)
+    if year is None or not form.is_valid():
+        if year is None:
+            form.add_error(None, "尚未设置当前学年，不能结对")
+        return _school_page(request, actor, school, year, pair_form=form)
+    try:
+        mentoring.pair_create(
+            actor=actor,
+            school=school,
+            school_year=year,
+            mentor=form.cleaned_data["mentor"],
+            mentee=form.cleaned_data["mentee"],
+            goals=form.cleaned_data["goals"],
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _school_page(request, actor, school, year, pair_form=form)
+    messages.success(request, "已添加青蓝结对")
+    return redirect(reverse("workforce:school", args=[school.pk]) + f"?year={year.start_year}")
 
 
 @login_required
