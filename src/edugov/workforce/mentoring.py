@@ -18,7 +18,17 @@ from edugov.registry.models import School, SchoolYear, Teacher
 
 from .errors import WorkforceError as E
 from .models import MentoringOutcome, MentorPair
-from .services import _ensure_may_edit
+from .services import _ensure_may_edit, may_edit
+
+
+def may_pair(actor: User, school: School) -> bool:
+    """Whether `actor` may pair the school's teachers (what `pair_create` checks), for the form."""
+    return may_edit(actor, school)
+
+
+def ensure_may_pair(actor: User | None, school: School) -> None:
+    """Refuse (PermissionDenied) whoever `pair_create` would refuse, before a form is read."""
+    _ensure_may_edit(actor, school)
 
 
 @transaction.atomic
@@ -35,7 +45,7 @@ def pair_create(
 ) -> MentorPair:
     """Pair two of the school's teachers. Refused in Chinese: a mentor who is the mentee, a
     teacher of another school, a mentee already paired this year."""
-    _ensure_may_edit(actor, school)
+    ensure_may_pair(actor, school)
     if mentor.pk == mentee.pk:
         raise DomainError(E.MENTOR_IS_MENTEE)
     for t in (mentor, mentee):

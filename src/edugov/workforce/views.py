@@ -133,7 +133,7 @@ def _school_page(
             "pair_form": pair_form
             or (
                 MentorPairForm(user=actor, school=school)
-                if year and services.may_edit(actor, school)
+                if year and mentoring.may_pair(actor, school)
                 else None
             ),
         },
@@ -148,7 +148,7 @@ def pair_create(request: HttpRequest, pk: int) -> HttpResponse:
     refuses in Chinese; a refusal re-renders the page with the message (400), nothing written."""
     actor = request_actor(request)
     school = get_object_or_404(scoped(School, actor), pk=pk)
-    services._ensure_may_edit(actor, school)  # the check mentoring.pair_create makes, before any form
+    mentoring.ensure_may_pair(actor, school)
     year = _year(request)
     form = MentorPairForm(request.POST, user=actor, school=school)
     if year is None or not form.is_valid():
