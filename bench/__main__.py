@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import PG_ADMIN, Database, run_step
+from bench.harness import PG_ADMIN, Database, run_step, speedup
 
 
 def _pg_available() -> bool:
@@ -50,8 +50,9 @@ ROWS: list[tuple[str, str, str, str]] = []
 
 
 def report(module: str, figure: str, value: str, peer: str = "", ratio: str = "") -> None:
-    ROWS.append((module, figure, value, peer + (f"  ×{ratio}" if ratio else "")))
-    print(f"  {module:<14} {figure:<58} {value:>14}  {peer}{'  ratio ' + ratio if ratio else ''}", flush=True)
+    """`ratio` is `harness.speedup(...)`: "speed-up vs <peer> X", peer time / edugov time."""
+    ROWS.append((module, figure, value, peer + (f"  {ratio}" if ratio else "")))
+    print(f"  {module:<14} {figure:<58} {value:>14}  {peer}{'  ' + ratio if ratio else ''}", flush=True)
 
 
 def bench_import(rows: int, work: Path, kinds: list[str]) -> None:
@@ -96,7 +97,7 @@ def bench_peer(rows: int, work: Path) -> None:
         f"{rows:,} rows: edugov vs django-import-export (SQLite)",
         f"{ours['seconds']:.1f} s",
         f"django-import-export {peer['seconds']:.1f} s",
-        f"{peer['seconds'] / ours['seconds']:.1f}",
+        speedup("django-import-export", peer["seconds"], ours["seconds"]),
     )
     report(
         "ingest",
@@ -123,7 +124,7 @@ def bench_peer(rows: int, work: Path) -> None:
         "  rejected file: time edugov vs peer",
         f"{ours_bad['seconds']:.1f} s",
         f"django-import-export {peer_bad['seconds']:.1f} s",
-        f"{peer_bad['seconds'] / ours_bad['seconds']:.1f}",
+        speedup("django-import-export", peer_bad["seconds"], ours_bad["seconds"]),
     )
 
 
@@ -164,7 +165,7 @@ def bench_indicators(work: Path, kinds: list[str]) -> None:
                 f"优质均衡 of the demo district on {kind} ({units} school·stage units)",
                 f"{ours['seconds']:.2f} s",
                 f"pandas (Parquet) {peer['seconds']:.2f} s; first call {ours['first_seconds']:.1f} s",
-                f"{ours['seconds'] / peer['seconds']:.1f}",
+                speedup("pandas", peer["seconds"], ours["seconds"]),
             )
             report("indicators", f"  same values as pandas ({kind})", "yes" if not bad else f"NO ({bad})")
 
@@ -244,7 +245,7 @@ def province_warehouse(
             f"{ours['seconds']:.1f} s",
             f"pandas {peer['seconds']:.1f} s; first call {ours['first_seconds']:.1f} s; "
             f"peak {ours['peak_mb']:.0f} MB",
-            f"{ours['seconds'] / peer['seconds']:.1f}",
+            speedup("pandas", peer["seconds"], ours["seconds"]),
         )
         report("indicators", "  same values as pandas (province)", "yes" if not bad else f"NO ({bad})")
         every = step(db, "all-districts", "duckdb", str(wh))
@@ -299,7 +300,7 @@ def bench_modules(db: Database, wh: Path, work: Path, spark: bool) -> None:
                     + ("yes" if not bad else f"NO ({len(bad)}: {', '.join(bad[:3])})")
                     + "; "
                 )
-                ratio = f"{m['seconds'] / p['seconds']:.1f}"
+                ratio = speedup("pandas", p["seconds"], m["seconds"])
             report(
                 "province",
                 f"{LABELS[module]} on {engine}: {m['items']:,}",
@@ -364,7 +365,7 @@ def main() -> None:
             if (not only or section in only) and importlib.util.find_spec(f"bench.{section}"):
                 module = importlib.import_module(f"bench.{section}")
                 ROWS.extend(
-                    (m, f, v, p + (f"  ×{r}" if r else "")) for m, f, v, p, r in module.run(work, kinds)
+                    (m, f, v, p + (f"  {r}" if r else "")) for m, f, v, p, r in module.run(work, kinds)
                 )
         if not only or "web" in only:
             from bench.web import bench_web

@@ -1,7 +1,7 @@
 """Burden (双减): weekly homework compliance of the whole demo district over a full term, and 200
 teachers publishing homework at once.
 
-    run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
+    run(work_dir, kinds) -> [(module, figure, value, peer, speed-up), ...] (speed-up: harness.speedup)
 
 - on each of `kinds` ("sqlite", "postgres"): a fresh database with the demo district (`demo --seed 1
   --scale 1`, built for today: its burden generator writes the current term from its start to
@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.harness import PG_ADMIN, Database, run_step, same_json
+from bench.harness import PG_ADMIN, Database, run_step, same_json, speedup
 
 MODULE = "burden"
 ROUNDS = 3
@@ -414,7 +414,7 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
     def add(figure: str, value: str, peer: str = "", ratio: str = "") -> None:
         rows.append((MODULE, figure, value, peer, ratio))
         print(
-            f"  {MODULE:<14} {figure:<58} {value:>14}  {peer}{'  ratio ' + ratio if ratio else ''}",
+            f"  {MODULE:<14} {figure:<58} {value:>14}  {peer}{'  ' + ratio if ratio else ''}",
             flush=True,
         )
 
@@ -438,7 +438,7 @@ def run(work_dir: Path, kinds: list[str]) -> list[tuple[str, str, str, str, str]
             f"  weekly compliance, {m['classes']:,} classes x {m['weeks']} weeks ({kind})",
             f"{m['seconds']:.2f} s",
             f"pandas (Parquet) {peer['seconds']:.2f} s; first call {m['first']:.2f} s; target < 3 s",
-            f"{m['seconds'] / peer['seconds']:.1f}",
+            speedup("pandas", peer["seconds"], m["seconds"]),
         )
         add(
             f"  same class-week averages and verdicts as pandas ({kind}, {n:,})",

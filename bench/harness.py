@@ -66,3 +66,11 @@ def same_json(a_path: Path, b_path: Path) -> tuple[int, int]:
     differ = set(a) ^ set(b)
     differ |= {k for k in set(a) & set(b) if a[k] != b[k]}
     return len(a), len(differ)
+
+
+def speedup(peer: str, peer_seconds: float, ours_seconds: float) -> str:
+    """Every ratio the bench prints, one way: edugov's speed-up over the named peer, peer time /
+    edugov time (above 1: edugov ahead; below 1: behind)."""
+    if ours_seconds <= 0:
+        return f"speed-up vs {peer} n/a"
+    return f"speed-up vs {peer} {peer_seconds / ours_seconds:.2f}"

@@ -1,7 +1,7 @@
 """Homework publishing peak over HTTP: 200 teachers publish at once through the burden API
 (POST /api/v1/burden/homework/) against gunicorn with PostgreSQL on loopback.
 
-    run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
+    run(work_dir, kinds) -> [(module, figure, value, peer, speed-up), ...] (speed-up: harness.speedup)
 
 - a fresh PostgreSQL database with the demo district (`demo --seed 1`, scale 1);
 - 200 teacher accounts for demo teachers with a teaching assignment in grades 3-9 (one assignment

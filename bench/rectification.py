@@ -1,7 +1,7 @@
 """Rectification (问题清单·挂图作战): the battle map and the item board with 10,000 open items under
 20 concurrent users, and generating items from every registered finding source.
 
-    run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
+    run(work_dir, kinds) -> [(module, figure, value, peer, speed-up), ...] (speed-up: harness.speedup)
 
 - on each of `kinds`: a fresh database with the demo district (`demo --seed 1`, scale 1), then
   `edugov rectification_sync` (every registered finding source) timed as a command, twice: the

@@ -1,7 +1,7 @@
 """Tutoring: the daily prepaid-fee risk recomputation (跑路预警) for every institution over a year of
 orders and lesson consumption.
 
-    run(work_dir, kinds) -> [(module, figure, value, peer, ratio), ...]
+    run(work_dir, kinds) -> [(module, figure, value, peer, speed-up), ...] (speed-up: harness.speedup)
 
 - on each of `kinds` ("sqlite", "postgres"): a fresh database with the demo district (`demo --seed 1`:
   300 institutions, ~1.1M order/consumption/statement rows), then the score computation (the Ibis
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from bench.harness import PG_ADMIN, Database, run_step, same_json
+from bench.harness import PG_ADMIN, Database, run_step, same_json, speedup
 
 
 def _bench_day() -> dt.date:
@@ -344,7 +344,7 @@ def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str,
     def add(figure: str, value: str, peer: str = "", ratio: str = "") -> None:
         rows.append((MODULE, figure, value, peer, ratio))
         print(
-            f"  {MODULE:<14} {figure:<58} {value:>14}  {peer}{'  ratio ' + ratio if ratio else ''}",
+            f"  {MODULE:<14} {figure:<58} {value:>14}  {peer}{'  ' + ratio if ratio else ''}",
             flush=True,
         )
 
@@ -367,7 +367,7 @@ def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str,
             f"  daily risk scores, all institutions ({kind})",
             f"{m['seconds']:.2f} s",
             f"pandas (Parquet) {peer['seconds']:.2f} s; first call {m['first']:.2f} s",
-            f"{m['seconds'] / peer['seconds']:.1f}",
+            speedup("pandas", peer["seconds"], m["seconds"]),
         )
         add(f"  daily recomputation with snapshots and alerts ({kind})", f"{m['full']:.2f} s", "target < 2 s")
         add(
@@ -391,7 +391,7 @@ def run(work_dir: Path, kinds: list[str], scale: int = SCALE) -> list[tuple[str,
             f"{duck['seconds']:.1f} s",
             f"pandas {peer['seconds']:.1f} s (peak {peer['peak_mb']:.0f} MB); first {duck['first']:.1f} s; "
             f"peak {duck['peak_mb']:.0f} MB; target < 60 s",
-            f"{duck['seconds'] / peer['seconds']:.1f}",
+            speedup("pandas", peer["seconds"], duck["seconds"]),
         )
         add(
             f"  same score and level as pandas (DuckDB, {n:,} institutions)",
