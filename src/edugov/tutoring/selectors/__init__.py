@@ -219,6 +219,29 @@ def violation_rows(*, user: Any, limit: int = 2000) -> list[ViolationRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class InServiceMatch:
+    """A tutoring institution's staff member matched to an in-service public-school teacher."""
+
+    staff_id: int
+    teacher_id: int
+    institution_name: str
+    subject: str
+    employed_from: dt.date | None
+
+
+def in_service_matches() -> list[InServiceMatch]:
+    """Every staff member matched to an in-service teacher (paid tutoring by a serving teacher),
+    for the workforce module's ethics incidents. A system read (no user, no identity numbers)."""
+    rows = Staff.objects.filter(in_service_teacher__isnull=False).select_related("institution").order_by("pk")
+    return [
+        InServiceMatch(
+            s.pk, int(s.in_service_teacher_id or 0), s.institution.name, s.subject, s.employed_from
+        )
+        for s in rows
+    ]
+
+
 def public_search(*, search: str = "", area_code: str = "") -> QuerySet[Institution]:
     qs = Institution.objects.filter(status__in=PUBLIC_STATUSES).select_related("area")
     if search:
@@ -359,6 +382,7 @@ __all__ = [
     "WARNING_STATUSES",
     "ComplaintFilters",
     "ComplaintStepRow",
+    "InServiceMatch",
     "StaffRow",
     "ViolationRow",
     "can_see_identity",
@@ -370,6 +394,7 @@ __all__ = [
     "dashboard",
     "enforcement_stats",
     "has_unhandled_alert",
+    "in_service_matches",
     "inspection_rows",
     "inspector_candidates",
     "institution_list",
