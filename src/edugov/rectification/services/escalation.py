@@ -99,6 +99,49 @@ def items_escalate_overdue(*, now: dt.datetime | None = None, area: Area | None 
 
 
 @transaction.atomic
+def item_escalate_now(*, item_id: int, reason: str, now: dt.datetime | None = None) -> bool:
+    """Escalate one item to the bureau leaders at once, whatever its deadline (a major hazard, say):
+    the event, the audit and the leaders' and department's notifications as for overdue
+    escalation. False when the item is closed or already with the leaders (nothing written)."""
+    now = _now(now)
+    item = (
+        RectificationItem.objects.select_for_update(of=("self",))
+        .select_related("area", "school")
+        .filter(pk=item_id, status__in=WORKING_STATUSES, escalation_level__lt=EscalationLevel.LEADER)
+        .first()
+    )
+    if item is None:
+        return False
+    before = item.escalation_level
+    item.escalation_level = EscalationLevel.LEADER
+    item.updated_at = now
+    item.save(update_fields=["escalation_level", "updated_at"])
+    label = EscalationLevel.LEADER.label
+    _event(
+        item=item,
+        action=EventAction.ESCALATE,
+        actor=None,
+        now=now,
+        from_status=item.status,
+        to_status=item.status,
+        comment=f"{reason}，{label}"[:500],
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        instance=item,
+        changes={"escalation_level": [before, EscalationLevel.LEADER], "reason": reason},
+    )
+    _notify(
+        _leaders(item) + _department_officers(item) + _unit_users(item),
+        item=item,
+        kind=NotificationKind.ESCALATED,
+        message=f"{reason}，{label}：{item.unit_name} {item.title}",
+        now=now,
+    )
+    return True
+
+
+@transaction.atomic
 def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
     """Remind units of deadlines within DUE_SOON_DAYS, once per item and deadline."""
     now = _now(now)
