@@ -16,3 +16,7 @@ class SafetyError(ErrorCode):
     ALREADY_HANDLED = "该举报已处理"
     CHANNEL_NOT_CONFIGURED = "发送渠道“{channel}”未配置（请设置环境变量 {env}）"
     CHANNEL_FAILED = "发送渠道“{channel}”发送失败：{reason}"
+    NOT_CONFIRMED = "只有已核实的举报才能发放奖励"
+    ALREADY_PAID = "该举报的奖励已发放"
+    NO_TERM = "该日期不在任何学期内"
+    RATE_LIMITED = "请求过于频繁，请稍后再试"

@@ -144,6 +144,7 @@ class ClassReminder(models.Model):
     channel = models.CharField("发送渠道", max_length=16, blank=True)
     confirmed_at = models.DateTimeField("班主任确认时间", null=True, blank=True)
     acks = models.PositiveIntegerField("家长确认数", default=0)
+    flagged_at = models.DateTimeField("晚间提示学校时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "班级假期提醒"
@@ -225,3 +226,126 @@ class WaterReport(models.Model):
 
     def __str__(self) -> str:
         return self.place
+
+
+class WaterReportPayment(models.Model):
+    """The payment of a confirmed report's reward (奖励兑现): when, how much, the voucher's number.
+    One per report; the reward itself is decided when the report is confirmed."""
+
+    report = models.OneToOneField(WaterReport, on_delete=models.PROTECT, related_name="payment")
+    paid_on = models.DateField("发放日期")
+    amount = models.DecimalField("发放金额", max_digits=8, decimal_places=2)
+    voucher = models.CharField("凭证号", max_length=32, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "举报奖励发放"
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.amount}"
+
+
+class Patrol(models.Model):
+    """One patrol of a dangerous water (巡查记录): who went, when, what was seen."""
+
+    water = models.ForeignKey(DangerousWater, on_delete=models.CASCADE, related_name="patrols")
+    patrolled_on = models.DateField("巡查日期")
+    patroller = models.CharField("巡查人", max_length=32)
+    observed = models.CharField("巡查情况", max_length=500)
+    issue_found = models.BooleanField("发现问题", default=False)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "水域巡查"
+
+    def __str__(self) -> str:
+        return f"{self.water_id} {self.patrolled_on}"
+
+
+class IncidentKind(models.TextChoices):
+    DROWNING = "drowning", "溺水"
+    TRAFFIC = "traffic", "交通事故"
+    FIRE = "fire", "火灾"
+    FOOD = "food", "食物中毒"
+    INJURY = "injury", "校内伤害"
+    OTHER = "other", "其他"
+
+
+class IncidentOutcome(models.TextChoices):
+    RESCUED = "rescued", "获救无大碍"
+    INJURED = "injured", "受伤"
+    DIED = "died", "死亡"
+
+
+class Incident(models.Model):
+    """A safety incident (安全事故) kept by the safety office alone: kind, date, town, school,
+    outcome and how many pupils; the circumstances are stored encrypted and no pupil is named.
+    Outside the safety office only the counts by kind, outcome and town are shown."""
+
+    area = models.ForeignKey("registry.Area", verbose_name="发生镇街", on_delete=models.PROTECT)
+    school = models.ForeignKey(
+        "registry.School", verbose_name="涉及学校", null=True, blank=True, on_delete=models.PROTECT
+    )
+    kind = models.CharField("事故类型", max_length=16, choices=IncidentKind.choices)
+    occurred_on = models.DateField("发生日期")
+    outcome = models.CharField("后果", max_length=16, choices=IncidentOutcome.choices)
+    pupils = models.PositiveSmallIntegerField("涉及学生数", default=1)
+    circumstances = EncryptedTextField("经过", max_length=1000, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "安全事故"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class DrillKind(models.TextChoices):
+    EVACUATION = "evacuation", "应急疏散"
+    FIRE = "fire", "消防灭火"
+    EARTHQUAKE = "earthquake", "防震减灾"
+    VIOLENCE = "violence", "防暴反恐"
+    DROWNING = "drowning", "防溺水自救"
+
+
+class Drill(models.Model):
+    """A drill (应急演练) a school held in a term: kind, date, participants and its evaluation."""
+
+    school = models.ForeignKey("registry.School", verbose_name="学校", on_delete=models.PROTECT)
+    term = models.ForeignKey("registry.Term", verbose_name="学期", on_delete=models.PROTECT)
+    kind = models.CharField("演练类型", max_length=16, choices=DrillKind.choices)
+    held_on = models.DateField("演练日期")
+    participants = models.PositiveIntegerField("参与人数")
+    evaluation = models.CharField("演练评估", max_length=500)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "应急演练"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class LessonKind(models.TextChoices):
+    LESSON = "lesson", "安全教育课"
+    FIRST = "first", "开学第一课"
+    LAST = "last", "放假前最后一课"
+
+
+class SafetyLesson(models.Model):
+    """A safety lesson a school gave in a term, by topic; the start-of-term first lesson and the
+    pre-holiday last lesson are lessons of their own kind."""
+
+    school = models.ForeignKey("registry.School", verbose_name="学校", on_delete=models.PROTECT)
+    term = models.ForeignKey("registry.Term", verbose_name="学期", on_delete=models.PROTECT)
+    kind = models.CharField("类别", max_length=16, choices=LessonKind.choices, default=LessonKind.LESSON)
+    topic = models.CharField("主题", max_length=16)
+    held_on = models.DateField("授课日期")
+    classes = models.PositiveIntegerField("覆盖班级数")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "安全教育课"
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.held_on}"

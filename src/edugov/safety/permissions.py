@@ -39,6 +39,16 @@ POLICY = register_policy(
             "water_edit": Rule("登记危险水域", OFFICE, departments=SAFETY_OFFICE),
             "report_handle": Rule("处理溺水隐患举报", OFFICE, departments=SAFETY_OFFICE),
             "report": Rule("下载校园安全报告", BUREAU_ROLES, scope="read"),
+            "report_pay": Rule("登记举报奖励发放", OFFICE, departments=SAFETY_OFFICE),
+            "drill": Rule("登记应急演练", OFFICE, departments=SAFETY_OFFICE),
+            "school_drill": Rule("登记本校应急演练", SCHOOL, module=Module.REGISTRY),
+            "lesson": Rule("登记安全教育课", OFFICE, departments=SAFETY_OFFICE),
+            "school_lesson": Rule("登记本校安全教育课", SCHOOL, module=Module.REGISTRY),
+            "patrol": Rule("登记水域巡查", OFFICE, departments=SAFETY_OFFICE),
+            "school_patrol": Rule("登记本校周边水域巡查", SCHOOL, module=Module.REGISTRY),
+            # Incidents: the safety office alone reads and writes the records; others see counts.
+            "incident_view": Rule("查看安全事故记录", OFFICE, departments=SAFETY_OFFICE, scope="read"),
+            "incident_edit": Rule("登记安全事故", OFFICE, departments=SAFETY_OFFICE),
         },
     )
 )

@@ -56,3 +56,38 @@ def checklist(kind: str) -> list[str]:
 
 def photo_max_bytes() -> int:
     return int(_data()["photo"]["max_mb"]) * 1024 * 1024
+
+
+def drills_per_term() -> dict[str, int]:
+    return {k: int(v) for k, v in _data()["drills"]["per_term"].items()}
+
+
+def drills_first_month() -> tuple[list[str], int]:
+    d = _data()["drills"]
+    return list(d["first_month"]), int(d["first_month_days"])
+
+
+def drills_due(kind: str, *, term_start: dt.date, term_end: dt.date, on: dt.date) -> int:
+    """Drills of a kind due by `on`: the term's number spread evenly over the term (floor), and at
+    least one once the first month has passed for the first-month kinds."""
+    required = drills_per_term().get(kind, 0)
+    length = max((term_end - term_start).days, 1)
+    elapsed = min(max((on - term_start).days, 0), length)
+    due = required * elapsed // length
+    first, days = drills_first_month()
+    if kind in first and (on - term_start).days >= days:
+        due = max(due, 1)
+    return due
+
+
+def lesson_topics() -> list[str]:
+    return list(_data()["lessons"]["topics"])
+
+
+def patrol_every_days() -> int:
+    return int(_data()["patrols"]["every_days"])
+
+
+def public_limits() -> tuple[int, int]:
+    p = _data()["public"]
+    return int(p["reports_per_hour"]), int(p["acks_per_minute"])

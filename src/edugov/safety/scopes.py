@@ -20,3 +20,8 @@ register_scope(
 )(m.Acknowledgement)
 register_scope(area="area", school="school")(m.DangerousWater)
 register_scope(area="area")(m.WaterReport)
+register_scope(area="report__area")(m.WaterReportPayment)
+register_scope(area="water__area", school="water__school")(m.Patrol)
+register_scope(area="area", school="school")(m.Incident)
+register_scope(area="school__area", school="school")(m.Drill)
+register_scope(area="school__area", school="school")(m.SafetyLesson)

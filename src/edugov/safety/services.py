@@ -7,6 +7,7 @@ Time is a parameter (`now`) so tests freeze the clock without sleeping."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from edugov.accounts.models import Department, User
@@ -25,7 +26,7 @@ from edugov.audit.services import audit_record, snapshot
 from edugov.common.errors import DomainError
 from edugov.rectification import services as rectification
 from edugov.rectification.findings import Finding, Unit
-from edugov.registry.models import Area, School, SchoolClass
+from edugov.registry.models import Area, School, SchoolClass, Term
 
 from . import rules
 from .channels import Channel, Message, channel
@@ -35,19 +36,32 @@ from .models import (
     Acknowledgement,
     CellKind,
     ClassReminder,
+    DangerousWater,
+    Drill,
+    DrillKind,
     GridCell,
     Hazard,
     HazardKind,
     HazardSeverity,
     Holiday,
     HolidayDay,
+    Incident,
+    IncidentKind,
+    IncidentOutcome,
     Inspection,
+    LessonKind,
+    Patrol,
     ReportStatus,
+    SafetyLesson,
     WaterReport,
+    WaterReportPayment,
 )
 from .permissions import action
 
+logger = logging.getLogger(__name__)
+
 HAZARD_SOURCE = "safety.hazard"
+BUREAU = "bureau:safety"  # the bureau's safety office's group, as the channel names it
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
@@ -146,6 +160,7 @@ def inspection_record(
     hazards: Sequence[HazardInput] = (),
     checked: Sequence[str] = (),
     now: dt.datetime | None = None,
+    via: Channel | None = None,
 ) -> Inspection:
     """An inspection and its hazards; every hazard becomes a rectification item at once, with the
     deadline its severity gives (data), a major one marked severe for the leaders."""
@@ -181,8 +196,31 @@ def inspection_record(
         )
         hazard.item_id = item.pk
         hazard.save(update_fields=["item_id"])
+        if rules.escalates(hazard.severity):
+            _escalate_major(hazard, school, item.pk, now, via)
     audit_record(action=AuditAction.CREATE, instance=inspection, changes={"after": snapshot(inspection)})
     return inspection
+
+
+def _escalate_major(
+    hazard: Hazard, school: School, item_id: int, now: dt.datetime, via: Channel | None
+) -> None:
+    """A major hazard's item goes to the bureau leaders at once, and the bureau's safety office is
+    told through the channel adapter (after the commit, so a failed send never loses the record)."""
+    label = HazardSeverity(hazard.severity).label
+    rectification.item_escalate_now(item_id=item_id, reason=f"{label}立即上报", now=now)
+    text = (
+        f"【{label}】{school.name}{hazard.inspection.inspected_on:%Y年%m月%d日}排查发现："
+        f"{hazard.description}；整改期限{hazard.deadline:%Y年%m月%d日}，已立即上报局领导。"
+    )
+    transaction.on_commit(lambda: _tell_bureau(text, via))
+
+
+def _tell_bureau(text: str, via: Channel | None) -> None:
+    try:
+        (via or channel()).send(Message(to=BUREAU, text=text))
+    except DomainError:
+        logger.warning("safety: major hazard notice not delivered: %s", text)
 
 
 def _hazard_finding(hazard: Hazard, school: School, now: dt.datetime) -> Finding:
@@ -340,3 +378,235 @@ def water_report_handle(
         action=AuditAction.UPDATE, instance=report, changes={"status": [ReportStatus.NEW, report.status]}
     )
     return report
+
+
+# -- drills and safety education -------------------------------------------------------------------
+
+
+def term_of(on: dt.date) -> Term:
+    """The term a date belongs to: the last term started on or before it (a vacation day counts
+    for the term before)."""
+    term = Term.objects.filter(start_date__lte=on).order_by("-start_date").first()
+    if term is None:
+        raise DomainError(E.NO_TERM)
+    return term
+
+
+def _past_date(on: dt.date | None, now: dt.datetime) -> dt.date:
+    if on is None:
+        raise DomainError(E.REQUIRED, field="日期")
+    if on > timezone.localdate(now):
+        raise DomainError(E.FUTURE_DATE)
+    return on
+
+
+def _count(value: int | None, *, field: str, low: int, high: int) -> int:
+    if value is None:
+        raise DomainError(E.REQUIRED, field=field)
+    if not low <= value <= high:
+        raise DomainError(E.BAD_FIELD, field=field, reason=f"应在 {low} 到 {high} 之间")
+    return value
+
+
+@transaction.atomic
+def drill_record(
+    *,
+    actor: User,
+    school: School,
+    kind: str,
+    held_on: dt.date | None,
+    participants: int | None,
+    evaluation: str,
+    now: dt.datetime | None = None,
+) -> Drill:
+    """A drill the school held (never one dated in the future), filed under its term."""
+    now = _now(now)
+    _ensure_either(actor, "drill", school)
+    if kind not in DrillKind.values:
+        raise DomainError(E.BAD_FIELD, field="演练类型", reason="取值无效")
+    held_on = _past_date(held_on, now)
+    drill = Drill.objects.create(
+        school=school,
+        term=term_of(held_on),
+        kind=kind,
+        held_on=held_on,
+        participants=_count(participants, field="参与人数", low=1, high=20000),
+        evaluation=_text(evaluation, field="演练评估", max_length=500),
+        created_by=actor,
+    )
+    audit_record(action=AuditAction.CREATE, instance=drill, changes={"after": snapshot(drill)})
+    return drill
+
+
+@transaction.atomic
+def lesson_record(
+    *,
+    actor: User,
+    school: School,
+    kind: str,
+    topic: str,
+    held_on: dt.date | None,
+    classes: int | None,
+    now: dt.datetime | None = None,
+) -> SafetyLesson:
+    """A safety lesson (or the term's first / the pre-holiday last lesson) on a topic of the data."""
+    now = _now(now)
+    _ensure_either(actor, "lesson", school)
+    if kind not in LessonKind.values:
+        raise DomainError(E.BAD_FIELD, field="类别", reason="取值无效")
+    if topic not in rules.lesson_topics():
+        raise DomainError(E.BAD_FIELD, field="主题", reason="取值无效")
+    held_on = _past_date(held_on, now)
+    lesson = SafetyLesson.objects.create(
+        school=school,
+        term=term_of(held_on),
+        kind=kind,
+        topic=topic,
+        held_on=held_on,
+        classes=_count(classes, field="覆盖班级数", low=1, high=1000),
+        created_by=actor,
+    )
+    audit_record(action=AuditAction.CREATE, instance=lesson, changes={"after": snapshot(lesson)})
+    return lesson
+
+
+# -- patrols, incidents, rewards -------------------------------------------------------------------
+
+
+@transaction.atomic
+def patrol_record(
+    *,
+    actor: User,
+    water: DangerousWater,
+    patrolled_on: dt.date | None,
+    patroller: str,
+    observed: str,
+    issue_found: bool = False,
+    now: dt.datetime | None = None,
+) -> Patrol:
+    now = _now(now)
+    _ensure_either(actor, "patrol", water)
+    patrol = Patrol.objects.create(
+        water=water,
+        patrolled_on=_past_date(patrolled_on, now),
+        patroller=_text(patroller, field="巡查人", max_length=32),
+        observed=_text(observed, field="巡查情况", max_length=500),
+        issue_found=issue_found,
+        created_by=actor,
+    )
+    audit_record(action=AuditAction.CREATE, instance=patrol, changes={"after": snapshot(patrol)})
+    return patrol
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    actor: User,
+    area: Area | None,
+    school: School | None,
+    kind: str,
+    occurred_on: dt.date | None,
+    outcome: str,
+    pupils: int | None = 1,
+    circumstances: str = "",
+    now: dt.datetime | None = None,
+) -> Incident:
+    """An incident, by the safety office only; no pupil is named, the circumstances are encrypted
+    and the audit keeps the kind and date, never the circumstances."""
+    now = _now(now)
+    if school is not None:
+        area = school.area
+    if area is None:
+        raise DomainError(E.REQUIRED, field="发生镇街")
+    ensure_can(actor, action("incident_edit"), school or area)
+    if kind not in IncidentKind.values:
+        raise DomainError(E.BAD_FIELD, field="事故类型", reason="取值无效")
+    if outcome not in IncidentOutcome.values:
+        raise DomainError(E.BAD_FIELD, field="后果", reason="取值无效")
+    circumstances = (circumstances or "").strip()
+    if len(circumstances) > 1000:
+        raise DomainError(E.BAD_FIELD, field="经过", reason="不能超过 1000 字")
+    incident = Incident.objects.create(
+        area=area,
+        school=school,
+        kind=kind,
+        occurred_on=_past_date(occurred_on, now),
+        outcome=outcome,
+        pupils=_count(pupils, field="涉及学生数", low=1, high=500),
+        circumstances=circumstances,
+        created_by=actor,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        instance=incident,
+        changes={"after": {"kind": kind, "occurred_on": str(incident.occurred_on), "outcome": outcome}},
+    )
+    return incident
+
+
+@transaction.atomic
+def reward_pay(
+    *,
+    actor: User,
+    report: WaterReport,
+    paid_on: dt.date | None,
+    voucher: str = "",
+    now: dt.datetime | None = None,
+) -> WaterReportPayment:
+    """Record the payment of a confirmed report's reward (the amount decided at confirmation)."""
+    now = _now(now)
+    ensure_can(actor, action("report_pay"), report)
+    report = WaterReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.CONFIRMED or not report.reward:
+        raise DomainError(E.NOT_CONFIRMED)
+    if WaterReportPayment.objects.filter(report=report).exists():
+        raise DomainError(E.ALREADY_PAID)
+    voucher = (voucher or "").strip()
+    if len(voucher) > 32:
+        raise DomainError(E.BAD_FIELD, field="凭证号", reason="不能超过 32 字")
+    payment = WaterReportPayment.objects.create(
+        report=report,
+        paid_on=_past_date(paid_on, now),
+        amount=report.reward,
+        voucher=voucher,
+        created_by=actor,
+    )
+    audit_record(action=AuditAction.CREATE, instance=payment, changes={"after": snapshot(payment)})
+    return payment
+
+
+# -- the evening flag ------------------------------------------------------------------------------
+
+
+def _class_name(c: SchoolClass) -> str:
+    return c.name or f"{c.grade}年级{c.number}班"
+
+
+def reminders_flag_missing(*, on: dt.date, via: Channel | None = None, now: dt.datetime | None = None) -> int:
+    """The evening round: every school with classes whose reminder for `on` was sent but is not
+    confirmed by the head teacher or acknowledged by any parent is told which classes, once,
+    through the channel (school's group). Returns how many schools were told; a rerun tells none."""
+    now = _now(now)
+    via = via or channel()
+    missing = (
+        ClassReminder.objects.filter(day__date=on, sent_at__isnull=False, flagged_at__isnull=True)
+        .filter(Q(confirmed_at__isnull=True) | Q(acks=0))
+        .select_related("school_class__school")
+        .order_by("school_class__school_id", "school_class__grade", "school_class__number")
+    )
+    by_school: dict[int, list[ClassReminder]] = {}
+    for r in missing:
+        by_school.setdefault(r.school_class.school_id, []).append(r)
+    for school_id, rows in by_school.items():
+        names = "、".join(_class_name(r.school_class) for r in rows)
+        unconfirmed = sum(r.confirmed_at is None for r in rows)
+        unacked = sum(r.acks == 0 for r in rows)
+        via.send(
+            Message(
+                to=f"school:{school_id}",
+                text=f"{on:%m月%d日}假期安全提醒：{len(rows)}个班级未完成（班主任未确认{unconfirmed}个，"
+                f"无家长确认{unacked}个）：{names}。请今晚督促落实。",
+            )
+        )
+        ClassReminder.objects.filter(pk__in=[r.pk for r in rows]).update(flagged_at=now)
+    return len(by_school)
