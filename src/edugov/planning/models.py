@@ -196,3 +196,131 @@ class ForecastRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area.name} {self.base_year}年起{self.horizon}年预测"
+
+
+class ProjectProgress(models.Model):
+    """A project's monthly progress report: the share of the works planned done by the month's end
+    against the share actually done (形象进度, %)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="progress"
+    )
+    month = models.DateField("月份（当月1日）")
+    planned_pct = models.PositiveSmallIntegerField("计划累计进度（%）")
+    actual_pct = models.PositiveSmallIntegerField("实际累计进度（%）")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "项目月度进度"
+        verbose_name_plural = "项目月度进度"
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="planning_progress_unique"),
+            models.CheckConstraint(
+                condition=Q(planned_pct__lte=100) & Q(actual_pct__lte=100), name="planning_progress_pct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.month:%Y-%m}"
+
+
+class ListStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class ProjectList(models.Model):
+    """A month's red and black list of construction projects (项目建设红黑榜), frozen when made:
+    the rules used and every project's figures are kept with it."""
+
+    area = models.ForeignKey("registry.Area", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份（当月1日）")
+    title = models.CharField("标题", max_length=120)
+    rules = models.JSONField("评分规则（生成时副本）")
+    entries = models.JSONField("榜单条目", default=list)
+    status = models.CharField("状态", max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT)
+    notice_number = models.CharField("通报文号", max_length=60, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "建设项目红黑榜"
+        verbose_name_plural = "建设项目红黑榜"
+        ordering = ["-month", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["area", "month"], name="planning_list_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuotaStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    CONFIRMED = "confirmed", "已确认"
+
+
+class QuotaPlan(models.Model):
+    """A quality senior high school's enrolment places in one year and the share allocated to junior
+    schools (指标到校), with its source and status; the rural tilt weights a rural school's cohort."""
+
+    area = models.ForeignKey("registry.Area", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "registry.School", verbose_name="优质普通高中", on_delete=models.PROTECT, related_name="quota_plans"
+    )
+    year = models.PositiveSmallIntegerField("招生年份", validators=[MinValueValidator(2000)])
+    places = models.PositiveIntegerField("招生计划（人）", validators=[MinValueValidator(1)])
+    share_pct = models.DecimalField("指标到校比例（%）", max_digits=5, decimal_places=2)
+    rural_weight = models.DecimalField(
+        "农村学校加权系数", max_digits=4, decimal_places=2, default=1, help_text="1为不倾斜"
+    )
+    source = models.CharField("依据", max_length=120, blank=True)
+    status = models.CharField("状态", max_length=10, choices=QuotaStatus.choices, default=QuotaStatus.DRAFT)
+
+    class Meta:
+        verbose_name = "指标到校计划"
+        verbose_name_plural = "指标到校计划"
+        ordering = ["-year", "school__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="planning_quota_unique"),
+            models.CheckConstraint(
+                condition=Q(share_pct__gt=0) & Q(share_pct__lte=100), name="planning_quota_share"
+            ),
+            models.CheckConstraint(condition=Q(rural_weight__gte=1), name="planning_quota_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.year}年指标到校"
+
+
+class PrivateSchoolYear(models.Model):
+    """A private school's year: approved scale, enrolment plan and actual enrolment, key finances
+    (万元) with payments to related parties (关联交易), which are flagged."""
+
+    school = models.ForeignKey(
+        "registry.School", verbose_name="民办学校", on_delete=models.PROTECT, related_name="private_years"
+    )
+    year = models.PositiveSmallIntegerField("年份", validators=[MinValueValidator(2000)])
+    approved_scale = models.PositiveIntegerField("核定办学规模（人）", validators=[MinValueValidator(1)])
+    plan_enrolment = models.PositiveIntegerField("招生计划（人）")
+    actual_enrolment = models.PositiveIntegerField("实际招生（人）")
+    pupils = models.PositiveIntegerField("在校生（人）")
+    income = models.DecimalField("总收入（万元）", max_digits=12, decimal_places=2, default=0)
+    fee_income = models.DecimalField("学费收入（万元）", max_digits=12, decimal_places=2, default=0)
+    related_party_payments = models.DecimalField(
+        "向举办者及关联方支付（万元）", max_digits=12, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = "民办学校年度情况"
+        verbose_name_plural = "民办学校年度情况"
+        ordering = ["-year", "school__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="planning_private_unique"),
+            models.CheckConstraint(
+                condition=Q(income__gte=0) & Q(fee_income__gte=0) & Q(related_party_payments__gte=0),
+                name="planning_private_money",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.year}年"

@@ -26,7 +26,20 @@ from .forecast import (
     backtest,
     forecast,
 )
-from .models import HousingDevelopment, PlanStage, Project, ProjectStatus, SchoolCapacity, TownYear
+from .lists import ProjectFigures
+from .models import (
+    HousingDevelopment,
+    PlanStage,
+    PrivateSchoolYear,
+    Project,
+    ProjectList,
+    ProjectProgress,
+    ProjectStatus,
+    QuotaPlan,
+    SchoolCapacity,
+    TownYear,
+)
+from .quota import Junior, allocate, allocated_places
 
 STAGE_LABELS = {str(k): str(v) for k, v in PlanStage.choices}
 MAX_HORIZON = 10
@@ -393,3 +406,204 @@ def project_board(*, actor: User, today: dt.date) -> list[ProjectRow]:
         late = p.status != ProjectStatus.COMPLETED and p.planned_completion < today
         rows.append(ProjectRow(p, sum(1 for m in milestones if m.done_on), len(milestones), overdue, late))
     return sorted(rows, key=lambda r: (not (r.late or r.overdue), r.project.planned_completion))
+
+
+def _month_end(month: dt.date) -> dt.date:
+    nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def project_figures(*, actor: User, month: dt.date) -> list[ProjectFigures]:
+    """Each project in scope that had started by the month's end and was not completed before the
+    month began: its progress reported for the month, overdue milestones and lateness at month end."""
+    start, end = month.replace(day=1), _month_end(month)
+    reports = {r.project_id: r for r in scoped(ProjectProgress, actor).filter(month=start)}
+    out = []
+    for p in project_list(actor=actor).filter(start_date__lte=end).exclude(completed_on__lt=start):
+        completed = p.completed_on is not None and p.completed_on <= end
+        r = reports.get(p.pk)
+        overdue = sum(
+            1 for m in p.milestones.all() if m.due <= end and (m.done_on is None or m.done_on > end)
+        )
+        out.append(
+            ProjectFigures(
+                project_id=p.pk,
+                name=p.name,
+                school=p.school.name,
+                planned_pct=100 if completed and r is None else (r.planned_pct if r else None),
+                actual_pct=100 if completed and r is None else (r.actual_pct if r else None),
+                overdue_milestones=0 if completed else overdue,
+                late=not completed and p.planned_completion < end,
+                completed=completed,
+            )
+        )
+    return out
+
+
+def progress_table(*, actor: User) -> list[dict[str, Any]]:
+    """Every monthly report in scope, newest month first, with its points behind plan."""
+    rows = (
+        scoped(ProjectProgress, actor)
+        .select_related("project", "project__school")
+        .order_by("-month", "project__name")
+    )
+    return [
+        {
+            "project": r.project.name,
+            "school": r.project.school.name,
+            "month": r.month,
+            "planned_pct": r.planned_pct,
+            "actual_pct": r.actual_pct,
+            "behind": max(0, r.planned_pct - r.actual_pct),
+            "note": r.note,
+        }
+        for r in rows
+    ]
+
+
+def project_lists(*, actor: User) -> QuerySet[ProjectList]:
+    return scoped(ProjectList, actor).select_related("area")
+
+
+# Senior-high quota allocation --------------------------------------------------------------------
+
+
+def quota_plans(*, actor: User) -> QuerySet[QuotaPlan]:
+    return scoped(QuotaPlan, actor).select_related("school", "area")
+
+
+def juniors(*, actor: User, district: Area) -> list[Junior]:
+    """Junior schools of the district in the actor's scope with their graduating cohort: grade 9
+    pupils in the current school year (the year the quota is for)."""
+    rows = (
+        scoped(SchoolClass, actor)
+        .filter(
+            school__area__path__startswith=district.path,
+            school__archived_at__isnull=True,
+            school_year__is_current=True,
+            grade=9,
+        )
+        .values("school_id", "school__code", "school__name", "school__area__name", "school__urban_rural_code")
+        .annotate(pupils=Sum(F("boys") + F("girls")))
+        .order_by("school__code")
+    )
+    return [
+        Junior(
+            school_id=r["school_id"],
+            code=r["school__code"],
+            name=r["school__name"],
+            town=r["school__area__name"],
+            rural=str(r["school__urban_rural_code"]).startswith("2"),
+            cohort=int(r["pupils"] or 0),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QuotaTable:
+    plans: list[QuotaPlan]
+    schools: list[Junior]
+    allocated: dict[int, int]  # plan id -> places allocated to junior schools
+    cells: dict[tuple[int, int], int]  # (plan id, junior school id) -> places
+    totals: dict[int, int]  # junior school id -> places over all plans
+
+
+def quota_table(*, actor: User, year: int | None = None) -> QuotaTable:
+    """The allocation table of a year (the latest year with plans when not given)."""
+    plans_qs = quota_plans(actor=actor)
+    if year is None:
+        year = plans_qs.order_by("-year").values_list("year", flat=True).first()
+    plans = list(plans_qs.filter(year=year).order_by("school__code")) if year else []
+    if not plans:
+        return QuotaTable([], [], {}, {}, {})
+    schools = juniors(actor=actor, district=plans[0].area)
+    allocated, cells, totals = {}, {}, {j.school_id: 0 for j in schools}
+    for plan in plans:
+        total = allocated_places(plan.places, plan.share_pct)
+        allocated[plan.pk] = total
+        for school_id, n in allocate(total, schools, plan.rural_weight).items():
+            cells[(plan.pk, school_id)] = n
+            totals[school_id] += n
+    return QuotaTable(plans, schools, allocated, cells, totals)
+
+
+# Private schools ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrivateRow:
+    row: PrivateSchoolYear
+    compulsory: bool
+    over_plan: bool
+    over_scale: bool
+    related_party: bool
+
+    @property
+    def problems(self) -> list[str]:
+        r, out = self.row, []
+        if self.over_plan:
+            out.append(f"实际招生{r.actual_enrolment}人，超出招生计划{r.plan_enrolment}人")
+        if self.over_scale:
+            out.append(f"在校生{r.pupils}人，超出核定规模{r.approved_scale}人")
+        if self.related_party:
+            out.append(f"向举办者及关联方支付{r.related_party_payments}万元（关联交易，需审查）")
+        return out
+
+
+@dataclass(frozen=True)
+class PrivateOverview:
+    year: int | None
+    rows: list[PrivateRow]
+    private_compulsory: int
+    all_compulsory: int
+    share_pct: float | None
+    cap_pct: float
+    cap_source: str
+
+    @property
+    def over_cap(self) -> bool:
+        return self.share_pct is not None and self.share_pct > self.cap_pct
+
+
+COMPULSORY_TYPES = frozenset({"primary", "junior", "nine_year"})
+
+
+def private_overview(*, actor: User, year: int | None = None) -> PrivateOverview:
+    """Private schools' year (the latest recorded when not given) and the share of compulsory pupils
+    in private schools (their recorded pupils over all grade 1-9 pupils in the current classes)."""
+    from .rules import load
+
+    rules = load()["private"]
+    qs = scoped(PrivateSchoolYear, actor).select_related("school", "school__area")
+    if year is None:
+        year = qs.order_by("-year").values_list("year", flat=True).first()
+    rows = []
+    for r in qs.filter(year=year).order_by("school__code") if year else []:
+        rows.append(
+            PrivateRow(
+                row=r,
+                compulsory=r.school.school_type in COMPULSORY_TYPES,
+                over_plan=r.actual_enrolment > r.plan_enrolment,
+                over_scale=r.pupils > r.approved_scale,
+                related_party=r.related_party_payments > 0,
+            )
+        )
+    private_pupils = sum(r.row.pupils for r in rows if r.compulsory)
+    public = (
+        scoped(SchoolClass, actor)
+        .filter(school_year__is_current=True, grade__gte=1, grade__lte=9, school__archived_at__isnull=True)
+        .exclude(school__ownership="private")
+        .aggregate(n=Sum(F("boys") + F("girls")))["n"]
+        or 0
+    )
+    whole = private_pupils + int(public)
+    return PrivateOverview(
+        year=year,
+        rows=rows,
+        private_compulsory=private_pupils,
+        all_compulsory=whole,
+        share_pct=round(private_pupils / whole * 100, 2) if whole else None,
+        cap_pct=float(rules["compulsory_cap_pct"]),
+        cap_source=str(rules["cap_source"]),
+    )

@@ -24,10 +24,16 @@ from .forecast import METHOD
 from .models import (
     ForecastRun,
     HousingDevelopment,
+    ListStatus,
     Milestone,
     PlanStage,
+    PrivateSchoolYear,
     Project,
+    ProjectList,
+    ProjectProgress,
     ProjectStatus,
+    QuotaPlan,
+    QuotaStatus,
     SchoolCapacity,
     TownYear,
 )
@@ -192,3 +198,194 @@ def forecast_save(*, actor: User, area: Area, horizon: int) -> ForecastRun:
     )
     audit_record(action=AuditAction.CREATE, instance=run, actor=actor)
     return run
+
+
+# Monthly progress, completion and the red and black list ----------------------------------------
+
+
+def _month(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+@transaction.atomic
+def progress_report(
+    *, actor: User | None, project: Project, month: dt.date, planned_pct: int, actual_pct: int, note: str = ""
+) -> ProjectProgress:
+    """A project's cumulative progress at a month's end, planned against actual (%)."""
+    if actor is not None:
+        ensure_can(actor, action("edit"), project.school)
+    month = _month(month)
+    if month < _month(project.start_date):
+        raise DomainError(E.PROGRESS_MONTH)
+    for value, label in ((planned_pct, "计划累计进度"), (actual_pct, "实际累计进度")):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise DomainError(E.PROGRESS_PCT, field=label)
+    previous = project.progress.filter(month__lt=month).order_by("-month").first()
+    if previous is not None and actual_pct < previous.actual_pct:
+        raise DomainError(E.PROGRESS_BACKWARDS, previous=previous.actual_pct)
+    row, _created = ProjectProgress.objects.update_or_create(
+        project=project,
+        month=month,
+        defaults={"planned_pct": planned_pct, "actual_pct": actual_pct, "note": note[:200]},
+    )
+    changes = {"planned": planned_pct, "actual": actual_pct}
+    audit_record(action=AuditAction.UPDATE, instance=row, actor=actor, changes=changes)
+    return row
+
+
+@transaction.atomic
+def project_complete(*, actor: User | None, project: Project, completed_on: dt.date) -> Project:
+    """Record a project's completion: its places join the school's supply from the school year that
+    follows (selectors.join_year). A completion before the start is refused."""
+    if actor is not None:
+        ensure_can(actor, action("edit"), project.school)
+    if completed_on < project.start_date:
+        raise DomainError(E.COMPLETED_BEFORE_START)
+    project.completed_on = completed_on
+    project.status = ProjectStatus.COMPLETED
+    project.save(update_fields=["completed_on", "status"])
+    audit_record(
+        action=AuditAction.UPDATE, instance=project, actor=actor, changes={"completed_on": str(completed_on)}
+    )
+    return project
+
+
+@transaction.atomic
+def project_list_make(*, actor: User, area: Area, month: dt.date) -> ProjectList:
+    """Make (or remake, while a draft) the month's red and black list of the area's projects, with
+    the rules and every project's figures frozen in it."""
+    from .lists import rank
+    from .rules import load
+
+    ensure_can(actor, action("edit"), area)
+    month = _month(month)
+    existing = ProjectList.objects.filter(area=area, month=month).first()
+    if existing is not None and existing.status == ListStatus.PUBLISHED:
+        raise DomainError(E.LIST_STATUS)
+    rules = load()
+    entries = rank(selectors.project_figures(actor=actor, month=month), rules)
+    title = f"{area.name}{month:%Y年%m月}新改扩建项目建设红黑榜"
+    row, _created = ProjectList.objects.update_or_create(
+        area=area, month=month, defaults={"title": title, "rules": rules, "entries": entries}
+    )
+    audit_record(action=AuditAction.CREATE, instance=row, actor=actor, changes={"entries": len(entries)})
+    return row
+
+
+@transaction.atomic
+def project_list_publish(*, actor: User, plist: ProjectList, now: dt.datetime | None = None) -> ProjectList:
+    from django.utils import timezone
+
+    ensure_can(actor, action("edit"), plist.area)
+    if plist.status == ListStatus.PUBLISHED:
+        raise DomainError(E.LIST_STATUS)
+    now = now or timezone.now()
+    plist.status = ListStatus.PUBLISHED
+    plist.published_at = now
+    plist.notice_number = f"{plist.area.name}教计〔{now:%Y}〕{plist.pk}号"
+    plist.save(update_fields=["status", "published_at", "notice_number"])
+    audit_record(action=AuditAction.UPDATE, instance=plist, actor=actor, changes={"status": "published"})
+    return plist
+
+
+# Senior-high quota allocation --------------------------------------------------------------------
+
+SENIOR_TYPES = frozenset({"senior", "complete_secondary", "twelve_year"})
+
+
+@transaction.atomic
+def quota_save(
+    *,
+    actor: User | None,
+    school: School,
+    year: int,
+    places: int,
+    share_pct: Decimal,
+    rural_weight: Decimal = Decimal(1),
+    source: str = "",
+    status: str = QuotaStatus.DRAFT,
+) -> QuotaPlan:
+    """A quality senior high school's places and the share allocated to junior schools; the share
+    must reach the minimum kept as data (data/planning.toml)."""
+    from .rules import load
+
+    if actor is not None:
+        ensure_can(actor, action("edit"), school)
+    if school.school_type not in SENIOR_TYPES:
+        raise DomainError(E.NOT_SENIOR, name=school.name)
+    _count(places, "招生计划", minimum=1)
+    q = load()["quota"]
+    share = Decimal(str(share_pct))
+    if not Decimal(str(q["min_share_pct"])) <= share <= 100:
+        raise DomainError(E.QUOTA_SHARE, low=q["min_share_pct"], source=q["source"])
+    weight = Decimal(str(rural_weight))
+    if not Decimal(1) <= weight <= Decimal(3):
+        raise DomainError(E.QUOTA_WEIGHT)
+    if status not in QuotaStatus.values:
+        raise DomainError(E.BAD_FIELD, field="状态", reason="应为草稿或已确认")
+    district = school.area if school.area.level == AreaLevel.DISTRICT else school.area.parent
+    if district is None:
+        raise DomainError(E.BAD_FIELD, field="学校", reason="没有所属区县")
+    row, _created = QuotaPlan.objects.update_or_create(
+        school=school,
+        year=year,
+        defaults={
+            "area": district,
+            "places": places,
+            "share_pct": share,
+            "rural_weight": weight,
+            "source": source or q["source"][:120],
+            "status": status,
+        },
+    )
+    audit_record(action=AuditAction.UPDATE, instance=row, actor=actor, changes={"share_pct": str(share)})
+    return row
+
+
+# Private schools ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def private_year_save(
+    *,
+    actor: User | None,
+    school: School,
+    year: int,
+    approved_scale: int,
+    plan_enrolment: int,
+    actual_enrolment: int,
+    pupils: int,
+    income: Decimal = Decimal(0),
+    fee_income: Decimal = Decimal(0),
+    related_party_payments: Decimal = Decimal(0),
+) -> PrivateSchoolYear:
+    """A private school's year: scale, plan, enrolment and key finances (万元)."""
+    if actor is not None:
+        ensure_can(actor, action("edit"), school)
+    if school.ownership != "private":
+        raise DomainError(E.NOT_PRIVATE, name=school.name)
+    _count(approved_scale, "核定办学规模", minimum=1)
+    _count(plan_enrolment, "招生计划")
+    _count(actual_enrolment, "实际招生")
+    _count(pupils, "在校生")
+    money = {"总收入": income, "学费收入": fee_income, "向举办者及关联方支付": related_party_payments}
+    for label, value in money.items():
+        if Decimal(value) < 0:
+            raise DomainError(E.PRIVATE_MONEY, field=label)
+    if Decimal(fee_income) > Decimal(income):
+        raise DomainError(E.PRIVATE_FEES)
+    row, _created = PrivateSchoolYear.objects.update_or_create(
+        school=school,
+        year=year,
+        defaults={
+            "approved_scale": approved_scale,
+            "plan_enrolment": plan_enrolment,
+            "actual_enrolment": actual_enrolment,
+            "pupils": pupils,
+            "income": income,
+            "fee_income": fee_income,
+            "related_party_payments": related_party_payments,
+        },
+    )
+    audit_record(action=AuditAction.UPDATE, instance=row, actor=actor, changes={"pupils": pupils})
+    return row
