@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install assets serve clean typecheck soak
+.PHONY: demo test lint bench install assets serve clean typecheck soak spark-cluster spark-stop
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## make spark-cluster: a standalone Spark master (127.0.0.1:7077) and two workers from the installed pyspark
+## package's own scripts; then EDUGOV_SPARK_MASTER=spark://127.0.0.1:7077 (docs/scaling.md). make spark-stop
+spark-cluster: $(STAMP)
+	$(BIN)/python -m edugov.warehouse.spark_cluster start --port 7077 --workers 2
+
+spark-stop:
+	$(BIN)/python -m edugov.warehouse.spark_cluster stop --port 7077 --workers 2
 
 clean:
 	rm -rf $(VENV) node_modules var
