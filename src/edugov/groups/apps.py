@@ -1,10 +1,10 @@
 """The groups (集团化办学) module declares itself: navigation, policy, scopes, the `group` scope anchor,
-REST API, findings (a unification without activity) and demo generator; the group report is
-found by the reports registry (reports.py)."""
+REST API, findings (a unification without activity), the group head's landing card and demo
+generator; the group report is found by the reports registry (reports.py)."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import ModuleConfig, ModuleSpec, landing
 
 
 def _register_findings() -> None:
@@ -26,7 +26,7 @@ class GroupsConfig(ModuleConfig):
     verbose_name = "集团化办学"
 
     def declare(self) -> ModuleSpec:
-        from edugov.accounts.models import Department, Module
+        from edugov.accounts.models import Department, Module, Role
         from edugov.web.navigation import NavItem
 
         from .anchors import GROUP_ANCHOR
@@ -44,4 +44,6 @@ class GroupsConfig(ModuleConfig):
             api_urls="edugov.groups.api_urls",
             findings=_register_findings,
             demo=_register_demo,
+            # the group head's to-do: the unifications still without activity this term
+            landing={Role.SCHOOL_ADMIN: landing(f"{self.name}.landing.head_card")},
         )

@@ -178,3 +178,39 @@ class Rotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.joint_class}·{self.stage}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is generated: user-supplied names never reach the file system.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    stamp = f"{instance.uploaded_at:%Y%m%d%H%M%S}-{instance.token}"
+    return f"groups/{instance.group_id}/{instance.term}/{stamp}.{suffix}"
+
+
+class Evidence(models.Model):
+    """An evidence file (minutes, a photo, a plan) of one unification in a term, or of one activity;
+    its size, type and leading bytes are checked before it is stored (services.evidence_upload)."""
+
+    group = models.ForeignKey(SchoolGroup, on_delete=models.CASCADE, related_name="evidence_files")
+    term = models.CharField("学期", max_length=16)
+    unification = models.CharField("统一事项", max_length=16, choices=Unification.choices)
+    activity = models.ForeignKey(
+        Activity, verbose_name="活动", on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    school = models.ForeignKey(
+        "registry.School", verbose_name="上传学校", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
+    token = models.CharField(max_length=16, editable=False)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    content_type = models.CharField("文件类型", max_length=100)
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -12,3 +12,4 @@ register_scope(area="group__lead_school__area", school="group__lead_school")(m.U
 register_scope(area="school__area", school="school")(m.Activity)
 register_scope(area="host_school__area", school="host_school")(m.JointClass)
 register_scope(area="joint_class__host_school__area", school="joint_class__host_school")(m.Rotation)
+register_scope(area="school__area", school="school")(m.Evidence)

@@ -17,9 +17,10 @@ from edugov.accounts.models import User
 from edugov.accounts.policy import can
 from edugov.accounts.scope import ScopeError, scoped
 from edugov.common.errors import PermissionDenied
+from edugov.indicators.cache import cached_rows
 from edugov.registry.models import Area, AreaLevel, School, SchoolYear
 
-from .models import Activity, JointClass, Membership, SchoolGroup, Unification, UnificationPlan
+from .models import Activity, Evidence, JointClass, Membership, SchoolGroup, Unification, UnificationPlan
 from .permissions import action
 from .services import term_of
 
@@ -77,6 +78,12 @@ class UnificationRow:
     status: str  # "ok", "no_activity", "no_plan", "missing"
     status_label: str
     level: str  # badge level
+    files: int = 0  # evidence files uploaded for the term
+
+    @property
+    def missing_this_term(self) -> bool:
+        """Flagged: no activity recorded for the unification in the term."""
+        return self.activities == 0
 
 
 STATUS = {
@@ -91,6 +98,7 @@ def unification_rows(group: SchoolGroup, term: str) -> list[UnificationRow]:
     """The eight unifications of a group for a term, each with its plan and the activities counted."""
     plans = {p.unification: p for p in UnificationPlan.objects.filter(group=group, term=term)}
     counts = Counter(Activity.objects.filter(group=group, term=term).values_list("unification", flat=True))
+    files = Counter(Evidence.objects.filter(group=group, term=term).values_list("unification", flat=True))
     rows = []
     for code, label in Unification.choices:
         plan = plans.get(code)
@@ -107,6 +115,7 @@ def unification_rows(group: SchoolGroup, term: str) -> list[UnificationRow]:
                 status,
                 text,
                 level,
+                files.get(code, 0),
             )
         )
     return rows
@@ -161,11 +170,11 @@ class EffectSeries:
     school_id: int
     school_name: str
     joined_year: int  # the school year (start year) the school joined in
-    gaps: list[int | None]  # indicators met by the lead school minus by the member, per year
+    gaps: list[Any]  # the lead school's figure minus the member's, per year (None: no data)
     before: float | None = None  # mean gap in the years before joining
     after: float | None = None  # mean gap in the years since
     verdict: str = ""
-    cells: list[tuple[str, int | None]] = field(default_factory=list)  # (school year, gap) for tables
+    cells: list[tuple[str, Any]] = field(default_factory=list)  # (school year, gap) for tables
 
 
 @dataclass
@@ -188,66 +197,190 @@ def _district(school: School) -> Area | None:
     return Area.objects.filter(code=codes[AreaLevel.DISTRICT - 1]).first()
 
 
-def _met(results: list[Any], stage: str | None) -> int | None:
-    if not results:
-        return None
-    same = [r for r in results if stage is None or r.stage == stage]
-    return int((same or results)[0].met_count)
-
-
-def _mean(values: list[int]) -> float | None:
+def _mean(values: list[Any]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def effect(group: SchoolGroup, *, years: int = EFFECT_YEARS) -> Effect:
-    """Each member's gap to the lead school (优质均衡 indicators met, lead minus member) over the last
-    school years, with the mean gap before and after the member joined. The group's readers see its
-    members, so the district's evaluation is read whole (user=None) and narrowed to the members."""
+@cached_rows("groups.balanced_met")
+def balanced_met(school_year_id: int, district_id: int) -> tuple[int, dict[int, list[tuple[str, int]]]]:
+    """The district's 优质均衡 evaluation of a year reduced to what the effect needs: the number of
+    indicators, and per school its stages with the indicators met. Evaluated once per year and
+    data generation (the indicators cache), not once per page view."""
     from edugov.resources.evaluation import evaluate_balanced
 
+    year = SchoolYear.objects.get(pk=school_year_id)
+    district = Area.objects.get(pk=district_id)
+    evaluation = evaluate_balanced(school_year=year, area=district)
+    by_school: dict[int, list[tuple[str, int]]] = {}
+    for r in evaluation.schools:
+        by_school.setdefault(r.school_id, []).append((str(r.stage), int(r.met_count)))
+    n = len(evaluation.schools[0].indicators) if evaluation.schools else 0
+    return n, by_school
+
+
+def effect_years(years: int = EFFECT_YEARS) -> list[SchoolYear]:
     school_years = list(
         SchoolYear.objects.filter(start_date__lte=timezone.localdate()).order_by("-start_year")[:years]
     )
     school_years.reverse()
+    return school_years
+
+
+def _joined_year(m: Membership) -> int:
+    return m.joined_on.year if m.joined_on.month >= 9 else m.joined_on.year - 1
+
+
+def _series(
+    group: SchoolGroup,
+    school_years: list[SchoolYear],
+    labels: list[str],
+    gap_of: Any,
+) -> list[EffectSeries]:
+    """One series per member (not the lead school): gap_of(year index, member id) per year, with the
+    mean gap before and after joining and the verdict."""
+    out = []
+    for m in members(group):
+        if m.school_id == group.lead_school_id:
+            continue
+        joined = _joined_year(m)
+        gaps = [gap_of(i, m.school_id) for i in range(len(school_years))]
+        known = [(y.start_year, g) for y, g in zip(school_years, gaps, strict=True) if g is not None]
+        before = _mean([g for y, g in known if y < joined])
+        after = _mean([g for y, g in known if y >= joined])
+        s = EffectSeries(m.school_id, m.school.name, joined, gaps, before, after)
+        s.verdict = _verdict(s, [g for _y, g in known])
+        s.cells = list(zip(labels, gaps, strict=True))
+        out.append(s)
+    return out
+
+
+def effect(group: SchoolGroup, *, years: int = EFFECT_YEARS, actor: User | None = None) -> Effect:
+    """Each member's gap to the lead school (优质均衡 indicators met, lead minus member) over the last
+    school years, with the mean gap before and after the member joined. The group's readers see its
+    members, so the district's evaluation is read whole and narrowed to the members."""
+    school_years = effect_years(years)
     district = _district(group.lead_school)
     result = Effect(years=[f"{y.start_year}学年" for y in school_years])
     if district is None or not school_years:
         return result
-    per_year: list[dict[int, list[Any]]] = []
+    per_year: list[dict[int, list[tuple[str, int]]]] = []
     for year in school_years:
-        evaluation = evaluate_balanced(school_year=year, area=district)
-        by_school: dict[int, list[Any]] = {}
-        for r in evaluation.schools:
-            by_school.setdefault(r.school_id, []).append(r)
+        n, by_school = balanced_met(year.pk, district.pk)
         per_year.append(by_school)
-        if evaluation.schools:
-            result.indicators = len(evaluation.schools[0].indicators)
+        result.indicators = n or result.indicators
     lead = group.lead_school_id
-    for m in members(group):
-        if m.school_id == lead:
-            continue
-        joined = m.joined_on.year if m.joined_on.month >= 9 else m.joined_on.year - 1
-        gaps: list[int | None] = []
-        for by_school in per_year:
-            lead_results = by_school.get(lead, [])
-            lead_met = _met(lead_results, None)
-            stage = lead_results[0].stage if lead_results else None
-            member_met = _met(by_school.get(m.school_id, []), stage)
-            gaps.append(None if lead_met is None or member_met is None else lead_met - member_met)
-        before = [
-            g for y, g in zip(school_years, gaps, strict=True) if g is not None and y.start_year < joined
-        ]
-        after = [
-            g for y, g in zip(school_years, gaps, strict=True) if g is not None and y.start_year >= joined
-        ]
-        s = EffectSeries(m.school_id, m.school.name, joined, gaps, _mean(before), _mean(after))
-        s.verdict = _verdict(s, [g for g in gaps if g is not None])
-        s.cells = list(zip(result.years, gaps, strict=True))
-        result.series.append(s)
+
+    def gap(i: int, school_id: int) -> int | None:
+        lead_rows = per_year[i].get(lead, [])
+        if not lead_rows:
+            return None
+        stage = lead_rows[0][0]
+        rows = per_year[i].get(school_id, [])
+        if not rows:
+            return None
+        same = [met for st, met in rows if st == stage] or [rows[0][1]]
+        return lead_rows[0][1] - same[0]
+
+    result.series = _series(group, school_years, result.years, gap)
     return result
 
 
-def _verdict(s: EffectSeries, known: list[int]) -> str:
+# ---- other measures: value-added, fitness, teacher structure -------------------------------------
+
+
+@dataclass
+class Measure:
+    """One more measure of the effect: the members' distance to the lead school, year by year, or
+    the reason it cannot be shown (暂无数据)."""
+
+    code: str
+    label: str
+    unit: str
+    note: str  # how the gap is computed, or why there is no data
+    years: list[str] = field(default_factory=list)
+    series: list[EffectSeries] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return any(g is not None for s in self.series for g in s.gaps)
+
+
+def _qualified_share(actor: User, year: SchoolYear, school_ids: list[int]) -> dict[int, float]:
+    """Per school: the share (%) of the curriculum's teacher need covered by qualified teachers."""
+    from edugov.workforce.selectors import staffing
+
+    out = {}
+    for row in staffing(actor=actor, year=year, school_ids=school_ids).schools:
+        need = sum(s.need for s in row.subjects)
+        if need > 0:
+            out[row.school_id] = round(100 * sum(min(s.qualified, s.need) for s in row.subjects) / need, 1)
+    return out
+
+
+def _value_added(actor: User, year: SchoolYear, school_ids: set[int]) -> dict[int, float]:
+    """Per school: its value-added (points) on the latest pair of assessments whose second one was
+    held in the year; nothing when the year has no such pair or too few pupils."""
+    from edugov.common.errors import DomainError
+    from edugov.quality.selectors import assessment_list, default_pair, value_added
+
+    assessments = list(assessment_list(actor=actor).filter(held_on__lte=year.end_date))
+    in_year = [a for a in assessments if year.start_date <= a.held_on <= year.end_date]
+    if not in_year:
+        return {}
+    pair = default_pair(assessments)
+    if pair is None or pair[1].held_on < year.start_date:
+        return {}
+    try:
+        view = value_added(actor=actor, prior=pair[0], post=pair[1])
+    except DomainError:
+        return {}
+    return {r.unit_id: round(r.effect, 2) for r in view.rows if r.unit_id in school_ids}
+
+
+def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS) -> list[Measure]:
+    """Value-added (quality), teacher structure (workforce) and physical fitness (no per-school
+    selector yet: 暂无数据), each as the lead school's figure minus the member's, year by year."""
+    school_years = effect_years(years)
+    labels = [f"{y.start_year}学年" for y in school_years]
+    ids = [m.school_id for m in members(group)]
+    lead = group.lead_school_id
+    out = []
+    for code, label, unit, note, compute in (
+        (
+            "value_added",
+            "增值评价",
+            "分",
+            "差距 = 牵头学校的增值 − 成员校的增值（当学年最近一对同学科测评，分）",
+            lambda y: _value_added(actor, y, set(ids)),
+        ),
+        (
+            "teachers",
+            "教师结构",
+            "个百分点",
+            "差距 = 牵头学校合格教师满足课程需要的比例 − 成员校的比例（百分点）",
+            lambda y: _qualified_share(actor, y, ids),
+        ),
+    ):
+        per_year = [compute(y) for y in school_years]
+
+        def gap(i: int, school_id: int, per_year: list[dict[int, float]] = per_year) -> float | None:
+            lead_v, member_v = per_year[i].get(lead), per_year[i].get(school_id)
+            return None if lead_v is None or member_v is None else round(lead_v - member_v, 2)
+
+        out.append(Measure(code, label, unit, note, labels, _series(group, school_years, labels, gap)))
+    out.append(Measure("fitness", "体质健康", "", "暂无数据：体质健康模块尚未提供分校逐年数据", labels))
+    return out
+
+
+def evidence_files(group: SchoolGroup, term: str) -> list[Evidence]:
+    return list(
+        Evidence.objects.filter(group=group, term=term)
+        .select_related("school", "activity")
+        .order_by("unification", "-uploaded_at")
+    )
+
+
+def _verdict(s: EffectSeries, known: list[Any]) -> str:
     """Narrowing: the gap fell (after joining against before, or the last year against the first).
     A member meeting as many indicators as the lead school, or more, is not behind it."""
     if s.before is not None and s.after is not None:

@@ -86,3 +86,38 @@ class CoverageTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}·{self.year}年"
+
+
+class TutoringPartyCount(models.Model):
+    """Party organisation coverage of the district's off-campus tutoring institutions in a year, as
+    counts only (no institution's or person's political data): the institutions, those with their
+    own organisation, those under a joint or attached one."""
+
+    area = models.ForeignKey("registry.Area", verbose_name="区县", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    institutions = models.PositiveIntegerField("校外培训机构数")
+    own_org = models.PositiveIntegerField("单独建立党组织", default=0)
+    joint_org = models.PositiveIntegerField("联合建立或挂靠党组织", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "校外培训机构党组织覆盖"
+        verbose_name_plural = "校外培训机构党组织覆盖"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="party_tutoring_once"),
+            models.CheckConstraint(
+                condition=models.Q(own_org__lte=models.F("institutions") - models.F("joint_org")),
+                name="party_tutoring_parts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}·{self.year}年"
+
+    @property
+    def covered(self) -> int:
+        return self.own_org + self.joint_org
+
+    @property
+    def share(self) -> float | None:
+        return round(100 * self.covered / self.institutions, 1) if self.institutions else None

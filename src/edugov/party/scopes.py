@@ -8,3 +8,4 @@ from . import models as m
 register_scope(area="school__area", school="school")(m.PartyStatus)
 register_scope(area="school__area", school="school")(m.MeetingCount)
 register_scope(area="area")(m.CoverageTarget)
+register_scope(area="area")(m.TutoringPartyCount)

@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from edugov.groups.models import Activity, JointClass, Membership, Rotation, SchoolGroup, UnificationPlan
+from django.utils import timezone
+
+from edugov.groups.models import (
+    Activity,
+    Evidence,
+    JointClass,
+    Membership,
+    Rotation,
+    SchoolGroup,
+    UnificationPlan,
+)
 
 
 def add_town_b_groups(w: Any) -> None:
@@ -19,7 +29,7 @@ def add_town_b_groups(w: Any) -> None:
         group=group, term=f"{w.year.start_year}-{w.year.start_year + 1}-1", unification="research",
         plan=f"{w.school_b.name}教研计划",
     )  # fmt: skip
-    Activity.objects.create(
+    activity = Activity.objects.create(
         group=group, school=w.school_b, term=f"{w.year.start_year}-{w.year.start_year + 1}-1",
         unification="research", kind="research", title=f"{w.school_b.name}联合教研", held_on=start,
     )  # fmt: skip
@@ -34,4 +44,9 @@ def add_town_b_groups(w: Any) -> None:
         start_date=start,
         end_date=start + dt.timedelta(days=60),
     )
+    Evidence.objects.create(
+        group=group, term=activity.term, unification="research", activity=activity, school=w.school_b,
+        file="groups/probe.pdf", token="probe", original_name=f"{w.school_b.name}纪要.pdf", size=8,
+        content_type="application/pdf", uploaded_at=timezone.now(),
+    )  # fmt: skip
     w.group_b = group
