@@ -5,6 +5,7 @@ stored forecasts (POST stores one). Same selectors and services as the pages."""
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,12 +16,23 @@ from rest_framework.response import Response
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
-from edugov.accounts.scope import scoped
+from edugov.accounts.scope import scoped, write_scoped
 from edugov.api.base import ApiViewSet, ChoiceLabelField
-from edugov.registry.models import Area
+from edugov.registry.models import Area, School
 
 from . import selectors, services
-from .models import ForecastRun, HousingDevelopment, Milestone, Project, TownYear
+from .models import (
+    ForecastRun,
+    HousingDevelopment,
+    Milestone,
+    PrivateSchoolYear,
+    Project,
+    ProjectList,
+    ProjectProgress,
+    QuotaPlan,
+    QuotaStatus,
+    TownYear,
+)
 from .permissions import action
 from .views import parse_whatif
 
@@ -214,3 +226,265 @@ class RunViewSet(mixins.ListModelMixin, ApiViewSet):
             )
         run = services.forecast_save(actor=actor, area=area, horizon=data["horizon"])
         return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+# Monthly progress, red and black lists --------------------------------------------------------------
+
+
+class ProjectProgressOutput(serializers.ModelSerializer[ProjectProgress]):
+    behind = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectProgress
+        fields = ["id", "project", "month", "planned_pct", "actual_pct", "behind", "note"]
+
+    def get_behind(self, obj: ProjectProgress) -> int:
+        return max(0, obj.planned_pct - obj.actual_pct)
+
+
+class ProjectProgressInput(serializers.Serializer[Any]):
+    project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    month = serializers.DateField()
+    planned_pct = serializers.IntegerField(min_value=0, max_value=100)
+    actual_pct = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="项目月度进度（计划与实际累计进度）"),
+    create=extend_schema(tags=TAGS, summary="报送项目月度进度", request=ProjectProgressInput),
+)
+class ProgressViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = ProjectProgressOutput
+    policy_actions = {"create": action("edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return ProjectProgress.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, action("view"))
+        return scoped(ProjectProgress, actor).order_by("-month", "project_id", "pk")
+
+    def create(self, request: Request) -> Response:
+        actor = request_actor(request)
+        data = self.validated_input(ProjectProgressInput)
+        project = write_scoped(Project, actor).filter(pk=data.pop("project")).first()
+        if project is None:
+            return Response(
+                {"project": ["项目不存在或不在您的管理范围内"]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        row = services.progress_report(actor=actor, project=project, **data)
+        return Response(ProjectProgressOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectListOutput(serializers.ModelSerializer[ProjectList]):
+    status_label = ChoiceLabelField(source="status")
+
+    class Meta:
+        model = ProjectList
+        fields = [
+            "id",
+            "area",
+            "month",
+            "title",
+            "status",
+            "status_label",
+            "notice_number",
+            "published_at",
+            "entries",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="建设项目红黑榜（按月）"),
+    retrieve=extend_schema(tags=TAGS, summary="建设项目红黑榜详情"),
+)
+class ProjectListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = ProjectListOutput
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return ProjectList.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, action("view"))
+        return selectors.project_lists(actor=actor).order_by("-month", "-pk")
+
+
+# Senior-high quota allocation --------------------------------------------------------------------
+
+
+class QuotaPlanOutput(serializers.ModelSerializer[QuotaPlan]):
+    status_label = ChoiceLabelField(source="status")
+
+    class Meta:
+        model = QuotaPlan
+        fields = [
+            "id",
+            "area",
+            "school",
+            "year",
+            "places",
+            "share_pct",
+            "rural_weight",
+            "source",
+            "status",
+            "status_label",
+        ]
+
+
+class QuotaPlanInput(serializers.Serializer[Any]):
+    school = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    places = serializers.IntegerField(min_value=1, max_value=100000)
+    share_pct = serializers.DecimalField(max_digits=5, decimal_places=2)
+    rural_weight = serializers.DecimalField(max_digits=4, decimal_places=2, default=Decimal(1))
+    basis = serializers.CharField(max_length=120, required=False, allow_blank=True, default="", label="依据")
+    status = serializers.ChoiceField(choices=QuotaStatus.choices, default=QuotaStatus.DRAFT)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="指标到校计划（优质普通高中招生计划与分配比例）"),
+    create=extend_schema(tags=TAGS, summary="登记或修改指标到校计划", request=QuotaPlanInput),
+)
+class QuotaPlanViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = QuotaPlanOutput
+    policy_actions = {"create": action("edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return QuotaPlan.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, action("view"))
+        return selectors.quota_plans(actor=actor).order_by("-year", "school__code", "pk")
+
+    def create(self, request: Request) -> Response:
+        actor = request_actor(request)
+        data = self.validated_input(QuotaPlanInput)
+        school = write_scoped(School, actor).filter(pk=data.pop("school")).first()
+        if school is None:
+            return Response(
+                {"school": ["学校不存在或不在您的管理范围内"]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        data["source"] = data.pop("basis")
+        plan = services.quota_save(actor=actor, school=school, **data)
+        return Response(QuotaPlanOutput(plan).data, status=status.HTTP_201_CREATED)
+
+
+class QuotaViewSet(ApiViewSet):
+    pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
+
+    @extend_schema(
+        tags=TAGS,
+        summary="指标到校分配表（按初中毕业年级人数、农村加权、最大余额法）",
+        parameters=[OpenApiParameter("year", int, description="招生年份（默认最近一年）")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request: Request) -> Response:
+        from .views import _int
+
+        actor = request_actor(request)
+        ensure_can(actor, action("view"))
+        t = selectors.quota_table(
+            actor=actor, year=_int(request.query_params, "year", "招生年份", 2000, 2100)
+        )
+        return Response(
+            {
+                "plans": [
+                    {
+                        "id": p.pk,
+                        "school": p.school.name,
+                        "year": p.year,
+                        "places": p.places,
+                        "share_pct": float(p.share_pct),
+                        "allocated": t.allocated[p.pk],
+                        "status": p.status,
+                    }
+                    for p in t.plans
+                ],
+                "schools": [
+                    dataclasses.asdict(j)
+                    | {
+                        "places": {str(p.pk): t.cells.get((p.pk, j.school_id), 0) for p in t.plans},
+                        "total": t.totals.get(j.school_id, 0),
+                    }
+                    for j in t.schools
+                ],
+            }
+        )
+
+
+# Private schools ---------------------------------------------------------------------------------
+
+
+class PrivateYearOutput(serializers.ModelSerializer[PrivateSchoolYear]):
+    over_plan = serializers.SerializerMethodField()
+    related_party_flag = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PrivateSchoolYear
+        fields = [
+            "id",
+            "school",
+            "year",
+            "approved_scale",
+            "plan_enrolment",
+            "actual_enrolment",
+            "pupils",
+            "income",
+            "fee_income",
+            "related_party_payments",
+            "over_plan",
+            "related_party_flag",
+        ]
+
+    def get_over_plan(self, obj: PrivateSchoolYear) -> bool:
+        return obj.actual_enrolment > obj.plan_enrolment
+
+    def get_related_party_flag(self, obj: PrivateSchoolYear) -> bool:
+        return obj.related_party_payments > 0
+
+
+class PrivateYearInput(serializers.Serializer[Any]):
+    school = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    approved_scale = serializers.IntegerField(min_value=1, max_value=10**6)
+    plan_enrolment = serializers.IntegerField(min_value=0, max_value=10**6)
+    actual_enrolment = serializers.IntegerField(min_value=0, max_value=10**6)
+    pupils = serializers.IntegerField(min_value=0, max_value=10**6)
+    income = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
+    )
+    fee_income = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
+    )
+    related_party_payments = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), default=Decimal(0)
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="民办学校年度情况（规模、招生、财务、关联交易标记）"),
+    create=extend_schema(tags=TAGS, summary="登记民办学校年度情况", request=PrivateYearInput),
+)
+class PrivateYearViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = PrivateYearOutput
+    policy_actions = {"create": action("edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return PrivateSchoolYear.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, action("view"))
+        return scoped(PrivateSchoolYear, actor).order_by("-year", "school__code", "pk")
+
+    def create(self, request: Request) -> Response:
+        actor = request_actor(request)
+        data = self.validated_input(PrivateYearInput)
+        school = write_scoped(School, actor).filter(pk=data.pop("school")).first()
+        if school is None:
+            return Response(
+                {"school": ["学校不存在或不在您的管理范围内"]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        row = services.private_year_save(actor=actor, school=school, **data)
+        return Response(PrivateYearOutput(row).data, status=status.HTTP_201_CREATED)

@@ -12,5 +12,10 @@ router.register("projects", api.ProjectViewSet, basename="project")
 router.register("towns", api.TownYearViewSet, basename="town")
 router.register("housing", api.HousingViewSet, basename="housing")
 router.register("runs", api.RunViewSet, basename="run")
+router.register("progress", api.ProgressViewSet, basename="progress")
+router.register("project-lists", api.ProjectListViewSet, basename="project-list-month")
+router.register("quota", api.QuotaViewSet, basename="quota")
+router.register("quota-plans", api.QuotaPlanViewSet, basename="quota-plan")
+router.register("private-schools", api.PrivateYearViewSet, basename="private-year")
 
 urlpatterns = router.urls

@@ -39,6 +39,8 @@ class PlanningConfig(ModuleConfig):
                 NavItem("学位预测", "planning:overview", M, action=action("view")),
                 NavItem("布局调整", "planning:layout", M, action=action("view")),
                 NavItem("建设项目", "planning:projects", M, action=action("view")),
+                NavItem("指标到校", "planning:quota", M, action=action("view")),
+                NavItem("民办学校", "planning:private", M, action=action("view")),
             ),
             api_urls="edugov.planning.api_urls",
             findings=_register_findings,

@@ -15,6 +15,7 @@ from . import selectors
 
 SHORT = "planning.places_short"
 LATE = "planning.project_late"
+PRIVATE = "planning.private_over_plan"
 WITHIN_YEARS = 3
 
 
@@ -66,6 +67,35 @@ def projects_late(ctx: FindingContext) -> Iterator[Finding]:
         )
 
 
+def private_over_plan(ctx: FindingContext) -> Iterator[Finding]:
+    o = selectors.private_overview(actor=ctx.reader())
+    for r in o.rows:
+        if not (r.over_plan or r.over_scale):
+            continue
+        row = r.row
+        yield Finding(
+            cause_key=f"{PRIVATE}:{row.school_id}:{row.year}",
+            source=PRIVATE,
+            unit=Unit.school(row.school_id),
+            title=f"{row.school.name}{row.year}年超计划招生"
+            if r.over_plan
+            else f"{row.school.name}超核定规模办学",
+            evidence="；".join(r.problems) + "。",
+            severity="high" if r.over_scale else "medium",
+            required_action="核减次年招生计划，不得超核定规模办学；说明超计划招生原因并报教育局备案。",
+            department=Department.PLANNING_FINANCE,
+            deadline_days=90,
+            data={
+                "year": row.year,
+                "plan": row.plan_enrolment,
+                "actual": row.actual_enrolment,
+                "pupils": row.pupils,
+                "scale": row.approved_scale,
+            },
+        )
+
+
 def register() -> None:
     register_finding_source(SHORT, places_short, label="学位不足（三年内）")
     register_finding_source(LATE, projects_late, label="建设项目逾期")
+    register_finding_source(PRIVATE, private_over_plan, label="民办学校超计划招生")

@@ -324,3 +324,117 @@ class PrivateSchoolYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.name} {self.year}年"
+
+
+class Zone(models.Model):
+    """An attendance zone (施教区) of one stage: the schools that serve it. A zone covering no school
+    is refused (services.zone_save)."""
+
+    area = models.ForeignKey(
+        "registry.Area", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="zones"
+    )
+    name = models.CharField("施教区", max_length=60)
+    stage = models.CharField("学段", max_length=8, choices=PlanStage.choices)
+    schools = models.ManyToManyField("registry.School", verbose_name="学校", related_name="zones")
+
+    class Meta:
+        verbose_name = "施教区"
+        verbose_name_plural = "施教区"
+        ordering = ["area__code", "stage", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "stage", "name"], name="planning_zone_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """A village (or community) centre with its coordinates and the children living there by stage
+    (counts only): the origin of straight-line distances to schools."""
+
+    area = models.ForeignKey(
+        "registry.Area", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField("村（社区）", max_length=60)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6)
+    children_primary = models.PositiveIntegerField("小学适龄儿童（人）", default=0)
+    children_junior = models.PositiveIntegerField("初中适龄少年（人）", default=0)
+    rural = models.BooleanField("农村", default=True)
+
+    class Meta:
+        verbose_name = "村（社区）"
+        verbose_name_plural = "村（社区）"
+        ordering = ["area__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="planning_village_unique"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180)
+                & Q(longitude__lte=180)
+                & Q(latitude__gte=-90)
+                & Q(latitude__lte=90),
+                name="planning_village_coordinates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosureStatus(models.TextChoices):
+    PROPOSED = "proposed", "拟撤并"
+    CONSULTING = "consulting", "征求意见"
+    READY = "ready", "已具备撤并条件"
+    CLOSED = "closed", "已撤并"
+    DROPPED = "dropped", "暂缓（保留）"
+
+
+class Closure(models.Model):
+    """The closure (merge) of a small school or teaching point into a receiving school, recorded as a
+    workflow: the consultation and "build before closing" (先建后撤) steps come before the closing."""
+
+    school = models.ForeignKey(
+        "registry.School", verbose_name="拟撤并学校", on_delete=models.PROTECT, related_name="closures"
+    )
+    target = models.ForeignKey(
+        "registry.School", verbose_name="接收学校", on_delete=models.PROTECT, related_name="closures_received"
+    )
+    reason = models.CharField("理由", max_length=300)
+    status = models.CharField(
+        "状态", max_length=12, choices=ClosureStatus.choices, default=ClosureStatus.PROPOSED
+    )
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学校撤并"
+        verbose_name_plural = "学校撤并"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}并入{self.target.name}"
+
+
+class ClosureStepKind(models.TextChoices):
+    CONSULTATION = "consultation", "征求家长和村民意见"
+    HEARING = "hearing", "召开听证会"
+    BUILD_FIRST = "build_first", "接收学校建设（先建后撤）完成"
+    TRANSPORT = "transport", "落实上下学交通与寄宿安排"
+    APPROVAL = "approval", "区政府审批"
+    CLOSED = "closed", "撤并完成"
+
+
+class ClosureStep(models.Model):
+    closure = models.ForeignKey(Closure, verbose_name="撤并", on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("步骤", max_length=16, choices=ClosureStepKind.choices)
+    done_on = models.DateField("完成日期")
+    note = models.CharField("记录", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "撤并步骤"
+        verbose_name_plural = "撤并步骤"
+        ordering = ["closure", "done_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "kind"], name="planning_closure_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.closure}：{self.get_kind_display()}"

@@ -126,3 +126,209 @@ register_report(
     params=(Param("horizon", "预测年数（1～10）", integer),),
     model="planning.ForecastRun",
 )
+
+
+def projects_document(*, actor: User | None, list_id: int | None = None) -> Document:
+    """Project progress: the month's red and black list (the latest, or the one asked for) with its
+    notice, every project's milestones and lateness, and the monthly progress reported."""
+    reader = read_as(actor)
+    today = timezone.localdate()
+    lists = selectors.project_lists(actor=reader)
+    plist = lists.filter(pk=list_id).first() if list_id else lists.first()
+    board = selectors.project_board(actor=reader, today=today)
+    late = [r for r in board if r.late or r.overdue]
+    sections = []
+    paragraphs: list[str] = []
+    if plist is not None:
+        rules = plist.rules.get("projects", {})
+        score = rules.get("score", {})
+        red, black = rules.get("red", {}), rules.get("black", {})
+        paragraphs = [
+            f"现将{plist.month:%Y年%m月}全区新改扩建项目建设进度情况通报如下。",
+            f"计分方法：基础分{score.get('base')}分，进度每落后计划1个百分点扣"
+            f"{score.get('per_point_behind')}分，每个逾期节点扣{score.get('per_overdue_milestone')}分，"
+            f"超过计划竣工日期未竣工扣{score.get('late')}分。",
+            f"红榜：得分不低于{red.get('min_score')}分且无预警的前{red.get('top')}名；"
+            f"黑榜：得分低于{black.get('max_score')}分或逾期未竣工的后{black.get('bottom')}名。"
+            "名次分界处得分相同的并列入榜。本榜单只对项目排名，不涉及个人。",
+        ]
+        sections.append(
+            Section(
+                f"一、{plist.title}",
+                ["名次", "项目", "学校", "计划进度（%）", "实际进度（%）", "得分", "预警", "榜单"],
+                [
+                    [
+                        e["rank"],
+                        e["project"],
+                        e["school"],
+                        e["planned_pct"],
+                        e["actual_pct"],
+                        e["score"],
+                        "；".join(e["flags"]) or "—",
+                        e["list"] or "—",
+                    ]
+                    for e in plist.entries
+                ],
+                key="list",
+                highlight={"红榜": "#fde8e8", "黑榜": "#eeeeee"},
+            )
+        )
+    sections.append(
+        Section(
+            "二、项目进度",
+            [
+                "项目",
+                "学校",
+                "类型",
+                "新增学位",
+                "总投资（万元）",
+                "开工",
+                "计划竣工",
+                "实际竣工",
+                "节点完成",
+                "进度",
+            ],
+            [
+                [
+                    r.project.name,
+                    r.project.school.name,
+                    r.project.get_kind_display(),
+                    r.project.places_added,
+                    r.project.budget,
+                    r.project.start_date,
+                    r.project.planned_completion,
+                    r.project.completed_on,
+                    f"{r.done}/{r.total}",
+                    "逾期" if (r.late or r.overdue) else r.project.get_status_display(),
+                ]
+                for r in board
+            ],
+            key="projects",
+        )
+    )
+    sections.append(
+        Section(
+            "三、月度进度报送",
+            ["月份", "项目", "学校", "计划累计（%）", "实际累计（%）", "落后（百分点）", "说明"],
+            [
+                [
+                    f"{r['month']:%Y-%m}",
+                    r["project"],
+                    r["school"],
+                    r["planned_pct"],
+                    r["actual_pct"],
+                    r["behind"],
+                    r["note"],
+                ]
+                for r in selectors.progress_table(actor=reader)
+            ],
+            key="progress",
+        )
+    )
+    title = "新改扩建项目进度报告"
+    return Document(
+        title=title,
+        subtitle=plist.title if plist else "",
+        number=plist.notice_number if plist else "",
+        date=today,
+        paragraphs=paragraphs,
+        summary=[
+            ("项目", f"{len(board)}个"),
+            ("逾期项目", f"{len(late)}个"),
+            ("新增学位", f"{sum(r.project.places_added for r in board)}个"),
+            ("红黑榜", f"{plist.title}（{plist.get_status_display()}）" if plist else "—"),
+        ],
+        failures=[f"{r.project.name}逾期" for r in late],
+        sections=sections,
+        filename=f"{title}_{plist.month:%Y%m}" if plist else title,
+        audit={"list": plist.pk if plist else None},
+    )
+
+
+def quota_document(*, actor: User | None, year: int | None = None) -> Document:
+    """The official allocation table of a year (指标到校分配表): each junior school's places from each
+    quality senior high school, by its graduating cohort with the rural tilt, exact totals."""
+    reader = read_as(actor)
+    t = selectors.quota_table(actor=reader, year=year)
+    year = t.plans[0].year if t.plans else year
+    plans = Section(
+        "一、招生学校与分配比例",
+        ["优质普通高中", "招生计划", "分配比例（%）", "分配到校名额", "农村学校加权系数", "依据", "状态"],
+        [
+            [
+                p.school.name,
+                p.places,
+                float(p.share_pct),
+                t.allocated[p.pk],
+                float(p.rural_weight),
+                p.source,
+                p.get_status_display(),
+            ]
+            for p in t.plans
+        ],
+        key="plans",
+    )
+    table = Section(
+        "二、分配表",
+        ["乡镇（街道）", "初中学校", "城乡", "毕业年级人数", *[p.school.name for p in t.plans], "合计"],
+        [
+            [
+                j.town,
+                j.name,
+                "农村" if j.rural else "城镇",
+                j.cohort,
+                *[t.cells.get((p.pk, j.school_id), 0) for p in t.plans],
+                t.totals.get(j.school_id, 0),
+            ]
+            for j in t.schools
+        ]
+        + [
+            [
+                "合计",
+                "",
+                "",
+                sum(j.cohort for j in t.schools),
+                *[t.allocated[p.pk] for p in t.plans],
+                sum(t.allocated.values()),
+            ]
+        ],
+        note=(
+            "分配到校名额 = 招生计划 × 分配比例（四舍五入）；各初中按毕业年级（九年级）在校生数分配，"
+            "农村学校人数乘以加权系数；按最大余额法取整，合计与分配到校名额一致。"
+        ),
+        key="allocation",
+    )
+    draft = any(p.status != "confirmed" for p in t.plans)
+    title = f"{year or ''}年优质普通高中指标到校分配表"
+    return Document(
+        title=title,
+        subtitle="（草稿）" if draft else "",
+        date=timezone.localdate(),
+        summary=[
+            ("招生学校", f"{len(t.plans)}所"),
+            ("分配到校名额", f"{sum(t.allocated.values())}个"),
+            ("初中学校", f"{len(t.schools)}所"),
+        ],
+        sections=[plans, table],
+        filename=f"{title}{'（草稿）' if draft else ''}",
+        audit={"year": year},
+    )
+
+
+register_report(
+    "planning.projects",
+    "新改扩建项目进度报告",
+    action="planning.report",
+    builder=projects_document,
+    params=(Param("list_id", "红黑榜编号", integer),),
+    model="planning.Project",
+)
+
+register_report(
+    "planning.quota",
+    "优质普通高中指标到校分配表",
+    action="planning.report",
+    builder=quota_document,
+    params=(Param("year", "招生年份", integer),),
+    model="planning.QuotaPlan",
+)

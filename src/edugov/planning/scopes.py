@@ -15,3 +15,7 @@ register_scope(area="project__school__area", school="project__school")(m.Project
 register_scope(area="area")(m.ProjectList)
 register_scope(area="area")(m.QuotaPlan)
 register_scope(area="school__area", school="school")(m.PrivateSchoolYear)
+register_scope(area="area")(m.Zone)
+register_scope(area="area")(m.Village)
+register_scope(area="school__area", school="school")(m.Closure)
+register_scope(area="closure__school__area", school="closure__school")(m.ClosureStep)

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("layout/", views.layout, name="layout"),
     path("projects/", views.projects, name="projects"),
+    path("quota/", views.quota, name="quota"),
+    path("private/", views.private, name="private"),
 ]

@@ -3,23 +3,27 @@ back-test beside it, a what-if), the layout list and the project board. No busin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.models import User
 from edugov.accounts.policy import can, ensure_can
-from edugov.accounts.scope import scoped
-from edugov.common.errors import DomainError
+from edugov.accounts.scope import scoped, write_scoped
+from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
 
-from . import selectors
+from . import selectors, services
 from .errors import PlanningError as E
+from .models import ProjectList, ProjectStatus
 from .permissions import action
 
 
@@ -107,10 +111,216 @@ def layout(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _date(params: Mapping[str, Any], name: str, label: str) -> dt.date:
+    raw = str(params.get(name, "") or "").strip()
+    if len(raw) == 7:  # a month input: 2026-05
+        raw += "-01"
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(E.BAD_FIELD, field=label, reason="应为日期（如2026-05-01）") from None
+
+
+def _decimal(params: Mapping[str, Any], name: str, label: str, default: str = "0") -> Decimal:
+    raw = str(params.get(name, "") or "").strip() or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise DomainError(E.BAD_FIELD, field=label, reason="应为数字") from None
+    if not value.is_finite() or abs(value) >= Decimal("1e10"):
+        raise DomainError(E.BAD_FIELD, field=label, reason="数值超出范围")
+    return value
+
+
+def _required_int(params: Mapping[str, Any], name: str, label: str, low: int, high: int) -> int:
+    value = _int(params, name, label, low, high)
+    if value is None:
+        raise DomainError(E.BAD_FIELD, field=label, reason="必须填写")
+    return value
+
+
+def _project_post(actor: User, params: Mapping[str, Any]) -> str:
+    """One write of the project board: a month's progress, a completion, the month's list made or
+    published. Returns the message of success."""
+    op = str(params.get("op", ""))
+    if op in ("progress", "complete"):
+        pid = _required_int(params, "project", "项目", 1, 2**31 - 1)
+        project = selectors.project_list(actor=actor).filter(pk=pid).first()
+        if project is None:
+            raise DomainError(E.BAD_FIELD, field="项目", reason="不存在或不在您的范围内")
+        if op == "progress":
+            services.progress_report(
+                actor=actor,
+                project=project,
+                month=_date(params, "month", "月份"),
+                planned_pct=_required_int(params, "planned_pct", "计划累计进度", -1000, 1000),
+                actual_pct=_required_int(params, "actual_pct", "实际累计进度", -1000, 1000),
+                note=str(params.get("note", ""))[:200],
+            )
+            return f"已登记{project.name}的月度进度"
+        services.project_complete(
+            actor=actor, project=project, completed_on=_date(params, "completed_on", "竣工日期")
+        )
+        return f"已登记{project.name}竣工，新增学位自其后学年计入供给"
+    if op == "list_make":
+        if actor.area_id is None:
+            raise DomainError(E.BAD_FIELD, field="区域", reason="您的账号没有所属区域")
+        from edugov.registry.models import Area
+
+        area = Area.objects.get(pk=actor.area_id)
+        plist = services.project_list_make(actor=actor, area=area, month=_date(params, "month", "月份"))
+        return f"已生成{plist.title}（草稿）"
+    if op == "list_publish":
+        pid = _required_int(params, "list", "红黑榜", 1, 2**31 - 1)
+        found = write_scoped(ProjectList, actor).filter(pk=pid).first()
+        if found is None:
+            raise DomainError(E.BAD_FIELD, field="红黑榜", reason="不存在或不在您的管理范围内")
+        services.project_list_publish(actor=actor, plist=found)
+        return f"已发布{found.title}"
+    raise DomainError(E.BAD_FIELD, field="操作", reason="无法识别")
+
+
 @login_required
 def projects(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
-    rows = selectors.project_board(actor=actor, today=timezone.localdate())
+    errors: list[str] = []
+    if request.method == "POST":
+        ensure_can(actor, action("edit"))
+        try:
+            messages.success(request, _project_post(actor, request.POST))
+            return redirect("planning:projects")
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            errors.append(exc.message)
+    today = timezone.localdate()
+    rows = selectors.project_board(actor=actor, today=today)
     late = [r for r in rows if r.late or r.overdue]
-    return render(request, "planning/projects.html", {"rows": rows, "late": late})
+    lists = list(selectors.project_lists(actor=actor)[:6])
+    context = {
+        "rows": rows,
+        "late": late,
+        "lists": lists,
+        "current": lists[0] if lists else None,
+        "progress": selectors.progress_table(actor=actor)[:60],
+        "open_projects": [r.project for r in rows if r.project.status != ProjectStatus.COMPLETED],
+        "may_edit": can(actor, action("edit")),
+        "this_month": today.strftime("%Y-%m"),
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "planning/projects.html", context, status=400 if errors else 200)
+
+
+def _quota_post(actor: User, params: Mapping[str, Any]) -> str:
+    sid = _required_int(params, "school", "优质普通高中", 1, 2**31 - 1)
+    school = write_scoped(School, actor).filter(pk=sid).first()
+    if school is None:
+        raise DomainError(E.BAD_FIELD, field="优质普通高中", reason="不存在或不在您的管理范围内")
+    plan = services.quota_save(
+        actor=actor,
+        school=school,
+        year=_required_int(params, "year", "招生年份", 2000, 2100),
+        places=_required_int(params, "places", "招生计划", -(10**6), 10**6),
+        share_pct=_decimal(params, "share_pct", "指标到校比例", "50"),
+        rural_weight=_decimal(params, "rural_weight", "农村学校加权系数", "1"),
+        source=str(params.get("source", ""))[:120],
+        status=str(params.get("status", "draft")),
+    )
+    return f"已保存{plan}"
+
+
+@login_required
+def quota(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    errors: list[str] = []
+    if request.method == "POST":
+        ensure_can(actor, action("edit"))
+        try:
+            messages.success(request, _quota_post(actor, request.POST))
+            return redirect("planning:quota")
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            errors.append(exc.message)
+    year = None
+    try:
+        year = _int(request.GET, "year", "招生年份", 2000, 2100)
+    except DomainError as exc:
+        errors.append(exc.message)
+    table = selectors.quota_table(actor=actor, year=year)
+    seniors = write_scoped(School, actor).filter(
+        archived_at__isnull=True, school_type__in=services.SENIOR_TYPES
+    )
+    rows = [
+        {
+            "school": j,
+            "cells": [table.cells.get((p.pk, j.school_id), 0) for p in table.plans],
+            "total": table.totals.get(j.school_id, 0),
+        }
+        for j in table.schools
+    ]
+    context = {
+        "t": table,
+        "rows": rows,
+        "year": table.plans[0].year if table.plans else None,
+        "seniors": seniors.order_by("code").values("pk", "name") if can(actor, action("edit")) else [],
+        "may_edit": can(actor, action("edit")),
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "planning/quota.html", context, status=400 if errors else 200)
+
+
+def _private_post(actor: User, params: Mapping[str, Any]) -> str:
+    sid = _required_int(params, "school", "民办学校", 1, 2**31 - 1)
+    school = write_scoped(School, actor).filter(pk=sid).first()
+    if school is None:
+        raise DomainError(E.BAD_FIELD, field="民办学校", reason="不存在或不在您的管理范围内")
+    big = 10**7
+    row = services.private_year_save(
+        actor=actor,
+        school=school,
+        year=_required_int(params, "year", "年份", 2000, 2100),
+        approved_scale=_required_int(params, "approved_scale", "核定办学规模", -big, big),
+        plan_enrolment=_required_int(params, "plan_enrolment", "招生计划", -big, big),
+        actual_enrolment=_required_int(params, "actual_enrolment", "实际招生", -big, big),
+        pupils=_required_int(params, "pupils", "在校生", -big, big),
+        income=_decimal(params, "income", "总收入"),
+        fee_income=_decimal(params, "fee_income", "学费收入"),
+        related_party_payments=_decimal(params, "related_party_payments", "向举办者及关联方支付"),
+    )
+    return f"已保存{row}"
+
+
+@login_required
+def private(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    errors: list[str] = []
+    if request.method == "POST":
+        ensure_can(actor, action("edit"))
+        try:
+            messages.success(request, _private_post(actor, request.POST))
+            return redirect("planning:private")
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            errors.append(exc.message)
+    year = None
+    try:
+        year = _int(request.GET, "year", "年份", 2000, 2100)
+    except DomainError as exc:
+        errors.append(exc.message)
+    may_edit = can(actor, action("edit"))
+    privates = write_scoped(School, actor).filter(archived_at__isnull=True, ownership="private")
+    context = {
+        "o": selectors.private_overview(actor=actor, year=year),
+        "schools": privates.order_by("code").values("pk", "name") if may_edit else [],
+        "may_edit": may_edit,
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "planning/private.html", context, status=400 if errors else 200)
