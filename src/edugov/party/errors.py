@@ -10,3 +10,4 @@ class PartyError(ErrorCode):
     ATTACHED_SELF = "不能挂靠本校"
     SHARE = "覆盖目标应在0至100之间"
     BAD_TERM = "学期格式应为“2026-2027-1”"
+    TUTORING_PARTS = "单独建立和联合建立（挂靠）党组织的机构合计{covered}家，不能多于机构总数{total}家"

@@ -1,5 +1,6 @@
-"""The party app's finding source for rectification: once the district's deadline has passed, one
-item per primary or secondary school not yet under principal responsibility under party leadership."""
+"""The party app's finding source for rectification: once the deadline of the district's latest
+target has passed, one item per primary or secondary school not yet under principal responsibility
+under party leadership."""
 
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ NOT_COVERED = "party.not_covered_by_deadline"
 
 def not_covered(ctx: FindingContext) -> Iterator[Finding]:
     today = ctx.now.date()
-    targets = CoverageTarget.objects.select_related("area").filter(deadline__lt=today, year=today.year)
+    passed = CoverageTarget.objects.select_related("area").filter(deadline__lt=today)
     if ctx.area is not None:
-        targets = targets.filter(area__path__startswith=ctx.area.path) | targets.filter(
+        passed = passed.filter(area__path__startswith=ctx.area.path) | passed.filter(
             area__path__in=[ctx.area.path]
         )
-    for target in targets:
+    # per district, the latest target whose deadline has passed (a year-end deadline is judged
+    # from the next day on, into the new year, until the schools are covered)
+    latest: dict[int, CoverageTarget] = {}
+    for target in passed.order_by("area_id", "-deadline"):
+        latest.setdefault(target.area_id, target)
+    for target in latest.values():
         schools = School.objects.filter(
             area__path__startswith=target.area.path,
             archived_at__isnull=True,

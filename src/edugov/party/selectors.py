@@ -13,7 +13,7 @@ from edugov.accounts.models import User
 from edugov.accounts.scope import scoped
 from edugov.registry.models import Area, AreaLevel, School, SchoolType
 
-from .models import CoverageTarget, MeetingCount, PartyStatus
+from .models import CoverageTarget, MeetingCount, PartyStatus, TutoringPartyCount
 
 # Primary and secondary schools (中小学): the system's scope under the 2022 opinion.
 SCHOOL_TYPES = (
@@ -179,3 +179,12 @@ def school_status(*, actor: User, school: School) -> tuple[PartyStatus | None, l
     status = scoped(PartyStatus, actor).filter(school=school).first()
     meetings = list(scoped(MeetingCount, actor).filter(school=school).order_by("-term")[:6])
     return status, meetings
+
+
+def tutoring_counts(actor: User, year: int) -> TutoringPartyCount | None:
+    """The district's tutoring institutions' party organisation coverage of the year (counts only),
+    or the latest earlier year's when the year has none yet."""
+    district = district_of(actor)
+    if district is None:
+        return None
+    return TutoringPartyCount.objects.filter(area=district, year__lte=year).order_by("-year").first()

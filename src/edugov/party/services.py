@@ -17,7 +17,7 @@ from edugov.common.errors import DomainError
 from edugov.registry.models import Area, School
 
 from .errors import PartyError as E
-from .models import CoverageTarget, MeetingCount, OrgKind, PartyStatus
+from .models import CoverageTarget, MeetingCount, OrgKind, PartyStatus, TutoringPartyCount
 from .permissions import action
 
 TERM_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
@@ -114,5 +114,37 @@ def target_set(*, actor: User, area: Area, year: int, deadline: dt.date, share: 
         instance=row,
         actor=actor,
         changes={"year": year, "deadline": deadline.isoformat(), "share": share},
+    )
+    return row
+
+
+@transaction.atomic
+def tutoring_counts_save(
+    *, actor: User, area: Area, year: int, institutions: int, own_org: int, joint_org: int
+) -> TutoringPartyCount:
+    """The year's party organisation coverage of the district's tutoring institutions, as counts
+    (a second save replaces the first). Refused: a count below zero, parts above the total."""
+    ensure_can(actor, action("target_edit"), area)
+    for label, value in (
+        ("校外培训机构数", institutions),
+        ("单独建立", own_org),
+        ("联合建立或挂靠", joint_org),
+    ):
+        if value < 0:
+            raise DomainError(E.NEGATIVE, field=label)
+        if value > 100000:
+            raise DomainError(E.BAD_FIELD, field=label, reason="不能超过100000")
+    if own_org + joint_org > institutions:
+        raise DomainError(E.TUTORING_PARTS, covered=own_org + joint_org, total=institutions)
+    row, created = TutoringPartyCount.objects.update_or_create(
+        area=area,
+        year=year,
+        defaults={"institutions": institutions, "own_org": own_org, "joint_org": joint_org},
+    )
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        instance=row,
+        actor=actor,
+        changes={"year": year, "institutions": institutions, "own_org": own_org, "joint_org": joint_org},
     )
     return row

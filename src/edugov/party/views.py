@@ -40,6 +40,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
         if district is None:
             raise Http404
         try:
+            if request.POST.get("form") == "tutoring":
+                services.tutoring_counts_save(
+                    actor=actor,
+                    area=district,
+                    year=today.year,
+                    institutions=_int(request.POST.get("institutions", ""), "校外培训机构数"),
+                    own_org=_int(request.POST.get("own_org", ""), "单独建立"),
+                    joint_org=_int(request.POST.get("joint_org", ""), "联合建立或挂靠"),
+                )
+                messages.success(request, "已保存校外培训机构党组织覆盖情况")
+                return redirect("party:coverage")
             services.target_set(
                 actor=actor,
                 area=district,
@@ -60,6 +71,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "c": c,
             "charts": c.chart(),
             "uncovered": [r for r in c.rows if not r.covered],
+            "tutoring": selectors.tutoring_counts(actor, today.year),
             "may_target": may_target,
             "may_report": role_may(actor, action("report")),
             "errors": errors,
