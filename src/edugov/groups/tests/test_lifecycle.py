@@ -282,3 +282,60 @@ def test_a_member_uploads_evidence_on_the_page(world):
     )
     assert other.status_code in (400, 403)
     assert Evidence.objects.count() == 1
+
+
+# ---- effect beyond 优质均衡, landing ---------------------------------------------------------------
+
+
+def test_other_measures_compute_the_gap_to_the_lead_school_by_hand(world, monkeypatch):
+    from edugov.registry.models import SchoolYear
+
+    for start in (2022, 2023, 2024, 2025):
+        SchoolYear.objects.get_or_create(
+            start_year=start,
+            defaults={"start_date": dt.date(start, 9, 1), "end_date": dt.date(start + 1, 8, 31)},
+        )
+    years = selectors.effect_years()
+    assert [y.start_year for y in years][-2:] == [2024, 2025]
+    a, b, c = world.md.school_a.pk, world.md.school_b.pk, world.school_c.pk
+    # qualified share (%) per year: A 90 throughout; B 60, 70, 80, 85; C has no data in the first year
+    shares = {
+        years[-4].start_year: {a: 90.0, b: 60.0},
+        years[-3].start_year: {a: 90.0, b: 70.0, c: 50.0},
+        years[-2].start_year: {a: 90.0, b: 80.0, c: 50.0},
+        years[-1].start_year: {a: 90.0, b: 85.0, c: 55.0},
+    }
+    monkeypatch.setattr(selectors, "_qualified_share", lambda actor, y, ids: shares.get(y.start_year, {}))
+    monkeypatch.setattr(selectors, "_value_added", lambda actor, y, ids: {})
+    by_code = {m.code: m for m in selectors.other_measures(world.group, actor=world.officer)}
+    teachers = by_code["teachers"]
+    assert teachers.available and not by_code["value_added"].available
+    assert not by_code["fitness"].available and "暂无数据" in by_code["fitness"].note
+    series = {s.school_id: s for s in teachers.series}
+    assert a not in series  # the lead school has no series
+    # both joined in the 2025 school year (2025-09-01): B's gaps 30, 20, 10 before, 5 after
+    assert series[b].gaps == [30.0, 20.0, 10.0, 5.0]
+    assert (series[b].before, series[b].after, series[b].verdict) == (20.0, 5.0, "差距缩小")
+    # C: no first year; 40, 40 before (mean 40), 35 after
+    assert series[c].gaps == [None, 40.0, 40.0, 35.0]
+    assert (series[c].before, series[c].after, series[c].verdict) == (40.0, 35.0, "差距缩小")
+
+
+def test_the_group_head_landing_card_lists_the_unifications_missing_this_term(world):
+    from django.utils import timezone
+
+    from edugov.groups.landing import head_card
+
+    assert head_card(world.member_admin) is None  # a member school's administrator heads no group
+    today = timezone.localdate()
+    services.activity_record(
+        actor=world.member_admin, group=world.group, school=world.school_c, unification="research",
+        kind="research", title="联合教研", held_on=today, participants=12,
+    )  # fmt: skip
+    card = head_card(world.head)
+    assert card is not None
+    [row] = card.context["rows"]
+    assert len(row["missing"]) == 7 and "统一教学研究" not in row["missing"]
+    assert set(row["silent"]) == {world.md.school_a.name, world.md.school_b.name}
+    body = login(Client(), world.head).get("/").content.decode()
+    assert "集团“八个统一”" in body and "尚无活动的事项" in body
