@@ -32,6 +32,7 @@ from django.utils import timezone
 from edugov.accounts.models import Role, User
 from edugov.accounts.scope import registered_models, scoped
 from edugov.api.tests.rows import TEACHER_B_NAME, add_town_b_rows, other_town_markers
+from edugov.appraisal.tests.rows import add_town_b_appraisal
 from edugov.groups.tests.rows import add_town_b_groups
 from edugov.party.tests.rows import add_town_b_party
 from edugov.planning.tests.rows import add_town_b_planning
@@ -251,6 +252,10 @@ ROUTES: dict[str, Probe] = {
     "quality:value_added": list_(),
     "quality:my_school": list_(queries=False),
     "quality:school": detail(pk_of("school_b")),
+    "quality:fitness": list_(),
+    "quality:fitness_school": detail(pk_of("school_b")),
+    "quality:fitness_export": detail(pk_of("school_b")),
+    "quality:outcomes": list_(),
     "api:quality:api-root": public("links to the resources; no rows"),
     "api:quality:assessment-list": list_(),
     "api:quality:assessment-detail": detail(foreign_of("quality.Assessment")),
@@ -321,6 +326,23 @@ ROUTES: dict[str, Probe] = {
     "api:party:status-detail": detail(foreign_of("party.PartyStatus")),
     "api:party:coverage-list": list_(),
     "api:party:meeting-list": list_(),
+    # school appraisal (学校考核 "1+4+N") and teaching-routine inspection: schools only, never pupils
+    "appraisal:district": list_(),
+    "appraisal:my_school": list_(queries=False),
+    "appraisal:school": detail(pk_of("school_b")),
+    "appraisal:routine": list_(),
+    "appraisal:evidence": detail(foreign_of("appraisal.Entry")),
+    "api:appraisal:api-root": public("links to the resources; no rows"),
+    "api:appraisal:scheme-list": list_(),
+    "api:appraisal:scheme-detail": detail(foreign_of("appraisal.Scheme")),
+    "api:appraisal:indicator-list": list_(),
+    "api:appraisal:entry-list": list_(),
+    "api:appraisal:result-list": list_(),
+    "api:appraisal:result-detail": detail(foreign_of("appraisal.SchoolResult")),
+    "api:appraisal:checklist-list": list_(),
+    "api:appraisal:inspection-list": list_(),
+    "api:appraisal:inspection-detail": detail(foreign_of("appraisal.RoutineInspection")),
+    "api:appraisal:survey-list": list_(),
     # 普及普惠 (preschool)
     "resources:preschool": list_(),
     "resources:preschool_export": list_(),
@@ -570,6 +592,7 @@ def world() -> World:
     add_town_b_safety(w)
     add_town_b_groups(w)
     add_town_b_party(w)
+    add_town_b_appraisal(w)
     from edugov.audit.models import AuditEvent
 
     w.event_b = AuditEvent.objects.filter(object_id=str(w.school_b.pk), model="registry.School").first()

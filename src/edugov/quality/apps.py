@@ -12,6 +12,12 @@ def _register_demo() -> None:
     register()
 
 
+def _register_findings() -> None:
+    from .findings import register
+
+    register()
+
+
 class QualityConfig(ModuleConfig):
     default = True
     name = "edugov.quality"
@@ -31,8 +37,11 @@ class QualityConfig(ModuleConfig):
             nav=(
                 NavItem("质量监测", "quality:overview", M, action=action("view")),
                 NavItem("增值评价", "quality:value_added", M, action=action("view")),
+                NavItem("学生体质健康", "quality:fitness", M, action=action("view")),
+                NavItem("中考与获奖", "quality:outcomes", M, action=action("view")),
                 NavItem("本校质量监测", "quality:my_school", Module.REGISTRY, action=action("school_view")),
             ),
             api_urls="edugov.quality.api_urls",
+            findings=_register_findings,
             demo=_register_demo,
         )

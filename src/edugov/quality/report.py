@@ -3,6 +3,8 @@ the value-added of each school with its 95% interval, as a Document. No pupil ro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from edugov.accounts.models import User
@@ -10,8 +12,9 @@ from edugov.common.errors import DomainError
 from edugov.reports.document import Document, Figure, Section
 from edugov.reports.download import read_as
 
-from . import selectors
+from . import fitness_selectors, fitness_tables, selectors
 from .models import BAND_ORDER, Assessment, Band
+from .targets import targets
 
 BAND_HEADERS = [str(Band(b).label) for b in BAND_ORDER]
 
@@ -101,4 +104,116 @@ def quality_document(
     except DomainError as exc:
         va_section.paragraphs.append(exc.message)
     doc.sections.append(va_section)
+    return doc
+
+
+FITNESS_HEADERS = ["参测人数", "优秀", "良好", "及格", "不及格", "及格率（%）", "优良率（%）"]
+
+
+def _rate_cells(r: Any) -> list[Any]:
+    return [r.n, *(count for _, count, _ in r.cells), r.pass_rate, r.good_rate]
+
+
+def fitness_document(*, actor: User | None, year: int | None = None) -> Document:
+    """The fitness report (学生体质健康报告): rates by urban and rural area, town and school, the
+    items and the trend, with the tables' status. No pupil rows."""
+    reader = read_as(actor)
+    years = fitness_selectors.fitness_years(actor=reader)
+    chosen = next((y for y in years if y.start_year == year), None) if year is not None else None
+    chosen = chosen or (years[0] if years else None)
+    t = targets()
+    doc = Document(
+        title="学生体质健康报告",
+        subtitle="按《国家学生体质健康标准（2014年修订）》评分（不含学生个人信息与排名）",
+        date=timezone.localdate(),
+        filename="学生体质健康报告",
+    )
+    doc.paragraphs.append(
+        "学年总分为各单项得分按权重合计的标准分加附加分；优秀 ≥ 90.0，良好 80.0～89.9，及格 60.0～79.9，"
+        f"不及格 ≤ 59.9。单项评分表状态：{fitness_tables.tables().status}"
+        "（据教体艺〔2014〕5号的公开转载录入，"
+        f"尚未逐格核对原文）。及格率目标{t.pass_rate_min:g}%（{t.pass_rate_status}），"
+        f"优良率目标{t.good_rate_min:g}%（{t.good_rate_source}，{t.good_rate_status}）。"
+    )
+    if chosen is None:
+        doc.summary.append(("学年", "暂无体质健康测试成绩"))
+        return doc
+    total = fitness_selectors.total_rates(actor=reader, year=chosen)
+    doc.summary += [
+        ("学年", str(chosen)),
+        ("参测人数", str(total.n)),
+        ("及格率", f"{total.pass_rate}%"),
+        ("优良率", f"{total.good_rate}%"),
+        ("优秀率", f"{total.excellent_rate}%"),
+    ]
+    areas = fitness_selectors.urban_rural_rates(actor=reader, year=chosen)
+    doc.sections.append(
+        Section(
+            title="一、城乡对比",
+            key="urban_rural",
+            note="按学校的城乡分类代码：11x 城区，12x 镇区，2xx 乡村。",
+            headers=["城乡", *FITNESS_HEADERS],
+            rows=[[r.name, *_rate_cells(r)] for r in areas],
+            figures=[
+                Figure(
+                    "城乡及格率与优良率（%）",
+                    [r.name for r in areas],
+                    {"及格率": [r.pass_rate for r in areas], "优良率": [r.good_rate for r in areas]},
+                )
+            ],
+        )
+    )
+    towns = fitness_selectors.town_rates(actor=reader, year=chosen)
+    doc.sections.append(
+        Section(
+            title="二、各乡镇（街道）",
+            key="towns",
+            headers=["乡镇（街道）", *FITNESS_HEADERS],
+            rows=[[r.name, *_rate_cells(r)] for r in towns] + [["合计", *_rate_cells(total)]],
+        )
+    )
+    schools = fitness_selectors.school_rates(actor=reader, year=chosen)
+    doc.sections.append(
+        Section(
+            title="三、各校",
+            key="schools",
+            note=f"按乡镇与学校代码排列（不按成绩排序）；及格率低于{t.pass_rate_min:g}%的学校标色。",
+            headers=["乡镇（街道）", "学校", *FITNESS_HEADERS, "是否达到及格率目标"],
+            rows=[
+                [
+                    r.town,
+                    r.name,
+                    *_rate_cells(r),
+                    "达到" if (r.pass_rate or 0) >= t.pass_rate_min else "未达到",
+                ]
+                for r in schools
+            ],
+            highlight={"未达到": "#fdf0e1"},
+        )
+    )
+    items = fitness_selectors.item_pass_rates(actor=reader, year=chosen)
+    doc.sections.append(
+        Section(
+            title="四、单项",
+            key="items",
+            headers=["测试项目", "参测人数", "单项及格率（%）"],
+            rows=[[label, n, rate] for label, n, rate in items],
+        )
+    )
+    points = fitness_selectors.trend(actor=reader)
+    doc.sections.append(
+        Section(
+            title="五、历年变化",
+            key="trend",
+            headers=["学年", *FITNESS_HEADERS],
+            rows=[[str(y), *_rate_cells(r)] for y, r in points],
+            figures=[
+                Figure(
+                    "历年及格率与优良率（%）",
+                    [str(y) for y, _ in points],
+                    {"及格率": [r.pass_rate for _, r in points], "优良率": [r.good_rate for _, r in points]},
+                )
+            ],
+        )
+    )
     return doc

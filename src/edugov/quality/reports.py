@@ -19,3 +19,12 @@ register_report(
     ),
     model="quality.Result",
 )
+
+register_report(
+    "quality.fitness",
+    "学生体质健康报告",
+    action="quality.report",
+    builder=report.fitness_document,
+    params=(Param("year", "学年（起始年份）", integer),),
+    model="quality.FitnessResult",
+)

@@ -11,3 +11,6 @@ register_scope(area="results__school__area", school="results__school", school_cl
     m.Assessment
 )
 register_scope(area="school__area", school="school", school_class="school_class")(m.Result)
+register_scope(area="school__area", school="school", school_class="school_class")(m.FitnessResult)
+register_scope(area="school__area", school="school")(m.LineResult)
+register_scope(area="school__area", school="school")(m.Award)

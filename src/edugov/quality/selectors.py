@@ -326,3 +326,62 @@ def default_pair(assessments: list[Assessment]) -> tuple[Assessment, Assessment]
             ):
                 return prior, post
     return None
+
+
+def assessment_pairs(assessments: list[Assessment] | None = None) -> list[tuple[Assessment, Assessment]]:
+    """Every assessment that has an earlier one of the same subject sharing pupils, with the latest
+    such earlier one: (prior, post), oldest post first. Unscoped (the district reference)."""
+    pool = sorted(
+        assessments if assessments is not None else Assessment.objects.select_related("school_year"),
+        key=lambda a: (a.held_on, a.pk),
+    )
+    pairs = []
+    for i, post in enumerate(pool):
+        keys = Result.objects.filter(assessment=post).values("pupil_key")
+        for prior in reversed(pool[:i]):
+            if (
+                prior.subject == post.subject
+                and prior.held_on < post.held_on
+                and Result.objects.filter(assessment=prior, pupil_key__in=keys).exists()
+            ):
+                pairs.append((prior, post))
+                break
+    return pairs
+
+
+def school_value_added(
+    school_ids: list[int], *, year: int | None = None, subject: str | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """Each school's value-added in every pair of assessments (`assessment_pairs`), or those whose
+    post test falls in the school year starting `year` and of `subject`, as plain dicts:
+    {school_id: [{"prior", "post", "subject", "year", "n", "effect", "low", "high", "verdict",
+    "verdict_label"}]}. A pair too small to fit is left out. Not scoped: the caller reads for
+    schools it may see (the fit is the district's reference either way)."""
+    wanted = set(school_ids)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for prior, post in assessment_pairs():
+        if year is not None and post.school_year.start_year != year:
+            continue
+        if subject is not None and post.subject != subject:
+            continue
+        try:
+            fit, _ = _fit(prior, post, "school")
+        except DomainError:
+            continue
+        for e in fit.effects:
+            if e.group in wanted:
+                out.setdefault(e.group, []).append(
+                    {
+                        "prior": prior.pk,
+                        "post": post.pk,
+                        "subject": post.subject,
+                        "year": post.school_year.start_year,
+                        "n": e.n,
+                        "effect": round(e.effect, 2),
+                        "low": round(e.low, 2),
+                        "high": round(e.high, 2),
+                        "verdict": e.verdict,
+                        "verdict_label": e.verdict_label,
+                    }
+                )
+    return out

@@ -14,11 +14,13 @@ from edugov.accounts.models import User
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError
-from edugov.registry.models import School
+from edugov.registry.models import School, SchoolYear
+from edugov.web.exports import audited_export_response
 
-from . import selectors
-from .models import BAND_ORDER, Assessment, Band
+from . import fitness, fitness_selectors, fitness_tables, outcomes, selectors
+from .models import BAND_ORDER, FITNESS_BAND_ORDER, Assessment, Band, FitnessBand
 from .permissions import action
+from .targets import targets
 
 BAND_LABELS = [str(Band(b).label) for b in BAND_ORDER]
 
@@ -133,4 +135,128 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
             charts={"histogram": selectors.score_histogram(actor=actor, assessment=current, school=found)},
         )
     context.update(_value_added_context(actor, request.GET, assessments, school=found, allow_sort=False))
+    fitness_years = fitness_selectors.fitness_years(actor=actor)
+    if fitness_years:
+        context.update(
+            fitness_year=fitness_years[0],
+            fitness_total=fitness_selectors.total_rates(actor=actor, year=fitness_years[0], school=found),
+        )
+    context.update(
+        lines=outcomes.line_board(actor=actor, school=found),
+        awards=outcomes.award_summary(actor=actor, school=found),
+    )
     return render(request, "quality/school.html", context)
+
+
+# Physical fitness and outcomes ------------------------------------------------------------------
+
+FITNESS_BAND_LABELS = [str(FitnessBand(b).label) for b in FITNESS_BAND_ORDER]
+
+
+def _pick_year(years: list[SchoolYear], raw: str | None) -> SchoolYear | None:
+    if not years:
+        return None
+    return next((y for y in years if str(y.start_year) == (raw or "").strip()), years[0])
+
+
+@login_required
+def fitness_overview(request: HttpRequest) -> HttpResponse:
+    """The district's fitness page: rates by town, urban and rural, school; items; the trend."""
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    years = fitness_selectors.fitness_years(actor=actor)
+    year = _pick_year(years, request.GET.get("year"))
+    t = targets()
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "band_labels": FITNESS_BAND_LABELS,
+        "targets": t,
+        "standard": fitness.standard(),
+        "tables_status": fitness_tables.tables().status,
+    }
+    if year is not None:
+        points = fitness_selectors.trend(actor=actor)
+        context.update(
+            total=fitness_selectors.total_rates(actor=actor, year=year),
+            towns=fitness_selectors.town_rates(actor=actor, year=year),
+            areas=fitness_selectors.urban_rural_rates(actor=actor, year=year),
+            schools=fitness_selectors.school_rates(actor=actor, year=year),
+            items=fitness_selectors.item_pass_rates(actor=actor, year=year),
+            trend=points,
+            charts={"fitness_trend": fitness_selectors.trend_chart(points)},
+        )
+    return render(request, "quality/fitness.html", context)
+
+
+def _school_for(actor: User, pk: int) -> School:
+    found = scoped(School, actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404("学校不存在，或不在您的数据范围内")
+    if not can(actor, action("view"), found):
+        ensure_can(actor, action("school_view"), found)
+    return found
+
+
+@login_required
+def fitness_school(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school's fitness page: its rates by class, items and trend, and the national upload."""
+    actor = request_actor(request)
+    found = _school_for(actor, pk)
+    years = [y for y in fitness_selectors.fitness_years(actor=actor)]
+    year = _pick_year(years, request.GET.get("year"))
+    context: dict[str, Any] = {
+        "school": found,
+        "years": years,
+        "year": year,
+        "band_labels": FITNESS_BAND_LABELS,
+        "may_export": can(actor, action("fitness_export"), found),
+    }
+    if year is not None:
+        points = fitness_selectors.trend(actor=actor, school=found)
+        context.update(
+            total=fitness_selectors.total_rates(actor=actor, year=year, school=found),
+            classes=fitness_selectors.class_rates(actor=actor, year=year, school=found),
+            items=fitness_selectors.item_pass_rates(actor=actor, year=year, school=found),
+            trend=points,
+            charts={"fitness_trend": fitness_selectors.trend_chart(points)},
+        )
+    return render(request, "quality/fitness_school.html", context)
+
+
+@login_required
+def fitness_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's own rows in the national upload's column order, the pupil key in place of the
+    student number and the name (the only download with pupil rows: the school's administrator
+    alone, ordered by grade, class and key)."""
+    actor = request_actor(request)
+    found = scoped(School, actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404("学校不存在，或不在您的数据范围内")
+    ensure_can(actor, action("fitness_export"), found)
+    years = fitness_selectors.fitness_years(actor=actor)
+    year = _pick_year(years, request.GET.get("year"))
+    if year is None:
+        raise Http404("本校暂无体质健康测试成绩")
+    return audited_export_response(
+        actor=actor,
+        fmt="xlsx",
+        filename=f"体质健康数据上报_{found.code}_{year.start_year}",
+        headers=fitness_selectors.UPLOAD_HEADERS,
+        rows=fitness_selectors.upload_rows(school=found, year=year),
+        model_label="quality.FitnessResult",
+        changes={"school": found.pk, "year": year.start_year},
+    )
+
+
+@login_required
+def outcomes_overview(request: HttpRequest) -> HttpResponse:
+    """中考 lines reached by school over three years, and awards as counts (no names, no ranking)."""
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    board = outcomes.line_board(actor=actor)
+    return render(
+        request,
+        "quality/outcomes.html",
+        {"board": board, "awards": outcomes.award_summary(actor=actor)},
+    )

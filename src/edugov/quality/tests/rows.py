@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from edugov.ingest.models import BatchStatus
 from edugov.ingest.services import import_file
+from edugov.quality.pupil_key import pupil_key as pupil_key_of
 from edugov.testing import make_class
 
 ASSESSMENT_HEADERS = [
@@ -96,9 +97,31 @@ def build_pair(
 
 def add_town_b_quality(w: Any) -> None:
     """For the scope walk: a test organised by town B (named after it) and a district test with
-    results in both towns; no town-A reader may see town B's school or test."""
+    results in both towns, a fitness result and a 中考 line of town B's school; no town-A reader
+    may see town B's school or test."""
     import datetime as dt
     from decimal import Decimal
+
+    from edugov.quality.models import FitnessResult, LineResult
+
+    FitnessResult.objects.create(
+        school_year=w.year,
+        pupil_key=pupil_key_of("GBF000001"),
+        school=w.school_b,
+        school_class=w.class_b1,
+        grade=3,
+        sex="F",
+        height_cm=Decimal(130),
+        weight_kg=Decimal(27),
+        bmi=Decimal("16.0"),
+        item_scores={"bmi": 100},
+        standard_score=Decimal(70),
+        total=Decimal(70),
+        band="pass",
+    )
+    LineResult.objects.create(
+        school=w.school_b, school_year=w.year, line="general", candidates=40, reached=25
+    )
 
     from edugov.quality.models import Assessment, AssessmentKind, Result
     from edugov.quality.pupil_key import pupil_key
@@ -142,3 +165,89 @@ def add_town_b_quality(w: Any) -> None:
             school_class=w.class_a1,
             score=Decimal(50 + k),
         )
+
+
+FITNESS_HEADERS = [
+    "学年",
+    "学籍号",
+    "学校标识码",
+    "年级",
+    "班号",
+    "性别",
+    "身高（厘米）",
+    "体重（千克）",
+    "肺活量（毫升）",
+    "50米跑（秒）",
+    "坐位体前屈（厘米）",
+    "1分钟跳绳（次）",
+    "1分钟仰卧起坐（次）",
+    "50米×8往返跑（分′秒″或秒）",
+    "立定跳远（厘米）",
+    "引体向上（次）",
+    "1000米跑（分′秒″或秒）",
+    "800米跑（分′秒″或秒）",
+]
+
+
+def grade1_row(
+    number: str,
+    school: Any,
+    sex: str,
+    height: Any,
+    weight: Any,
+    vc: Any,
+    run: Any,
+    reach: Any,
+    rope: Any,
+    **extra: Any,
+) -> list[Any]:
+    """A grade-1 pupil's row (class 1 of 2025-2026); `extra` fills other items by field name."""
+    row: list[Any] = [
+        "2025-2026",
+        number,
+        school.code,
+        "一年级",
+        1,
+        sex,
+        height,
+        weight,
+        vc,
+        run,
+        reach,
+        rope,
+    ]
+    row += [
+        extra.get(f, "")
+        for f in ("sit_ups", "shuttle_50x8", "long_jump", "pull_ups", "run_1000m", "run_800m")
+    ]
+    return row
+
+
+# Hand-scored grade-1 pupils (tables of data/fitness_tables_2014.toml, weights 15/15/20/30/20):
+#  A boy  BMI 15.3 -> 100, 1300 ml -> 80, 10.8 s -> 78, 11.0 cm -> 80, 129 skips -> 100 (+10 bonus):
+#         15 + 12 + 15.6 + 24 + 20 = 86.6, total 96.6 优秀
+#  B boy  same but 87 skips -> 80: 15 + 12 + 15.6 + 24 + 16 = 82.6 良好
+#  C girl BMI 20.1 (obese) -> 60, 600 -> 60, 13.8 -> 60, 5.0 -> 60, 17 -> 60: 60.0 及格
+#  D girl as C but 2 skips -> 10: 9 + 9 + 12 + 18 + 2 = 50.0 不及格
+#  E girl (school B) as C: 60.0 及格;  F boy (school B) 100, 700 -> 60, 12.6 -> 60, 0.0 -> 60,
+#         17 -> 60: 15 + 9 + 12 + 18 + 12 = 66.0 及格
+def fitness_rows(d: Any) -> list[list[Any]]:
+    a, b = d.school_a, d.school_b
+    return [
+        grade1_row("G0000000001", a, "男", 120, 22, 1300, 10.8, 11.0, 129),
+        grade1_row("G0000000002", a, "男", 120, 22, 1300, 10.8, 11.0, 87),
+        grade1_row("G0000000003", a, "女", 118, 28, 600, 13.8, 5.0, 17),
+        grade1_row("G0000000004", a, "女", 118, 28, 600, 13.8, 5.0, 2),
+        grade1_row("G0000000005", b, "女", 118, 28, 600, 13.8, 5.0, 17),
+        grade1_row("G0000000006", b, "男", 120, 22, 700, 12.6, 0.0, 17),
+    ]
+
+
+def import_fitness(tmp_path: Path, user: Any, rows: list[list[Any]], name: str = "fitness.xlsx") -> Any:
+    return run_import("quality_fitness", workbook(tmp_path / name, FITNESS_HEADERS, rows), user)
+
+
+def grade1_classes(d: Any) -> None:
+    make_class(school=d.school_a, year=d.year, grade=1, number=1)
+    make_class(school=d.school_a, year=d.year, grade=1, number=2)
+    make_class(school=d.school_b, year=d.year, grade=1, number=1)

@@ -14,12 +14,17 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from edugov.quality.models import Assessment, Result
+from edugov.quality.models import Assessment, FitnessResult, Result
 from edugov.testing import MINI_DISTRICT_USERS, login
+
+from .rows import fitness_rows, grade1_classes, import_fitness
 
 pytestmark = pytest.mark.django_db
 
 PUPIL_FIELDS = {"pupil_key", "pupil", "student_number", "score", "scores"}
+# The one download of pupil rows: the national fitness upload of a school's own pupils, to its own
+# administrator only, ordered by grade, class and key (test_fitness_pages.py walks who may have it).
+UPLOAD_EXPORTS = {"quality:fitness_export"}
 
 
 def _quality_routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
@@ -53,22 +58,29 @@ def _keys(data: Any) -> set[str]:
 
 def _urls(d: Any) -> list[str]:
     pre, post = Assessment.objects.get(code="T-PRE"), Assessment.objects.get(code="T-POST")
-    pk_for = {"quality:school": d.school_a.pk}
+    pk_for = {"quality:school": d.school_a.pk, "quality:fitness_school": d.school_a.pk}
     urls = []
     for name, params in _quality_routes(get_resolver().url_patterns):
+        if name in UPLOAD_EXPORTS:
+            continue
         kwargs = {"pk": pk_for.get(name, post.pk)} if "pk" in params else {}
         url = reverse(name, kwargs=kwargs)
         urls.append(url)
         urls.append(f"{url}?prior={pre.pk}&post={post.pk}&level=class&sort=effect&assessment={post.pk}")
     for fmt in ("json", "xlsx"):
         urls.append(reverse("reports:download", kwargs={"name": "quality.report", "fmt": fmt}))
+        urls.append(reverse("reports:download", kwargs={"name": "quality.fitness", "fmt": fmt}))
     return urls
 
 
-def test_no_answer_holds_a_pupil_row(paired):
+def test_no_answer_holds_a_pupil_row(paired, tmp_path):
     d = paired
+    grade1_classes(d)
+    batch = import_fitness(tmp_path, d.users["district_admin"], fitness_rows(d))
+    assert batch.status == "succeeded", batch.errors
     keys = list(Result.objects.values_list("pupil_key", flat=True))
     assert len(keys) == 96
+    keys += list(FitnessResult.objects.values_list("pupil_key", flat=True))
     urls = _urls(d)
     assert any("/api/v1/quality/value-added/" in u for u in urls) and any(
         "/quality/schools/" in u for u in urls
