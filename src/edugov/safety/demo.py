@@ -1,8 +1,9 @@
 """Demo story of school safety: a grid for every school (buildings, gate) and town (surroundings,
 waters, route), a few cells still without a person; hazards found by schools and the bureau, each
 a rectification item; a holiday around today whose reminders went to every class, acknowledged at
-rates that differ by school (rural schools lower); dangerous waters with their patrol duty and a
-dozen reports from the public, four confirmed and rewarded. Seeded by ctx.rng; bulk-written."""
+rates that differ by school (rural schools lower); thirty dangerous waters with their patrols (a few
+lapsed) and a dozen reports from the public, four confirmed, rewarded and paid; a few incidents;
+this term's drills with two schools behind, and safety lessons. Seeded by ctx.rng; bulk-written."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from edugov.demo.base import DemoContext, register_generator
 from edugov.rectification import services as rectification
-from edugov.registry.models import Area, AreaLevel, School, SchoolClass
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, Term
 
 from . import rules
 from .models import (
@@ -23,16 +24,24 @@ from .models import (
     CellKind,
     ClassReminder,
     DangerousWater,
+    Drill,
     GridCell,
     Hazard,
     HazardKind,
     HazardSeverity,
     Holiday,
     HolidayDay,
+    Incident,
+    IncidentKind,
+    IncidentOutcome,
     Inspection,
+    LessonKind,
+    Patrol,
     ReportStatus,
+    SafetyLesson,
     WaterKind,
     WaterReport,
+    WaterReportPayment,
 )
 from .services import _hazard_finding
 
@@ -173,10 +182,29 @@ def build_safety(ctx: DemoContext) -> None:
             )
         )
     DangerousWater.objects.bulk_create(waters)
+    patrols = []
+    for i, w in enumerate(waters):
+        # most waters patrolled weekly; every sixth one's duty has lapsed (last patrol 9-20 days ago)
+        last = today - dt.timedelta(days=rng.randint(9, 20) if i % 6 == 5 else rng.randint(0, 6))
+        for k in range(rng.randint(4, 8)):
+            issue = rng.random() < 0.15
+            patrols.append(
+                Patrol(
+                    water=w,
+                    patrolled_on=last - dt.timedelta(days=7 * k),
+                    patroller=w.patrol_duty or _person(rng),
+                    observed=rng.choice(["发现学生在岸边玩耍，已劝离", "警示牌倒伏，已扶正"])
+                    if issue
+                    else rng.choice(["警示标志完好，无人员靠近", "护栏完好，水位正常", "无异常"]),
+                    issue_found=issue,
+                )
+            )
+    Patrol.objects.bulk_create(patrols)
+    ctx.count("水域巡查", len(patrols))
     for i in range(12):
         w = waters[i]
         status = ReportStatus.CONFIRMED if i < 4 else (ReportStatus.REJECTED if i < 6 else ReportStatus.NEW)
-        WaterReport.objects.create(
+        report = WaterReport.objects.create(
             area=w.area,
             place=w.location,
             description=rng.choice(["有学生在水边玩耍", "警示牌倒了", "护栏破损", "水塘没有任何警示标志"]),
@@ -184,11 +212,113 @@ def build_safety(ctx: DemoContext) -> None:
             handled_at=now if status != ReportStatus.NEW else None,
             reward=Decimal(rng.choice([200, 300, 500])) if status == ReportStatus.CONFIRMED else None,
         )
+        if report.reward:  # the four confirmed reports' rewards are paid
+            WaterReportPayment.objects.create(
+                report=report,
+                paid_on=today - dt.timedelta(days=rng.randint(1, 10)),
+                amount=report.reward,
+                voucher=f"FNS-{today:%Y}-{i + 1:03d}",
+            )
     ctx.count("危险水域", len(waters))
     ctx.count("溺水隐患举报", 12)
+    _incidents(rng, schools, today)
+    _drills_and_lessons(ctx, rng, schools, today)
+
+
+def _incidents(rng: random.Random, schools: list[School], today: dt.date) -> None:
+    """A few incidents of the year, kept by the safety office (no pupil named)."""
+    rows = []
+    for kind, outcome in (
+        (IncidentKind.DROWNING, IncidentOutcome.RESCUED),
+        (IncidentKind.DROWNING, IncidentOutcome.RESCUED),
+        (IncidentKind.TRAFFIC, IncidentOutcome.INJURED),
+        (IncidentKind.INJURY, IncidentOutcome.INJURED),
+    ):
+        s = rng.choice(schools)
+        rows.append(
+            Incident(
+                area=s.area,
+                school=s,
+                kind=kind,
+                outcome=outcome,
+                occurred_on=today - dt.timedelta(days=rng.randint(1, 120)),
+                pupils=rng.randint(1, 2),
+                circumstances="课余时间发生，已及时处置并告知家长（演示数据）",
+            )
+        )
+    for r in rows:  # the encrypted field is written one by one
+        r.save()
+
+
+def _drills_and_lessons(ctx: DemoContext, rng: random.Random, schools: list[School], today: dt.date) -> None:
+    """This term's drills: every school on track with the data's frequency except the two schools
+    picked to be behind (no evacuation drill at all); first lessons at the start of term."""
+    term = Term.objects.filter(start_date__lte=today).order_by("-start_date").first()
+    if term is None:
+        return
+    end = min(today, term.end_date)
+    span = max((end - term.start_date).days, 1)
+    behind = {s.pk for s in rng.sample(schools, min(2, len(schools)))}
+    drills, lessons = [], []
+    for s in schools:
+        for kind in rules.drills_per_term():
+            due = rules.drills_due(kind, term_start=term.start_date, term_end=term.end_date, on=end)
+            n = 0 if s.pk in behind and kind == "evacuation" else max(due, 1 if kind == "evacuation" else 0)
+            for k in range(n):
+                offset = (
+                    min(span, 5 + k * 30 + rng.randint(0, 10))
+                    if kind == "evacuation"
+                    else rng.randint(0, span)
+                )
+                drills.append(
+                    Drill(
+                        school=s,
+                        term=term,
+                        kind=kind,
+                        held_on=term.start_date + dt.timedelta(days=offset),
+                        participants=rng.randint(150, 1800),
+                        evaluation=rng.choice(
+                            [
+                                "疏散有序，用时符合要求",
+                                "个别班级集合较慢，已讲评",
+                                "楼梯口拥堵，已调整疏散路线",
+                            ]
+                        ),
+                    )
+                )
+        lessons.append(
+            SafetyLesson(
+                school=s,
+                term=term,
+                kind=LessonKind.FIRST,
+                topic="防溺水",
+                held_on=term.start_date,
+                classes=rng.randint(6, 36),
+            )
+        )
+        for topic in rng.sample(rules.lesson_topics(), 3):
+            lessons.append(
+                SafetyLesson(
+                    school=s,
+                    term=term,
+                    kind=LessonKind.LESSON,
+                    topic=topic,
+                    held_on=term.start_date + dt.timedelta(days=rng.randint(0, span)),
+                    classes=rng.randint(6, 36),
+                )
+            )
+    Drill.objects.bulk_create(drills)
+    SafetyLesson.objects.bulk_create(lessons)
+    ctx.count("应急演练", len(drills))
+    ctx.count("安全教育课", len(lessons))
 
 
 def reset_safety() -> None:
+    Drill.objects.all().delete()
+    SafetyLesson.objects.all().delete()
+    Incident.objects.all().delete()
+    Patrol.objects.all().delete()
+    WaterReportPayment.objects.all().delete()
     Acknowledgement.objects.all().delete()
     ClassReminder.objects.all().delete()
     HolidayDay.objects.all().delete()

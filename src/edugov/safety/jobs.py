@@ -1,6 +1,6 @@
 """Safety's periodic jobs: each holiday day's reminder sent to every class in the morning through
-the configured channel, and in the evening the classes no parent acknowledged counted by school
-(the overview and the school page flag them)."""
+the configured channel, and in the evening each school told (through the channel) its classes the
+head teacher has not confirmed or no parent acknowledged."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ def reminders_send_job(ctx: JobContext) -> str:
 
 
 def reminders_missing_job(ctx: JobContext) -> str:
+    """The evening round: each school is told, through the channel, its classes whose reminder
+    the head teacher has not confirmed or no parent acknowledged today (once per class and day)."""
     from .models import ClassReminder
+    from .services import reminders_flag_missing
 
     on = timezone.localdate(ctx.now)
-    missing = ClassReminder.objects.filter(day__date=on, acks=0)
-    schools = missing.values("school_class__school").distinct().count()
-    return f"{on:%Y-%m-%d}：{missing.count()}个班级尚无家长确认，涉及{schools}所学校"
+    schools = reminders_flag_missing(on=on, now=ctx.now)
+    missing = ClassReminder.objects.filter(day__date=on, sent_at__isnull=False, acks=0).count()
+    return f"{on:%Y-%m-%d}：{missing}个班级尚无家长确认，已提示{schools}所学校"
 
 
 register_job(
@@ -41,8 +44,8 @@ register_job(
 register_job(
     PeriodicJob(
         name="safety.reminders_missing",
-        label="假期提醒未确认班级统计",
-        description="假期每天晚上统计尚无家长确认的班级，在学校安全页和校园安全总览中标出",
+        label="假期提醒未确认班级晚间提示",
+        description="假期每天晚上把班主任未确认或尚无家长确认的班级通过已配置的渠道提示到所在学校",
         schedule=Schedule(daily_at=dt.time(20, 0)),
         fn=reminders_missing_job,
     )

@@ -9,13 +9,35 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
 from edugov.rectification import selectors as rectification
+from edugov.registry.models import School, Term
 
 from . import rules
-from .models import ClassReminder, GridCell, Hazard, HazardKind, HazardSeverity, ReportStatus, WaterReport
+from .models import (
+    ClassReminder,
+    DangerousWater,
+    Drill,
+    DrillKind,
+    GridCell,
+    Hazard,
+    HazardKind,
+    HazardSeverity,
+    Incident,
+    IncidentKind,
+    IncidentOutcome,
+    LessonKind,
+    Patrol,
+    ReportStatus,
+    SafetyLesson,
+    WaterKind,
+    WaterReport,
+    WaterReportPayment,
+)
+from .permissions import action
 
 CLOSED = "closed"  # the rectification item's closed status (销号)
 
@@ -23,6 +45,7 @@ CLOSED = "closed"  # the rectification item's closed status (销号)
 @dataclass
 class Coverage:
     name: str
+    school_id: int | None = None  # the school's, for a school's row
     classes: int = 0
     sent: int = 0
     confirmed: int = 0
@@ -105,6 +128,7 @@ def coverage(*, actor: Any, day: dt.date) -> tuple[list[Coverage], list[Coverage
             "school_class__name",
             "school_class__grade",
             "school_class__number",
+            "school_class__school_id",
             "school_class__school__name",
             "school_class__school__area__name",
         )
@@ -121,7 +145,10 @@ def coverage(*, actor: Any, day: dt.date) -> tuple[list[Coverage], list[Coverage
     for r in rows:
         town = r["school_class__school__area__name"]
         school = r["school_class__school__name"]
-        for c in (towns.setdefault(town, Coverage(town)), schools.setdefault(school, Coverage(school))):
+        for c in (
+            towns.setdefault(town, Coverage(town)),
+            schools.setdefault(school, Coverage(school, r["school_class__school_id"])),
+        ):
             c.classes += 1
             c.sent += r["sent_at"] is not None
             c.confirmed += r["confirmed_at"] is not None
@@ -180,3 +207,185 @@ def school_reminders(*, actor: Any, today: dt.date) -> QuerySet[ClassReminder]:
         .select_related("school_class", "day")
         .order_by("school_class__grade", "school_class__number")
     )
+
+
+# -- drills and lessons ----------------------------------------------------------------------------
+
+
+def current_term(on: dt.date) -> Term | None:
+    return Term.objects.filter(start_date__lte=on).order_by("-start_date").first()
+
+
+@dataclass
+class DrillStatus:
+    school_id: int
+    school: str
+    town: str
+    done: dict[str, int]  # kind -> drills held this term up to the day
+    due: dict[str, int]  # kind -> drills due by the day (rules.drills_due)
+
+    @property
+    def overdue(self) -> list[str]:
+        """The labels of the kinds behind (held fewer than due)."""
+        return [DrillKind(k).label for k, n in self.due.items() if self.done.get(k, 0) < n]
+
+
+def drill_status(*, actor: Any, on: dt.date) -> list[DrillStatus]:
+    """Every school in scope against the term's required drills by kind, as of `on`."""
+    term = current_term(on)
+    if term is None:
+        return []
+    required = rules.drills_per_term()
+    end = min(on, term.end_date)
+    held: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in (
+        scoped(Drill, actor)
+        .filter(term=term, held_on__lte=on)
+        .values("school_id", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        held[r["school_id"]][r["kind"]] = r["n"]
+    due = {
+        k: rules.drills_due(k, term_start=term.start_date, term_end=term.end_date, on=end) for k in required
+    }
+    return [
+        DrillStatus(s["pk"], s["name"], s["area__name"], held.get(s["pk"], {}), due)
+        for s in scoped(School, actor)
+        .filter(archived_at__isnull=True)
+        .order_by("area__path", "name")
+        .values("pk", "name", "area__name")
+    ]
+
+
+def drills_overdue(*, actor: Any, on: dt.date) -> list[DrillStatus]:
+    return [s for s in drill_status(actor=actor, on=on) if s.overdue]
+
+
+def school_drills(*, actor: Any, school_id: int) -> QuerySet[Drill]:
+    return scoped(Drill, actor).filter(school_id=school_id).order_by("-held_on", "-pk")
+
+
+@dataclass
+class LessonStatus:
+    lessons: int
+    topics: list[str]
+    first: bool  # the start-of-term first lesson recorded
+    last: bool  # the pre-holiday last lesson recorded
+
+
+def lesson_status(*, actor: Any, school_id: int, on: dt.date) -> LessonStatus | None:
+    term = current_term(on)
+    if term is None:
+        return None
+    rows = list(scoped(SafetyLesson, actor).filter(school_id=school_id, term=term).values("kind", "topic"))
+    return LessonStatus(
+        lessons=len(rows),
+        topics=sorted({r["topic"] for r in rows}),
+        first=any(r["kind"] == LessonKind.FIRST for r in rows),
+        last=any(r["kind"] == LessonKind.LAST for r in rows),
+    )
+
+
+def school_lessons(*, actor: Any, school_id: int) -> QuerySet[SafetyLesson]:
+    return scoped(SafetyLesson, actor).filter(school_id=school_id).order_by("-held_on", "-pk")
+
+
+# -- waters, patrols, incidents --------------------------------------------------------------------
+
+
+def waters(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
+    """Each water in scope with its patrols: how many, the last one, and whether the duty is
+    overdue (no patrol within the data's interval up to `on`)."""
+    every = rules.patrol_every_days()
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in scoped(DangerousWater, actor)
+        .annotate(
+            patrols_n=Count("patrols", filter=Q(patrols__patrolled_on__lte=on)),
+            last_patrol=Max("patrols__patrolled_on", filter=Q(patrols__patrolled_on__lte=on)),
+            issues=Count("patrols", filter=Q(patrols__issue_found=True, patrols__patrolled_on__lte=on)),
+        )
+        .order_by("area__path", "name")
+        .values(
+            "pk",
+            "name",
+            "kind",
+            "location",
+            "warning_signs",
+            "patrol_duty",
+            "area__name",
+            "school__name",
+            "patrols_n",
+            "last_patrol",
+            "issues",
+        )
+    ]
+    for r in rows:
+        r["kind_label"] = WaterKind(r["kind"]).label
+        r["overdue"] = r["last_patrol"] is None or (on - r["last_patrol"]).days > every
+    return rows
+
+
+def water_patrols(*, actor: Any, water_id: int) -> QuerySet[Patrol]:
+    return scoped(Patrol, actor).filter(water_id=water_id).order_by("-patrolled_on", "-pk")
+
+
+def incident_counts(*, actor: Any, year: int) -> list[dict[str, Any]]:
+    """Incidents of a year as counts only (kind × outcome: incidents and pupils): what everyone
+    outside the safety office sees; no date, school or circumstances."""
+    rows = (
+        scoped(Incident, actor)
+        .filter(occurred_on__year=year)
+        .values("kind", "outcome")
+        .annotate(n=Count("pk"), pupils=Sum("pupils"))
+        .order_by("kind", "outcome")
+    )
+    return [
+        {
+            "kind": IncidentKind(r["kind"]).label,
+            "outcome": IncidentOutcome(r["outcome"]).label,
+            "n": r["n"],
+            "pupils": r["pupils"] or 0,
+        }
+        for r in rows
+    ]
+
+
+def incidents(*, actor: Any) -> QuerySet[Incident]:
+    """The records themselves: the safety office only (refused for anyone else)."""
+    ensure_can(actor, action("incident_view"))
+    return scoped(Incident, actor).select_related("area", "school").order_by("-occurred_on", "-pk")
+
+
+def rewards(*, actor: Any) -> dict[str, Any]:
+    """Confirmed reports, rewards decided and paid (count and amount)."""
+    qs = scoped(WaterReport, actor).filter(status=ReportStatus.CONFIRMED)
+    agg = qs.aggregate(n=Count("pk"), decided=Sum("reward"))
+    paid = scoped(WaterReportPayment, actor).aggregate(n=Count("pk"), amount=Sum("amount"))
+    return {
+        "confirmed": agg["n"],
+        "decided": agg["decided"] or 0,
+        "paid": paid["n"],
+        "paid_amount": paid["amount"] or 0,
+    }
+
+
+# -- the cockpit -----------------------------------------------------------------------------------
+
+AGE_BUCKETS = ((7, "7天内"), (30, "8-30天"), (None, "30天以上"))
+
+
+def hazards_by_age(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
+    """Open hazards by severity and by age since found (7 days, 8-30, over 30), and how many are
+    past their deadline."""
+    rows: dict[str, dict[str, Any]] = {
+        s.value: {"severity": s.label, "ages": [0, 0, 0], "overdue": 0} for s in HazardSeverity
+    }
+    for h in hazard_rows(actor=actor):
+        if not h["open"]:
+            continue
+        age = (on - h["inspection__inspected_on"]).days
+        bucket = 0 if age <= 7 else (1 if age <= 30 else 2)
+        rows[h["severity"]]["ages"][bucket] += 1
+        rows[h["severity"]]["overdue"] += h["deadline"] < on
+    return list(rows.values())

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,18 @@ from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel, School
 
 from . import rules, selectors, services
-from .models import ClassReminder, HazardKind, HazardSeverity, WaterReport
+from .errors import SafetyError as E
+from .models import (
+    ClassReminder,
+    DangerousWater,
+    DrillKind,
+    HazardKind,
+    HazardSeverity,
+    IncidentKind,
+    IncidentOutcome,
+    LessonKind,
+    WaterReport,
+)
 from .permissions import action
 
 
@@ -46,9 +58,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "o": o,
             "target": rules.reminder_target(),
-            "reports": selectors.reports(actor=actor)[:20],
+            "reports": selectors.reports(actor=actor).select_related("payment")[:20],
             "may_handle": role_may(actor, action("report_handle")),
+            "may_pay": role_may(actor, action("report_pay")),
             "may_report": role_may(actor, action("report")),
+            "ages": selectors.hazards_by_age(actor=actor, on=day),
+            "drills_overdue": selectors.drills_overdue(actor=actor, on=day),
+            "waters": selectors.waters(actor=actor, on=day),
+            "incidents": selectors.incident_counts(actor=actor, year=day.year),
+            "rewards": selectors.rewards(actor=actor),
+            "may_incidents": role_may(actor, action("incident_view")),
         },
     )
 
@@ -92,11 +111,22 @@ def my_school(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已登记排查" + ("，隐患已转为整改事项" if hazards else ""))
         return redirect("safety:my_school")
     today = timezone.localdate()
+    school_id = school.pk if school else 0
+    drill_rows = selectors.drill_status(actor=actor, on=today)
     return render(
         request,
         "safety/school.html",
         {
             "school": school,
+            "drill_table": _drill_table(next((d for d in drill_rows if d.school_id == school_id), None)),
+            "drills": selectors.school_drills(actor=actor, school_id=school_id)[:20],
+            "lesson_status": selectors.lesson_status(actor=actor, school_id=school_id, on=today),
+            "lessons": selectors.school_lessons(actor=actor, school_id=school_id)[:20],
+            "drill_kinds": DrillKind.choices,
+            "lesson_kinds": LessonKind.choices,
+            "lesson_topics": rules.lesson_topics(),
+            "may_drill": role_may(actor, action("school_drill")),
+            "may_lesson": role_may(actor, action("school_lesson")),
             "cells": selectors.cells(actor=actor),
             "hazards": selectors.hazard_rows(actor=actor)[:50],
             "reminders": selectors.school_reminders(actor=actor, today=today),
@@ -107,6 +137,14 @@ def my_school(request: HttpRequest) -> HttpResponse:
             "may_confirm": role_may(actor, action("reminder_confirm")),
         },
     )
+
+
+def _drill_table(status: selectors.DrillStatus | None) -> list[dict[str, object]]:
+    if status is None:
+        return []
+    return [
+        {"label": DrillKind(k).label, "due": n, "done": status.done.get(k, 0)} for k, n in status.due.items()
+    ]
 
 
 @login_required
@@ -147,8 +185,32 @@ def report_handle(request: HttpRequest, pk: int) -> HttpResponse:
 # -- public pages (no login) -------------------------------------------------------------------------
 
 
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
+    """True when this client has used up `limit` requests in the window (fixed window, cache)."""
+    key = f"safety:rl:{bucket}:{_client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "safety/limited.html", status=429)
+
+
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
-    """A class's acknowledgement link: the day's reminder, and one button for the parent."""
+    """A class's acknowledgement link: the day's reminder, and one button for the parent. Each
+    acknowledgement (POST) counts against the client's per-minute budget; past it, 429 and nothing
+    written."""
+    if request.method == "POST" and rate_limited(request, "ack", rules.public_limits()[1], 60):
+        return _too_many(request)
     reminder = (
         ClassReminder.objects.filter(token=token[:32]).select_related("day", "school_class__school").first()
     )
@@ -172,6 +234,8 @@ def public_report(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"towns": towns, "error": "", "done": False, "data": request.POST}
     status = 200
     if request.method == "POST":
+        if rate_limited(request, "report", rules.public_limits()[0], 3600):
+            return _too_many(request)
         area = (
             towns.filter(pk=request.POST.get("area", "") or 0).first()
             if request.POST.get("area", "").isdigit()
@@ -192,3 +256,186 @@ def public_report(request: HttpRequest) -> HttpResponse:
             context["done"] = True
     context["max_mb"] = rules.photo_max_bytes() // (1024 * 1024)
     return render(request, "safety/public_report.html", context, status=status)
+
+
+# -- drills and lessons (the school's page posts here) -----------------------------------------------
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip()) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+def _int(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
+def _own_school(request: HttpRequest) -> School | None:
+    actor = request_actor(request)
+    return School.objects.filter(pk=actor.school_id).first() if actor.school_id else None
+
+
+@login_required
+@require_POST
+def drill_create(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("school_drill"))
+    school = _own_school(request)
+    if school is None:
+        messages.error(request, "只有学校账号可以登记本校演练")
+        return redirect("safety:my_school")
+    try:
+        services.drill_record(
+            actor=actor,
+            school=school,
+            kind=request.POST.get("kind", ""),
+            held_on=_date(request.POST.get("held_on", "")),
+            participants=_int(request.POST.get("participants", "")),
+            evaluation=request.POST.get("evaluation", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记应急演练")
+    return redirect("safety:my_school")
+
+
+@login_required
+@require_POST
+def lesson_create(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("school_lesson"))
+    school = _own_school(request)
+    if school is None:
+        messages.error(request, "只有学校账号可以登记本校安全教育课")
+        return redirect("safety:my_school")
+    try:
+        services.lesson_record(
+            actor=actor,
+            school=school,
+            kind=request.POST.get("kind", ""),
+            topic=request.POST.get("topic", ""),
+            held_on=_date(request.POST.get("held_on", "")),
+            classes=_int(request.POST.get("classes", "")),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记安全教育课")
+    return redirect("safety:my_school")
+
+
+# -- waters and patrols, incidents, reward payments ----------------------------------------------------
+
+
+@login_required
+def waters(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    day = timezone.localdate()
+    return render(
+        request,
+        "safety/waters.html",
+        {
+            "waters": selectors.waters(actor=actor, on=day),
+            "every": rules.patrol_every_days(),
+            "today": day,
+            "may_patrol": role_may(actor, action("patrol")),
+        },
+    )
+
+
+@login_required
+def water_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    water = get_object_or_404(scoped(DangerousWater, actor).select_related("area", "school"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.patrol_record(
+                actor=actor,
+                water=water,
+                patrolled_on=_date(request.POST.get("patrolled_on", "")),
+                patroller=request.POST.get("patroller", ""),
+                observed=request.POST.get("observed", ""),
+                issue_found=request.POST.get("issue_found") == "1",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记巡查")
+        return redirect("safety:water_detail", pk=water.pk)
+    return render(
+        request,
+        "safety/water_detail.html",
+        {
+            "water": water,
+            "patrols": selectors.water_patrols(actor=actor, water_id=water.pk)[:100],
+            "today": timezone.localdate(),
+            "may_patrol": role_may(actor, action("patrol")),
+        },
+    )
+
+
+@login_required
+def incidents(request: HttpRequest) -> HttpResponse:
+    """The safety office's incident records (everyone else sees counts on the overview)."""
+    actor = request_actor(request)
+    rows = selectors.incidents(actor=actor)  # refuses anyone but the safety office
+    towns = scoped(Area, actor).filter(level=AreaLevel.TOWN, archived_at__isnull=True).order_by("path")
+    if request.method == "POST":
+        area = towns.filter(pk=_int(request.POST.get("area", "")) or 0).first()
+        school_id = _int(request.POST.get("school", ""))
+        school = scoped(School, actor).filter(pk=school_id).first() if school_id else None
+        try:
+            if school_id and school is None:
+                raise DomainError(E.BAD_FIELD, field="涉及学校", reason="不在您的管辖范围内")
+            services.incident_record(
+                actor=actor,
+                area=area,
+                school=school,
+                kind=request.POST.get("kind", ""),
+                occurred_on=_date(request.POST.get("occurred_on", "")),
+                outcome=request.POST.get("outcome", ""),
+                pupils=_int(request.POST.get("pupils", "")),
+                circumstances=request.POST.get("circumstances", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记安全事故")
+        return redirect("safety:incidents")
+    return render(
+        request,
+        "safety/incidents.html",
+        {
+            "incidents": rows[:200],
+            "towns": towns,
+            "schools": scoped(School, actor).filter(archived_at__isnull=True).order_by("name")[:2000],
+            "kinds": IncidentKind.choices,
+            "outcomes": IncidentOutcome.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    report = get_object_or_404(scoped(WaterReport, actor), pk=pk)
+    try:
+        services.reward_pay(
+            actor=actor,
+            report=report,
+            paid_on=_date(request.POST.get("paid_on", "")),
+            voucher=request.POST.get("voucher", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记奖励发放")
+    return redirect("safety:overview")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from edugov.accounts.models import Role, User
 from edugov.safety import services
@@ -34,3 +35,11 @@ def world(db) -> World:
         actor=officer, area=md.district, name="寒假", starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=1)
     )
     return World(md, officer, holiday)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The public pages' rate limits count in the cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -35,8 +35,8 @@ def test_a_major_hazard_is_escalated_at_once_and_the_bureau_told(world, django_c
             via=stub,
         )
     hazards = {h.severity: h for h in inspection.hazards.all()}
-    major = RectificationItem.objects.get(pk=hazards["major"].item_id)
-    minor = RectificationItem.objects.get(pk=hazards["minor"].item_id)
+    major = RectificationItem.objects.get(pk=hazards["major"].item_id or 0)
+    minor = RectificationItem.objects.get(pk=hazards["minor"].item_id or 0)
     assert major.escalation_level == EscalationLevel.LEADER
     assert minor.escalation_level == EscalationLevel.NONE
     leader = world.md.users[Role.LEADER]
@@ -64,5 +64,5 @@ def test_a_failed_channel_keeps_the_record(world, django_capture_on_commit_callb
             hazards=[services.HazardInput("河道护栏破损", "major")],
             now=NOW,
         )
-    item = RectificationItem.objects.get(pk=inspection.hazards.get().item_id)
+    item = RectificationItem.objects.get(pk=inspection.hazards.get().item_id or 0)
     assert item.escalation_level == EscalationLevel.LEADER

@@ -32,7 +32,7 @@ ACTIONS = sorted(POLICY.rules)
 def _target(world: Any, action: str) -> Any:
     if action in ("reminder_confirm",):
         return ClassReminder.objects.get(day__date=TODAY, school_class=world.md.class_a1)
-    if action == "report_handle":
+    if action in ("report_handle", "report_pay"):
         return WaterReport.objects.get()
     return world.md.school_a if action.startswith("school_") or action == "inspect" else world.md.district
 

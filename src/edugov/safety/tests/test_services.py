@@ -211,7 +211,7 @@ def test_a_channel_is_used_only_where_configured(monkeypatch):
     assert rules.deadline_days("major") < rules.deadline_days("moderate") < rules.deadline_days("minor")
 
 
-def test_the_morning_job_sends_today_and_the_evening_job_counts_the_missing(world):
+def test_the_morning_job_sends_today_and_the_evening_job_tells_the_schools(world):
     from edugov.safety.jobs import reminders_missing_job, reminders_send_job
     from edugov.scheduler.registry import JobContext
 
@@ -220,4 +220,6 @@ def test_the_morning_job_sends_today_and_the_evening_job_counts_the_missing(worl
     assert reminders_send_job(ctx) == "2026-01-20：已向3个班级发送假期安全提醒"
     reminder = ClassReminder.objects.get(day__date=TODAY, school_class=world.md.class_a1)
     services.acknowledge(token=reminder.token)
-    assert reminders_missing_job(ctx) == "2026-01-20：2个班级尚无家长确认，涉及2所学校"
+    # class A1 acknowledged but not confirmed by its head teacher: both schools are told
+    assert reminders_missing_job(ctx) == "2026-01-20：2个班级尚无家长确认，已提示2所学校"
+    assert reminders_missing_job(ctx) == "2026-01-20：2个班级尚无家长确认，已提示0所学校"  # once
