@@ -320,6 +320,8 @@ ROUTES: dict[str, Probe] = {
     "api:safety:report-list": list_(),
     "api:safety:report-detail": detail(foreign_of("safety.WaterReport")),
     "api:safety:report-handle": detail(foreign_of("safety.WaterReport")),
+    "api:safety:drill-list": list_(),
+    "api:safety:water-list": list_(),
     # school groups (集团化办学) and party leadership status (statuses and counts only)
     "groups:cockpit": list_(),
     "groups:my_school": list_(queries=False),

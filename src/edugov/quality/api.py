@@ -15,12 +15,14 @@ from rest_framework.response import Response
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
+from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ChoiceLabelField
 from edugov.common.errors import DomainError
 
-from . import selectors
+from . import fitness_selectors, selectors
 from .errors import QualityError as E
-from .models import Assessment
+from .fitness_selectors import RateRow
+from .models import Assessment, Award, LineResult
 from .permissions import action as policy_action
 from .selectors import BandRow, ValueAddedView
 
@@ -150,3 +152,129 @@ class ValueAddedViewSet(ApiViewSet):
             sort=request.query_params.get("sort", "name"),
         )
         return Response(value_added_payload(va))
+
+
+# Physical fitness and outcomes ------------------------------------------------------------------
+
+
+def rate_row(r: RateRow) -> dict[str, Any]:
+    return {"id": r.unit_id, "name": r.name, "town": r.town, **r.as_dict()}
+
+
+class FitnessRatesViewSet(ApiViewSet):
+    pagination_class = None
+    filter_backends = ()  # one computed answer: no filter, search or ordering parameters
+
+    @extend_schema(
+        tags=TAGS,
+        summary="体质健康及格率与优良率（全区、城乡、乡镇、学校、历年；不含学生）",
+        parameters=[OpenApiParameter("year", int, description="学年起始年份（缺省为最近一学年）")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request: Request) -> Response:
+        actor = request_actor(request)
+        ensure_can(actor, policy_action("view"))
+        years = fitness_selectors.fitness_years(actor=actor)
+        raw = request.query_params.get("year", "").strip()
+        if raw and not raw.isdigit():
+            raise DomainError(E.BAD_PARAM, field="学年", reason="应为学年起始年份，如2025")
+        year = (
+            next((y for y in years if str(y.start_year) == raw), None)
+            if raw
+            else (years[0] if years else None)
+        )
+        if year is None:
+            return Response({"year": int(raw) if raw else None, "total": None, "schools": []})
+        return Response(
+            {
+                "year": year.start_year,
+                "total": rate_row(fitness_selectors.total_rates(actor=actor, year=year)),
+                "urban_rural": [
+                    rate_row(r) for r in fitness_selectors.urban_rural_rates(actor=actor, year=year)
+                ],
+                "towns": [rate_row(r) for r in fitness_selectors.town_rates(actor=actor, year=year)],
+                "schools": [rate_row(r) for r in fitness_selectors.school_rates(actor=actor, year=year)],
+                "trend": [
+                    {"year": y.start_year, **r.as_dict()} for y, r in fitness_selectors.trend(actor=actor)
+                ],
+            }
+        )
+
+
+class QualityLineOutput(serializers.ModelSerializer[LineResult]):
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    year = serializers.IntegerField(source="school_year.start_year", read_only=True)
+    line_label = ChoiceLabelField(source="line")
+    rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LineResult
+        fields = [
+            "id",
+            "school",
+            "school_name",
+            "year",
+            "line",
+            "line_label",
+            "candidates",
+            "reached",
+            "rate",
+        ]
+
+    def get_rate(self, obj: LineResult) -> float:
+        return round(100.0 * obj.reached / obj.candidates, 1) if obj.candidates else 0.0
+
+
+class QualityAwardOutput(serializers.ModelSerializer[Award]):
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    year = serializers.IntegerField(source="school_year.start_year", read_only=True)
+    recipient_label = ChoiceLabelField(source="recipient")
+    level_label = ChoiceLabelField(source="level")
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "school",
+            "school_name",
+            "year",
+            "recipient",
+            "recipient_label",
+            "level",
+            "level_label",
+            "contest",
+            "prize",
+            "count",
+        ]
+
+
+@extend_schema_view(list=extend_schema(tags=TAGS, summary="中考上线人数（按学校、学年、分数线；不含学生）"))
+class LineResultViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = QualityLineOutput
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return LineResult.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, policy_action("view"))
+        return (
+            scoped(LineResult, actor)
+            .select_related("school", "school_year")
+            .order_by("-school_year__start_year", "school__code", "line")
+        )
+
+
+@extend_schema_view(list=extend_schema(tags=TAGS, summary="师生获奖人次（不含姓名）"))
+class AwardViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = QualityAwardOutput
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Award.objects.none()
+        actor = request_actor(self.request)
+        ensure_can(actor, policy_action("view"))
+        return (
+            scoped(Award, actor)
+            .select_related("school", "school_year")
+            .order_by("-school_year__start_year", "school__code", "contest", "prize")
+        )

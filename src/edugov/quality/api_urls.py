@@ -9,5 +9,8 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("assessments", api.AssessmentViewSet, basename="assessment")
 router.register("value-added", api.ValueAddedViewSet, basename="value-added")
+router.register("fitness", api.FitnessRatesViewSet, basename="fitness")
+router.register("lines", api.LineResultViewSet, basename="line")
+router.register("awards", api.AwardViewSet, basename="award")
 
 urlpatterns = router.urls
