@@ -12,6 +12,10 @@ columns, partitions, checksums and manifest entry as the export would give.
     python -m bench.province measure MODULE ENGINE WAREHOUSE OUT_JSON   # balanced|preschool|homework|tutoring
     python -m bench.province tutoring WAREHOUSE COPIES
     python -m bench.province peer homework|tutoring WAREHOUSE WORK_DIR OUT_JSON
+    python -m bench.province limit homework|tutoring WAREHOUSE   # the limit line (edugov.warehouse.limit)
+
+Every step reports its own process start-up (interpreter start to `main`, imports of this file
+included) and Django set-up apart from the work it measures.
 """
 
 from __future__ import annotations
@@ -32,11 +36,30 @@ MODULES = ("balanced", "preschool", "homework", "tutoring")
 LIMITS = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # double_reduction_2021.toml
 
 
+def _process_age() -> float:
+    """Seconds since this process started (the kernel's start time): the interpreter's start-up and
+    the imports so far, before any work."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+STARTUP: dict[str, float] = {}
+
+
 def _django() -> None:
+    STARTUP["startup"] = _process_age()
+    started = time.perf_counter()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edugov.settings")
     import django
 
     django.setup()
+    STARTUP["django"] = time.perf_counter() - started
 
 
 def _peak_mb() -> float:
@@ -396,7 +419,62 @@ def measure(module: str, engine: str, warehouse: str, out: str) -> dict[str, Any
             digest, items = fn(engine)
             runs.append(time.perf_counter() - started)
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
-    return {"first": runs[0], "seconds": runs[1], "items": items, "peak_mb": _peak_mb()}
+    master = ""
+    if engine == "spark":
+        from edugov.indicators.backends import spark_session
+
+        master = spark_session().sparkContext.master
+    return {
+        "first": runs[0],
+        "seconds": runs[1],
+        "items": items,
+        "peak_mb": _peak_mb(),
+        "master": master,
+        **STARTUP,
+    }
+
+
+# The limit line: the engine table by one hand-written DuckDB query, against edugov's definition ---
+
+
+def limit(module: str, warehouse: str) -> dict[str, Any]:
+    """`module`'s engine table (`edugov.warehouse.limit`) province-wide on DuckDB over the warehouse:
+    edugov's Ibis definition (building the expression, compiling it, the query) and the hand-written
+    SQL, each timed; the two results compared value by value."""
+    from edugov.warehouse import limit as lim
+
+    if module == "homework":
+        from bench.burden import _Reader, _term
+        from edugov.burden.selectors import homework_compliance
+        from edugov.indicators.backends import use_warehouse
+
+        with use_warehouse(warehouse):
+            params = lim.homework_question(
+                lambda: homework_compliance(user=_Reader(), term=_term(), engine="duckdb")
+            )
+    else:
+        from bench.tutoring import ON
+
+        params = {"on": ON}
+    # Each twice, alternating, the faster query kept (the files are then in the page cache for both);
+    # Ibis's building and compiling as in a fresh process (the first time).
+    ours, times = lim.edugov_frame(module, warehouse, **params)
+    theirs, seconds = lim.limit_frame(lim.limit_sql(module, warehouse, **params))
+    _, times_again = lim.edugov_frame(module, warehouse, **params)
+    _, seconds_again = lim.limit_frame(lim.limit_sql(module, warehouse, **params))
+    rows, differ = lim.same_frames(module, ours, theirs)
+    return {
+        **STARTUP,
+        **times,
+        "query": min(times["query"], times_again["query"]),
+        "build_warm": times_again["build"],
+        "compile_warm": times_again["compile"],
+        "limit": min(seconds, seconds_again),
+        "rows": rows,
+        "differ": differ[:5],
+        "n_differ": len(differ),
+        "peak_mb": _peak_mb(),
+    }
 
 
 # Plain pandas peers over the same warehouse files ------------------------------------------------
@@ -487,6 +565,8 @@ def main(argv: list[str]) -> None:
         out = replicate_tutoring(argv[1], argv[2])
     elif argv[0] == "peer":
         out = peer(*argv[1:5])
+    elif argv[0] == "limit":
+        out = limit(*argv[1:3])
     else:
         raise SystemExit(f"unknown step {argv[0]}")
     print("BENCH " + json.dumps(out), flush=True)

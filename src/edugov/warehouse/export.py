@@ -230,7 +230,9 @@ class ExportResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-    bytes: int = 0
+    bytes: int = 0  # the warehouse's size after the export
+    bytes_written: int = 0  # of the partitions this export rewrote
+    seconds_checking: float = 0.0  # reading the database's rows to compare partitions' checksums
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -271,7 +273,9 @@ def warehouse_export(
         schema = arrow_schema(table)
         fingerprint = _schema_fingerprint(schema)
         before = {} if full else old.get("tables", {}).get(table.name, {}).get("partitions", {})
+        checking = time.perf_counter()
         now = _checksums(table, dmap, fingerprint)
+        result.seconds_checking += time.perf_counter() - checking
         partitions: dict[str, Any] = {}
         for key in sorted(now):
             prev = before.get(key)
@@ -281,6 +285,7 @@ def warehouse_export(
                 continue
             partitions[key] = _write_partition(table, key, directory, dmap, fingerprint)
             result.written.append(f"{table.name}/{key}")
+            result.bytes_written += partitions[key]["bytes"]
         empty_key = "empty" if table.partitioned else ""
         for key, prev in before.items():
             if key not in now and not (not now and key == empty_key):

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from edugov.indicators.backends import Workspace, warehouse_files
@@ -221,6 +222,11 @@ def same_frames(module: str, ours: pd.DataFrame, limit: pd.DataFrame) -> tuple[i
     if len(a) != len(b):
         return len(a), [f"rows {len(a)} vs {len(b)}"]
     for column in a.columns:
+        if a[column].dtype.kind in "iuf" and b[column].dtype.kind in "iuf":
+            x_, y_ = a[column].to_numpy("float64"), b[column].to_numpy("float64")
+            ok = np.isclose(x_, y_, rtol=1e-9, atol=1e-9) | (np.isnan(x_) & np.isnan(y_))
+            if ok.all():
+                continue
         for i, (x, y) in enumerate(zip(a[column].tolist(), b[column].tolist(), strict=True)):
             if not _same(x, y):
                 problems.append(f"{column} of {a.loc[i, keys].tolist()}: {x!r} vs {y!r}")

@@ -65,6 +65,7 @@ def test_second_export_rewrites_only_changed_partitions(tmp_path):
     again = warehouse_export(directory=tmp_path)
     assert again.written == [] and not again.removed
     assert len(again.unchanged) == len(first.written)
+    assert again.bytes_written == 0 and 0 < first.bytes_written <= first.bytes
 
     cls = SchoolClass.objects.get(school=d.school_a, school_year=d.year, number=1)
     cls.boys += 1
@@ -78,6 +79,7 @@ def test_second_export_rewrites_only_changed_partitions(tmp_path):
     new_key = f"year={d.year.start_year}/district=310101"
     assert after[new_key]["checksum"] != before[new_key]["checksum"]
     assert after[new_key]["rows"] == 3
+    assert third.bytes_written == after[new_key]["bytes"]  # one partition's file, nothing else
 
 
 def test_partition_whose_rows_are_gone_is_removed(tmp_path):
