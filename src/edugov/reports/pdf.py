@@ -9,6 +9,7 @@ Every text is read literally (names may hold "&" or "<")."""
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,7 +18,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -73,6 +76,19 @@ class _Styles:
         self.folio = f.body
 
 
+def _measured_faces() -> Faces:
+    """The faces, each TrueType face measuring a string once per size: without reportlab's C
+    accelerator a width is summed glyph by glyph in Python, and wrapping Chinese text asks for
+    the width of each character again and again (most of a long table's time)."""
+    f = faces()
+    for name in {f.body, f.heading, f.title}:
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont) and not getattr(font, "_edugov_memo", False):
+            font.stringWidth = lru_cache(maxsize=50_000)(font.stringWidth)  # type: ignore[method-assign]
+            font._edugov_memo = True  # type: ignore[attr-defined]
+    return f
+
+
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape("—" if text is None else str(text)), style)
 
@@ -83,6 +99,16 @@ def _mark(text: str) -> str:
 
 def _text_width(text: str, font: str, size: float) -> float:
     return max((stringWidth(line, font, size) for line in text.split("\n")), default=0.0)
+
+
+def _fits(text: str, font: str, size: float, room: float) -> bool:
+    """Whether text fits `room` points on one line (no glyph of the faces is wider than 1 em, none
+    narrower than a quarter: most texts are decided without measuring)."""
+    if len(text) * size <= room:
+        return True
+    if len(text) * size * 0.25 > room:
+        return False
+    return bool(stringWidth(text, font, size) <= room)
 
 
 class _Tables:
@@ -169,13 +195,27 @@ class _Tables:
             ("TOPPADDING", (0, 0), (-1, -1), 1),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]
+        # A cell whose text fits its column on one line is drawn as a plain string in the cell's
+        # style (font, size, leading, alignment and colour set per column or cell below): a
+        # Paragraph per cell costs ~20x more and most cells hold a number or a short word.
+        style += [("FONTSIZE", (0, 1), (-1, -1), size), ("LEADING", (0, 1), (-1, -1), leading)]
+        style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, is_number in enumerate(numeric) if is_number]
+        room = [w - 12.5 for w in col_widths]  # less the cell's padding, 6 pt each side
+        body_font, fail_font = st.faces.body, st.faces.heading
         for n, (raw, text) in enumerate(zip(rows, cells, strict=True), start=1):
-            line = []
+            line: list[Any] = []
             for i, (value, shown) in enumerate(zip(raw, text, strict=True)):
-                if is_failure(value) or (n - 1, i) in failed:
-                    line.append(_p(shown, fail_right if i < len(numeric) and numeric[i] else fail))
+                is_number = i < len(numeric) and numeric[i]
+                failed_cell = is_failure(value) or (n - 1, i) in failed
+                font = fail_font if failed_cell else body_font
+                if "\n" not in shown and i < len(room) and _fits(shown, font, size, room[i]):
+                    line.append(shown)
+                    if failed_cell:
+                        style += [("FONTNAME", (i, n), (i, n), font), ("TEXTCOLOR", (i, n), (i, n), RED)]
+                elif failed_cell:
+                    line.append(_p(shown, fail_right if is_number else fail))
                 else:
-                    line.append(_p(shown, right if i < len(numeric) and numeric[i] else left))
+                    line.append(_p(shown, right if is_number else left))
             data.append(line)
             if any(is_failure(v) for v in raw) or any((n - 1, i) in failed for i in range(len(raw))):
                 style.append(("BACKGROUND", (0, n), (-1, n), FAIL_TINT))
@@ -197,7 +237,7 @@ def _figure_table(figure: Figure) -> tuple[list[str], list[list[Any]]]:
 class _Writer:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.st = _Styles(faces())
+        self.st = _Styles(_measured_faces())
         self.tables = _Tables(self.st)
         self.orientation = "portrait"
         self.pending = False  # a page break owed after the summary page

@@ -198,3 +198,27 @@ def test_a_missing_font_package_is_a_system_check_warning_and_pdfs_still_build(s
         assert render(sample(), "pdf").startswith(b"%PDF")
     finally:
         fonts.faces.cache_clear()
+
+
+def test_xlsx_data_rows_keep_their_types_and_styles_when_spliced_in():
+    """The data layout writes its rows as XML text: the cells read back as openpyxl wrote them."""
+    when = dt.datetime(2025, 9, 1, 8, 30)  # noqa: DTZ001 (a naive local time, as exports carry)
+    rows = [
+        [" 前后有空格 ", 1500, dt.date(2025, 9, 1), when, True, None, "a\x01b<&>", float("nan")],
+        ["未达标", 12, dt.date(2025, 9, 2), when, False, "", "+1", 2.5],
+    ]
+    kinds: list[ColumnKind] = ["text", "int", "date", "text", "text", "text", "text", "number"]
+    headers = ["名称", "数量", "日期", "时间", "是否", "空", "文本", "小数"]
+    doc = Document(title="清单", layout="data", sections=[Section("清单", headers, rows, kinds=kinds)])
+    ws = _sheet(doc, "清单")
+    assert [c.value for c in ws[1]] == headers
+    first, second = ws[2], ws[3]
+    assert first[0].value == " 前后有空格 " and first[1].value == 1500 and first[1].number_format == "#,##0"
+    assert first[2].value.date() == dt.date(2025, 9, 1) and first[2].number_format == "yyyy-mm-dd"
+    assert first[3].value == when and first[3].is_date
+    assert first[4].value == "是" and second[4].value == "否"
+    assert first[6].value == "ab<&>"  # a control character no spreadsheet accepts is dropped
+    assert second[0].value == "未达标" and second[0].font.b
+    assert second[6].value == "'+1" and second[7].value == 2.5
+    assert ws.max_row == 3 and ws.max_column == 8
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H3"

@@ -163,54 +163,65 @@ class ViolationRow:
     citation: str
 
 
+def _cn_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def violation_rows(*, user: Any, limit: int = 2000) -> list[ViolationRow]:
+    """Every recorded violation in the user's scope. Only the columns shown are read (no model
+    instances: an order's encrypted pupil and parent fields are never decrypted for this list)."""
     rows: list[ViolationRow] = []
-    courses = scoped(Course, user).exclude(violations=[]).select_related("institution")[:limit]
-    for c in courses:
-        for v in c.violations:
+    courses = (
+        scoped(Course, user)
+        .exclude(violations=[])
+        .values_list("institution_id", "institution__name", "name", "violations")[:limit]
+    )
+    for inst_id, inst_name, name, violations in courses:
+        for v in violations:
             rows.append(
-                ViolationRow(
-                    c.institution_id,
-                    c.institution.name,
-                    f"课程：{c.name}",
-                    "",
-                    v["message"],
-                    v.get("citation", ""),
-                )
+                ViolationRow(inst_id, inst_name, f"课程：{name}", "", v["message"], v.get("citation", ""))
             )
-    sessions = scoped(Session, user).exclude(violations=[]).select_related("course__institution")[:limit]
-    for s in sessions:
-        for v in s.violations:
+    sessions = (
+        scoped(Session, user)
+        .exclude(violations=[])
+        .values_list(
+            "course__institution_id",
+            "course__institution__name",
+            "course__name",
+            "date",
+            "start_time",
+            "end_time",
+            "violations",
+        )[:limit]
+    )
+    for inst_id, inst_name, name, day, start, end, violations in sessions:
+        when = f"{_cn_day(day)} {start:%H:%M}～{end:%H:%M}"
+        for v in violations:
             rows.append(
-                ViolationRow(
-                    s.course.institution_id,
-                    s.course.institution.name,
-                    f"课表：{s.course.name}",
-                    f"{s.date:%Y-%m-%d} {s.start_time:%H:%M}～{s.end_time:%H:%M}",
-                    v["message"],
-                    v.get("citation", ""),
-                )
+                ViolationRow(inst_id, inst_name, f"课表：{name}", when, v["message"], v.get("citation", ""))
             )
-    orders = scoped(Order, user).exclude(violations=[]).select_related("institution")[:limit]
-    for o in orders:
-        for v in o.violations:
+    orders = (
+        scoped(Order, user)
+        .exclude(violations=[])
+        .values_list("pk", "institution_id", "institution__name", "paid_on", "violations")[:limit]
+    )
+    for pk, inst_id, inst_name, paid_on, violations in orders:
+        when = _cn_day(paid_on) if paid_on else ""
+        for v in violations:
             rows.append(
-                ViolationRow(
-                    o.institution_id,
-                    o.institution.name,
-                    f"收费订单{o.pk}",
-                    f"{o.paid_on:%Y-%m-%d}",
-                    v["message"],
-                    v.get("citation", ""),
-                )
+                ViolationRow(inst_id, inst_name, f"收费订单{pk}", when, v["message"], v.get("citation", ""))
             )
-    staff = scoped(Staff, user).filter(in_service_teacher__isnull=False).select_related("institution")[:limit]
-    for st in staff:
+    staff = (
+        scoped(Staff, user)
+        .filter(in_service_teacher__isnull=False)
+        .values_list("institution_id", "institution__name", "name")[:limit]
+    )
+    for inst_id, inst_name, name in staff:
         rows.append(
             ViolationRow(
-                st.institution_id,
-                st.institution.name,
-                f"从业人员：{st.name}",
+                inst_id,
+                inst_name,
+                f"从业人员：{name}",
                 "",
                 "在职中小学教师在校外培训机构任职（有偿补课）",
                 "",
