@@ -1,6 +1,7 @@
 """REST API of school safety: grid cells (contacts masked), hazards with their rectification
-status, today's reminder coverage by town and school, and the public's drowning-risk reports
-(triaged here as on the page). Same selectors and services as the pages."""
+status, today's reminder coverage by town and school, the public's drowning-risk reports
+(triaged here as on the page), each school's drills against the term's due numbers and the
+dangerous waters with their patrol status. Same selectors and services as the pages."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ChoiceLabelField
 
 from . import selectors, services
-from .models import ClassReminder, GridCell, Hazard, WaterReport
+from .models import ClassReminder, DangerousWater, Drill, GridCell, Hazard, WaterReport
 from .permissions import action
 
 TAGS = ["校园安全"]
@@ -162,3 +163,64 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             actor=request_actor(request), report=report, confirm=d["confirm"], reward=d.get("reward")
         )
         return Response(WaterReportOutput(row).data)
+
+
+class SafetyDrillStatusOutput(serializers.Serializer[Any]):
+    school_id = serializers.IntegerField()
+    school = serializers.CharField()
+    town = serializers.CharField()
+    done = serializers.DictField(child=serializers.IntegerField())
+    due = serializers.DictField(child=serializers.IntegerField())
+    overdue = serializers.ListField(child=serializers.CharField())
+
+
+class DrillStatusViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Computed rows (not a queryset): no filter backends."""
+
+    serializer_class = SafetyDrillStatusOutput
+    filter_backends = ()
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Drill.objects.none()
+        return scoped(Drill, request_actor(self.request)).order_by("-pk")
+
+    @extend_schema(tags=TAGS, summary="本学期各校应急演练进度（已开展/截至今天应开展，按类型）")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = selectors.drill_status(actor=request_actor(request), on=timezone.localdate())
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        return self.get_paginated_response(SafetyDrillStatusOutput(page, many=True).data)
+
+
+class SafetyWaterOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    town = serializers.CharField(source="area__name")
+    school = serializers.CharField(source="school__name", allow_null=True)
+    location = serializers.CharField()
+    warning_signs = serializers.BooleanField()
+    patrol_duty = serializers.CharField()
+    patrols = serializers.IntegerField(source="patrols_n")
+    last_patrol = serializers.DateField(allow_null=True)
+    issues = serializers.IntegerField()
+    overdue = serializers.BooleanField()
+
+
+class WaterViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Computed rows (not a queryset): no filter backends."""
+
+    serializer_class = SafetyWaterOutput
+    filter_backends = ()
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return DangerousWater.objects.none()
+        return scoped(DangerousWater, request_actor(self.request)).order_by("pk")
+
+    @extend_schema(tags=TAGS, summary="危险水域及巡查情况（超期未巡查标出）")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = selectors.waters(actor=request_actor(request), on=timezone.localdate())
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        return self.get_paginated_response(SafetyWaterOutput(page, many=True).data)

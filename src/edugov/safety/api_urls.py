@@ -10,5 +10,7 @@ router.register("cells", api.CellViewSet, basename="cell")
 router.register("hazards", api.HazardViewSet, basename="hazard")
 router.register("coverage", api.CoverageViewSet, basename="coverage")
 router.register("reports", api.ReportViewSet, basename="report")
+router.register("drills", api.DrillStatusViewSet, basename="drill")
+router.register("waters", api.WaterViewSet, basename="water")
 
 urlpatterns = router.urls

@@ -386,3 +386,26 @@ def test_the_reports_and_the_cockpit(world):
     cockpit = login(Client(), world.officer).get(reverse("safety:overview")).content.decode()
     assert "应急演练未达要求的学校" in cockpit and md.school_b.name in cockpit
     assert "未销号隐患（按等级和发现时长）" in cockpit
+
+
+def test_the_api_lists_drill_status_and_waters_in_scope(world):
+    from rest_framework.test import APIClient
+
+    md = world.md
+    _drill(world, md.school_a, "evacuation", dt.date(2025, 9, 10))
+    DangerousWater.objects.create(
+        area=md.town_b, school=md.school_b, name="乙河", kind="river", location="校南"
+    )
+    office = login(APIClient(), world.officer)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("edugov.safety.api.timezone.localdate", lambda *a: TODAY)
+        rows = office.get("/api/v1/safety/drills/").json()["results"]
+        by_school = {r["school"]: r for r in rows}
+        assert by_school[md.school_a.name]["done"] == {"evacuation": 1}
+        assert by_school[md.school_a.name]["due"] == {"evacuation": 2, "fire": 1, "violence": 1}
+        school = login(APIClient(), md.users[Role.SCHOOL_ADMIN])
+        own = {r["school"] for r in school.get("/api/v1/safety/drills/").json()["results"]}
+        assert md.school_b.name not in own and md.school_a.name in own
+        waters = office.get("/api/v1/safety/waters/").json()["results"]
+        assert [(w["name"], w["patrols"], w["overdue"]) for w in waters] == [("乙河", 0, True)]
+        assert school.get("/api/v1/safety/waters/").json()["results"] == []
