@@ -17,5 +17,10 @@ router.register("project-lists", api.ProjectListViewSet, basename="project-list-
 router.register("quota", api.QuotaViewSet, basename="quota")
 router.register("quota-plans", api.QuotaPlanViewSet, basename="quota-plan")
 router.register("private-schools", api.PrivateYearViewSet, basename="private-year")
+router.register("zones", api.ZoneViewSet, basename="zone")
+router.register("villages", api.VillageViewSet, basename="village")
+router.register("layout-proposals", api.LayoutProposalViewSet, basename="layout-proposal")
+router.register("closures", api.ClosureViewSet, basename="closure")
+router.register("map", api.MapViewSet, basename="map")
 
 urlpatterns = router.urls

@@ -38,6 +38,7 @@ class PlanningConfig(ModuleConfig):
             nav=(
                 NavItem("学位预测", "planning:overview", M, action=action("view")),
                 NavItem("布局调整", "planning:layout", M, action=action("view")),
+                NavItem("布局地图", "planning:map", M, action=action("view")),
                 NavItem("建设项目", "planning:projects", M, action=action("view")),
                 NavItem("指标到校", "planning:quota", M, action=action("view")),
                 NavItem("民办学校", "planning:private", M, action=action("view")),

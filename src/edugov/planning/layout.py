@@ -1,8 +1,9 @@
 """Layout proposals (宜留则留、宜并则并、宜撤则撤、宜建则建) and the merge what-if, as pure functions
 over plain figures so the rules test by hand. Rules in data/planning.toml [layout].
 
-- close (宜撤): a teaching point under the small-point size with a school of its stage within the
-  merge distance; merge (宜并): a small school under the small-school size with such a school;
+- close (宜撤): a teaching point under the small-point size with a receiving school (not a teaching
+  point, not itself small) of its stage within the merge distance; merge (宜并): a small school
+  under the small-school size with such a school;
   keep (宜留): a small school or point with no school within reach (its pupils would travel too far);
   build (宜建): a village whose children of a stage live beyond every school's service radius, at least
   `build_min_children` of them.
@@ -82,7 +83,8 @@ def candidates(
         small = s.pupils < (small_point if s.teaching_point else small_school)
         if not small:
             continue
-        receiver, km = nearest(s, [t for t in schools if not t.teaching_point], s.stage, exclude=s.school_id)
+        receivers = [t for t in schools if not t.teaching_point and t.pupils >= small_school]
+        receiver, km = nearest(s, receivers, s.stage, exclude=s.school_id)
         limit = small_point if s.teaching_point else small_school
         size = f"{'教学点' if s.teaching_point else '学校'}在校生{s.pupils}人，少于{limit:g}人"
         if receiver is not None and km <= reach:

@@ -332,3 +332,92 @@ register_report(
     params=(Param("year", "招生年份", integer),),
     model="planning.QuotaPlan",
 )
+
+
+ACTION_LABELS = {"build": "宜建", "close": "宜撤", "merge": "宜并", "keep": "宜留"}
+
+
+def layout_document(*, actor: User | None) -> Document:
+    """Layout proposals: keep / merge / close / build with their reasons and distances, the closures
+    under way with their steps, the attendance zones, the hollowing list and the rules used."""
+    reader = read_as(actor)
+    rules = selectors.layout_rules()
+    proposals = selectors.layout_proposals(actor=reader)
+    closures = list(selectors.closures(actor=reader))
+    counts = {k: sum(1 for c in proposals if c["action"] == k) for k in ACTION_LABELS}
+    r = rules["radius_km"]
+    return Document(
+        title="中小学布局调整报告",
+        date=timezone.localdate(),
+        summary=[(label, f"{counts[k]}条") for k, label in ACTION_LABELS.items()]
+        + [("撤并程序", f"{len(closures)}项")],
+        sections=[
+            Section(
+                "一、调整建议",
+                ["建议", "乡镇（街道）", "学校或村", "学段", "人数", "接收学校", "距离（公里）", "原因"],
+                [
+                    [
+                        ACTION_LABELS[c["action"]],
+                        c["town"],
+                        c["school"],
+                        selectors.STAGE_LABELS[c["stage"]],
+                        c["pupils"],
+                        c["target"] or "—",
+                        c["km"],
+                        "；".join(c["reasons"]),
+                    ]
+                    for c in proposals
+                ],
+                note=(
+                    f"服务半径（直线距离）：小学城镇{r['primary']['urban']}公里、农村{r['primary']['rural']}公里；"
+                    f"初中城镇{r['junior']['urban']}公里、农村{r['junior']['rural']}公里；"
+                    f"可接收学校在{rules['merge_max_km']}公里以内。以上为研究建议，不构成撤并决定。"
+                ),
+                key="proposals",
+            ),
+            Section(
+                "二、撤并程序",
+                ["拟撤并学校", "接收学校", "理由", "状态", "已完成步骤"],
+                [
+                    [
+                        c.school.name,
+                        c.target.name,
+                        c.reason,
+                        c.get_status_display(),
+                        "；".join(f"{s.done_on:%Y-%m-%d} {s.get_kind_display()}" for s in c.steps.all())
+                        or "—",
+                    ]
+                    for c in closures
+                ],
+                key="closures",
+            ),
+            Section(
+                "三、施教区",
+                ["乡镇（街道）", "施教区", "学段", "学校"],
+                [
+                    [z.area.name, z.name, z.get_stage_display(), "、".join(s.name for s in z.schools.all())]
+                    for z in selectors.zones(actor=reader)
+                ],
+                key="zones",
+            ),
+            Section(
+                "四、生源下降与小规模学校",
+                ["乡镇（街道）", "学校", "在校生", "原因"],
+                [
+                    [x["town"], x["school"], x["pupils"], "；".join(x["reasons"])]
+                    for x in selectors.layout_list(actor=reader)
+                ],
+                key="hollowing",
+            ),
+        ],
+        filename="中小学布局调整报告",
+    )
+
+
+register_report(
+    "planning.layout",
+    "中小学布局调整报告",
+    action="planning.report",
+    builder=layout_document,
+    model="planning.Closure",
+)

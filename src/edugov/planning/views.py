@@ -23,7 +23,7 @@ from edugov.registry.models import School
 
 from . import selectors, services
 from .errors import PlanningError as E
-from .models import ProjectList, ProjectStatus
+from .models import Closure, ClosureStepKind, ProjectList, ProjectStatus
 from .permissions import action
 
 
@@ -97,18 +97,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "may_save": can(actor, action("forecast_save")),
     }
     return render(request, "planning/overview.html", context)
-
-
-@login_required
-def layout(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    ensure_can(actor, action("view"))
-    n = selectors.norms()
-    return render(
-        request,
-        "planning/layout.html",
-        {"rows": selectors.layout_list(actor=actor), "citations": n.citations()[3:]},
-    )
 
 
 def _date(params: Mapping[str, Any], name: str, label: str) -> dt.date:
@@ -324,3 +312,141 @@ def private(request: HttpRequest) -> HttpResponse:
         "post": request.POST,
     }
     return render(request, "planning/private.html", context, status=400 if errors else 200)
+
+
+def _school_in(actor: User, params: Mapping[str, Any], name: str, label: str, *, write: bool) -> School:
+    sid = _required_int(params, name, label, 1, 2**31 - 1)
+    qs = write_scoped(School, actor) if write else scoped(School, actor)
+    school = qs.filter(pk=sid).first()
+    if school is None:
+        raise DomainError(E.BAD_FIELD, field=label, reason="不存在或不在您的范围内")
+    return school
+
+
+def _town_in(actor: User, params: Mapping[str, Any]) -> Any:
+    from edugov.registry.models import Area
+
+    tid = _required_int(params, "town", "乡镇（街道）", 1, 2**31 - 1)
+    town = write_scoped(Area, actor).filter(pk=tid).first()
+    if town is None:
+        raise DomainError(E.BAD_FIELD, field="乡镇（街道）", reason="不存在或不在您的管理范围内")
+    return town
+
+
+def _layout_post(actor: User, params: Any) -> str:
+    op = str(params.get("op", ""))
+    if op == "zone":
+        ids = [str(v) for v in params.getlist("schools")] if hasattr(params, "getlist") else []
+        if any(not v.isdigit() or len(v) > 10 for v in ids):
+            raise DomainError(E.BAD_FIELD, field="学校", reason="无法识别")
+        schools = list(write_scoped(School, actor).filter(pk__in=[int(v) for v in ids]))
+        if len(schools) != len(set(ids)):
+            raise DomainError(E.BAD_FIELD, field="学校", reason="不存在或不在您的管理范围内")
+        zone = services.zone_save(
+            actor=actor,
+            area=_town_in(actor, params),
+            name=str(params.get("name", ""))[:60],
+            stage=str(params.get("stage", "")),
+            schools=schools,
+        )
+        return f"已保存施教区“{zone.name}”"
+    if op == "village":
+        village = services.village_save(
+            actor=actor,
+            area=_town_in(actor, params),
+            name=str(params.get("name", ""))[:60],
+            longitude=_decimal(params, "longitude", "经度", ""),
+            latitude=_decimal(params, "latitude", "纬度", ""),
+            children_primary=_int(params, "children_primary", "小学适龄儿童", -(10**6), 10**6) or 0,
+            children_junior=_int(params, "children_junior", "初中适龄少年", -(10**6), 10**6) or 0,
+            rural=str(params.get("rural", "")) == "1",
+        )
+        return f"已保存“{village.name}”"
+    if op == "closure":
+        closure = services.closure_propose(
+            actor=actor,
+            school=_school_in(actor, params, "school", "拟撤并学校", write=True),
+            target=_school_in(actor, params, "target", "接收学校", write=True),
+            reason=str(params.get("reason", ""))[:300],
+        )
+        return f"已提出：{closure}"
+    if op in ("step", "drop"):
+        cid = _required_int(params, "closure", "撤并", 1, 2**31 - 1)
+        found = write_scoped(Closure, actor).filter(pk=cid).first()
+        if found is None:
+            raise DomainError(E.BAD_FIELD, field="撤并", reason="不存在或不在您的管理范围内")
+        if op == "drop":
+            services.closure_drop(actor=actor, closure=found)
+            return f"已暂缓：{found}"
+        step = services.closure_step(
+            actor=actor,
+            closure=found,
+            kind=str(params.get("kind", "")),
+            done_on=_date(params, "done_on", "完成日期"),
+            note=str(params.get("note", ""))[:300],
+        )
+        return f"已登记：{step}"
+    raise DomainError(E.BAD_FIELD, field="操作", reason="无法识别")
+
+
+@login_required
+def layout(request: HttpRequest) -> HttpResponse:
+    """Hollowing, keep/merge/close/build proposals with reasons, the merge what-if (GET closing and
+    target), zones, villages and the closure workflow."""
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    errors: list[str] = []
+    if request.method == "POST":
+        ensure_can(actor, action("edit"))
+        try:
+            messages.success(request, _layout_post(actor, request.POST))
+            return redirect("planning:layout")
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            errors.append(exc.message)
+    merge = None
+    if request.GET.get("closing") or request.GET.get("target"):
+        try:
+            closing = _school_in(actor, request.GET, "closing", "拟撤并学校", write=False)
+            target = _school_in(actor, request.GET, "target", "接收学校", write=False)
+            if closing.pk == target.pk:
+                raise DomainError(E.CLOSURE_SAME)
+            merge = selectors.merge_preview(actor=actor, closing_id=closing.pk, target_id=target.pk)
+        except DomainError as exc:
+            errors.append(exc.message)
+    n = selectors.norms()
+    may_edit = can(actor, action("edit"))
+    schools = scoped(School, actor).filter(archived_at__isnull=True).order_by("code").values("pk", "name")
+    context = {
+        "rows": selectors.layout_list(actor=actor),
+        "proposals": selectors.layout_proposals(actor=actor),
+        "merge": merge,
+        "params": request.GET,
+        "schools": schools,
+        "zones": selectors.zones(actor=actor),
+        "villages": selectors.layout_points(actor=actor)[1],
+        "closures": selectors.closures(actor=actor),
+        "step_kinds": ClosureStepKind.choices,
+        "rules": selectors.layout_rules(),
+        "citations": n.citations()[3:],
+        "may_edit": may_edit,
+        "towns": _write_towns(actor) if may_edit else [],
+        "errors": errors,
+    }
+    return render(request, "planning/layout.html", context, status=400 if errors else 200)
+
+
+def _write_towns(actor: User) -> Any:
+    from edugov.registry.models import Area, AreaLevel
+
+    return write_scoped(Area, actor).filter(level=AreaLevel.TOWN).order_by("code").values("pk", "name")
+
+
+@login_required
+def layout_map(request: HttpRequest) -> HttpResponse:
+    """The district map on plain longitude/latitude axes: schools sized by pupils and coloured by
+    their places gap, villages, projects and service-radius rings (ECharts, no tiles)."""
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    return render(request, "planning/map.html", {"map": selectors.map_data(actor=actor)})
