@@ -7,6 +7,7 @@ bulk-written, so the build stays fast."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import Area, School, SchoolType, Teacher
@@ -151,10 +152,69 @@ def build_groups(ctx: DemoContext) -> None:
             ]
         )  # fmt: skip
         classes += 1
+    _effect_story(groups, start.year)
     _grant_heads(district, [g for g, _s in groups])
     ctx.count("学校集团", len(groups))
     ctx.count("集团活动", len(activities))
     ctx.count("联合办班", classes)
+
+
+FACILITY_FIELDS = (
+    "teaching_aux_area",
+    "sports_area",
+    "equipment_value",
+    "multimedia_classrooms",
+)
+
+
+def _poor(row: Any) -> None:
+    """Conditions below the 优质均衡 standards on the four facility indicators (R4-R7)."""
+    from decimal import Decimal
+
+    row.teaching_aux_area = (row.teaching_aux_area * Decimal("0.4")).quantize(Decimal("0.01"))
+    row.sports_area = (row.sports_area * Decimal("0.4")).quantize(Decimal("0.01"))
+    row.equipment_value = (row.equipment_value * Decimal("0.4")).quantize(Decimal("1"))
+    row.multimedia_classrooms = 0
+
+
+def _effect_story(groups: list[tuple[SchoolGroup, list[School]]], joined: int) -> None:
+    """The effect chart's two stories. The first close group's first rural member joined with poor
+    conditions (below the standards on the four facility indicators) and catches up year by year:
+    buildings and grounds in its second year in the group, equipment and multimedia classrooms in its
+    third, so its gap to the lead school narrows over the three years. The second close group's
+    first member joined short of equipment and multimedia classrooms and nothing improves; its
+    buildings and grounds fall below the standards from its second year: its gap does not narrow."""
+    from decimal import Decimal
+
+    from edugov.resources.models import SchoolFacilities
+
+    if len(groups) < 2 or len(groups[0][1]) < 2 or len(groups[1][1]) < 2:
+        return
+    narrowing, flat = groups[0][1][1], groups[1][1][1]
+    rows = list(
+        SchoolFacilities.objects.filter(school__in=[narrowing, flat])
+        .select_related("school_year")
+        .order_by("school_year__start_year")
+    )
+    changed = []
+    for row in rows:
+        step = row.school_year.start_year - joined + 1  # 1: the year it joined
+        if row.school_id == flat.pk:
+            keep = (row.teaching_aux_area, row.sports_area)
+            _poor(row)
+            if step <= 1:  # buildings and grounds still up to the standards when it joined
+                row.teaching_aux_area, row.sports_area = keep
+        elif step <= 1:
+            _poor(row)
+        elif step == 2:
+            keep = (row.teaching_aux_area, row.sports_area)
+            _poor(row)
+            row.teaching_aux_area, row.sports_area = keep
+        else:
+            row.equipment_value = (row.equipment_value * Decimal("1.3")).quantize(Decimal("1"))
+            row.multimedia_classrooms = row.multimedia_classrooms * 2 + 3
+        changed.append(row)
+    SchoolFacilities.objects.bulk_update(changed, FACILITY_FIELDS)
 
 
 def _grant_heads(district: Area, groups: list[SchoolGroup]) -> None:

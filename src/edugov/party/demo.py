@@ -8,11 +8,12 @@ school by the end of the year. Statuses and counts only. Seeded by ctx.rng; bulk
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import School
 
-from .models import CoverageTarget, MeetingCount, OrgKind, PartyStatus
+from .models import CoverageTarget, MeetingCount, OrgKind, PartyStatus, TutoringPartyCount
 from .selectors import SCHOOL_TYPES
 from .services import term_of
 
@@ -81,10 +82,25 @@ def build_party(ctx: DemoContext) -> None:
     CoverageTarget.objects.create(
         area=district, year=ctx.today.year, deadline=dt.date(ctx.today.year, 12, 31), share=100
     )
+    _tutoring(ctx, district, rng)
     ctx.count("党组织领导的校长负责制学校", len(statuses))
 
 
+def _tutoring(ctx: DemoContext, district: Any, rng: Any) -> None:
+    """The district's tutoring institutions' party organisation coverage, as counts: a few with
+    their own organisation, most under a joint one (industry-wide joint branches)."""
+    from edugov.tutoring.models import Institution
+
+    total = Institution.objects.filter(area__path__startswith=district.path).count()
+    own = round(total * rng.uniform(0.1, 0.2))
+    joint = min(total - own, round(total * rng.uniform(0.5, 0.65)))
+    TutoringPartyCount.objects.create(
+        area=district, year=ctx.today.year, institutions=total, own_org=own, joint_org=joint
+    )
+
+
 def reset_party() -> None:
+    TutoringPartyCount.objects.all().delete()
     CoverageTarget.objects.all().delete()
     MeetingCount.objects.all().delete()
     PartyStatus.objects.all().delete()
