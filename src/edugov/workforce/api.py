@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action as route
@@ -17,15 +18,21 @@ from edugov.accounts.scope import scoped
 from edugov.api.base import ApiViewSet, ChoiceLabelField, ReferencePrimaryKeyField, ScopedPrimaryKeyField
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import exchanges, selectors, services
+from . import appraisal, ethics, exchanges, selectors, services, studios
 from .models import (
+    Appraisal,
     BackboneLevel,
     CertificateStage,
+    CommunityActivity,
     CorrectionRequest,
     EmploymentType,
+    EthicsIncident,
     Exchange,
     ExchangeKind,
     Qualification,
+    ResearchCommunity,
+    Studio,
+    StudioReport,
     TeacherYear,
     Title,
 )
@@ -256,3 +263,248 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         d = self.validated_input(ExchangeInput)
         row = exchanges.exchange_create(actor=request_actor(request), **d)
         return Response(ExchangeOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+# --- master studios, research communities (choice fields as plain strings with their labels:
+# the services check them and refuse in Chinese; no enum components to clash across modules) ---
+
+
+class StudioReportOutput(serializers.ModelSerializer[StudioReport]):
+    class Meta:
+        model = StudioReport
+        fields = ["id", "studio", "period_label", "period_end", "due_on", "submitted_on", "summary"]
+
+
+class StudioOutput(serializers.ModelSerializer[Studio]):
+    kind = serializers.CharField(read_only=True)
+    kind_label = ChoiceLabelField(source="kind")
+    cadence = serializers.CharField(read_only=True)
+    cadence_label = ChoiceLabelField(source="cadence")
+    lead_name = serializers.CharField(source="lead.name", read_only=True)
+    members = serializers.PrimaryKeyRelatedField[Teacher](many=True, read_only=True)
+
+    class Meta:
+        model = Studio
+        fields = ["id", "name", "kind", "kind_label", "lead", "lead_name", "lead_school", "members", "plan",
+                  "cadence", "cadence_label", "started_on"]  # fmt: skip
+
+
+class StudioInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=60)
+    kind = serializers.CharField(
+        max_length=16, help_text="famous_teacher 名师 / head_teacher 名班主任 / principal 名校长"
+    )
+    lead = ScopedPrimaryKeyField(rows=_teachers, help_text="领衔人（教师ID，须在您可维护的学校）")
+    members = ScopedPrimaryKeyField(
+        rows=_teachers, many=True, required=False, reference_scope="read", help_text="成员（教师ID）"
+    )
+    plan = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    cadence = serializers.CharField(
+        max_length=12, default="quarterly", help_text="monthly / quarterly / half_yearly / yearly"
+    )
+    started_on = serializers.DateField()
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="名师工作室"),
+    retrieve=extend_schema(tags=TAGS, summary="名师工作室详情"),
+)
+class StudioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = StudioOutput
+    policy_actions = {"create": action("studio_edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Studio.objects.none()
+        return (
+            scoped(Studio, request_actor(self.request))
+            .select_related("lead")
+            .prefetch_related("members")
+            .order_by("pk")
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="登记名师工作室（按周期生成首年报告期）",
+        request=StudioInput,
+        responses=StudioOutput,
+    )
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(StudioInput)
+        row = studios.studio_create(actor=request_actor(request), **d)
+        return Response(StudioOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class StudioReportSubmitInput(serializers.Serializer[Any]):
+    summary = serializers.CharField(max_length=2000)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="工作室阶段报告"),
+    retrieve=extend_schema(tags=TAGS, summary="工作室阶段报告详情"),
+)
+class StudioReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = StudioReportOutput
+    policy_actions = {"submit": action("studio_report")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return StudioReport.objects.none()
+        return scoped(StudioReport, request_actor(self.request)).order_by("studio_id", "period_end")
+
+    @extend_schema(
+        tags=TAGS, summary="报送工作室阶段报告", request=StudioReportSubmitInput, responses=StudioReportOutput
+    )
+    @route(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        d = self.validated_input(StudioReportSubmitInput)
+        row = studios.report_submit(
+            actor=request_actor(request),
+            report=self.get_object(),
+            summary=d["summary"],
+            today=timezone.localdate(),
+        )
+        return Response(StudioReportOutput(row).data)
+
+
+class CommunityActivityOutput(serializers.ModelSerializer[CommunityActivity]):
+    class Meta:
+        model = CommunityActivity
+        fields = ["id", "held_on", "title", "participants", "summary"]
+
+
+class CommunityOutput(serializers.ModelSerializer[ResearchCommunity]):
+    kind = serializers.CharField(read_only=True)
+    kind_label = ChoiceLabelField(source="kind")
+    activities = CommunityActivityOutput(many=True, read_only=True)
+
+    class Meta:
+        model = ResearchCommunity
+        fields = ["id", "name", "kind", "kind_label", "subject", "lead", "lead_school", "activities"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="研修共同体及其活动"),
+    retrieve=extend_schema(tags=TAGS, summary="研修共同体详情"),
+)
+class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = CommunityOutput
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return ResearchCommunity.objects.none()
+        return studios.communities(actor=request_actor(self.request)).order_by("pk")
+
+
+# --- ethics: the incidents for the personnel department and the leaders only ---
+
+
+class EthicsIncidentOutput(serializers.ModelSerializer[EthicsIncident]):
+    category = serializers.CharField(read_only=True)
+    category_label = ChoiceLabelField(source="category")
+    source_kind = serializers.CharField(source="source", read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_label = ChoiceLabelField(source="status")
+    handling = serializers.CharField(read_only=True)
+    handling_label = ChoiceLabelField(source="handling")
+
+    class Meta:
+        model = EthicsIncident
+        fields = ["id", "teacher", "school", "school_year", "category", "category_label", "occurred_on",
+                  "summary", "source_kind", "status", "status_label", "handling", "handling_label", "effect",
+                  "decided_at"]  # fmt: skip
+
+
+class EthicsIncidentInput(serializers.Serializer[Any]):
+    teacher = ScopedPrimaryKeyField(rows=_teachers, help_text="教师ID（须在您管辖的学校）")
+    school_year = ReferencePrimaryKeyField(queryset=SchoolYear.objects.all(), help_text="学年ID")
+    category = serializers.CharField(max_length=16, help_text="十项准则：political … practice")
+    occurred_on = serializers.DateField()
+    summary = serializers.CharField(max_length=500)
+
+
+class EthicsDecisionInput(serializers.Serializer[Any]):
+    confirmed = serializers.BooleanField()
+    handling = serializers.CharField(max_length=16, allow_blank=True, default="")
+    effect = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="师德师风事件（人事科和局领导可见）"),
+    retrieve=extend_schema(tags=TAGS, summary="师德师风事件详情"),
+)
+class EthicsIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = EthicsIncidentOutput
+    policy_actions = {"create": action("ethics_edit"), "decide": action("ethics_edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return EthicsIncident.objects.none()
+        return ethics.incident_list(actor=request_actor(self.request)).order_by("-pk")
+
+    @extend_schema(
+        tags=TAGS, summary="登记师德师风事件", request=EthicsIncidentInput, responses=EthicsIncidentOutput
+    )
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(EthicsIncidentInput)
+        row = ethics.incident_create(actor=request_actor(request), **d)
+        return Response(EthicsIncidentOutput(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=TAGS, summary="处理师德师风事件（查实则一票否决当年优秀和评优）",
+                   request=EthicsDecisionInput, responses=EthicsIncidentOutput)  # fmt: skip
+    @route(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        d = self.validated_input(EthicsDecisionInput)
+        row = ethics.incident_decide(actor=request_actor(request), incident=self.get_object(), **d)
+        return Response(EthicsIncidentOutput(row).data)
+
+
+# --- appraisal ---
+
+
+class AppraisalOutput(serializers.ModelSerializer[Appraisal]):
+    grade = serializers.CharField(read_only=True)
+    grade_label = ChoiceLabelField(source="grade")
+
+    class Meta:
+        model = Appraisal
+        fields = ["id", "teacher", "school", "school_year", "grade", "grade_label", "note"]
+
+
+class AppraisalEntryInput(serializers.Serializer[Any]):
+    teacher = serializers.IntegerField(min_value=1, help_text="教师ID（须在该校本学年有师资档案）")
+    grade = serializers.CharField(
+        max_length=12, help_text="excellent 优秀 / competent 合格 / basic 基本合格 / failed 不合格"
+    )
+
+
+class AppraisalInput(serializers.Serializer[Any]):
+    school = ScopedPrimaryKeyField(rows=_schools, help_text="学校ID（须在您可维护的范围）")
+    school_year = ReferencePrimaryKeyField(queryset=SchoolYear.objects.all(), help_text="学年ID")
+    results = serializers.ListField(child=AppraisalEntryInput(), min_length=1, max_length=500)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="年度考核结果"),
+    retrieve=extend_schema(tags=TAGS, summary="年度考核结果详情"),
+)
+class AppraisalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = AppraisalOutput
+    policy_actions = {"create": action("appraisal_edit")}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Appraisal.objects.none()
+        return scoped(Appraisal, request_actor(self.request)).order_by("pk")
+
+    @extend_schema(tags=TAGS, summary="录入一所学校的年度考核结果（优秀比例上限、师德一票否决）",
+                   request=AppraisalInput, responses=AppraisalOutput(many=True))  # fmt: skip
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(AppraisalInput)
+        rows = appraisal.appraisal_save(
+            actor=request_actor(request),
+            school=d["school"],
+            year=d["school_year"],
+            grades={r["teacher"]: r["grade"] for r in d["results"]},
+        )
+        return Response(AppraisalOutput(rows, many=True).data, status=status.HTTP_201_CREATED)

@@ -11,5 +11,10 @@ router.register("records", api.RecordViewSet, basename="record")
 router.register("staffing", api.StaffingViewSet, basename="staffing")
 router.register("corrections", api.CorrectionViewSet, basename="correction")
 router.register("exchanges", api.ExchangeViewSet, basename="exchange")
+router.register("studios", api.StudioViewSet, basename="studio")
+router.register("studio-reports", api.StudioReportViewSet, basename="studio-report")
+router.register("communities", api.CommunityViewSet, basename="community")
+router.register("ethics", api.EthicsIncidentViewSet, basename="ethics")
+router.register("appraisals", api.AppraisalViewSet, basename="appraisal")
 
 urlpatterns = router.urls

@@ -120,6 +120,9 @@ def build_workforce(ctx: DemoContext) -> None:
             "backbone_level": rng.choices(["none", "county", "city", "province"], [90, 7, 2.5, 0.5])[0],
             "is_head_teacher": is_head,
             "head_teacher_years": rng.randint(1, max(1, min(25, age - 22))) if is_head else 0,
+            "head_teacher_stars": rng.choices([0, 1, 2, 3, 4, 5], [30, 25, 20, 15, 7, 3])[0]
+            if is_head
+            else 0,
             "joined_on": dt.date(birth.year + rng.randint(21, 24), 9, 1),
             "school_since": since,
             "rural_years": (ref.year - since + rng.randint(0, 10)) if rural else rng.choice([0, 0, 0, 1, 2]),
@@ -149,6 +152,12 @@ def build_workforce(ctx: DemoContext) -> None:
     )
     ctx.count("招聘计划明细", _recruitment_plan(current))
     ctx.count("青蓝结对", _mentoring(rng, [r for r in created if r.school_year_id == current.pk]))
+    this_year = [r for r in created if r.school_year_id == current.pk]
+    ctx.count("名师工作室", _studios(rng, this_year, today=ctx.today))
+    ctx.count("研修共同体", _communities(rng, this_year, today=ctx.today))
+    ctx.count("乡村学校艰苦边远档次", _tiers(rng))
+    ctx.count("年度考核结果", _appraisals(rng, current, this_year))
+    ctx.count("师德师风事件", _ethics(rng, current, this_year, today=ctx.today))
 
 
 MENTORING_GOALS = (
@@ -267,7 +276,185 @@ def _correction_story(year: SchoolYear) -> None:
     )
 
 
+STUDIOS = (
+    ("famous_teacher", "monthly", "名师工作室", "围绕新课标开展大单元教学研究，每月一次示范课和集体备课"),
+    ("head_teacher", "quarterly", "名班主任工作室", "班级管理与家校共育专题研修，每季度一次案例分享"),
+    ("principal", "half_yearly", "名校长工作室", "乡村学校管理诊断与集团化办学经验交流，每半年一次现场会"),
+)
+
+
+def _studios(rng: random.Random, records: list[TeacherYear], *, today: dt.date) -> int:
+    """Three studios (名师, 名班主任, 名校长), each founded about a year and a half ago with a lead
+    from an urban school and members from elsewhere; every past report filed, except the 名班主任
+    studio's last quarter: overdue (a rectification item)."""
+    from .models import StudioReport
+    from .studios import schedule, studio_create
+
+    if not records:
+        return 0
+    locale = dict(School.objects.values_list("pk", "locale"))
+    urban = sorted(
+        (
+            r
+            for r in records
+            if locale.get(r.school_id) == Locale.URBAN and r.title in ("senior", "senior_professor")
+        ),
+        key=lambda r: (r.school_id, r.teacher_id),
+    ) or sorted(records, key=lambda r: (r.school_id, r.teacher_id))
+    started = dt.date(today.year - 1, 3, 1)
+    made = 0
+    used: set[int] = set()
+    for i, (kind, cadence, suffix, plan) in enumerate(STUDIOS):
+        lead = next((r for r in urban[i * 7 :] if r.teacher_id not in used), None)
+        if lead is None:
+            break
+        used.add(lead.teacher_id)
+        members = [
+            r.teacher for r in rng.sample(records, min(8, len(records))) if r.teacher_id != lead.teacher_id
+        ]
+        studio = studio_create(
+            actor=None,
+            name=f"{lead.teacher.name}{suffix}",
+            kind=kind,
+            lead=lead.teacher,
+            members=members,
+            plan=plan,
+            cadence=cadence,
+            started_on=started,
+        )
+        schedule(studio, today)
+        reports = list(StudioReport.objects.filter(studio=studio, due_on__lt=today).order_by("period_end"))
+        late = reports[-1:] if kind == "head_teacher" else []
+        for r in reports:
+            if r in late:
+                continue
+            r.submitted_on = min(r.due_on - dt.timedelta(days=rng.randint(0, 8)), today)
+            r.summary = f"{r.period_label}：完成{plan.split('，')[0]}，开展研修活动{rng.randint(1, 4)}次。"
+            r.save(update_fields=["submitted_on", "summary"])
+        made += 1
+    return made
+
+
+COMMUNITIES = (
+    ("subject", "音乐", "全区音乐学科研修共同体"),
+    ("subject", "科学", "全区科学学科研修共同体"),
+    ("head_teacher", "", "乡村学校班主任研修共同体"),
+    ("principal", "", "小规模学校校长研修共同体"),
+)
+
+
+def _communities(rng: random.Random, records: list[TeacherYear], *, today: dt.date) -> int:
+    from .models import CommunityActivity
+    from .studios import community_create
+
+    if len(records) < 2:
+        return 0
+    pool = sorted(records, key=lambda r: (r.school_id, r.teacher_id))
+    made = 0
+    for kind, subject, name in COMMUNITIES:
+        lead = rng.choice(pool)
+        community = community_create(
+            actor=None,
+            name=name,
+            kind=kind,
+            subject=subject,
+            lead=lead.teacher,
+            members=[r.teacher for r in rng.sample(pool, min(12, len(pool)))],
+        )
+        CommunityActivity.objects.bulk_create(
+            CommunityActivity(
+                community=community,
+                held_on=today - dt.timedelta(days=30 * k + rng.randint(0, 20)),
+                title=rng.choice(["同课异构", "专题讲座", "课例研讨", "送教下乡", "读书分享"]),
+                participants=rng.randint(8, 40),
+                summary="",
+            )
+            for k in range(rng.randint(2, 6))
+        )
+        made += 1
+    return made
+
+
+def _tiers(rng: random.Random) -> int:
+    from .models import RemotenessTier
+
+    rural = School.objects.filter(locale=Locale.RURAL, school_type__in=STAFFED_TYPES).order_by("pk")
+    rows = [RemotenessTier(school=s, tier=rng.choices([1, 2, 3, 4], [40, 30, 20, 10])[0]) for s in rural]
+    RemotenessTier.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _appraisals(rng: random.Random, year: SchoolYear, records: list[TeacherYear]) -> int:
+    """The year's appraisal at every school, 优秀 at the cap (rounded down), a few 基本合格."""
+    from .appraisal import excellent_cap, excellent_cap_share
+    from .models import Appraisal
+
+    share = excellent_cap_share(year=year.start_year)
+    by_school: dict[int, list[TeacherYear]] = defaultdict(list)
+    for r in records:
+        by_school[r.school_id].append(r)
+    rows = []
+    for school_id, staff in by_school.items():
+        best = set(r.teacher_id for r in rng.sample(staff, excellent_cap(len(staff), share)))
+        for r in staff:
+            grade = "excellent" if r.teacher_id in best else ("basic" if rng.random() < 0.02 else "competent")
+            rows.append(
+                Appraisal(teacher_id=r.teacher_id, school_id=school_id, school_year=year, grade=grade)
+            )
+    Appraisal.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _ethics(rng: random.Random, year: SchoolYear, records: list[TeacherYear], *, today: dt.date) -> int:
+    """Two reported incidents (one confirmed: its 优秀 vetoed), and the tutoring module's matches of
+    in-service teachers brought in to handle (when tutoring's demo has run)."""
+    from .ethics import incident_create, incident_decide, sync_tutoring_matches
+    from .models import Appraisal
+
+    if not records:
+        return 0
+    excellent = set(
+        Appraisal.objects.filter(school_year=year, grade="excellent").values_list("teacher_id", flat=True)
+    )
+    pool = sorted(records, key=lambda r: r.teacher_id)
+    first = next((r for r in pool if r.teacher_id in excellent), pool[0])
+    second = rng.choice(pool)
+    a = incident_create(
+        actor=None,
+        teacher=first.teacher,
+        school_year=year,
+        category="integrity",
+        occurred_on=today - dt.timedelta(days=40),
+        summary="家长举报教师节收受学生家长购物卡，经学校核实属实。",
+        today=today,
+    )
+    incident_decide(
+        actor=None,
+        incident=a,
+        confirmed=True,
+        handling="notice",
+        effect="通报批评，退还购物卡，当年考核不得评优",
+    )
+    incident_create(
+        actor=None,
+        teacher=second.teacher,
+        school_year=year,
+        category="care",
+        occurred_on=today - dt.timedelta(days=5),
+        summary="家长反映课堂上对学生言语讽刺，待学校调查。",
+        today=today,
+    )
+    return 2 + sync_tutoring_matches(year=year, today=today)
+
+
 def reset_workforce() -> None:
+    from .models import Appraisal, EthicsIncident, RemotenessTier, ResearchCommunity, Studio
+
+    EthicsIncident.objects.all().delete()
+    Appraisal.objects.all().delete()
+    RemotenessTier.objects.all().delete()
+    ResearchCommunity.objects.all().delete()
+    Studio.objects.all().delete()
     MentorPair.objects.all().delete()
     RecruitmentLine.objects.all().delete()
     RecruitmentPlan.objects.all().delete()

@@ -16,6 +16,7 @@ from .norms import KEY_SUBJECTS
 SHORTAGE = "workforce.subject_shortage"
 UNCERTIFIED = "workforce.uncertified"
 ROTATION = "workforce.rotation_below_rule"
+STUDIO_OVERDUE = "workforce.studio_report_overdue"
 
 
 def subject_shortages(ctx: FindingContext) -> Iterator[Finding]:
@@ -111,7 +112,38 @@ def rotation_below_rule(ctx: FindingContext) -> Iterator[Finding]:
         )
 
 
+def studio_reports_overdue(ctx: FindingContext) -> Iterator[Finding]:
+    """One item per studio report whose due date has passed with nothing filed; the item stays
+    the same across reruns (the report's key), and clears once the report is filed."""
+    from django.utils import timezone
+
+    from .studios import overdue_reports
+
+    today = timezone.localdate(ctx.now)
+    for r in overdue_reports(actor=ctx.reader(), today=today):
+        studio = r.studio
+        late = (today - r.due_on).days
+        yield Finding(
+            cause_key=f"{STUDIO_OVERDUE}:{studio.pk}:{r.period_end.isoformat()}",
+            source=STUDIO_OVERDUE,
+            unit=Unit.school(studio.lead_school_id),
+            title=f"{studio.name}{r.period_label}报告逾期未报",
+            evidence=(
+                f"{studio.get_kind_display()}“{studio.name}”（领衔人{studio.lead.name}，"
+                f"依托{studio.lead_school.name}）实行{studio.get_cadence_display()}，"
+                f"{r.period_label}报告应于{r.due_on.year}年{r.due_on.month}月{r.due_on.day}日前报送，"
+                f"已逾期{late}天。"
+            ),
+            severity="high" if late > 60 else "medium",
+            required_action="工作室领衔人补报阶段报告，说明逾期原因；依托学校督促工作室按周期报送。",
+            department=Department.PERSONNEL,
+            deadline_days=15,
+            data={"studio": studio.pk, "period": r.period_label, "days_late": late},
+        )
+
+
 def register() -> None:
     register_finding_source(SHORTAGE, subject_shortages, label="学科教师结构性缺编")
     register_finding_source(UNCERTIFIED, uncertified_teachers, label="教师未持证上岗")
     register_finding_source(ROTATION, rotation_below_rule, label="交流轮岗未达规定比例")
+    register_finding_source(STUDIO_OVERDUE, studio_reports_overdue, label="名师工作室报告逾期")

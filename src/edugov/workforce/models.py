@@ -81,6 +81,9 @@ class TeacherYear(models.Model):
     head_teacher_years = models.PositiveSmallIntegerField(
         "班主任年限", default=0, validators=[MaxValueValidator(50)]
     )
+    head_teacher_stars = models.PositiveSmallIntegerField(
+        "班主任星级", default=0, validators=[MaxValueValidator(5)]
+    )
     joined_on = models.DateField("参加工作时间", null=True, blank=True)
     school_since = models.PositiveSmallIntegerField(
         "调入本校年份", null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
@@ -381,3 +384,289 @@ class MentorPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor}—{self.mentee}"
+
+
+# --- Master studios (三名工作室) and research communities (研修共同体), issue 15 item 5 ---
+
+
+class StudioKind(models.TextChoices):
+    FAMOUS_TEACHER = "famous_teacher", "名师工作室"
+    HEAD_TEACHER = "head_teacher", "名班主任工作室"
+    PRINCIPAL = "principal", "名校长工作室"
+
+
+class ReportCadence(models.TextChoices):
+    MONTHLY = "monthly", "月报"
+    QUARTERLY = "quarterly", "季报"
+    HALF_YEARLY = "half_yearly", "半年报"
+    YEARLY = "yearly", "年报"
+
+
+class Studio(models.Model):
+    """A master studio: a lead teacher (or principal) with members, a lead school and a plan,
+    reporting at a cadence; each period's report is a StudioReport row with its due date."""
+
+    name = models.CharField("工作室名称", max_length=60)
+    kind = models.CharField("类型", max_length=16, choices=StudioKind.choices)
+    lead = models.ForeignKey(
+        "registry.Teacher",
+        verbose_name="领衔人",
+        on_delete=models.PROTECT,
+        related_name="workforce_led_studios",
+    )
+    lead_school = models.ForeignKey(
+        "registry.School", verbose_name="依托学校", on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        "registry.Teacher", verbose_name="成员", related_name="workforce_studios", blank=True
+    )
+    plan = models.TextField("工作计划", max_length=2000, blank=True)
+    cadence = models.CharField(
+        "报告周期", max_length=12, choices=ReportCadence.choices, default=ReportCadence.QUARTERLY
+    )
+    started_on = models.DateField("成立日期")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名师工作室"
+        verbose_name_plural = "名师工作室"
+        ordering = ["kind", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="workforce_studio_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudioReport(models.Model):
+    """One period's report of a studio: due `due_on` (the period's end plus the grace days, data);
+    overdue while not submitted after that day."""
+
+    studio = models.ForeignKey(
+        Studio, verbose_name="工作室", on_delete=models.CASCADE, related_name="reports"
+    )
+    period_label = models.CharField("报告期", max_length=20)
+    period_end = models.DateField("报告期截止")
+    due_on = models.DateField("报送期限")
+    submitted_on = models.DateField("报送日期", null=True, blank=True)
+    summary = models.TextField("报告内容", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "工作室阶段报告"
+        verbose_name_plural = "工作室阶段报告"
+        ordering = ["studio_id", "period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "period_end"], name="workforce_studio_report_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.studio} {self.period_label}"
+
+    def is_overdue(self, today: object) -> bool:
+        return self.submitted_on is None and self.due_on < today  # type: ignore[operator]
+
+
+class CommunityKind(models.TextChoices):
+    SUBJECT = "subject", "学科研修共同体"
+    HEAD_TEACHER = "head_teacher", "班主任研修共同体"
+    PRINCIPAL = "principal", "校长研修共同体"
+
+
+class ResearchCommunity(models.Model):
+    name = models.CharField("共同体名称", max_length=60)
+    kind = models.CharField("类型", max_length=16, choices=CommunityKind.choices)
+    subject = models.CharField("学科", max_length=32, blank=True)
+    lead = models.ForeignKey(
+        "registry.Teacher", verbose_name="召集人", on_delete=models.PROTECT, related_name="+"
+    )
+    lead_school = models.ForeignKey(
+        "registry.School", verbose_name="牵头学校", on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        "registry.Teacher", verbose_name="成员", related_name="workforce_communities", blank=True
+    )
+
+    class Meta:
+        verbose_name = "研修共同体"
+        verbose_name_plural = "研修共同体"
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityActivity(models.Model):
+    community = models.ForeignKey(
+        ResearchCommunity, verbose_name="研修共同体", on_delete=models.CASCADE, related_name="activities"
+    )
+    held_on = models.DateField("活动日期")
+    title = models.CharField("活动主题", max_length=100)
+    participants = models.PositiveSmallIntegerField(
+        "参加人数", default=0, validators=[MaxValueValidator(2000)]
+    )
+    summary = models.CharField("活动纪要", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "研修活动"
+        verbose_name_plural = "研修活动"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.title}"
+
+
+# --- Ethics (师德师风), issue 15 item 7 ---
+
+
+class EthicsCategory(models.TextChoices):
+    """新时代中小学教师职业行为十项准则 (2018): the guideline an incident breaches."""
+
+    POLITICAL = "political", "一、坚定政治方向"
+    LAW = "law", "二、自觉爱国守法"
+    CULTURE = "culture", "三、传播优秀文化"
+    TEACHING = "teaching", "四、潜心教书育人"
+    CARE = "care", "五、关心爱护学生"
+    SAFETY = "safety", "六、加强安全防范"
+    CONDUCT = "conduct", "七、坚持言行雅正"
+    FAIRNESS = "fairness", "八、秉持公平诚信"
+    INTEGRITY = "integrity", "九、坚守廉洁自律"
+    PRACTICE = "practice", "十、规范从教行为"
+
+
+class EthicsStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    CONFIRMED = "confirmed", "已查实处理"
+    DISMISSED = "dismissed", "经核查不属实"
+
+
+class EthicsHandling(models.TextChoices):
+    """Handling under 中小学教师违反职业道德行为处理办法 (2018): the lighter measures and the sanctions."""
+
+    NONE = "", "—"
+    CRITICISM = "criticism", "批评教育"
+    ADMONITION = "admonition", "诫勉谈话"
+    WRITTEN_REVIEW = "written_review", "责令检查"
+    NOTICE = "notice", "通报批评"
+    WARNING = "warning", "警告"
+    DEMERIT = "demerit", "记过"
+    DEMOTION = "demotion", "降低岗位等级"
+    DISMISSAL = "dismissal", "撤职或开除"
+
+
+class EthicsSource(models.TextChoices):
+    REPORT = "report", "举报投诉"
+    INSPECTION = "inspection", "督导检查"
+    TUTORING_MATCH = "tutoring_match", "校外培训从业人员比对"
+
+
+class EthicsIncident(models.Model):
+    """A breach of the ten guidelines by a teacher, in a school year. Once confirmed it vetoes the
+    teacher's 优秀 in that year's appraisal and their honours (一票否决), automatically."""
+
+    teacher = models.ForeignKey(
+        "registry.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="workforce_incidents"
+    )
+    school = models.ForeignKey(
+        "registry.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
+    )
+    school_year = models.ForeignKey(
+        "registry.SchoolYear", verbose_name="学年", on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField("违反准则", max_length=16, choices=EthicsCategory.choices)
+    occurred_on = models.DateField("发生日期")
+    summary = models.CharField("事由", max_length=500)
+    source = models.CharField(
+        "线索来源", max_length=16, choices=EthicsSource.choices, default=EthicsSource.REPORT
+    )
+    source_key = models.CharField("来源编号", max_length=40, null=True, blank=True, unique=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=EthicsStatus.choices, default=EthicsStatus.PENDING
+    )
+    handling = models.CharField(
+        "处理方式", max_length=16, choices=EthicsHandling.choices, blank=True, default=""
+    )
+    effect = models.CharField("处理影响", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "师德师风事件"
+        verbose_name_plural = "师德师风事件"
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["school_year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.occurred_on}"
+
+
+# --- Appraisal (年度考核), issue 15 item 6 ---
+
+
+class AppraisalGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "合格"
+    BASIC = "basic", "基本合格"
+    FAILED = "failed", "不合格"
+
+
+class Appraisal(models.Model):
+    """A teacher's yearly appraisal result at their school; the share of 优秀 per school is capped
+    (data) and a confirmed ethics incident of the year vetoes 优秀."""
+
+    teacher = models.ForeignKey(
+        "registry.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="workforce_appraisals"
+    )
+    school = models.ForeignKey(
+        "registry.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
+    )
+    school_year = models.ForeignKey(
+        "registry.SchoolYear", verbose_name="学年", on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.CharField("考核等次", max_length=12, choices=AppraisalGrade.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "年度考核结果"
+        verbose_name_plural = "年度考核结果"
+        ordering = ["school_id", "teacher_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "school_year"], name="workforce_appraisal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.school_year} {self.get_grade_display()}"
+
+
+class RemotenessTier(models.Model):
+    """A rural school's remoteness tier (艰苦边远程度, 1 nearest to 4 most remote) for the rural
+    teachers' living allowance; the amount per tier is data."""
+
+    school = models.OneToOneField(
+        "registry.School", verbose_name="学校", on_delete=models.CASCADE, related_name="workforce_remoteness"
+    )
+    tier = models.PositiveSmallIntegerField(
+        "艰苦边远档次", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+
+    class Meta:
+        verbose_name = "乡村学校艰苦边远档次"
+        verbose_name_plural = "乡村学校艰苦边远档次"
+        ordering = ["school_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier__gte=1, tier__lte=4), name="workforce_remoteness_tier_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.tier}档"

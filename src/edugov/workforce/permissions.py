@@ -18,6 +18,7 @@ OFFICE = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
 PERSONNEL = frozenset({Department.PERSONNEL})
 SCHOOL = frozenset({Role.SCHOOL_ADMIN})
 TEACHER = frozenset({Role.TEACHER})
+LEADERS = frozenset({Role.LEADER})
 
 
 def action(name: str) -> str:
@@ -30,6 +31,14 @@ def _own_record(actor: User, obj: Any) -> bool:
         return True
     record = getattr(obj, "teacher_year", obj)
     return actor.teacher_id is not None and getattr(record, "teacher_id", None) == actor.teacher_id
+
+
+def _studio_lead(actor: User, obj: Any) -> bool:
+    """A teacher files the reports of a studio they lead (a Studio, or one of its reports)."""
+    if obj is None:
+        return True
+    studio = getattr(obj, "studio", obj)
+    return actor.teacher_id is not None and getattr(studio, "lead_id", None) == actor.teacher_id
 
 
 POLICY = register_policy(
@@ -58,6 +67,23 @@ POLICY = register_policy(
             # The recruitment plan: the personnel department writes it, the bureau's leaders read it.
             "recruitment_view": Rule("查看招聘计划", BUREAU_ROLES, scope="read"),
             "recruitment_edit": Rule("编制招聘计划", OFFICE, departments=PERSONNEL),
+            # Master studios and research communities: the bureau reads the board, the personnel
+            # department keeps it, a studio's lead teacher files its period reports.
+            "studio_view": Rule("查看名师工作室", BUREAU_ROLES, scope="read"),
+            "studio_edit": Rule("管理名师工作室和研修共同体", OFFICE, departments=PERSONNEL),
+            "studio_report": Rule(
+                "报送工作室阶段报告", TEACHER, scope="read", module=Module.REGISTRY, check=_studio_lead
+            ),
+            # Ethics (师德师风): only the personnel department and the leaders see incidents; a school
+            # administrator sees the school's statuses and counts; teachers nothing.
+            "ethics_view": Rule("查看师德师风事件", OFFICE | LEADERS, scope="read", departments=PERSONNEL),
+            "ethics_edit": Rule("登记和处理师德师风事件", OFFICE, departments=PERSONNEL),
+            "ethics_counts": Rule("查看本校师德师风事件统计", SCHOOL, scope="read", module=Module.REGISTRY),
+            # Appraisal, quotas and allowances: the personnel department keeps them, the bureau reads.
+            "appraisal_edit": Rule(
+                "录入年度考核结果", OFFICE | SCHOOL, departments=PERSONNEL, module=Module.REGISTRY
+            ),
+            "appraisal_view": Rule("查看年度考核与津贴", BUREAU_ROLES, scope="read"),
         },
     )
 )

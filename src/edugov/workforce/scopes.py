@@ -17,3 +17,16 @@ register_scope(area="from_school__area", school="from_school", teacher="teacher"
 # A recruitment line belongs to its school; the plan itself is the district's (read through its lines).
 register_scope(area="school__area", school="school")(m.RecruitmentLine)
 register_scope(area="school__area", school="school", teacher="mentee")(m.MentorPair)
+# Studios and research communities belong to their lead school; their reports and activities follow.
+register_scope(area="lead_school__area", school="lead_school", teacher="lead")(m.Studio)
+register_scope(area="studio__lead_school__area", school="studio__lead_school", teacher="studio__lead")(
+    m.StudioReport
+)
+register_scope(area="lead_school__area", school="lead_school", teacher="lead")(m.ResearchCommunity)
+register_scope(
+    area="community__lead_school__area", school="community__lead_school", teacher="community__lead"
+)(m.CommunityActivity)
+# Ethics incidents and appraisals belong to the teacher's school of that year.
+register_scope(area="school__area", school="school", teacher="teacher")(m.EthicsIncident)
+register_scope(area="school__area", school="school", teacher="teacher")(m.Appraisal)
+register_scope(area="school__area", school="school")(m.RemotenessTier)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_programmes
 
 app_name = "workforce"
 urlpatterns = [
@@ -11,5 +11,12 @@ urlpatterns = [
     path("teachers/<int:pk>/", views.teacher_detail, name="teacher"),
     path("recruitment/", views.recruitment, name="recruitment"),
     path("me/", views.me, name="me"),
+    path("studios/", views_programmes.studio_board, name="studios"),
+    path(
+        "studio-reports/<int:pk>/submit/", views_programmes.studio_report_submit, name="studio_report_submit"
+    ),
+    path("ethics/", views_programmes.ethics_page, name="ethics"),
+    path("ethics/<int:pk>/decide/", views_programmes.ethics_decide, name="ethics_decide"),
+    path("appraisal/", views_programmes.appraisal_page, name="appraisal"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
 ]

@@ -22,7 +22,7 @@ from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import exchanges, mentoring, selectors, services
+from . import appraisal, ethics, exchanges, mentoring, selectors, services
 from . import recruitment as recruitment_service
 from .errors import WorkforceError
 from .forms import MentorPairForm
@@ -130,6 +130,9 @@ def _school_page(
             "pending": pending,
             "may_decide": may_decide,
             "pairs": mentoring.school_pairs(actor=actor, school=school, year=year),
+            "ethics": ethics.counts(actor=actor, year=year, school=school),
+            "may_see_ethics": ethics.may_see_incidents(actor) or role_may(actor, action("ethics_counts")),
+            "appraisals": appraisal.school_appraisals(actor=actor, school=school, year=year),
             "pair_form": pair_form
             or (
                 MentorPairForm(user=actor, school=school)

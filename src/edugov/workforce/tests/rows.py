@@ -1,12 +1,25 @@
 """Town B's workforce rows for the scope and write walks (tests/test_scope_walk.py): a yearly
-record of town B's teacher, with a subject load and a pending correction request."""
+record of town B's teacher, with a subject load and a pending correction request, an exchange, a
+studio with an overdue report, a research community with an activity, an ethics incident and an
+appraisal."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from edugov.workforce.models import CorrectionRequest, Exchange, SubjectLoad, TeacherYear
+from edugov.workforce.models import (
+    Appraisal,
+    CommunityActivity,
+    CorrectionRequest,
+    EthicsIncident,
+    Exchange,
+    ResearchCommunity,
+    Studio,
+    StudioReport,
+    SubjectLoad,
+    TeacherYear,
+)
 
 
 def add_town_b_workforce(w: Any) -> None:
@@ -38,3 +51,36 @@ def add_town_b_workforce(w: Any) -> None:
         end_date=dt.date(w.year.start_year + 1, 7, 1),
         evaluation=f"{w.school_b.name}派出",
     )
+    start = dt.date(w.year.start_year, 9, 1)
+    studio = Studio.objects.create(
+        name=f"{w.school_b.name}名师工作室",
+        kind="famous_teacher",
+        lead=w.teacher_b,
+        lead_school=w.school_b,
+        plan=f"{w.school_b.name}工作计划",
+        cadence="quarterly",
+        started_on=start,
+    )
+    StudioReport.objects.create(
+        studio=studio,
+        period_label=f"{w.year.start_year}年第3季度",
+        period_end=dt.date(w.year.start_year, 9, 30),
+        due_on=dt.date(w.year.start_year, 10, 10),
+    )
+    community = ResearchCommunity.objects.create(
+        name=f"{w.school_b.name}音乐共同体",
+        kind="subject",
+        subject="音乐",
+        lead=w.teacher_b,
+        lead_school=w.school_b,
+    )
+    CommunityActivity.objects.create(community=community, held_on=start, title=f"{w.school_b.name}同课异构")
+    EthicsIncident.objects.create(
+        teacher=w.teacher_b,
+        school=w.school_b,
+        school_year=w.year,
+        category="integrity",
+        occurred_on=start,
+        summary=f"{w.school_b.name}举报",
+    )
+    Appraisal.objects.create(teacher=w.teacher_b, school=w.school_b, school_year=w.year, grade="competent")

@@ -32,6 +32,14 @@ API = "/api/v1/workforce"
 def _target(world: Any, action: str) -> Any:
     """The row each action is asked about: school A's record of the mini district's teacher."""
     record = world.records["a"]
+    if action == "studio_report":  # a studio led by school A's teacher (the mini district's teacher user)
+        from edugov.workforce.models import Studio
+
+        return Studio.objects.get_or_create(
+            name="王老师名师工作室",
+            defaults={"kind": "famous_teacher", "lead": world.md.teacher_a, "lead_school": world.md.school_a,
+                      "started_on": world.md.year.start_date},
+        )[0]  # fmt: skip
     if action in ("record_edit", "school_record_edit", "correction_decide", "view", "school_view"):
         return world.md.school_a
     return record
@@ -82,6 +90,13 @@ def _pages_of(world: Any, identity: str) -> None:
     assert _page(world, identity, "workforce:school", pk=school.pk) in ((200,) if school_page else (403, 404))
     own = policy_expects(user, "workforce.own_view")
     assert _page(world, identity, "workforce:me") == (200 if own else 403)
+    for name, rule in (
+        ("studios", "studio_view"),
+        ("ethics", "ethics_view"),
+        ("appraisal", "appraisal_view"),
+    ):
+        expected = 200 if policy_expects(user, f"workforce.{rule}") else 403
+        assert _page(world, identity, f"workforce:{name}") == expected, (identity, name)
 
 
 def test_api_correction_request_answers_as_the_policy_says(world):
