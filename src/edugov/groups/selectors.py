@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from edugov.accounts.models import User
@@ -152,6 +152,23 @@ def joint_classes(group: SchoolGroup) -> QuerySet[JointClass]:
         .prefetch_related("teachers", Prefetch("rotations"))
         .order_by("name")
     )
+
+
+@dataclass(frozen=True)
+class JointTotals:
+    classes: int
+    pupils: int  # places in joint classes
+    transported: int  # pupils taken to and fro
+    teachers: int  # teachers who move with the classes (each counted once)
+
+
+def joint_totals(group: SchoolGroup) -> JointTotals:
+    rows = JointClass.objects.filter(group=group)
+    agg = rows.aggregate(n=Count("pk"), pupils=Sum("pupils"), transported=Sum("transported"))
+    teachers = (
+        JointClass.teachers.through.objects.filter(jointclass__group=group).values("teacher_id").distinct()
+    )
+    return JointTotals(agg["n"], agg["pupils"] or 0, agg["transported"] or 0, teachers.count())
 
 
 def terms(group: SchoolGroup, today: dt.date) -> list[str]:

@@ -177,6 +177,7 @@ def _render_group(
             "credited": selectors.member_activity(group, term),
             "activities": selectors.activities(group, term)[:50],
             "joint_classes": selectors.joint_classes(group),
+            "joint_totals": selectors.joint_totals(group),
             "effect": effect,
             "charts": chart,
             "own_schools": own_schools,

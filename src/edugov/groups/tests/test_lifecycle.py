@@ -184,6 +184,12 @@ def test_moving_teachers_belong_to_the_two_schools_and_stages_do_not_overlap(wor
     )
     joint.refresh_from_db()
     assert (joint.pupils, joint.transported, joint.teachers.count()) == (32, 15, 0)
+    services.joint_class_create(
+        actor=world.officer, group=world.group, name="六年级联合班", host_school=a, partner_school=c,
+        grade=6, pupils=25, transported=7, teachers=[t_a],
+    )  # fmt: skip
+    # 32 + 25 places, 15 + 7 transported, 李老师 moves with both classes: one teacher
+    assert selectors.joint_totals(world.group) == selectors.JointTotals(2, 57, 22, 1)
     services.rotation_delete(actor=world.officer, rotation=joint.rotations.get(stage="第二阶段"))
     assert list(Rotation.objects.values_list("stage", flat=True)) == ["第一阶段"]
 
