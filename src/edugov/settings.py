@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "edugov.quality",
     "edugov.groups",
     "edugov.party",
+    "edugov.appraisal",
     "edugov.planning",
     "edugov.workforce",
     "edugov.warehouse",

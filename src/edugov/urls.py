@@ -18,6 +18,7 @@ urlpatterns = [
     path("quality/", include("edugov.quality.urls")),
     path("groups/", include("edugov.groups.urls")),
     path("party/", include("edugov.party.urls")),
+    path("appraisal/", include("edugov.appraisal.urls")),
     path("planning/", include("edugov.planning.urls")),
     path("workforce/", include("edugov.workforce.urls")),
     path("scheduler/", include("edugov.scheduler.urls")),

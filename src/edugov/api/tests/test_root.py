@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MODULES = {
     "registry", "burden", "tutoring", "rectification", "supervision", "quality", "planning", "workforce",
-    "safety", "groups", "party",
+    "safety", "groups", "party", "appraisal",
 }  # fmt: skip
 CORE = {"auth", "reports"}  # roots of the API itself and of the core report registry, not of a module
 

@@ -1,0 +1,239 @@
+"""The scorecard's built-in data sources, each read through the owning module's public selectors
+as the bureau of the scheme's district: homework compliance and after-school coverage (burden),
+value-added (quality), rectification on time, open safety hazards (rectification items raised by
+safety inspections), and this app's teaching-routine inspections and after-school satisfaction.
+
+Not wired yet: physical fitness pass rate (quality stores no fitness results yet), 优质均衡 per
+school, complaints about schools and inspectors' scores (no public per-school selector today)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from edugov.common.errors import DomainError
+from edugov.registry.models import Term
+
+from .models import RoutineMark, SatisfactionSurvey
+from .sources import IndicatorSource, SourceContext, SourceValue, pct, register_source
+
+HAZARD_SOURCE = "safety.hazard"  # the rectification items safety inspections raise (safety.services)
+
+
+def _terms(ctx: SourceContext) -> list[Term]:
+    """The school year's terms begun by the as-of day."""
+    return list(
+        Term.objects.filter(school_year=ctx.school_year, start_date__lte=ctx.day).order_by("start_date")
+    )
+
+
+def routine_inspection(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Share of checklist items passed over the year's teaching-routine inspections."""
+    rows = (
+        RoutineMark.objects.filter(
+            inspection__school_id__in=ctx.school_ids,
+            inspection__inspected_on__gte=ctx.school_year.start_date,
+            inspection__inspected_on__lte=ctx.day,
+        )
+        .values("inspection__school_id")
+        .annotate(
+            marks=Count("pk"),
+            passed=Count("pk", filter=Q(passed=True)),
+            visits=Count("inspection", distinct=True),
+        )
+    )
+    return {
+        r["inspection__school_id"]: SourceValue(
+            pct(r["passed"], r["marks"]), f"{r['visits']}次检查，{r['marks']}项中{r['passed']}项达标"
+        )
+        for r in rows
+    }
+
+
+def after_school_satisfaction(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Satisfied respondents over all respondents (parents and pupils summed) of the year's survey."""
+    rows = (
+        SatisfactionSurvey.objects.filter(school_id__in=ctx.school_ids, school_year=ctx.school_year)
+        .values("school_id")
+        .annotate(n=Sum("respondents"), ok=Sum("satisfied"))
+    )
+    return {
+        r["school_id"]: SourceValue(pct(r["ok"], r["n"]), f"答卷{r['n']}份，满意{r['ok']}份")
+        for r in rows
+        if r["n"]
+    }
+
+
+def rectification_on_time(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Of the school's items due in the year by the as-of day, the share closed by the deadline
+    (the rectification module's own `closed_on_time` mark)."""
+    from edugov.rectification import selectors as rectification
+
+    due: dict[int, int] = defaultdict(int)
+    on_time: dict[int, int] = defaultdict(int)
+    items = (
+        rectification.item_list(user=ctx.reader, unit_kind="school")
+        .filter(
+            school_id__in=ctx.school_ids,
+            deadline__gte=ctx.school_year.start_date,
+            deadline__lte=ctx.day,
+        )
+        .values_list("school_id", "closed_on_time")
+    )
+    for school_id, closed_on_time in items:
+        due[school_id] += 1
+        on_time[school_id] += closed_on_time is True
+    return {
+        sid: SourceValue(pct(on_time[sid], n), f"到期整改{n}项，按期销号{on_time[sid]}项")
+        for sid, n in due.items()
+    }
+
+
+def safety_hazards_open(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Safety hazards still open (their rectification items not closed); schools without any: 0."""
+    from edugov.rectification import selectors as rectification
+
+    counts = dict(
+        rectification.item_list(user=ctx.reader, unit_kind="school", open_only=True)
+        .filter(finding_source=HAZARD_SOURCE, school_id__in=ctx.school_ids)
+        .values("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    return {
+        sid: SourceValue(Decimal(counts.get(sid, 0)), f"未整改隐患{counts.get(sid, 0)}项")
+        for sid in ctx.school_ids
+    }
+
+
+def after_school_coverage(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Pupils taking part in after-school service over pupils, in the latest term begun."""
+    from edugov.burden import selectors as burden
+
+    terms = _terms(ctx)
+    if not terms:
+        return {}
+    term = terms[-1]
+    summary = burden.after_school_overview(user=ctx.reader, term=term, school_ids=set(ctx.school_ids))
+    out: dict[int, SourceValue] = {}
+    for row in summary.rows:
+        if not row.provided:
+            out[row.school_id] = SourceValue(Decimal(0), f"{term}未开展课后服务")
+        elif row.pupils_total:
+            out[row.school_id] = SourceValue(
+                pct(row.pupils_enrolled, row.pupils_total),
+                f"{term}：在校生{row.pupils_total}人，参加{row.pupils_enrolled}人",
+            )
+    return out
+
+
+def homework_compliance(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Share of class-weeks whose written homework stayed within the limit, over the year's terms
+    (class-weeks summed across terms, not rates averaged)."""
+    from edugov.burden import selectors as burden
+
+    weeks: dict[int, int] = defaultdict(int)
+    over: dict[int, int] = defaultdict(int)
+    wanted = set(ctx.school_ids)
+    for term in _terms(ctx):
+        report = burden.homework_compliance(user=ctx.reader, term=term, end=ctx.day)
+        for group in report.by_school:
+            if group.key in wanted:
+                weeks[group.key] += group.class_weeks
+                over[group.key] += group.over_weeks
+    return {
+        sid: SourceValue(pct(n - over[sid], n), f"{n}个班·周，{n - over[sid]}个未超时")
+        for sid, n in weeks.items()
+        if n
+    }
+
+
+def value_added(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """The school's value-added (score points above or below what pupils of the same prior
+    attainment achieved across the district) between the year's latest pair of assessments."""
+    from edugov.quality import selectors as quality
+
+    assessments = [
+        a for a in quality.assessment_list(actor=ctx.reader) if a.school_year_id == ctx.school_year.pk
+    ]
+    pair = quality.default_pair(assessments)
+    if pair is None:
+        return {}
+    prior, post = pair
+    try:
+        view = quality.value_added(actor=ctx.reader, prior=prior, post=post)
+    except DomainError:
+        return {}
+    wanted = set(ctx.school_ids)
+    return {
+        r.unit_id: SourceValue(
+            Decimal(str(round(r.effect, 2))),
+            f"{prior.name}→{post.name}：{r.effect:+.2f}分（95%区间{r.low:+.2f}~{r.high:+.2f}，{r.verdict_label}，{r.n}人）",
+        )
+        for r in view.rows
+        if r.unit_id in wanted
+    }
+
+
+SOURCES = (
+    IndicatorSource(
+        "routine_inspection",
+        "教学常规检查达标率",
+        "%",
+        routine_inspection,
+        "appraisal",
+        suggested=(Decimal(60), Decimal(100)),
+    ),
+    IndicatorSource(
+        "after_school_satisfaction",
+        "课后服务满意率",
+        "%",
+        after_school_satisfaction,
+        "appraisal",
+        suggested=(Decimal(60), Decimal(95)),
+    ),
+    IndicatorSource(
+        "rectification_on_time",
+        "问题按期整改率",
+        "%",
+        rectification_on_time,
+        "rectification",
+        suggested=(Decimal(50), Decimal(100)),
+    ),
+    IndicatorSource(
+        "safety_hazards_open",
+        "未整改安全隐患数",
+        "项",
+        safety_hazards_open,
+        "safety",
+        lower_is_better=True,
+        suggested=(Decimal(5), Decimal(0)),
+    ),
+    IndicatorSource(
+        "after_school_coverage",
+        "课后服务参与率",
+        "%",
+        after_school_coverage,
+        "burden",
+        suggested=(Decimal(50), Decimal(90)),
+    ),
+    IndicatorSource(
+        "homework_compliance",
+        "书面作业时长达标率",
+        "%",
+        homework_compliance,
+        "burden",
+        suggested=(Decimal(60), Decimal(100)),
+    ),
+    IndicatorSource(
+        "value_added", "增值评价（分）", "分", value_added, "quality", suggested=(Decimal(-5), Decimal(5))
+    ),
+)
+
+
+def register() -> None:
+    for source in SOURCES:
+        register_source(source)
