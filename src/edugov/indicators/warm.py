@@ -1,7 +1,11 @@
 """Start-up warming of the indicator pages: a web process computes each district's heavy figures
 (and so imports and compiles Ibis, sqlglot and the engines) before it takes its first request, so
 the first visit after a restart is as fast as the next. Each app's `warmup.py` holds a `warm()`;
-`edugov.wsgi` runs them when the setting EDUGOV_WARM_ON_START (environment, default on) allows."""
+`edugov.wsgi` runs them when the setting EDUGOV_WARM_ON_START (environment, default on) allows.
+
+The server loads the application once in the gunicorn master (`--preload`, edugov.ops.serving)
+and forks its workers after: the warming runs once per server, not once per worker, and every
+worker starts with the warmed figures (the local-memory cache) and PDF faces already in memory."""
 
 from __future__ import annotations
 

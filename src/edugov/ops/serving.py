@@ -42,6 +42,10 @@ def gunicorn_argv(options: ServeOptions) -> list[str]:
         "--threads", str(options.threads),
         "--timeout", str(options.timeout),
         "--graceful-timeout", "30",
+        # Load the application (and run its start-up warming, edugov.indicators.warm) once in the
+        # master before forking: the workers start with the warmed figures and faces in memory,
+        # instead of each computing them while the other already takes requests.
+        "--preload",
         # Recycle workers now and then so a slow leak never grows; jitter keeps them from
         # restarting together.
         "--max-requests", "2000",

@@ -26,6 +26,7 @@ def test_defaults_fit_two_cores_on_loopback():
         "4",
     )
     assert "--no-control-socket" in argv and _opt(argv, "--access-logfile") == "-"
+    assert "--preload" in argv  # warmed once, in the master, before the workers fork
 
 
 @pytest.mark.parametrize(
