@@ -31,6 +31,7 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
     rows = selectors.unification_rows(g, term)
     missing = [r for r in rows if r.status != "ok"]
     effect = selectors.effect(g)
+    measures = selectors.other_measures(g, actor=reader)
     classes = list(selectors.joint_classes(g))
     credited = selectors.member_activity(g, term)
     narrowing = sum(1 for s in effect.series if s.verdict == "差距缩小")
@@ -59,10 +60,13 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
             ),
             Section(
                 "二、八个统一",
-                ["事项", "工作计划", "活动（次）", "佐证材料", "状态"],
-                [[r.label, r.plan or "—", r.activities, r.evidence or "—", r.status_label] for r in rows],
+                ["事项", "工作计划", "活动（次）", "佐证材料", "佐证文件（个）", "状态"],
+                [
+                    [r.label, r.plan or "—", r.activities, r.evidence or "—", r.files, r.status_label]
+                    for r in rows
+                ],
                 key="unifications",
-                kinds=["text", "text", "int", "text", "text"],
+                kinds=["text", "text", "int", "text", "int", "text"],
             ),
             Section(
                 "三、成员校计入的活动",
@@ -119,6 +123,31 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
                         },
                     )
                 ],
+            ),
+            Section(
+                "六、其他维度的差距",
+                ["维度", "学校", *effect.years, "加入前平均差距", "加入后平均差距", "结论"],
+                [
+                    row
+                    for m in measures
+                    for row in (
+                        [
+                            [
+                                m.label,
+                                s.school_name,
+                                *[g if g is not None else "" for g in s.gaps],
+                                s.before if s.before is not None else "",
+                                s.after if s.after is not None else "",
+                                s.verdict,
+                            ]
+                            for s in m.series
+                        ]
+                        if m.available
+                        else [[m.label, "暂无数据", *["" for _y in effect.years], "", "", ""]]
+                    )
+                ],
+                note="；".join(f"{m.label}：{m.note}" for m in measures),
+                key="measures",
             ),
         ],
         filename=f"集团年度报告_{g.name}_{term}",
