@@ -69,7 +69,7 @@ def after_school_satisfaction(ctx: SourceContext) -> Mapping[int, SourceValue]:
 
 def rectification_on_time(ctx: SourceContext) -> Mapping[int, SourceValue]:
     """Of the school's items due in the year by the as-of day, the share closed by the deadline
-    (the rectification module's own `closed_on_time` mark)."""
+    (the rectification module's own `closed_on_time` mark); a school with none due: 100%."""
     from edugov.rectification import selectors as rectification
 
     due: dict[int, int] = defaultdict(int)
@@ -87,8 +87,10 @@ def rectification_on_time(ctx: SourceContext) -> Mapping[int, SourceValue]:
         due[school_id] += 1
         on_time[school_id] += closed_on_time is True
     return {
-        sid: SourceValue(pct(on_time[sid], n), f"到期整改{n}项，按期销号{on_time[sid]}项")
-        for sid, n in due.items()
+        sid: SourceValue(pct(on_time[sid], due[sid]), f"到期整改{due[sid]}项，按期销号{on_time[sid]}项")
+        if due.get(sid)
+        else SourceValue(Decimal(100), "无到期整改事项")
+        for sid in ctx.school_ids
     }
 
 
@@ -151,31 +153,41 @@ def homework_compliance(ctx: SourceContext) -> Mapping[int, SourceValue]:
     }
 
 
+MAX_VALUE_ADDED_FITS = 6  # assessments tried, latest first (each is one district-wide fit)
+
+
 def value_added(ctx: SourceContext) -> Mapping[int, SourceValue]:
     """The school's value-added (score points above or below what pupils of the same prior
-    attainment achieved across the district) between the year's latest pair of assessments."""
+    attainment achieved across the district) from the latest assessment held by the as-of day
+    that its pupils took with an earlier one of the same subject (the trail names both and their
+    dates; a year without its own pair uses the last)."""
     from edugov.quality import selectors as quality
 
-    assessments = [
-        a for a in quality.assessment_list(actor=ctx.reader) if a.school_year_id == ctx.school_year.pk
-    ]
-    pair = quality.default_pair(assessments)
-    if pair is None:
-        return {}
-    prior, post = pair
-    try:
-        view = quality.value_added(actor=ctx.reader, prior=prior, post=post)
-    except DomainError:
-        return {}
+    assessments = [a for a in quality.assessment_list(actor=ctx.reader) if a.held_on <= ctx.day]
     wanted = set(ctx.school_ids)
-    return {
-        r.unit_id: SourceValue(
-            Decimal(str(round(r.effect, 2))),
-            f"{prior.name}→{post.name}：{r.effect:+.2f}分（95%区间{r.low:+.2f}~{r.high:+.2f}，{r.verdict_label}，{r.n}人）",
-        )
-        for r in view.rows
-        if r.unit_id in wanted
-    }
+    out: dict[int, SourceValue] = {}
+    fits = 0
+    for post in sorted(assessments, key=lambda a: (a.held_on, a.pk), reverse=True):
+        if fits >= MAX_VALUE_ADDED_FITS or wanted <= set(out):
+            break
+        earlier = [a for a in assessments if a.subject == post.subject and a.held_on < post.held_on]
+        pair = quality.default_pair([post, *earlier]) if earlier else None
+        if pair is None or pair[1].pk != post.pk:
+            continue
+        prior = pair[0]
+        fits += 1
+        try:
+            view = quality.value_added(actor=ctx.reader, prior=prior, post=post)
+        except DomainError:
+            continue
+        span = f"{prior.name}（{prior.held_on:%Y-%m}）→{post.name}（{post.held_on:%Y-%m}）"
+        for r in view.rows:
+            if r.unit_id in wanted and r.unit_id not in out:
+                out[r.unit_id] = SourceValue(
+                    Decimal(str(round(r.effect, 2))),
+                    f"{span}：{r.effect:+.2f}分（95%区间{r.low:+.2f}~{r.high:+.2f}，{r.verdict_label}，{r.n}人）",
+                )
+    return out
 
 
 SOURCES = (

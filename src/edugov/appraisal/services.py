@@ -24,7 +24,7 @@ from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
 from edugov.rectification import services as rectification
-from edugov.registry.models import Area, School, SchoolYear
+from edugov.registry.models import Area, School, SchoolType, SchoolYear
 
 from . import rules
 from .errors import AppraisalError as E
@@ -291,12 +291,26 @@ def entry_save(
     return row
 
 
+# The schools a scheme scores: primary and secondary schools (中小学), not kindergartens.
+SCORED_TYPES = (
+    SchoolType.PRIMARY,
+    SchoolType.JUNIOR,
+    SchoolType.NINE_YEAR,
+    SchoolType.COMPLETE_SECONDARY,
+    SchoolType.SENIOR,
+    SchoolType.TWELVE_YEAR,
+)
+
+
 def scheme_schools(scheme: Scheme) -> list[School]:
-    """The schools a scheme scores: the district's schools in use (teaching points go with their
-    central school)."""
+    """The schools a scheme scores: the district's primary and secondary schools in use (teaching
+    points go with their central school)."""
     return list(
         School.objects.filter(
-            area__path__startswith=scheme.area.path, archived_at__isnull=True, is_teaching_point=False
+            area__path__startswith=scheme.area.path,
+            archived_at__isnull=True,
+            is_teaching_point=False,
+            school_type__in=SCORED_TYPES,
         )
         .select_related("area")
         .order_by("area__code", "code")

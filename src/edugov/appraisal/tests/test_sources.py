@@ -81,6 +81,10 @@ def test_rectification_on_time(md):
     assert values[md.school_a.pk].value == D("66.67")  # 2 / 3
     assert values[md.school_a.pk].detail == "到期整改3项，按期销号2项"
     assert values[md.school_b.pk].value == D("0.00")
+    # before any deadline falls due, no school has an item due: fully on time
+    early = inputs.rectification_on_time(ctx(md, as_of=dt.datetime(2025, 9, 15, tzinfo=dt.UTC)))
+    assert {v.value for v in early.values()} == {D(100)}
+    assert early[md.school_a.pk].detail == "无到期整改事项"
 
 
 def test_safety_hazards_open(md):
