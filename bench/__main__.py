@@ -1,7 +1,10 @@
 """`make bench`: every figure measured in this run, next to the peer it is compared with.
 
     python -m bench [--rows 1000000] [--peer-rows 100000] [--scale 10] [--users 50,200]
-                    [--uploads 300] [--only import,peer,indicators,province,spark,web]
+                    [--uploads 300] [--only import,peer,indicators,province,spark,refresh,web]
+
+Every ratio printed is edugov's speed-up over the named peer: peer time / edugov time (above 1:
+edugov ahead; below 1: behind).
 
 Sections: import (1M class rows, SQLite and PostgreSQL), peer (django-import-export), indicators
 (优质均衡 of the demo district on SQLite and PostgreSQL vs plain pandas), province (every module
@@ -9,7 +12,10 @@ with indicators at --scale in the Parquet warehouse: registry, resources and tut
 demo generators and the export, a whole term of homework written straight to Parquet by
 bench.province; then 优质均衡, 普及普惠, the 双减 weekly compliance and the tutoring risk scores
 province-wide, each in a fresh process, on DuckDB against the 60 s / 8 GB target and the plain-pandas
-peers; with spark, the same on Spark, compared with DuckDB), spark (Spark local on the same warehouse), pages
+peers and each module's limit line, one hand-written DuckDB query over the same files; with spark,
+the same on Spark local and on a standalone Spark cluster on loopback, compared with DuckDB), spark
+(Spark local and cluster on the same warehouse), refresh (incremental export after one district's
+day of homework), pages
 (every page and download of every demo role under `edugov serve`: first visit, p50, p95 against 500 ms / 1 s;
 bench/pages.py), web (locust against gunicorn + PostgreSQL + Redis; deadline-peak uploads).
 
@@ -171,7 +177,7 @@ def bench_indicators(work: Path, kinds: list[str]) -> None:
             report("indicators", f"  same values as pandas ({kind})", "yes" if not bad else f"NO ({bad})")
 
 
-def bench_province(scale: float, work: Path, spark: bool, province: bool) -> None:
+def bench_province(scale: float, work: Path, spark: bool, province: bool, refresh: bool = False) -> None:
     """Every module with indicators at `scale` in the warehouse: registry, resources and tutoring
     through the demo generators and the export; a whole term of homework written straight to
     Parquet (bench.province); then each module province-wide in a fresh process."""
@@ -187,6 +193,37 @@ def bench_province(scale: float, work: Path, spark: bool, province: bool) -> Non
             + f"; peak {built['peak_mb']:.0f} MB",
         )
         province_warehouse(db, work, spark, province, tutoring_copies=max(1, int(scale // 7)))
+        if refresh:
+            bench_refresh(db, work)
+
+
+def bench_refresh(db: Database, work: Path) -> None:
+    """Incremental refresh of the warehouse export: one district's day of homework changed
+    (bench.province refresh), against the first export and a full rewrite."""
+    r = run_step("bench.province", db.env(), "refresh", str(work / "wh_refresh"), "5")
+    first, inc, full = r["first"], r["incremental"], r["full"]
+    report(
+        "warehouse",
+        f"refresh: {r['homework_rows']:,} homework rows of {r['classes']:,} classes (5 days), exported",
+        f"{first['seconds']:.1f} s",
+        f"{r['rows']:,} rows, {first['written']} partitions, {first['bytes_written'] / 1e6:.2f} MB written",
+    )
+    report(
+        "warehouse",
+        f"  one district's next day ({r['changed_rows']:,} rows, district {r['district']} of "
+        f"{r['districts']}): incremental",
+        f"{inc['seconds']:.1f} s",
+        f"{inc['written']} of {inc['written'] + inc['unchanged']} partitions rewritten "
+        f"({', '.join(r['incremental_partitions'][:3])}), {inc['bytes_written'] / 1e3:.0f} kB written; "
+        f"checksums (reading every row) {inc['checking']:.1f} s",
+        speedup("full export", full["seconds"], inc["seconds"]),
+    )
+    report(
+        "warehouse",
+        "  the same warehouse rewritten in full (--full)",
+        f"{full['seconds']:.1f} s",
+        f"{full['written']} partitions, {full['bytes_written'] / 1e6:.2f} MB written",
+    )
 
 
 def province_warehouse(
@@ -398,7 +435,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated sections: import,peer,indicators,province,spark,burden,tutoring,"
+        help="comma-separated sections: import,peer,indicators,province,spark,refresh,burden,tutoring,"
         "rectification,load,pages,web",
     )
     args = parser.parse_args()
@@ -417,9 +454,13 @@ def main() -> None:
             bench_peer(args.peer_rows, work)
         if not only or "indicators" in only:
             bench_indicators(work, kinds)
-        if not only or "province" in only or "spark" in only:
+        if not only or only & {"province", "spark", "refresh"}:
             bench_province(
-                args.scale, work, spark=not only or "spark" in only, province=not only or "province" in only
+                args.scale,
+                work,
+                spark=not only or "spark" in only,
+                province=not only or "province" in only,
+                refresh=not only or "refresh" in only,
             )
         for section in ("burden", "tutoring", "rectification", "load", "pages"):
             # Module benches: bench/<module>.py exposes run(work_dir, kinds) -> table rows.

@@ -13,6 +13,7 @@ columns, partitions, checksums and manifest entry as the export would give.
     python -m bench.province tutoring WAREHOUSE COPIES
     python -m bench.province peer homework|tutoring WAREHOUSE WORK_DIR OUT_JSON
     python -m bench.province limit homework|tutoring WAREHOUSE   # the limit line (edugov.warehouse.limit)
+    python -m bench.province refresh NEW_DIR [DAYS]   # incremental export: one district's day changed
 
 Every step reports its own process start-up (interpreter start to `main`, imports of this file
 included) and Django set-up apart from the work it measures.
@@ -477,6 +478,88 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
     }
 
 
+# Incremental refresh: one district's day of homework changed, against a full export -------------
+
+
+def refresh(directory: str, days: str = "5") -> dict[str, Any]:
+    """A term's first `days` school days of homework in the database for every compulsory class
+    (three written subjects and an oral task a day), exported; then one district's classes publish
+    the next day's homework and the warehouse is exported again (only changed partitions), then
+    rewritten in full: time, bytes written and partitions rewritten of each."""
+    from bench.burden import _term
+    from edugov.burden.models import Homework
+    from edugov.registry.calendar import SchoolCalendar
+    from edugov.registry.models import SchoolClass
+    from edugov.warehouse import export as wx
+
+    term = _term()
+    school_days = SchoolCalendar.for_year(term.school_year).school_days(term.start_date, term.end_date)
+    n = int(days)
+    classes = list(
+        SchoolClass.objects.filter(
+            school_year=term.school_year, grade__in=range(1, 10), archived_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", "school__area_id")
+    )
+    dmap = wx.DistrictMap()
+
+    def publish(pks: list[int], day: dt.date) -> int:
+        rows = [
+            Homework(
+                school_class_id=pk,
+                date=day,
+                subject=subject,
+                homework_type=kind,
+                content="练习" if kind == "written" else "朗读课文三遍",
+                estimated_minutes=minutes,
+            )
+            for pk in pks
+            for subject, kind, minutes in (
+                ("语文", "written", 20),
+                ("数学", "written", 20),
+                ("英语", "written", 15),
+                ("语文", "oral", 15),
+            )
+        ]
+        Homework.objects.bulk_create(rows, batch_size=5000)
+        return len(rows)
+
+    every = [pk for pk, _ in classes]
+    rows = sum(publish(every, day) for day in school_days[:n])
+    root = Path(directory)
+    first = wx.warehouse_export(directory=root)
+    districts = sorted({dmap.district_of.get(a, wx.NO_DISTRICT) for _, a in classes})
+    one = districts[0]
+    changed = publish([pk for pk, a in classes if dmap.district_of.get(a) == one], school_days[n])
+    inc = wx.warehouse_export(directory=root)
+    full = wx.warehouse_export(directory=root, full=True)
+
+    def figures(r: Any) -> dict[str, Any]:
+        return {
+            "seconds": r.seconds,
+            "checking": r.seconds_checking,
+            "written": len(r.written),
+            "unchanged": len(r.unchanged),
+            "bytes_written": r.bytes_written,
+        }
+
+    return {
+        "homework_rows": rows,
+        "classes": len(classes),
+        "district": one,
+        "districts": len(districts),
+        "changed_rows": changed,
+        "rows": sum(first.rows.values()),
+        "bytes": full.bytes,
+        "first": figures(first),
+        "incremental": figures(inc),
+        "incremental_partitions": inc.written,
+        "full": figures(full),
+        "peak_mb": _peak_mb(),
+    }
+
+
 # Plain pandas peers over the same warehouse files ------------------------------------------------
 
 _TUTORING_FILES = {
@@ -567,6 +650,8 @@ def main(argv: list[str]) -> None:
         out = peer(*argv[1:5])
     elif argv[0] == "limit":
         out = limit(*argv[1:3])
+    elif argv[0] == "refresh":
+        out = refresh(*argv[1:3])
     else:
         raise SystemExit(f"unknown step {argv[0]}")
     print("BENCH " + json.dumps(out), flush=True)

@@ -9,8 +9,13 @@ set to the pyspark package. Pid files and logs live in one state directory per m
 
     python -m edugov.warehouse.spark_cluster start [--port 7077] [--workers 2] [--cores 1] [--memory 2g]
     python -m edugov.warehouse.spark_cluster stop [--port 7077]
+    python -m edugov.warehouse.spark_cluster connect [--port 7077] [--connect-port 15002]
 
 Then `EDUGOV_SPARK_MASTER=spark://127.0.0.1:7077` makes the warehouse's Spark engine submit there.
+`connect` starts a Spark Connect server (the jar ships in pyspark 4's jars/, started like
+`sbin/start-connect-server.sh` does) whose driver runs on that cluster; `EDUGOV_SPARK_REMOTE=
+sc://127.0.0.1:15002` then sends the plans there. The Python client of Spark Connect needs
+pyspark's `connect` extra (grpcio, grpcio-status, googleapis-common-protos, protobuf, zstandard).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 
 MASTER = "org.apache.spark.deploy.master.Master"
 WORKER = "org.apache.spark.deploy.worker.Worker"
+CONNECT = "org.apache.spark.sql.connect.service.SparkConnectServer"
 
 
 class ClusterError(RuntimeError):
@@ -149,13 +155,53 @@ def start(
     return cluster
 
 
+def start_connect(*, port: int = 7077, connect_port: int = 15002, timeout: float = 120) -> str:
+    """A Spark Connect server on 127.0.0.1:`connect_port` whose driver submits to the cluster of
+    `port` (started by `start`): its `sc://` address."""
+    state = _state_dir(port)
+    env = _env(state, port)
+    _daemon(
+        env,
+        "submit",
+        CONNECT,
+        "1",
+        "--name",
+        "Spark Connect server",
+        "--master",
+        f"spark://127.0.0.1:{port}",
+        "--conf",
+        "spark.driver.host=127.0.0.1",
+        "--conf",
+        "spark.ui.enabled=false",
+        "--conf",
+        "spark.connect.grpc.binding.address=127.0.0.1",
+        "--conf",
+        f"spark.connect.grpc.binding.port={connect_port}",
+        "--conf",
+        "spark.sql.session.timeZone=UTC",
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for log in sorted((state / "logs").glob(f"spark-*-{CONNECT}-1-*.out")):
+            content = log.read_text(encoding="utf-8", errors="replace")
+            if "Spark Connect server started" in content:
+                return f"sc://127.0.0.1:{connect_port}"
+            if "Exception in thread" in content:
+                raise ClusterError(f"Spark Connect server failed to start:\n{content[-3000:]}")
+        time.sleep(0.5)
+    raise ClusterError(f"Spark Connect server: not started after {timeout:.0f} s (logs in {state})")
+
+
 def stop(*, port: int = 7077, workers: int = 2) -> None:
-    """The workers, then the master, by the pid files `start` left (nothing else is touched)."""
+    """The Spark Connect server, the workers, then the master, by the pid files `start` left
+    (nothing else is touched)."""
     state = _state_dir(port)
     if not state.exists():
         return
     env = _env(state, port)
     found = {p.name for p in state.glob("*.pid")}
+    if any(f"{CONNECT}-1.pid" in name for name in found):
+        _daemon(env, "stop", CONNECT, "1")
     for i in range(1, max(workers, 8) + 1):
         if any(f"{WORKER}-{i}.pid" in name for name in found):
             _daemon(env, "stop", WORKER, str(i))
@@ -165,7 +211,8 @@ def stop(*, port: int = 7077, workers: int = 2) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m edugov.warehouse.spark_cluster")
-    parser.add_argument("action", choices=("start", "stop"))
+    parser.add_argument("action", choices=("start", "stop", "connect"))
+    parser.add_argument("--connect-port", type=int, default=15002)
     parser.add_argument("--port", type=int, default=7077)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cores", type=int, default=1)
@@ -180,6 +227,9 @@ def main(argv: list[str] | None = None) -> None:
             f"logs in {cluster.state / 'logs'}\n"
             f"export EDUGOV_SPARK_MASTER={cluster.url}"
         )
+    elif args.action == "connect":
+        remote = start_connect(port=args.port, connect_port=args.connect_port)
+        print(f"Spark Connect server on the cluster of port {args.port}\nexport EDUGOV_SPARK_REMOTE={remote}")
     else:
         stop(port=args.port, workers=args.workers)
         print(f"Spark master on port {args.port} and its workers stopped")

@@ -29,14 +29,16 @@ pytestmark = [
 pytest.importorskip("pyspark")
 
 DRIVER = """
-import json, sys, datetime as dt
+import json, os, sys, datetime as dt
 import django
 django.setup()
 from edugov.indicators.backends import Workspace, spark_session
 from edugov.tutoring import risk_inputs
 ws = Workspace.from_warehouse("spark", sys.argv[1], risk_inputs.RISK_TABLES)
 frame = ws.execute(risk_inputs.risk_input_table(ws, on=dt.date.fromisoformat(sys.argv[2])))
-print("MASTER " + spark_session().sparkContext.master)
+remote = os.environ.get("EDUGOV_SPARK_REMOTE")
+print("MASTER " + (remote or spark_session().sparkContext.master))
+print("SESSION " + type(spark_session()).__module__)
 print("ROWS " + frame.to_json(orient="records", date_format="iso"))
 """
 
@@ -90,3 +92,36 @@ def test_standalone_cluster_gives_duckdbs_risk_inputs(cluster, built, tmp_path):
                 assert ours[key] == value, key
     # The figures a reader would check by hand: institution a's sales to the day (4,000.10 + 9,000).
     assert expected[0]["sales"] == pytest.approx(13000.10)
+
+
+def test_spark_connect_on_the_cluster_gives_duckdbs_risk_inputs(cluster, built, tmp_path):  # noqa: F811
+    """Through Spark Connect: a Connect server whose driver runs on the cluster, the plans sent by
+    `EDUGOV_SPARK_REMOTE` (needs pyspark's `connect` extra: grpcio and friends)."""
+    pytest.importorskip("grpc")
+    pytest.importorskip("zstandard")
+    _, warehouse = built
+    duck = Workspace.from_warehouse("duckdb", warehouse, risk_inputs.RISK_TABLES)
+    expected = _records(duck.execute(risk_inputs.risk_input_table(duck, on=ON)))
+    remote = spark_cluster.start_connect(port=cluster.port, connect_port=spark_cluster.free_port())
+    env = dict(
+        os.environ,
+        EDUGOV_SPARK_REMOTE=remote,
+        DJANGO_SETTINGS_MODULE="edugov.settings",
+        EDUGOV_DATA_DIR=str(tmp_path / "data"),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(warehouse), ON.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[4],
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in proc.stdout.splitlines() if " " in line}
+    assert lines["SESSION"] == "pyspark.sql.connect.session"  # a Connect client, no local JVM
+    got = json.loads(lines["ROWS"])
+    assert [r["institution_id"] for r in got] == [r["institution_id"] for r in expected]
+    for ours, theirs in zip(got, expected, strict=True):
+        for key, value in theirs.items():
+            assert ours[key] == (pytest.approx(value, rel=1e-9) if isinstance(value, float) else value), key
