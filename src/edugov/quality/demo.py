@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from edugov.demo.base import DemoContext, register_generator
+from edugov.ingest.fastdb import insert_rows
 from edugov.registry.models import School, SchoolClass
 
-from .models import Assessment, AssessmentKind, Result
+from .models import MEASURES, Assessment, AssessmentKind, Result
 from .pupil_key import pupil_key
 
 COHORTS = ((3, "primary"), (7, "junior"))  # prior grade; the post test is the next grade a year later
@@ -87,6 +88,8 @@ def build_quality(ctx: DemoContext) -> None:
     Result.objects.bulk_create(results, batch_size=5000)
     ctx.state["quality"] = {"known_effects": known}
     ctx.count("质量监测成绩", len(results))
+    build_fitness(ctx)
+    build_outcomes(ctx)
 
 
 def _assessment(district: Any, year: Any, grade: int, stage: str, held_on: dt.date) -> Assessment:
@@ -112,8 +115,213 @@ def _assessment(district: Any, year: Any, grade: int, stage: str, held_on: dt.da
 
 
 def reset_quality() -> None:
+    from .models import Award, FitnessResult, LineResult
+
     Assessment.objects.all().delete()  # results go with their assessment
+    FitnessResult.objects.all().delete()
+    LineResult.objects.all().delete()
+    Award.objects.all().delete()
 
 
 def register() -> None:
     register_generator("quality", build_quality, order=500, reset=reset_quality)
+
+
+# Physical fitness and outcomes ------------------------------------------------------------------
+
+FITNESS_YEARS = 3
+# Urban pupils in the demo are heavier and slower over distance; rural pupils have smaller lungs
+# and less flexibility but run better: the district page shows the two differ item by item.
+URBAN_SHIFT = {"bmi": 2.0, "run": 0.03, "vital": 0.0, "reach": 0.0}
+RURAL_SHIFT = {"bmi": -0.4, "run": -0.02, "vital": -0.15, "reach": -3.5}
+
+
+def _fitness_measures(
+    rng: np.random.Generator, grade: int, sex: str, n: int, shift: dict[str, float], gain: float
+) -> dict[str, np.ndarray]:
+    """Raw measures around the middle of the grade's tables; `gain` improves a later year a little."""
+    from .fitness import standard
+    from .fitness_tables import tables
+
+    t = tables()
+    bands = t.bmi_bands(grade, sex)
+    assert bands is not None
+    mid_bmi = float(bands.normal[0] + bands.normal[1]) / 2 + shift["bmi"]
+    height = np.clip(rng.normal(121.0 if grade == 1 else 158.0, 5.5 if grade == 1 else 7.5, n), 95, 200)
+    bmi = np.clip(rng.normal(mid_bmi, 2.2, n), 11, 35)
+    out = {
+        "height_cm": np.round(height, 1),
+        "weight_kg": np.round(bmi * (height / 100) ** 2, 1),
+    }
+    for code in standard().group_for(grade, sex).weights:
+        if code == "bmi":
+            continue
+        table = t.table(code, grade, sex)
+        assert table is not None
+        pts = {p: float(v) for p, v in table.rows}
+        centre, spread = pts[76] if 76 in pts else pts[72], abs(pts[100] - pts[60]) / 2.2
+        if code in ("run_50m", "run_1000m", "run_800m", "shuttle_50x8"):
+            value = centre * (1 + shift["run"] - 0.01 * gain) + rng.normal(0, spread, n)
+        elif code == "vital_capacity":
+            value = centre * (1 + shift["vital"] + 0.02 * gain) + rng.normal(0, spread, n)
+        elif code == "sit_and_reach":
+            value = centre + shift["reach"] + gain + rng.normal(0, spread, n)
+        else:
+            value = centre * (1 + 0.02 * gain) + rng.normal(0, spread, n)
+        whole = code in ("vital_capacity", "rope_skipping", "sit_ups", "pull_ups", "long_jump")
+        value = np.maximum(value, 0 if code != "sit_and_reach" else -20)
+        out[code] = np.round(value, 0 if whole else 1)
+    return out
+
+
+FITNESS_COLUMNS = (
+    "school_year_id",
+    "pupil_key",
+    "school_id",
+    "school_class_id",
+    "grade",
+    "sex",
+    "bmi",
+    "item_scores",
+    "standard_score",
+    "bonus",
+    "total",
+    "band",
+    *(f for f, _, _ in MEASURES),
+)
+
+
+def build_fitness(ctx: DemoContext) -> None:
+    """Every pupil of grades 1 and 7 (the grades whose tables are encoded) tested in each of the
+    last three school years, scored by the vectorised tables; rural and urban schools differ."""
+    from .fitness_tables import score_arrays, tables
+    from .models import FITNESS_BAND_ORDER, FitnessResult
+
+    reg = ctx.state.get("registry")
+    if reg is None:
+        return
+    rng = np.random.default_rng(ctx.rng("quality.fitness").randrange(2**32))
+    district = reg.districts[0]
+    grades = [g for g in tables().grades()]
+    starts = sorted(reg.years)[-FITNESS_YEARS:]
+    classes = (
+        SchoolClass.objects.filter(
+            school__area__path__startswith=district.path,
+            school_year__start_year__in=starts,
+            grade__in=grades,
+        )
+        .select_related("school", "school_year")
+        .order_by("school_year__start_year", "school__code", "grade", "number")
+    )
+    rows: list[tuple[Any, ...]] = []
+    for c in classes:
+        code = c.school.urban_rural_code or ""
+        shift = (
+            URBAN_SHIFT
+            if code.startswith("11")
+            else RURAL_SHIFT
+            if code.startswith("2")
+            else dict.fromkeys(URBAN_SHIFT, 0.0)
+        )
+        gain = float(starts.index(c.school_year.start_year))
+        for sex, n in (("M", min(c.boys, 40)), ("F", min(c.girls, 40))):
+            if n <= 0:
+                continue
+            m = _fitness_measures(rng, c.grade, sex, n, shift, gain)
+            s = score_arrays(grade=c.grade, sex=sex, measures=m)
+            items = [k for k in m if k not in ("height_cm", "weight_kg")]
+            # Plain lists once per class: indexing numpy arrays pupil by pupil is slow.
+            values = {f: [Decimal(f"{v:.1f}") for v in m[f].tolist()] for f in m}
+            points = {i: s[f"points_{i}"].tolist() for i in ("bmi", *items)}
+            bmi, standard, bonus, total, band = (
+                s[k].tolist() for k in ("bmi", "standard", "bonus", "total", "band")
+            )
+            prefix = f"F{c.school_year.start_year}{c.school.code}{c.grade}{c.number:02d}{sex}"
+            for k in range(n):
+                rows.append(
+                    (
+                        c.school_year_id,
+                        pupil_key(f"{prefix}{k:03d}"),
+                        c.school_id,
+                        c.pk,
+                        c.grade,
+                        sex,
+                        Decimal(bmi[k]) / 10,
+                        {i: p[k] for i, p in points.items()},
+                        Decimal(standard[k]) / 10,
+                        Decimal(bonus[k]),
+                        Decimal(total[k]) / 10,
+                        FITNESS_BAND_ORDER[band[k]],
+                        *(values[f][k] if f in values else None for f, _, _ in MEASURES),
+                    )
+                )
+    # Straight through the cursor (the import engine's bulk writer): Django's bulk_create spends
+    # most of a demo build compiling 24 columns row by row.
+    insert_rows(FitnessResult, FITNESS_COLUMNS, rows)
+    ctx.count("体质健康测试成绩", len(rows))
+
+
+AWARDS = (
+    ("student", "city", "青少年科技创新大赛", "一等奖"),
+    ("student", "county", "中小学生艺术展演", "二等奖"),
+    ("teacher", "city", "优质课评比", "一等奖"),
+    ("teacher", "provincial", "教学能手评选", "入选"),
+)
+
+
+def build_outcomes(ctx: DemoContext) -> None:
+    """中考 lines for three years for every school with a grade 9 in the demo district (candidates
+    from its grade-9 classes), and a few awards as counts."""
+    from django.db.models import Sum
+
+    from .models import Award, LineResult
+
+    reg = ctx.state.get("registry")
+    if reg is None:
+        return
+    rng = np.random.default_rng(ctx.rng("quality.outcomes").randrange(2**32))
+    district = reg.districts[0]
+    starts = sorted(reg.years)[-4:-1] if len(reg.years) >= 4 else sorted(reg.years)
+    nine = (
+        SchoolClass.objects.filter(
+            school__area__path__startswith=district.path, grade=9, school_year__start_year__in=starts
+        )
+        .values("school_id", "school__urban_rural_code", "school_year_id")
+        .annotate(boys=Sum("boys"), girls=Sum("girls"))
+        .order_by("school_id", "school_year_id")
+    )
+    lines, awards = [], []
+    for r in nine:
+        candidates = int(r["boys"] or 0) + int(r["girls"] or 0)
+        if candidates <= 0:
+            continue
+        urban = (r["school__urban_rural_code"] or "").startswith("1")
+        general = float(np.clip(rng.normal(0.62 if urban else 0.52, 0.06), 0.3, 0.9))
+        key = general * float(np.clip(rng.normal(0.4 if urban else 0.3, 0.06), 0.1, 0.7))
+        for line, share in (("general", general), ("key", key)):
+            lines.append(
+                LineResult(
+                    school_id=r["school_id"],
+                    school_year_id=r["school_year_id"],
+                    line=line,
+                    candidates=candidates,
+                    reached=round(candidates * share),
+                )
+            )
+        for recipient, level, contest, prize in AWARDS:
+            if rng.random() < 0.5:
+                awards.append(
+                    Award(
+                        school_id=r["school_id"],
+                        school_year_id=r["school_year_id"],
+                        recipient=recipient,
+                        level=level,
+                        contest=contest,
+                        prize=prize,
+                        count=int(rng.integers(1, 5)),
+                    )
+                )
+    LineResult.objects.bulk_create(lines)
+    Award.objects.bulk_create(awards)
+    ctx.count("中考上线记录", len(lines))
+    ctx.count("师生获奖记录", len(awards))

@@ -385,3 +385,40 @@ def school_value_added(
                     }
                 )
     return out
+
+
+def town_bands(*, actor: User, assessment: Assessment) -> list[BandRow]:
+    """Each town's bands in the actor's scope for one assessment, by town code."""
+    rows = (
+        scoped(Result, actor)
+        .filter(assessment=assessment)
+        .values("school__area_id", "school__area__name", "school__area__code")
+        .annotate(**_band_aggregates())
+        .order_by("school__area__code")
+    )
+    return [_row(r["school__area_id"], r["school__area__name"], "", r) for r in rows]
+
+
+@dataclass(frozen=True)
+class CockpitBlock:
+    assessment: Assessment
+    total: BandRow
+    towns: list[BandRow]
+
+
+def cockpit(*, actor: User, assessments: list[Assessment]) -> list[CockpitBlock]:
+    """The quality cockpit's band blocks: every assessment of the latest school year with results,
+    by subject and grade, each with its towns' band distributions."""
+    if not assessments:
+        return []
+    latest = max(a.school_year.start_year for a in assessments)
+    chosen = sorted(
+        (a for a in assessments if a.school_year.start_year == latest),
+        key=lambda a: (a.subject, a.grade, a.code),
+    )
+    blocks = []
+    for a in chosen:
+        total = total_bands(actor=actor, assessment=a)
+        if total.n:
+            blocks.append(CockpitBlock(a, total, town_bands(actor=actor, assessment=a)))
+    return blocks

@@ -49,6 +49,19 @@ def overview(request: HttpRequest) -> HttpResponse:
             total=selectors.total_bands(actor=actor, assessment=current),
             charts={"histogram": selectors.score_histogram(actor=actor, assessment=current)},
         )
+    # The cockpit: bands by subject and town, value-added counts, fitness rates and trend.
+    context["cockpit"] = selectors.cockpit(actor=actor, assessments=assessments)
+    va = _value_added_context(actor, {}, assessments)
+    context["cockpit_va"] = va["va"]
+    fitness_years = fitness_selectors.fitness_years(actor=actor)
+    if fitness_years:
+        points = fitness_selectors.trend(actor=actor)
+        context.update(
+            fitness_year=fitness_years[0],
+            fitness_total=fitness_selectors.total_rates(actor=actor, year=fitness_years[0]),
+            fitness_trend=points,
+        )
+        context.setdefault("charts", {})["fitness_trend"] = fitness_selectors.trend_chart(points)
     return render(request, "quality/overview.html", context)
 
 

@@ -172,3 +172,16 @@ def test_outcomes_import_page_and_api(district, tmp_path):
     rates = sorted((r["line_label"], r["rate"]) for r in lines["results"])
     assert rates == [("普高线", 65.0), ("重点线", 25.0)]
     assert _get(d, "town_officer", reverse("api:quality:line-list")).json()["results"] == []
+
+
+def test_the_cockpit_shows_bands_by_town_value_added_and_fitness(paired, tmp_path):
+    d = paired
+    grade1_classes(d)
+    batch = import_fitness(tmp_path, d.users[Role.DEPARTMENT_OFFICER], fitness_rows(d))
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    text = _get(d, Role.DISTRICT_ADMIN, reverse("quality:overview")).content.decode()
+    assert "各学科等级分布（按乡镇" in text and d.town_b.name in text
+    assert "符合预期" in text or "高于预期" in text  # the value-added counts of the default pair
+    assert "83.3" in text  # the district's fitness pass rate
+    town = _get(d, "town_officer", reverse("quality:overview")).content.decode()
+    assert "75.0" in town  # town A sees its own school's pass rate

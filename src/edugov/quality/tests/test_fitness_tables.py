@@ -5,11 +5,13 @@ not encoded refused in Chinese."""
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
 from edugov.common.errors import DomainError
 from edugov.quality import fitness_tables as ft
+from edugov.quality.fitness import BAND_LABELS
 
 
 @pytest.mark.parametrize(
@@ -124,3 +126,33 @@ def test_every_table_is_marked_to_be_verified_and_monotone():
     assert all(x.status == "待核实" for x in (*t.tables, *t.bonus))
     assert all(b.status == "待核实" for b in t.bmi)
     assert {(x.item, x.grades, x.sex) for x in t.tables} >= {("run_50m", (1,), "M"), ("run_800m", (7,), "F")}
+
+
+@pytest.mark.parametrize(("grade", "sex"), [(1, "M"), (1, "F"), (7, "M"), (7, "F")])
+def test_the_vectorised_scoring_agrees_with_the_pupil_by_pupil_one(grade, sex):
+    import numpy as np
+
+    rng = np.random.default_rng(grade * 10 + (sex == "F"))
+    n = 300
+    t = ft.tables()
+    group = ft.standard().group_for(grade, sex)
+    measures: dict[str, Any] = {
+        "height_cm": np.round(rng.normal(120 if grade == 1 else 158, 6, n), 1),
+        "weight_kg": np.round(rng.normal(23 if grade == 1 else 48, 5, n), 1),
+    }
+    for code in group.weights:
+        if code == "bmi":
+            continue
+        table = t.table(code, grade, sex)
+        assert table is not None
+        low, high = sorted((float(table.rows[0][1]), float(table.rows[-1][1])))
+        span = high - low
+        raw = rng.uniform(low - 0.3 * span, high + 0.3 * span, n)
+        measures[code] = np.round(raw, 0 if abs(span) >= 20 else 1)
+    arrays = ft.score_arrays(grade=grade, sex=sex, measures=measures)
+    for i in range(n):
+        one = ft.score_measures(grade=grade, sex=sex, measures={k: D(str(v[i])) for k, v in measures.items()})
+        assert arrays["bmi"][i] == int(one.bmi * 10)
+        assert {c: int(arrays[f"points_{c}"][i]) for c in group.weights} == one.item_scores
+        assert D(int(arrays["total"][i])) / 10 == one.score.total, i
+        assert BAND_LABELS[int(arrays["band"][i])] == one.score.band
