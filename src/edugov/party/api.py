@@ -105,6 +105,7 @@ class CoverageViewSet(ApiViewSet):
         today = timezone.localdate()
         c = selectors.coverage(actor=actor, today=today, term=services.term_of(today))
         t = c.target
+        u = selectors.tutoring_counts(actor, today.year)
         return Response(
             {
                 "schools": c.schools,
@@ -115,6 +116,19 @@ class CoverageViewSet(ApiViewSet):
                 "needed": c.needed,
                 "target": {"year": t.year, "deadline": t.deadline, "share": t.share} if t else None,
                 "days_left": c.days_left,
+                "overdue": c.overdue,
+                "not_covered": [
+                    {"school": r.school_id, "school_name": r.school_name} for r in c.rows if not r.covered
+                ],
+                "tutoring": {
+                    "year": u.year,
+                    "institutions": u.institutions,
+                    "own_org": u.own_org,
+                    "joint_org": u.joint_org,
+                    "share": u.share,
+                }
+                if u
+                else None,
                 "towns": [
                     {"town": r.town, "schools": r.schools, "covered": r.covered, "share": r.share}
                     for r in c.towns

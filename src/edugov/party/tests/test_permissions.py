@@ -81,3 +81,4 @@ def test_pages_and_api_answer_as_the_policy_says(md):
     api.force_authenticate(md.users[Role.LEADER])
     data = api.get("/api/v1/party/coverage/").json()
     assert (data["schools"], data["covered"]) == (2, 1)
+    assert len(data["not_covered"]) == 1 and data["tutoring"] is None and data["overdue"] is False
