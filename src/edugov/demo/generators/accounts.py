@@ -45,6 +45,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         Department.TUTORING_SUPERVISION,
         staff=True,
     ),
+    DemoLogin("officer_aq", Role.DEPARTMENT_OFFICER, "安全科科员", Department.SAFETY),
     DemoLogin("inspector", Role.INSPECTOR, "责任督学"),
     # A zone inspector: anchored at the first town, granted the next two (scope grants as data).
     DemoLogin("inspector_zone", Role.INSPECTOR, "片区责任督学"),
