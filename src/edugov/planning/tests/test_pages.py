@@ -120,3 +120,36 @@ def test_reports_build(world, client_, report):
         assert "红黑榜" in text and "严重滞后" in text
     if report == "planning.quota":
         assert "指标到校分配表" in text and "60" in text
+
+
+def test_page_writes_and_the_merge_whatif(world, client_):
+    md = world.md
+    p = world.project.pk
+    ok = client_.post(
+        reverse("planning:projects"),
+        {"op": "progress", "project": p, "month": "2025-11", "planned_pct": "50", "actual_pct": "35"},
+    )
+    assert ok.status_code == 302
+    assert ProjectProgress.objects.get().actual_pct == 35
+    assert (
+        client_.post(reverse("planning:projects"), {"op": "list_make", "month": "2025-11"}).status_code == 302
+    )
+    zone = {
+        "op": "zone",
+        "town": md.town_a.pk,
+        "name": "甲街道一小学区",
+        "stage": "primary",
+        "schools": [md.school_a.pk],
+    }
+    assert client_.post(reverse("planning:layout"), zone).status_code == 302
+    assert list(Zone.objects.get().schools.all()) == [md.school_a]
+    # the mini district's schools have no coordinates: the what-if says so in Chinese
+    page = client_.get(reverse("planning:layout"), {"closing": md.school_b.pk, "target": md.school_a.pk})
+    assert page.status_code == 400 and "无法测算合并" in page.content.decode()
+    for s, lon in ((md.school_a, "110.0"), (md.school_b, "110.05")):
+        s.longitude, s.latitude = Decimal(lon), Decimal("30.0")
+        s.save(update_fields=["longitude", "latitude"])
+    page = client_.get(reverse("planning:layout"), {"closing": md.school_b.pk, "target": md.school_a.pk})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "转入学生" in text and "需寄宿床位" in text
