@@ -29,3 +29,4 @@ class GroupsError(ErrorCode):
     FILE_CONTENT = "文件“{name}”的内容与扩展名不符"
     TOO_MANY_FILES = "每项每学期最多上传{limit}个佐证材料"
     BAD_UNIFICATION = "请选择“八个统一”中的一项"
+    JOIN_BEFORE_START = "加入日期不能早于集团成立日期（{day}）"

@@ -115,6 +115,9 @@ def member_add(*, actor: User, group: SchoolGroup, school: School, joined_on: dt
     ensure_can(actor, action("group_edit"), group)
     ensure_can(actor, action("group_edit"), school)
     SchoolGroup.objects.select_for_update().filter(pk=group.pk).first()  # one addition at a time
+    _open(group)
+    if joined_on < group.start_date:
+        raise DomainError(E.JOIN_BEFORE_START, day=f"{group.start_date:%Y年%m月%d日}")
     if Membership.objects.filter(group=group, school=school).exists():
         raise DomainError(E.ALREADY_MEMBER, school=school.name)
     _check_member(group.kind, school, group)

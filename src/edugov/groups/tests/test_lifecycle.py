@@ -103,6 +103,10 @@ def test_ending_a_group_closes_every_membership_on_that_day(world):
         services.group_update(
             actor=world.officer, group=g, name="x", kind="close", lead_school=world.md.school_a
         )
+    late = make_school(town=world.md.town_b, name="乙镇新校")
+    with pytest.raises(DomainError, match="集团已于2026年01月31日结束"):
+        services.member_add(actor=world.officer, group=g, school=late, joined_on=dt.date(2026, 1, 2))
+    assert not Membership.objects.filter(school=late).exists()
     # the members are free for another close group
     services.group_create(
         actor=world.officer,
@@ -111,6 +115,15 @@ def test_ending_a_group_closes_every_membership_on_that_day(world):
         lead_school=world.md.school_b,
         start_date=dt.date(2026, 2, 1),
     )
+
+
+def test_a_member_cannot_join_before_the_group_started(world):
+    late = make_school(town=world.md.town_b, name="乙镇新校")
+    with pytest.raises(DomainError, match="加入日期不能早于集团成立日期（2025年09月01日）"):
+        services.member_add(
+            actor=world.officer, group=world.group, school=late, joined_on=dt.date(2025, 8, 1)
+        )
+    assert not Membership.objects.filter(school=late).exists()
 
 
 def test_a_school_cannot_end_or_edit_a_group(world):
