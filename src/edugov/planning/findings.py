@@ -16,6 +16,7 @@ from . import selectors
 SHORT = "planning.places_short"
 LATE = "planning.project_late"
 PRIVATE = "planning.private_over_plan"
+BLACK = "planning.project_black_list"
 WITHIN_YEARS = 3
 
 
@@ -67,6 +68,41 @@ def projects_late(ctx: FindingContext) -> Iterator[Finding]:
         )
 
 
+def project_black_list(ctx: FindingContext) -> Iterator[Finding]:
+    """Projects on the black list of the latest published month (the late ones are raised by
+    projects_late already): each becomes an item of its school, so the rectification loop tracks
+    it and its own lists count it."""
+    from .models import ListStatus, Project
+
+    reader = ctx.reader()
+    plist = selectors.project_lists(actor=reader).filter(status=ListStatus.PUBLISHED).first()
+    if plist is None:
+        return
+    black = [e for e in plist.entries if e.get("list") == "黑榜" and not e.get("late")]
+    schools = dict(
+        Project.objects.filter(pk__in=[e["project_id"] for e in black]).values_list("pk", "school_id")
+    )
+    for e in black:
+        if e["project_id"] not in schools:
+            continue
+        yield Finding(
+            cause_key=f"{BLACK}:{plist.pk}:{e['project_id']}",
+            source=BLACK,
+            unit=Unit.school(schools[e["project_id"]]),
+            title=f"{e['project']}列入{plist.month:%Y年%m月}项目建设黑榜",
+            evidence=(
+                f"{plist.title}（{plist.notice_number}）：得分{e['score']:g}，第{e['rank']}名；"
+                + "；".join(e["flags"])
+                + "。"
+            ),
+            severity="medium",
+            required_action="查明进度滞后原因，制定赶工措施，按月报送进度，下月通报前追回计划进度。",
+            department=Department.PLANNING_FINANCE,
+            deadline_days=30,
+            data={"list": plist.pk, "project": e["project_id"], "score": e["score"]},
+        )
+
+
 def private_over_plan(ctx: FindingContext) -> Iterator[Finding]:
     o = selectors.private_overview(actor=ctx.reader())
     for r in o.rows:
@@ -99,3 +135,4 @@ def register() -> None:
     register_finding_source(SHORT, places_short, label="学位不足（三年内）")
     register_finding_source(LATE, projects_late, label="建设项目逾期")
     register_finding_source(PRIVATE, private_over_plan, label="民办学校超计划招生")
+    register_finding_source(BLACK, project_black_list, label="建设项目列入黑榜")

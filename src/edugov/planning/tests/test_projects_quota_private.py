@@ -178,3 +178,31 @@ def test_private_school_over_plan_and_share(world):
     assert row.over_plan and not row.over_scale and row.related_party
     assert o.private_compulsory == 80 and o.all_compulsory == 400
     assert o.share_pct == 20.0 and o.over_cap
+
+
+def test_findings_black_listed_project_and_private_school_over_plan(world):
+    from django.utils import timezone
+
+    from edugov.planning.findings import private_over_plan, project_black_list
+    from edugov.rectification.findings import FindingContext
+
+    services.progress_report(
+        actor=world.planner, project=world.project, month=dt.date(2025, 11, 1), planned_pct=60, actual_pct=45
+    )
+    plist = services.project_list_make(
+        actor=world.planner, area=world.md.district, month=dt.date(2025, 11, 1)
+    )
+    ctx = FindingContext(now=timezone.now(), area=world.md.district)
+    assert list(project_black_list(ctx)) == []  # a draft list raises nothing
+    services.project_list_publish(actor=world.planner, plist=plist)
+    (black,) = list(project_black_list(ctx))
+    assert black.title == "甲街道第一小学扩建列入2025年11月项目建设黑榜"
+    assert "得分60" in black.evidence and "进度滞后（落后计划15个百分点）" in black.evidence
+    private = make_school(town=world.md.town_a, name="民办育英学校", ownership="private")
+    services.private_year_save(
+        actor=world.planner, school=private, year=2025, approved_scale=100, plan_enrolment=20,
+        actual_enrolment=30, pupils=80,
+    )  # fmt: skip
+    (over,) = list(private_over_plan(ctx))
+    assert over.title == "民办育英学校2025年超计划招生"
+    assert "实际招生30人，超出招生计划20人" in over.evidence
