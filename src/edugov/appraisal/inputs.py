@@ -1,10 +1,11 @@
 """The scorecard's built-in data sources, each read through the owning module's public selectors
 as the bureau of the scheme's district: homework compliance and after-school coverage (burden),
-value-added (quality), rectification on time, open safety hazards (rectification items raised by
-safety inspections), and this app's teaching-routine inspections and after-school satisfaction.
+value-added and physical fitness pass rate (quality), rectification on time, open safety hazards
+(rectification items raised by safety inspections), and this app's teaching-routine inspections
+and after-school satisfaction.
 
-Not wired yet: physical fitness pass rate (quality stores no fitness results yet), 优质均衡 per
-school, complaints about schools and inspectors' scores (no public per-school selector today)."""
+Not wired yet: 优质均衡 per school, complaints about schools and inspectors' scores (no public
+per-school selector today)."""
 
 from __future__ import annotations
 
@@ -153,6 +154,22 @@ def homework_compliance(ctx: SourceContext) -> Mapping[int, SourceValue]:
     }
 
 
+def fitness_pass_rate(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Pupils at pass or better (及格及以上) by the national fitness standard over pupils tested in
+    the school year (counts only)."""
+    from edugov.quality import fitness_selectors as fitness
+
+    rates = fitness.school_fitness_rates(list(ctx.school_ids), ctx.school_year)
+    return {
+        sid: SourceValue(
+            Decimal(str(r["pass_rate"])),
+            f"{ctx.school_year}体质健康测试{r['n']}人，及格及以上{r['pass_rate']}%",
+        )
+        for sid, r in rates.items()
+        if r["n"] and r["pass_rate"] is not None
+    }
+
+
 MAX_VALUE_ADDED_FITS = 6  # assessments tried, latest first (each is one district-wide fit)
 
 
@@ -239,6 +256,14 @@ SOURCES = (
         homework_compliance,
         "burden",
         suggested=(Decimal(60), Decimal(100)),
+    ),
+    IndicatorSource(
+        "fitness_pass_rate",
+        "体质健康测试及格率",
+        "%",
+        fitness_pass_rate,
+        "quality",
+        suggested=(Decimal(80), Decimal(95)),
     ),
     IndicatorSource(
         "value_added", "增值评价（分）", "分", value_added, "quality", suggested=(Decimal(-5), Decimal(5))

@@ -1,6 +1,7 @@
 """The "1+4+N" template the scheme form starts from (and the demo uses): one basic item on party
-leadership, four core dimensions with indicators mostly drawn from data, and 15% for each school's
-own characteristic items. A district edits it before saving; weights make 100%."""
+leadership, four core dimensions with indicators mostly drawn from data (fitness among them), and
+15% for each school's own characteristic items. A district edits it before saving; weights make
+100%."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def one_four_n() -> list[DimensionInput]:
             "减负提质（双减）",
             [
                 IndicatorInput("书面作业时长达标率", D(10), lin, "homework_compliance", D(60), D(100)),
-                IndicatorInput("课后服务参与率", D(10), lin, "after_school_coverage", D(50), D(90)),
+                IndicatorInput("课后服务参与率", D(5), lin, "after_school_coverage", D(50), D(90)),
                 IndicatorInput(
                     "课后服务满意率",
                     D(10),
@@ -47,8 +48,9 @@ def one_four_n() -> list[DimensionInput]:
         ),
         DimensionInput(
             DimensionKind.CORE,
-            "安全与治理",
+            "健康安全与治理",
             [
+                IndicatorInput("体质健康测试及格率", D(5), lin, "fitness_pass_rate", D(80), D(95)),
                 IndicatorInput("未整改安全隐患", D(5), lin, "safety_hazards_open", D(5), D(0)),
                 IndicatorInput("问题按期整改率", D(10), lin, "rectification_on_time", D(50), D(100)),
             ],

@@ -160,3 +160,30 @@ def test_value_added_is_the_quality_modules_estimate(md, tmp_path):
     # school B's pupils gained 6 points more: it adds more than school A
     a, b = values[md.school_a.pk].value, values[md.school_b.pk].value
     assert a is not None and b is not None and b > a
+
+
+def test_fitness_pass_rate(md):
+    from edugov.quality.models import FitnessResult
+    from edugov.quality.pupil_key import pupil_key
+
+    # School A: 8 pupils tested, 2 failed -> 6 / 8 = 75.0% at pass or better. School B: none tested.
+    for k, band in enumerate(["excellent", "good", "pass", "pass", "pass", "good", "fail", "fail"]):
+        FitnessResult.objects.create(
+            school_year=md.year,
+            pupil_key=pupil_key(f"GA{k:07d}"),
+            school=md.school_a,
+            school_class=md.class_a1,
+            grade=3,
+            sex="F",
+            height_cm=D(130),
+            weight_kg=D(27),
+            bmi=D("16.0"),
+            item_scores={"bmi": 100},
+            standard_score=D(70),
+            total=D(70),
+            band=band,
+        )
+    values = inputs.fitness_pass_rate(ctx(md))
+    assert values[md.school_a.pk].value == D("75.0")
+    assert "8人" in values[md.school_a.pk].detail
+    assert md.school_b.pk not in values
