@@ -145,7 +145,10 @@ def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str, floa
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    # The server listens only once its master has loaded and warmed the application (--preload):
+    # until then a connection is refused, so wait on the clock, not on a count of attempts.
+    deadline = started + 600
+    while time.perf_counter() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("edugov serve exited at start")
         try:
