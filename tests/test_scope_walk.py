@@ -264,6 +264,12 @@ ROUTES: dict[str, Probe] = {
     "api:workforce:ethics-decide": detail(foreign_of("workforce.EthicsIncident")),
     "api:workforce:appraisal-list": list_(),
     "api:workforce:appraisal-detail": detail(foreign_of("workforce.Appraisal")),
+    "workforce:rounds": list_(),
+    "api:workforce:round-list": list_(),
+    "api:workforce:round-detail": detail(foreign_of("workforce.PostRound")),
+    "api:workforce:round-choose": detail(foreign_of("workforce.PostRound")),
+    "api:workforce:round-post-list": list_(),
+    "api:workforce:round-result-list": list_(),
     # quality monitoring and value-added (aggregates only)
     "quality:overview": list_(),
     "quality:value_added": list_(),

@@ -16,5 +16,8 @@ router.register("studio-reports", api.StudioReportViewSet, basename="studio-repo
 router.register("communities", api.CommunityViewSet, basename="community")
 router.register("ethics", api.EthicsIncidentViewSet, basename="ethics")
 router.register("appraisals", api.AppraisalViewSet, basename="appraisal")
+router.register("rounds", api.PostRoundViewSet, basename="round")
+router.register("round-posts", api.RoundPostViewSet, basename="round-post")
+router.register("round-results", api.RoundResultViewSet, basename="round-result")
 
 urlpatterns = router.urls

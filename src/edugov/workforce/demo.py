@@ -158,6 +158,7 @@ def build_workforce(ctx: DemoContext) -> None:
     ctx.count("乡村学校艰苦边远档次", _tiers(rng))
     ctx.count("年度考核结果", _appraisals(rng, current, this_year))
     ctx.count("师德师风事件", _ethics(rng, current, this_year, today=ctx.today))
+    ctx.count("区管校聘选岗教师", _round(rng, current, this_year))
 
 
 MENTORING_GOALS = (
@@ -447,9 +448,58 @@ def _ethics(rng: random.Random, year: SchoolYear, records: list[TeacherYear], *,
     return 2 + sync_tutoring_matches(year=year, today=today)
 
 
-def reset_workforce() -> None:
-    from .models import Appraisal, EthicsIncident, RemotenessTier, ResearchCommunity, Studio
+def _round(rng: random.Random, year: SchoolYear, records: list[TeacherYear]) -> int:
+    """The current year's 区管校聘 round of each district, with its results published: the
+    posts of about ten schools (their short subjects), thirty 在编 teachers choosing, one appeal
+    pending."""
+    from edugov.registry.models import Area, AreaLevel
 
+    from .models import RoundResult
+    from .rounds import appeal_file, assign, choices_submit, choosing_open, posts_set, round_open
+
+    made = 0
+    paths = dict(School.objects.values_list("pk", "area__path"))
+    for district in Area.objects.filter(level=AreaLevel.DISTRICT).order_by("path"):
+        staff = [
+            r
+            for r in records
+            if r.employment_type == "established" and paths.get(r.school_id, "").startswith(district.path)
+        ]
+        if len(staff) < 10:
+            continue
+        rnd = round_open(actor=None, district=district, year=year)
+        schools = list(School.objects.filter(pk__in={r.school_id for r in staff}).order_by("pk"))
+        posts = []
+        for school in rng.sample(schools, min(10, len(schools))):
+            for subject in rng.sample(["语文", "数学", "英语", "音乐", "美术", "体育与健康"], 2):
+                posts.append(
+                    posts_set(actor=None, rnd=rnd, school=school, subject=subject, posts=rng.randint(1, 3))
+                )
+        chosen_posts = [p for p in posts if p is not None]
+        if not chosen_posts:
+            continue
+        choosing_open(actor=None, rnd=rnd)
+        for r in rng.sample(staff, min(30, len(staff))):
+            choices_submit(
+                actor=None,
+                rnd=rnd,
+                teacher=r.teacher,
+                posts=rng.sample(chosen_posts, min(3, len(chosen_posts))),
+            )
+            made += 1
+        assign(actor=None, rnd=rnd)
+        unplaced = RoundResult.objects.filter(round=rnd, post__isnull=True).select_related("teacher").first()
+        if unplaced is not None:
+            appeal_file(
+                actor=None, result=unplaced, reason="本人任教满六年，申请到乡村学校任教", requested_post=None
+            )
+    return made
+
+
+def reset_workforce() -> None:
+    from .models import Appraisal, EthicsIncident, PostRound, RemotenessTier, ResearchCommunity, Studio
+
+    PostRound.objects.all().delete()
     EthicsIncident.objects.all().delete()
     Appraisal.objects.all().delete()
     RemotenessTier.objects.all().delete()

@@ -79,6 +79,10 @@ POLICY = register_policy(
             "ethics_view": Rule("查看师德师风事件", OFFICE | LEADERS, scope="read", departments=PERSONNEL),
             "ethics_edit": Rule("登记和处理师德师风事件", OFFICE, departments=PERSONNEL),
             "ethics_counts": Rule("查看本校师德师风事件统计", SCHOOL, scope="read", module=Module.REGISTRY),
+            # 区管校聘: the personnel department runs the round; a teacher chooses and appeals.
+            "round_view": Rule("查看区管校聘", BUREAU_ROLES, scope="read"),
+            "round_edit": Rule("组织区管校聘", OFFICE, departments=PERSONNEL),
+            "round_choose": Rule("参加区管校聘选岗", TEACHER, scope="read", module=Module.REGISTRY),
             # Appraisal, quotas and allowances: the personnel department keeps them, the bureau reads.
             "appraisal_edit": Rule(
                 "录入年度考核结果", OFFICE | SCHOOL, departments=PERSONNEL, module=Module.REGISTRY

@@ -4,8 +4,9 @@ and school, teachers outside their certificate, the age structure, and the stand
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from edugov.registry.models import SchoolYear
@@ -248,4 +249,126 @@ register_report(
     builder=recruitment_document,
     params=(Param("year", "学年（起始年份，如2025）", integer),),
     model="workforce.RecruitmentLine",
+)
+
+
+def rotation_document(*, actor: User | None, year: int | None = None) -> Document:
+    """The rotation report of a year: each urban and town school's share against the rule, the
+    exchanges that started in the year, and the 区管校聘 round's results by school."""
+    from .exchanges import exchange_list
+    from .models import RoundResult
+
+    reader = read_as(actor)
+    school_year = SchoolYear.objects.filter(start_year=year).first() if year else selectors.current_year()
+    shares = rotation_shares(actor=reader, year=school_year) if school_year else []
+    rule = shares[0] if shares else None
+    exchanges = (
+        list(
+            exchange_list(actor=reader)
+            .filter(start_date__gte=school_year.start_date, start_date__lte=school_year.end_date)
+            .select_related("teacher", "from_school", "to_school")
+            .order_by("from_school__name", "start_date", "pk")
+        )
+        if school_year
+        else []
+    )
+    results = (
+        list(
+            RoundResult.objects.filter(round__school_year=school_year, pk__in=_scoped_results(reader))
+            .select_related("school", "post__school")
+            .order_by("school__name", "pk")
+        )
+        if school_year
+        else []
+    )
+    by_school: dict[str, list[int]] = {}
+    for r in results:
+        row = by_school.setdefault(r.school.name, [0, 0, 0, 0])
+        row[0] += 1
+        if r.post is None:
+            row[3] += 1
+        elif r.post.school_id == r.school_id:
+            row[1] += 1
+        else:
+            row[2] += 1
+    share_section = Section(
+        "一、各校交流轮岗比例",
+        ["学校", "符合交流条件", "已交流", "交流比例（%）", "其中骨干", "骨干占比（%）", "是否达标"],
+        [
+            [
+                r.school_name,
+                r.eligible,
+                r.rotated,
+                r.share if r.share is not None else "",
+                r.backbone,
+                r.backbone_share if r.backbone_share is not None else "",
+                "达标" if r.met else "未达标",
+            ]
+            for r in shares
+        ],
+        note=(
+            f"城区、镇区学校每学年交流轮岗教师不低于符合交流条件教师的{rule.share_min:g}%，"
+            f"其中骨干教师不低于交流人数的{rule.backbone_min:g}%（教师〔2014〕4号）。"
+            if rule
+            else "本学年无城区、镇区学校交流数据。"
+        ),
+        key="shares",
+    )
+    exchange_section = Section(
+        "二、本学年交流记录",
+        ["教师", "交流类型", "派出学校", "接收学校", "开始日期", "结束日期", "考核评价"],
+        [
+            [
+                e.teacher.name,
+                e.get_kind_display(),
+                e.from_school.name,
+                e.to_school.name,
+                e.start_date,
+                e.end_date,
+                e.evaluation,
+            ]
+            for e in exchanges
+        ],
+        key="exchanges",
+    )
+    round_section = Section(
+        "三、区管校聘聘用结果（按原学校）",
+        ["原学校", "选岗教师", "留任本校", "跨校聘用", "待岗"],
+        [[name, *v] for name, v in sorted(by_school.items())],
+        note="按教师志愿和任职先后（参加工作时间、调入本校时间）依次聘用；所填志愿岗位均已满的教师待岗，由区统筹安排。",
+        key="round",
+    )
+    met = sum(1 for r in shares if r.met)
+    return Document(
+        title="教师交流轮岗报告",
+        subtitle=str(school_year) if school_year else "",
+        date=timezone.localdate(),
+        summary=[
+            ("学年", str(school_year) if school_year else "—"),
+            ("城区、镇区学校", f"{len(shares)}所，达标{met}所"),
+            ("符合交流条件教师", f"{sum(r.eligible for r in shares)}人"),
+            ("已交流", f"{sum(r.rotated for r in shares)}人，其中骨干{sum(r.backbone for r in shares)}人"),
+            ("本学年交流记录", f"{len(exchanges)}条"),
+            ("区管校聘", f"选岗{len(results)}人，待岗{sum(v[3] for v in by_school.values())}人"),
+        ],
+        sections=[share_section, exchange_section, round_section],
+        filename=f"教师交流轮岗报告_{school_year.start_year if school_year else ''}",
+    )
+
+
+def _scoped_results(reader: object) -> QuerySet[Any]:
+    from edugov.accounts.scope import scoped
+
+    from .models import RoundResult
+
+    return scoped(RoundResult, reader).values("pk")
+
+
+register_report(
+    "workforce.rotation",
+    "教师交流轮岗报告",
+    action="workforce.report",
+    builder=rotation_document,
+    params=(Param("year", "学年（起始年份，如2025）", integer),),
+    model="workforce.Exchange",
 )

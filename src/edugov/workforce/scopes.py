@@ -30,3 +30,10 @@ register_scope(
 register_scope(area="school__area", school="school", teacher="teacher")(m.EthicsIncident)
 register_scope(area="school__area", school="school", teacher="teacher")(m.Appraisal)
 register_scope(area="school__area", school="school")(m.RemotenessTier)
+# 区管校聘: a round is its district's; posts belong to their school, choices and results to the
+# teacher's school and the teacher, appeals to their result.
+register_scope(area="district")(m.PostRound)
+register_scope(area="school__area", school="school")(m.RoundPost)
+register_scope(area="post__school__area", school="post__school", teacher="teacher")(m.RoundChoice)
+register_scope(area="school__area", school="school", teacher="teacher")(m.RoundResult)
+register_scope(area="result__school__area", school="result__school", teacher="result__teacher")(m.RoundAppeal)

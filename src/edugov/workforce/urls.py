@@ -18,5 +18,6 @@ urlpatterns = [
     path("ethics/", views_programmes.ethics_page, name="ethics"),
     path("ethics/<int:pk>/decide/", views_programmes.ethics_decide, name="ethics_decide"),
     path("appraisal/", views_programmes.appraisal_page, name="appraisal"),
+    path("rounds/", views_programmes.rounds_page, name="rounds"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
 ]

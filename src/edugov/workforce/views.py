@@ -79,6 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "schools": data.staffing.schools,
             "may_report": role_may(actor, action("report")),
             "may_recruit": role_may(actor, action("recruitment_view")),
+            "may_ethics": ethics.may_see_incidents(actor),
         },
     )
 

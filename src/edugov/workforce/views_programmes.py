@@ -5,6 +5,7 @@ department and leaders only), and appraisal, quotas and allowances."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +17,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.actor import request_actor
+from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
+from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
-from edugov.registry.models import SchoolYear, Teacher
+from edugov.registry.models import Area, AreaLevel, School, SchoolYear, Teacher
 
-from . import appraisal, ethics, studios
-from .models import EthicsCategory, EthicsHandling, EthicsIncident, StudioReport
+from . import appraisal, ethics, rounds, studios
+from .models import EthicsCategory, EthicsHandling, EthicsIncident, PostRound, StudioReport
 from .permissions import action
 from .views import _year
 
@@ -213,3 +216,111 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
         },
         status=400 if quota_error else 200,
     )
+
+
+def _district_of(actor: Any) -> Area | None:
+    """The actor's district (their area, or its ancestor at district level)."""
+    area = getattr(actor, "area", None)
+    while area is not None and area.level not in (AreaLevel.DISTRICT,):
+        area = area.parent
+    return area
+
+
+@login_required
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    """The year's 区管校聘 round of the actor's district: posts, choices, results, appeals and the
+    audited trail; the personnel department moves it step by step."""
+    actor = request_actor(request)
+    ensure_can(actor, action("round_view"))
+    year = _year(request)
+    district = _district_of(actor)
+    rnd = rounds.rounds(actor=actor).filter(school_year=year, district=district).first() if year else None
+    may_edit = role_may(actor, action("round_edit"))
+    status = 200
+    if request.method == "POST":
+        ensure_can(actor, action("round_edit"))
+        try:
+            _round_step(request, actor, rnd, district, year)
+            return redirect(reverse("workforce:rounds") + _suffix(year))
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    return render(
+        request,
+        "workforce/rounds.html",
+        {
+            "year": year,
+            "years": SchoolYear.objects.all(),
+            "round": rnd,
+            "posts": rounds.round_posts(actor=actor, rnd=rnd) if rnd else [],
+            "results": rounds.round_results(actor=actor, rnd=rnd)[:500] if rnd else [],
+            "appeals": rounds.round_appeals(actor=actor, rnd=rnd) if rnd else [],
+            "trail": rounds.trail(rnd) if rnd else [],
+            "may_edit": may_edit,
+            "schools": write_scoped(School.objects.filter(archived_at__isnull=True), actor).order_by("name")
+            if may_edit and rnd and rnd.status == "draft"
+            else [],
+        },
+        status=status,
+    )
+
+
+def _round_step(
+    request: HttpRequest, actor: User, rnd: PostRound | None, district: Area | None, year: SchoolYear | None
+) -> None:
+    from .errors import WorkforceError as E
+
+    do = request.POST.get("do", "")
+    if do == "open":
+        if district is None or year is None:
+            raise DomainError(E.RECRUIT_NO_YEAR)
+        rounds.round_open(actor=actor, district=district, year=year)
+        messages.success(request, "已创建本学年区管校聘，请核定各校岗位")
+        return
+    if rnd is None:
+        raise DomainError(E.ROUND_LINE_UNKNOWN)
+    if do == "post":
+        school = write_scoped(School, actor).filter(pk=_int(request.POST.get("school", ""))).first()
+        if school is None:
+            raise DomainError(E.BAD_FIELD, field="学校", reason="请选择您管辖的学校")
+        try:
+            posts = parse_bounded_int(request.POST.get("posts", ""), minimum=0, maximum=200)
+        except BoundError:
+            raise DomainError(E.BAD_FIELD, field="岗位数", reason="应为0～200的整数") from None
+        rounds.posts_set(
+            actor=actor, rnd=rnd, school=school, subject=request.POST.get("subject", ""), posts=posts
+        )
+        messages.success(request, "已核定岗位")
+    elif do == "choosing":
+        rounds.choosing_open(actor=actor, rnd=rnd)
+        messages.success(request, "已开放选岗")
+    elif do == "assign":
+        rounds.assign(actor=actor, rnd=rnd)
+        messages.success(request, "已按志愿和任职先后公布聘用结果")
+    elif do == "appeal":
+        appeal = (
+            rounds.round_appeals(actor=actor, rnd=rnd).filter(pk=_int(request.POST.get("appeal", ""))).first()
+        )
+        if appeal is None:
+            raise DomainError(E.ROUND_LINE_UNKNOWN)
+        rounds.appeal_decide(
+            actor=actor,
+            appeal=appeal,
+            upheld=request.POST.get("decision") == "uphold",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "已复核申诉")
+    elif do == "close":
+        rounds.round_close(actor=actor, rnd=rnd)
+        messages.success(request, "本轮区管校聘已结束")
+    else:
+        raise DomainError(E.ROUND_LINE_UNKNOWN)
+
+
+def _int(raw: str) -> int:
+    try:
+        return parse_bounded_int(raw or "", minimum=1)
+    except BoundError:
+        return 0

@@ -14,7 +14,10 @@ from edugov.workforce.models import (
     CorrectionRequest,
     EthicsIncident,
     Exchange,
+    PostRound,
     ResearchCommunity,
+    RoundPost,
+    RoundResult,
     Studio,
     StudioReport,
     SubjectLoad,
@@ -84,3 +87,6 @@ def add_town_b_workforce(w: Any) -> None:
         summary=f"{w.school_b.name}举报",
     )
     Appraisal.objects.create(teacher=w.teacher_b, school=w.school_b, school_year=w.year, grade="competent")
+    rnd = PostRound.objects.create(district=w.district, school_year=w.year, status="assigned")
+    post = RoundPost.objects.create(round=rnd, school=w.school_b, subject="音乐", posts=2)
+    RoundResult.objects.create(round=rnd, teacher=w.teacher_b, post=post, rank=1, school=w.school_b)
