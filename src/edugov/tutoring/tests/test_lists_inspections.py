@@ -148,3 +148,23 @@ def test_picker_is_scoped_and_refused_to_readers(client, md, px):
     assert "甲街道书法培训" in html and "乙镇书法培训" not in html
     login(client, md.users[Role.LEADER])
     assert client.get(reverse("tutoring:institution_pick"), {"institution_q": "书法"}).status_code == 403
+
+
+def test_violation_rows_read_the_shown_columns_only(md, px, django_assert_num_queries, monkeypatch):
+    """The violations list: one row per recorded violation, dated in Chinese, in one query per
+    source (courses, sessions, orders, staff) and never decrypting an order's pupil fields."""
+    from edugov.common import fields
+
+    inst = make_institution(md, px, name="晨光美术培训中心")
+    order = over_limit_order(px, inst)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an encrypted field was decrypted")
+
+    monkeypatch.setattr(fields, "decrypt_value", refuse)
+    with django_assert_num_queries(4):
+        rows = selectors.violation_rows(user=px)
+    assert [(r.institution_id, r.institution, r.what, r.when) for r in rows] == [
+        (inst.pk, "晨光美术培训中心", f"收费订单{order.pk}", "2025年9月1日")
+    ]
+    assert "5000" in rows[0].message or "5,000" in rows[0].message
