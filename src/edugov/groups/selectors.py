@@ -16,6 +16,7 @@ from django.utils import timezone
 from edugov.accounts.models import User
 from edugov.accounts.policy import can
 from edugov.accounts.scope import ScopeError, scoped
+from edugov.common.cache import cached_figure
 from edugov.common.errors import PermissionDenied
 from edugov.indicators.cache import cached_rows
 from edugov.registry.models import Area, AreaLevel, School, SchoolYear
@@ -322,19 +323,21 @@ class Measure:
         return any(g is not None for s in self.series for g in s.gaps)
 
 
-def _qualified_share(actor: User, year: SchoolYear, school_ids: list[int]) -> dict[int, float]:
+@cached_figure("groups.qualified_share")
+def _qualified_share(actor: User, year: SchoolYear, school_ids: tuple[int, ...]) -> dict[int, float]:
     """Per school: the share (%) of the curriculum's teacher need covered by qualified teachers."""
     from edugov.workforce.selectors import staffing
 
     out = {}
-    for row in staffing(actor=actor, year=year, school_ids=school_ids).schools:
+    for row in staffing(actor=actor, year=year, school_ids=list(school_ids)).schools:
         need = sum(s.need for s in row.subjects)
         if need > 0:
             out[row.school_id] = round(100 * sum(min(s.qualified, s.need) for s in row.subjects) / need, 1)
     return out
 
 
-def _value_added(actor: User, year: SchoolYear, school_ids: set[int]) -> dict[int, float]:
+@cached_figure("groups.value_added")
+def _value_added(actor: User, year: SchoolYear, school_ids: tuple[int, ...]) -> dict[int, float]:
     """Per school: its value-added (points) on the latest pair of assessments whose second one was
     held in the year; nothing when the year has no such pair or too few pupils."""
     from edugov.common.errors import DomainError
@@ -359,7 +362,7 @@ def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS
     selector yet: 暂无数据), each as the lead school's figure minus the member's, year by year."""
     school_years = effect_years(years)
     labels = [f"{y.start_year}学年" for y in school_years]
-    ids = [m.school_id for m in members(group)]
+    ids = tuple(sorted(m.school_id for m in members(group)))
     lead = group.lead_school_id
     out = []
     for code, label, unit, note, compute in (
@@ -368,7 +371,7 @@ def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS
             "增值评价",
             "分",
             "差距 = 牵头学校的增值 − 成员校的增值（当学年最近一对同学科测评，分）",
-            lambda y: _value_added(actor, y, set(ids)),
+            lambda y: _value_added(actor, y, ids),
         ),
         (
             "teachers",
