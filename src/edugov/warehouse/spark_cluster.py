@@ -155,7 +155,7 @@ def start(
     return cluster
 
 
-def start_connect(*, port: int = 7077, connect_port: int = 15002, timeout: float = 120) -> str:
+def start_connect(*, port: int = 7077, connect_port: int = 15002, timeout: float = 300) -> str:
     """A Spark Connect server on 127.0.0.1:`connect_port` whose driver submits to the cluster of
     `port` (started by `start`): its `sc://` address."""
     state = _state_dir(port)
