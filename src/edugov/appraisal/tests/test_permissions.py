@@ -217,3 +217,15 @@ def test_results_report_lists_schools_with_their_evidence(world):
     lines = next(s for s in doc.sections if s.key == "lines")
     assert len(lines.rows) == 6 and all(r[7] for r in lines.rows)
     assert ("参评学校", "2所") in doc.summary
+
+
+def test_district_page_queries_do_not_grow_with_schools(world, django_assert_max_num_queries):
+    from edugov.testing import make_school
+
+    for i in range(5):
+        make_school(town=world.md.town_b, name=f"乙镇第{i}小学")
+    services.results_compute(actor=world.officer, scheme=world.scheme, now=NOW)
+    client = login(Client(), world.officer)
+    client.get(reverse("appraisal:district"))  # warm the session and caches
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("appraisal:district")).status_code == 200
