@@ -154,6 +154,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
             fitness_year=fitness_years[0],
             fitness_total=fitness_selectors.total_rates(actor=actor, year=fitness_years[0], school=found),
         )
+    context["va_history"] = selectors.school_value_added([found.pk]).get(found.pk, [])
     context.update(
         lines=outcomes.line_board(actor=actor, school=found),
         awards=outcomes.award_summary(actor=actor, school=found),

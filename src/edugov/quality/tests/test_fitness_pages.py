@@ -185,3 +185,18 @@ def test_the_cockpit_shows_bands_by_town_value_added_and_fitness(paired, tmp_pat
     assert "83.3" in text  # the district's fitness pass rate
     town = _get(d, "town_officer", reverse("quality:overview")).content.decode()
     assert "75.0" in town  # town A sees its own school's pass rate
+
+
+def test_the_school_page_shows_each_pairs_value_added(paired):
+    d = paired
+    from edugov.quality import selectors
+
+    history = selectors.school_value_added([d.school_b.pk, d.school_a.pk])
+    assert set(history) == {d.school_a.pk, d.school_b.pk}
+    row = history[d.school_b.pk][0]
+    assert row["year"] == 2025 and row["subject"] == "数学" and row["low"] <= row["effect"] <= row["high"]
+    assert row["effect"] > 0  # school B's pupils gained 6 points more (rows.build_pair)
+    text = _get(
+        d, Role.SCHOOL_ADMIN, reverse("quality:school", kwargs={"pk": d.school_a.pk})
+    ).content.decode()
+    assert "历次增值" in text
