@@ -28,6 +28,7 @@ from .errors import WorkforceError
 from .forms import MentorPairForm
 from .models import RECRUIT_MAX, record_field_label
 from .permissions import action
+from .pyramid import GROUPINGS, age_pyramids
 
 
 def _year(request: HttpRequest) -> SchoolYear | None:
@@ -63,6 +64,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         (s for s in data.staffing.schools if s.vacancies > 0), key=lambda s: (-s.vacancies, s.school_name)
     )
     rotation = exchanges.rotation_shares(actor=actor, year=year) if year else []
+    pyramid_by = request.GET.get("pyramid", "locale")
+    pyramid_by = pyramid_by if pyramid_by in ("locale", "town") else "locale"
     return render(
         request,
         "workforce/overview.html",
@@ -80,6 +83,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "may_report": role_may(actor, action("report")),
             "may_recruit": role_may(actor, action("recruitment_view")),
             "may_ethics": ethics.may_see_incidents(actor),
+            "pyramid_by": pyramid_by,
+            "pyramid_choices": GROUPINGS,
+            "pyramids": age_pyramids(actor=actor, year=year, today=timezone.localdate(), by=pyramid_by),
         },
     )
 
@@ -134,6 +140,9 @@ def _school_page(
             "ethics": ethics.counts(actor=actor, year=year, school=school),
             "may_see_ethics": ethics.may_see_incidents(actor) or role_may(actor, action("ethics_counts")),
             "appraisals": appraisal.school_appraisals(actor=actor, school=school, year=year),
+            "pyramids": age_pyramids(
+                actor=actor, year=year, today=timezone.localdate(), by="school", school_ids=[school.pk]
+            ),
             "pair_form": pair_form
             or (
                 MentorPairForm(user=actor, school=school)
