@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -271,11 +272,20 @@ class _Writer:
         self.widths: list[float] = []
         self.header_rows: tuple[int, int] | None = None
         self.table_end = 0
+        # A data cell's final style by (its style after append, number format, wrap, failure):
+        # set once attribute by attribute (each a hashed lookup in the workbook's style lists),
+        # then copied, as a 600-row table otherwise spends most of its time there.
+        self.styles: dict[tuple[Any, ...], StyleArray] = {}
+
+    @property
+    def row(self) -> int:
+        """The row last appended (ws.max_row scans every cell: quadratic over a table)."""
+        return int(self.ws._current_row)
 
     def line(self, *values: Any, font: Font | None = None) -> None:
         self.ws.append([neutralise(v) for v in values])
         if font is not None:
-            self.ws.cell(row=self.ws.max_row, column=1).font = font
+            self.ws.cell(row=self.row, column=1).font = font
 
     def blank(self) -> None:
         self.ws.append([])
@@ -299,26 +309,41 @@ class _Writer:
         ws = self.ws
         if headers:
             ws.append([neutralise(h) for h in headers])
-            r = ws.max_row
-            for cell in ws[r]:
+            r = self.row
+            for i in range(len(headers)):
+                cell = ws.cell(row=r, column=i + 1)
                 cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, HEAD_ALIGN, GRID
             if main and self.header_rows is None:
                 self.header_rows = (r, r)
         formats = [NUMBER_FORMATS.get(k) for k in kinds]
         failed = failed or set()
+        styles = self.styles
         for n, row in enumerate(rows):
             ws.append([neutralise(v) for v in row])
-            for i, (cell, v) in enumerate(zip(ws[ws.max_row], row, strict=False)):
-                cell.border = GRID
+            r = self.row
+            for i, v in enumerate(row):
+                cell = ws.cell(row=r, column=i + 1)
                 number_format = formats[i] if i < len(formats) else None
-                if number_format and isinstance(v, int | float | dt.date) and not isinstance(v, bool):
+                if not (number_format and isinstance(v, int | float | dt.date) and not isinstance(v, bool)):
+                    number_format = None
+                wrap = number_format is None and isinstance(v, str) and display_width(v) > MAX_WIDTH
+                fail = is_failure(v) or (n, i) in failed
+                before = cell._style  # None until the cell has a style
+                key = (None if before is None else tuple(before), number_format, wrap, fail)
+                done = styles.get(key)
+                if done is not None:
+                    cell._style = StyleArray(done)
+                    continue
+                cell.border = GRID
+                if number_format:
                     cell.number_format = number_format
-                elif isinstance(v, str) and display_width(v) > MAX_WIDTH:
+                elif wrap:
                     cell.alignment = WRAP
-                if is_failure(v) or (n, i) in failed:
+                if fail:
                     cell.font, cell.fill = FAIL_FONT, FAIL_FILL
+                styles[key] = StyleArray(cell._style)
         if main:
-            self.table_end = ws.max_row
+            self.table_end = self.row
         self.fit(fitted_widths(headers, rows, kinds))
 
     def section(self, section: Section, *, main: bool) -> None:
