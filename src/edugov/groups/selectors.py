@@ -337,16 +337,19 @@ def _qualified_share(actor: User, year: SchoolYear, school_ids: tuple[int, ...])
 
 
 @cached_figure("groups.value_added")
-def _value_added(actor: User, year: SchoolYear, school_ids: tuple[int, ...]) -> dict[int, float]:
-    """Per school: its value-added (points) on the latest pair of assessments whose second one was
-    held in the year; nothing when the year has no such pair or too few pupils."""
+def _value_added(
+    actor: User, year: SchoolYear, school_ids: tuple[int, ...], lead_id: int
+) -> dict[int, float]:
+    """Per school: its value-added (points) on the latest pair of assessments the lead school's
+    pupils took whose second one was held in the year (the group's stage and subject); nothing when
+    the year has no such pair or too few pupils."""
     from edugov.common.errors import DomainError
-    from edugov.quality.selectors import assessment_list, default_pair, value_added
+    from edugov.quality.selectors import assessments_for_school, default_pair, value_added
 
-    assessments = list(assessment_list(actor=actor).filter(held_on__lte=year.end_date))
-    in_year = [a for a in assessments if year.start_date <= a.held_on <= year.end_date]
-    if not in_year:
+    lead = School.objects.filter(pk=lead_id).first()
+    if lead is None:
         return {}
+    assessments = list(assessments_for_school(actor=actor, school=lead).filter(held_on__lte=year.end_date))
     pair = default_pair(assessments)
     if pair is None or pair[1].held_on < year.start_date:
         return {}
@@ -370,8 +373,8 @@ def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS
             "value_added",
             "增值评价",
             "分",
-            "差距 = 牵头学校的增值 − 成员校的增值（当学年最近一对同学科测评，分）",
-            lambda y: _value_added(actor, y, ids),
+            "差距 = 牵头学校的增值 − 成员校的增值（牵头学校参加、后测在当学年的最近一对同学科测评，分）",
+            lambda y: _value_added(actor, y, ids, lead),
         ),
         (
             "teachers",

@@ -325,7 +325,7 @@ def test_other_measures_compute_the_gap_to_the_lead_school_by_hand(world, monkey
         years[-1].start_year: {a: 90.0, b: 85.0, c: 55.0},
     }
     monkeypatch.setattr(selectors, "_qualified_share", lambda actor, y, ids: shares.get(y.start_year, {}))
-    monkeypatch.setattr(selectors, "_value_added", lambda actor, y, ids: {})
+    monkeypatch.setattr(selectors, "_value_added", lambda actor, y, ids, lead: {})
     by_code = {m.code: m for m in selectors.other_measures(world.group, actor=world.officer)}
     teachers = by_code["teachers"]
     assert teachers.available and not by_code["value_added"].available
