@@ -23,13 +23,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from edugov.indicators.backends import Workspace, warehouse_files
+from edugov.warehouse.export import read_manifest
 
 MODULES = ("homework", "tutoring")
+TUTORING = ("institution", "order", "consumption", "refund", "statement", "complaint", "status_change")
+ADVERSE = ("rectifying", "suspended")  # the adverse status changes the score counts (90 days)
 
 
-def _files(directory: str | Path, model: Any) -> str:
-    quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in warehouse_files(directory, model))
+def _files(directory: str | Path, table: str) -> str:
+    """`read_parquet` of a warehouse table's files, by its name in the manifest."""
+    entry = read_manifest(Path(directory))["tables"][table]
+    paths = [str(Path(directory) / f) for f in entry["files"]]
+    quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in paths)
     return f"read_parquet([{quoted}], hive_partitioning = false)"
 
 
@@ -54,9 +59,6 @@ def homework_sql(
     """Per class (of the school year, not archived, in `grades`) and week (ordinal of its Monday):
     the week's written minutes, days over each limit, and the days counted in bins of daily
     minutes packed 3 bits a bin (`weekly.class_week_table`'s columns)."""
-    from edugov.burden.models import Homework
-    from edugov.registry.models import Area, School, SchoolClass
-
     where = [
         f"school_year_id = {int(school_year_id)}",
         f"grade IN ({', '.join(str(int(g)) for g in grades)})",
@@ -69,8 +71,8 @@ def homework_sql(
     if area_path:
         path = area_path.replace("'", "''")
         where.append(
-            f"school_id IN (SELECT s.id FROM {_files(directory, School)} s "
-            f"JOIN {_files(directory, Area)} a ON s.area_id = a.id WHERE starts_with(a.path, '{path}'))"
+            f"school_id IN (SELECT s.id FROM {_files(directory, 'school')} s "
+            f"JOIN {_files(directory, 'area')} a ON s.area_id = a.id WHERE starts_with(a.path, '{path}'))"
         )
     over = ",\n  ".join(
         f"SUM(CASE WHEN day_written > {float(limit)!r} THEN 1 ELSE 0 END) AS over_{i}"
@@ -82,12 +84,12 @@ def homework_sql(
         packed = f"SUM(CASE {cases} ELSE {8 ** (bins - 1)} END)"
     return f"""
 WITH classes AS (
-  SELECT id FROM {_files(directory, SchoolClass)} WHERE {" AND ".join(where)}
+  SELECT id FROM {_files(directory, "school_class")} WHERE {" AND ".join(where)}
 ),
 daily AS (
   SELECT h.school_class_id, h.date,
          SUM(CASE WHEN h.homework_type = 'written' THEN h.estimated_minutes ELSE 0 END) AS day_written
-  FROM {_files(directory, Homework)} h JOIN classes c ON h.school_class_id = c.id
+  FROM {_files(directory, "homework")} h JOIN classes c ON h.school_class_id = c.id
   WHERE h.date BETWEEN {_date(start)} AND {_date(end)}
   GROUP BY h.school_class_id, h.date
 )
@@ -103,12 +105,10 @@ GROUP BY ALL
 
 def risk_sql(directory: str | Path, *, on: dt.date) -> str:
     """Per institution, every input of the risk score as of `on` (docs/tutoring-risk-score.md)."""
-    from edugov.tutoring.risk_inputs import ADVERSE, RISK_TABLES
-
-    f = {k: _files(directory, m) for k, m in RISK_TABLES.items()}
+    f = {k: _files(directory, f"tutoring_{k}") for k in TUTORING}
     d0, d30 = _date(on), _date(on - dt.timedelta(days=30))
     d60, d90 = _date(on - dt.timedelta(days=60)), _date(on - dt.timedelta(days=90))
-    adverse = ", ".join(f"'{s}'" for s in ADVERSE)
+    adverse = ", ".join(f"'{s}'" for s in ADVERSE)  # 责令整改中, 停业整顿
 
     def latest(upto: str, prefix: str) -> str:
         # The latest statement on or before the day; every statement of that day (as the definition).
@@ -174,33 +174,6 @@ def limit_frame(sql: str) -> tuple[pd.DataFrame, float]:
     seconds = time.perf_counter() - started
     con.close()
     return frame, seconds
-
-
-def edugov_frame(module: str, directory: str | Path, **params: Any) -> tuple[pd.DataFrame, dict[str, float]]:
-    """The module's own Ibis definition on DuckDB over the same files: (result, seconds of
-    building the expression, compiling it to SQL, and the query)."""
-    times: dict[str, float] = {}
-    started = time.perf_counter()
-    if module == "homework":
-        from edugov.burden import weekly
-
-        ws = Workspace.from_warehouse("duckdb", directory, weekly.WEEKLY_TABLES)
-        expr = weekly.class_week_table(ws, **params)
-    else:
-        from edugov.tutoring import risk_inputs
-
-        ws = Workspace.from_warehouse("duckdb", directory, risk_inputs.RISK_TABLES)
-        expr = risk_inputs.risk_input_table(ws, **params)
-    times["build"] = time.perf_counter() - started
-    backend = ws.backend
-    assert backend is not None  # a warehouse workspace always has its DuckDB connection
-    started = time.perf_counter()
-    sql = str(backend.compile(expr))
-    times["compile"] = time.perf_counter() - started
-    started = time.perf_counter()
-    frame = backend.con.sql(sql).df()  # the compiled SQL as it stands: the query alone
-    times["query"] = time.perf_counter() - started
-    return frame, times
 
 
 def limit_sql(module: str, directory: str | Path, **params: Any) -> str:
