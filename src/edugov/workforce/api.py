@@ -300,9 +300,7 @@ class StudioInput(serializers.Serializer[Any]):
         max_length=16, help_text="famous_teacher 名师 / head_teacher 名班主任 / principal 名校长"
     )
     lead = ScopedPrimaryKeyField(rows=_teachers, help_text="领衔人（教师ID，须在您可维护的学校）")
-    members = ScopedPrimaryKeyField(
-        rows=_teachers, many=True, required=False, reference_scope="read", help_text="成员（教师ID）"
-    )
+    members = ScopedPrimaryKeyField(rows=_teachers, many=True, required=False, help_text="成员（教师ID）")
     plan = serializers.CharField(max_length=2000, allow_blank=True, default="")
     cadence = serializers.CharField(
         max_length=12, default="quarterly", help_text="monthly / quarterly / half_yearly / yearly"
