@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from math import isinf, isnan
+from math import isfinite, isinf, isnan
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -145,12 +145,24 @@ def _data_sheet(wb: Any, title: str, section: Section) -> tuple[Any, int, int, s
     letters = [get_column_letter(i + 1) for i in range(width)]
     parts: list[str] = []
     append = parts.append
+    # The common cells (plain text, a number) take a shorter path: their style per column once.
+    text_style = [_style_attr(styles.of(i, "x", False)) for i in range(width)]
+    int_style = [_style_attr(styles.of(i, 1, False)) for i in range(width)]
     for n, row in enumerate(section.rows):
         r = n + 2
         append(f'<row r="{r}">')
         for i, v in enumerate(row):
             fail = bool(failed_cells) and (n, i) in failed_cells
-            append(_cell_xml(f"{letters[i]}{r}", neutralise(v), styles.of(i, v, fail)))
+            cls = v.__class__
+            if not fail and cls is str and v and v not in FAILURES and not v.startswith(_FORMULA_START):
+                space = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
+                text = xml_escape(ILLEGAL_CHARACTERS_RE.sub("", v))
+                cell = f'<c r="{letters[i]}{r}"{text_style[i]} t="inlineStr">'
+                append(f"{cell}<is><t{space}>{text}</t></is></c>")
+            elif not fail and (cls is int or cls is float) and isfinite(v):
+                append(f'<c r="{letters[i]}{r}"{int_style[i]} t="n"><v>{v:.16g}</v></c>')
+            else:
+                append(_cell_xml(f"{letters[i]}{r}", neutralise(v), styles.of(i, v, fail)))
         append("</row>")
     return ws, len(section.rows) + 1, max(width, len(section.headers)), "".join(parts)
 
@@ -212,9 +224,13 @@ class _CellStyles:
         return int(cell.style_id) if cell.has_style else None
 
 
+def _style_attr(style: int | None) -> str:
+    return "" if style is None else f' s="{style}"'
+
+
 def _cell_xml(ref: str, value: Any, style: int | None) -> str:
     """One cell as openpyxl writes it: numbers and dates (Excel serials) as n, text inline."""
-    s = "" if style is None else f' s="{style}"'
+    s = _style_attr(style)
     if isinstance(value, int | float):
         text = "" if isnan(value) or isinf(value) else f"{value:.16g}"
         return f'<c r="{ref}"{s} t="n"><v>{text}</v></c>'
