@@ -133,6 +133,8 @@ def studio_create(
         raise DomainError(E.BAD_FIELD, field="类型", reason="请选择名师、名班主任或名校长工作室")
     if cadence not in ReportCadence.values:
         raise DomainError(E.BAD_FIELD, field="报告周期", reason="请选择月报、季报、半年报或年报")
+    if not dt.date(2000, 1, 1) <= started_on <= dt.date(2100, 12, 31):
+        raise DomainError(E.BAD_FIELD, field="成立日期", reason="应在2000年至2100年之间")
     if lead.school_id is None:
         raise DomainError(E.STUDIO_LEAD_SCHOOL, name=lead.name)
     lead_school = School.objects.select_related("area").get(pk=lead.school_id)
@@ -152,7 +154,7 @@ def studio_create(
         started_on=started_on,
     )
     studio.members.set(people)
-    schedule(studio, started_on.replace(year=started_on.year + 1) - dt.timedelta(days=1))
+    schedule(studio, started_on + dt.timedelta(days=364))
     audit_record(
         action=AuditAction.CREATE,
         instance=studio,

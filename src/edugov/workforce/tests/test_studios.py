@@ -102,6 +102,20 @@ def test_bad_studios_are_refused_and_nothing_written(world):
         _studio(world, name="另一个", kind="famous")
     with pytest.raises(DomainError, match="请填写名称"):
         _studio(world, name=" ")
+    with pytest.raises(DomainError, match="成立日期：应在2000年至2100年之间"):
+        studios.studio_create(
+            actor=world.personnel, name="远", kind="principal", lead=md.teacher_a, started_on=D(9999, 12, 31)
+        )
+    leap = studios.studio_create(  # a leap day: the first year runs to 2025-02-27
+        actor=world.personnel,
+        name="闰",
+        kind="principal",
+        lead=md.teacher_a,
+        cadence="yearly",
+        started_on=D(2024, 2, 29),
+    )
+    assert list(leap.reports.values_list("period_label", flat=True)) == ["2024年度", "2025年度"]
+    leap.delete()
     with pytest.raises(PermissionDenied):
         studios.studio_create(
             actor=md.users[Role.SCHOOL_ADMIN],
