@@ -342,3 +342,13 @@ def communities(*, actor: Any) -> QuerySet[ResearchCommunity]:
 def studios_led_by(teacher_id: int | None) -> QuerySet[Studio]:
     """The studios a teacher leads (for their own page: the reports they file)."""
     return Studio.objects.filter(lead_id=teacher_id).order_by("name") if teacher_id else Studio.objects.none()
+
+
+def reports_to_file(*, teacher_id: int, today: dt.date) -> list[StudioReport]:
+    """The unfiled reports of the studios a teacher leads whose period has begun (for their page)."""
+    rows = (
+        StudioReport.objects.filter(studio__lead_id=teacher_id, submitted_on__isnull=True)
+        .select_related("studio")
+        .order_by("due_on", "pk")
+    )
+    return [r for r in rows if period_start(r.studio.cadence, r.period_end) <= today][:12]

@@ -22,7 +22,7 @@ from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import appraisal, ethics, exchanges, mentoring, selectors, services
+from . import appraisal, ethics, exchanges, mentoring, selectors, services, studios
 from . import recruitment as recruitment_service
 from .errors import WorkforceError
 from .forms import MentorPairForm
@@ -234,6 +234,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "own": True,
             "fields": fields,
             "requests": selectors.correction_list(actor=actor).filter(teacher_year__teacher=teacher)[:20],
+            "studio_reports": studios.reports_to_file(teacher_id=teacher.pk, today=timezone.localdate()),
+            "today": timezone.localdate(),
             "errors": errors,
             "post": request.POST,
         },

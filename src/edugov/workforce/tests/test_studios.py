@@ -183,3 +183,27 @@ def test_communities_and_activities(world):
             actor=world.personnel, community=c, held_on=D(2025, 10, 11), title="x", today=D(2025, 10, 10)
         )
     assert c.activities.count() == 1
+
+
+def test_the_lead_files_from_their_own_page(world):
+    studio = _studio(world)
+    StudioReport.objects.filter(studio=studio, period_label="2025年第1季度").update(due_on=D(2000, 1, 10))
+    client = login(Client(), world.md.users[Role.TEACHER])
+    html = client.get("/workforce/me/").content.decode()
+    assert "我领衔的工作室" in html and "王老师名师工作室 2025年第1季度" in html and "已逾期" in html
+    report = studio.reports.get(period_label="2025年第1季度")
+    r = client.post(
+        f"/workforce/studio-reports/{report.pk}/submit/",
+        {"summary": "补报：两次示范课", "next": "/workforce/me/"},
+    )
+    assert r.status_code == 302 and r["Location"] == "/workforce/me/"
+    report.refresh_from_db()
+    assert report.summary == "补报：两次示范课"
+    # Another teacher's studio report: not theirs to file.
+    other = _studio(world, name="乙镇名师工作室")
+    Studio.objects.filter(pk=other.pk).update(lead=world.teacher_b, lead_school=world.md.school_b)
+    foreign = other.reports.order_by("pk")[0]
+    assert client.post(f"/workforce/studio-reports/{foreign.pk}/submit/", {"summary": "x"}).status_code in (
+        403,
+        404,
+    )
