@@ -336,6 +336,15 @@ def _qualified_share(actor: User, year: SchoolYear, school_ids: tuple[int, ...])
     return out
 
 
+def _fitness_pass(school_ids: tuple[int, ...], year: SchoolYear) -> dict[int, float]:
+    """Per school: its physical fitness pass rate (%) in the year (quality's public read; the
+    callers read the group, whose members they may see)."""
+    from edugov.quality.fitness_selectors import school_fitness_rates
+
+    rates = school_fitness_rates(list(school_ids), year)
+    return {pk: float(r["pass_rate"]) for pk, r in rates.items() if r.get("pass_rate") is not None}
+
+
 @cached_figure("groups.value_added")
 def _value_added(
     actor: User, year: SchoolYear, school_ids: tuple[int, ...], lead_id: int
@@ -361,8 +370,8 @@ def _value_added(
 
 
 def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS) -> list[Measure]:
-    """Value-added (quality), teacher structure (workforce) and physical fitness (no per-school
-    selector yet: 暂无数据), each as the lead school's figure minus the member's, year by year."""
+    """Value-added and physical fitness (quality) and teacher structure (workforce), each as the
+    lead school's figure minus the member's, year by year; a measure without data says 暂无数据."""
     school_years = effect_years(years)
     labels = [f"{y.start_year}学年" for y in school_years]
     ids = tuple(sorted(m.school_id for m in members(group)))
@@ -383,6 +392,13 @@ def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS
             "差距 = 牵头学校合格教师满足课程需要的比例 − 成员校的比例（百分点）",
             lambda y: _qualified_share(actor, y, ids),
         ),
+        (
+            "fitness",
+            "体质健康",
+            "个百分点",
+            "差距 = 牵头学校的体质健康及格率 − 成员校的及格率（百分点）",
+            lambda y: _fitness_pass(ids, y),
+        ),
     ):
         per_year = [compute(y) for y in school_years]
 
@@ -391,7 +407,6 @@ def other_measures(group: SchoolGroup, *, actor: User, years: int = EFFECT_YEARS
             return None if lead_v is None or member_v is None else round(lead_v - member_v, 2)
 
         out.append(Measure(code, label, unit, note, labels, _series(group, school_years, labels, gap)))
-    out.append(Measure("fitness", "体质健康", "", "暂无数据：体质健康模块尚未提供分校逐年数据", labels))
     return out
 
 

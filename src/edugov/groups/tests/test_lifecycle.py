@@ -326,10 +326,16 @@ def test_other_measures_compute_the_gap_to_the_lead_school_by_hand(world, monkey
     }
     monkeypatch.setattr(selectors, "_qualified_share", lambda actor, y, ids: shares.get(y.start_year, {}))
     monkeypatch.setattr(selectors, "_value_added", lambda actor, y, ids, lead: {})
+    passes = {years[-2].start_year: {a: 95.0, b: 80.0}, years[-1].start_year: {a: 96.0, b: 90.0}}
+    monkeypatch.setattr(selectors, "_fitness_pass", lambda ids, y: passes.get(y.start_year, {}))
     by_code = {m.code: m for m in selectors.other_measures(world.group, actor=world.officer)}
     teachers = by_code["teachers"]
     assert teachers.available and not by_code["value_added"].available
-    assert not by_code["fitness"].available and "暂无数据" in by_code["fitness"].note
+    fitness = {s.school_id: s for s in by_code["fitness"].series}
+    # pass rates: A 95, 96; B 80, 90 in the last two years (B: 15 then 6 points behind)
+    assert fitness[b].gaps == [None, None, 15.0, 6.0]
+    assert (fitness[b].before, fitness[b].after, fitness[b].verdict) == (15.0, 6.0, "差距缩小")
+    assert fitness[c].gaps == [None, None, None, None] and fitness[c].verdict == "数据不足"
     series = {s.school_id: s for s in teachers.series}
     assert a not in series  # the lead school has no series
     # both joined in the 2025 school year (2025-09-01): B's gaps 30, 20, 10 before, 5 after

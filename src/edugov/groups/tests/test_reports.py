@@ -31,7 +31,7 @@ def test_group_annual_report(world):
     assert [v.result for v in doc.verdicts].count("未达标") == 7
     sections = {s.key: s for s in doc.sections}
     assert [r[2] for r in sections["credited"].rows] == [1, 1, 1]  # one activity, counted for all three
-    # fitness has no per-school data: said so, once
+    # no fitness results in the fixture: said so, once
     assert [r[:2] for r in sections["measures"].rows if r[0] == "体质健康"] == [["体质健康", "暂无数据"]]
     assert len(render(doc, "xlsx")) > 1000
 
