@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "HazardKindEnum": "edugov.safety.models.HazardKind",
         "WaterKindEnum": "edugov.safety.models.WaterKind",
         "ProjectKindEnum": "edugov.planning.models.ProjectKind",
+        "InstitutionCategoryEnum": "edugov.tutoring.models.Category",
+        "QuotaStatusEnum": "edugov.planning.models.QuotaStatus",
     },
 }
 
