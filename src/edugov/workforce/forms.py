@@ -1,15 +1,21 @@
-"""Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对)."""
+"""Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对) and
+the studio board's form founding a master studio (名师工作室)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from edugov.accounts.scope import write_scoped
 from edugov.registry.models import School, Teacher
 
+from .models import ReportCadence, StudioKind
+from .studios import MEMBERS_MAX, SUMMARY_MAX
+
 NOT_OURS = "所选教师不是本校教师"
+NOT_MANAGED = "所选教师不在您可维护的学校"
 
 
 class MentorPairForm(forms.Form):
@@ -41,3 +47,74 @@ class MentorPairForm(forms.Form):
         self.fields["goals"].widget.attrs.update(
             {"class": "wide", "placeholder": "如：第二学期独立担任班主任"}
         )
+
+
+class StudioForm(forms.Form):
+    """A studio's name, type, lead school and lead teacher (at that school), members and report
+    cadence, all among the schools and teachers the writer may change; the service refuses the
+    rest (a name taken, too many members) in Chinese."""
+
+    name = forms.CharField(label="工作室名称", max_length=60)
+    kind = forms.ChoiceField(label="类型", choices=StudioKind.choices)
+    lead_school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        label="依托学校",
+        error_messages={"invalid_choice": "所选学校不在您可维护的范围"},
+    )
+    lead = forms.ModelChoiceField(
+        queryset=Teacher.objects.none(), label="领衔人", error_messages={"invalid_choice": NOT_MANAGED}
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=Teacher.objects.none(),
+        label="成员",
+        required=False,
+        error_messages={"invalid_choice": NOT_MANAGED, "invalid_pk_value": NOT_MANAGED},
+    )
+    cadence = forms.ChoiceField(
+        label="报告周期", choices=ReportCadence.choices, initial=ReportCadence.QUARTERLY
+    )
+    started_on = forms.DateField(
+        label="成立日期",
+        error_messages={"invalid": "请按“2026-03-01”的格式填写成立日期"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    plan = forms.CharField(label="工作计划", max_length=SUMMARY_MAX, required=False, widget=forms.Textarea)
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data, initial={"started_on": timezone.localdate().isoformat()})
+        teachers = (
+            write_scoped(Teacher, user)
+            .filter(archived_at__isnull=True, school__isnull=False)
+            .select_related("school")
+            .order_by("school__name", "name", "pk")
+        )
+        schools = (
+            write_scoped(School, user).filter(archived_at__isnull=True).only("id", "name").order_by("name")
+        )
+        for name, rows in (("lead_school", schools), ("lead", teachers), ("members", teachers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = rows
+            field.error_messages["required"] = f"请选择{field.label}"
+        for name in ("lead_school", "lead"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = "请选择"
+        for name in ("lead", "members"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.label_from_instance = lambda t: f"{t.name}（{t.school.name}）"  # type: ignore[method-assign,assignment]
+        self.fields["name"].error_messages["required"] = "请填写工作室名称"
+        self.fields["started_on"].error_messages["required"] = "请填写成立日期"
+        self.fields["members"].widget.attrs.update({"size": "8"})
+        self.fields["plan"].widget.attrs.update({"rows": "3", "class": "wide"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        school, lead = data.get("lead_school"), data.get("lead")
+        if school is not None and lead is not None and lead.school_id != school.pk:
+            self.add_error("lead", f"{lead.name}不在{school.name}任职，领衔人应为依托学校的教师")
+        members = data.get("members")
+        if members is not None and len(members) > MEMBERS_MAX:
+            self.add_error("members", f"成员不能超过{MEMBERS_MAX}人")
+        return data

@@ -25,6 +25,7 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, SchoolYear, Teacher
 
 from . import appraisal, ethics, rounds, studios
+from .forms import StudioForm
 from .models import EthicsCategory, EthicsHandling, EthicsIncident, PostRound, StudioReport
 from .permissions import action
 from .views import _year
@@ -41,6 +42,31 @@ def studio_board(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("studio_view"))
     today = timezone.localdate()
+    may_edit = role_may(actor, action("studio_edit"))
+    form = StudioForm(user=actor) if may_edit else None
+    if request.method == "POST":
+        ensure_can(actor, action("studio_edit"))
+        form = StudioForm(request.POST, user=actor)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                studio = studios.studio_create(
+                    actor=actor,
+                    name=d["name"],
+                    kind=d["kind"],
+                    lead=d["lead"],
+                    members=list(d["members"]),
+                    plan=d["plan"],
+                    cadence=d["cadence"],
+                    started_on=d["started_on"],
+                )
+            except PermissionDenied:
+                raise
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已成立{studio.name}，并生成首年报告期")
+                return redirect("workforce:studios")
     rows = studios.studio_board(actor=actor, today=today)
     return render(
         request,
@@ -50,9 +76,11 @@ def studio_board(request: HttpRequest) -> HttpResponse:
             "today": today,
             "overdue": [r for row in rows for r in row.overdue],
             "communities": studios.communities(actor=actor),
-            "may_edit": role_may(actor, action("studio_edit")),
+            "may_edit": may_edit,
             "grace": studios.grace_days(),
+            "studio_form": form,
         },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
     )
 
 

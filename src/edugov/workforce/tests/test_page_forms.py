@@ -1,0 +1,80 @@
+"""The page forms for what workforce did only through its API: the personnel department founds a
+studio on the studio board; each with its success, a Chinese refusal (400, nothing written) and a
+role that may not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from edugov.accounts.models import Role
+from edugov.registry.models import Teacher
+from edugov.testing import login
+from edugov.workforce.models import Studio
+
+pytestmark = pytest.mark.django_db
+
+
+def _studio_data(world: Any, **kw: Any) -> dict[str, Any]:
+    md = world.md
+    li = Teacher.objects.get(staff_number="T002")
+    zhao = Teacher.objects.get(staff_number="T003")
+    return {
+        "name": "王老师名师工作室",
+        "kind": "famous_teacher",
+        "lead_school": md.school_a.pk,
+        "lead": md.teacher_a.pk,
+        "members": [li.pk, zhao.pk],
+        "cadence": "half_yearly",
+        "started_on": "2025-09-01",
+        "plan": "大单元教学研究",
+        **kw,
+    }
+
+
+def test_the_personnel_department_founds_a_studio_on_the_board(world):
+    md = world.md
+    client = login(Client(), world.personnel)
+    page = client.get("/workforce/studios/").content.decode()
+    assert "成立工作室" in page and "钱老师（" in page  # the district's teachers to choose from
+    response = client.post("/workforce/studios/", _studio_data(world))
+    assert response.status_code == 302
+    studio = Studio.objects.get()
+    assert (studio.kind, studio.lead, studio.lead_school, studio.cadence) == (
+        "famous_teacher", md.teacher_a, md.school_a, "half_yearly"
+    )  # fmt: skip
+    assert sorted(studio.members.values_list("name", flat=True)) == ["李老师", "赵老师"]
+    # Half-yearly from 2025-09-01 over its first year (to 2026-08-31): two periods, then a third.
+    assert list(studio.reports.order_by("period_end").values_list("period_label", flat=True)) == [
+        "2025年下半年", "2026年上半年", "2026年下半年"
+    ]  # fmt: skip
+    html = client.get(response["Location"]).content.decode()
+    assert "已成立王老师名师工作室" in html and "半年报" in html
+
+
+def test_a_studio_refused_in_chinese_writes_nothing(world):
+    client = login(Client(), world.personnel)
+    client.post("/workforce/studios/", _studio_data(world))
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({}, "已有名为“王老师名师工作室”的工作室"),
+        ({"name": "新工作室", "lead": world.teacher_b.pk}, "钱老师不在"),
+        ({"name": "新工作室", "started_on": "2025-13-01"}, "请按“2026-03-01”的格式填写成立日期"),
+        ({"name": "新工作室", "lead": 999999}, "所选教师不在您可维护的学校"),
+        ({"name": ""}, "请填写工作室名称"),
+    ]
+    for extra, message in cases:
+        refused = client.post("/workforce/studios/", _studio_data(world, **extra))
+        assert refused.status_code == 400, extra
+        assert message in refused.content.decode(), extra
+    assert Studio.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.SCHOOL_ADMIN, Role.TEACHER])
+def test_only_the_personnel_department_founds_a_studio(world, role):
+    client = login(Client(), world.md.users[role])
+    assert client.post("/workforce/studios/", _studio_data(world)).status_code == 403
+    assert not Studio.objects.exists()
+    if role == Role.LEADER:
+        assert "成立工作室" not in client.get("/workforce/studios/").content.decode()
