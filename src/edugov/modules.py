@@ -51,6 +51,8 @@ class Deferred:
 
     heading: str
     order: int = 50
+    # The policy action the card needs (role_may, no query): without it no placeholder is shown.
+    action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class ModuleSpec:
     # The module's cards on a role's landing page (role -> builder); the home page collects them
     # in the order the apps are installed, and a role with no card gets the district cockpit.
     landing: Mapping[str, LandingBuilder] = field(default_factory=dict)
+    # The module's card on the district cockpit (the landing of the roles with no card above),
+    # shown below its figures; the builder returns None for an actor its policy keeps out.
+    cockpit: LandingBuilder | None = None
     extra: tuple[Hook, ...] = field(default=())  # anything else registered at start-up
 
 
@@ -135,10 +140,48 @@ def landing_cards(actor: User, *, defer: bool = True) -> list[LandingCard]:
     return sorted(cards, key=lambda c: c.order)
 
 
-def landing_card(actor: User, code: str) -> LandingCard | None:
-    """One module's card of the actor's landing page, built now (a deferred card's request)."""
+def _gets_cockpit(actor: User) -> bool:
+    return actor.is_superuser or not any(spec.landing.get(actor.role) for spec in _MODULES.values())
+
+
+def cockpit_cards(actor: User, *, defer: bool = True) -> list[LandingCard]:
+    """The modules' cards on the district cockpit (none for a role with a landing page of its own);
+    a deferred card is a placeholder fetched like a landing card (`landing_card(actor, code)`)."""
+    from edugov.accounts.policy import role_may  # models load after this module
+
+    if not _gets_cockpit(actor):
+        return []
+    cards = []
+    for spec in _MODULES.values():
+        build = spec.cockpit
+        if build is None:
+            continue
+        deferred: Deferred | None = getattr(build, "deferred", None)
+        if defer and deferred is not None:
+            if deferred.action is None or role_may(actor, deferred.action):
+                context = {"module": spec.code, "heading": deferred.heading}
+                cards.append(LandingCard(DEFERRED_TEMPLATE, context, order=deferred.order))
+        elif (card := build(actor)) is not None:
+            cards.append(card)
+    return sorted(cards, key=lambda c: c.order)
+
+
+def cockpit_declared(actor: User, code: str) -> bool:
+    """Whether the module declares a cockpit card the actor's landing page shows."""
     spec = _MODULES.get(code)
-    build = spec.landing.get(actor.role) if spec is not None and not actor.is_superuser else None
+    return spec is not None and spec.cockpit is not None and _gets_cockpit(actor)
+
+
+def landing_card(actor: User, code: str) -> LandingCard | None:
+    """One module's card of the actor's landing page (or of the cockpit), built now (a deferred
+    card's request)."""
+    spec = _MODULES.get(code)
+    if spec is None:
+        return None
+    if cockpit_declared(actor, code):
+        build = spec.cockpit
+    else:
+        build = spec.landing.get(actor.role) if not actor.is_superuser else None
     return build(actor) if build is not None else None
 
 

@@ -1,10 +1,10 @@
 """The party (党组织领导的校长负责制) module declares itself: navigation, policy, scopes, REST API,
-findings (schools not covered by the deadline) and demo generator; the coverage table is found by
-the reports registry (reports.py)."""
+findings (schools not covered by the deadline), demo generator and its coverage card on the district
+cockpit (landing.py); the coverage table is found by the reports registry (reports.py)."""
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import Deferred, ModuleConfig, ModuleSpec, landing
 
 
 def _register_findings() -> None:
@@ -42,4 +42,8 @@ class PartyConfig(ModuleConfig):
             api_urls="edugov.party.api_urls",
             findings=_register_findings,
             demo=_register_demo,
+            cockpit=landing(
+                "edugov.party.landing.coverage_card",
+                deferred=Deferred("党组织领导的校长负责制", order=40, action=action("view")),
+            ),
         )

@@ -1,6 +1,5 @@
 """The party coverage card: the district's progress toward the year's target (share covered, days
-left, the schools not yet covered). Built for the district roles; see the module's apps.py for
-where it is shown."""
+left, the schools not yet covered), shown on the district cockpit (ModuleSpec.cockpit in apps.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ scopes, REST API, findings (cells without a person), warehouse table and demo ge
 
 from __future__ import annotations
 
-from edugov.modules import ModuleConfig, ModuleSpec
+from edugov.modules import Deferred, ModuleConfig, ModuleSpec, landing
 
 
 def _register_findings() -> None:
@@ -44,4 +44,8 @@ class SafetyConfig(ModuleConfig):
             api_urls="edugov.safety.api_urls",
             findings=_register_findings,
             demo=_register_demo,
+            cockpit=landing(
+                "edugov.safety.landing.cockpit_card",
+                deferred=Deferred("校园安全", order=45, action=action("view")),
+            ),
         )
