@@ -1,5 +1,5 @@
 """Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对) and
-the studio board's form founding a master studio (名师工作室)."""
+the studio board's form founding a master studio (名师工作室); a school's appraisal results."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from edugov.accounts.scope import write_scoped
 from edugov.registry.models import School, Teacher
 
-from .models import ReportCadence, StudioKind
+from .models import Appraisal, AppraisalGrade, ReportCadence, StudioKind, TeacherYear
 from .studios import MEMBERS_MAX, SUMMARY_MAX
 
 NOT_OURS = "所选教师不是本校教师"
@@ -118,3 +118,36 @@ class StudioForm(forms.Form):
         if members is not None and len(members) > MEMBERS_MAX:
             self.add_error("members", f"成员不能超过{MEMBERS_MAX}人")
         return data
+
+
+class AppraisalForm(forms.Form):
+    """A school's year of appraisal results: one grade per teacher with a record at the school that
+    year (blank: not entered); the service checks the cap on 优秀 and the ethics veto."""
+
+    def __init__(self, data: Any = None, *, school: School, year: Any) -> None:
+        super().__init__(data)
+        existing = dict(
+            Appraisal.objects.filter(school=school, school_year=year).values_list("teacher_id", "grade")
+        )
+        records = (
+            TeacherYear.objects.filter(school=school, school_year=year)
+            .select_related("teacher")
+            .order_by("teacher__name", "teacher_id")
+        )
+        choices = [("", "未录入"), *AppraisalGrade.choices]
+        for record in records:
+            self.fields[f"grade_{record.teacher_id}"] = forms.ChoiceField(
+                label=record.teacher.name,
+                choices=choices,
+                required=False,
+                initial=existing.get(record.teacher_id, ""),
+                error_messages={"invalid_choice": "考核等次应为优秀、合格、基本合格或不合格"},
+            )
+
+    def grades(self) -> dict[int, str]:
+        """{teacher id: grade} of the grades entered."""
+        return {
+            int(name.removeprefix("grade_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("grade_") and value
+        }

@@ -25,7 +25,7 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, SchoolYear, Teacher
 
 from . import appraisal, ethics, rounds, studios
-from .forms import StudioForm
+from .forms import AppraisalForm, StudioForm
 from .models import EthicsCategory, EthicsHandling, EthicsIncident, PostRound, StudioReport
 from .permissions import action
 from .views import _year
@@ -214,6 +214,40 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
     ensure_can(actor, action("appraisal_view"))
     year = _year(request)
     today = timezone.localdate()
+    may_enter = role_may(actor, action("appraisal_edit"))
+    entry_schools = (
+        write_scoped(School.objects.filter(archived_at__isnull=True), actor)
+        .only("id", "name")
+        .order_by("name")
+        if may_enter
+        else School.objects.none()
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    entry_school = entry_schools.filter(pk=_int(source.get("school", ""))).first() if may_enter else None
+    entry_form: AppraisalForm | None = None
+    entry_error = ""
+    if request.method == "POST":
+        ensure_can(actor, action("appraisal_edit"))
+        if year is None:
+            entry_error = "尚未设置当前学年，不能录入考核结果"
+        elif entry_school is None:
+            entry_error = "学校：请选择您管辖的学校"
+        else:
+            entry_form = AppraisalForm(request.POST, school=entry_school, year=year)
+            if entry_form.is_valid():
+                try:
+                    saved = appraisal.appraisal_save(
+                        actor=actor, school=entry_school, year=year, grades=entry_form.grades()
+                    )
+                except PermissionDenied:
+                    raise
+                except DomainError as exc:
+                    entry_form.add_error(None, exc.message)
+                else:
+                    messages.success(request, f"已录入{entry_school.name}考核结果{len(saved)}人")
+                    return redirect(reverse("workforce:appraisal") + _suffix(year))
+    elif entry_school is not None and year is not None:
+        entry_form = AppraisalForm(school=entry_school, year=year)
     quota_raw = request.GET.get("quota", "").strip()
     quota_rows: list[appraisal.QuotaRow] = []
     quota_error = ""
@@ -241,8 +275,13 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
             "silver_limit": limit,
             "silver": silver[:200],
             "silver_over": sum(1 for s in silver if s.over_limit),
+            "may_enter": may_enter,
+            "entry_schools": entry_schools,
+            "entry_school": entry_school,
+            "entry_form": entry_form,
+            "entry_error": entry_error,
         },
-        status=400 if quota_error else 200,
+        status=400 if quota_error or entry_error or (entry_form is not None and entry_form.errors) else 200,
     )
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from edugov.accounts.models import Role
 from edugov.registry.models import Teacher
 from edugov.testing import login
-from edugov.workforce.models import Studio
+from edugov.workforce.models import Appraisal, Studio
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,61 @@ def test_only_the_personnel_department_founds_a_studio(world, role):
     assert not Studio.objects.exists()
     if role == Role.LEADER:
         assert "成立工作室" not in client.get("/workforce/studios/").content.decode()
+
+
+# --- appraisal results ---
+
+
+def _grades(world: Any, **grades: str) -> dict[str, Any]:
+    md = world.md
+    li = Teacher.objects.get(staff_number="T002")
+    zhao = Teacher.objects.get(staff_number="T003")
+    ids = {"wang": md.teacher_a.pk, "li": li.pk, "zhao": zhao.pk}
+    return {"school": md.school_a.pk, **{f"grade_{ids[k]}": v for k, v in grades.items()}}
+
+
+def test_the_personnel_department_enters_a_schools_appraisal_results(world):
+    md = world.md
+    client = login(Client(), world.personnel)
+    page = client.get(f"/workforce/appraisal/?year=2025&school={md.school_a.pk}").content.decode()
+    assert "录入考核结果" in page and "李老师" in page and "钱老师" not in page  # town B's teacher
+    response = client.post(
+        "/workforce/appraisal/?year=2025", _grades(world, wang="competent", li="basic", zhao="")
+    )
+    assert response.status_code == 302
+    assert dict(Appraisal.objects.values_list("teacher__name", "grade")) == {
+        "王老师": "competent", "李老师": "basic"
+    }  # fmt: skip
+    html = client.get(response["Location"]).content.decode()
+    assert "已录入" in html and "考核结果2人" in html
+    # Changed afterwards: the grade entered replaces the earlier one.
+    assert client.post("/workforce/appraisal/?year=2025", _grades(world, li="competent")).status_code == 302
+    assert Appraisal.objects.get(teacher__name="李老师").grade == "competent"
+
+
+def test_appraisal_results_over_the_cap_are_refused_in_chinese(world):
+    client = login(Client(), world.personnel)
+    # Two teachers appraised at school A: 2 × 20% = 0.4, rounded down to no 优秀 at all.
+    refused = client.post("/workforce/appraisal/?year=2025", _grades(world, wang="excellent", li="competent"))
+    assert refused.status_code == 400
+    assert "参加考核2人，优秀不能超过0人（比例上限20%），本次将达到1人" in refused.content.decode()
+    cases: list[tuple[dict[str, Any], str]] = [
+        (_grades(world, wang="superb"), "考核等次应为优秀、合格、基本合格或不合格"),
+        (
+            {**_grades(world, wang="competent"), "school": world.teacher_b.school_id + 10_000},
+            "请选择您管辖的学校",
+        ),
+    ]
+    for data, message in cases:
+        r = client.post("/workforce/appraisal/?year=2025", data)
+        assert r.status_code == 400 and message in r.content.decode(), data
+    assert not Appraisal.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.TEACHER])
+def test_a_leader_or_a_teacher_may_not_enter_appraisal_results(world, role):
+    client = login(Client(), world.md.users[role])
+    assert client.post("/workforce/appraisal/?year=2025", _grades(world, wang="competent")).status_code == 403
+    assert not Appraisal.objects.exists()
+    if role == Role.LEADER:
+        assert "保存考核结果" not in client.get("/workforce/appraisal/?year=2025").content.decode()
