@@ -1,5 +1,6 @@
 """Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对) and
-the studio board's form founding a master studio (名师工作室); a school's appraisal results."""
+the studio board's form founding a master studio (名师工作室); a school's appraisal results; a
+teacher's 区管校聘 choices and appeal."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from django.utils import timezone
 from edugov.accounts.scope import write_scoped
 from edugov.registry.models import School, Teacher
 
-from .models import Appraisal, AppraisalGrade, ReportCadence, StudioKind, TeacherYear
+from .models import (
+    Appraisal,
+    AppraisalGrade,
+    PostRound,
+    ReportCadence,
+    RoundPost,
+    StudioKind,
+    TeacherYear,
+)
+from .rounds import MAX_CHOICES
 from .studios import MEMBERS_MAX, SUMMARY_MAX
 
 NOT_OURS = "所选教师不是本校教师"
@@ -151,3 +161,66 @@ class AppraisalForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("grade_") and value
         }
+
+
+class RoundChoicesForm(forms.Form):
+    """A teacher's 区管校聘 choices, best first: the first required, the second and third optional,
+    among the posts of their district's round; the service refuses the rest (a post twice, not a
+    在编 teacher) in Chinese."""
+
+    def __init__(self, data: Any = None, *, rnd: PostRound, current: list[RoundPost] | None = None) -> None:
+        super().__init__(data)
+        posts = RoundPost.objects.filter(round=rnd, posts__gt=0).select_related("school")
+        posts = posts.order_by("school__name", "subject", "pk")
+        chosen = list(current or [])
+        for i in range(1, MAX_CHOICES + 1):
+            field = forms.ModelChoiceField(
+                queryset=posts,
+                label=f"第{i}志愿",
+                required=i == 1,
+                empty_label="请选择" if i == 1 else "不填",
+                initial=chosen[i - 1].pk if len(chosen) >= i else None,
+                error_messages={
+                    "required": "请至少填报第1志愿",
+                    "invalid_choice": "找不到该岗位，请刷新页面后重试",
+                },
+            )
+            field.label_from_instance = _post_label  # type: ignore[method-assign,assignment]
+            self.fields[f"choice_{i}"] = field
+
+    def posts(self) -> list[RoundPost]:
+        """The posts chosen, best first (blanks skipped)."""
+        return [p for i in range(1, MAX_CHOICES + 1) if (p := self.cleaned_data.get(f"choice_{i}"))]
+
+
+def _post_label(post: RoundPost) -> str:
+    return f"{post.school.name} {post.subject}（{post.posts}个岗位）"
+
+
+class RoundAppealForm(forms.Form):
+    """An appeal against the result: the reason, and optionally the post asked for."""
+
+    reason = forms.CharField(
+        label="申诉理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": "3"}),
+        error_messages={"required": "请填写申诉理由", "max_length": "申诉理由不能超过300字"},
+    )
+    requested_post = forms.ModelChoiceField(
+        queryset=RoundPost.objects.none(),
+        label="申请岗位",
+        required=False,
+        empty_label="不指定（申请复核）",
+        error_messages={"invalid_choice": "找不到该岗位，请刷新页面后重试"},
+    )
+
+    def __init__(self, data: Any = None, *, rnd: PostRound) -> None:
+        super().__init__(data)
+        field = self.fields["requested_post"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            RoundPost.objects.filter(round=rnd, posts__gt=0)
+            .select_related("school")
+            .order_by("school__name", "subject", "pk")
+        )
+        field.label_from_instance = _post_label  # type: ignore[method-assign,assignment]

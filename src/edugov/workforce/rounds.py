@@ -376,3 +376,19 @@ def trail(rnd: PostRound) -> list[TrailEntry]:
         details = [(k, "、".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in after.items()]
         out.append(TrailEntry(e.at, e.actor_name or "系统", step, details))
     return out
+
+
+def open_round_for_teacher(teacher: Teacher) -> PostRound | None:
+    """The latest round of the teacher's district in which they act (choosing, or the results
+    published for appeal), or None."""
+    school = School.objects.select_related("area").filter(pk=teacher.school_id).first()
+    if school is None or school.area is None:
+        return None
+    live = (
+        PostRound.objects.filter(status__in=[RoundStatus.CHOOSING, RoundStatus.ASSIGNED])
+        .select_related("district", "school_year")
+        .order_by("-school_year__start_year", "-pk")
+    )
+    return next(
+        (r for r in live if r.district is not None and school.area.path.startswith(r.district.path)), None
+    )

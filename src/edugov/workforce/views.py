@@ -1,6 +1,7 @@
 """Pages of workforce (师资队伍): the bureau's overview (subject gaps by town, age structure,
 vacancies), a school's staffing page, a teacher's records over the years, the teacher's own page
-with correction requests, and the school administrator's decision on a request."""
+with correction requests and their 区管校聘 choices and appeal, and the school administrator's
+decision on a request."""
 
 from __future__ import annotations
 
@@ -22,11 +23,19 @@ from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School, SchoolYear, Teacher
 
-from . import appraisal, ethics, exchanges, mentoring, selectors, services, studios
+from . import appraisal, ethics, exchanges, mentoring, rounds, selectors, services, studios
 from . import recruitment as recruitment_service
 from .errors import WorkforceError
-from .forms import MentorPairForm
-from .models import RECRUIT_MAX, record_field_label
+from .forms import MentorPairForm, RoundAppealForm, RoundChoicesForm
+from .models import (
+    RECRUIT_MAX,
+    PostRound,
+    RoundAppeal,
+    RoundChoice,
+    RoundResult,
+    RoundStatus,
+    record_field_label,
+)
 from .permissions import action
 from .pyramid import GROUPINGS, age_pyramids
 
@@ -205,7 +214,11 @@ def me(request: HttpRequest) -> HttpResponse:
     teacher = services.ensure_teacher(actor)
     history = list(selectors.teacher_history(actor=actor, teacher=teacher))
     errors: list[str] = []
-    if request.method == "POST":
+    rnd = rounds.open_round_for_teacher(teacher)
+    round_context = _round_context(request, actor, teacher, rnd)
+    if isinstance(round_context, HttpResponse):
+        return round_context
+    if request.method == "POST" and request.POST.get("do") not in ("choices", "appeal"):
         record = next((r for r in history if str(r.pk) == request.POST.get("record", "")), None)
         if record is None:
             errors.append("请选择要更正的学年档案")
@@ -237,10 +250,95 @@ def me(request: HttpRequest) -> HttpResponse:
             "studio_reports": studios.reports_to_file(teacher_id=teacher.pk, today=timezone.localdate()),
             "today": timezone.localdate(),
             "errors": errors,
-            "post": request.POST,
+            "post": request.POST if request.POST.get("do") not in ("choices", "appeal") else {},
+            **round_context,
         },
-        status=400 if errors else 200,
+        status=400 if errors or round_context.get("round_refused") else 200,
     )
+
+
+def _round_context(
+    request: HttpRequest, actor: User, teacher: Teacher, rnd: PostRound | None
+) -> dict[str, Any] | HttpResponse:
+    """The teacher's part of their district's 区管校聘 round on their own page: their choices while
+    choosing, their result and an appeal once published. A POST files one (the service checks who
+    may and refuses in Chinese); a refusal re-renders the page (400), nothing written."""
+    do = request.POST.get("do", "") if request.method == "POST" else ""
+    if rnd is None:
+        if do in ("choices", "appeal"):
+            return {"round_refused": True, "round_error": "目前没有进行中的区管校聘"}
+        return {}
+    chosen = [
+        c.post
+        for c in RoundChoice.objects.filter(round=rnd, teacher=teacher)
+        .select_related("post__school")
+        .order_by("rank")
+    ]
+    result = (
+        RoundResult.objects.filter(round=rnd, teacher=teacher).select_related("post__school").first()
+        if rnd.status == RoundStatus.ASSIGNED
+        else None
+    )
+    appeal = RoundAppeal.objects.filter(result=result).first() if result else None
+    choices_form = (
+        RoundChoicesForm(request.POST if do == "choices" else None, rnd=rnd, current=chosen)
+        if rnd.status == RoundStatus.CHOOSING
+        else None
+    )
+    appeal_form = (
+        RoundAppealForm(request.POST if do == "appeal" else None, rnd=rnd)
+        if result is not None and appeal is None
+        else None
+    )
+    context: dict[str, Any] = {
+        "round": rnd,
+        "round_chosen": chosen,
+        "round_result": result,
+        "round_appeal": appeal,
+        "choices_form": choices_form,
+        "appeal_form": appeal_form,
+    }
+    try:
+        if do == "choices":
+            if choices_form is None:
+                raise DomainError(
+                    WorkforceError.ROUND_STEP, now=rnd.get_status_display(), need=RoundStatus.CHOOSING.label
+                )
+            if choices_form.is_valid():
+                rounds.choices_submit(actor=actor, rnd=rnd, teacher=teacher, posts=choices_form.posts())
+                messages.success(request, "已提交选岗志愿")
+                return redirect(reverse("workforce:me") + "#round")
+        elif do == "appeal":
+            if appeal_form is None or result is None:
+                raise DomainError(
+                    WorkforceError.ROUND_APPEALED if appeal else WorkforceError.ROUND_LINE_UNKNOWN
+                )
+            if appeal_form.is_valid():
+                rounds.appeal_file(
+                    actor=actor,
+                    result=result,
+                    reason=appeal_form.cleaned_data["reason"],
+                    requested_post=appeal_form.cleaned_data["requested_post"],
+                )
+                messages.success(request, "已提交申诉，等待人事科复核")
+                return redirect(reverse("workforce:me") + "#round")
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        form = choices_form if do == "choices" else appeal_form
+        if form is not None:
+            form.add_error(None, exc.message)
+        else:
+            context["round_error"] = exc.message
+    context["round_refused"] = bool(
+        do
+        and (
+            context.get("round_error")
+            or (choices_form is not None and choices_form.errors)
+            or (appeal_form is not None and appeal_form.errors)
+        )
+    )
+    return context
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The page forms for what workforce did only through its API: the personnel department founds a
-studio on the studio board; each with its success, a Chinese refusal (400, nothing written) and a
+studio on the studio board, enters a school's appraisal results; a teacher makes their 区管校聘
+choices and appeals from their own page; each with its success, a Chinese refusal (400, nothing written) and a
 role that may not."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.test import Client
 from edugov.accounts.models import Role
 from edugov.registry.models import Teacher
 from edugov.testing import login
-from edugov.workforce.models import Appraisal, Studio
+from edugov.workforce import rounds
+from edugov.workforce.models import Appraisal, RoundAppeal, RoundChoice, Studio
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,73 @@ def test_a_leader_or_a_teacher_may_not_enter_appraisal_results(world, role):
     assert not Appraisal.objects.exists()
     if role == Role.LEADER:
         assert "保存考核结果" not in client.get("/workforce/appraisal/?year=2025").content.decode()
+
+
+# --- a teacher's 区管校聘 choices and appeal, on their own page ---
+
+
+def _round(world: Any) -> tuple[Any, Any, Any]:
+    md, officer = world.md, world.personnel
+    rnd = rounds.round_open(actor=officer, district=md.district, year=md.year)
+    a = rounds.posts_set(actor=officer, rnd=rnd, school=md.school_a, subject="语文", posts=1)
+    b = rounds.posts_set(actor=officer, rnd=rnd, school=md.school_b, subject="数学", posts=2)
+    rounds.choosing_open(actor=officer, rnd=rnd)
+    return rnd, a, b
+
+
+def test_a_teacher_chooses_posts_and_appeals_from_their_own_page(world):
+    md = world.md
+    rnd, a, b = _round(world)
+    client = login(Client(), md.users[Role.TEACHER])  # 王老师, 在编
+    page = client.get("/workforce/me/").content.decode()
+    assert "区管校聘" in page and "第3志愿" in page and "乙镇中心小学 数学（2个岗位）" in page
+    response = client.post(
+        "/workforce/me/", {"do": "choices", "choice_1": b.pk, "choice_2": a.pk, "choice_3": ""}
+    )
+    assert response.status_code == 302
+    assert list(RoundChoice.objects.order_by("rank").values_list("rank", "post")) == [(1, b.pk), (2, a.pk)]
+    assert "已提交选岗志愿" in client.get(response["Location"]).content.decode()
+    # Chosen again: the new choices replace the earlier ones.
+    assert client.post("/workforce/me/", {"do": "choices", "choice_1": a.pk}).status_code == 302
+    assert list(RoundChoice.objects.values_list("rank", "post")) == [(1, a.pk)]
+    rounds.assign(actor=world.personnel, rnd=rnd)
+    page = client.get("/workforce/me/").content.decode()
+    assert "甲街道第一小学语文" in page and "提出申诉" in page
+    response = client.post(
+        "/workforce/me/", {"do": "appeal", "reason": "希望到乙镇任教", "requested_post": b.pk}
+    )
+    assert response.status_code == 302
+    appeal = RoundAppeal.objects.get()
+    assert (appeal.reason, appeal.requested_post, appeal.status) == ("希望到乙镇任教", b, "pending")
+    assert "待复核" in client.get("/workforce/me/").content.decode()
+
+
+def test_a_teachers_round_refusals_are_chinese_and_write_nothing(world):
+    md = world.md
+    rnd, a, _ = _round(world)
+    client = login(Client(), md.users[Role.TEACHER])
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"choice_1": a.pk, "choice_2": a.pk}, "同一岗位不能重复填报"),
+        ({"choice_1": ""}, "请至少填报第1志愿"),
+        ({"choice_1": 999999}, "找不到该岗位，请刷新页面后重试"),
+    ]
+    for data, message in cases:
+        refused = client.post("/workforce/me/", {"do": "choices", **data})
+        assert refused.status_code == 400 and message in refused.content.decode(), data
+    assert not RoundChoice.objects.exists()
+    # The results not yet published: an appeal is refused.
+    refused = client.post("/workforce/me/", {"do": "appeal", "reason": "x"})
+    assert refused.status_code == 400 and "找不到该岗位" in refused.content.decode()
+    client.post("/workforce/me/", {"do": "choices", "choice_1": a.pk})
+    rounds.assign(actor=world.personnel, rnd=rnd)
+    refused = client.post("/workforce/me/", {"do": "appeal", "reason": "  "})
+    assert refused.status_code == 400 and "请填写申诉理由" in refused.content.decode()
+    assert not RoundAppeal.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.SCHOOL_ADMIN, Role.LEADER])
+def test_only_a_teacher_chooses_on_their_own_page(world, role):
+    _, a, _ = _round(world)
+    client = login(Client(), world.md.users[role])
+    assert client.post("/workforce/me/", {"do": "choices", "choice_1": a.pk}).status_code == 403
+    assert not RoundChoice.objects.exists()
