@@ -93,7 +93,7 @@ class ModuleSpec:
     # in the order the apps are installed, and a role with no card gets the district cockpit.
     landing: Mapping[str, LandingBuilder] = field(default_factory=dict)
     # The module's card on the district cockpit (the landing of the roles with no card above),
-    # shown below its figures; the builder returns None for an actor its policy keeps out.
+    # shown between its figures and its charts; the builder returns None for an actor its policy keeps out.
     cockpit: LandingBuilder | None = None
     extra: tuple[Hook, ...] = field(default=())  # anything else registered at start-up
 

@@ -1,6 +1,6 @@
 """Home: a role's landing page (the cards its modules declare, `ModuleSpec.landing`), or for the
 district's roles the cockpit: the key figures and charts of the user's scope this school year, then
-the cards the modules add to it (`ModuleSpec.cockpit`)."""
+the cards the modules add to it (`ModuleSpec.cockpit`), between the figures and the charts."""
 
 from __future__ import annotations
 
