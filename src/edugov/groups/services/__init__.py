@@ -1,0 +1,32 @@
+"""Writes of school groups: set a group up with its lead and members, add a member, keep a term's
+unification plan, record an activity once for the group, set up a joint class with its rotation.
+Each asks the policy first, refuses bad input in Chinese (nothing written) and leaves an audit record."""
+
+from __future__ import annotations
+
+from .activities import activity_record, plan_save
+from .evidence import MAX_EVIDENCE_FILES, MAX_EVIDENCE_MB, evidence_check, evidence_upload
+from .groups import group_create, group_end, group_update, member_add, member_leave
+from .joint_classes import joint_class_create, joint_class_update, rotation_add, rotation_delete
+from .terms import TERM_RE, check_term, term_of
+
+__all__ = [
+    "MAX_EVIDENCE_FILES",
+    "MAX_EVIDENCE_MB",
+    "TERM_RE",
+    "activity_record",
+    "check_term",
+    "evidence_check",
+    "evidence_upload",
+    "group_create",
+    "group_end",
+    "group_update",
+    "joint_class_create",
+    "joint_class_update",
+    "member_add",
+    "member_leave",
+    "plan_save",
+    "rotation_add",
+    "rotation_delete",
+    "term_of",
+]
