@@ -256,7 +256,9 @@ def appeal_file(
 def appeal_decide(*, actor: User | None, appeal: RoundAppeal, upheld: bool, note: str = "") -> RoundAppeal:
     """Uphold (the teacher moves to the requested post, if it has a place left) or reject."""
     appeal = (
-        RoundAppeal.objects.select_for_update().select_related("result", "requested_post").get(pk=appeal.pk)
+        RoundAppeal.objects.select_for_update(of=("self",))
+        .select_related("result", "requested_post")
+        .get(pk=appeal.pk)
     )
     rnd = PostRound.objects.select_for_update().get(pk=appeal.round_id)
     _ensure(actor, rnd)
