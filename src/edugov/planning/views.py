@@ -4,7 +4,7 @@ back-test beside it, a what-if), the layout list and the project board. No busin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -127,6 +127,29 @@ def _required_int(params: Mapping[str, Any], name: str, label: str, low: int, hi
     return value
 
 
+def _post(
+    request: HttpRequest,
+    actor: User,
+    write: Callable[[User, Mapping[str, Any]], str],
+    page: str,
+    errors: list[str],
+) -> HttpResponse | None:
+    """A page's form: the edit permission, the write, then back to the page with its message; a
+    refusal is added to the page's errors and nothing is written (the write is one transaction).
+    None on a GET or a refusal: the page renders."""
+    if request.method != "POST":
+        return None
+    ensure_can(actor, action("edit"))
+    try:
+        messages.success(request, write(actor, request.POST))
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        errors.append(exc.message)
+        return None
+    return redirect(page)
+
+
 def _project_post(actor: User, params: Mapping[str, Any]) -> str:
     """One write of the project board: a month's progress, a completion, the month's list made or
     published. Returns the message of success."""
@@ -173,15 +196,8 @@ def projects(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
     errors: list[str] = []
-    if request.method == "POST":
-        ensure_can(actor, action("edit"))
-        try:
-            messages.success(request, _project_post(actor, request.POST))
-            return redirect("planning:projects")
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            errors.append(exc.message)
+    if done := _post(request, actor, _project_post, "planning:projects", errors):
+        return done
     today = timezone.localdate()
     rows = selectors.project_board(actor=actor, today=today)
     late = [r for r in rows if r.late or r.overdue]
@@ -224,15 +240,8 @@ def quota(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
     errors: list[str] = []
-    if request.method == "POST":
-        ensure_can(actor, action("edit"))
-        try:
-            messages.success(request, _quota_post(actor, request.POST))
-            return redirect("planning:quota")
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            errors.append(exc.message)
+    if done := _post(request, actor, _quota_post, "planning:quota", errors):
+        return done
     year = None
     try:
         year = _int(request.GET, "year", "招生年份", 2000, 2100)
@@ -288,15 +297,8 @@ def private(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
     errors: list[str] = []
-    if request.method == "POST":
-        ensure_can(actor, action("edit"))
-        try:
-            messages.success(request, _private_post(actor, request.POST))
-            return redirect("planning:private")
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            errors.append(exc.message)
+    if done := _post(request, actor, _private_post, "planning:private", errors):
+        return done
     year = None
     try:
         year = _int(request.GET, "year", "年份", 2000, 2100)
@@ -396,15 +398,8 @@ def layout(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
     errors: list[str] = []
-    if request.method == "POST":
-        ensure_can(actor, action("edit"))
-        try:
-            messages.success(request, _layout_post(actor, request.POST))
-            return redirect("planning:layout")
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            errors.append(exc.message)
+    if done := _post(request, actor, _layout_post, "planning:layout", errors):
+        return done
     merge = None
     if request.GET.get("closing") or request.GET.get("target"):
         try:
