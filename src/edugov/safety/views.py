@@ -6,7 +6,9 @@ acknowledgement link and the drowning-risk report form (no login)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -278,54 +280,60 @@ def _own_school(request: HttpRequest) -> School | None:
     return School.objects.filter(pk=actor.school_id).first() if actor.school_id else None
 
 
-@login_required
-@require_POST
-def drill_create(request: HttpRequest) -> HttpResponse:
+def _school_record(
+    request: HttpRequest, permission: str, what: str, write: Callable[..., object]
+) -> HttpResponse:
+    """A school's own record from its safety page: the permission, the school account, the write
+    (refusals as the page's message, nothing written), back to the page."""
     actor = request_actor(request)
-    ensure_can(actor, action("school_drill"))
+    ensure_can(actor, action(permission))
     school = _own_school(request)
     if school is None:
-        messages.error(request, "只有学校账号可以登记本校演练")
+        messages.error(request, f"只有学校账号可以登记本校{what}")
         return redirect("safety:my_school")
     try:
-        services.drill_record(
-            actor=actor,
-            school=school,
-            kind=request.POST.get("kind", ""),
-            held_on=_date(request.POST.get("held_on", "")),
-            participants=_int(request.POST.get("participants", "")),
-            evaluation=request.POST.get("evaluation", ""),
-        )
+        write(actor=actor, school=school)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已登记应急演练")
+        messages.success(request, f"已登记{what}")
     return redirect("safety:my_school")
+
+
+@login_required
+@require_POST
+def drill_create(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    return _school_record(
+        request,
+        "school_drill",
+        "应急演练",
+        partial(
+            services.drill_record,
+            kind=post.get("kind", ""),
+            held_on=_date(post.get("held_on", "")),
+            participants=_int(post.get("participants", "")),
+            evaluation=post.get("evaluation", ""),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def lesson_create(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    ensure_can(actor, action("school_lesson"))
-    school = _own_school(request)
-    if school is None:
-        messages.error(request, "只有学校账号可以登记本校安全教育课")
-        return redirect("safety:my_school")
-    try:
-        services.lesson_record(
-            actor=actor,
-            school=school,
-            kind=request.POST.get("kind", ""),
-            topic=request.POST.get("topic", ""),
-            held_on=_date(request.POST.get("held_on", "")),
-            classes=_int(request.POST.get("classes", "")),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已登记安全教育课")
-    return redirect("safety:my_school")
+    post = request.POST
+    return _school_record(
+        request,
+        "school_lesson",
+        "安全教育课",
+        partial(
+            services.lesson_record,
+            kind=post.get("kind", ""),
+            topic=post.get("topic", ""),
+            held_on=_date(post.get("held_on", "")),
+            classes=_int(post.get("classes", "")),
+        ),
+    )
 
 
 # -- waters and patrols, incidents, reward payments ----------------------------------------------------
