@@ -436,7 +436,7 @@ def main() -> None:
         "--only",
         default="",
         help="comma-separated sections: import,peer,indicators,province,spark,refresh,burden,tutoring,"
-        "rectification,quality,load,pages,safety,web",
+        "rectification,quality,workforce,planning,groups,load,pages,safety,web",
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
@@ -462,7 +462,18 @@ def main() -> None:
                 province=not only or "province" in only,
                 refresh=not only or "refresh" in only,
             )
-        for section in ("burden", "tutoring", "rectification", "quality", "load", "pages", "safety"):
+        for section in (
+            "burden",
+            "tutoring",
+            "rectification",
+            "quality",
+            "workforce",
+            "planning",
+            "groups",
+            "load",
+            "pages",
+            "safety",
+        ):
             # Module benches: bench/<module>.py exposes run(work_dir, kinds) -> table rows.
             if (not only or section in only) and importlib.util.find_spec(f"bench.{section}"):
                 module = importlib.import_module(f"bench.{section}")
