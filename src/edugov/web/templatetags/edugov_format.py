@@ -3,16 +3,16 @@ percentages and dates the Chinese way. A missing or unreadable value prints "—
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import timezone
+
+from edugov.common import dates
 
 register = template.Library()
 
-MISSING = "—"
+MISSING = dates.MISSING
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -72,33 +72,13 @@ def percent(value: Any, digits: Any = 1) -> str:
     return MISSING if parsed is None else f"{_grouped(parsed * 100, _digits(digits, 1))}%"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 @register.filter
 def cn_date(value: Any) -> str:
-    """2026-12-05 → "2026年12月5日"."""
-    day = _as_date(value)
-    return MISSING if day is None else f"{day.year}年{day.month}月{day.day}日"
+    """2026-12-05 → "2026年12月5日" (edugov.common.dates, shared with messages and exports)."""
+    return dates.cn_date(value)
 
 
 @register.filter
 def cn_datetime(value: Any) -> str:
     """An aware datetime in local time → "2026年12月5日 14:05"; a date prints as cn_date."""
-    if not isinstance(value, dt.datetime):
-        return cn_date(value)
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return dates.cn_datetime(value)
