@@ -4,6 +4,7 @@ them for the API, namespaced by the app that declares them ("tutoring.READ_ONLY"
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -12,6 +13,8 @@ from django.apps import apps
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .dates import cn_datetime
 
 
 class ErrorCode(Enum):
@@ -44,9 +47,14 @@ class DomainError(Exception):
 
     def __init__(self, code: ErrorCode, /, **params: Any) -> None:
         self.code = code
-        self.params = params
-        self.message = code.message.format(**params) if params else code.message
+        self.params = params  # the API answers them as they are (dates in ISO)
+        self.message = code.message.format(**_shown(params)) if params else code.message
         super().__init__(self.message)
+
+
+def _shown(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as the message prints them: dates the Chinese way (2026年12月5日)."""
+    return {k: cn_datetime(v) if isinstance(v, dt.date) else v for k, v in params.items()}
 
 
 class PermissionDenied(DomainError):
