@@ -24,3 +24,10 @@ class AppraisalError(ErrorCode):
     FUTURE_DATE = "检查日期不能晚于今天"
     SURVEY_COUNTS = "满意数不能大于答卷数"
     TOO_MANY = "{field}最多{limit}项"
+    SCHEME_HAS_RESULTS = (
+        "该方案已有{n}所学校的考核结果，不能直接修改；请先撤销考核结果（撤销留有记录），修改后重新计算"
+    )
+    INDICATOR_HAS_ENTRIES = "“{name}”已有{n}所学校填报，不能删除或改为数据生成"
+    N_ITEMS_SET = "已有{n}所学校按{old}%设定了特色项目，特色项目权重不能改为{new}%；请各校先调整特色项目"
+    NOT_THIS_SCHEME = "指标不属于本方案"
+    NO_RESULTS = "该方案尚无考核结果"

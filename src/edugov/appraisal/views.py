@@ -74,29 +74,63 @@ def _optional(raw: Any, label: str) -> Decimal | None:
     return _dec(raw, label) if str(raw or "").strip() else None
 
 
+def _g(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _row(kind: str, dimension: str, ind: Any, pk: int | None = None) -> dict[str, Any]:
+    return {
+        "id": pk or "",
+        "kind": kind,
+        "dimension": dimension,
+        "name": ind.name,
+        "source": ind.source,
+        "rule": ind.rule,
+        "floor": _g(ind.floor),
+        "target": _g(ind.target),
+        "bands": ",".join(f"{a}:{b}" for a, b in ind.thresholds),
+        "weight": _g(Decimal(ind.weight)),
+    }
+
+
+def _padded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return rows + [{}] * max(SCHEME_ROWS - len(rows), 3)
+
+
 def _template_rows() -> list[dict[str, Any]]:
-    rows = []
-    for dim in one_four_n():
-        for ind in dim.indicators:
-            rows.append(
-                {
-                    "kind": dim.kind,
-                    "dimension": dim.name,
-                    "name": ind.name,
-                    "source": ind.source,
-                    "rule": ind.rule,
-                    "floor": "" if ind.floor is None else f"{ind.floor:g}",
-                    "target": "" if ind.target is None else f"{ind.target:g}",
-                    "bands": ",".join(f"{a}:{b}" for a, b in ind.thresholds),
-                    "weight": f"{ind.weight:g}",
-                }
-            )
-    return rows + [{}] * (SCHEME_ROWS - len(rows))
+    return _padded([_row(dim.kind, dim.name, ind) for dim in one_four_n() for ind in dim.indicators])
+
+
+def _scheme_rows(scheme: Any) -> list[dict[str, Any]]:
+    """The scheme's common indicators as the edit form's rows (with their ids)."""
+    rows = Indicator.objects.filter(dimension__scheme=scheme, school__isnull=True).select_related("dimension")
+    rows = rows.order_by("dimension__order", "order")
+    return _padded([_row(i.dimension.kind, i.dimension.name, i, i.pk) for i in rows])
+
+
+def _posted_rows(post: Any) -> list[dict[str, Any]]:
+    """The rows as posted, to show them again beside the refusal."""
+    keys = ("id", "kind", "dimension", "name", "source", "rule", "floor", "target", "bands", "weight")
+    rows = [
+        {k: str(post.get(f"{k}_{i}", ""))[:100] for k in keys}
+        for i in range(services.MAX_INDICATORS)
+        if (post.get(f"name_{i}") or "").strip()
+    ]
+    return _padded(rows)
+
+
+def _row_pk(raw: Any) -> int | None:
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise DomainError(E.NOT_THIS_SCHEME)
+    return int(text)
 
 
 def _scheme_from_post(post: Any) -> list[services.DimensionInput]:
     groups: dict[tuple[str, str], list[services.IndicatorInput]] = {}
-    for i in range(SCHEME_ROWS):
+    for i in range(services.MAX_INDICATORS + 1):
         name = (post.get(f"name_{i}") or "").strip()
         if not name:
             continue
@@ -104,6 +138,7 @@ def _scheme_from_post(post: Any) -> list[services.DimensionInput]:
         dim = (post.get(f"dimension_{i}") or "").strip()
         groups.setdefault((kind, dim), []).append(
             services.IndicatorInput(
+                pk=_row_pk(post.get(f"id_{i}")),
                 name=name,
                 weight=_dec(post.get(f"weight_{i}"), f"“{name[:20]}”的权重"),
                 rule=post.get(f"rule_{i}", ""),
@@ -124,18 +159,34 @@ def district(request: HttpRequest) -> HttpResponse:
     area = selectors.actor_district(actor)
     scheme = selectors.scheme_of_district(district=area, school_year=year)
     may_scheme = area is not None and scheme is None and can(actor, action("scheme_edit"), area)
+    may_edit = area is not None and scheme is not None and can(actor, action("scheme_edit"), area)
     may_compute = area is not None and scheme is not None and can(actor, action("compute"), area)
     errors: list[str] = []
+    form = request.POST.get("form")
     if request.method == "POST":
         try:
             if area is None or year is None:
                 raise Http404
-            if request.POST.get("form") == "compute":
+            if form in ("compute", "withdraw", "scheme_edit") and scheme is None:
+                raise DomainError(E.NO_SCHEME)
+            if form == "compute" and scheme is not None:
                 ensure_can(actor, action("compute"), area)
-                if scheme is None:
-                    raise DomainError(E.NO_SCHEME)
                 n = services.results_compute(actor=actor, scheme=scheme)
                 messages.success(request, f"已计算{n}所学校的考核结果")
+            elif form == "withdraw" and scheme is not None:
+                ensure_can(actor, action("compute"), area)
+                n = services.results_withdraw(actor=actor, scheme=scheme)
+                messages.success(request, f"已撤销{n}所学校的考核结果，可修改方案后重新计算")
+            elif form == "scheme_edit" and scheme is not None:
+                ensure_can(actor, action("scheme_edit"), area)
+                services.scheme_update(
+                    actor=actor,
+                    scheme=scheme,
+                    name=request.POST.get("scheme_name", ""),
+                    characteristic_weight=_dec(request.POST.get("n_weight"), "特色项目权重"),
+                    dimensions=_scheme_from_post(request.POST),
+                )
+                messages.success(request, "已修改考核方案")
             else:
                 ensure_can(actor, action("scheme_edit"), area)
                 services.scheme_create(
@@ -167,11 +218,20 @@ def district(request: HttpRequest) -> HttpResponse:
             "charts": results.chart() if results else {},
             "sort": sort,
             "may_scheme": may_scheme,
+            "may_edit": may_edit,
             "may_compute": may_compute,
             "may_report": role_may(actor, action("report")),
-            "template_rows": _template_rows() if may_scheme else [],
+            "template_rows": (
+                _posted_rows(request.POST)
+                if errors and form in ("scheme", "scheme_edit")
+                else _template_rows()
+                if may_scheme
+                else _scheme_rows(scheme)
+                if may_edit
+                else []
+            ),
             "posted": request.POST if errors else None,
-            "n_weight": f"{CHARACTERISTIC_WEIGHT:g}",
+            "n_weight": _g(scheme.characteristic_weight) if scheme else f"{CHARACTERISTIC_WEIGHT:g}",
             "kinds": DimensionKind.choices,
             "rules": ScoringRule.choices,
             "sources": [(s.code, s.label) for s in indicator_sources()],

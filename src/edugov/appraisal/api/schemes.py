@@ -64,8 +64,29 @@ class SchemeInput(serializers.Serializer[Any]):
     dimensions = AppraisalDimensionInput(many=True)
 
 
+class AppraisalIndicatorEdit(AppraisalIndicatorInput):
+    id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="原指标ID；空为新增"
+    )
+
+
+class AppraisalDimensionEdit(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=DimensionKind.choices)
+    name = serializers.CharField(max_length=60)
+    indicators = AppraisalIndicatorEdit(many=True, required=False, default=list)
+
+
+class SchemeUpdateInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    characteristic_weight = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="特色项目权重（%）"
+    )
+    dimensions = AppraisalDimensionEdit(many=True)
+
+
 def _indicator_input(d: dict[str, Any]) -> services.IndicatorInput:
     return services.IndicatorInput(
+        pk=d.get("id"),
         name=d["name"],
         weight=d["weight"],
         rule=d.get("rule", ScoringRule.ENTERED),
@@ -122,7 +143,7 @@ class SchemeOutput(serializers.ModelSerializer[Scheme]):
 )
 class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = SchemeOutput
-    policy_actions = {"create": action("scheme_edit")}
+    policy_actions = {"create": action("scheme_edit"), "update": action("scheme_edit")}
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -151,6 +172,29 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             ],
         )
         return Response(SchemeOutput(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="修改考核方案（已有考核结果的须先撤销；指标按ID修改，未列出的删除）",
+        request=SchemeUpdateInput,
+        responses=SchemeOutput,
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        scheme = self.get_object()
+        d = self.validated_input(SchemeUpdateInput)
+        row = services.scheme_update(
+            actor=request_actor(request),
+            scheme=scheme,
+            name=d["name"],
+            characteristic_weight=d["characteristic_weight"],
+            dimensions=[
+                services.DimensionInput(
+                    x["kind"], x["name"], [_indicator_input(i) for i in x.get("indicators", [])]
+                )
+                for x in d["dimensions"]
+            ],
+        )
+        return Response(SchemeOutput(row).data)
 
 
 class CharacteristicInput(serializers.Serializer[Any]):

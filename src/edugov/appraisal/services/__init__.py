@@ -5,7 +5,8 @@ rectification items through the findings machinery) and after-school satisfactio
 the policy first and leaves an audit record.
 
 One module per sub-domain: schemes.py (scheme and "N" items), entries.py, results.py,
-routine.py (checklists and inspections), surveys.py; every name is re-exported here."""
+scheme_edit.py (editing a scheme,
+withdrawing results), routine.py (checklists and inspections), surveys.py; every name is re-exported here."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .routine import (
     default_checks,
     inspection_record,
 )
+from .scheme_edit import results_withdraw, scheme_update
 from .schemes import (
     MAX_CHECKS,
     MAX_DIMENSIONS,
@@ -55,7 +57,9 @@ __all__ = [
     "evidence_check",
     "inspection_record",
     "results_compute",
+    "results_withdraw",
     "scheme_create",
     "scheme_schools",
+    "scheme_update",
     "survey_save",
 ]

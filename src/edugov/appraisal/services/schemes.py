@@ -46,6 +46,8 @@ class IndicatorInput:
     floor: Decimal | None = None
     target: Decimal | None = None
     thresholds: list[Any] = field(default_factory=list)
+    # the indicator being edited (scheme editing); None for a new one
+    pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _check_indicator(ind: IndicatorInput) -> IndicatorInput:
     elif ind.source:
         # a data source's raw value is not a score: it needs a rule that turns it into one
         raise DomainError(E.BAD_FIELD, field=f"“{name}”的计分规则", reason="数据来源指标应按线性或分档计分")
-    return IndicatorInput(name, weight, ind.rule, ind.source or "", floor, target, bands)
+    return IndicatorInput(name, weight, ind.rule, ind.source or "", floor, target, bands, ind.pk)
 
 
 def _create_indicator(
@@ -123,20 +125,14 @@ def _create_indicator(
     )
 
 
-@transaction.atomic
-def scheme_create(
-    *,
-    actor: User,
-    area: Area,
-    school_year: SchoolYear,
-    name: str,
-    characteristic_weight: Decimal,
-    dimensions: Sequence[DimensionInput],
-) -> Scheme:
-    """A district's scheme for a school year, with its dimensions and common indicators. The
-    common indicators' weights plus the "N" weight must make exactly 100%; every check runs before
-    anything is written."""
-    ensure_can(actor, action("scheme_edit"), area)
+Checked = list[tuple[str, str, list[IndicatorInput]]]
+
+
+def check_scheme(
+    name: str, characteristic_weight: Decimal, dimensions: Sequence[DimensionInput]
+) -> tuple[str, Decimal, Checked, Decimal]:
+    """Every check of a scheme's content (creating or editing it), before anything is written:
+    the common indicators' weights plus the "N" weight make exactly 100%."""
     name = _text(name, "方案名称", 100)
     n_weight = _dec(characteristic_weight, "特色项目权重")
     if not Decimal(0) <= n_weight <= 100:
@@ -158,6 +154,24 @@ def scheme_create(
         raise DomainError(E.TOO_MANY, field="指标", limit=MAX_INDICATORS)
     if common + n_weight != 100:
         raise DomainError(E.WEIGHTS, total=_num(common + n_weight), common=_num(common), n=_num(n_weight))
+    return name, n_weight, checked, common
+
+
+@transaction.atomic
+def scheme_create(
+    *,
+    actor: User,
+    area: Area,
+    school_year: SchoolYear,
+    name: str,
+    characteristic_weight: Decimal,
+    dimensions: Sequence[DimensionInput],
+) -> Scheme:
+    """A district's scheme for a school year, with its dimensions and common indicators. The
+    common indicators' weights plus the "N" weight must make exactly 100%; every check runs before
+    anything is written."""
+    ensure_can(actor, action("scheme_edit"), area)
+    name, n_weight, checked, common = check_scheme(name, characteristic_weight, dimensions)
     if Scheme.objects.filter(area=area, school_year=school_year).exists():
         raise DomainError(E.SCHEME_EXISTS, area=area.name, year=school_year.start_year)
     scheme = Scheme.objects.create(
