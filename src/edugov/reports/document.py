@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from edugov.common.dates import cn_datetime
+
 # official: a cover sheet (title, summary) then one titled sheet per section;
 # data: one sheet per section, the header in the first row (to filter and pivot);
 # single: one sheet and one page flow, a notice (title, number, text, table, signature).
@@ -44,7 +46,7 @@ def infer_kind(values: list[Any]) -> ColumnKind:
 
 def shown(value: Any, kind: ColumnKind = "text") -> str:
     """A value as printed (PDF, and the XLSX column widths): numbers by their column's kind,
-    None as an em dash."""
+    dates the Chinese way (2026年12月5日), None as an em dash."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -57,10 +59,8 @@ def shown(value: Any, kind: ColumnKind = "text") -> str:
         if kind == "int" or isinstance(value, int):
             return f"{value:,.0f}"
         return f"{value:,.4f}".rstrip("0").rstrip(".")
-    if isinstance(value, dt.datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, dt.date):
-        return f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.date):  # a datetime too, in local time
+        return cn_datetime(value)
     return str(value)
 
 

@@ -27,12 +27,15 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .document import FAILURES, ColumnKind, Document, Figure, Section, Verdict, is_failure, shown
 
+# Dates stay date cells (sortable, filterable) shown the Chinese way: 2026年12月5日 (14:05).
+CN_DATE = 'yyyy"年"m"月"d"日"'
+CN_DATETIME = 'yyyy"年"m"月"d"日" hh:mm'
 NUMBER_FORMATS: dict[str, str] = {
     "int": "#,##0",
     "number": "#,##0.0###",
     "percent": "0.0%",
     "money": "#,##0.00",
-    "date": "yyyy-mm-dd",
+    "date": CN_DATE,
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEAD_FILL = PatternFill("solid", fgColor="EEF1F6")
@@ -221,6 +224,8 @@ class _CellStyles:
             cell.number_format = NUMBER_FORMATS[kind]
         elif what == "failure":
             cell.font, cell.fill = FAIL_FONT, FAIL_FILL
+        if what in ("date", "datetime"):
+            cell.number_format = CN_DATETIME if what == "datetime" else CN_DATE
         return int(cell.style_id) if cell.has_style else None
 
 
@@ -340,7 +345,9 @@ class _Writer:
             for i, v in enumerate(row):
                 cell = ws.cell(row=r, column=i + 1)
                 number_format = formats[i] if i < len(formats) else None
-                if not (number_format and isinstance(v, int | float | dt.date) and not isinstance(v, bool)):
+                if isinstance(v, dt.date):
+                    number_format = CN_DATETIME if isinstance(v, dt.datetime) else CN_DATE
+                elif not (number_format and isinstance(v, int | float) and not isinstance(v, bool)):
                     number_format = None
                 wrap = number_format is None and isinstance(v, str) and display_width(v) > MAX_WIDTH
                 fail = is_failure(v) or (n, i) in failed

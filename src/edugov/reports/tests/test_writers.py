@@ -103,7 +103,8 @@ def test_pdf_pages_are_numbered_and_the_summary_comes_first(pdf):
 def test_pdf_marks_failures_prints_numbers_by_kind_and_lists_the_annex(pdf):
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert text.count("▲未达标") >= 30 + 1  # every failing school row, and the verdict
-    assert "85.3%" in text and "12,345.50" in text and "1,234,567" in text and "2025-09-01" in text
+    assert "85.3%" in text and "12,345.50" in text and "1,234,567" in text
+    assert "2025年9月1日" in text and "2025-09-01" not in text  # a date cell the Chinese way
     assert "实验小学·东校区" in text
     assert "附表（见同名XLSX文件）：二、附表" in text and "2025年10月31日" in text
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages]
@@ -160,7 +161,7 @@ def test_xlsx_numbers_formats_widths_and_header(layout):
     assert cells["学生数"].value == 1200 and cells["学生数"].number_format == "#,##0"
     assert cells["达标率"].value == pytest.approx(0.853) and cells["达标率"].number_format == "0.0%"
     assert cells["经费（元）"].value == 12345.5 and cells["经费（元）"].number_format == "#,##0.00"
-    assert cells["填报日期"].is_date and cells["填报日期"].number_format == "yyyy-mm-dd"
+    assert cells["填报日期"].is_date and cells["填报日期"].number_format == 'yyyy"年"m"月"d"日"'
     assert ws.cell(row=first + 2, column=1).value == "'=HYPERLINK(1)"  # never a formula
     fail = ws.cell(row=first + 1, column=7)
     assert fail.value == "未达标" and fail.font.b and fail.fill.fgColor.rgb.endswith("FBE4E4")
@@ -214,8 +215,10 @@ def test_xlsx_data_rows_keep_their_types_and_styles_when_spliced_in():
     assert [c.value for c in ws[1]] == headers
     first, second = ws[2], ws[3]
     assert first[0].value == " 前后有空格 " and first[1].value == 1500 and first[1].number_format == "#,##0"
-    assert first[2].value.date() == dt.date(2025, 9, 1) and first[2].number_format == "yyyy-mm-dd"
+    assert first[2].value.date() == dt.date(2025, 9, 1) and first[2].number_format == 'yyyy"年"m"月"d"日"'
+    # a real date cell (sortable), shown 2025年9月1日 08:30, in a column of any kind
     assert first[3].value == when and first[3].is_date
+    assert first[3].number_format == 'yyyy"年"m"月"d"日" hh:mm'
     assert first[4].value == "是" and second[4].value == "否"
     assert first[6].value == "ab<&>"  # a control character no spreadsheet accepts is dropped
     assert second[0].value == "未达标" and second[0].font.b
