@@ -8,7 +8,7 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,13 +16,14 @@ from rest_framework.response import Response
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
-from edugov.api.base import ApiViewSet, ChoiceLabelField
+from edugov.api.base import ApiViewSet, ChoiceLabelField, ReferencePrimaryKeyField, ScopedPrimaryKeyField
 from edugov.common.errors import DomainError
+from edugov.registry.models import School, SchoolYear
 
-from . import fitness_selectors, selectors
+from . import fitness_selectors, selectors, services
 from .errors import QualityError as E
 from .fitness_selectors import RateRow
-from .models import Assessment, Award, LineResult
+from .models import Assessment, Award, AwardLevel, ExamLine, LineResult, Recipient, exam_of
 from .permissions import action as policy_action
 from .selectors import BandRow, ValueAddedView
 
@@ -205,6 +206,7 @@ class QualityLineOutput(serializers.ModelSerializer[LineResult]):
     school_name = serializers.CharField(source="school.name", read_only=True)
     year = serializers.IntegerField(source="school_year.start_year", read_only=True)
     line_label = ChoiceLabelField(source="line")
+    exam = serializers.SerializerMethodField(help_text="zhongkao：中考；gaokao：高考")
     rate = serializers.SerializerMethodField()
 
     class Meta:
@@ -214,12 +216,16 @@ class QualityLineOutput(serializers.ModelSerializer[LineResult]):
             "school",
             "school_name",
             "year",
+            "exam",
             "line",
             "line_label",
             "candidates",
             "reached",
             "rate",
         ]
+
+    def get_exam(self, obj: LineResult) -> str:
+        return str(exam_of(obj.line))
 
     def get_rate(self, obj: LineResult) -> float:
         return round(100.0 * obj.reached / obj.candidates, 1) if obj.candidates else 0.0
@@ -248,9 +254,34 @@ class QualityAwardOutput(serializers.ModelSerializer[Award]):
         ]
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS, summary="中考上线人数（按学校、学年、分数线；不含学生）"))
+def _outcome_schools(user: Any) -> Any:
+    return School.objects.filter(archived_at__isnull=True)
+
+
+class QualityLineInput(serializers.Serializer[Any]):
+    school = ScopedPrimaryKeyField(rows=_outcome_schools, help_text="学校ID")
+    school_year = ReferencePrimaryKeyField(queryset=SchoolYear.objects.all(), help_text="学年ID")
+    line = serializers.ChoiceField(choices=ExamLine.choices, help_text="分数线（中考或高考）")
+    candidates = serializers.IntegerField(min_value=1, max_value=100_000)
+    reached = serializers.IntegerField(min_value=0, max_value=100_000)
+
+
+class QualityAwardInput(serializers.Serializer[Any]):
+    school = ScopedPrimaryKeyField(rows=_outcome_schools, help_text="学校ID")
+    school_year = ReferencePrimaryKeyField(queryset=SchoolYear.objects.all(), help_text="学年ID")
+    recipient = serializers.ChoiceField(choices=Recipient.choices)
+    level = serializers.ChoiceField(choices=AwardLevel.choices)
+    contest = serializers.CharField(max_length=100)
+    prize = serializers.CharField(max_length=20)
+    count = serializers.IntegerField(min_value=1, max_value=100_000)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="中考、高考上线人数（按学校、学年、分数线；不含学生）")
+)
 class LineResultViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = QualityLineOutput
+    policy_actions = {"create": policy_action("import_outcomes")}
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -263,10 +294,22 @@ class LineResultViewSet(mixins.ListModelMixin, ApiViewSet):
             .order_by("-school_year__start_year", "school__code", "line")
         )
 
+    @extend_schema(
+        tags=TAGS,
+        summary="登记一所学校一学年一条分数线的上线人数（同一分数线再次登记即更正）",
+        request=QualityLineInput,
+        responses=QualityLineOutput,
+    )
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(QualityLineInput)
+        row = services.line_result_save(actor=request_actor(request), **d)
+        return Response(QualityLineOutput(row).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema_view(list=extend_schema(tags=TAGS, summary="师生获奖人次（不含姓名）"))
 class AwardViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = QualityAwardOutput
+    policy_actions = {"create": policy_action("import_outcomes")}
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -278,3 +321,14 @@ class AwardViewSet(mixins.ListModelMixin, ApiViewSet):
             .select_related("school", "school_year")
             .order_by("-school_year__start_year", "school__code", "contest", "prize")
         )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="登记获奖人次（不录姓名；同一学校、学年、对象、级别、赛事与奖项再次登记即更正）",
+        request=QualityAwardInput,
+        responses=QualityAwardOutput,
+    )
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(QualityAwardInput)
+        row = services.award_save(actor=request_actor(request), **d)
+        return Response(QualityAwardOutput(row).data, status=status.HTTP_201_CREATED)

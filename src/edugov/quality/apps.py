@@ -38,7 +38,7 @@ class QualityConfig(ModuleConfig):
                 NavItem("质量监测", "quality:overview", M, action=action("view")),
                 NavItem("增值评价", "quality:value_added", M, action=action("view")),
                 NavItem("学生体质健康", "quality:fitness", M, action=action("view")),
-                NavItem("中考与获奖", "quality:outcomes", M, action=action("view")),
+                NavItem("中高考与获奖", "quality:outcomes", M, action=action("view")),
                 NavItem("本校质量监测", "quality:my_school", Module.REGISTRY, action=action("school_view")),
             ),
             api_urls="edugov.quality.api_urls",

@@ -271,7 +271,8 @@ AWARDS = (
 
 def build_outcomes(ctx: DemoContext) -> None:
     """中考 lines for three years for every school with a grade 9 in the demo district (candidates
-    from its grade-9 classes), and a few awards as counts."""
+    from its grade-9 classes), 高考 lines for every school with a grade 12 (the same way), and a few
+    awards as counts."""
     from django.db.models import Sum
 
     from .models import Award, LineResult
@@ -282,15 +283,40 @@ def build_outcomes(ctx: DemoContext) -> None:
     rng = np.random.default_rng(ctx.rng("quality.outcomes").randrange(2**32))
     district = reg.districts[0]
     starts = sorted(reg.years)[-4:-1] if len(reg.years) >= 4 else sorted(reg.years)
-    nine = (
-        SchoolClass.objects.filter(
-            school__area__path__startswith=district.path, grade=9, school_year__start_year__in=starts
+
+    def leavers(grade: int) -> Any:
+        return (
+            SchoolClass.objects.filter(
+                school__area__path__startswith=district.path, grade=grade, school_year__start_year__in=starts
+            )
+            .values("school_id", "school__urban_rural_code", "school_year_id")
+            .annotate(boys=Sum("boys"), girls=Sum("girls"))
+            .order_by("school_id", "school_year_id")
         )
-        .values("school_id", "school__urban_rural_code", "school_year_id")
-        .annotate(boys=Sum("boys"), girls=Sum("girls"))
-        .order_by("school_id", "school_year_id")
-    )
+
+    nine = leavers(9)
     lines, awards = [], []
+    for r in leavers(12):
+        candidates = int(r["boys"] or 0) + int(r["girls"] or 0)
+        if candidates <= 0:
+            continue
+        urban = (r["school__urban_rural_code"] or "").startswith("1")
+        college = float(np.clip(rng.normal(0.55 if urban else 0.45, 0.06), 0.2, 0.85))
+        shares = {
+            "special": college * float(np.clip(rng.normal(0.3 if urban else 0.2, 0.05), 0.05, 0.6)),
+            "undergraduate": college,
+            "junior_college": float(np.clip(college + rng.normal(0.35, 0.04), college, 0.98)),
+        }
+        for line, share in shares.items():
+            lines.append(
+                LineResult(
+                    school_id=r["school_id"],
+                    school_year_id=r["school_year_id"],
+                    line=line,
+                    candidates=candidates,
+                    reached=round(candidates * share),
+                )
+            )
     for r in nine:
         candidates = int(r["boys"] or 0) + int(r["girls"] or 0)
         if candidates <= 0:
@@ -323,5 +349,5 @@ def build_outcomes(ctx: DemoContext) -> None:
                 )
     LineResult.objects.bulk_create(lines)
     Award.objects.bulk_create(awards)
-    ctx.count("中考上线记录", len(lines))
+    ctx.count("中考、高考上线记录", len(lines))
     ctx.count("师生获奖记录", len(awards))

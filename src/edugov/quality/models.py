@@ -193,23 +193,43 @@ class FitnessResult(models.Model):
 
 
 class ExamLine(models.TextChoices):
+    # 中考 (senior-high entrance)
     GENERAL = "general", "普高线"
     KEY = "key", "重点线"
+    # 高考 (college entrance): the province's control lines
+    SPECIAL = "special", "特殊类型招生控制线"
+    UNDERGRADUATE = "undergraduate", "本科线"
+    JUNIOR_COLLEGE = "junior_college", "专科线"
+
+
+class Exam(models.TextChoices):
+    ZHONGKAO = "zhongkao", "中考"
+    GAOKAO = "gaokao", "高考"
+
+
+EXAM_LINES: dict[str, tuple[str, ...]] = {
+    Exam.ZHONGKAO: (ExamLine.GENERAL, ExamLine.KEY),
+    Exam.GAOKAO: (ExamLine.SPECIAL, ExamLine.UNDERGRADUATE, ExamLine.JUNIOR_COLLEGE),
+}
+
+
+def exam_of(line: str) -> str:
+    return Exam.GAOKAO if line in EXAM_LINES[Exam.GAOKAO] else Exam.ZHONGKAO
 
 
 class LineResult(models.Model):
-    """How many of a junior school's graduates reached one 中考 line in one year (counts only:
-    no pupil, no score, no top scorer)."""
+    """How many of a school's graduates reached one 中考 or 高考 line in one year (counts only:
+    no pupil, no score, no top scorer). The line says which exam (`EXAM_LINES`)."""
 
     school = models.ForeignKey("registry.School", verbose_name="学校", on_delete=models.PROTECT)
     school_year = models.ForeignKey("registry.SchoolYear", verbose_name="学年", on_delete=models.PROTECT)
-    line = models.CharField("分数线", max_length=10, choices=ExamLine.choices)
+    line = models.CharField("分数线", max_length=16, choices=ExamLine.choices)
     candidates = models.PositiveIntegerField("参考人数")
     reached = models.PositiveIntegerField("上线人数")
 
     class Meta:
-        verbose_name = "中考上线人数"
-        verbose_name_plural = "中考上线人数"
+        verbose_name = "中考、高考上线人数"
+        verbose_name_plural = "中考、高考上线人数"
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "school_year", "line"], name="quality_line_one_per_year"

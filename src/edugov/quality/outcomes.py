@@ -1,5 +1,5 @@
-"""Reads of outcomes (中考 lines reached and awards): counts and rates by school over the last years,
-awards by level and contest as counts. No pupil, no score, no top scorer; schools are listed by
+"""Reads of outcomes (中考 and 高考 lines reached, and awards): counts and rates by school over the
+last years, awards by level and contest as counts. No pupil, no score, no top scorer; schools are listed by
 town and code, never by rate (the evaluation reform forbids judging schools by admission rates)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import Sum
 from edugov.accounts.scope import scoped
 from edugov.registry.models import School, SchoolYear
 
-from .models import Award, AwardLevel, ExamLine, LineResult, Recipient
+from .models import EXAM_LINES, Award, AwardLevel, Exam, ExamLine, LineResult, Recipient
 
 YEARS = 3
 
@@ -62,10 +62,12 @@ class LineBoard:
         return [self.total(y.start_year, line) for y in self.years for line, _ in self.lines]
 
 
-def line_board(*, actor: Any, school: School | None = None, years: int = YEARS) -> LineBoard:
-    """The last `years` school years with 中考 lines in scope: each school's candidates, reached and
-    rate per line, by town and school code."""
-    qs = scoped(LineResult, actor)
+def line_board(
+    *, actor: Any, school: School | None = None, years: int = YEARS, exam: str = Exam.ZHONGKAO
+) -> LineBoard:
+    """The last `years` school years with the exam's lines (中考 or 高考) in scope: each school's
+    candidates, reached and rate per line, by town and school code."""
+    qs = scoped(LineResult, actor).filter(line__in=EXAM_LINES[exam])
     if school is not None:
         qs = qs.filter(school=school)
     year_ids = list(qs.values_list("school_year_id", flat=True).distinct())
@@ -90,7 +92,8 @@ def line_board(*, actor: Any, school: School | None = None, years: int = YEARS) 
         row.cells[(start, line)] = (candidates, reached)
         c, k = totals.get((start, line), (0, 0))
         totals[(start, line)] = (c + candidates, k + reached)
-    return LineBoard(years=chosen, lines=list(ExamLine.choices), rows=list(rows.values()), totals=totals)
+    lines = [(v, label) for v, label in ExamLine.choices if v in EXAM_LINES[exam]]
+    return LineBoard(years=chosen, lines=lines, rows=list(rows.values()), totals=totals)
 
 
 def award_summary(

@@ -30,7 +30,7 @@ POLICY = register_policy(
             "import_assessments": Rule("导入测评", OFFICE, departments=BASIC_EDUCATION),
             "import_results": Rule("导入测评成绩", OFFICE, departments=BASIC_EDUCATION),
             "import_fitness": Rule("导入体质健康测试成绩", OFFICE, departments=BASIC_EDUCATION),
-            "import_outcomes": Rule("导入中考上线人数与师生获奖", OFFICE, departments=BASIC_EDUCATION),
+            "import_outcomes": Rule("登记中考、高考上线人数与师生获奖", OFFICE, departments=BASIC_EDUCATION),
             "fitness_export": Rule(
                 "导出本校体质健康数据上报表",
                 frozenset({Role.SCHOOL_ADMIN}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "quality"
 urlpatterns = [
@@ -11,5 +11,5 @@ urlpatterns = [
     path("fitness/", views.fitness_overview, name="fitness"),
     path("fitness/schools/<int:pk>/", views.fitness_school, name="fitness_school"),
     path("fitness/schools/<int:pk>/upload.xlsx", views.fitness_export, name="fitness_export"),
-    path("outcomes/", views.outcomes_overview, name="outcomes"),
+    path("outcomes/", outcome_views.outcomes_overview, name="outcomes"),
 ]

@@ -18,7 +18,7 @@ from edugov.registry.models import School, SchoolYear
 from edugov.web.exports import audited_export_response
 
 from . import fitness, fitness_selectors, fitness_tables, outcomes, selectors
-from .models import BAND_ORDER, FITNESS_BAND_ORDER, Assessment, Band, FitnessBand
+from .models import BAND_ORDER, FITNESS_BAND_ORDER, Assessment, Band, Exam, FitnessBand
 from .permissions import action
 from .targets import targets
 
@@ -157,6 +157,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     context["va_history"] = selectors.school_value_added([found.pk]).get(found.pk, [])
     context.update(
         lines=outcomes.line_board(actor=actor, school=found),
+        gaokao=outcomes.line_board(actor=actor, school=found, exam=Exam.GAOKAO),
         awards=outcomes.award_summary(actor=actor, school=found),
     )
     return render(request, "quality/school.html", context)
@@ -260,17 +261,4 @@ def fitness_export(request: HttpRequest, pk: int) -> HttpResponse:
         rows=fitness_selectors.upload_rows(school=found, year=year),
         model_label="quality.FitnessResult",
         changes={"school": found.pk, "year": year.start_year},
-    )
-
-
-@login_required
-def outcomes_overview(request: HttpRequest) -> HttpResponse:
-    """中考 lines reached by school over three years, and awards as counts (no names, no ranking)."""
-    actor = request_actor(request)
-    ensure_can(actor, action("view"))
-    board = outcomes.line_board(actor=actor)
-    return render(
-        request,
-        "quality/outcomes.html",
-        {"board": board, "awards": outcomes.award_summary(actor=actor)},
     )

@@ -8,6 +8,7 @@ registers every kind, and every name is re-exported here."""
 
 from __future__ import annotations
 
+from ..outcome_rules import JUNIOR_TYPES
 from .assessments import CODE_MESSAGE, CODE_PATTERN, KIND_WORDS, AssessmentImport, ResultImport
 from .fitness_sheets import (
     BOUNDS,
@@ -19,13 +20,22 @@ from .fitness_sheets import (
     parse_measure,
     parse_sex,
 )
-from .outcomes import JUNIOR_TYPES, LEVEL_WORDS, LINE_WORDS, RECIPIENT_WORDS, AwardImport, LineResultImport
+from .outcomes import (
+    GAOKAO_WORDS,
+    LEVEL_WORDS,
+    LINE_WORDS,
+    RECIPIENT_WORDS,
+    AwardImport,
+    GaokaoLineImport,
+    LineResultImport,
+)
 
 __all__ = [
     "BOUNDS",
     "CODE_MESSAGE",
     "CODE_PATTERN",
     "EXAMPLES",
+    "GAOKAO_WORDS",
     "HEADERS",
     "JUNIOR_TYPES",
     "KIND_WORDS",
@@ -37,6 +47,7 @@ __all__ = [
     "AssessmentImport",
     "AwardImport",
     "FitnessImport",
+    "GaokaoLineImport",
     "LineResultImport",
     "ResultImport",
     "parse_measure",

@@ -1,4 +1,5 @@
-"""Import kinds of exam-line results and awards, per school and school year."""
+"""Import kinds of exam-line results (中考, 高考) and awards, per school and school year. The checks
+are outcome_rules', shared with the entry form and the API."""
 
 from __future__ import annotations
 
@@ -10,21 +11,35 @@ from edugov.registry.importers import (
     parse_school_year,
     school_code_column,
 )
-from edugov.registry.models import SchoolType, SchoolYear
+from edugov.registry.models import SchoolYear
 
 from ..models import (
+    EXAM_LINES,
     Award,
     AwardLevel,
+    Exam,
     ExamLine,
     LineResult,
     Recipient,
 )
+from ..outcome_rules import award_problem, line_problem
 from ..permissions import action
 
 # Outcomes ---------------------------------------------------------------------------------------
 
-LINE_WORDS = {str(label): str(value) for value, label in ExamLine.choices}
+LINE_WORDS = {str(ExamLine(v).label): str(v) for v in EXAM_LINES[Exam.ZHONGKAO]}
 LINE_WORDS.update({"普通高中线": ExamLine.GENERAL, "重点高中线": ExamLine.KEY, "优质高中线": ExamLine.KEY})
+GAOKAO_WORDS = {str(ExamLine(v).label): str(v) for v in EXAM_LINES[Exam.GAOKAO]}
+GAOKAO_WORDS.update(
+    {
+        "特控线": ExamLine.SPECIAL,
+        "一本线": ExamLine.SPECIAL,
+        "本科批": ExamLine.UNDERGRADUATE,
+        "二本线": ExamLine.UNDERGRADUATE,
+        "专科批": ExamLine.JUNIOR_COLLEGE,
+        "高职专科线": ExamLine.JUNIOR_COLLEGE,
+    }
+)
 LEVEL_WORDS = {str(label): str(value) for value, label in AwardLevel.choices}
 LEVEL_WORDS.update(
     {
@@ -37,12 +52,6 @@ LEVEL_WORDS.update(
     }
 )
 RECIPIENT_WORDS = {str(label): str(value) for value, label in Recipient.choices}
-JUNIOR_TYPES = {
-    SchoolType.JUNIOR,
-    SchoolType.NINE_YEAR,
-    SchoolType.COMPLETE_SECONDARY,
-    SchoolType.TWELVE_YEAR,
-}
 
 
 class _SchoolYearRows(SchoolLookup):
@@ -76,16 +85,39 @@ class LineResultImport(_SchoolYearRows):
     update_fields = ("candidates", "reached")
     key_column = "line"
 
+    exam: str = Exam.ZHONGKAO
+
     def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
         school_id, school_type = self.school(v["school_code"])
-        if school_type not in JUNIOR_TYPES:
-            raise RowError("school_code", f"学校{v['school_code']}不设初中，不能登记中考上线人数")
-        if v["reached"] > v["candidates"]:
-            raise RowError("reached", "上线人数不能多于参考人数")
+        problem = line_problem(
+            exam=self.exam,
+            school_code=v["school_code"],
+            school_type=school_type,
+            line=v["line"],
+            candidates=v["candidates"],
+            reached=v["reached"],
+        )
+        if problem is not None:
+            raise RowError(*problem)
         return (school_id, self.year_id(v["school_year"]), v["line"], v["candidates"], v["reached"])
 
     def describe_key(self, values: tuple[Any, ...]) -> str:
         return "同一学校同一学年的同一条分数线"
+
+
+@register
+class GaokaoLineImport(LineResultImport):
+    kind = "quality_gaokao_lines"
+    label = "高考上线人数"
+    description = "每行一所高中一学年达到一条高考分数线（省控制线）的人数（只录人数，不录学生与分数）"
+    exam = Exam.GAOKAO
+    columns = [
+        school_code_column,
+        Column("学年", "school_year", required=True, parser=parse_school_year, example="2025-2026"),
+        Column("分数线", "line", "choice", required=True, choices=GAOKAO_WORDS, example="本科线"),
+        Column("参考人数", "candidates", "int", required=True, min_value=1, example="420"),
+        Column("上线人数", "reached", "int", required=True, min_value=0, example="268"),
+    ]
 
 
 @register
@@ -111,6 +143,9 @@ class AwardImport(_SchoolYearRows):
 
     def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
         school_id, _ = self.school(v["school_code"])
+        problem = award_problem(contest=v["contest"], prize=v["prize"], count=v["count"])
+        if problem is not None:
+            raise RowError(*problem)
         return (
             school_id,
             self.year_id(v["school_year"]),
