@@ -246,6 +246,16 @@ def reset_groups() -> None:
     SchoolGroup.objects.all().delete()
 
 
+def build_effect(ctx: DemoContext) -> None:
+    """The groups' effect computed once the data it reads exists (registry, conditions, quality,
+    workforce), as the periodic job would after a change: the group pages open on stored figures."""
+    from .services.effect import effect_refresh
+
+    ctx.count("集团办学成效", effect_refresh(force=True))
+
+
 def register() -> None:
     # After the registry (100), accounts (200) and workforce (350): schools and teachers exist.
     register_generator("groups", build_groups, order=380, reset=reset_groups)
+    # After every generator whose data the effect reads (quality 500, planning 520, the rest).
+    register_generator("groups_effect", build_effect, order=990)

@@ -214,3 +214,24 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EffectSnapshot(models.Model):
+    """A group's effect (its members' gaps to the lead school, year by year) as last computed. It
+    is computed when the data it comes from changes (services.effect_refresh, run by the periodic
+    job, on a membership change and in the demo build); pages and reports only read it."""
+
+    group = models.OneToOneField(SchoolGroup, on_delete=models.CASCADE, related_name="effect_snapshot")
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    # When a change was noticed that the figures do not include yet (None: up to date).
+    stale_since = models.DateTimeField("待重新计算", null=True, blank=True, db_index=True)
+    years = models.JSONField("学年", default=list, blank=True)  # the school years computed for
+    standards = models.CharField("标准版本", max_length=64, blank=True)  # the standards in force then
+    payload = models.JSONField("计算结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "集团办学成效"
+        verbose_name_plural = "集团办学成效"
+
+    def __str__(self) -> str:
+        return f"{self.group}·办学成效"

@@ -13,6 +13,7 @@ from edugov.reports import Document, Figure, Param, Section, Verdict, read_as, r
 from edugov.reports.registry import integer
 
 from . import selectors
+from .effect import StoredEffect, effect_stored
 from .errors import GroupsError as E
 from .services import check_term, term_of
 
@@ -30,8 +31,8 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
     members = selectors.members(g)
     rows = selectors.unification_rows(g, term)
     missing = [r for r in rows if r.status != "ok"]
-    effect = selectors.effect(g)
-    measures = selectors.other_measures(g, actor=reader)
+    stored = effect_stored(g)  # as last computed (services.effect_refresh): a report computes nothing
+    effect, measures = stored.effect, stored.measures
     classes = list(selectors.joint_classes(g))
     credited = selectors.member_activity(g, term)
     narrowing = sum(1 for s in effect.series if s.verdict == "差距缩小")
@@ -110,7 +111,7 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
                 ],
                 note=(
                     f"差距 = 牵头学校达标的优质均衡指标项数 − 成员校达标项数（共{effect.indicators}项），"
-                    "按学年计算；数值越小差距越小。"
+                    f"按学年计算；数值越小差距越小。{_computed_note(stored)}"
                 ),
                 key="effect",
                 figures=[
@@ -153,6 +154,13 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
         filename=f"集团年度报告_{g.name}_{term}",
     )
     return doc
+
+
+def _computed_note(stored: StoredEffect) -> str:
+    if stored.computed_at is None:
+        return "办学成效尚未计算，数据变化后由后台计算。"
+    at = timezone.localtime(stored.computed_at)
+    return f"计算于{at:%Y年%m月%d日 %H:%M}" + ("，此后数据有变化，正在重新计算。" if stored.stale else "。")
 
 
 register_report(

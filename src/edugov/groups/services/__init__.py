@@ -5,6 +5,7 @@ Each asks the policy first, refuses bad input in Chinese (nothing written) and l
 from __future__ import annotations
 
 from .activities import activity_record, plan_save
+from .effect import effect_mark_changed, effect_mark_stale, effect_refresh
 from .evidence import MAX_EVIDENCE_FILES, MAX_EVIDENCE_MB, evidence_check, evidence_upload
 from .groups import group_create, group_end, group_update, member_add, member_leave
 from .joint_classes import joint_class_create, joint_class_update, rotation_add, rotation_delete
@@ -16,6 +17,9 @@ __all__ = [
     "TERM_RE",
     "activity_record",
     "check_term",
+    "effect_mark_changed",
+    "effect_mark_stale",
+    "effect_refresh",
     "evidence_check",
     "evidence_upload",
     "group_create",

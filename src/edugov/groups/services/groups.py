@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..permissions import action
 from .activities import _member_ids
+from .effect import effect_changed_on_commit
 
 
 def _close_clash(school: School, *, exclude_group: SchoolGroup | None = None) -> Membership | None:
@@ -75,6 +76,7 @@ def group_create(
         name=name, kind=kind, lead_school=lead_school, start_date=start_date, end_date=end_date
     )
     Membership.objects.bulk_create(Membership(group=group, school=s, joined_on=start_date) for s in schools)
+    effect_changed_on_commit(group)
     audit_record(
         action=AuditAction.CREATE,
         instance=group,
@@ -96,6 +98,7 @@ def member_add(*, actor: User, group: SchoolGroup, school: School, joined_on: dt
         raise DomainError(E.ALREADY_MEMBER, school=school.name)
     _check_member(group.kind, school, group)
     row = Membership.objects.create(group=group, school=school, joined_on=joined_on)
+    effect_changed_on_commit(group)
     audit_record(action=AuditAction.CREATE, instance=row, actor=actor, changes={"group": group.pk})
     return row
 
@@ -135,6 +138,8 @@ def group_update(
     group.name, group.kind, group.lead_school = name, kind, lead_school
     group.save(update_fields=["name", "kind", "lead_school"])
     after = {"name": name, "kind": kind, "lead_school": lead_school.pk}
+    if before["lead_school"] != lead_school.pk:  # the gaps are measured to the lead school
+        effect_changed_on_commit(group)
     audit_record(
         action=AuditAction.UPDATE,
         instance=group,
@@ -161,6 +166,7 @@ def group_end(*, actor: User, group: SchoolGroup, end_date: dt.date) -> SchoolGr
     left = group.memberships.filter(left_on__isnull=True).update(left_on=end_date)
     group.end_date = end_date
     group.save(update_fields=["end_date"])
+    effect_changed_on_commit(group)
     audit_record(
         action=AuditAction.UPDATE,
         instance=group,
@@ -186,6 +192,7 @@ def member_leave(*, actor: User, group: SchoolGroup, school: School, left_on: dt
         raise DomainError(E.LEAVE_BEFORE_JOIN, school=school.name, joined=f"{row.joined_on:%Y年%m月%d日}")
     row.left_on = left_on
     row.save(update_fields=["left_on"])
+    effect_changed_on_commit(group)
     audit_record(
         action=AuditAction.UPDATE, instance=row, actor=actor, changes={"left_on": left_on.isoformat()}
     )

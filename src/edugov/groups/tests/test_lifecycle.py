@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from edugov.accounts.models import Role
 from edugov.common.errors import DomainError
-from edugov.groups import selectors, services
+from edugov.groups import effect, selectors, services
 from edugov.groups.models import Evidence, JointClass, Membership, Rotation, SchoolGroup
 from edugov.registry.models import SchoolType, Teacher
 from edugov.testing import login, make_school, make_user
@@ -277,6 +277,7 @@ def test_the_page_forms_answer_in_chinese_and_write_nothing_on_bad_input(world):
     bad = client.post(joint, {**body, "grade": "五", "pupils": "30"})
     assert bad.status_code == 400 and "年级：应为整数" in bad.content.decode()
     assert not JointClass.objects.exists()
+    services.effect_refresh()  # what the task or the job does after the membership changes
     page = client.get(reverse("groups:group", kwargs={"pk": world.group.pk}))
     assert page.status_code == 200
     text = page.content.decode()
@@ -314,7 +315,7 @@ def test_other_measures_compute_the_gap_to_the_lead_school_by_hand(world, monkey
             start_year=start,
             defaults={"start_date": dt.date(start, 9, 1), "end_date": dt.date(start + 1, 8, 31)},
         )
-    years = selectors.effect_years()
+    years = effect.effect_years()
     assert [y.start_year for y in years][-2:] == [2024, 2025]
     a, b, c = world.md.school_a.pk, world.md.school_b.pk, world.school_c.pk
     # qualified share (%) per year: A 90 throughout; B 60, 70, 80, 85; C has no data in the first year
@@ -324,11 +325,11 @@ def test_other_measures_compute_the_gap_to_the_lead_school_by_hand(world, monkey
         years[-2].start_year: {a: 90.0, b: 80.0, c: 50.0},
         years[-1].start_year: {a: 90.0, b: 85.0, c: 55.0},
     }
-    monkeypatch.setattr(selectors, "_qualified_share", lambda actor, y, ids: shares.get(y.start_year, {}))
-    monkeypatch.setattr(selectors, "_value_added", lambda actor, y, ids, lead: {})
+    monkeypatch.setattr(effect, "_qualified_share", lambda actor, y, ids: shares.get(y.start_year, {}))
+    monkeypatch.setattr(effect, "_value_added", lambda actor, y, ids, lead: {})
     passes = {years[-2].start_year: {a: 95.0, b: 80.0}, years[-1].start_year: {a: 96.0, b: 90.0}}
-    monkeypatch.setattr(selectors, "_fitness_pass", lambda ids, y: passes.get(y.start_year, {}))
-    by_code = {m.code: m for m in selectors.other_measures(world.group, actor=world.officer)}
+    monkeypatch.setattr(effect, "_fitness_pass", lambda ids, y: passes.get(y.start_year, {}))
+    by_code = {m.code: m for m in effect.other_measures(world.group, actor=world.officer)}
     teachers = by_code["teachers"]
     assert teachers.available and not by_code["value_added"].available
     fitness = {s.school_id: s for s in by_code["fitness"].series}

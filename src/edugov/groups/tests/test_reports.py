@@ -24,6 +24,7 @@ def test_group_annual_report(world):
     services.plan_save(
         actor=world.head, group=world.group, term="2025-2026-1", unification="research", plan="教研"
     )
+    services.effect_refresh()  # the stored effect the report reads
     doc = group_document(actor=world.officer, group=world.group.pk, term="2025-2026-1")
     summary = dict(doc.summary)
     assert summary["牵头学校"] == "甲街道第一小学" and summary["成员校"] == "3所"

@@ -11,9 +11,9 @@ import pytest
 from edugov.accounts.scope import scoped, write_scoped
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.groups import selectors, services
+from edugov.groups.effect import EffectSeries, _verdict
 from edugov.groups.findings import previous_term, unifications_without_activity
 from edugov.groups.models import Activity, JointClass, Membership, SchoolGroup
-from edugov.groups.selectors import EffectSeries, _verdict
 from edugov.rectification.findings import FindingContext
 from edugov.registry.models import SchoolType
 from edugov.testing import make_school

@@ -15,6 +15,7 @@ from edugov.accounts.policy import can, ensure_can
 from edugov.common.errors import DomainError, PermissionDenied
 
 from .. import selectors, services
+from ..effect import effect_stored
 from ..errors import GroupsError as E
 from ..models import (
     ActivityKind,
@@ -53,7 +54,8 @@ def _render_group(
     today = timezone.localdate()
     members = selectors.members(group)
     own_schools = [m.school for m in members if can(actor, action("activity_edit"), m.school)]
-    effect = selectors.effect(group, actor=actor)
+    stored = effect_stored(group)  # computed when the data changed, never on the page
+    effect = stored.effect
     may_edit = can(actor, action("group_edit"), group)
     may_joint = can(actor, action("joint_class_edit"), group.lead_school)
     current = [m for m in members if m.left_on is None]
@@ -81,6 +83,7 @@ def _render_group(
             "joint_classes": selectors.joint_classes(group),
             "joint_totals": selectors.joint_totals(group),
             "effect": effect,
+            "stored": stored,
             "charts": chart,
             "own_schools": own_schools,
             "may_plan": can(actor, action("plan_edit"), group),
@@ -93,7 +96,7 @@ def _render_group(
             "teacher_choices": _teacher_choices(actor, [m.school_id for m in current]) if may_joint else [],
             "evidence": selectors.evidence_files(group, term),
             "kind_choices": GroupKind.choices,
-            "measures": selectors.other_measures(group, actor=actor),
+            "measures": stored.measures,
             "may_report": can(actor, action("report"), group),
             "unification_choices": Unification.choices,
             "activity_kinds": ActivityKind.choices,
