@@ -28,6 +28,7 @@ from .common import (
 )
 from .preschool_page import KindergartenCard, PreschoolPage, kindergarten_card, preschool_page
 from .school_card import SchoolCard, school_card
+from .school_results import SchoolBalanced, school_balanced_results
 from .whatif import WhatIfLine, WhatIfResult, gap_page, parse_whatif, what_if
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "KindergartenCard",
     "PreschoolPage",
     "ResourcesError",
+    "SchoolBalanced",
     "SchoolCard",
     "SchoolYear",
     "StageSummary",
@@ -55,6 +57,7 @@ __all__ = [
     "kindergarten_card",
     "parse_whatif",
     "preschool_page",
+    "school_balanced_results",
     "school_card",
     "school_year_for",
     "stage_summaries",
