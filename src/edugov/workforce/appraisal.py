@@ -313,7 +313,7 @@ def allowances(*, actor: Any, year: SchoolYear | None) -> list[AllowanceRow]:
 @transaction.atomic
 def tier_set(*, actor: User | None, school: School, tier: int) -> RemotenessTier:
     if actor is not None:
-        ensure_can(actor, action("appraisal_edit"), school)
+        ensure_can(actor, action("tier_edit"), school)
     if school.locale != Locale.RURAL:
         raise DomainError(E.BAD_FIELD, field="艰苦边远档次", reason="只有乡村学校分档")
     if not 1 <= tier <= 4:

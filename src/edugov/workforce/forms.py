@@ -1,6 +1,7 @@
 """Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对) and
 the studio board's form founding a master studio (名师工作室); a school's appraisal results; a
-teacher's 区管校聘 choices and appeal."""
+teacher's 区管校聘 choices and appeal; a research community, one of its activities, and a rural
+school's remoteness tier."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from django import forms
 from django.utils import timezone
 
 from edugov.accounts.scope import write_scoped
-from edugov.registry.models import School, Teacher
+from edugov.registry.models import Locale, School, Teacher
 
 from .models import (
     Appraisal,
     AppraisalGrade,
+    CommunityKind,
     PostRound,
     ReportCadence,
+    ResearchCommunity,
     RoundPost,
     StudioKind,
     TeacherYear,
@@ -224,3 +227,122 @@ class RoundAppealForm(forms.Form):
             .order_by("school__name", "subject", "pk")
         )
         field.label_from_instance = _post_label  # type: ignore[method-assign,assignment]
+
+
+class CommunityForm(forms.Form):
+    """A research community (研修共同体): name, kind, subject (subject communities only), convener
+    and members among the teachers the writer may change; the service refuses the rest in Chinese."""
+
+    name = forms.CharField(label="共同体名称", max_length=60)
+    kind = forms.ChoiceField(label="类型", choices=CommunityKind.choices)
+    subject = forms.ChoiceField(label="学科（学科研修共同体填写）", required=False)
+    lead = forms.ModelChoiceField(
+        queryset=Teacher.objects.none(), label="召集人", error_messages={"invalid_choice": NOT_MANAGED}
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=Teacher.objects.none(),
+        label="成员",
+        required=False,
+        error_messages={"invalid_choice": NOT_MANAGED, "invalid_pk_value": NOT_MANAGED},
+    )
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        from .services import SUBJECTS
+
+        super().__init__(data, prefix="community")
+        teachers = (
+            write_scoped(Teacher, user)
+            .filter(archived_at__isnull=True, school__isnull=False)
+            .select_related("school")
+            .order_by("school__name", "name", "pk")
+        )
+        subject = self.fields["subject"]
+        assert isinstance(subject, forms.ChoiceField)
+        subject.choices = [("", "不限学科"), *((s, s) for s in SUBJECTS)]
+        subject.error_messages["invalid_choice"] = "请从列表中选择学科"
+        for name in ("lead", "members"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = teachers
+            field.label_from_instance = lambda t: f"{t.name}（{t.school.name}）"  # type: ignore[method-assign,assignment]
+        lead = self.fields["lead"]
+        assert isinstance(lead, forms.ModelChoiceField)
+        lead.empty_label = "请选择"
+        lead.error_messages["required"] = "请选择召集人"
+        self.fields["name"].error_messages["required"] = "请填写共同体名称"
+        self.fields["members"].widget.attrs.update({"size": "8"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == CommunityKind.SUBJECT and not data.get("subject"):
+            self.add_error("subject", "学科研修共同体请选择学科")
+        members = data.get("members")
+        if members is not None and len(members) > MEMBERS_MAX:
+            self.add_error("members", f"成员不能超过{MEMBERS_MAX}人")
+        return data
+
+
+class ActivityForm(forms.Form):
+    """One activity of a research community the writer may change."""
+
+    community = forms.ModelChoiceField(
+        queryset=ResearchCommunity.objects.none(),
+        label="研修共同体",
+        error_messages={"invalid_choice": "所选共同体不在您可维护的范围", "required": "请选择研修共同体"},
+    )
+    held_on = forms.DateField(
+        label="活动日期",
+        error_messages={"invalid": "请按“2026-03-01”的格式填写活动日期", "required": "请填写活动日期"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    title = forms.CharField(label="活动主题", max_length=100, error_messages={"required": "请填写活动主题"})
+    participants = forms.IntegerField(
+        label="参加人数",
+        min_value=0,
+        max_value=2000,
+        initial=0,
+        error_messages={
+            "invalid": "参加人数应为整数",
+            "min_value": "参加人数应为0～2000",
+            "max_value": "参加人数应为0～2000",
+            "required": "请填写参加人数",
+        },
+    )
+    summary = forms.CharField(label="活动简述", max_length=500, required=False, widget=forms.Textarea)
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data, prefix="activity", initial={"held_on": timezone.localdate().isoformat()})
+        community = self.fields["community"]
+        assert isinstance(community, forms.ModelChoiceField)
+        community.queryset = write_scoped(ResearchCommunity, user).order_by("kind", "name", "pk")
+        community.empty_label = "请选择"
+        self.fields["summary"].widget.attrs.update({"rows": "2", "class": "wide"})
+
+
+class TierForm(forms.Form):
+    """A rural school's remoteness tier (艰苦边远档次, 1-4), which sets its teachers' living allowance."""
+
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        label="乡村学校",
+        error_messages={"invalid_choice": "所选学校不是您可维护的乡村学校", "required": "请选择学校"},
+    )
+    tier = forms.TypedChoiceField(
+        label="艰苦边远档次",
+        coerce=int,
+        choices=[(n, f"{n}档") for n in range(1, 5)],
+        error_messages={"invalid_choice": "艰苦边远档次应为1～4档", "required": "请选择档次"},
+    )
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data, prefix="tier")
+        school = self.fields["school"]
+        assert isinstance(school, forms.ModelChoiceField)
+        school.queryset = (
+            write_scoped(School, user)
+            .filter(archived_at__isnull=True, locale=Locale.RURAL)
+            .only("id", "name")
+            .order_by("name")
+        )
+        school.empty_label = "请选择"
+

@@ -88,6 +88,9 @@ POLICY = register_policy(
                 "录入年度考核结果", OFFICE | SCHOOL, departments=PERSONNEL, module=Module.REGISTRY
             ),
             "appraisal_view": Rule("查看年度考核与津贴", BUREAU_ROLES, scope="read"),
+            # A rural school's remoteness tier sets its teachers' living allowance: the personnel
+            # department fixes it, never the school that is paid by it.
+            "tier_edit": Rule("核定乡村学校艰苦边远档次", OFFICE, departments=PERSONNEL),
         },
     )
 )

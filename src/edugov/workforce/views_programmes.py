@@ -25,10 +25,11 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, SchoolYear, Teacher
 
 from . import appraisal, ethics, rounds, studios
-from .forms import AppraisalForm, StudioForm
+from .forms import AppraisalForm, StudioForm, TierForm
 from .models import EthicsCategory, EthicsHandling, EthicsIncident, PostRound, StudioReport
 from .permissions import action
 from .views import _year
+from .views_communities import activity_post, board_page, community_post, tier_post
 
 
 def _suffix(year: SchoolYear | None) -> str:
@@ -41,11 +42,14 @@ def studio_board(request: HttpRequest) -> HttpResponse:
     their activities."""
     actor = request_actor(request)
     ensure_can(actor, action("studio_view"))
-    today = timezone.localdate()
-    may_edit = role_may(actor, action("studio_edit"))
-    form = StudioForm(user=actor) if may_edit else None
+    form: StudioForm | None = None
     if request.method == "POST":
         ensure_can(actor, action("studio_edit"))
+        which = request.POST.get("form", "")
+        if which == "community":
+            return community_post(request, actor)
+        if which == "activity":
+            return activity_post(request, actor)
         form = StudioForm(request.POST, user=actor)
         if form.is_valid():
             d = form.cleaned_data
@@ -67,21 +71,7 @@ def studio_board(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已成立{studio.name}，并生成首年报告期")
                 return redirect("workforce:studios")
-    rows = studios.studio_board(actor=actor, today=today)
-    return render(
-        request,
-        "workforce/studios.html",
-        {
-            "rows": rows,
-            "today": today,
-            "overdue": [r for row in rows for r in row.overdue],
-            "communities": studios.communities(actor=actor),
-            "may_edit": may_edit,
-            "grace": studios.grace_days(),
-            "studio_form": form,
-        },
-        status=400 if form is not None and form.is_bound and form.errors else 200,
-    )
+    return board_page(request, actor, studio_form=form)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -226,7 +216,12 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
     entry_school = entry_schools.filter(pk=_int(source.get("school", ""))).first() if may_enter else None
     entry_form: AppraisalForm | None = None
     entry_error = ""
-    if request.method == "POST":
+    tier_form = TierForm(user=actor) if role_may(actor, action("tier_edit")) else None
+    if request.method == "POST" and request.POST.get("form") == "tier":
+        done, tier_form = tier_post(request, actor, year)
+        if done is not None:
+            return done
+    elif request.method == "POST":
         ensure_can(actor, action("appraisal_edit"))
         if year is None:
             entry_error = "尚未设置当前学年，不能录入考核结果"
@@ -280,8 +275,11 @@ def appraisal_page(request: HttpRequest) -> HttpResponse:
             "entry_school": entry_school,
             "entry_form": entry_form,
             "entry_error": entry_error,
+            "tier_form": tier_form,
         },
-        status=400 if quota_error or entry_error or (entry_form is not None and entry_form.errors) else 200,
+        status=400
+        if quota_error or entry_error or any(f is not None and f.errors for f in (entry_form, tier_form))
+        else 200,
     )
 
 
