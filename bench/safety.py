@@ -13,8 +13,8 @@
   from its own loopback address (127.x.y.z: parents reach the server from their own phones, and
   the page's per-client limit of 30 a minute is per address); a tenth of the requests are replays
   of a token + pupil key already sent, some of them fired in the same burst as the original;
-- meanwhile the bureau's safety officer reloads the cockpit (/safety/?day=..., the coverage by
-  town and school) about once a second;
+- meanwhile the bureau's safety officer reloads the coverage page (/safety/coverage/?day=..., the
+  day's coverage by town and school) about once a second;
 - afterwards the rows are counted in the database: every first acknowledgement stored exactly
   once, every replay refused (400), each reminder's counter equal to its rows.
 
@@ -206,7 +206,7 @@ def _watch(
     while not stop.is_set():
         started = time.perf_counter()
         try:
-            conn.request("GET", f"/safety/?day={day}", headers={"Cookie": f"sessionid={session}"})
+            conn.request("GET", f"/safety/coverage/?day={day}", headers={"Cookie": f"sessionid={session}"})
             resp = conn.getresponse()
             resp.read()
             out.append((resp.status, time.perf_counter() - started))
@@ -342,7 +342,7 @@ def run(
     )
     w = [t for s, t in watched if s == 200]
     add(
-        "  bureau's coverage page (/safety/?day=) during the bursts",
+        "  bureau's coverage page (/safety/coverage/) during the bursts",
         f"p95 {_pct(w, 95):.0f} ms" if w else "-",
         (f"p50 {_pct(w, 50):.0f} ms, max {max(w) * 1000:.0f} ms; " if w else "")
         + f"{len(w)}/{len(watched)} loads answered 200; target < {TARGET_MS} ms",

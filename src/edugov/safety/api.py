@@ -100,13 +100,13 @@ class CoverageViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(tags=TAGS, summary="今日假期提醒家长确认情况（按镇街、学校）")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         day = timezone.localdate()
-        towns, schools, missing = selectors.coverage(actor=request_actor(request), day=day)
+        cov = selectors.coverage(actor=request_actor(request), day=day)
         return Response(
             {
                 "day": day.isoformat(),
-                "towns": CoverageOutput(towns, many=True).data,
-                "schools": CoverageOutput(schools, many=True).data,
-                "classes_without_acknowledgement": len(missing),
+                "towns": CoverageOutput(cov.towns, many=True).data,
+                "schools": CoverageOutput(cov.schools, many=True).data,
+                "classes_without_acknowledgement": cov.missing,
             }
         )
 

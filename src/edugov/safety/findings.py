@@ -86,7 +86,7 @@ def reminders_under_target(ctx: FindingContext) -> Iterator[Finding]:
     day = days.order_by("-date").select_related("holiday").first()
     if day is None or (today - day.date).days > 1:
         return  # no holiday in progress or just ended
-    _, schools, _ = selectors.coverage(actor=ctx.reader(), day=day.date)
+    schools = selectors.coverage(actor=ctx.reader(), day=day.date).schools
     target = rules.reminder_target()
     for c in schools:
         if not c.below_target or c.school_id is None:

@@ -19,16 +19,16 @@ def cockpit_card(actor: User) -> LandingCard | None:
     if not role_may(actor, action("view")):
         return None
     today = timezone.localdate()
-    towns, _, _ = selectors.coverage(actor=actor, day=today)
-    classes = sum(t.classes for t in towns)
-    acknowledged = sum(t.acknowledged for t in towns)
+    total = selectors.coverage(actor=actor, day=today, schools=False).total
+    classes = total.classes
+    acknowledged = total.acknowledged
     hazards = [h for h in selectors.hazard_rows(actor=actor) if h["open"]]
     return LandingCard(
         "safety/landing/cockpit.html",
         {
             "day": today,
             "classes": classes,
-            "sent": sum(t.sent for t in towns),
+            "sent": total.sent,
             "acknowledged": acknowledged,
             "share": round(100 * acknowledged / classes) if classes else None,
             "hazards_open": len(hazards),

@@ -108,7 +108,8 @@ def reminders_document(*, actor: User | None) -> Document:
     by_day = []
     last: list[selectors.Coverage] = []
     for day in days:
-        towns, schools, _ = selectors.coverage(actor=reader, day=day.date)
+        cov = selectors.coverage(actor=reader, day=day.date)
+        towns, schools = cov.towns, cov.schools
         classes = sum(t.classes for t in towns)
         acknowledged = sum(t.acknowledged for t in towns)
         share = acknowledged / classes if classes else None

@@ -70,8 +70,9 @@ class Overview:
     hazards_by_town: list[dict[str, Any]]
     day: dt.date
     towns: list[Coverage] = field(default_factory=list)
-    schools: list[Coverage] = field(default_factory=list)
-    missing: list[dict[str, Any]] = field(default_factory=list)  # classes without an acknowledgement
+    total: Coverage | None = None
+    missing: int = 0  # classes no parent acknowledged yet
+    ages: list[dict[str, Any]] = field(default_factory=list)  # open hazards by severity and age
     reports_new: int = 0
 
 
@@ -115,56 +116,70 @@ def hazard_rows(*, actor: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def coverage(*, actor: Any, day: dt.date) -> tuple[list[Coverage], list[Coverage], list[dict[str, Any]]]:
-    """The day's reminders by town and by school, and the classes no parent acknowledged yet."""
-    rows = (
-        scoped(ClassReminder, actor)
-        .filter(day__date=day)
-        .values(
-            "pk",
-            "sent_at",
-            "confirmed_at",
-            "acks",
-            "school_class__name",
-            "school_class__grade",
-            "school_class__number",
-            "school_class__school_id",
-            "school_class__school__name",
-            "school_class__school__area__name",
+_FIGURES = {
+    "n_classes": Count("pk"),
+    "n_sent": Count("pk", filter=Q(sent_at__isnull=False)),
+    "n_confirmed": Count("pk", filter=Q(confirmed_at__isnull=False)),
+    "n_acknowledged": Count("pk", filter=Q(acks__gt=0)),
+    "n_acks": Sum("acks"),
+}
+
+
+def _coverage_rows(qs: QuerySet[ClassReminder], name: str, school: str | None, order: str) -> list[Coverage]:
+    keys = [name, order] + ([school] if school else [])
+    return [
+        Coverage(
+            r[name],
+            r[school] if school else None,
+            r["n_classes"],
+            r["n_sent"],
+            r["n_confirmed"],
+            r["n_acknowledged"],
+            r["n_acks"] or 0,
         )
-        .order_by(
-            "school_class__school__area__path",
-            "school_class__school__name",
-            "school_class__grade",
-            "school_class__number",
-        )
+        for r in qs.values(*keys).annotate(**_FIGURES).order_by(order, name)
+    ]
+
+
+@dataclass
+class CoverageDay:
+    """A day's reminder coverage: by town and by school (each one grouped query), and in total."""
+
+    day: dt.date
+    towns: list[Coverage]
+    schools: list[Coverage]
+
+    @property
+    def total(self) -> Coverage:
+        t = Coverage("合计")
+        for c in self.towns:
+            t.classes += c.classes
+            t.sent += c.sent
+            t.confirmed += c.confirmed
+            t.acknowledged += c.acknowledged
+            t.acks += c.acks
+        return t
+
+    @property
+    def missing(self) -> int:
+        """Classes no parent has acknowledged yet."""
+        total = self.total
+        return total.classes - total.acknowledged
+
+
+def coverage(*, actor: Any, day: dt.date, schools: bool = True) -> CoverageDay:
+    """The day's reminders by town and by school, counted in the database: one grouped query per
+    table, nothing read per class (the page is watched while tens of thousands of parents
+    acknowledge). `schools=False` reads the towns alone."""
+    qs = scoped(ClassReminder, actor).filter(day__date=day)
+    area = "school_class__school__area"
+    return CoverageDay(
+        day,
+        _coverage_rows(qs, f"{area}__name", None, f"{area}__path"),
+        _coverage_rows(qs, "school_class__school__name", "school_class__school_id", f"{area}__path")
+        if schools
+        else [],
     )
-    towns: dict[str, Coverage] = {}
-    schools: dict[str, Coverage] = {}
-    missing = []
-    for r in rows:
-        town = r["school_class__school__area__name"]
-        school = r["school_class__school__name"]
-        for c in (
-            towns.setdefault(town, Coverage(town)),
-            schools.setdefault(school, Coverage(school, r["school_class__school_id"])),
-        ):
-            c.classes += 1
-            c.sent += r["sent_at"] is not None
-            c.confirmed += r["confirmed_at"] is not None
-            c.acknowledged += r["acks"] > 0
-            c.acks += r["acks"]
-        if not r["acks"]:
-            missing.append(
-                {
-                    "town": town,
-                    "school": school,
-                    "class": r["school_class__name"]
-                    or f"{r['school_class__grade']}年级{r['school_class__number']}班",
-                    "sent": r["sent_at"] is not None,
-                }
-            )
-    return list(towns.values()), list(schools.values()), missing
 
 
 def overview(*, actor: Any, today: dt.date) -> Overview:
@@ -175,13 +190,14 @@ def overview(*, actor: Any, today: dt.date) -> Overview:
         .annotate(total=Count("pk"), without=Count("pk", filter=Q(person_name="")))
         .order_by("area__name")
     ]
-    hazards = [h for h in hazard_rows(actor=actor) if h["open"]]
+    rows = hazard_rows(actor=actor)
+    hazards = [h for h in rows if h["open"]]
     open_by_severity = {s.label: 0 for s in HazardSeverity}
     town_rows: dict[str, dict[str, Any]] = defaultdict(lambda: {s.value: 0 for s in HazardSeverity})
     for h in hazards:
         open_by_severity[h["severity_label"]] += 1
         town_rows[h["inspection__school__area__name"]][h["severity"]] += 1
-    towns, schools, missing = coverage(actor=actor, day=today)
+    day = coverage(actor=actor, day=today, schools=False)
     return Overview(
         cells=sum(t["total"] for t in by_town),
         cells_without_person=sum(t["without"] for t in by_town),
@@ -189,15 +205,25 @@ def overview(*, actor: Any, today: dt.date) -> Overview:
         hazards_open=open_by_severity,
         hazards_by_town=[{"town": t, **v} for t, v in sorted(town_rows.items())],
         day=today,
-        towns=towns,
-        schools=schools,
-        missing=missing,
+        towns=day.towns,
+        total=day.total,
+        missing=day.missing,
+        ages=hazards_by_age(actor=actor, on=today, hazards=rows),
         reports_new=scoped(WaterReport, actor).filter(status=ReportStatus.NEW).count(),
     )
 
 
 def reports(*, actor: Any) -> QuerySet[WaterReport]:
     return scoped(WaterReport, actor).select_related("area").order_by("-created_at")
+
+
+def reminder_by_token(token: str) -> ClassReminder | None:
+    """The reminder of a parent's link, with what its page shows. No scope: the link is public and
+    its unguessable token is the only key (unique, so one row at most and no ordering)."""
+    if not token:
+        return None
+    rows = ClassReminder.objects.filter(token=token[:32]).select_related("day", "school_class__school")[:1]
+    return next(iter(rows), None)
 
 
 def school_reminders(*, actor: Any, today: dt.date) -> QuerySet[ClassReminder]:
@@ -375,13 +401,15 @@ def rewards(*, actor: Any) -> dict[str, Any]:
 AGE_BUCKETS = ((7, "7天内"), (30, "8-30天"), (None, "30天以上"))
 
 
-def hazards_by_age(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
+def hazards_by_age(
+    *, actor: Any, on: dt.date, hazards: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Open hazards by severity and by age since found (7 days, 8-30, over 30), and how many are
-    past their deadline."""
+    past their deadline (`hazards`: hazard_rows already read for the same actor)."""
     rows: dict[str, dict[str, Any]] = {
         s.value: {"severity": s.label, "ages": [0, 0, 0], "overdue": 0} for s in HazardSeverity
     }
-    for h in hazard_rows(actor=actor):
+    for h in hazards if hazards is not None else hazard_rows(actor=actor):
         if not h["open"]:
             continue
         age = (on - h["inspection__inspected_on"]).days

@@ -5,6 +5,7 @@ from . import views
 app_name = "safety"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("coverage/", views.coverage, name="coverage"),
     path("grid/", views.grid, name="grid"),
     path("school/", views.my_school, name="my_school"),
     path("reminders/<int:pk>/confirm/", views.reminder_confirm, name="reminder_confirm"),

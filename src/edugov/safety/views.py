@@ -12,7 +12,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,13 +65,25 @@ def overview(request: HttpRequest) -> HttpResponse:
             "may_handle": role_may(actor, action("report_handle")),
             "may_pay": role_may(actor, action("report_pay")),
             "may_report": role_may(actor, action("report")),
-            "ages": selectors.hazards_by_age(actor=actor, on=day),
             "drills_overdue": selectors.drills_overdue(actor=actor, on=day),
             "waters": selectors.waters(actor=actor, on=day),
             "incidents": selectors.incident_counts(actor=actor, year=day.year),
             "rewards": selectors.rewards(actor=actor),
             "may_incidents": role_may(actor, action("incident_view")),
         },
+    )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """A holiday day's acknowledgement coverage by town and school: the page the bureau watches
+    while parents acknowledge, so it reads the grouped counts and nothing else."""
+    actor = request_actor(request)
+    ensure_can(actor, action("view"))
+    return render(
+        request,
+        "safety/coverage.html",
+        {"c": selectors.coverage(actor=actor, day=_today(request)), "target": rules.reminder_target()},
     )
 
 
@@ -194,13 +207,25 @@ def _client_ip(request: HttpRequest) -> str:
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
     key = f"safety:rl:{bucket}:{_client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    return _hit(key, seconds) > limit
+
+
+def _hit(key: str, seconds: int) -> int:
+    """Count one request under `key` and return the count. On Redis one round trip (SET NX with the
+    window's expiry and INCR, pipelined) instead of the cache API's three (add, exists, incr)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
+        pipe.set(full, 0, ex=seconds, nx=True)
+        pipe.incr(full)
+        return int(pipe.execute()[1])
     cache.add(key, 0, seconds)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:
         cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
+        return 1
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -213,16 +238,14 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     written."""
     if request.method == "POST" and rate_limited(request, "ack", rules.public_limits()[1], 60):
         return _too_many(request)
-    reminder = (
-        ClassReminder.objects.filter(token=token[:32]).select_related("day", "school_class__school").first()
-    )
+    reminder = selectors.reminder_by_token(token)
     context: dict[str, object] = {"reminder": reminder, "done": False, "error": ""}
     status = 200 if reminder is not None else 404
     if reminder is None:
         context["error"] = "链接无效或已过期，请向班主任索取本班的确认链接"
     elif request.method == "POST":
         try:
-            services.acknowledge(token=token, pupil_key=request.POST.get("pupil_key", ""))
+            services.acknowledge(reminder=reminder, pupil_key=request.POST.get("pupil_key", ""))
         except DomainError as exc:
             context["error"] = exc.message
             status = 400

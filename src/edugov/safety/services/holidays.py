@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
@@ -25,6 +26,7 @@ from ..models import (
     HolidayDay,
 )
 from ..permissions import action
+from ..selectors import reminder_by_token
 from .common import _now, _text
 
 
@@ -96,23 +98,56 @@ def reminder_confirm(
     return reminder
 
 
-def acknowledge(*, token: str, pupil_key: str = "") -> ClassReminder:
+def acknowledge(
+    *, token: str = "", pupil_key: str = "", reminder: ClassReminder | None = None
+) -> ClassReminder:
     """A parent's acknowledgement through the class's link: no account, no personal data. A forged
-    link is refused; a pupil key acknowledges once (a replay is refused, nothing written)."""
+    link is refused; a pupil key acknowledges once (a replay is refused, nothing written). The page
+    passes the `reminder` it already read by the token, so the write is the only other query."""
     pupil_key = (pupil_key or "").strip()[:64]
-    reminder = ClassReminder.objects.filter(token=token[:32]).select_related("day").first() if token else None
+    if reminder is None:
+        reminder = reminder_by_token(token)
     if reminder is None:
         raise DomainError(E.BAD_LINK)
     if reminder.sent_at is None:
         raise DomainError(E.NOT_SENT)
-    try:
-        with transaction.atomic():
-            Acknowledgement.objects.create(reminder=reminder, pupil_key=pupil_key)
-            ClassReminder.objects.filter(pk=reminder.pk).update(acks=F("acks") + 1)
-    except IntegrityError:
-        raise DomainError(E.ALREADY_ACKNOWLEDGED) from None
+    if not _ack_write(reminder.pk, pupil_key):
+        raise DomainError(E.ALREADY_ACKNOWLEDGED)
     reminder.acks += 1
     return reminder
+
+
+_ACK_SQL = """
+WITH ins AS (
+    INSERT INTO {ack} (reminder_id, pupil_key, created_at) VALUES (%s, %s, %s)
+    ON CONFLICT (reminder_id, pupil_key) WHERE NOT (pupil_key = '') DO NOTHING
+    RETURNING 1
+)
+UPDATE {reminder} SET acks = acks + 1 WHERE id = %s AND EXISTS (SELECT 1 FROM ins)
+"""
+
+
+def _ack_write(reminder_id: int, pupil_key: str) -> bool:
+    """Store one acknowledgement and count it on its reminder; False when the pupil key has
+    acknowledged already (nothing written). On PostgreSQL one statement does both (a replay is
+    skipped by the unique index, no error and no rollback) in a single round trip, so the
+    reminder's row is locked only for that statement while a class's parents press at once;
+    elsewhere an atomic insert and update."""
+    if connection.vendor == "postgresql":
+        sql = _ACK_SQL.format(
+            ack=connection.ops.quote_name(Acknowledgement._meta.db_table),
+            reminder=connection.ops.quote_name(ClassReminder._meta.db_table),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [reminder_id, pupil_key, timezone.now(), reminder_id])
+            return cursor.rowcount == 1
+    try:
+        with transaction.atomic():
+            Acknowledgement.objects.create(reminder_id=reminder_id, pupil_key=pupil_key)
+            ClassReminder.objects.filter(pk=reminder_id).update(acks=F("acks") + 1)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _class_name(c: SchoolClass) -> str:

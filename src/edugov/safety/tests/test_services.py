@@ -155,10 +155,12 @@ def test_reminders_go_out_and_parents_acknowledge_once(world):
         services.acknowledge(token=unsent.token)
     reminder.refresh_from_db()
     assert reminder.acks == 3 == Acknowledgement.objects.filter(reminder=reminder).count()
-    towns, _schools, missing = selectors.coverage(actor=world.officer, day=TODAY)
-    by_town = {t.name: (t.classes, t.acknowledged, t.share, t.below_target) for t in towns}
+    cov = selectors.coverage(actor=world.officer, day=TODAY)
+    by_town = {t.name: (t.classes, t.acknowledged, t.share, t.below_target) for t in cov.towns}
     assert by_town == {"甲街道": (2, 1, 0.5, True), "乙镇": (1, 0, 0.0, True)}
-    assert sorted(m["school"] for m in missing) == ["乙镇中心小学", "甲街道第一小学"]
+    by_school = {s.name: (s.classes, s.sent, s.acknowledged, s.acks) for s in cov.schools}
+    assert by_school == {"甲街道第一小学": (2, 2, 1, 3), "乙镇中心小学": (1, 1, 0, 0)}
+    assert (cov.total.classes, cov.total.acknowledged, cov.total.acks, cov.missing) == (3, 1, 3, 2)
     teacher = world.md.users[Role.TEACHER]
     services.reminder_confirm(actor=teacher, reminder=reminder, now=NOW)
     other = ClassReminder.objects.get(day=day, school_class=world.md.class_b1)
