@@ -3,10 +3,13 @@ records and the visit report by checklist section, and what the planning forms o
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from edugov.accounts.models import Role, User
@@ -105,3 +108,37 @@ def visit_report(visit: SupervisionVisit) -> dict[str, Any]:
 def visit_items(*, actor: User, visit: SupervisionVisit) -> QuerySet[RectificationItem]:
     """The rectification items the visit's findings raised, within the reader's scope."""
     return scoped(RectificationItem, actor).filter(visit_kind=VISIT_KIND, visit_id=visit.pk)
+
+
+@dataclass(frozen=True)
+class SchoolVisitScore:
+    school_id: int
+    visits: int  # submitted visits in the period
+    total: Decimal  # their scores summed
+    max_total: Decimal  # their full marks summed
+
+
+def school_visit_scores(
+    *, actor: Any, school_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[int, SchoolVisitScore]:
+    """Inspectors' scores per school for other modules (the school appraisal): the submitted visits
+    dated within [start, end], scores and full marks summed (a rate is total / max_total, never a
+    mean of rates). Drafts do not count. Read through the scoping point as `actor`."""
+    rows = (
+        scoped(SupervisionVisit, actor)
+        .filter(
+            school_id__in=list(school_ids),
+            status=VisitStatus.SUBMITTED,
+            visited_on__gte=start,
+            visited_on__lte=end,
+        )
+        .values("school_id")
+        .annotate(n=Count("pk"), total=Sum("total"), max_total=Sum("max_total"))
+        .order_by("school_id")
+    )
+    return {
+        r["school_id"]: SchoolVisitScore(
+            r["school_id"], r["n"], Decimal(r["total"] or 0), Decimal(r["max_total"] or 0)
+        )
+        for r in rows
+    }

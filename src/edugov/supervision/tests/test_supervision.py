@@ -298,3 +298,25 @@ def test_plan_update_permissions(district, plan):  # type: ignore[no-untyped-def
         with pytest.raises(PermissionDenied):
             supervision.plan_update(actor=user, plan=plan, **_plan_args(plan, title="改"))
     assert sup_selectors.plan_get(actor=district.users[Role.DISTRICT_ADMIN], pk=plan.pk).title == plan.title
+
+
+def test_school_visit_scores_sum_submitted_visits(district, plan):  # type: ignore[no-untyped-def]
+    inspector = district.users[Role.INSPECTOR]
+    common = {"actor": inspector, "plan": plan, "visited_on": TODAY, "now": NOW}
+    supervision.visit_save(school_id=district.school_a.pk, entries=_entries(GOOD), submit=True, **common)
+    supervision.visit_save(school_id=district.school_b.pk, entries=_entries({"RI01": 15}), **common)
+    bureau = district.users[Role.DISTRICT_ADMIN]
+    ids = [district.school_a.pk, district.school_b.pk]
+    got = sup_selectors.school_visit_scores(actor=bureau, school_ids=ids, start=TODAY, end=TODAY)
+    # school A: one submitted visit, 85.9 of 100; school B's draft does not count
+    assert set(got) == {district.school_a.pk}
+    a = got[district.school_a.pk]
+    assert (a.visits, a.total, a.max_total) == (1, Decimal("85.9"), Decimal("100"))
+    later = sup_selectors.school_visit_scores(
+        actor=bureau, school_ids=ids, start=TODAY + dt.timedelta(days=1), end=TODAY + dt.timedelta(days=9)
+    )
+    assert later == {}
+    own = sup_selectors.school_visit_scores(
+        actor=district.users[Role.SCHOOL_ADMIN], school_ids=ids, start=TODAY, end=TODAY
+    )
+    assert set(own) == {district.school_a.pk}  # a school reads its own visits only
