@@ -5,6 +5,7 @@ their own modules, re-exported here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +252,22 @@ def in_service_matches() -> list[InServiceMatch]:
         )
         for s in rows
     ]
+
+
+def in_service_counts_by_school(*, school_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """How many of each school's serving teachers were on a tutoring institution's staff at some
+    time within [start, end] (matched by the staff service against the teacher registry), for the
+    school appraisal. Counts only: no names, no identity numbers. A system read, like
+    `in_service_matches`."""
+    rows = (
+        Staff.objects.filter(in_service_teacher__school_id__in=list(school_ids))
+        .filter(Q(employed_from__isnull=True) | Q(employed_from__lte=end))
+        .filter(Q(employed_to__isnull=True) | Q(employed_to__gte=start))
+        .values("in_service_teacher__school_id")
+        .annotate(n=Count("in_service_teacher", distinct=True))
+        .order_by()
+    )
+    return {r["in_service_teacher__school_id"]: r["n"] for r in rows}
 
 
 def public_search(*, search: str = "", area_code: str = "") -> QuerySet[Institution]:

@@ -383,3 +383,24 @@ def test_risk_command_and_task(md, subject_inst, capsys):
         call_command("tutoring_risk", "--date", "2025-02-30")
     risk_compute_daily.enqueue("2025-09-02")
     assert RiskSnapshot.objects.filter(date=dt.date(2025, 9, 2)).count() == 1
+
+
+def test_in_service_counts_by_school(md, subject_inst, px):
+    from edugov.tutoring.codes import id_check_char
+    from edugov.tutoring.selectors import in_service_counts_by_school
+
+    md.teacher_a.id_number = "31010119800101123" + id_check_char("31010119800101123")
+    md.teacher_a.save()
+    day = dt.date(2025, 10, 1)
+    # the same teacher on two institutions' staff counts once; an unmatched tutor not at all
+    second = make_institution(md, px, category="subject", custody_account="6222000011113333")
+    staff(subject_inst, px, id_number=md.teacher_a.id_number, employed_from=dt.date(2025, 9, 1))
+    staff(second, px, id_number=md.teacher_a.id_number, employed_from=dt.date(2025, 3, 1))
+    staff(subject_inst, px)
+    school = md.teacher_a.school_id
+    got = in_service_counts_by_school(school_ids=[school], start=day, end=dt.date(2026, 1, 31))
+    assert got == {school: 1}
+    # a spell that ended before the period does not count
+    Staff.objects.filter(in_service_teacher__isnull=False).update(employed_to=dt.date(2025, 9, 30))
+    assert in_service_counts_by_school(school_ids=[school], start=day, end=dt.date(2026, 1, 31)) == {}
+    assert in_service_counts_by_school(school_ids=[], start=day, end=day) == {}
