@@ -1,11 +1,12 @@
 """The scorecard's built-in data sources, each read through the owning module's public selectors
 as the bureau of the scheme's district: homework compliance and after-school coverage (burden),
 value-added and physical fitness pass rate (quality), rectification on time, open safety hazards
-(rectification items raised by safety inspections), and this app's teaching-routine inspections
-and after-school satisfaction.
+(rectification items raised by safety inspections), the 优质均衡 indicators met (resources),
+inspectors' scores (supervision), serving teachers found tutoring for pay (tutoring), and this
+app's teaching-routine inspections and after-school satisfaction.
 
-Not wired yet: 优质均衡 per school, complaints about schools and inspectors' scores (no public
-per-school selector today)."""
+Complaints themselves are not a source: a tutoring complaint names an institution and a town,
+never a school, so none can be counted against a school."""
 
 from __future__ import annotations
 
@@ -207,6 +208,63 @@ def value_added(ctx: SourceContext) -> Mapping[int, SourceValue]:
     return out
 
 
+def balanced_met(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Share of the 优质均衡 resource-allocation indicators the school meets in the school year
+    (indicators met over indicators with a value, a nine-year school's two stages summed)."""
+    from edugov.resources.selectors import school_balanced_results
+
+    area = getattr(ctx.reader, "area", None)
+    if area is None:
+        return {}
+    rows = school_balanced_results(
+        user=ctx.reader, area=area, school_year=ctx.school_year, school_ids=ctx.school_ids
+    )
+    out: dict[int, SourceValue] = {}
+    for sid, r in rows.items():
+        if not r.assessed:
+            continue
+        stages = "，".join(
+            f"{stage}{'达标' if ok else '未达标' if ok is False else '数据不全'}"
+            for stage, ok in zip(r.stages, r.passed, strict=True)
+        )
+        out[sid] = SourceValue(
+            pct(r.met, r.assessed), f"{ctx.school_year}优质均衡指标{r.assessed}项中达标{r.met}项（{stages}）"
+        )
+    return out
+
+
+def inspector_score(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Inspectors' score rate: the school year's submitted supervision visits up to the as-of
+    day, scores summed over full marks summed (%)."""
+    from edugov.supervision.selectors import school_visit_scores
+
+    rows = school_visit_scores(
+        actor=ctx.reader, school_ids=ctx.school_ids, start=ctx.school_year.start_date, end=ctx.day
+    )
+    return {
+        sid: SourceValue(
+            pct(r.total, r.max_total),
+            f"督导{r.visits}次，得分{r.total.normalize():f}（满分{r.max_total.normalize():f}）",
+        )
+        for sid, r in rows.items()
+        if r.max_total
+    }
+
+
+def in_service_tutoring(ctx: SourceContext) -> Mapping[int, SourceValue]:
+    """Serving teachers of the school found on a tutoring institution's staff in the school year
+    up to the as-of day (a count, lower is better); schools with none: 0."""
+    from edugov.tutoring.selectors import in_service_counts_by_school
+
+    counts = in_service_counts_by_school(
+        school_ids=ctx.school_ids, start=ctx.school_year.start_date, end=ctx.day
+    )
+    return {
+        sid: SourceValue(Decimal(counts.get(sid, 0)), f"在职教师在校外培训机构任职{counts.get(sid, 0)}人")
+        for sid in ctx.school_ids
+    }
+
+
 SOURCES = (
     IndicatorSource(
         "routine_inspection",
@@ -267,6 +325,31 @@ SOURCES = (
     ),
     IndicatorSource(
         "value_added", "增值评价（分）", "分", value_added, "quality", suggested=(Decimal(-5), Decimal(5))
+    ),
+    IndicatorSource(
+        "balanced_met",
+        "优质均衡资源配置指标达标率",
+        "%",
+        balanced_met,
+        "resources",
+        suggested=(Decimal(50), Decimal(100)),
+    ),
+    IndicatorSource(
+        "inspector_score",
+        "督学督导得分率",
+        "%",
+        inspector_score,
+        "supervision",
+        suggested=(Decimal(60), Decimal(95)),
+    ),
+    IndicatorSource(
+        "in_service_tutoring",
+        "在职教师校外有偿补课人数",
+        "人",
+        in_service_tutoring,
+        "tutoring",
+        lower_is_better=True,
+        suggested=(Decimal(3), Decimal(0)),
     ),
 )
 
