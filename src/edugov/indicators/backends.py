@@ -17,7 +17,8 @@ import contextvars
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,78 @@ def compiled_sql(expr: Any, dialect: str) -> str:
     return sql
 
 
+@lru_cache(maxsize=1)
+def _warehouse_duckdb_class() -> type:
+    """The DuckDB backend over one state of the warehouse, kept per thread (`_warehouse_duckdb`):
+    each distinct expression is compiled once (Ibis's compilation of a module's question costs
+    more than DuckDB's answer to it). Defined on first use: importing Ibis's DuckDB backend is
+    not free, and most processes never read the warehouse."""
+    from ibis.backends.duckdb import Backend
+
+    class WarehouseDuckDB(Backend):  # type: ignore[misc]
+        def compile(
+            self, expr: Any, /, *, limit: Any = None, params: Any = None, pretty: bool = False
+        ) -> str:
+            if limit is not None or params or pretty:
+                return str(super().compile(expr, limit=limit, params=params, pretty=pretty))
+            cache: dict[Any, str] = self.__dict__.setdefault("_edugov_sql", {})
+            key = expr.op()
+            sql = cache.get(key)
+            if sql is None:
+                sql = cache[key] = str(super().compile(expr))
+            return sql
+
+    return WarehouseDuckDB
+
+
+_LOCAL = threading.local()
+
+
+def _warehouse_duckdb(directory: Path) -> tuple[Any, dict[str, Any], dict[Any, Any]]:
+    """This thread's DuckDB connection over the warehouse as its manifest now stands, with the
+    tables (views over the Parquet files) made so far and the compiled questions: reused until
+    the manifest changes (an export replaces it), so the views and SQL match the files."""
+    manifest = directory / "manifest.json"
+    if not manifest.exists():
+        raise EngineError(f"数据仓库目录中没有 manifest.json：{directory}")
+    stat = manifest.stat()
+    stamp = (str(directory.resolve()), stat.st_mtime_ns, stat.st_size)
+    held = getattr(_LOCAL, "duckdb", None)
+    if held is None or held[0] != stamp:
+        # The previous connection closes when the last workspace holding it goes.
+        held = _LOCAL.duckdb = (stamp, _warehouse_duckdb_class()().connect(), {}, {})
+    return held[1], held[2], held[3]
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(value)))
+    if isinstance(value, list | tuple | range):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def arrow_frame(table: Any, schema: ibis.Schema) -> pd.DataFrame:
+    """A DuckDB result (Arrow) as the DataFrame Ibis's `execute` gives for `schema`: columns
+    converted whole, element by element only where Ibis does so (nested, dictionary, nulls)."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    frame = pd.DataFrame(
+        {
+            name: (
+                col.to_pylist()
+                if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
+                else col.to_pandas()
+            )
+            for name, col in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+    return DuckDBPandasData.convert_table(frame, schema)
+
+
 class Workspace:
     """An Ibis backend plus the tables the indicators read, by logical name."""
 
@@ -205,6 +278,7 @@ class Workspace:
             raise EngineError(f"未知的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）")
         self.engine = engine
         self.table_names = tables
+        self._queries: dict[Any, Any] | None = None  # a warehouse DuckDB's known questions
         self.warehouse = _WAREHOUSE.get() if engine in ("duckdb", "spark") else None
         if self.warehouse is not None:
             self._tables = self._warehouse_tables(self.warehouse, tables)
@@ -231,10 +305,14 @@ class Workspace:
         # Only the model's columns, in its order: the files may carry partition columns too.
         out: dict[str, Any] = {}
         if self.engine == "duckdb":
-            self.backend = ibis.duckdb.connect()
+            self.backend, made, self._queries = _warehouse_duckdb(directory)
             for k, m in tables.items():
-                t = self.backend.read_parquet(warehouse_files(directory, m), table_name=f"wh_{k}")
-                out[k] = t.select(*warehouse_columns(directory, m))
+                label = m._meta.label
+                if label not in made:
+                    view = f"wh_{m._meta.db_table}"
+                    t = self.backend.read_parquet(warehouse_files(directory, m), table_name=view)
+                    made[label] = t.select(*warehouse_columns(directory, m))
+                out[k] = made[label]
             return out
         session = spark_session()
         self.backend = ibis.pyspark.connect(session)
@@ -247,6 +325,22 @@ class Workspace:
 
     def table(self, name: str) -> Any:
         return self._tables[name]
+
+    def query(self, builder: Callable[..., Any], /, **params: Any) -> pd.DataFrame:
+        """`self.execute(builder(self, **params))`; over the warehouse on DuckDB the question's SQL
+        is kept per builder and arguments (and warehouse state), so asking it again runs the SQL
+        at once, without building or compiling the expression. `builder` must depend on its
+        arguments and the workspace's tables only."""
+        queries, backend = self._queries, self.backend
+        if queries is None or backend is None:
+            return self.execute(builder(self, **params))
+        key = (builder.__module__, builder.__qualname__, _frozen(params))
+        known = queries.get(key)
+        if known is None:
+            expr = builder(self, **params).as_table()
+            known = queries[key] = (backend.compile(expr), expr.schema())
+        sql, schema = known
+        return arrow_frame(backend.con.sql(sql).to_arrow_table(), schema)
 
     def execute(self, expr: Any) -> pd.DataFrame:
         if self.backend is not None:

@@ -219,22 +219,58 @@ def _balanced_rows(
     adjustments: tuple[Adjustment, ...] = (),
 ) -> BalancedRows:
     ws = Workspace(engine, WORKSPACE_TABLES)
+    inds = BALANCED_INDICATORS
+    if not adjustments:
+        # Each question by name and arguments: over the warehouse its SQL is built once.
+        question = {
+            "school_year_id": school_year_id,
+            "area_path": area_path,
+            "min_points": min_points,
+            "basis": _apportion_basis(),
+        }
+        return BalancedRows(
+            *(ws.query(build, **question).to_dict("records") for build in _BALANCED_QUESTIONS)
+        )
     units = balanced_units(
         ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
     )
-    run = ws.execute
-    if adjustments:
-        duck = ibis.duckdb.connect()
-        units = duck.create_table("units", _apply(ws.execute(units), adjustments))
-        run = duck.execute
-    inds = BALANCED_INDICATORS
+    duck = ibis.duckdb.connect()
+    units = duck.create_table("units", _apply(ws.execute(units), adjustments))
     counted = units.filter(units.students > 0)
     return BalancedRows(
-        units=run(unit_values(units, inds)).to_dict("records"),
-        cvs=run(weighted_cv(units, inds, ["stage"])).to_dict("records"),
-        towns=run(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
-        district=run(group_values(counted, inds, ["stage"])).to_dict("records"),
+        units=duck.execute(unit_values(units, inds)).to_dict("records"),
+        cvs=duck.execute(weighted_cv(units, inds, ["stage"])).to_dict("records"),
+        towns=duck.execute(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
+        district=duck.execute(group_values(counted, inds, ["stage"])).to_dict("records"),
     )
+
+
+def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: int, basis: str) -> Any:
+    # `basis` keys the question: balanced_units reads it from the settings.
+    return balanced_units(
+        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
+    )
+
+
+def _unit_values(ws: Workspace, **question: Any) -> Any:
+    return unit_values(_units(ws, **question), BALANCED_INDICATORS)
+
+
+def _cvs(ws: Workspace, **question: Any) -> Any:
+    return weighted_cv(_units(ws, **question), BALANCED_INDICATORS, ["stage"])
+
+
+def _town_values(ws: Workspace, **question: Any) -> Any:
+    units = _units(ws, **question)
+    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["town_id", "stage"])
+
+
+def _district_values(ws: Workspace, **question: Any) -> Any:
+    units = _units(ws, **question)
+    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["stage"])
+
+
+_BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # BalancedRows' order
 
 
 def _apportion_basis() -> str:

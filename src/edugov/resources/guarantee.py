@@ -141,14 +141,14 @@ def school_facts_rows(
 ) -> list[dict[str, Any]]:
     """The facts of every school of the district, as rows (cached until the next committed write)."""
     ws = Workspace(engine, WORKSPACE_TABLES)
-    facts = school_facts(
-        ws,
+    facts = ws.query(
+        school_facts,
         school_year_id=school_year_id,
         area_path=area_path,
         class_limits=class_limits,
         training_hours_min=training_hours_min,
     )
-    return ws.execute(facts).to_dict("records")  # type: ignore[no-any-return]
+    return facts.to_dict("records")  # type: ignore[no-any-return]
 
 
 def guarantee_items(

@@ -178,14 +178,33 @@ def preschool_rows(
     """The engine's rows for one district and year: kindergartens, towns, town and district
     values (cached until the next committed write; every user's page reads the same rows)."""
     ws = Workspace(engine, PRESCHOOL_TABLES)
-    units = preschool_units(ws, school_year_ids=[school_year_id], area_path=area_path, limits=dict(limits))
-    towns_expr = preschool_towns(units, ws, school_year_ids=[school_year_id], area_path=area_path)
-    return (
-        ws.execute(units).to_dict("records"),
-        ws.execute(towns_expr).to_dict("records"),
-        ws.execute(group_values(units, PRESCHOOL_INDICATORS, ["town_id"])).to_dict("records"),
-        ws.execute(group_values(units, PRESCHOOL_INDICATORS, [])).to_dict("records"),
+    # Each question by name and arguments: over the warehouse its SQL is built once.
+    units, towns, by_town, district = (
+        ws.query(build, school_year_id=school_year_id, area_path=area_path, limits=limits).to_dict("records")
+        for build in (_units, _towns, _town_values, _district_values)
     )
+    return units, towns, by_town, district
+
+
+def _units(
+    ws: Workspace, *, school_year_id: int, area_path: str, limits: tuple[tuple[str, float], ...]
+) -> Any:
+    return preschool_units(ws, school_year_ids=[school_year_id], area_path=area_path, limits=dict(limits))
+
+
+def _towns(ws: Workspace, **question: Any) -> Any:
+    units = _units(ws, **question)
+    return preschool_towns(
+        units, ws, school_year_ids=[question["school_year_id"]], area_path=question["area_path"]
+    )
+
+
+def _town_values(ws: Workspace, **question: Any) -> Any:
+    return group_values(_units(ws, **question), PRESCHOOL_INDICATORS, ["town_id"])
+
+
+def _district_values(ws: Workspace, **question: Any) -> Any:
+    return group_values(_units(ws, **question), PRESCHOOL_INDICATORS, [])
 
 
 @cached_rows("preschool_trend_rows")

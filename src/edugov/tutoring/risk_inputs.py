@@ -197,7 +197,7 @@ def compute_inputs(
     *, on: dt.date, institution_ids: list[int] | None = None, ws: Workspace | None = None
 ) -> dict[int, risk_rules.RiskInput]:
     ws = ws or risk_workspace()
-    frame = ws.execute(risk_input_table(ws, on=on, institution_ids=institution_ids))
+    frame = ws.query(risk_input_table, on=on, institution_ids=institution_ids)
     return inputs_from_frame(frame, on=on)
 
 
