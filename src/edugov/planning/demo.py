@@ -38,6 +38,7 @@ from .models import (
     Village,
     Zone,
 )
+from .selectors import COMPULSORY_TYPES
 
 MILESTONES = ("立项批复", "施工许可", "主体封顶", "竣工验收")
 
@@ -204,9 +205,12 @@ def _quota(ctx: DemoContext, district: Area, schools: list[School]) -> None:
 
 
 def _private(ctx: DemoContext, schools: list[School]) -> None:
-    """The district's private schools (the demo's are kindergartens): three recorded, one over its
-    plan and paying its organiser (flagged)."""
-    privates = [s for s in schools if s.ownership == "private"][:3]
+    """The district's private schools, compulsory ones first (the registry demo has none yet, so
+    these are its private kindergartens): three recorded, one over its plan and paying its
+    organiser (flagged)."""
+    privates = sorted(
+        (s for s in schools if s.ownership == "private"), key=lambda s: s.school_type not in COMPULSORY_TYPES
+    )[:3]
     pupils = dict(
         SchoolClass.objects.filter(school__in=privates, school_year__start_year=ctx.current_year)
         .values_list("school_id")

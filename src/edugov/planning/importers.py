@@ -1,18 +1,20 @@
 """Import kinds of planning, run by the ingest engine: each town's population, births and net
-migration by year (health and public-security figures), new housing developments, and schools'
-ordinary classrooms by stage. Towns are named by their area code and must lie in the uploader's area."""
+migration by year (health and public-security figures), new housing developments, schools'
+ordinary classrooms by stage, and private schools' yearly figures. Towns are named by their area
+code and must lie in the uploader's area; schools must be in the uploader's write scope."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
 from edugov.ingest.spec import Column, ImportSpec, RowError, register
 from edugov.registry.importers import SchoolLookup, school_code_column
-from edugov.registry.models import Area, AreaLevel
+from edugov.registry.models import Area, AreaLevel, School
 
-from .models import HousingDevelopment, SchoolCapacity, TownYear
+from .models import HousingDevelopment, PrivateSchoolYear, SchoolCapacity, TownYear
 
 
 class TownLookup(ImportSpec):
@@ -145,3 +147,68 @@ class CapacityImport(SchoolLookup):
 
     def describe_key(self, values: tuple[Any, ...]) -> str:
         return "同一学校同一学段"
+
+
+def _money(header: str, field: str, example: str) -> Column:
+    return Column(header, field, "decimal", default=0, example=example, min_value=0, note="万元，不填为0")
+
+
+@register
+class PrivateSchoolImport(SchoolLookup):
+    kind = "planning_private"
+    label = "民办学校年度情况"
+    action = "planning.import"
+    description = (
+        "每所民办学校每年一行：核定办学规模、招生计划、实际招生、在校生和主要财务数据（万元）；"
+        "同一学校同一年份再次导入即更新"
+    )
+    model = PrivateSchoolYear
+    columns = [
+        school_code_column,
+        Column("年份", "year", "int", required=True, example="2026", min_value=2000, max_value=2100),
+        Column(
+            "核定办学规模", "approved_scale", "int", required=True, example="1800", min_value=1, note="人"
+        ),
+        Column("招生计划", "plan_enrolment", "int", required=True, example="300", min_value=0, note="人"),
+        Column("实际招生", "actual_enrolment", "int", required=True, example="310", min_value=0, note="人"),
+        Column("在校生", "pupils", "int", required=True, example="1750", min_value=0, note="人"),
+        _money("总收入", "income", "3600"),
+        _money("学费收入", "fee_income", "3200"),
+        _money("向举办者及关联方支付", "related_party_payments", "0"),
+    ]
+    fields = (
+        "school_id",
+        "year",
+        "approved_scale",
+        "plan_enrolment",
+        "actual_enrolment",
+        "pupils",
+        "income",
+        "fee_income",
+        "related_party_payments",
+    )
+    key_fields = ("school_id", "year")
+    update_fields = fields[2:]
+    key_column = "year"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.private = set(School.objects.filter(ownership="private").values_list("pk", flat=True))
+
+    def build(self, v: dict[str, Any], row_number: int) -> tuple[Any, ...]:
+        school_id, _type = self.school(v["school_code"])
+        if school_id not in self.private:
+            raise RowError("school_code", f"学校{v['school_code']}不是民办学校")
+        income, fees, related = (
+            v[f] or Decimal(0) for f in ("income", "fee_income", "related_party_payments")
+        )
+        if fees > income:
+            raise RowError("fee_income", "学费收入不能多于总收入")
+        counts = (v["approved_scale"], v["plan_enrolment"], v["actual_enrolment"], v["pupils"])
+        return (school_id, v["year"], *counts, income, fees, related)
+
+    def existing(self) -> models.QuerySet[Any]:
+        return PrivateSchoolYear.objects.all()
+
+    def describe_key(self, values: tuple[Any, ...]) -> str:
+        return f"同一学校{values[1]}年"
