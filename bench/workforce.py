@@ -375,15 +375,15 @@ def run(
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] in ("demo", "generate", "province", "compare"):
-        cmd, args = argv[0], argv[1:]
+        cmd, rest = argv[0], argv[1:]
         if cmd == "demo":
             out = step_demo()
         elif cmd == "generate":
-            out = generate(args[0], float(args[1]))
+            out = generate(rest[0], float(rest[1]))
         elif cmd == "province":
-            out = step_province(args[0], args[1], args[2])
+            out = step_province(rest[0], rest[1], rest[2])
         else:
-            out = step_compare(args[0], args[1])
+            out = step_compare(rest[0], rest[1])
         print("BENCH " + json.dumps(out), flush=True)
         return
     parser = argparse.ArgumentParser(prog="python -m bench.workforce")
