@@ -225,14 +225,13 @@ def compliance(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "term": term, "town": town}
     if term is not None:
         context["export_url"] = _export_url(term=term, town=town)
-        report = selectors.homework_compliance(user=user, term=term, area_path=town.path if town else "")
-        latest = report.class_weeks[-1].week_start if report.class_weeks else term.start_date
+        page = selectors.compliance_page(user=user, term=term, area_path=town.path if town else "")
         context.update(
-            report_month=f"{latest:%Y-%m}",
-            report=report,
-            charts=selectors.compliance_charts(report),
-            exam_violations=selectors.exam_violation_list(user=user, term=term)[:50],
-            after_school=selectors.after_school_overview(user=user, term=term),
+            report_month=f"{page.latest_week:%Y-%m}",
+            report=page.report,
+            charts=page.charts,
+            exam_violations=page.exam_violations[:50],
+            after_school=page.after_school,
         )
     return render(request, "burden/compliance.html", context)
 
@@ -251,13 +250,13 @@ def compliance_school(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if term is not None:
         context["export_url"] = _export_url(term=term, school=school)
-        report = selectors.homework_compliance(user=user, term=term, school=school)
+        page = selectors.compliance_page(user=user, term=term, school=school)
         context.update(
-            report=report,
-            charts=selectors.compliance_charts(report),
-            exam_violations=selectors.exam_violation_list(user=user, term=term, school=school),
-            after_school=selectors.after_school_overview(user=user, term=term, school=school),
-            surveys=selectors.survey_comparison(user=user, term=term, report=report),
+            report=page.report,
+            charts=page.charts,
+            exam_violations=page.exam_violations,
+            after_school=page.after_school,
+            surveys=page.surveys,
         )
     return render(request, "burden/compliance_school.html", context)
 
@@ -270,11 +269,9 @@ def school_rules(request: HttpRequest) -> HttpResponse:
     form, term, _ = _filters(request)
     context: dict[str, Any] = {"form": form, "term": term}
     if term is not None:
-        report = selectors.homework_compliance(user=user, term=term)
+        page = selectors.compliance_page(user=user, term=term)
         context.update(
-            exam_violations=selectors.exam_violation_list(user=user, term=term),
-            after_school=selectors.after_school_overview(user=user, term=term),
-            surveys=selectors.survey_comparison(user=user, term=term, report=report),
+            exam_violations=page.exam_violations, after_school=page.after_school, surveys=page.surveys
         )
     return render(request, "burden/school_rules.html", context)
 

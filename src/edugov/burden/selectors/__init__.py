@@ -15,6 +15,7 @@ from .after_school import (
 from .board import BOARD_DAYS, Board, BoardDay, BoardItem, board_for_token
 from .compliance import homework_compliance
 from .compliance_charts import compliance_charts
+from .compliance_page import CompliancePage, compliance_page, read_scope_key
 from .compliance_types import (
     DAILY_BIN,
     DAILY_BINS,
@@ -47,6 +48,7 @@ __all__ = [
     "ClassOverLimit",
     "ClassWeek",
     "ComplianceGroup",
+    "CompliancePage",
     "ComplianceReport",
     "ExamRow",
     "ExamViolationRow",
@@ -56,6 +58,7 @@ __all__ = [
     "board_for_token",
     "board_list",
     "compliance_charts",
+    "compliance_page",
     "default_term",
     "exam_list",
     "exam_problems",
@@ -63,6 +66,7 @@ __all__ = [
     "exam_violation_list",
     "homework_compliance",
     "homework_list",
+    "read_scope_key",
     "school_choices",
     "school_ids_under",
     "survey_comparison",
