@@ -25,6 +25,7 @@ from edugov.standards.loader import library
 from .errors import WorkforceError as E
 from .models import ROTATING_KINDS, BackboneLevel, Exchange, TeacherYear
 from .permissions import action
+from .shadowing import clash as placement_clash
 
 
 @transaction.atomic
@@ -40,7 +41,8 @@ def exchange_create(
     evaluation: str = "",
 ) -> Exchange:
     """Record an exchange; the sending school defaults to the teacher's. Refused: the same school
-    twice, an end not after the start, a period overlapping another exchange of the teacher."""
+    twice, an end not after the start, a period overlapping another exchange or a shadowing
+    placement of the teacher; 跟岗学习 (its own record since 2026-12, `shadowing.py`)."""
     source = from_school or teacher.school
     ensure_can(actor, action("exchange_edit"), source)
     ensure_can(actor, action("exchange_edit"), to_school)
@@ -48,6 +50,8 @@ def exchange_create(
         raise DomainError(E.EXCHANGE_NOT_STAFF)
     if source.pk == to_school.pk:
         raise DomainError(E.EXCHANGE_SAME_SCHOOL)
+    if kind == "shadowing":
+        raise DomainError(E.EXCHANGE_SHADOWING)
     if end_date <= start_date:
         raise DomainError(E.EXCHANGE_DATES)
     clash = (
@@ -60,6 +64,8 @@ def exchange_create(
         raise DomainError(
             E.EXCHANGE_OVERLAP, start=f"{clash.start_date:%Y-%m-%d}", end=f"{clash.end_date:%Y-%m-%d}"
         )
+    if (refusal := placement_clash(teacher, start_date, end_date)) is not None:
+        raise refusal
     row = Exchange(
         teacher=teacher,
         kind=kind,

@@ -1,7 +1,7 @@
 """Forms of workforce (师资队伍): the school page's entry form for a mentoring pair (青蓝结对) and
 the studio board's form founding a master studio (名师工作室); a school's appraisal results; a
 teacher's 区管校聘 choices and appeal; a research community, one of its activities, and a rural
-school's remoteness tier."""
+school's remoteness tier; a shadowing placement and its outcome."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from .models import (
     Appraisal,
     AppraisalGrade,
     CommunityKind,
+    MentoringOutcome,
     PostRound,
     ReportCadence,
     ResearchCommunity,
     RoundPost,
+    ShadowingPlacement,
     StudioKind,
     TeacherYear,
 )
@@ -346,3 +348,85 @@ class TierForm(forms.Form):
         )
         school.empty_label = "请选择"
 
+
+def _teacher_label(t: Teacher) -> str:
+    return f"{t.name}（{t.school.name}）" if t.school_id else t.name
+
+
+class ShadowingForm(forms.Form):
+    """A new teacher's shadowing placement: teacher, host school, mentor there (optional), dates and
+    goals, among the schools and teachers the writer may change; the service refuses the rest."""
+
+    teacher = forms.ModelChoiceField(
+        queryset=Teacher.objects.none(),
+        label="跟岗教师",
+        error_messages={"invalid_choice": NOT_MANAGED, "required": "请选择跟岗教师"},
+    )
+    host_school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        label="跟岗学校",
+        error_messages={"invalid_choice": "所选学校不在您可维护的范围", "required": "请选择跟岗学校"},
+    )
+    mentor = forms.ModelChoiceField(
+        queryset=Teacher.objects.none(),
+        label="跟岗导师（跟岗学校的教师）",
+        required=False,
+        error_messages={"invalid_choice": NOT_MANAGED},
+    )
+    start_date = forms.DateField(
+        label="开始日期",
+        error_messages={"invalid": "请按“2026-03-01”的格式填写开始日期", "required": "请填写开始日期"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = forms.DateField(
+        label="结束日期",
+        error_messages={"invalid": "请按“2026-03-01”的格式填写结束日期", "required": "请填写结束日期"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    goals = forms.CharField(label="跟岗目标", max_length=300, required=False)
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data, prefix="placement")
+        teachers = (
+            write_scoped(Teacher, user)
+            .filter(archived_at__isnull=True, school__isnull=False)
+            .select_related("school")
+            .order_by("school__name", "name", "pk")
+        )
+        fields = {name: self.fields[name] for name in ("teacher", "host_school", "mentor")}
+        for name, field in fields.items():
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = "请选择" if name != "mentor" else "暂不指定"
+            if name == "host_school":
+                field.queryset = (
+                    write_scoped(School, user)
+                    .filter(archived_at__isnull=True)
+                    .only("id", "name")
+                    .order_by("name")
+                )
+            else:
+                field.queryset = teachers
+                field.label_from_instance = _teacher_label  # type: ignore[method-assign,assignment]
+        self.fields["goals"].widget.attrs.update({"class": "wide", "placeholder": "如：学习大单元教学设计"})
+
+
+class ShadowingOutcomeForm(forms.Form):
+    """The outcome of an ongoing placement the writer may change, recorded once."""
+
+    placement = forms.ModelChoiceField(
+        queryset=ShadowingPlacement.objects.none(),
+        label="跟岗学习",
+        error_messages={"invalid_choice": "找不到该跟岗学习或已评定成效", "required": "请选择跟岗学习"},
+    )
+    outcome = forms.ChoiceField(
+        label="跟岗成效",
+        choices=[(v, lbl) for v, lbl in MentoringOutcome.choices if v != MentoringOutcome.ONGOING],
+        error_messages={"invalid_choice": "请选择合格、优秀或不合格", "required": "请选择跟岗成效"},
+    )
+    evaluation = forms.CharField(label="考核评价", max_length=300, required=False)
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data, prefix="outcome")
+        placement = self.fields["placement"]
+        assert isinstance(placement, forms.ModelChoiceField)
+        placement.queryset = write_scoped(ShadowingPlacement, user).filter(outcome=MentoringOutcome.ONGOING)

@@ -17,6 +17,8 @@ register_scope(area="from_school__area", school="from_school", teacher="teacher"
 # A recruitment line belongs to its school; the plan itself is the district's (read through its lines).
 register_scope(area="school__area", school="school")(m.RecruitmentLine)
 register_scope(area="school__area", school="school", teacher="mentee")(m.MentorPair)
+# A shadowing placement belongs to the sending school (like an exchange) and its teacher.
+register_scope(area="home_school__area", school="home_school", teacher="teacher")(m.ShadowingPlacement)
 # Studios and research communities belong to their lead school; their reports and activities follow.
 register_scope(area="lead_school__area", school="lead_school", teacher="lead")(m.Studio)
 register_scope(area="studio__lead_school__area", school="studio__lead_school", teacher="studio__lead")(

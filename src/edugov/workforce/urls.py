@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_programmes
+from . import views, views_programmes, views_shadowing
 
 app_name = "workforce"
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("ethics/<int:pk>/decide/", views_programmes.ethics_decide, name="ethics_decide"),
     path("appraisal/", views_programmes.appraisal_page, name="appraisal"),
     path("rounds/", views_programmes.rounds_page, name="rounds"),
+    path("shadowing/", views_shadowing.shadowing_page, name="shadowing"),
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
 ]

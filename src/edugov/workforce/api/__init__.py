@@ -30,6 +30,7 @@ from .rounds import (
     RoundResultOutput,
     RoundResultViewSet,
 )
+from .shadowing import ShadowingInput, ShadowingOutcomeInput, ShadowingOutput, ShadowingViewSet
 from .studios import (
     CommunityActivityOutput,
     CommunityOutput,
@@ -73,6 +74,10 @@ __all__ = [
     "RoundPostViewSet",
     "RoundResultOutput",
     "RoundResultViewSet",
+    "ShadowingInput",
+    "ShadowingOutcomeInput",
+    "ShadowingOutput",
+    "ShadowingViewSet",
     "StaffingOutput",
     "StaffingViewSet",
     "StudioInput",

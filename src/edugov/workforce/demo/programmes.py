@@ -204,3 +204,47 @@ def _communities(rng: random.Random, records: list[TeacherYear], *, today: dt.da
         )
         made += 1
     return made
+
+
+def _shadowing(rng: random.Random, year: SchoolYear, records: list[TeacherYear], *, today: dt.date) -> int:
+    """New teachers' shadowing placements (跟岗学习): the eight youngest teachers of rural schools
+    spend two months in an urban school of the same type, with its most senior teacher as mentor;
+    those already back have an outcome, except one (已结束未评定), the rest are under way."""
+    from ..models import ShadowingPlacement
+
+    school = dict(School.objects.filter(school_type__in=STAFFED_TYPES).values_list("pk", "locale"))
+    kind = dict(School.objects.filter(school_type__in=STAFFED_TYPES).values_list("pk", "school_type"))
+    urban: dict[str, list[TeacherYear]] = defaultdict(list)
+    for r in records:
+        if school.get(r.school_id) == Locale.URBAN:
+            urban[kind[r.school_id]].append(r)
+    young = sorted(
+        (r for r in records if school.get(r.school_id) == Locale.RURAL and urban.get(kind[r.school_id])),
+        key=lambda r: (-r.birth_year, -r.birth_month, r.teacher_id),
+    )[:8]
+    rows = []
+    for n, r in enumerate(young):
+        by_school: dict[int, list[TeacherYear]] = defaultdict(list)
+        for h in urban[kind[r.school_id]]:
+            by_school[h.school_id].append(h)
+        host = rng.choice(sorted(by_school))
+        mentor = min(by_school[host], key=lambda h: (h.birth_year, h.birth_month, h.teacher_id))
+        # Two months each, one after another up to today: the last two are under way.
+        start = today - dt.timedelta(days=40 * (len(young) - 1 - n) + 20)
+        end = start + dt.timedelta(days=61)
+        done = end <= today and n != 0
+        rows.append(
+            ShadowingPlacement(
+                teacher_id=r.teacher_id,
+                home_school_id=r.school_id,
+                host_school_id=mentor.school_id,
+                mentor_id=mentor.teacher_id,
+                start_date=start,
+                end_date=end,
+                goals=rng.choice(["学习大单元教学设计", "班级管理与家校沟通", "课堂观察与听评课"]),
+                outcome=rng.choice(["qualified", "qualified", "excellent"]) if done else "ongoing",
+                evaluation="按计划完成跟岗，汇报课评价良好" if done else "",
+            )
+        )
+    ShadowingPlacement.objects.bulk_create(rows)
+    return len(rows)

@@ -7,12 +7,20 @@ import datetime as dt
 from edugov.demo.base import DemoContext, register_generator
 from edugov.registry.models import Locale, SchoolClass, SchoolYear, Teacher
 
-from ..models import Exchange, MentorPair, RecruitmentLine, RecruitmentPlan, SubjectLoad, TeacherYear
+from ..models import (
+    Exchange,
+    MentorPair,
+    RecruitmentLine,
+    RecruitmentPlan,
+    ShadowingPlacement,
+    SubjectLoad,
+    TeacherYear,
+)
 from ..norms import canonical_subject
 from ..selectors import STAFFED_TYPES
 from ..services import SUBJECTS
 from .evaluation import _appraisals, _ethics, _round, _tiers
-from .programmes import _communities, _exchanges, _mentoring, _recruitment_plan, _studios
+from .programmes import _communities, _exchanges, _mentoring, _recruitment_plan, _shadowing, _studios
 from .records import (
     DEFAULT_PERIODS,
     _certificate_stage,
@@ -103,6 +111,7 @@ def build_workforce(ctx: DemoContext) -> None:
     ctx.count("招聘计划明细", _recruitment_plan(current))
     ctx.count("青蓝结对", _mentoring(rng, [r for r in created if r.school_year_id == current.pk]))
     this_year = [r for r in created if r.school_year_id == current.pk]
+    ctx.count("跟岗学习", _shadowing(rng, current, this_year, today=ctx.today))
     ctx.count("名师工作室", _studios(rng, this_year, today=ctx.today))
     ctx.count("研修共同体", _communities(rng, this_year, today=ctx.today))
     ctx.count("乡村学校艰苦边远档次", _tiers(rng))
@@ -121,6 +130,7 @@ def reset_workforce() -> None:
     ResearchCommunity.objects.all().delete()
     Studio.objects.all().delete()
     MentorPair.objects.all().delete()
+    ShadowingPlacement.objects.all().delete()
     RecruitmentLine.objects.all().delete()
     RecruitmentPlan.objects.all().delete()
     Exchange.objects.all().delete()

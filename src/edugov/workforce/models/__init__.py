@@ -7,7 +7,7 @@ from __future__ import annotations
 from .appraisal import Appraisal, AppraisalGrade
 from .ethics import EthicsCategory, EthicsHandling, EthicsIncident, EthicsSource, EthicsStatus
 from .exchanges import ROTATING_KINDS, Exchange, ExchangeKind
-from .mentoring import MentoringOutcome, MentorPair
+from .mentoring import MentoringOutcome, MentorPair, ShadowingPlacement
 from .records import (
     BackboneLevel,
     CertificateStage,
@@ -75,6 +75,7 @@ __all__ = [
     "RoundPost",
     "RoundResult",
     "RoundStatus",
+    "ShadowingPlacement",
     "Studio",
     "StudioKind",
     "StudioReport",

@@ -11,7 +11,7 @@ class ExchangeKind(models.TextChoices):
     ROTATION = "rotation", "轮岗交流"
     RURAL_PLACEMENT = "rural_placement", "下派支教"
     UPWARD_SECONDMENT = "upward_secondment", "上挂锻炼"
-    SHADOWING = "shadowing", "跟岗学习"
+    # 跟岗学习 is its own record since 2026-12 (ShadowingPlacement: host school, mentor, outcome).
 
 
 # The kinds that count towards a school's yearly rotation share (教师〔2014〕4号).

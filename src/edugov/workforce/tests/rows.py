@@ -1,5 +1,6 @@
 """Town B's workforce rows for the scope and write walks (tests/test_scope_walk.py): a yearly
 record of town B's teacher, with a subject load and a pending correction request, an exchange, a
+shadowing placement, a
 studio with an overdue report, a research community with an activity, an ethics incident and an
 appraisal."""
 
@@ -18,6 +19,7 @@ from edugov.workforce.models import (
     ResearchCommunity,
     RoundPost,
     RoundResult,
+    ShadowingPlacement,
     Studio,
     StudioReport,
     SubjectLoad,
@@ -53,6 +55,14 @@ def add_town_b_workforce(w: Any) -> None:
         start_date=dt.date(w.year.start_year, 9, 1),
         end_date=dt.date(w.year.start_year + 1, 7, 1),
         evaluation=f"{w.school_b.name}派出",
+    )
+    ShadowingPlacement.objects.create(
+        teacher=w.teacher_b,
+        home_school=w.school_b,
+        host_school=w.school_a,
+        start_date=dt.date(w.year.start_year + 1, 7, 2),
+        end_date=dt.date(w.year.start_year + 1, 8, 20),
+        goals=f"{w.school_b.name}跟岗",
     )
     start = dt.date(w.year.start_year, 9, 1)
     studio = Studio.objects.create(

@@ -78,7 +78,7 @@ def test_an_overlapping_exchange_is_refused(world):
     with pytest.raises(DomainError, match="2025-09-01至2026-07-10已有交流记录"):
         _rotate(
             world,
-            kind="shadowing",
+            kind="upward_secondment",
             start_date=D(2026, 3, 1),
             end_date=D(2026, 9, 1),
             to_school=world.md.school_b,
@@ -86,7 +86,7 @@ def test_an_overlapping_exchange_is_refused(world):
     assert Exchange.objects.count() == 1
     _rotate(
         world,
-        kind="shadowing",
+        kind="upward_secondment",
         start_date=D(2026, 7, 10),
         end_date=D(2026, 9, 1),
         to_school=world.md.school_b,
