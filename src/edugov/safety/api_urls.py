@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, api_records
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -12,5 +12,9 @@ router.register("coverage", api.CoverageViewSet, basename="coverage")
 router.register("reports", api.ReportViewSet, basename="report")
 router.register("drills", api.DrillStatusViewSet, basename="drill")
 router.register("waters", api.WaterViewSet, basename="water")
+router.register("drill-records", api_records.DrillRecordViewSet, basename="drill-record")
+router.register("patrols", api_records.PatrolViewSet, basename="patrol")
+router.register("incidents", api_records.IncidentViewSet, basename="incident")
+router.register("incident-counts", api_records.IncidentCountViewSet, basename="incident-count")
 
 urlpatterns = router.urls
