@@ -108,6 +108,7 @@ def staffing_document(*, actor: User | None, year: int | None = None) -> Documen
             "五年后缺口（人）",
         ],
         subject_rows,
+        note=st.projection.note,
         key="school_gaps",
     )
     ages = Section(
@@ -219,8 +220,9 @@ def recruitment_document(*, actor: User | None, year: int | None = None) -> Docu
             for line in lines
         ],
         note=(
-            "五年后缺口 = 应配（各年级班数 × 周课时 ÷ 标准课时量）− 持证任教教师（按课时折算）"
-            "+ 五年内达到退休年龄的持证教师；建议招聘为缺口四舍五入取整，计划招聘由人事科核定。"
+            "五年后缺口 = 五年后应配（各年级班数 × 周课时 ÷ 标准课时量；有入学预测的学校按学位规划模块"
+            "预测的班数，其余按现有班数）− 持证任教教师（按课时折算）+ 五年内达到退休年龄的持证教师；"
+            "建议招聘为缺口四舍五入取整，计划招聘由人事科核定。"
         ),
         key="lines",
     )

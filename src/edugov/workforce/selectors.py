@@ -32,6 +32,7 @@ from .norms import (
     teacher_shares,
     whole_posts,
 )
+from .projection import Projection, projection
 
 # The school types staffed by the compulsory and senior ratios (kindergartens, vocational and
 # special schools have other norms).
@@ -54,6 +55,8 @@ class SubjectRow:
     qualified: float  # of which teachers whose certificate covers it (stage and subject)
     specialists: int  # teachers whose certificate is of this subject
     retiring: float = 0.0  # qualified share of teachers reaching retirement age within five years
+    # teachers the subject needs in five years from the forecast classes (None: today's classes)
+    need_in_five_years: float | None = None
 
     @property
     def gap(self) -> float:
@@ -62,8 +65,10 @@ class SubjectRow:
 
     @property
     def gap_in_five_years(self) -> float:
-        """The gap once the retiring teachers have left (enrolment as today: no forecast yet)."""
-        return round(self.need - self.qualified + self.retiring, 2)
+        """The gap once the retiring teachers have left, against the need of the forecast classes
+        where planning has a forecast for the school (projection.py), else today's need."""
+        need = self.need if self.need_in_five_years is None else self.need_in_five_years
+        return round(need - self.qualified + self.retiring, 2)
 
     @property
     def covered_by_others(self) -> float:
@@ -88,6 +93,7 @@ class SchoolStaffing:
     outside_certificate: int = 0
     uncertified: int = 0
     retiring: int = 0  # teachers reaching retirement age within five years
+    projection_basis: str = "today"  # "forecast": five-year needs from planning's enrolment forecast
 
     @property
     def vacancies(self) -> int:
@@ -106,6 +112,7 @@ class Staffing:
     year: SchoolYear | None
     norms: Norms
     schools: list[SchoolStaffing]
+    projection: Projection = field(default_factory=lambda: Projection(None))
 
     def school(self, school_id: int) -> SchoolStaffing | None:
         return next((s for s in self.schools if s.school_id == school_id), None)
@@ -140,12 +147,14 @@ def staffing(
         return Staffing(year, norms, [])
     ids = [r["pk"] for r in school_rows]
     by_grade: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    pupils_by_grade: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     by_stage: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     classes = SchoolClass.objects.filter(
         school_year=year, school_id__in=ids, archived_at__isnull=True
     ).values_list("school_id", "grade", F("boys") + F("girls"))
     for school_id, grade, pupils in classes:
         by_grade[school_id][grade] += 1
+        pupils_by_grade[school_id][grade] += pupils
         counts = by_stage[school_id][stage_of_grade(grade)]
         counts[0] += pupils
         counts[1] += 1
@@ -173,6 +182,16 @@ def staffing(
     per_school: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for rec in records:
         per_school[rec[1]].append(rec)
+    proj = projection(
+        actor=actor,
+        base_year=year.start_year,
+        school_ids=ids,
+        today={
+            sid: {g: (pupils_by_grade[sid][g], n) for g, n in grades.items()}
+            for sid, grades in by_grade.items()
+        },
+        stage_of_grade=stage_of_grade,
+    )
     out: list[SchoolStaffing] = []
     for r in school_rows:
         sid = r["pk"]
@@ -210,6 +229,10 @@ def staffing(
                     outside_any = True
             outside += outside_any
         demand = subject_demand(by_grade[sid], norms)
+        future = proj.classes.get(sid)
+        demand_later = subject_demand(future, norms) if future is not None else None
+        if demand_later is not None:
+            demand.update({s: 0.0 for s in demand_later if s not in demand})
         subjects = [
             SubjectRow(
                 s,
@@ -218,6 +241,7 @@ def staffing(
                 round(qualified.get(s, 0.0), 2),
                 specialists.get(s, 0),
                 round(retiring.get(s, 0.0), 2),
+                None if demand_later is None else round(demand_later.get(s, 0.0), 2),
             )
             for s, need in sorted(demand.items(), key=lambda kv: -kv[1])
         ]
@@ -247,9 +271,10 @@ def staffing(
                 outside_certificate=outside,
                 uncertified=uncertified,
                 retiring=leaving,
+                projection_basis=proj.basis(sid),
             )
         )
-    return Staffing(year, norms, out)
+    return Staffing(year, norms, out, proj)
 
 
 @dataclass

@@ -141,6 +141,7 @@ def _school_page(
             "year": year,
             "years": selectors.year_choices(),
             "s": row,
+            "projection_note": st.projection.school_note(school.pk),
             "norms": st.norms,
             "records": records,
             "pending": pending,
