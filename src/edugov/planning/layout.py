@@ -89,7 +89,13 @@ def candidates(
         size = f"{'教学点' if s.teaching_point else '学校'}在校生{s.pupils}人，少于{limit:g}人"
         if receiver is not None and km <= reach:
             action = "close" if s.teaching_point else "merge"
-            reasons = [size, f"{receiver.name}相距{km:g}公里（不超过{reach:g}公里），可接收"]
+            r = radius(rules, s.stage, s.rural)
+            served = (
+                f"在{'农村' if s.rural else '城镇'}服务半径{r:g}公里以内"
+                if km <= r
+                else f"超出{'农村' if s.rural else '城镇'}服务半径{r:g}公里，撤并后须安排寄宿或校车接送"
+            )
+            reasons = [size, f"{receiver.name}相距{km:g}公里（不超过{reach:g}公里），可接收；{served}"]
             out.append(
                 {
                     "action": action,

@@ -62,6 +62,24 @@ def test_keep_merge_close_build_by_hand():
     ]
 
 
+def test_a_merge_or_closure_is_checked_against_the_service_radius():
+    """Both receivers lie beyond the rural primary radius (3 km): 5.56 and 3.34 km; with a 6 km
+    radius both are within it."""
+    for radius, word in (
+        (3.0, "超出农村服务半径3公里，撤并后须安排寄宿或校车接送"),
+        (6.0, "在农村服务半径6公里以内"),
+    ):
+        rules: dict[str, object] = dict(RULES)
+        rules["radius_km"] = {
+            "primary": {"urban": 1.5, "rural": radius},
+            "junior": {"urban": 2.5, "rural": 5},
+        }
+        found = candidates(SCHOOLS, [], rules, small_school=100, small_point=50)
+        moved = [c for c in found if c["action"] in {"close", "merge"}]
+        assert [c["school"] for c in moved] == ["北岭教学点", "东村小学"]
+        assert all(c["reasons"][1].endswith(word) for c in moved), [c["reasons"] for c in moved]
+
+
 def test_merge_whatif_by_hand():
     """东村小学 into the central school: 40 pupils moved; its catchment is 东村 (1.11 km from it),
     6.67 km from the central school, beyond the rural 3 km: 30 boarding places. Grades after: 55,
