@@ -373,6 +373,16 @@ ROUTES: dict[str, Probe] = {
     "api:groups:activity-detail": detail(foreign_of("groups.Activity")),
     "api:groups:joint-class-list": list_(),
     "api:groups:joint-class-detail": detail(foreign_of("groups.JointClass")),
+    "api:groups:joint-class-rotations": detail(foreign_of("groups.JointClass")),
+    "api:groups:joint-class-rotation": detail(
+        lambda w, u: {
+            **foreign_of("groups.JointClass")(w, u),
+            **foreign_of("groups.Rotation", "rotation_id")(w, u),
+        }
+    ),
+    "api:groups:evidence-list": list_(),
+    "api:groups:evidence-detail": detail(foreign_of("groups.Evidence")),
+    "api:groups:evidence-download": detail(foreign_of("groups.Evidence")),
     "party:coverage": list_(),
     "party:my_school": list_(queries=False),
     "party:school": detail(pk_of("school_b")),

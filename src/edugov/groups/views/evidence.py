@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can
 from edugov.common.errors import DomainError, PermissionDenied
 
-from .. import selectors, services
+from .. import services
+from ..downloads import evidence_response
 from ..errors import GroupsError as E
-from ..models import (
-    Activity,
-    Evidence,
-)
+from ..models import Activity
 from ..permissions import action
 from .common import _current_term, _group, _int, _required_school, group_url
 from .group import _render_group
@@ -61,16 +58,4 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, for whoever reads its group (the bureau, the group head, a member)."""
-    actor = request_actor(request)
-    row = Evidence.objects.select_related("group").filter(pk=pk).first()
-    if row is None or not selectors.may_read(actor, row.group):
-        raise Http404("佐证材料不存在或不在您的数据范围内")
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("佐证材料文件已丢失") from None
-    response = FileResponse(handle, content_type=row.content_type)
-    disposition = content_disposition_header(True, row.original_name)
-    if disposition:
-        response["Content-Disposition"] = disposition
-    return response
+    return evidence_response(request_actor(request), pk)
