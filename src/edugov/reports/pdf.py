@@ -9,6 +9,7 @@ Every text is read literally (names may hold "&" or "<")."""
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -111,6 +112,52 @@ def _fits(text: str, font: str, size: float, room: float) -> bool:
     return bool(stringWidth(text, font, size) <= room)
 
 
+# Characters that do not begin a line (Chinese and Latin closing punctuation): they stay at the
+# end of the line before, a little past the column's edge, as typesetters hang them.
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’％,.;:?!)]%")
+_TOKENS = re.compile(r"[0-9A-Za-z_.\-/:%@#+]+|\s|.", re.S)
+_WIDTHS: dict[str, dict[str, float]] = {}  # per font: a token's width at 1 pt
+
+
+def _wrap(text: str, font: str, size: float, room: float) -> str:
+    """Text broken into lines no wider than `room` points (explicit line breaks kept): between any
+    two Chinese characters, at spaces, and inside a Latin word or number only when it alone is
+    wider than the line. Widths come from the face's glyphs, memoised per token."""
+    widths = _WIDTHS.setdefault(font, {})
+    limit = room / size
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for token in _TOKENS.findall(paragraph):
+            w = widths.get(token)
+            if w is None:
+                w = widths[token] = stringWidth(token, font, 1.0)
+            if used + w <= limit or not line or token in _NO_LINE_START:
+                line.append(token)
+                used += w
+                continue
+            out.append("".join(line).rstrip())
+            line, used = [], 0.0
+            if token.isspace():
+                continue
+            if w > limit and len(token) > 1:  # a word longer than the line: cut it where it overflows
+                for ch in token:
+                    cw = widths.get(ch)
+                    if cw is None:
+                        cw = widths[ch] = stringWidth(ch, font, 1.0)
+                    if used + cw > limit and line:
+                        out.append("".join(line))
+                        line, used = [], 0.0
+                    line.append(ch)
+                    used += cw
+                continue
+            line.append(token)
+            used = w
+        out.append("".join(line).rstrip())
+    return "\n".join(out)
+
+
 class _Tables:
     """Tables sized to their content: the font steps down for wide tables, each column gets its
     natural width (capped, so long text wraps) scaled to the frame, and a table too wide for a
@@ -208,8 +255,12 @@ class _Tables:
                 is_number = i < len(numeric) and numeric[i]
                 failed_cell = is_failure(value) or (n - 1, i) in failed
                 font = fail_font if failed_cell else body_font
-                if "\n" not in shown and i < len(room) and _fits(shown, font, size, room[i]):
-                    line.append(shown)
+                if i < len(room):
+                    # wrapped here into lines of a plain string: a Paragraph per long cell cost
+                    # most of a long list's time (wrapped once to size the row, again to split
+                    # the table across pages, then drawn fragment by fragment)
+                    one_line = "\n" not in shown and _fits(shown, font, size, room[i])
+                    line.append(shown if one_line else _wrap(shown, font, size, room[i]))
                     if failed_cell:
                         style += [("FONTNAME", (i, n), (i, n), font), ("TEXTCOLOR", (i, n), (i, n), RED)]
                 elif failed_cell:

@@ -225,3 +225,36 @@ def test_xlsx_data_rows_keep_their_types_and_styles_when_spliced_in():
     assert second[6].value == "'+1" and second[7].value == 2.5
     assert ws.max_row == 3 and ws.max_column == 8
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H3"
+
+
+def test_pdf_long_cells_wrap_into_lines_within_the_column():
+    """Long cells are broken into lines here (not by a Paragraph each): no line wider than the
+    column, no line starting with closing punctuation, Latin words whole unless longer than a
+    line, explicit line breaks kept, and no character lost."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from edugov.reports.fonts import faces
+    from edugov.reports.pdf import _measured_faces, _wrap
+
+    font = _measured_faces().body
+    assert font == faces().body
+    text = "机构以“课程顾问”名义一次性收取学员费用，超过三个月或六十课时，违反《预收费管理办法》第7条。" * 3
+    room = 120.0
+    lines = _wrap(text, font, 9.0, room).split("\n")
+    assert len(lines) > 3 and "".join(lines) == text
+    for line in lines:
+        assert line[0] not in "，。、；：”）》", line
+        # a line may only overflow by the closing punctuation hung at its end
+        assert stringWidth(line.rstrip("，。、；：”）》"), font, 9.0) <= room + 0.01, line
+    words = _wrap("see https://example.org/rules/2021 and R12 here", font, 9.0, 60.0).split("\n")
+    assert "R12" in " ".join(words).split() and "here" in words[-1]
+    assert max(stringWidth(w, font, 9.0) for w in words) <= 60.01  # the URL cut where it overflows
+    assert _wrap("第一行\n第二行", font, 9.0, 200.0) == "第一行\n第二行"
+
+
+def test_pdf_a_long_list_prints_every_wrapped_cell():
+    rows = [[f"机构{n}", "违规收费" * 20 + f"（第{n}条）"] for n in range(300)]
+    doc = Document(title="清单", layout="data", sections=[Section("清单", ["机构", "违规情况"], rows)])
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages)
+    flat = text.replace("\n", "").replace(" ", "")
+    assert all(f"（第{n}条）" in flat for n in range(300))
