@@ -13,7 +13,7 @@ from .after_school import (
     school_ids_under,
 )
 from .board import BOARD_DAYS, Board, BoardDay, BoardItem, board_for_token
-from .compliance import homework_compliance
+from .compliance import homework_compliance, school_compliance_counts
 from .compliance_charts import compliance_charts
 from .compliance_page import CompliancePage, compliance_page, read_scope_key
 from .compliance_types import (
@@ -68,6 +68,7 @@ __all__ = [
     "homework_list",
     "read_scope_key",
     "school_choices",
+    "school_compliance_counts",
     "school_ids_under",
     "survey_comparison",
     "teacher_assignments",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -59,23 +60,29 @@ def class_week_frame(*, engine: str, **kwargs: Any) -> pd.DataFrame:
     return weekly.class_week_frame(weekly.weekly_workspace(engine), **kwargs)
 
 
-def homework_compliance(
+@dataclass
+class _Prepared:
+    start: dt.date
+    end: dt.date
+    weeks: list[dt.date]
+    school_days_by_week: dict[dt.date, int]
+    classes: dict[int, ClassInfo]
+    table: _ClassWeekColumns
+    limit_values: list[float]
+
+
+def _prepare(
     *,
     user: Any,
     term: Term,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    school: School | None = None,
-    area_path: str = "",
-    engine: str | None = None,
-) -> ComplianceReport:
-    """Weekly written-homework compliance of every class the user may see, over a term (or part of
-    it). A class-week counts when the class published any homework that week; its average is the
-    week's written minutes over the week's school days from the calendar.
-
-    The class-week figures come from one definition (`weekly.class_week_table`) computed on
-    `engine`: the operational database by default, DuckDB or Spark (over the warehouse inside
-    `use_warehouse`) for a province."""
+    start: dt.date | None,
+    end: dt.date | None,
+    school: School | None,
+    area_path: str,
+    engine: str | None,
+) -> _Prepared:
+    """The classes in the user's scope and their class-week columns over the period (the engine's
+    cached class-week table), shared by the report and the per-school counts."""
     start = max(start or term.start_date, term.start_date)
     end = min(end or term.end_date, term.end_date)
     classes_qs = scoped(SchoolClass, user).filter(
@@ -126,6 +133,31 @@ def homework_compliance(
         else None
     )
     table = _class_week_columns(frame, classes, limit_of, limit_values, school_days_by_week)
+    return _Prepared(start, end, weeks, school_days_by_week, classes, table, limit_values)
+
+
+def homework_compliance(
+    *,
+    user: Any,
+    term: Term,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    school: School | None = None,
+    area_path: str = "",
+    engine: str | None = None,
+) -> ComplianceReport:
+    """Weekly written-homework compliance of every class the user may see, over a term (or part of
+    it). A class-week counts when the class published any homework that week; its average is the
+    week's written minutes over the week's school days from the calendar.
+
+    The class-week figures come from one definition (`weekly.class_week_table`) computed on
+    `engine`: the operational database by default, DuckDB or Spark (over the warehouse inside
+    `use_warehouse`) for a province."""
+    p = _prepare(
+        user=user, term=term, start=start, end=end, school=school, area_path=area_path, engine=engine
+    )
+    start, end, weeks, school_days_by_week = p.start, p.end, p.weeks, p.school_days_by_week
+    classes, table, limit_values = p.classes, p.table, p.limit_values
     report = _summarise(
         term=term,
         start=start,
@@ -139,6 +171,21 @@ def homework_compliance(
     )
     report.daily_bins = table.daily_bins
     return report
+
+
+def school_compliance_counts(
+    *, user: Any, term: Term, end: dt.date | None = None
+) -> dict[int, tuple[int, int]]:
+    """Per school in the user's scope: (class-weeks measured, class-weeks over the written-homework
+    limit) over the term up to `end`: the figures of `homework_compliance(...).by_school` without
+    building the report's per-class-week records (for the school appraisal)."""
+    p = _prepare(user=user, term=term, start=None, end=end, school=None, area_path="", engine=None)
+    if not len(p.table):
+        return {}
+    ids, index = np.unique(p.table.school_id, return_inverse=True)
+    weeks = np.bincount(index)
+    over = np.bincount(index, weights=p.table.over.astype(np.int64))
+    return {int(s): (int(n), int(o)) for s, n, o in zip(ids, weeks, over, strict=True)}
 
 
 def _groups(

@@ -129,3 +129,23 @@ def test_board_shows_homework_without_personal_data(district):
     assert data.days[0].written_minutes == 30
     assert selectors.board_for_token("nope", today=D(2025, 9, 10)) is None
     assert selectors.board_for_token("x" * 500) is None
+
+
+def test_school_compliance_counts_match_the_report(district):
+    # School A: class A1 (grade 3, limit 60) 2 class-weeks, one over (61.0); school B: class B1
+    # one class-week within.
+    for day in range(8, 13):
+        hw(district.class_a1, D(2025, 9, day), 60)
+    for day in range(15, 20):
+        hw(district.class_a1, D(2025, 9, day), 61)
+    hw(district.class_b1, D(2025, 9, 9), 30)
+    officer = district.users[Role.DEPARTMENT_OFFICER]
+    counts = selectors.school_compliance_counts(user=officer, term=term1(district))
+    assert counts == {district.school_a.pk: (2, 1), district.school_b.pk: (1, 0)}
+    report = selectors.homework_compliance(user=officer, term=term1(district))
+    assert counts == {g.key: (g.class_weeks, g.over_weeks) for g in report.by_school}
+    # up to Sep 14 only the first week counts; a school's account sees only its own school
+    early = selectors.school_compliance_counts(user=officer, term=term1(district), end=D(2025, 9, 14))
+    assert early == {district.school_a.pk: (1, 0), district.school_b.pk: (1, 0)}
+    own = selectors.school_compliance_counts(user=district.users[Role.SCHOOL_ADMIN], term=term1(district))
+    assert own == {district.school_a.pk: (2, 1)}
