@@ -4,6 +4,7 @@ Property tests are reproducible in `make test` and explore under `make soak` (ED
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -18,16 +19,17 @@ hypothesis_settings.load_profile("soak" if os.environ.get("EDUGOV_SOAK") == "1" 
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.AXES_ENABLED = True
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # The values are edugov.testing.settings_for_tests (shared with rows_shared_by_tests).
+    from edugov.testing import settings_for_tests
+
+    for name, value in settings_for_tests(tmp_path / "media").items():
+        if name != "PASSWORD_HASHERS":
+            setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Production hashing costs ~100 ms per user; tests build dozens of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from edugov.testing import settings_for_tests
+
+    settings.PASSWORD_HASHERS = settings_for_tests(Path())["PASSWORD_HASHERS"]

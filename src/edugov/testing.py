@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.db import transaction
+from django.test import override_settings
 
 from edugov.accounts.models import Role, User
 from edugov.registry import services as registry_services
@@ -219,3 +225,42 @@ def policy_expects(user: User, action: str, target: Any = None) -> bool:
         if not (write_scoped(rows, user) if rule.scope == "write" else scoped(rows, user)).exists():
             return False
     return rule.check is None or bool(rule.check(user, target))
+
+
+def settings_for_tests(media_root: Path) -> dict[str, Any]:
+    """The settings every test runs under (the root conftest.py applies them around each test): uploads
+    in `media_root`, tasks run inline, login throttling on, files on disk, fast password hashing."""
+    return {
+        "MEDIA_ROOT": media_root,
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        "AXES_ENABLED": True,
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Production hashing costs ~100 ms per user; tests build dozens of users.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    }
+
+
+@contextmanager
+def rows_shared_by_tests(django_db_blocker: Any, media_root: Path) -> Iterator[None]:
+    """Rows built once for a test module (or session) instead of once per test. Use it in a
+    module-scoped fixture that asks for `django_db_setup`:
+
+        @pytest.fixture(scope="module")
+        def district(django_db_setup, django_db_blocker, tmp_path_factory):
+            with rows_shared_by_tests(django_db_blocker, tmp_path_factory.mktemp("media")):
+                yield demo_build(...)
+
+    What is built inside sits in one transaction that is rolled back when the fixture ends. Each test
+    (the `db` fixture, i.e. `django_db` without transaction=True) runs in a savepoint inside it, so what
+    a test writes, a rebuild included, is rolled back after that test and the next one finds the rows
+    as built. Not for `transaction=True` tests: they empty the tables."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**settings_for_tests(media_root)),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
