@@ -136,18 +136,19 @@ def after_school_coverage(ctx: SourceContext) -> Mapping[int, SourceValue]:
 
 def homework_compliance(ctx: SourceContext) -> Mapping[int, SourceValue]:
     """Share of class-weeks whose written homework stayed within the limit, over the year's terms
-    (class-weeks summed across terms, not rates averaged)."""
+    (class-weeks summed across terms, not rates averaged). The burden module's per-school counts
+    over its cached class-week table, without building the compliance report."""
     from edugov.burden import selectors as burden
 
     weeks: dict[int, int] = defaultdict(int)
     over: dict[int, int] = defaultdict(int)
     wanted = set(ctx.school_ids)
     for term in _terms(ctx):
-        report = burden.homework_compliance(user=ctx.reader, term=term, end=ctx.day)
-        for group in report.by_school:
-            if group.key in wanted:
-                weeks[group.key] += group.class_weeks
-                over[group.key] += group.over_weeks
+        counts = burden.school_compliance_counts(user=ctx.reader, term=term, end=ctx.day)
+        for school_id, (n, n_over) in counts.items():
+            if school_id in wanted:
+                weeks[school_id] += n
+                over[school_id] += n_over
     return {
         sid: SourceValue(pct(n - over[sid], n), f"{n}个班·周，{n - over[sid]}个未超时")
         for sid, n in weeks.items()

@@ -81,34 +81,50 @@ def _line(
     )
 
 
-@transaction.atomic
 def results_compute(
     *, actor: User, scheme: Scheme, now: dt.datetime | None = None, reader: Any = None
 ) -> int:
     """Every school's scorecard for the scheme, replacing the last computation: each indicator's
     raw value from its source (read as the bureau of the district) or from the school's entry,
-    scored by its rule and weighted. Returns the number of schools scored."""
-    from edugov.rectification.findings import BureauReader
+    scored by its rule and weighted. Returns the number of schools scored.
 
+    The sources are read before the write transaction opens: inside one, the modules' cached
+    figures are bypassed (common.cache), so a source would recompute what the pages cached."""
     ensure_can(actor, action("compute"), scheme.area)
     now = now or timezone.now()
+    values = _source_values(scheme=scheme, now=now, reader=reader)
+    return _results_write(actor=actor, scheme=scheme, now=now, values=values)
+
+
+def _source_values(*, scheme: Scheme, now: dt.datetime, reader: Any) -> dict[str, dict[int, SourceValue]]:
+    from edugov.rectification.findings import BureauReader
+
+    codes = set(
+        Indicator.objects.filter(dimension__scheme=scheme).exclude(source="").values_list("source", flat=True)
+    )
+    ctx = SourceContext(
+        reader=reader or BureauReader(area=scheme.area),
+        school_year=scheme.school_year,
+        school_ids=tuple(s.pk for s in scheme_schools(scheme)),
+        as_of=now,
+    )
+    values: dict[str, dict[int, SourceValue]] = {}
+    for code in sorted(codes):
+        src = get_source(code)
+        values[code] = dict(src.fn(ctx)) if src is not None else {}
+    return values
+
+
+@transaction.atomic
+def _results_write(
+    *, actor: User, scheme: Scheme, now: dt.datetime, values: dict[str, dict[int, SourceValue]]
+) -> int:
     schools = scheme_schools(scheme)
-    ids = tuple(s.pk for s in schools)
     indicators = list(
         Indicator.objects.filter(dimension__scheme=scheme)
         .select_related("dimension")
         .order_by("dimension__order", "order", "pk")
     )
-    ctx = SourceContext(
-        reader=reader or BureauReader(area=scheme.area),
-        school_year=scheme.school_year,
-        school_ids=ids,
-        as_of=now,
-    )
-    values: dict[str, dict[int, SourceValue]] = {}
-    for code in sorted({i.source for i in indicators if i.source}):
-        src = get_source(code)
-        values[code] = dict(src.fn(ctx)) if src is not None else {}
     entries = {
         (e.indicator_id, e.school_id): e
         for e in Entry.objects.filter(indicator__dimension__scheme=scheme).select_related("entered_by")
