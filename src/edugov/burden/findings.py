@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from edugov.accounts.models import Department
+from edugov.common.dates import cn_date
 from edugov.rectification.findings import Finding, FindingContext, Unit, register_finding_source
 from edugov.registry.models import Term
 
@@ -91,7 +92,7 @@ def exam_violations(ctx: FindingContext) -> Iterator[Finding]:
             source=EXAMS,
             unit=Unit.school(first.school_id),
             title=f"{first.school_name}{first.grade}年级{first.subject}{first.kind_label}不符合考试管理规定",
-            evidence=f"{first.date:%Y-%m-%d}登记的{first.grade}年级{first.subject}{first.kind_label}：{problems}。",
+            evidence=f"{cn_date(first.date)}登记的{first.grade}年级{first.subject}{first.kind_label}：{problems}。",
             severity="high" if any(r.rule == "burden.exam.periodic_test_max" for r in rows) else "medium",
             required_action="停止违规考试安排，成绩以等级呈现、不排名不公布，并报送整改说明。",
             department=Department.BASIC_EDUCATION,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from edugov.accounts.models import Module
 from edugov.accounts.scope import write_scoped
+from edugov.common.dates import cn_date
 from edugov.ingest.spec import Column, RowError, register
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.importers import (
@@ -89,7 +90,7 @@ class ClassLookup(SchoolLookup):
             calendar = self.calendars[year.pk] = SchoolCalendar.for_year(year)
         kind = calendar.day_kind(day)
         if kind != CalendarDayKind.SCHOOL_DAY:
-            raise RowError(field, f"{day.isoformat()}不是上课日（{CalendarDayKind(kind).label}）")
+            raise RowError(field, f"{cn_date(day)}不是上课日（{CalendarDayKind(kind).label}）")
 
 
 CLASS_COLUMNS = [

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404
 
 from edugov.accounts.scope import scoped
+from edugov.common.dates import cn_period
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import Area, AreaLevel, School, Term
 from edugov.reports import ColumnKind, Document, Section, read_as
@@ -120,7 +121,7 @@ def monthly_report(*, actor: User, year: int, month: int, area: Area | None = No
     summary = [
         ("范围", scope_name),
         ("月份", f"{year}年{month}月（{term}）"),
-        ("作业统计周", f"{week_start:%Y-%m-%d}至{week_end:%Y-%m-%d}（周一在本月的周）"),
+        ("作业统计周", f"{cn_period(week_start, week_end)}（周一在本月的周）"),
         (
             "书面作业达标率（班级周）",
             f"{hw.total.rate_percent}（{hw.total.class_weeks}个班级周，超标{hw.total.over_weeks}个）",
@@ -390,7 +391,7 @@ def compliance_workbook(
     ]  # fmt: skip
     return Document(
         title=f"作业时长监测（{found}）",
-        subtitle=f"{found.start_date:%Y-%m-%d}至{found.end_date:%Y-%m-%d}",
+        subtitle=cn_period(found.start_date, found.end_date),
         sections=sections,
         layout="data",
         filename=f"作业时长监测-{found}",

@@ -57,10 +57,10 @@ def teaches(*, teacher_id: int, school_class: SchoolClass) -> bool:
 def _check_school_day(*, school_class: SchoolClass, date: dt.date) -> None:
     year = school_class.school_year
     if not year.start_date <= date <= year.end_date:
-        raise DomainError(BurdenError.OUTSIDE_YEAR, date=date.isoformat())
+        raise DomainError(BurdenError.OUTSIDE_YEAR, date=date)
     kind = SchoolCalendar.for_year(year).day_kind(date)
     if kind != CalendarDayKind.SCHOOL_DAY:
-        raise DomainError(BurdenError.NOT_SCHOOL_DAY, date=date.isoformat(), kind=CalendarDayKind(kind).label)
+        raise DomainError(BurdenError.NOT_SCHOOL_DAY, date=date, kind=CalendarDayKind(kind).label)
 
 
 @transaction.atomic
@@ -121,7 +121,7 @@ def homework_publish(
         raise DomainError(
             BurdenError.DUPLICATE,
             subject=subject,
-            date=date.isoformat(),
+            date=date,
             kind=HomeworkType(homework_type).label,
         ) from None
     audit_create(instance=homework)
@@ -192,9 +192,9 @@ def exam_register(
     if not term.start_date <= date <= term.end_date:
         raise DomainError(
             BurdenError.EXAM_DATE_OUTSIDE_TERM,
-            date=date.isoformat(),
-            start=term.start_date.isoformat(),
-            end=term.end_date.isoformat(),
+            date=date,
+            start=term.start_date,
+            end=term.end_date,
         )
     subject = (subject or "").strip()
     if not subject:
@@ -222,7 +222,7 @@ def exam_register(
             BurdenError.EXAM_DUPLICATE,
             grade=grade,
             subject=subject,
-            date=date.isoformat(),
+            date=date,
             kind=ExamKind(kind).label,
         ) from None
     audit_create(instance=exam)

@@ -23,6 +23,7 @@ from edugov.accounts.actor import request_actor
 from edugov.accounts.anchors import home_anchor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped, write_scoped
+from edugov.common.dates import cn_date
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.calendar import SchoolCalendar
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolYear, Term
@@ -345,7 +346,10 @@ def exam_entry(request: HttpRequest) -> HttpResponse:
                 status = 403 if isinstance(exc, PermissionDenied) else 400
             else:
                 problems = selectors.exam_problems(user=user, exam=exam)
-                text = f"已登记：{school.name} {exam}。"
+                text = (
+                    f"已登记：{school.name} {cn_date(exam.date)} {exam.grade}年级{exam.subject}"
+                    f"{exam.get_kind_display()}。"
+                )
                 if problems:
                     messages.warning(request, text + "该考试不符合规定：" + "；".join(problems))
                 else:

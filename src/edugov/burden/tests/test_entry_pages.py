@@ -62,6 +62,9 @@ def test_school_admin_registers_a_compliant_exam(client, district, term):
     assert (exam.school_id, exam.grade, exam.kind) == (district.school_a.pk, 3, "end_of_term")
     html = resp.content.decode()
     assert "符合考试管理规定" in html
+    # the message names the exam with its date the Chinese way
+    assert f"已登记：{district.school_a.name} 2026年1月8日 3年级数学期末考试。" in html
+    assert "2026-01-08 " not in html
 
 
 def test_violations_are_shown_right_after_saving(client, district, term):

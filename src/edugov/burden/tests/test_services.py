@@ -55,9 +55,9 @@ def test_only_teachers_publish(district, role):
         ({"estimated_minutes": 0}, "1～240"),
         ({"estimated_minutes": -5}, "1～240"),
         ({"estimated_minutes": 241}, "1～240"),
-        ({"date": D(2025, 10, 2)}, "法定节假日"),
+        ({"date": D(2025, 10, 2)}, "2025年10月2日不是上课日（法定节假日）"),
         ({"date": D(2025, 9, 13)}, "周末"),
-        ({"date": D(2025, 8, 29)}, "不在该班级所属学年内"),
+        ({"date": D(2025, 8, 29)}, "2025年8月29日不在该班级所属学年内"),
         ({"date": D(2026, 1, 27)}, "寒假"),
         ({"content": "  "}, "作业内容"),
         ({"subject": ""}, "学科"),
@@ -144,3 +144,15 @@ def test_exam_registration_checks_term_and_grade(district):
             date=D(2026, 1, 15),
         )  # fmt: skip
     assert Exam.objects.count() == 1
+
+
+def test_a_refusal_prints_its_date_the_chinese_way_and_the_api_keeps_it_iso(district):
+    """One formatter (edugov.common.dates): the message reads 2025年9月13日, the API's params the
+    date itself (JSON-encoded as 2025-09-13)."""
+    from rest_framework.utils.encoders import JSONEncoder
+
+    with pytest.raises(DomainError) as exc:
+        publish(district, date=D(2025, 9, 13))
+    assert exc.value.message.startswith("2025年9月13日不是上课日")
+    assert "2025-09-13" not in exc.value.message
+    assert JSONEncoder().encode(exc.value.params["date"]) == '"2025-09-13"'
