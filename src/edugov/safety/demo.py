@@ -179,6 +179,9 @@ def build_safety(ctx: DemoContext) -> None:
                 location=f"{s.name}周边{rng.randrange(200, 1500)}米",
                 warning_signs=rng.random() < 0.8,
                 patrol_duty=_person(rng),
+                # within about a kilometre of the school (0.01 degree), for the map
+                longitude=_near(s.longitude, rng),
+                latitude=_near(s.latitude, rng),
             )
         )
     DangerousWater.objects.bulk_create(waters)
@@ -328,6 +331,12 @@ def reset_safety() -> None:
     GridCell.objects.all().delete()
     WaterReport.objects.all().delete()
     DangerousWater.objects.all().delete()
+
+
+def _near(degrees: Decimal | None, rng: random.Random) -> Decimal | None:
+    if degrees is None:
+        return None
+    return degrees + Decimal(str(round(rng.uniform(-0.01, 0.01), 6)))
 
 
 def register() -> None:

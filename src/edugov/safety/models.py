@@ -194,6 +194,9 @@ class DangerousWater(models.Model):
     location = models.CharField("位置", max_length=200)
     warning_signs = models.BooleanField("设有警示标志", default=False)
     patrol_duty = models.CharField("巡查责任人", max_length=64, blank=True)
+    # Where it is, for the map (WGS-84 degrees); without them the map places it at its school.
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = "危险水域"

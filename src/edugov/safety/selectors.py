@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.urls import reverse
 
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
@@ -344,12 +345,55 @@ def waters(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
             "patrols_n",
             "last_patrol",
             "issues",
+            "longitude",
+            "latitude",
+            "school__longitude",
+            "school__latitude",
         )
     ]
     for r in rows:
         r["kind_label"] = WaterKind(r["kind"]).label
         r["overdue"] = r["last_patrol"] is None or (on - r["last_patrol"]).days > every
     return rows
+
+
+def water_map(*, waters: list[dict[str, Any]]) -> dict[str, Any]:
+    """The waters on plain longitude/latitude axes (no tiles), as ECharts series data: each water
+    with its patrol status (patrolled, lapsed, no warning signs) and the schools they lie near. A
+    water without its own coordinates is placed at its school's (`approx`); one with neither is
+    left off the map and stays in the list."""
+    points: list[dict[str, Any]] = []
+    schools: dict[str, list[float]] = {}
+    for w in waters:
+        own = w["longitude"] is not None and w["latitude"] is not None
+        lon, lat = (w["longitude"], w["latitude"]) if own else (w["school__longitude"], w["school__latitude"])
+        if lon is None or lat is None:
+            continue
+        status = "overdue" if w["overdue"] else ("no_signs" if not w["warning_signs"] else "ok")
+        points.append(
+            {
+                "name": w["name"],
+                "value": [round(float(lon), 6), round(float(lat), 6)],
+                "status": status,
+                "approx": not own,
+                "kind": w["kind_label"],
+                "town": w["area__name"],
+                "last": w["last_patrol"].isoformat() if w["last_patrol"] else "",
+                "url": reverse("safety:water_detail", args=[w["pk"]]),
+            }
+        )
+        if w["school__name"] and w["school__longitude"] is not None and w["school__latitude"] is not None:
+            schools[w["school__name"]] = [
+                round(float(w["school__longitude"]), 6),
+                round(float(w["school__latitude"]), 6),
+            ]
+    return {
+        "waters": points,
+        "schools": [{"name": n, "value": v} for n, v in sorted(schools.items())],
+        "placed": len(points),
+        "unplaced": len(waters) - len(points),
+        "labels": {"ok": "按期巡查", "overdue": "超期未巡查", "no_signs": "未设警示标志"},
+    }
 
 
 def water_patrols(*, actor: Any, water_id: int) -> QuerySet[Patrol]:

@@ -206,8 +206,13 @@ def _client_ip(request: HttpRequest) -> str:
 
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"safety:rl:{bucket}:{_client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    key = f"safety:rl:{bucket}:{_client_ip(request)}:{_window(seconds)}"
     return _hit(key, seconds) > limit
+
+
+def _window(seconds: int) -> int:
+    """The number of the current fixed window of `seconds` (tests hold it still)."""
+    return int(timezone.now().timestamp()) // seconds
 
 
 def _hit(key: str, seconds: int) -> int:
@@ -367,11 +372,13 @@ def waters(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
     day = timezone.localdate()
+    rows = selectors.waters(actor=actor, on=day)
     return render(
         request,
         "safety/waters.html",
         {
-            "waters": selectors.waters(actor=actor, on=day),
+            "waters": rows,
+            "map": selectors.water_map(waters=rows),
             "every": rules.patrol_every_days(),
             "today": day,
             "may_patrol": role_may(actor, action("patrol")),

@@ -1,0 +1,53 @@
+/* The dangerous waters on plain longitude/latitude axes (no tiles, no boundary downloads), coloured
+   by patrol status, with the schools they lie near; a click opens the water's patrol records.
+   Data from #safety-water-map-data (safety.selectors.water_map); the list below the map carries
+   the same facts for screen readers. Pattern of planning/map.js. */
+(function () {
+  "use strict";
+  var node = document.getElementById("safety-water-map-data");
+  var el = document.getElementById("safety-water-map");
+  if (!node || !el || !window.echarts) return;
+  var d = JSON.parse(node.textContent);
+  var colours = { ok: "#23855a", overdue: "#c0262d", no_signs: "#b35c00" };
+  var narrow = el.clientWidth < 480;
+  function watersOf(status) {
+    return d.waters.filter(function (w) { return w.status === status; }).map(function (w) {
+      return { name: w.name, value: w.value, url: w.url, kind: w.kind, town: w.town, last: w.last, approx: w.approx,
+               symbol: w.approx ? "emptyCircle" : "circle" };
+    });
+  }
+  var series = [{
+    name: "附近学校", type: "scatter", symbol: "rect", symbolSize: 7, itemStyle: { color: "#8c96a3" },
+    data: d.schools, z: 1
+  }];
+  ["overdue", "no_signs", "ok"].forEach(function (status) {
+    series.push({
+      name: d.labels[status], type: "scatter", symbolSize: narrow ? 11 : 14, z: 2,
+      itemStyle: { color: colours[status], borderColor: colours[status], borderWidth: 2, opacity: 0.9 },
+      data: watersOf(status)
+    });
+  });
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif" },
+    legend: { top: 0, type: "scroll" },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "item", confine: true,
+      formatter: function (p) {
+        if (p.seriesName === "附近学校") return p.name;
+        var w = p.data;
+        return w.name + "（" + w.kind + "，" + w.town + "）<br>" + p.seriesName +
+          "<br>最近巡查：" + (w.last || "无记录") + (w.approx ? "<br>未登记坐标，按附近学校位置标出" : "");
+      }
+    },
+    xAxis: { type: "value", scale: true, name: narrow ? "" : "经度", splitLine: { show: false },
+             axisLabel: { hideOverlap: true } },
+    yAxis: { type: "value", scale: true, name: narrow ? "" : "纬度", splitLine: { show: false } },
+    series: series
+  });
+  chart.on("click", function (p) {
+    if (p.data && p.data.url) window.location.href = p.data.url;
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
