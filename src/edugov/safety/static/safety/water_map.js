@@ -30,8 +30,9 @@
   var chart = window.echarts.init(el);
   chart.setOption({
     textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif" },
-    legend: { top: 0, type: "scroll" },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    // on a phone the legend wraps onto two lines rather than paging (every status stays in view)
+    legend: { top: 0, type: "plain", itemGap: narrow ? 8 : 10 },
+    grid: { left: 8, right: 24, top: narrow ? 64 : 40, bottom: 8, containLabel: true },
     tooltip: {
       trigger: "item", confine: true,
       formatter: function (p) {
