@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "CellKindEnum": "edugov.safety.models.CellKind",
         "HazardKindEnum": "edugov.safety.models.HazardKind",
         "WaterKindEnum": "edugov.safety.models.WaterKind",
+        "DrillKindEnum": "edugov.safety.models.DrillKind",
+        "IncidentKindEnum": "edugov.safety.models.IncidentKind",
         "ProjectKindEnum": "edugov.planning.models.ProjectKind",
         "InstitutionCategoryEnum": "edugov.tutoring.models.Category",
         "QuotaStatusEnum": "edugov.planning.models.QuotaStatus",
