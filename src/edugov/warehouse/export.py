@@ -5,10 +5,16 @@ Layout: DIR/<table>/year=<year>/district=<code>/part-0.parquet (either level omi
 table has no year or no area; the year is the school year's start year, or the calendar year of
 the table's date), DIR/manifest.json.
 
-Incremental: a first pass streams every table in chunks and computes, per partition, the row
-count and an order-independent checksum (sum of 64-bit row hashes); only partitions whose
-checksum differs from the manifest's (or whose file is missing) are rewritten, each in a second
-streamed pass filtered to that partition. Memory is bounded by the chunk size, not the table.
+Incremental without reading the rows: per partition the manifest keeps a signature (rows, the
+largest primary key, the latest `updated_at` where the model has one), which the database gives
+for every partition of a table in one grouped query, and the audit trail's last event id. A
+partition is read again only when its signature moved (rows added or deleted, a row moved to
+another partition), when the audit trail has an event for the table's model in its district since
+the last export (a row edited in place), or when its file is missing; it is rewritten only when
+the checksum of what was read (sum of 64-bit row hashes) differs from the manifest's. A write that
+bypasses both the audit trail and the signature (an in-place UPDATE by hand) is found by
+`verify=True`, which reads every row and compares every checksum, as `full=True` rewrites every
+partition. Memory is bounded by the chunk size, not the table.
 """
 
 from __future__ import annotations
@@ -29,9 +35,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import ExtractYear
 
+from edugov.audit.models import AuditEvent
 from edugov.registry.models import Area, AreaLevel
 
 from .registry import WarehouseTable, warehouse_tables
@@ -83,14 +90,18 @@ class DistrictMap:
     def __init__(self) -> None:
         rows = list(Area.objects.values_list("id", "code", "level", "path"))
         level_of = {code: level for _, code, level, _ in rows}
+        self.level_of = level_of
         self.district_of: dict[int, str] = {}
         for pk, _code, _level, path in rows:
-            codes = [c for c in path.split("/") if c]
-            district = next((c for c in codes if level_of.get(c) == AreaLevel.DISTRICT), NO_DISTRICT)
-            self.district_of[pk] = district
+            self.district_of[pk] = self.district_of_path(path)
         self.areas_in: dict[str, list[int]] = {}
         for pk, district in self.district_of.items():
             self.areas_in.setdefault(district, []).append(pk)
+
+    def district_of_path(self, path: str) -> str:
+        """The code of the district an area path lies in (NO_DISTRICT above or outside one)."""
+        codes = [c for c in path.split("/") if c]
+        return next((c for c in codes if self.level_of.get(c) == AreaLevel.DISTRICT), NO_DISTRICT)
 
 
 def partition_key(table: WarehouseTable, year: Any, district: str | None) -> str:
@@ -175,6 +186,65 @@ def _checksums(table: WarehouseTable, dmap: DistrictMap, fingerprint: str) -> di
     return {key: acc.checksum(fingerprint) for key, acc in accs.items()}
 
 
+def _updated_field(table: WarehouseTable) -> str | None:
+    """The model's `updated_at` (auto_now) column, if it has one: a signature part that moves
+    with every save."""
+    for f in table.fields:
+        if isinstance(f, models.DateTimeField) and getattr(f, "auto_now", False):
+            return f.name
+    return None
+
+
+def _signatures(table: WarehouseTable, dmap: DistrictMap, fingerprint: str) -> dict[str, str]:
+    """Per partition: rows, the largest primary key and the latest update, from one grouped query
+    (the database counts; no row comes into Python). Keys are allocated upwards, so an added row
+    raises the largest key and a deleted one lowers the count."""
+    qs = _queryset(table).order_by()
+    group = [n for n, on in (("wh_year", table.by_year), ("wh_area", table.area)) if on]
+    updated = _updated_field(table)
+    sums: dict[str, Any] = {"n": Count("pk"), "top": Max("pk")}
+    if updated:
+        sums["changed"] = Max(updated)
+    groups = qs.values(*group).annotate(**sums) if group else [qs.aggregate(**sums)]
+    parts: dict[str, list[Any]] = {}
+    for g in groups:
+        if not g["n"]:
+            continue
+        area_id = g.get("wh_area")
+        district = dmap.district_of.get(area_id, NO_DISTRICT) if area_id is not None else NO_DISTRICT
+        acc = parts.setdefault(partition_key(table, g.get("wh_year"), district), [0, 0, ""])
+        acc[0] += g["n"]
+        acc[1] = max(acc[1], g["top"])
+        changed = g.get("changed")
+        acc[2] = max(acc[2], changed.isoformat() if changed else "")
+    return {key: f"{fingerprint}:{n}:{top}:{changed}" for key, (n, top, changed) in parts.items()}
+
+
+ALL_DISTRICTS = "*"
+
+
+def _edited_districts(table: WarehouseTable, dmap: DistrictMap, since: int | None) -> set[str]:
+    """Districts in which the audit trail records a write to the table's model after event
+    `since` (ALL_DISTRICTS for an event no district holds, or when there is no mark)."""
+    if since is None:
+        return {ALL_DISTRICTS}
+    paths = (
+        AuditEvent.objects.filter(pk__gt=since, model=table.model._meta.label)
+        .order_by()
+        .values_list("area_path", flat=True)
+        .distinct()
+    )
+    districts = {dmap.district_of_path(p) for p in paths}
+    return {ALL_DISTRICTS if d == NO_DISTRICT else d for d in districts}
+
+
+def _district_of_key(key: str) -> str:
+    for part in key.split("/"):
+        if part.startswith("district="):
+            return part.split("=", 1)[1]
+    return ALL_DISTRICTS  # a table without districts: any edit of its model concerns it
+
+
 def _partition_queryset(table: WarehouseTable, key: str, dmap: DistrictMap) -> models.QuerySet:
     qs = _queryset(table)
     for part in filter(None, key.split("/")):
@@ -200,8 +270,15 @@ def _file_sha256(path: Path) -> str:
 
 
 def _write_partition(
-    table: WarehouseTable, key: str, directory: Path, dmap: DistrictMap, fingerprint: str
-) -> dict[str, Any]:
+    table: WarehouseTable,
+    key: str,
+    directory: Path,
+    dmap: DistrictMap,
+    fingerprint: str,
+    keep_if: str | None = None,
+) -> dict[str, Any] | None:
+    """Read the partition's rows and write its file; None (the file left as it is) when their
+    checksum is `keep_if`, the manifest's."""
     rel = Path(table.name) / key / "part-0.parquet" if key else Path(table.name) / "part-0.parquet"
     target = directory / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -212,6 +289,9 @@ def _write_partition(
         for chunk, _keys in _chunks(table, _partition_queryset(table, key, dmap), dmap):
             acc.add(_row_hashes(chunk))
             writer.write_table(chunk)
+    if keep_if is not None and acc.checksum(fingerprint) == keep_if and target.exists():
+        tmp.unlink()
+        return None
     os.replace(tmp, target)
     return {
         "file": rel.as_posix(),
@@ -232,7 +312,8 @@ class ExportResult:
     rows: dict[str, int] = field(default_factory=dict)
     bytes: int = 0  # the warehouse's size after the export
     bytes_written: int = 0  # of the partitions this export rewrote
-    seconds_checking: float = 0.0  # reading the database's rows to compare partitions' checksums
+    seconds_checking: float = 0.0  # signatures and audit trail (and, with verify, every row's checksum)
+    read: list[str] = field(default_factory=list)  # partitions whose rows were read (written or not)
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -247,11 +328,14 @@ def warehouse_export(
     directory: Path,
     tables: list[str] | None = None,
     full: bool = False,
+    verify: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ExportResult:
-    """Export the registered tables (or those named) into `directory`, rewriting only changed
-    partitions unless `full`. The manifest is replaced last, atomically. `progress(done, total,
-    table)` hears before each table (and once at the end, with an empty name)."""
+    """Export the registered tables (or those named) into `directory`, reading only partitions
+    whose signature moved or whose district the audit trail shows edited (see the module's
+    docstring); `verify` reads every row and compares checksums instead, `full` rewrites every
+    partition. The manifest is replaced last, atomically. `progress(done, total, table)` hears
+    before each table (and once at the end, with an empty name)."""
     started = time.perf_counter()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -266,6 +350,8 @@ def warehouse_export(
     result = ExportResult(directory=directory)
     dmap = DistrictMap()
     manifest_tables: dict[str, Any] = dict(old.get("tables", {}))
+    # Events after this one are looked at by the next export (those during this one included).
+    audit_mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     for index, table in enumerate(chosen):
         if progress is not None:
@@ -274,18 +360,38 @@ def warehouse_export(
         fingerprint = _schema_fingerprint(schema)
         before = {} if full else old.get("tables", {}).get(table.name, {}).get("partitions", {})
         checking = time.perf_counter()
-        now = _checksums(table, dmap, fingerprint)
+        now = _signatures(table, dmap, fingerprint)
+        checksums = _checksums(table, dmap, fingerprint) if verify and before else {}
+        since = old.get("tables", {}).get(table.name, {}).get("audit_mark")
+        edited = _edited_districts(table, dmap, since) if before else set()
         result.seconds_checking += time.perf_counter() - checking
         partitions: dict[str, Any] = {}
         for key in sorted(now):
             prev = before.get(key)
-            if prev and prev["checksum"] == now[key] and (directory / prev["file"]).exists():
-                partitions[key] = prev
-                result.unchanged.append(f"{table.name}/{key}")
+            name = f"{table.name}/{key}"
+            if prev is not None and (directory / prev["file"]).exists():
+                if verify:
+                    same = prev["checksum"] == checksums.get(key)
+                else:
+                    same = prev.get("signature") == now[key] and not edited & {
+                        ALL_DISTRICTS,
+                        _district_of_key(key),
+                    }
+                if same:
+                    partitions[key] = {**prev, "signature": now[key]}
+                    result.unchanged.append(name)
+                    continue
+            result.read.append(name)
+            keep_if = prev["checksum"] if prev is not None and not verify else None
+            entry = _write_partition(table, key, directory, dmap, fingerprint, keep_if=keep_if)
+            if entry is None:  # read again, the same rows: the file stands
+                assert prev is not None
+                partitions[key] = {**prev, "signature": now[key]}
+                result.unchanged.append(name)
                 continue
-            partitions[key] = _write_partition(table, key, directory, dmap, fingerprint)
-            result.written.append(f"{table.name}/{key}")
-            result.bytes_written += partitions[key]["bytes"]
+            partitions[key] = {**entry, "signature": now[key]}
+            result.written.append(name)
+            result.bytes_written += entry["bytes"]
         empty_key = "empty" if table.partitioned else ""
         for key, prev in before.items():
             if key not in now and not (not now and key == empty_key):
@@ -308,6 +414,7 @@ def warehouse_export(
             partitions.pop("empty")
         manifest_tables[table.name] = {
             "model": table.model._meta.label,
+            "audit_mark": audit_mark,
             "columns": [[f.name, str(f.type)] for f in schema],
             "partition_by": [n for n, on in (("year", table.by_year), ("district", table.area)) if on],
             "rows": sum(p["rows"] for p in partitions.values()),

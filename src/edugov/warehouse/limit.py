@@ -7,9 +7,11 @@ Each `*_sql` function writes the query a data officer who knows DuckDB would wri
 the definition's documentation (not from Ibis's output): `homework_sql` is `burden.weekly.
 class_week_table` (one row per class and week: written minutes, days over each limit, packed
 daily-minute bins), `risk_sql` is `tutoring.risk_inputs.risk_input_table` (one row per institution:
-every input of the collapse-risk score). `edugov_frame` runs the module's own Ibis definition on
-DuckDB over the same files, with Ibis's expression building, SQL compilation and the query timed
-apart; `same_frames` compares the two, exact for integers and text, 1e-9 relative for money."""
+every input of the collapse-risk score); 优质均衡's and 普及普惠's are in `limit_resources` (two
+parts each: units and CVs, kindergartens and towns, `limit_parts`). The bench runs the module's
+own Ibis definition on DuckDB over the same files, with Ibis's expression building, SQL
+compilation and the query timed apart; `same_frames` compares the two, exact for integers and
+text, 1e-9 relative for money."""
 
 from __future__ import annotations
 
@@ -23,23 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from edugov.warehouse.export import read_manifest
+from . import limit_resources as res
+from .limit_files import date, files
 
-MODULES = ("homework", "tutoring")
+MODULES = ("balanced", "preschool", "homework", "tutoring")
 TUTORING = ("institution", "order", "consumption", "refund", "statement", "complaint", "status_change")
 ADVERSE = ("rectifying", "suspended")  # the adverse status changes the score counts (90 days)
 
 
-def _files(directory: str | Path, table: str) -> str:
-    """`read_parquet` of a warehouse table's files, by its name in the manifest."""
-    entry = read_manifest(Path(directory))["tables"][table]
-    paths = [str(Path(directory) / f) for f in entry["files"]]
-    quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in paths)
-    return f"read_parquet([{quoted}], hive_partitioning = false)"
-
-
-def _date(day: dt.date) -> str:
-    return f"DATE '{day.isoformat()}'"
+_files, _date = files, date
 
 
 def homework_sql(
@@ -176,16 +170,48 @@ def limit_frame(sql: str) -> tuple[pd.DataFrame, float]:
     return frame, seconds
 
 
+def limit_parts(module: str, directory: str | Path, **params: Any) -> list[tuple[str, str]]:
+    """The module's hand-written queries, as (part, SQL): the part names the edugov question
+    (`resources.evaluation._unit_values`, ...) whose frame it must equal."""
+    if module == "homework":
+        return [("table", homework_sql(directory, **params))]
+    if module == "tutoring":
+        return [("table", risk_sql(directory, **params))]
+    if module == "balanced":
+        return [
+            ("units", res.balanced_sql(directory, **params)),
+            ("cvs", res.balanced_cv_sql(directory, **params)),
+        ]
+    if module == "preschool":
+        return [
+            ("units", res.preschool_sql(directory, **params)),
+            ("towns", res.preschool_towns_sql(directory, **params)),
+        ]
+    raise ValueError(f"no limit line for {module}")
+
+
 def limit_sql(module: str, directory: str | Path, **params: Any) -> str:
-    return homework_sql(directory, **params) if module == "homework" else risk_sql(directory, **params)
+    """The module's single hand-written query (the modules of one part)."""
+    (_, sql), *more = limit_parts(module, directory, **params)
+    if more:
+        raise ValueError(f"{module} has {len(more) + 1} parts: use limit_parts")
+    return sql
 
 
-KEYS = {"homework": ["school_class_id", "week"], "tutoring": ["institution_id"]}
+KEYS = {
+    "homework": ["school_class_id", "week"],
+    "tutoring": ["institution_id"],
+    "balanced.units": ["school_id", "stage"],
+    "balanced.cvs": ["stage", "indicator"],
+    "preschool.units": ["school_id", "school_year_id"],
+    "preschool.towns": ["town_id", "school_year_id"],
+}
 
 
 def same_frames(module: str, ours: pd.DataFrame, limit: pd.DataFrame) -> tuple[int, list[str]]:
     """(rows compared, differences): the same keys, and per key the same value in every column
-    (integers and text exact, money within 1e-9 relative; a sum of nothing is 0 on both sides)."""
+    (integers and text exact, money within 1e-9 relative; a sum of nothing is 0 on both sides).
+    `module` is a module of one part, or "module.part" (`limit_parts`)."""
     keys = KEYS[module]
     problems: list[str] = []
     if sorted(ours.columns) != sorted(limit.columns):

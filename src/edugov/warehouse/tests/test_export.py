@@ -9,13 +9,16 @@ from decimal import Decimal
 
 import pyarrow.parquet as pq
 import pytest
+from django.db.models import F
 
+from edugov.audit.services import audit_update
 from edugov.burden.models import Homework
 from edugov.registry.models import SchoolClass, Teacher
 from edugov.testing import make_class, make_mini_district, make_school_year
 from edugov.tutoring import services as tutoring
 from edugov.tutoring.models import Complaint
 from edugov.tutoring.tests.factories import make_institution, officer
+from edugov.warehouse import export
 from edugov.warehouse.export import MANIFEST, SCHEMA_VERSION, warehouse_export
 from edugov.warehouse.registry import register_table, warehouse_tables
 
@@ -70,6 +73,7 @@ def test_second_export_rewrites_only_changed_partitions(tmp_path):
     cls = SchoolClass.objects.get(school=d.school_a, school_year=d.year, number=1)
     cls.boys += 1
     cls.save()
+    audit_update(instance=cls, changes={"boys": (cls.boys - 1, cls.boys)})  # as a service would
     before = manifest(tmp_path)["tables"]["school_class"]["partitions"]
     third = warehouse_export(directory=tmp_path)
     assert third.written == [f"school_class/year={d.year.start_year}/district=310101"]
@@ -80,6 +84,67 @@ def test_second_export_rewrites_only_changed_partitions(tmp_path):
     assert after[new_key]["checksum"] != before[new_key]["checksum"]
     assert after[new_key]["rows"] == 3
     assert third.bytes_written == after[new_key]["bytes"]  # one partition's file, nothing else
+
+
+@pytest.fixture
+def two_years(tmp_path, monkeypatch):
+    """The mini district with a class in an earlier school year too (two school_class partitions
+    in district 310101), exported once; `reads` lists the partitions whose rows are read after."""
+    d = make_mini_district()
+    older = make_school_year(start_year=d.year.start_year - 1, current=False)
+    make_class(school=d.school_a, year=older, number=1)
+    warehouse_export(directory=tmp_path)
+    reads: list[str] = []
+    original = export._partition_queryset
+
+    def spy(table, key, dmap):
+        reads.append(f"{table.name}/{key}")
+        return original(table, key, dmap)
+
+    monkeypatch.setattr(export, "_partition_queryset", spy)
+    now, old = (f"school_class/year={y.start_year}/district=310101" for y in (d.year, older))
+    return d, now, old, reads
+
+
+def test_an_added_row_reads_its_partition_only(tmp_path, two_years):
+    d, now, old, reads = two_years
+    # Written past the audit trail (bulk, no event): the partition's signature gives it away.
+    SchoolClass.objects.bulk_create([SchoolClass(school=d.school_a, school_year=d.year, grade=2, number=9)])
+    result = warehouse_export(directory=tmp_path)
+    assert reads == result.read == result.written == [now]
+    assert old in result.unchanged and result.removed == []
+    part = manifest(tmp_path)["tables"]["school_class"]["partitions"][now.split("/", 1)[1]]
+    assert part["rows"] == 4 and part["signature"].split(":")[1:3] == [
+        "4",
+        str(SchoolClass.objects.latest("pk").pk),
+    ]
+    # Nothing changed since: no partition of any table is read.
+    again = warehouse_export(directory=tmp_path)
+    assert again.read == again.written == [] and reads == [now]
+
+
+def test_an_audited_edit_reads_its_district_and_rewrites_what_changed(tmp_path, two_years):
+    d, now, old, reads = two_years
+    cls = SchoolClass.objects.get(school=d.school_a, school_year=d.year, number=1)
+    SchoolClass.objects.filter(pk=cls.pk).update(boys=cls.boys + 2)  # same rows, same keys
+    audit_update(instance=cls, changes={"boys": (cls.boys, cls.boys + 2)})
+    result = warehouse_export(directory=tmp_path)
+    # The edit's district is read in that table only; the older year's rows hash the same.
+    assert sorted(reads) == sorted(result.read) == sorted([now, old])
+    assert result.written == [now] and old in result.unchanged
+    table = pq.read_table(
+        tmp_path / manifest(tmp_path)["tables"]["school_class"]["partitions"][now.split("/", 1)[1]]["file"]
+    )
+    assert cls.boys + 2 in table.column("boys").to_pylist()
+
+
+def test_an_unaudited_edit_in_place_is_found_by_verify(tmp_path, two_years):
+    d, now, _old, reads = two_years
+    SchoolClass.objects.filter(school=d.school_a, school_year=d.year, number=1).update(girls=F("girls") + 1)
+    assert warehouse_export(directory=tmp_path).written == []  # no event, same signature: not seen
+    assert reads == []
+    checked = warehouse_export(directory=tmp_path, verify=True)
+    assert checked.written == reads == [now]
 
 
 def test_partition_whose_rows_are_gone_is_removed(tmp_path):

@@ -1,4 +1,5 @@
-"""`edugov warehouse export DIR [--full] [--tables a,b]`: write the warehouse (Parquet + manifest).
+"""`edugov warehouse export DIR [--full] [--verify] [--tables a,b]`: write the warehouse (Parquet +
+manifest).
 `edugov warehouse evaluate DIR [--engine duckdb|spark] [--year 2025] [--area CODE]`: the 优质均衡
 evaluation computed over the warehouse files."""
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="导出数据仓库（只重写有变化的分区）")
         export.add_argument("directory", help="数据仓库目录")
         export.add_argument("--full", action="store_true", help="全部分区重新导出")
+        export.add_argument(
+            "--verify", action="store_true", help="逐行核对每个分区的校验和（发现绕过审计的直接修改）"
+        )
         export.add_argument("--tables", default="", help="只导出这些表（逗号分隔）")
         export.add_argument("--no-progress", action="store_true", help="不显示进度")
         evaluate = sub.add_parser("evaluate", help="在数据仓库上计算优质均衡评估")
@@ -49,6 +53,7 @@ class Command(BaseCommand):
                 directory=Path(options["directory"]),
                 tables=tables,
                 full=options["full"],
+                verify=options["verify"],
                 progress=bar.update if bar is not None else None,
             )
         except ValueError as exc:
@@ -59,7 +64,8 @@ class Command(BaseCommand):
         size_mb = result.bytes / 1e6
         self.stdout.write(
             f"数据仓库已导出到 {result.directory}（用时 {result.seconds:.1f} 秒，共 {size_mb:.1f} MB）：\n"
-            f"  重写分区 {len(result.written)} 个，未变化 {len(result.unchanged)} 个，"
+            f"  重写分区 {len(result.written)} 个，未变化 {len(result.unchanged)} 个"
+            f"（重新读取后未变 {len(result.read) - len(result.written)} 个），"
             f"删除 {len(result.removed)} 个"
         )
         for name, rows in sorted(result.rows.items()):

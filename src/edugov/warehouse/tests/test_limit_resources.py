@@ -1,0 +1,128 @@
+"""The limit line of 优质均衡 and 普及普惠 gives edugov's numbers over a tiny warehouse (the hand-worked
+districts of resources' tests), with figures checked by hand; and the warehouse workspace asks
+a known question again without building it, until the warehouse is exported anew."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from edugov.indicators.backends import Workspace, use_warehouse
+from edugov.registry.models import School
+from edugov.resources import evaluation, preschool
+from edugov.resources.indicators import PRESCHOOL_TABLES, WORKSPACE_TABLES
+from edugov.resources.tests.test_balanced import district  # noqa: F401
+from edugov.resources.tests.test_preschool import pre  # noqa: F401
+from edugov.testing import make_school
+from edugov.warehouse import limit
+from edugov.warehouse.export import warehouse_export
+
+pytestmark = pytest.mark.django_db
+
+
+def _asked(call):
+    """Every (builder, arguments) a module's evaluation gives `Workspace.query`."""
+    asked = {}
+    original = Workspace.query
+
+    def spy(self, builder, /, **params):
+        asked[builder.__qualname__] = (builder, params)
+        return original(self, builder, **params)
+
+    Workspace.query = spy  # type: ignore[method-assign]
+    try:
+        call()
+    finally:
+        Workspace.query = original  # type: ignore[method-assign]
+    return asked
+
+
+def _compare(module, tables, warehouse, asked, parts):
+    frames = {}
+    for part, name in parts.items():
+        builder, params = asked[name]
+        ours = Workspace.from_warehouse("duckdb", warehouse, tables).query(builder, **params)
+        theirs, _ = limit.limit_frame(dict(limit.limit_parts(module, warehouse, **params))[part])
+        rows, differ = limit.same_frames(f"{module}.{part}", ours, theirs)
+        assert differ == [] and rows == len(theirs) > 0
+        frames[part] = theirs
+    return frames
+
+
+def test_balanced_limit_sql_equals_the_evaluation(district, tmp_path):  # noqa: F811
+    warehouse_export(directory=tmp_path)
+    with use_warehouse(tmp_path):
+        asked = _asked(
+            lambda: evaluation.evaluate_balanced(
+                school_year=district.year, area=district.district, engine="duckdb"
+            )
+        )
+    frames = _compare("balanced", WORKSPACE_TABLES, tmp_path, asked, {"units": "_unit_values", "cvs": "_cvs"})
+    units = {(int(r["school_id"]), r["stage"]): r for r in frames["units"].to_dict("records")}
+    # Five units: three primaries and the nine-year school's two parts; the 30-pupil teaching point
+    # and the special-education school are not counted.
+    assert sorted(units) == sorted(
+        [(district.school_a.pk, "primary"), (district.p2.pk, "primary"), (district.school_b.pk, "primary"),
+         (district.nine.pk, "primary"), (district.nine.pk, "junior")]
+    )  # fmt: skip
+    a = units[(district.school_a.pk, "primary")]
+    assert (a["students"], a["balanced.R1"], a["balanced.R4"]) == (400, 18 * 100 / 400, 2000 / 400)
+    # The nine-year school's 2,500 m² apportioned by pupils: 300 of 500 in primary.
+    n = units[(district.nine.pk, "primary")]
+    assert (n["students"], n["teaching_aux_area"]) == (300, pytest.approx(1500.0))
+    cvs = {(r.stage, r.indicator): r for r in frames["cvs"].itertuples()}
+    junior = cvs[("junior", "balanced.R4")]
+    assert (junior.schools, junior.cv, junior.mean) == (1, 0.0, pytest.approx(1000 / 200))
+    # R4 of the primaries by hand: X̄ = ΣA/ΣP, CV = √(Σ(P/ΣP)(A/P − X̄)²)/X̄.
+    aux = {400: 2000, 200: 800, 100: 300, 300: 1500}
+    xbar = sum(aux.values()) / sum(aux)
+    cv = math.sqrt(sum(p / sum(aux) * (a / p - xbar) ** 2 for p, a in aux.items())) / xbar
+    assert cvs[("primary", "balanced.R4")].cv == pytest.approx(cv, rel=1e-12)
+
+
+def test_preschool_limit_sql_equals_the_evaluation(pre, tmp_path):  # noqa: F811
+    warehouse_export(directory=tmp_path)
+    with use_warehouse(tmp_path):
+        asked = _asked(
+            lambda: preschool.evaluate_preschool(school_year=pre.year, area=pre.district, engine="duckdb")
+        )
+    frames = _compare("preschool", PRESCHOOL_TABLES, tmp_path, asked, {"units": "_units", "towns": "_towns"})
+    kg = {int(r.school_id): r for r in frames["units"].itertuples()}
+    k1, k3, k4 = kg[pre.k1.pk], kg[pre.k3.pk], kg[pre.k4.pk]
+    # K1: 25 + 32 + 35 children, the middle class over 30; six full-time teachers, all certified.
+    assert (k1.children, k1.classes, k1.classes_over, k1.over_middle, k1.max_class_size) == (92, 3, 1, 1, 35)
+    assert (k1.is_public, k1.is_inclusive, k1.fulltime_teachers, k1.certified_teachers) == (1, 1, 6, 6)
+    # K3: a large class of 40 (over 35) and a mixed one of 30 (at its limit); not inclusive.
+    assert (k3.classes_large, k3.classes_mixed, k3.classes_over, k3.is_inclusive) == (1, 1, 1, 0)
+    assert (k4.children, k4.classes, k4.has_record, k4.teachers) == (0, 0, 0, 0)
+    towns = {int(r.town_id): r for r in frames["towns"].itertuples()}
+    assert (towns[pre.town_a.pk].kindergartens, towns[pre.town_a.pk].children) == (2, 140)
+    assert (towns[pre.town_b.pk].population, towns[pre.town_b.pk].has_population) == (100, 1)
+
+
+def test_a_known_question_is_not_built_again_until_the_warehouse_changes(district, tmp_path):  # noqa: F811
+    warehouse_export(directory=tmp_path)
+    built = []
+
+    def schools(ws, *, school_type):
+        built.append(school_type)
+        t = ws.table("school")
+        return t.filter(t.school_type == school_type).select("id")
+
+    def ask():
+        return Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES).query(
+            schools, school_type="primary"
+        )
+
+    first, second = ask(), ask()
+    assert built == ["primary"] and sorted(first.id) == sorted(second.id)
+    assert sorted(first.id) == sorted(
+        School.objects.filter(school_type="primary").values_list("pk", flat=True)
+    )
+    # Another question is built; a new export (a new manifest) builds the question again.
+    Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES).query(schools, school_type="junior")
+    make_school(town=district.town_a, name="甲街道第三小学")
+    warehouse_export(directory=tmp_path)
+    third = ask()
+    assert built == ["primary", "junior", "primary"] and len(third) == len(first) + 1
