@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from edugov.accounts.policy import ensure_can
 from edugov.accounts.scope import scoped
+from edugov.common.dates import cn_date, cn_period
 from edugov.common.text import mask_phone, normalize_cell
 from edugov.reports import ColumnKind, Document, Section, read_as
 
@@ -94,13 +95,12 @@ def supervision_report(*, actor: User | None, today: dt.date, start: dt.date, en
         ]
         for n, r in enumerate(risk, start=1)
     ]
-    as_of = risk[0].date.strftime("%Y年%m月%d日") if risk else "尚未计算"
+    as_of = cn_date(risk[0].date) if risk else "尚未计算"
     enforcement = [[stats["labels"][k], v] for k, v in stats["counts"].items()]
     enforcement.append(["检查（次）", stats["inspections"]])
     return Document(
         title="校外培训机构监管报表",
-        subtitle=f"风险评估日期：{as_of}；执法统计期间：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}；"
-        f"制表日期：{today:%Y年%m月%d日}",
+        subtitle=f"风险评估日期：{as_of}；执法统计期间：{cn_period(start, end)}；制表日期：{cn_date(today)}",
         date=today,
         summary=summary,
         sections=[

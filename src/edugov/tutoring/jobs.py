@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from edugov.common.dates import cn_date
 from edugov.scheduler.registry import JobContext, PeriodicJob, Schedule, register_job
 
 
@@ -14,7 +15,7 @@ def risk_compute_job(ctx: JobContext) -> str:
 
     on = timezone.localdate(ctx.now)
     n = risk_compute(on=on)
-    return f"{on:%Y-%m-%d}：已重新计算{n}家机构的预收费风险"
+    return f"{cn_date(on)}：已重新计算{n}家机构的预收费风险"
 
 
 register_job(

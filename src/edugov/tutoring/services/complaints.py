@@ -15,6 +15,7 @@ from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record, audit_update
+from edugov.common.dates import cn_date
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area
 
@@ -115,7 +116,7 @@ def complaint_accept(*, actor: User, complaint: Complaint, today: dt.date | None
     complaint.status, complaint.accepted_on, complaint.assignee = ComplaintStatus.ASSIGNED, today, actor
     complaint.deadline = today + dt.timedelta(days=limits.handle_days)
     complaint.save(update_fields=["status", "accepted_on", "assignee", "deadline"])
-    _event(complaint, ComplaintStep.ACCEPT, actor, note=f"办理期限：{complaint.deadline:%Y-%m-%d}")
+    _event(complaint, ComplaintStep.ACCEPT, actor, note=f"办理期限：{cn_date(complaint.deadline)}")
     _audit_step(complaint, ComplaintStep.ACCEPT, before, actor, deadline=complaint.deadline.isoformat())
     return complaint
 
@@ -166,7 +167,7 @@ def complaint_investigate(
         raise DomainError(TutoringError.INVESTIGATION_FIELDS)
     today = today or timezone.localdate()
     if not complaint.submitted_on <= investigated_on <= today:
-        raise DomainError(TutoringError.INVESTIGATION_DATE, start=f"{complaint.submitted_on:%Y-%m-%d}")
+        raise DomainError(TutoringError.INVESTIGATION_DATE, start=complaint.submitted_on)
     event = _event(
         complaint,
         ComplaintStep.INVESTIGATE,

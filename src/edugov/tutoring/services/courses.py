@@ -101,9 +101,7 @@ def session_create(
     others = list(Session.objects.filter(course=course, date=date).values_list("start_time", "end_time"))
     for s, e in others:
         if rules.overlaps(slot, rules.Slot(rules.minutes(s), rules.minutes(e))):
-            raise DomainError(
-                TutoringError.SESSION_OVERLAP, date=f"{date:%Y-%m-%d}", start=f"{s:%H:%M}", end=f"{e:%H:%M}"
-            )
+            raise DomainError(TutoringError.SESSION_OVERLAP, date=date, start=f"{s:%H:%M}", end=f"{e:%H:%M}")
     kind = (day_kinds or DayKinds())(date)
     found = rules.session_violations(
         limits=rules.limits_for(institution.area.path),

@@ -237,6 +237,8 @@ def test_detail_page_takes_each_step(client, md, px, inst):
     step = {"step": "investigate", "investigators": "张三、李四", "findings": "属实"}
     r = client.post(url, {**step, "investigated_on": "2099-01-01"})
     assert r.status_code == 200 and "调查日期应在投诉提交日" in r.content.decode()
+    submitted = c.submitted_on  # the refusal names the day the Chinese way
+    assert f"（{submitted.year}年{submitted.month}月{submitted.day}日）至今天" in r.content.decode()
     today = timezone.localdate().isoformat()
     r = client.post(url, {**step, "investigated_on": today, "evidence": "询问笔录"})
     assert r.status_code == 302
