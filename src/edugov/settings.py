@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "edugov.planning.models.ProjectKind",
         "InstitutionCategoryEnum": "edugov.tutoring.models.Category",
         "QuotaStatusEnum": "edugov.planning.models.QuotaStatus",
+        "DimensionKindEnum": "edugov.appraisal.models.DimensionKind",
+        "AwardLevelEnum": "edugov.quality.models.AwardLevel",
     },
 }
 
