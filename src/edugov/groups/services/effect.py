@@ -4,7 +4,7 @@ task a membership change enqueues, the demo build). Pages only read what is stor
 
 What the effect is computed from: the group's own lead school and members (marked by the group
 services at once), and the registry, 优质均衡 conditions, assessments and fitness results, and
-teacher records of its district (noticed in the audit trail, which every write of those records,
+teacher-year records of its district (noticed in the audit trail, which every write of those records,
 imports included, leaves)."""
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from ..effect import MetRows, balanced_met, district_of, effect_labels, effect_p
 from ..effect import standards_key as _standards_key
 from ..models import EffectSnapshot, SchoolGroup
 
-# The records the effect reads, as audit model labels: whole apps by prefix, or one model.
-SOURCE_APPS = ("registry.", "resources.", "quality.", "workforce.")
-SOURCE_MODELS = ("groups.SchoolGroup", "groups.Membership")
+# The records the effect reads, as audit model labels: whole apps by prefix, or one model (of
+# workforce only the teacher-year records the staffing figure reads, not studios, rounds or ethics).
+SOURCE_APPS = ("registry.", "resources.", "quality.")
+SOURCE_MODELS = ("groups.SchoolGroup", "groups.Membership", "workforce.TeacherYear", "workforce.SubjectLoad")
 # A write is audited inside its transaction and committed a moment later: a change audited this
 # long before a computation began may not have been visible to it, so it still marks the group
 # (at worst one computation more).

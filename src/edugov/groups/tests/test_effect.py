@@ -112,8 +112,9 @@ def test_a_membership_change_marks_the_group_and_its_task_recomputes_it(
 def test_an_audited_change_to_a_source_in_the_district_marks_the_group(world, sources):
     services.effect_refresh()
     district = world.md.school_a.area.parent
-    # homework is not a source; another district's fitness results are not this group's
+    # homework and master studios are not sources; another district's fitness results are not this group's
     audit_record(action=AuditAction.CREATE, model_label="burden.Homework", area_path=district.path)
+    audit_record(action=AuditAction.CREATE, model_label="workforce.Studio", area_path=district.path)
     audit_record(action=AuditAction.IMPORT, model_label="quality.FitnessResult", area_path="/99/9999/")
     audit_record(action=AuditAction.EXPORT, model_label="quality.FitnessResult", area_path=district.path)
     assert services.effect_mark_changed() == 0
