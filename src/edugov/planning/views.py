@@ -76,6 +76,24 @@ def parse_whatif(actor: User, params: Mapping[str, Any]) -> tuple[int, float | N
     return horizon, migration, project
 
 
+def parse_zone_shift(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A zone change: pupils of a stage moved from one town's zone to another's from a school year
+    (the towns are checked against the forecast by the selector)."""
+    source = _int(params, "shift_from", "划出乡镇", 1, 2**31 - 1)
+    if source is None:
+        return None
+    stage = str(params.get("shift_stage", "primary"))
+    if stage not in selectors.STAGE_LABELS:
+        raise DomainError(E.BAD_FIELD, field="学段", reason="应为小学或初中")
+    return {
+        "from_town": source,
+        "to_town": _required_int(params, "shift_to", "划入乡镇", 1, 2**31 - 1),
+        "stage": stage,
+        "pupils": _required_int(params, "shift_pupils", "划转人数", 1, 100_000),
+        "year": _required_int(params, "shift_year", "调整学年", 2000, 2100),
+    }
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
@@ -83,9 +101,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     error = ""
     try:
         horizon, migration, project = parse_whatif(actor, request.GET)
+        shift = parse_zone_shift(request.GET)
+        o = selectors.planning_overview(
+            actor=actor, horizon=horizon, migration=migration, extra_project=project, zone_shift=shift
+        )
     except DomainError as exc:
-        error, horizon, migration, project = exc.message, 5, None, None
-    o = selectors.planning_overview(actor=actor, horizon=horizon, migration=migration, extra_project=project)
+        error, horizon = exc.message, 5
+        o = selectors.planning_overview(actor=actor, horizon=horizon)
     schools = scoped(School, actor).filter(archived_at__isnull=True, is_teaching_point=False).order_by("code")
     context = {
         "o": o,
@@ -94,6 +116,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "schools": schools.values("pk", "name"),
         "params": request.GET,
         "short": [r for r in o.rows if r.first_short is not None],
+        "towns": sorted({(r.town_id, r.town) for r in o.rows}, key=lambda t: t[1]),
         "may_save": can(actor, action("forecast_save")),
     }
     return render(request, "planning/overview.html", context)

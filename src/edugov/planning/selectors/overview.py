@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edugov.accounts.models import User
+from edugov.common.errors import DomainError
 
+from ..errors import PlanningError as E
 from ..forecast import (
     METHOD,
     STAGE_GRADES,
@@ -56,10 +58,13 @@ def planning_overview(
     horizon: int = 5,
     migration: float | None = None,
     extra_project: Mapping[str, Any] | None = None,
+    zone_shift: Mapping[str, Any] | None = None,
     data: Inputs | None = None,
 ) -> Overview:
     """Demand (forecast) against places by town, stage and year, with the back-test beside it. A
-    what-if: a migration rate for every town, and a project that is not (yet) registered."""
+    what-if: a migration rate for every town, a project that is not (yet) registered, and a zone
+    change (`zone_shift`: from_town, to_town, stage, pupils, year: that many pupils of the stage
+    moved from one town's zone to another's from that school year on)."""
     n = norms()
     data = data or inputs(actor=actor)
     years = data.years
@@ -72,6 +77,7 @@ def planning_overview(
         data.histories, data.towns, base_year=base, horizon=horizon, yield_per_100=n.yield_per_100,
         migration_override=override,
     )  # fmt: skip
+    shift = _shift_zone(fc, data, zone_shift) if zone_shift else None
     cells = backtest(data.histories, data.towns, yield_per_100=n.yield_per_100)
     mape = {(c.stage, c.town_id): c.mape for c in cells}
     places = school_places(actor=actor, norms=n)
@@ -111,9 +117,47 @@ def planning_overview(
         "class_size": n.class_size,
     }
     overview.citations = n.citations()
-    if extra_project or migration is not None:
-        overview.whatif = {"project": dict(extra_project or {}), "migration": migration}
+    if extra_project or migration is not None or shift:
+        overview.whatif = {"project": dict(extra_project or {}), "migration": migration, "zone": shift}
     return overview
+
+
+def _shift_zone(fc: Forecast, data: Inputs, shift: Mapping[str, Any]) -> dict[str, Any]:
+    """Move `pupils` of a stage from one town's demand to another's from `year` on (a zone change).
+    Refused: the same town, a town outside the forecast, a receiving town with no school of the
+    stage (a zone covering no school), more pupils than the town is forecast to have."""
+    stage, pupils, year = str(shift["stage"]), int(shift["pupils"]), int(shift["year"])
+    source, target = (int(shift["from_town"]), stage), (int(shift["to_town"]), stage)
+    label = STAGE_LABELS.get(stage, "")
+    if source[0] == target[0]:
+        raise DomainError(E.BAD_FIELD, field="调整施教区", reason="划出和划入的乡镇（街道）不能相同")
+    if source not in fc.towns:
+        raise DomainError(E.BAD_FIELD, field="划出乡镇", reason=f"该乡镇（街道）没有{label}在校生预测")
+    has_school = any(
+        data.schools[s]["area_id"] == target[0]
+        and any(g in STAGE_GRADES[stage] for g in row.get(fc.years[0], {}))
+        for s, row in fc.schools.items()
+    )
+    if not has_school:
+        raise DomainError(
+            E.BAD_FIELD, field="划入乡镇", reason=f"该乡镇（街道）没有{label}学校，施教区无学校可划入"
+        )
+    moved = [y for y in fc.years if y >= year]
+    most = min((fc.towns[source][y] for y in moved), default=0.0)
+    if pupils > most:
+        raise DomainError(
+            E.BAD_FIELD, field="划转人数", reason=f"不能多于划出乡镇预测在校生（{round(most)}人）"
+        )
+    for y in moved:
+        fc.towns[source][y] -= pupils
+        fc.towns[target][y] += pupils
+    return {
+        "from": data.town_names.get(source[0], ""),
+        "to": data.town_names.get(target[0], ""),
+        "stage_label": label,
+        "pupils": pupils,
+        "year": year,
+    }
 
 
 def _gap_rows(
