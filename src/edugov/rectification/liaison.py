@@ -21,6 +21,7 @@ from edugov.accounts.policy import can, ensure_can, role_may
 from edugov.accounts.scope import ensure_references_writable, scoped, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record
+from edugov.common.dates import cn_date
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, School
 
@@ -135,7 +136,7 @@ def leader_visit_record(
     if not isinstance(visited_on, dt.date):
         raise DomainError(E.BAD_FIELD, field="走访日期", reason="日期格式应为YYYY-MM-DD")
     if visited_on > today:
-        raise DomainError(E.VISIT_IN_FUTURE, today=today.isoformat())
+        raise DomainError(E.VISIT_IN_FUTURE, today=today)
     ids = {int(i) for i in school_ids}
     if not ids:
         raise DomainError(E.NO_SCHOOLS)
@@ -164,7 +165,7 @@ def leader_visit_record(
         if p.severity not in Severity.values:
             raise DomainError(E.BAD_FIELD, field="严重程度", reason="取值无效")
         if p.deadline < today:
-            raise DomainError(E.DEADLINE_PAST, today=today.isoformat())
+            raise DomainError(E.DEADLINE_PAST, today=today)
         checked.append(ProblemInput(p.school_id, title, action, p.department, p.deadline, p.severity))
 
     visit = LeaderVisit.objects.select_for_update().filter(leader=leader, visited_on=visited_on).first()
@@ -204,7 +205,7 @@ def leader_visit_record(
                 source=VISIT_KIND,
                 unit=Unit.school(school.pk),
                 title=f"{school.name}：{p.title}"[:200],
-                evidence=f"{leader}于{visited_on:%Y-%m-%d}走访{school.name}时提出：{p.title}",
+                evidence=f"{leader}于{cn_date(visited_on)}走访{school.name}时提出：{p.title}",
                 severity=p.severity,
                 required_action=p.required_action,
                 department=p.department,

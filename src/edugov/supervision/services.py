@@ -21,6 +21,7 @@ from edugov.accounts.policy import can, ensure_can, role_may
 from edugov.accounts.scope import ensure_references_writable, write_scoped
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_create, audit_record, audit_update
+from edugov.common.dates import cn_date
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.rectification import services as rectification_items
 from edugov.rectification.findings import Finding, Unit
@@ -130,7 +131,7 @@ def plan_create(
         end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
     )  # fmt: skip
     if end_date < _today(now):
-        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
+        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now))
     plan = SupervisionPlan(
         area=area or actor.area or schools[0].area, checklist=checklists()[checklist_code], created_by=actor,
         created_at=now, **values,
@@ -179,7 +180,7 @@ def plan_update(
         end_date=end_date, school_ids=school_ids, inspector_ids=inspector_ids,
     )  # fmt: skip
     if end_date != plan.end_date and end_date < _today(now):
-        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now).isoformat())
+        raise DomainError(E.DATE_PAST, field="结束日期", today=_today(now))
     if visits:
         if checklist_code != plan.checklist_code:
             raise DomainError(E.PLAN_CHECKLIST_LOCKED)
@@ -189,7 +190,7 @@ def plan_update(
                 raise DomainError(E.PLAN_SCHOOL_VISITED, school=v.school.name)
         first, last = visits[0].visited_on, visits[-1].visited_on
         if not start_date <= first or not last <= end_date:
-            raise DomainError(E.PLAN_DATES_VISITS, first=first.isoformat(), last=last.isoformat())
+            raise DomainError(E.PLAN_DATES_VISITS, first=first, last=last)
     changes: dict[str, tuple[Any, Any]] = {
         f: (getattr(plan, f), v) for f, v in values.items() if getattr(plan, f) != v
     }
@@ -283,9 +284,7 @@ def visit_save(
     if school is None:
         raise DomainError(E.NOT_IN_PLAN)
     if not isinstance(visited_on, dt.date) or not plan.start_date <= visited_on <= min(plan.end_date, today):
-        raise DomainError(
-            E.VISIT_DATE_RANGE, start=plan.start_date.isoformat(), end=plan.end_date.isoformat()
-        )
+        raise DomainError(E.VISIT_DATE_RANGE, start=plan.start_date, end=plan.end_date)
     summary = (summary or "").strip()
     if len(summary) > 8000:
         raise DomainError(E.BAD_FIELD, field="总体评价", reason="不能超过8000个字")
@@ -348,7 +347,7 @@ def visit_save(
                         unit=Unit.school(school.pk),
                         title=f"{school.name}：{item['text'][:120]}",
                         evidence=(
-                            f"{plan.title}（{visited_on:%Y-%m-%d}，督学{actor}）检查项{code}“{item['text']}”"
+                            f"{plan.title}（{cn_date(visited_on)}，督学{actor}）检查项{code}“{item['text']}”"
                             f"得分{_fmt(score)}/{_fmt(item['max_score'])}。{s['note']}"
                         ).strip(),
                         severity=item.get("severity", Severity.MEDIUM),

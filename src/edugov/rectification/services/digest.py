@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from edugov.accounts.models import Role, User
+from edugov.common.dates import cn_date, cn_datetime
 
 from ..models import (
     WORKING_STATUSES,
@@ -28,7 +28,7 @@ def milestones_due_by_user(*, today: dt.date, days: int = DUE_SOON_DAYS) -> dict
     for m in milestones_due(start=today - dt.timedelta(days=30), end=today + dt.timedelta(days=days)):
         t = m.task
         left = (m.deadline - today).days
-        when = f"{m.deadline:%Y-%m-%d}到期" + (f"（已逾期{-left}天）" if left < 0 else f"（剩{left}天）")
+        when = f"{cn_date(m.deadline)}到期" + (f"（已逾期{-left}天）" if left < 0 else f"（剩{left}天）")
         line = f"· [任务节点] {t.code}{t.title}—{m.title}，{when}，当前进度{m.progress}%"
         users = [u for u in (m.owner, t.owner) if u is not None and u.is_active]
         users += list(
@@ -75,7 +75,7 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         ms_lines = milestones.get(uid, (user, []))[1]
         lines = [f"{user}，您好：", ""]
         if rows:
-            lines.append(f"截至{timezone.localtime(now):%Y-%m-%d %H:%M}，您有{len(rows)}条整改事项提醒：")
+            lines.append(f"截至{cn_datetime(now)}，您有{len(rows)}条整改事项提醒：")
             lines += [f"· [{n.get_kind_display()}] {n.message}（{n.item.number}）" for n in rows]
         if ms_lines:
             lines += ["", f"重点任务节点即将到期或已逾期{len(ms_lines)}个："]

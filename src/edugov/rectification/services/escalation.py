@@ -12,6 +12,7 @@ from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
+from edugov.common.dates import cn_date
 from edugov.registry.models import Area
 
 from .. import permissions
@@ -153,7 +154,7 @@ def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
         deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
     ).select_related("area", "school")
     for item in items:
-        marker = f"整改期限{item.deadline:%Y-%m-%d}"
+        marker = f"整改期限{cn_date(item.deadline)}"
         if item.notifications.filter(kind=NotificationKind.DUE_SOON, message__contains=marker).exists():
             continue
         created += _notify(

@@ -185,7 +185,7 @@ def item_create(
     required_action = _clean_text(required_action, field_label="整改要求", max_length=4000)
     evidence = _clean_text(evidence, field_label="问题依据", max_length=8000, required=False)
     if deadline < _today(now):
-        raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
+        raise DomainError(E.DEADLINE_PAST, today=_today(now))
     if unit_kind == UnitKind.INSTITUTION:
         unit = institution_unit(institution_id=unit_id, actor=actor)
     else:

@@ -14,6 +14,7 @@ from edugov.accounts.models import User
 from edugov.accounts.scope import ensure_references_writable
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
+from edugov.common.dates import cn_date
 from edugov.common.errors import DomainError
 
 from .. import permissions
@@ -102,7 +103,7 @@ def item_assign(
     item = _lock(item)
     t = _check_transition(actor, item, EventAction.ASSIGN)
     if deadline < _today(now):
-        raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
+        raise DomainError(E.DEADLINE_PAST, today=_today(now))
     if responsible_person is not None and not _may_be_responsible(responsible_person, item):
         raise DomainError(E.UNKNOWN_PERSON)
     name = _clean_text(responsible_name, field_label="责任人姓名", max_length=64, required=False)
@@ -121,7 +122,7 @@ def item_assign(
         item=item,
         kind=NotificationKind.ASSIGNED,
         now=now,
-        message=f"新交办整改事项：{item.title}，整改期限{deadline:%Y-%m-%d}",
+        message=f"新交办整改事项：{item.title}，整改期限{cn_date(deadline)}",
     )
     return item
 
@@ -222,7 +223,7 @@ def item_return(
     extra: dict[str, Any] = {}
     if deadline is not None:
         if deadline < _today(now):
-            raise DomainError(E.DEADLINE_PAST, today=_today(now).isoformat())
+            raise DomainError(E.DEADLINE_PAST, today=_today(now))
         extra["deadline"] = deadline
     _apply(item=item, t=t, actor=actor, now=now, comment=comment, extra=extra)
     _notify(

@@ -80,7 +80,7 @@ def _weight(value: Any) -> int:
 def _not_past(day: dt.date, *, label: str, now: dt.datetime | None) -> None:
     today = today_of(now)
     if day < today:
-        raise DomainError(E.DATE_PAST, field=label, today=today.isoformat())
+        raise DomainError(E.DATE_PAST, field=label, today=today)
 
 
 def _task_values(
@@ -138,7 +138,7 @@ def _milestone_values(
     if deadline < start_date:
         raise DomainError(E.DATE_ORDER, field="节点期限")
     if deadline > task.deadline:
-        raise DomainError(E.MILESTONE_AFTER_TASK, deadline=task.deadline.isoformat())
+        raise DomainError(E.MILESTONE_AFTER_TASK, deadline=task.deadline)
     return {
         "title": title,
         "weight": _weight(weight),
@@ -230,7 +230,7 @@ def task_update(
         _not_past(deadline, label="完成期限", now=now)
         latest = task.milestones.aggregate(latest=Max("deadline"))["latest"]
         if latest is not None and deadline < latest:
-            raise DomainError(E.TASK_BEFORE_MILESTONES, deadline=latest.isoformat())
+            raise DomainError(E.TASK_BEFORE_MILESTONES, deadline=latest)
     _, changes = model_update(instance=task, fields=TASK_FIELDS, data=values, actor=user)
     audit_update(instance=task, changes=changes, actor=user)
     return task

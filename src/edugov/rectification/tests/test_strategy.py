@@ -261,7 +261,7 @@ def test_task_update_changes_and_audits(district, plan):  # type: ignore[no-unty
     [
         ({"title": "  "}, "重点任务：不能为空"),
         ({"deadline": dt.date(2024, 12, 31)}, "完成期限不能早于开始日期"),
-        ({"deadline": dt.date(2025, 9, 30)}, "完成期限不能早于今天（2025-10-01）"),
+        ({"deadline": dt.date(2025, 9, 30)}, "完成期限不能早于今天（2025年10月1日）"),
         ({"deadline": dt.date(2025, 10, 20), "start_date": dt.date(2025, 10, 10)}, None),  # ok
         ({"deadline": dt.date(2025, 12, 31), "title": "x" * 201}, "重点任务：不能超过200个字"),
         ({"department": "nope"}, "主管科室：取值无效"),
@@ -300,7 +300,7 @@ def test_task_update_deadline_units_and_permissions(district, plan):  # type: ig
     )
     with pytest.raises(DomainError) as exc:
         strategy.task_update(user=admin, task=t1, **_task_args(t1, deadline=dt.date(2025, 11, 30)))
-    assert exc.value.message == "完成期限不能早于已设节点的最晚期限（2025-12-01）"
+    assert exc.value.message == "完成期限不能早于已设节点的最晚期限（2025年12月1日）"
     # a goal of 甲街道: its tasks may be led by its own schools only
     town_goal = strategy.goal_create(user=town_officer, area=district.town_a, year=2025, title="街道目标")
     with pytest.raises(DomainError) as exc:
@@ -361,8 +361,8 @@ def test_milestone_update_and_create_rules(district, plan):  # type: ignore[no-u
         ({"weight": "abc"}, "权重：应为1～100的整数"),
         ({"title": ""}, "节点：不能为空"),
         ({"deadline": dt.date(2024, 12, 1)}, "节点期限不能早于开始日期"),
-        ({"deadline": dt.date(2025, 9, 30)}, "节点期限不能早于今天（2025-10-01）"),
-        ({"deadline": dt.date(2026, 1, 1)}, "节点期限不能晚于重点任务的完成期限（2025-12-31）"),
+        ({"deadline": dt.date(2025, 9, 30)}, "节点期限不能早于今天（2025年10月1日）"),
+        ({"deadline": dt.date(2026, 1, 1)}, "节点期限不能晚于重点任务的完成期限（2025年12月31日）"),
     ]
     for change, message in bad:
         for write in ("update", "create"):

@@ -250,7 +250,7 @@ def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignor
         ({"school_ids": [district.school_b.pk]}, "学校“甲街道第一小学”已有督导记录，不能移出计划"),
         (
             {"start_date": TODAY - dt.timedelta(days=1)},
-            "计划期须包含已有督导记录的日期（2025-09-29至2025-09-29）",
+            "计划期须包含已有督导记录的日期（2025年9月29日至2025年9月29日）",
         ),
         ({"end_date": TODAY - dt.timedelta(days=1)}, "结束日期不能早于今天（2025-10-01）"),
         ({"end_date": TODAY - dt.timedelta(days=11)}, "结束日期不能早于开始日期"),
