@@ -8,6 +8,8 @@ also with filters naming town B, detail routes with town B's primary keys) and a
 identifier of town B appears in the answer, whatever its format (HTML, JSON, CSV, XLSX).
 
 To add a route: put its name in ROUTES with one of list_(), detail(...), public(...), skip(...).
+The walk itself runs part by part (PARTS, one file tests/test_scope_walk_<part>.py each, so both CI
+workers share it); a route of a new module needs the module added to a part.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -747,7 +750,48 @@ def test_detail_routes_have_parameters_and_list_routes_do_not_need_them():
             pytest.fail(f"{route.key} takes {route.params} but its probe gives no values")
 
 
-def test_scope_walk_no_leaks(client):
+# --- the walk, split by module into parts ----------------------------------------------------
+
+# The walk runs as one test per part, each in its own file (tests/test_scope_walk_<part>.py), so that
+# `--dist loadfile` spreads it over the workers instead of one worker carrying it alone. A part is a
+# set of modules: a route belongs to the module of its namespace (see module_of);
+# test_the_parts_cover_every_route fails when a route's module is in no part or in two.
+PARTS: dict[str, frozenset[str]] = {
+    # the shell, accounts, registry, import, audit, jobs, reports, the API roots and the admin
+    "registry_admin": frozenset(
+        {"accounts", "web", "api", "admin", "unnamed", "registry", "ingest", "audit", "scheduler", "reports"}
+    ),
+    "tutoring_rectification": frozenset({"tutoring", "rectification", "supervision"}),
+    "workforce_planning": frozenset({"workforce", "planning"}),
+    "burden_quality": frozenset({"burden", "quality"}),
+    "resources": frozenset({"resources"}),
+    "safety_groups_party_appraisal": frozenset({"safety", "groups", "party", "appraisal"}),
+}
+
+
+def module_of(key: str) -> str:
+    """The module a route belongs to: its namespace ("api:<module>:..." counts as <module>); the
+    admin's pages are "admin", routes without a namespace "accounts", other unnamed ones "unnamed"."""
+    if key.startswith(("admin:", "unnamed:admin/")):
+        return "admin"
+    namespace, sep, rest = key.partition(":")
+    if not sep:
+        return "accounts"
+    if namespace == "api":
+        inner, sep, _ = rest.partition(":")
+        return inner if sep else "api"
+    return namespace
+
+
+def walked_routes() -> list[Route]:
+    """The routes the walk requests: every route with a probe that is not a skip."""
+    table = probe_table()
+    return [r for r in all_routes() if r.key in table and table[r.key].kind != "skip"]
+
+
+def walk_no_leaks(modules: frozenset[str] | None = None) -> None:
+    """Walk the routes of `modules` (all routes when None) as anonymous and every probing user,
+    with town B's filters on list routes, and fail listing every leak found."""
     w = world()
     users = probing_users(w)
     markers = other_town_markers(w)
@@ -774,7 +818,8 @@ def test_scope_walk_no_leaks(client):
             leaks.append(f"{label} GET {url} -> 200 for another town's row")
 
     # Routes without a probe are reported by test_every_route_has_a_probe; walk the others.
-    routes = [r for r in all_routes() if r.key in table and table[r.key].kind != "skip"]
+    routes = [r for r in walked_routes() if modules is None or module_of(r.key) in modules]
+    assert routes, f"no route to walk in the modules {sorted(modules or ())}"
     for label, user in [("anonymous", None), *users.items()]:
         c = Client(raise_request_exception=False)  # a broken page is reported, the walk goes on
         if user is not None:
@@ -792,6 +837,38 @@ def test_scope_walk_no_leaks(client):
                     check(label, f"{url}?{q}", c.get(f"{url}?{q}"), refuse=False, echo=echo)
                     probed += 1
     assert not leaks, f"{len(leaks)} leaks in {probed} requests:\n" + "\n".join(leaks)
+
+
+def test_scope_walk_no_leaks(client: Any = None) -> None:
+    """The whole walk in one call (tests/reliability/test_scope_figures.py counts its requests under
+    `make soak`); `make test` runs it part by part from the tests/test_scope_walk_<part>.py files."""
+    walk_no_leaks()
+
+
+test_scope_walk_no_leaks.__test__ = False  # type: ignore[attr-defined]  # not collected here
+
+
+def test_the_parts_cover_every_route():
+    walked = {r.key for r in walked_routes()}
+    parts = {name: {k for k in walked if module_of(k) in modules} for name, modules in PARTS.items()}
+    covered: set[str] = set().union(*parts.values())
+    missing = sorted(f"{k}  (module {module_of(k)})" for k in walked - covered)
+    assert not missing, (
+        "routes whose module is in no part of the walk; add the module to PARTS in "
+        "tests/test_scope_walk.py:\n" + "\n".join(missing)
+    )
+    assert covered == walked
+    twice = sorted(m for m in set().union(*PARTS.values()) if sum(m in p for p in PARTS.values()) > 1)
+    assert not twice, f"modules walked by two parts: {twice}"
+    assert sum(len(p) for p in parts.values()) == len(walked)
+    here = Path(__file__).parent
+    for name in PARTS:  # each part has its file, and the file walks that part
+        assert parts[name], f"part {name} walks no route"
+        part_file = here / f"test_scope_walk_{name}.py"
+        assert part_file.exists(), f"{part_file.name} is missing"
+        assert f'walk.PARTS["{name}"]' in part_file.read_text(encoding="utf-8"), part_file.name
+    files = {p.name for p in here.glob("test_scope_walk_*.py")}
+    assert files == {f"test_scope_walk_{name}.py" for name in PARTS}
 
 
 def test_controls_see_town_b(client):
