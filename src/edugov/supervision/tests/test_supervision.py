@@ -252,7 +252,7 @@ def test_plan_update_keeps_recorded_visits_valid(district, plan):  # type: ignor
             {"start_date": TODAY - dt.timedelta(days=1)},
             "计划期须包含已有督导记录的日期（2025年9月29日至2025年9月29日）",
         ),
-        ({"end_date": TODAY - dt.timedelta(days=1)}, "结束日期不能早于今天（2025-10-01）"),
+        ({"end_date": TODAY - dt.timedelta(days=1)}, "结束日期不能早于今天（2025年10月1日）"),
         ({"end_date": TODAY - dt.timedelta(days=11)}, "结束日期不能早于开始日期"),
         ({"title": " "}, "督导计划：不能为空且不超过200字"),
         ({"kind": "nope"}, "类型：取值无效"),
