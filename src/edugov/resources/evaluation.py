@@ -25,7 +25,13 @@ from edugov.registry.models import Area, School, SchoolYear, Stage
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
 from .guarantee import GuaranteeItem, guarantee_items
-from .indicators import APPORTION_BASES, BALANCED_INDICATORS, WORKSPACE_TABLES, balanced_units
+from .indicators import (
+    APPORTION_BASES,
+    BALANCED_INDICATORS,
+    BALANCED_QUESTIONS,
+    WORKSPACE_TABLES,
+    balanced_units,
+)
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
 
@@ -228,9 +234,7 @@ def _balanced_rows(
             "min_points": min_points,
             "basis": _apportion_basis(),
         }
-        return BalancedRows(
-            *(ws.query(build, **question).to_dict("records") for build in _BALANCED_QUESTIONS)
-        )
+        return BalancedRows(*(ws.query(build, **question).to_dict("records") for build in BALANCED_QUESTIONS))
     units = balanced_units(
         ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
     )
@@ -243,34 +247,6 @@ def _balanced_rows(
         towns=duck.execute(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
         district=duck.execute(group_values(counted, inds, ["stage"])).to_dict("records"),
     )
-
-
-def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: int, basis: str) -> Any:
-    # `basis` keys the question: balanced_units reads it from the settings.
-    return balanced_units(
-        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
-    )
-
-
-def _unit_values(ws: Workspace, **question: Any) -> Any:
-    return unit_values(_units(ws, **question), BALANCED_INDICATORS)
-
-
-def _cvs(ws: Workspace, **question: Any) -> Any:
-    return weighted_cv(_units(ws, **question), BALANCED_INDICATORS, ["stage"])
-
-
-def _town_values(ws: Workspace, **question: Any) -> Any:
-    units = _units(ws, **question)
-    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["town_id", "stage"])
-
-
-def _district_values(ws: Workspace, **question: Any) -> Any:
-    units = _units(ws, **question)
-    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["stage"])
-
-
-_BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # BalancedRows' order
 
 
 def _apportion_basis() -> str:

@@ -18,7 +18,7 @@ import ibis
 from django.conf import settings
 
 from edugov.indicators.backends import Workspace
-from edugov.indicators.engine import Indicator, flag
+from edugov.indicators.engine import Indicator, flag, group_values, unit_values, weighted_cv
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolType, SchoolYear, Teacher
 
 from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
@@ -185,6 +185,38 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         pe_art_teachers=units.pe_art_teachers.fill_null(0),
         teachers_without_qualification=units.teachers_without_qualification.fill_null(0),
     )
+
+
+# The 优质均衡 evaluation's questions, by name and arguments (`Workspace.query` keeps their SQL over
+# the warehouse), in `evaluation.BalancedRows`' order.
+
+
+def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: int, basis: str) -> Any:
+    # `basis` keys the question: balanced_units reads it from the settings.
+    return balanced_units(
+        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
+    )
+
+
+def _unit_values(ws: Workspace, **question: Any) -> Any:
+    return unit_values(_units(ws, **question), BALANCED_INDICATORS)
+
+
+def _cvs(ws: Workspace, **question: Any) -> Any:
+    return weighted_cv(_units(ws, **question), BALANCED_INDICATORS, ["stage"])
+
+
+def _town_values(ws: Workspace, **question: Any) -> Any:
+    units = _units(ws, **question)
+    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["town_id", "stage"])
+
+
+def _district_values(ws: Workspace, **question: Any) -> Any:
+    units = _units(ws, **question)
+    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["stage"])
+
+
+BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # BalancedRows' order
 
 
 # ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------
