@@ -172,7 +172,7 @@ def limit_frame(sql: str) -> tuple[pd.DataFrame, float]:
 
 def limit_parts(module: str, directory: str | Path, **params: Any) -> list[tuple[str, str]]:
     """The module's hand-written queries, as (part, SQL): the part names the edugov question
-    (`resources.evaluation._unit_values`, ...) whose frame it must equal."""
+    (`resources.indicators._unit_values`, ...) whose frame it must equal."""
     if module == "homework":
         return [("table", homework_sql(directory, **params))]
     if module == "tutoring":
