@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from edugov.accounts.actor import request_actor
 from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped
+from edugov.common.dates import as_date
 from edugov.common.errors import DomainError
 from edugov.web.exports import audited_export_response
 from edugov.web.paging import paginate
@@ -128,12 +129,12 @@ def item_export(request: HttpRequest) -> HttpResponse:
             i.get_department_display(),
             i.get_severity_display(),
             i.get_status_display(),
-            i.deadline.isoformat(),
+            i.deadline,
             i.days_overdue(today),
             i.get_escalation_level_display(),
             i.responsible_name,
-            f"{i.created_at:%Y-%m-%d}",
-            f"{i.closed_at:%Y-%m-%d}" if i.closed_at else "",
+            as_date(i.created_at),  # the local day, a date cell
+            as_date(i.closed_at),
             i.evidence,
             i.required_action,
         ]

@@ -5,6 +5,7 @@ Official outputs (reports, notices, annexes) are registered reports (`edugov.rep
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.reports.download import actor_area_path
 from edugov.reports.writers import neutralise
+from edugov.reports.xlsx import CN_DATE, CN_DATETIME
 
 if TYPE_CHECKING:
     from edugov.accounts.models import User
@@ -24,6 +27,17 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "xlsx")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 __all__ = ["FORMATS", "audited_export_response", "export_response", "neutralise"]
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A cell's value; a date stays a date cell (sortable) shown the Chinese way (2026年12月5日),
+    as in the registered reports. CSV keeps ISO dates, which every program reads."""
+    value = neutralise(value)
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = CN_DATETIME if isinstance(value, dt.datetime) else CN_DATE
+        return cell
+    return value
 
 
 def export_response(
@@ -36,7 +50,7 @@ def export_response(
         sheet = workbook.create_sheet(title=filename[:31])
         sheet.append(list(headers))
         for row in rows:
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
             count += 1
         buffer = io.BytesIO()
         workbook.save(buffer)

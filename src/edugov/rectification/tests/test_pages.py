@@ -257,6 +257,12 @@ def test_export_xlsx(client, district, items):
     sheet = load_workbook(io.BytesIO(resp.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "问题标题", "来源") and len(rows) == 4
+    # dates are date cells (sortable) shown the Chinese way: 2025年10月31日
+    column = rows[0].index("整改期限")
+    cell = sheet.cell(row=2, column=column + 1)
+    item = next(i for i in RectificationItem.objects.all() if i.number == rows[1][0])
+    assert cell.is_date and cell.value.date() == item.deadline
+    assert cell.number_format == 'yyyy"年"m"月"d"日"'
 
 
 def test_api_create_and_transition(client, district):
