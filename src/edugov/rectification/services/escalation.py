@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from edugov.accounts.models import User
 from edugov.accounts.policy import ensure_can
@@ -155,7 +156,9 @@ def notifications_due_soon(*, now: dt.datetime | None = None) -> int:
     ).select_related("area", "school")
     for item in items:
         marker = f"整改期限{cn_date(item.deadline)}"
-        if item.notifications.filter(kind=NotificationKind.DUE_SOON, message__contains=marker).exists():
+        # Notices written before dates were shown the Chinese way carry the ISO date: either counts.
+        sent = Q(message__contains=marker) | Q(message__contains=f"整改期限{item.deadline:%Y-%m-%d}")
+        if item.notifications.filter(sent, kind=NotificationKind.DUE_SOON).exists():
             continue
         created += _notify(
             _unit_users(item),

@@ -189,3 +189,19 @@ def test_daily_round_sends_digest(district, make_item, settings, mailoutbox):
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["school@example.cn"]
     assert "新交办" in mailoutbox[0].body and "即将到期" in mailoutbox[0].body
     assert services.daily_round(now=NOW) == {"escalated": 0, "due_soon": 0, "emails": 0}
+
+
+def test_due_soon_notice_written_with_an_iso_date_still_counts(district, make_item):
+    """A notice sent before dates were shown the Chinese way (整改期限2025-10-03) is not sent again."""
+    item = make_item(deadline=dt.date(2025, 10, 3))
+    Notification.objects.create(
+        user=district.users[Role.SCHOOL_ADMIN],
+        item=item,
+        kind="due_soon",
+        message=f"整改事项即将到期（整改期限2025-10-03）：{item.title}",
+        created_at=NOW,
+    )
+    assert services.notifications_due_soon(now=NOW) == 0
+    Notification.objects.all().delete()
+    assert services.notifications_due_soon(now=NOW) >= 1
+    assert "整改期限2025年10月3日" in Notification.objects.get(user=district.users[Role.SCHOOL_ADMIN]).message
