@@ -33,7 +33,10 @@ class CanWrite(permissions.BasePermission):
     """Reads for any signed-in user (rows are scoped); a write asks the module's permission policy
     for the action the view declares (`policy_actions`: view action -> policy action), before the
     body is validated, so a role that may not do it always gets 403. A view set that writes
-    without declaring its action is refused (fail closed)."""
+    without declaring its action is refused (fail closed). A write that another role does under
+    its own action (a school recording its own drill, `school_drill`, where the safety office uses
+    `drill`) names that action in `policy_alternatives` (view action -> other policy actions):
+    holding any of them is enough."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
@@ -43,9 +46,17 @@ class CanWrite(permissions.BasePermission):
         action = getattr(view, "policy_actions", {}).get(view.action)
         if action is None:
             raise exceptions.PermissionDenied("该操作未声明权限，已拒绝")
-        if not role_may(request.user, action):
-            ensure_can(request.user, action)  # raises the policy's Chinese refusal
+        if role_may(request.user, action):
+            return True
+        if any(role_may(request.user, alt) for alt in view_alternatives(view, view.action)):
+            return True
+        ensure_can(request.user, action)  # raises the policy's Chinese refusal
         return True
+
+
+def view_alternatives(view: Any, view_action: str) -> tuple[str, ...]:
+    """The other policy actions that also allow `view_action` of a view set (`policy_alternatives`)."""
+    return tuple(getattr(view, "policy_alternatives", {}).get(view_action, ()))
 
 
 class ChoiceLabelField(serializers.CharField):
@@ -138,6 +149,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     pagination_class: type[pagination.BasePagination] | None = Pagination
     lookup_value_regex = r"\d+"
     policy_actions: dict[str, str] = {}
+    policy_alternatives: dict[str, tuple[str, ...]] = {}
 
     def validated_input(
         self,
