@@ -27,6 +27,7 @@ from edugov.testing import make_mini_district
 from edugov.tutoring import services as tutoring_services
 from edugov.tutoring.models import Complaint, Institution
 from edugov.tutoring.tests.factories import make_institution, officer
+from tests.browser.helpers import click_through
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -148,7 +149,7 @@ def test_parent_looks_up_complains_and_tracks(
     assert_title_readable(page)
     check_page(page, tmp_path, "lookup")
     page.fill("input[name=q]", "晨光")
-    page.click("main button[type=submit]")
+    click_through(page, page.locator("main button[type=submit]"))
     results = page.locator(".public-results li")
     assert results.count() == 2
     assert "吊销许可" in results.filter(has_text=bad.name).inner_text()
@@ -156,7 +157,7 @@ def test_parent_looks_up_complains_and_tracks(
     check_page(page, tmp_path, "lookup-results")
 
     # A licensed institution: no warning, its fees readable.
-    page.click(f"text={good.name}")
+    click_through(page, page.locator(f"text={good.name}"))
     assert page.locator("[role=alert]").count() == 0
     assert page.locator("main h1").inner_text() == good.name
     courses = page.locator(".public-courses").inner_text()
@@ -165,7 +166,7 @@ def test_parent_looks_up_complains_and_tracks(
 
     # The revoked, blacklisted one: the banner says so and why, above everything else but the name.
     page.go_back()
-    page.click(f"text={bad.name}")
+    click_through(page, page.locator(f"text={bad.name}"))
     assert_title_readable(page)
     banner = page.locator("[role=alert]")
     assert banner.is_visible()
@@ -182,7 +183,7 @@ def test_parent_looks_up_complains_and_tracks(
     assert banner_box["y"] < height  # seen without scrolling
     check_page(page, tmp_path, "institution-revoked")
 
-    page.get_by_role("link", name="投诉该机构").click()
+    click_through(page, page.get_by_role("link", name="投诉该机构"))
     # The institution itself travels with the form: nothing to type or pick about it.
     assert page.input_value("input[name=institution]") == str(bad.pk)
     assert page.locator("input[name=institution_name]").get_attribute("type") == "hidden"
@@ -207,7 +208,7 @@ def test_parent_looks_up_complains_and_tracks(
     assert page.evaluate("navigator.clipboard.readText()") == complaint.tracking_code
     check_page(page, tmp_path, "complaint-done")
 
-    page.get_by_role("link", name="查看办理进度").click()
+    click_through(page, page.get_by_role("link", name="查看办理进度"))
     assert page.input_value("input[name=code]") == complaint.tracking_code
     result = page.locator(".public-result").inner_text()
     assert "待受理" in result and "退费纠纷" in result

@@ -84,6 +84,14 @@ def follow_nav(page: Any, name: str) -> None:
     link.click()
 
 
+def click_through(page: Any, target: Any) -> None:
+    """Click a link or a form's button (a locator) and return once the page it opens has loaded:
+    Playwright's click does not wait for the navigation it starts, so a count or a read straight
+    after it may still see the page before (CI's faster Chromium did, and counted 0 rows)."""
+    with page.expect_navigation():
+        target.click()
+
+
 def _attachment(response: Any) -> bool:
     return "attachment" in response.headers.get("content-disposition", "")
 

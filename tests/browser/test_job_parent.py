@@ -11,7 +11,7 @@ from edugov.testing import MiniDistrict
 from edugov.tutoring.models import Complaint
 from edugov.tutoring.tests.factories import make_institution, officer
 
-from .helpers import BROWSER, SCREENS, check_page, new_page
+from .helpers import BROWSER, SCREENS, check_page, click_through, new_page
 
 pytestmark = BROWSER
 
@@ -34,11 +34,11 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
         assert "1家" in results.inner_text()
         check_page(page, "parent", "complaint", "lookup")
 
-        page.get_by_role("link", name=re.compile(NAME)).click()
+        click_through(page, page.get_by_role("link", name=re.compile(NAME)))
         assert page.get_by_role("heading", level=1).inner_text() == NAME
         check_page(page, "parent", "complaint", "institution")
 
-        page.get_by_role("link", name="投诉该机构").click()
+        click_through(page, page.get_by_role("link", name="投诉该机构"))
         assert NAME in page.get_by_text("投诉对象").inner_text()  # nothing to type about the institution
         page.get_by_label("投诉类别").select_option("退费纠纷")
         page.get_by_label("投诉内容").fill("报名时承诺随时可退费，现在申请退剩余课时费用，机构一直拖延不退。")
@@ -57,7 +57,7 @@ def test_parent_looks_up_complains_and_tracks(live_server: Any, browser: Any, di
         assert page.get_by_label("查询码").inner_text().strip() == complaint.tracking_code
         check_page(page, "parent", "complaint", "filed")
 
-        page.get_by_role("link", name="查看办理进度").click()
+        click_through(page, page.get_by_role("link", name="查看办理进度"))
         assert page.get_by_label("查询码").input_value() == complaint.tracking_code
         progress = page.get_by_role("region", name="办理情况")
         progress.wait_for()

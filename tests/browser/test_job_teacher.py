@@ -13,7 +13,7 @@ from edugov.burden.models import Homework
 from edugov.registry.models import TeachingAssignment
 from edugov.testing import MiniDistrict
 
-from .helpers import BROWSER, DESKTOP, PHONE, check_page, follow_nav, login, new_page
+from .helpers import BROWSER, DESKTOP, PHONE, check_page, click_through, follow_nav, login, new_page
 
 pytestmark = BROWSER
 
@@ -57,7 +57,7 @@ def test_teacher_publishes_homework_and_sees_it_on_the_board(
         assert (homework.date.isoformat(), homework.created_by_id) == (date, teacher.pk)
         check_page(page, "teacher", "homework", "published")
 
-        page.get_by_role("link", name="已发布的作业与家长查看链接").click()
+        click_through(page, page.get_by_role("link", name="已发布的作业与家长查看链接"))
         assert page.get_by_role("row").filter(has_text=content).count() == 1
         card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=str(md.class_a1)))
         if not board_url:  # the first time, the teacher makes the link; then it is there
