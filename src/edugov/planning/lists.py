@@ -5,12 +5,14 @@ Scoring (rules in data/planning.toml): base − per_point_behind × points behin
 milestone × overdue milestones − late (past planned completion, not completed). Projects are ranked
 best first; projects equal on score and points behind share a rank (1, 2, 2, 4). Red: the top N with
 score ≥ min_score and no delay flag; black: the bottom N with score < max_score or late. A cut-off
-never splits a tie (the same rule as the rectification module's lists). Projects, never people."""
+never splits a tie (the rule of every list, rectification.lists). Projects, never people."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from edugov.rectification.lists import red_and_black, shared_ranks
 
 
 @dataclass(frozen=True)
@@ -57,31 +59,22 @@ def score(f: ProjectFigures, rules: dict[str, Any]) -> float:
     return round(total, 2)
 
 
-def _cut(candidates: list[tuple[float, int]], n: int) -> set[int]:
-    if n <= 0 or not candidates:
-        return set()
-    inside = candidates[:n]
-    boundary = inside[-1][0]
-    return {k for _, k in inside} | {k for s, k in candidates[n:] if s == boundary}
-
-
 def rank(figures: list[ProjectFigures], rules: dict[str, Any]) -> list[dict[str, Any]]:
     """Entries best first: rank, score, flags, list ("红榜", "黑榜" or "")."""
     p = rules["projects"]
     scored = sorted(((score(f, rules), f) for f in figures), key=lambda t: (-t[0], t[1].behind, t[1].name))
-    red_candidates = [
-        (s, f.project_id) for s, f in scored if s >= float(p["red"]["min_score"]) and not flags(f, rules)
-    ]
-    red = _cut(red_candidates, int(p["red"]["top"]))
-    black_candidates = [
-        (s, f.project_id) for s, f in reversed(scored) if s < float(p["black"]["max_score"]) or f.late
-    ]
-    black = _cut(black_candidates, int(p["black"]["bottom"])) - red
+    red, black = red_and_black(
+        [(s, f.project_id) for s, f in scored],
+        red_eligible={
+            f.project_id for s, f in scored if s >= float(p["red"]["min_score"]) and not flags(f, rules)
+        },
+        top=int(p["red"]["top"]),
+        black_eligible={f.project_id for s, f in scored if s < float(p["black"]["max_score"]) or f.late},
+        bottom=int(p["black"]["bottom"]),
+    )
+    ranks = shared_ranks([(s, f.behind) for s, f in scored])
     out: list[dict[str, Any]] = []
-    position_rank, previous = 0, None
-    for position, (s, f) in enumerate(scored, start=1):
-        if (s, f.behind) != previous:
-            position_rank, previous = position, (s, f.behind)
+    for position_rank, (s, f) in zip(ranks, scored, strict=True):
         out.append(
             {
                 "rank": position_rank,

@@ -26,6 +26,7 @@ from edugov.registry.models import Area
 from edugov.reports import Document, Section, Signature, read_as
 
 from . import permissions
+from .lists import red_and_black, shared_ranks
 from .models import (
     WORKING_STATUSES,
     ItemSource,
@@ -120,39 +121,28 @@ def score_units(figures: list[UnitFigures], rules: dict[str, Any]) -> list[Score
         scored.append((Decimal(f"{total:.2f}"), f))
     scored.sort(key=lambda p: (-p[0], p[1].overdue_items, p[1].unit_name))
     red, black = rules["red"], rules["black"]
-    red_keys = {
-        f.unit_key
-        for s, f in scored
-        if s >= Decimal(str(red["min_score"])) and f.overdue_items <= int(red["max_overdue"])
-    }
-    red_top = _cut([(s, f.unit_key) for s, f in scored if f.unit_key in red_keys], int(red["top"]))
-    worst_first = list(reversed(scored))
-    black_candidates = [
-        (s, f.unit_key)
-        for s, f in worst_first
-        if s < Decimal(str(black["max_score"])) or f.overdue_items >= int(black["min_overdue"])
-    ]
-    black_bottom = _cut(black_candidates, int(black["bottom"])) - red_top
+    red_top, black_bottom = red_and_black(
+        [(s, f.unit_key) for s, f in scored],
+        red_eligible={
+            f.unit_key
+            for s, f in scored
+            if s >= Decimal(str(red["min_score"])) and f.overdue_items <= int(red["max_overdue"])
+        },
+        top=int(red["top"]),
+        black_eligible={
+            f.unit_key
+            for s, f in scored
+            if s < Decimal(str(black["max_score"])) or f.overdue_items >= int(black["min_overdue"])
+        },
+        bottom=int(black["bottom"]),
+    )
+    # Units equal on score and overdue items share a rank (并列); the name only orders them.
+    ranks = shared_ranks([(s, f.overdue_items) for s, f in scored])
     out = []
-    rank, previous = 0, None
-    for position, (s, f) in enumerate(scored, start=1):
-        # Units equal on score and overdue items share a rank (并列, competition ranking "1, 2, 2,
-        # 4"); the name only orders them on the page.
-        if (s, f.overdue_items) != previous:
-            rank, previous = position, (s, f.overdue_items)
+    for rank, (s, f) in zip(ranks, scored, strict=True):
         kind = ListKind.RED if f.unit_key in red_top else ListKind.BLACK if f.unit_key in black_bottom else ""
         out.append(Scored(figures=f, score=s, list_kind=kind, rank=rank))
     return out
-
-
-def _cut(candidates: list[tuple[Decimal, str]], n: int) -> set[str]:
-    """The first `n` of `candidates` (in list order), and every further one with the same score as
-    the n-th: a cut-off never splits a tie (得分相同的并列入榜)."""
-    if n <= 0 or not candidates:
-        return set()
-    inside = candidates[:n]
-    boundary = inside[-1][0]
-    return {key for _, key in inside} | {key for s, key in candidates[n:] if s == boundary}
 
 
 def unit_figures(*, area: Area, start: dt.date, end: dt.date) -> list[UnitFigures]:
