@@ -81,7 +81,7 @@ def follow_nav(page: Any, name: str) -> None:
         # are hidden from the accessibility tree.
         entry = page.get_by_role("link", name=name, exact=True, include_hidden=True)
         nav.locator("details").filter(has=entry).locator("summary").click()
-    link.click()
+    click_through(page, link)
 
 
 def click_through(page: Any, target: Any) -> None:
