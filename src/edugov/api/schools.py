@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -153,9 +153,7 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return school_list(user=self.request.user, include_archived=include)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.validated_input(self.CreateInput)
-        school = services.school_create(actor=request.user, **data)
-        return Response(self.Output(school).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.school_create, self.CreateInput, self.Output)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         school = self.get_object()

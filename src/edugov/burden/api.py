@@ -146,9 +146,7 @@ class HomeworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BurdenVi
         return qs
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.validated_input(HomeworkInput)
-        homework = services.homework_publish(actor=self.actor, **data)
-        return Response(HomeworkOutput(homework).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.homework_publish, HomeworkInput, HomeworkOutput)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.homework_withdraw(actor=self.actor, homework=self.get_object())
@@ -296,6 +294,4 @@ class ExamViewSet(mixins.ListModelMixin, BurdenViewSet):
         return selectors.exam_list(user=self.request.user).order_by("date", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.validated_input(ExamInput)
-        exam = services.exam_register(actor=self.actor, **data)
-        return Response(ExamOutput(exam).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.exam_register, ExamInput, ExamOutput)

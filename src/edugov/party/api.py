@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -87,9 +87,7 @@ class StatusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     @extend_schema(tags=TAGS, summary="填报一所学校的情况（再次填报即更新）", request=StatusInput,
                    responses=StatusOutput)  # fmt: skip
     def create(self, request: Request) -> Response:
-        d = self.validated_input(StatusInput)
-        row = services.status_save(actor=request_actor(request), **d)
-        return Response(StatusOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.status_save, StatusInput, StatusOutput)
 
 
 @extend_schema_view(
@@ -156,6 +154,4 @@ class MeetingViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(tags=TAGS, summary="填报一所学校一学期的会议次数（不得小于0；再次填报即更新）",
                    request=MeetingsInput, responses=MeetingOutput)  # fmt: skip
     def create(self, request: Request) -> Response:
-        d = self.validated_input(MeetingsInput)
-        row = services.meetings_save(actor=request_actor(request), **d)
-        return Response(MeetingOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.meetings_save, MeetingsInput, MeetingOutput)

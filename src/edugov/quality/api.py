@@ -8,7 +8,7 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -301,9 +301,7 @@ class LineResultViewSet(mixins.ListModelMixin, ApiViewSet):
         responses=QualityLineOutput,
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(QualityLineInput)
-        row = services.line_result_save(actor=request_actor(request), **d)
-        return Response(QualityLineOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.line_result_save, QualityLineInput, QualityLineOutput)
 
 
 @extend_schema_view(list=extend_schema(tags=TAGS, summary="师生获奖人次（不含姓名）"))
@@ -329,6 +327,4 @@ class AwardViewSet(mixins.ListModelMixin, ApiViewSet):
         responses=QualityAwardOutput,
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(QualityAwardInput)
-        row = services.award_save(actor=request_actor(request), **d)
-        return Response(QualityAwardOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.award_save, QualityAwardInput, QualityAwardOutput)

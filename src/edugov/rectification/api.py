@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -143,9 +143,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
 
     @extend_schema(tags=TAGS, summary="登记整改事项", request=ItemCreateInput, responses=ItemOutput)
     def create(self, request: Request) -> Response:
-        d = self.validated_input(ItemCreateInput)
-        item = services.item_create(actor=request_actor(request), files=request.FILES.getlist("files"), **d)
-        return Response(ItemOutput(item).data, status=status.HTTP_201_CREATED)
+        return self.create_with(
+            services.item_create, ItemCreateInput, ItemOutput, files=request.FILES.getlist("files")
+        )
 
     @extend_schema(
         tags=TAGS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -54,6 +54,4 @@ class SurveyViewSet(mixins.ListModelMixin, ApiViewSet):
         responses=SurveyOutput,
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(SurveyInput)
-        row = services.survey_save(actor=request_actor(request), **d)
-        return Response(SurveyOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.survey_save, SurveyInput, SurveyOutput)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action as route
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,9 +67,7 @@ class EthicsIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         tags=TAGS, summary="登记师德师风事件", request=EthicsIncidentInput, responses=EthicsIncidentOutput
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(EthicsIncidentInput)
-        row = ethics.incident_create(actor=request_actor(request), **d)
-        return Response(EthicsIncidentOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(ethics.incident_create, EthicsIncidentInput, EthicsIncidentOutput)
 
     @extend_schema(tags=TAGS, summary="处理师德师风事件（查实则一票否决当年优秀和评优）",
                    request=EthicsDecisionInput, responses=EthicsIncidentOutput)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -57,9 +57,7 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @extend_schema(tags=TAGS, summary="登记交流轮岗（时间不得与该教师其他交流重叠）", request=ExchangeInput,
                    responses=ExchangeOutput)  # fmt: skip
     def create(self, request: Request) -> Response:
-        d = self.validated_input(ExchangeInput)
-        row = exchanges.exchange_create(actor=request_actor(request), **d)
-        return Response(ExchangeOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(exchanges.exchange_create, ExchangeInput, ExchangeOutput)
 
 
 # --- master studios, research communities (choice fields as plain strings with their labels:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action as route
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,9 +79,7 @@ class ShadowingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         responses=ShadowingOutput,
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(ShadowingInput)
-        row = shadowing.placement_create(actor=request_actor(request), **d)
-        return Response(ShadowingOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(shadowing.placement_create, ShadowingInput, ShadowingOutput)
 
     @extend_schema(
         tags=TAGS, summary="评定跟岗成效（一次）", request=ShadowingOutcomeInput, responses=ShadowingOutput

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action as route
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -81,9 +81,7 @@ class StudioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses=StudioOutput,
     )
     def create(self, request: Request) -> Response:
-        d = self.validated_input(StudioInput)
-        row = studios.studio_create(actor=request_actor(request), **d)
-        return Response(StudioOutput(row).data, status=status.HTTP_201_CREATED)
+        return self.create_with(studios.studio_create, StudioInput, StudioOutput)
 
 
 class StudioReportSubmitInput(serializers.Serializer[Any]):
