@@ -1,5 +1,5 @@
 """The demo's fitness results and 中考 lines, built on the mini district (not a demo-size build):
-every pupil of the tested classes has a result, each stored total is what the pupil-by-pupil
+every pupil of every grade's classes has a result, each stored total is what the pupil-by-pupil
 scoring gives from the stored raw measures, and every school with a grade 9 has both lines."""
 
 from __future__ import annotations
@@ -37,10 +37,13 @@ def test_every_pupil_of_the_tested_grades_is_scored_as_the_tables_say(district):
     make_class(school=d.point_a, year=d.year, grade=7, number=1, boys=12, girls=9)
     ctx = _ctx(d)
     build_fitness(ctx)
-    # grade-1 classes: 3 x (20 boys + 20 girls); the grade-7 class 21 pupils
-    assert FitnessResult.objects.count() == 3 * 40 + 21 == ctx.counts["体质健康测试成绩"]
+    # the mini district's grade-3 classes and the grade-1 classes: 3 x (20 boys + 20 girls) each;
+    # the grade-7 class 21 pupils: every grade is tested now that every grade's tables are encoded
+    assert FitnessResult.objects.count() == 3 * 40 + 3 * 40 + 21 == ctx.counts["体质健康测试成绩"]
     assert FitnessResult.objects.filter(grade=7, sex="M").count() == 12
-    for r in FitnessResult.objects.all()[:60]:
+    assert FitnessResult.objects.filter(grade=3).count() == 120
+    assert FitnessResult.objects.filter(grade=3, sit_ups__isnull=True).count() == 0
+    for r in FitnessResult.objects.order_by("grade", "pupil_key")[::4]:
         measures = {f: getattr(r, f) for f, _, _ in MEASURES if getattr(r, f) is not None}
         one = ft.score_measures(grade=r.grade, sex=r.sex, measures=measures)
         assert (r.total, r.bmi, r.item_scores) == (one.score.total, one.bmi, one.item_scores)
