@@ -1,5 +1,5 @@
 """The classes each school will run in five years, for the five-year projection of subject needs:
-from the planning module's enrolment forecast (`planning.selectors.inputs` and its cohort forecast)
+from the planning module's enrolment forecast (its public `school_enrolment_forecast` selector)
 where the school has one, else today's classes (the fallback, said on the page).
 
 A grade's classes in five years = today's classes + the change in classes the standard class size
@@ -80,26 +80,16 @@ def projection(
 ) -> Projection:
     """Every school's classes in `base_year` + 5 from planning's forecast, where it has one."""
     from edugov.planning import selectors as planning
-    from edugov.planning.forecast import forecast
 
     ids = list(school_ids)
     target = base_year + HORIZON_YEARS
-    data = planning.inputs(actor=actor)
-    if not data.histories:
-        return Projection(target, {}, frozenset(ids))
-    norms = planning.norms()
-    fc = forecast(
-        data.histories,
-        data.towns,
-        base_year=base_year,
-        horizon=HORIZON_YEARS,
-        yield_per_100=norms.yield_per_100,
+    fc = planning.school_enrolment_forecast(
+        actor=actor, school_ids=ids, base_year=base_year, horizon=HORIZON_YEARS
     )
     classes: dict[int, dict[int, int]] = {}
     for sid in ids:
-        rows = fc.schools.get(sid, {}).get(target)
-        explain = fc.explain.get(sid)
-        if not rows or explain is None or explain.entry_ratio <= 0:
+        rows = fc.grades(sid, target)
+        if not rows:
             continue
-        classes[sid] = future_classes(today.get(sid, {}), rows, norms.class_size, stage_of_grade)
+        classes[sid] = future_classes(today.get(sid, {}), rows, fc.class_size, stage_of_grade)
     return Projection(target, classes, frozenset(i for i in ids if i not in classes))

@@ -13,6 +13,7 @@ from .demand import (
     project_places,
     school_places,
 )
+from .enrolment import SchoolEnrolmentForecast, school_enrolment_forecast
 from .layout import closures, layout_points, layout_proposals, layout_rules, map_data, merge_preview, zones
 from .overview import GapRow, Overview, layout_list, planning_overview
 from .private import COMPULSORY_TYPES, PrivateOverview, PrivateRow, private_overview
@@ -31,6 +32,7 @@ __all__ = [
     "PrivateRow",
     "ProjectRow",
     "QuotaTable",
+    "SchoolEnrolmentForecast",
     "closures",
     "inputs",
     "join_year",
@@ -52,6 +54,7 @@ __all__ = [
     "project_places",
     "quota_plans",
     "quota_table",
+    "school_enrolment_forecast",
     "school_places",
     "zones",
 ]

@@ -90,3 +90,25 @@ def test_findings_a_town_short_within_three_years_and_a_late_project(world):
     assert [f.title for f in late] == (
         ["甲街道第一小学扩建逾期未竣工"] if timezone.localdate() > dt_.date(2027, 6, 30) else []
     )
+
+
+def test_school_enrolment_forecast_for_other_modules(world):
+    """The public forecast by school, worked by hand (no migration recorded). School A: entry ratio
+    (80 x 3) / (160 x 3) = 0.5 and progression 1, so 0.5 x 160 = 80 in every grade. School B (births
+    80): entry ratio (40 + 40 + 20) / (80 x 3) = 5/12; grade 2 ratio (40 + 20) / (40 + 40) = 0.75,
+    grade 3 ratio (40 + 40) / (40 + 40) = 1. 2026: grade 1 = 5/12 x 80 = 33.33, grade 2 = 20 x 0.75
+    = 15, grade 3 = 20; 2027: 33.33, 33.33 x 0.75 = 25, 15. The teaching point has no classes."""
+    md = world.md
+    ids = [md.school_a.pk, md.school_b.pk, md.point_a.pk]
+    fc = selectors.school_enrolment_forecast(actor=world.planner, school_ids=ids, base_year=2025, horizon=2)
+    assert fc.years == (2026, 2027) and fc.base_year == 2025
+    assert fc.grades(md.school_a.pk, 2027) == pytest.approx({1: 80.0, 2: 80.0, 3: 80.0})
+    assert fc.grades(md.school_b.pk, 2026) == pytest.approx({1: 100 / 3, 2: 15.0, 3: 20.0})
+    assert fc.grades(md.school_b.pk, 2027) == pytest.approx({1: 100 / 3, 2: 25.0, 3: 15.0})
+    assert fc.without == {md.point_a.pk} and fc.grades(md.point_a.pk, 2026) == {}
+    assert fc.class_size["primary"] == 45
+    # Read through the actor's scope: the town officer of 甲街道 gets school A only.
+    mine = selectors.school_enrolment_forecast(
+        actor=md.users["town_officer"], school_ids=ids, base_year=2025, horizon=20
+    )
+    assert set(mine.pupils) == {md.school_a.pk} and len(mine.years) == selectors.MAX_HORIZON
