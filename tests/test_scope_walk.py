@@ -358,6 +358,9 @@ ROUTES: dict[str, Probe] = {
     "api:safety:incident-list": list_(),
     "api:safety:incident-detail": detail(foreign_of("safety.Incident")),
     "api:safety:incident-count-list": list_(),
+    "api:safety:lesson-record-list": list_(),
+    "api:safety:lesson-record-detail": detail(foreign_of("safety.SafetyLesson")),
+    "safety:water_place": detail(foreign_of("safety.DangerousWater")),
     # school groups (集团化办学) and party leadership status (statuses and counts only)
     "groups:cockpit": list_(),
     "groups:my_school": list_(queries=False),

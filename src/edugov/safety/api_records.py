@@ -1,6 +1,7 @@
-"""REST API of the records schools and the safety office keep: drills (应急演练), patrols of
-dangerous waters (水域巡查) and incidents (安全事故). The same services as the pages: a school
-records its own drills and its own waters' patrols, the safety office any in its write scope;
+"""REST API of the records schools and the safety office keep: drills (应急演练), safety lessons
+(安全教育课, with the term's first and the pre-holiday last lesson), patrols of dangerous waters
+(水域巡查) and incidents (安全事故). The same services as the pages: a school records its own drills,
+lessons and its own waters' patrols, the safety office any in its write scope;
 incidents are the safety office's alone (read and write), their circumstances stored encrypted and
 returned to no one else, who get the year's counts by kind and outcome."""
 
@@ -21,8 +22,18 @@ from edugov.api.base import ApiViewSet, ChoiceLabelField, ScopedPrimaryKeyField
 from edugov.common.bounds import BoundError, parse_bounded_int
 from edugov.registry.models import Area, AreaLevel, School
 
-from . import selectors, services
-from .models import DangerousWater, Drill, DrillKind, Incident, IncidentKind, IncidentOutcome, Patrol
+from . import rules, selectors, services
+from .models import (
+    DangerousWater,
+    Drill,
+    DrillKind,
+    Incident,
+    IncidentKind,
+    IncidentOutcome,
+    LessonKind,
+    Patrol,
+    SafetyLesson,
+)
 from .permissions import action
 
 TAGS = ["校园安全"]
@@ -97,6 +108,69 @@ class DrillRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         d = self.validated_input(SafetyDrillInput)
         drill = services.drill_record(actor=request_actor(request), **d)
         return Response(SafetyDrillOutput(drill).data, status=status.HTTP_201_CREATED)
+
+
+# -- safety lessons ------------------------------------------------------------------------------
+
+
+class SafetyLessonOutput(serializers.ModelSerializer[SafetyLesson]):
+    kind_label = ChoiceLabelField(source="kind")
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    term = serializers.CharField(source="term.__str__", read_only=True, help_text="学期")
+
+    class Meta:
+        model = SafetyLesson
+        fields = ["id", "school", "school_name", "term", "kind", "kind_label", "topic", "held_on", "classes"]
+
+
+class SafetyLessonInput(serializers.Serializer[Any]):
+    school = ScopedPrimaryKeyField(_open_schools, help_text="学校编号（本人可填报的学校）")
+    kind = serializers.ChoiceField(
+        choices=LessonKind.choices,
+        default=LessonKind.LESSON,
+        help_text="安全教育课、开学第一课或放假前最后一课",
+    )
+    topic = serializers.CharField(max_length=16, help_text="主题（防溺水、交通安全等，见规则数据）")
+    held_on = serializers.DateField(help_text="授课日期（不能晚于今天）")
+    classes = serializers.IntegerField(min_value=1, max_value=1000, help_text="覆盖班级数")
+
+    def validate_topic(self, value: str) -> str:
+        topics = rules.lesson_topics()
+        if value not in topics:
+            raise serializers.ValidationError(f"主题应为{'、'.join(topics)}之一")
+        return value
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="安全教育课记录（含开学第一课、放假前最后一课）"),
+    retrieve=extend_schema(tags=TAGS, summary="一次安全教育课"),
+    create=extend_schema(
+        tags=TAGS,
+        summary="登记安全教育课（学校登记本校，安全科可登记辖区学校）",
+        request=SafetyLessonInput,
+        responses={201: SafetyLessonOutput},
+    ),
+)
+class LessonRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    # A school records its own lessons (`school_lesson`), the safety office any school's in its
+    # scope (`lesson`), as the services check (services.common._ensure_either).
+    serializer_class = SafetyLessonOutput
+    policy_actions = {"create": action("lesson")}
+    policy_alternatives = {"create": (action("school_lesson"),)}
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return SafetyLesson.objects.none()
+        return (
+            scoped(SafetyLesson, request_actor(self.request))
+            .select_related("school", "term__school_year")
+            .order_by("-held_on", "-pk")
+        )
+
+    def create(self, request: Request) -> Response:
+        d = self.validated_input(SafetyLessonInput)
+        lesson = services.lesson_record(actor=request_actor(request), **d)
+        return Response(SafetyLessonOutput(lesson).data, status=status.HTTP_201_CREATED)
 
 
 # -- patrols -------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Drills, patrols and incidents through the API, for every identity of the mini district plus the
-safety officer: who may record what (the policy's declaration decides, through policy_expects),
-own school only for a school, references outside the write scope refused, bad input refused in
-Chinese with nothing written, and incidents kept from everyone but the safety office (their
-circumstances included); others read the counts."""
+"""Drills, safety lessons, patrols and incidents through the API, for every identity of the mini
+district plus the safety officer: who may record what (the policy's declaration decides, through
+policy_expects), own school only for a school, references outside the write scope refused, bad
+input refused in Chinese with nothing written, and incidents kept from everyone but the safety
+office (their circumstances included); others read the counts."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from edugov.accounts.models import Role
-from edugov.safety.models import DangerousWater, Drill, Incident, Patrol
+from edugov.safety.models import DangerousWater, Drill, Incident, Patrol, SafetyLesson
 from edugov.testing import login, policy_expects
 
 from .conftest import TODAY
@@ -88,6 +90,73 @@ def test_a_school_records_its_own_drills_only_and_bad_input_writes_nothing(world
     assert admin.post(f"{API}/drill-records/", _drill(world.md.school_a.pk), format="json").status_code == 201
     assert admin.get(f"{API}/drill-records/").json()["count"] == 1
     assert office.get(f"{API}/drill-records/").json()["count"] == 2
+
+
+def _lesson(school_pk: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "school": school_pk,
+        "kind": "last",
+        "topic": "防溺水",
+        "held_on": TODAY.isoformat(),
+        "classes": 6,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_who_records_a_lesson_of_school_a(world, identity):
+    user = world.users[identity]
+    school = world.md.school_a
+    allowed = policy_expects(user, "safety.school_lesson", school) or policy_expects(
+        user, "safety.lesson", school
+    )
+    answer = _api(user).post(f"{API}/lesson-records/", _lesson(school.pk), format="json")
+    assert answer.status_code == (201 if allowed else 403), (identity, answer.content)
+    assert SafetyLesson.objects.filter(school=school).count() == (1 if allowed else 0)
+    if allowed:
+        body = answer.json()
+        assert (body["kind_label"], body["topic"], body["school_name"], body["classes"]) == (
+            "放假前最后一课",
+            "防溺水",
+            school.name,
+            6,
+        )
+
+
+def test_a_school_records_its_own_lessons_only_and_bad_input_writes_nothing(world):
+    admin = _api(world.md.users[Role.SCHOOL_ADMIN])
+    other = admin.post(f"{API}/lesson-records/", _lesson(world.md.school_b.pk), format="json")
+    assert other.status_code == 400 and "不在您的数据范围内" in other.json()["school"][0]
+    for bad, field, message in (
+        ({"held_on": _future()}, "", "日期不能晚于今天"),
+        ({"topic": "天文"}, "topic", "主题应为防溺水、交通安全"),
+        ({"classes": 0}, "classes", ""),
+        ({"kind": "party"}, "kind", ""),
+        ({"held_on": "2020-01-01"}, "", "该日期不在任何学期内"),
+        ({"held_on": "明天"}, "held_on", ""),
+    ):
+        answer = admin.post(f"{API}/lesson-records/", _lesson(world.md.school_a.pk, **bad), format="json")
+        assert answer.status_code == 400, (bad, answer.content)
+        assert message in answer.content.decode(), (bad, answer.content)
+        assert not field or field in answer.json(), (bad, answer.content)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(answer.json())), answer.content  # Chinese
+    assert not SafetyLesson.objects.exists()
+    # a lesson of the default kind; the safety office records any school of the district
+    plain = admin.post(
+        f"{API}/lesson-records/",
+        {k: v for k, v in _lesson(world.md.school_a.pk, topic="交通安全").items() if k != "kind"},
+        format="json",
+    )
+    assert plain.status_code == 201 and plain.json()["kind_label"] == "安全教育课"
+    office = _api(world.officer)
+    made = office.post(f"{API}/lesson-records/", _lesson(world.md.school_b.pk, kind="first"), format="json")
+    assert made.status_code == 201 and made.json()["kind_label"] == "开学第一课"
+    assert [r["topic"] for r in admin.get(f"{API}/lesson-records/").json()["results"]] == ["交通安全"]
+    assert office.get(f"{API}/lesson-records/").json()["count"] == 2
+    assert admin.get(f"{API}/lesson-records/{made.json()['id']}/").status_code == 404
+    # the school's page counts the lessons recorded through the API
+    page = login(Client(), world.md.users[Role.SCHOOL_ADMIN]).get(reverse("safety:my_school"))
+    assert "交通安全" in page.content.decode()
 
 
 def _waters(world):
