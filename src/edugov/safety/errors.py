@@ -19,4 +19,10 @@ class SafetyError(ErrorCode):
     NOT_CONFIRMED = "只有已核实的举报才能发放奖励"
     ALREADY_PAID = "该举报的奖励已发放"
     NO_TERM = "该日期不在任何学期内"
+    COORDINATES_PAIR = "经度和纬度须同时填写，或同时留空"
+    COORDINATES_NUMBER = "{field}：请填写数字，如 {example}"
+    OUTSIDE_DISTRICT = (
+        "坐标不在本区范围内（经度 {west}～{east}，纬度 {south}～{north}），请核对是否填反或少了位数"
+    )
+    OUTSIDE_CHINA = "坐标不在中国境内（经度 {west}～{east}，纬度 {south}～{north}），请核对是否填反或少了位数"
     RATE_LIMITED = "请求过于频繁，请稍后再试"

@@ -91,3 +91,14 @@ def patrol_every_days() -> int:
 def public_limits() -> tuple[int, int]:
     p = _data()["public"]
     return int(p["reports_per_hour"]), int(p["acks_per_minute"])
+
+
+def water_margin_degrees() -> float:
+    """How far (in degrees) beyond the district's located schools a water's coordinates may lie."""
+    return float(_data()["waters"]["margin_degrees"])
+
+
+def china_box() -> tuple[float, float, float, float]:
+    """China's box (west, south, east, north), the check when no school of the district is located."""
+    w, s, e, n = _data()["waters"]["china"]
+    return float(w), float(s), float(e), float(n)

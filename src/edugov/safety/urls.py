@@ -14,6 +14,7 @@ urlpatterns = [
     path("school/lessons/", views.lesson_create, name="lesson_create"),
     path("waters/", views.waters, name="waters"),
     path("waters/<int:pk>/", views.water_detail, name="water_detail"),
+    path("waters/<int:pk>/place/", views.water_place, name="water_place"),
     path("incidents/", views.incidents, name="incidents"),
     path("reports/<int:pk>/pay/", views.report_pay, name="report_pay"),
     path("a/<str:token>/", views.acknowledge, name="acknowledge"),

@@ -414,8 +414,33 @@ def water_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "patrols": selectors.water_patrols(actor=actor, water_id=water.pk)[:100],
             "today": timezone.localdate(),
             "may_patrol": role_may(actor, action("patrol")),
+            "may_place": role_may(actor, action("water_edit")),
         },
     )
+
+
+@login_required
+@require_POST
+def water_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """The water page's location and coordinates form (the safety office): refusals as the page's
+    message with nothing written, back to the water's page."""
+    actor = request_actor(request)
+    ensure_can(actor, action("water_edit"))
+    water = get_object_or_404(scoped(DangerousWater, actor).select_related("area"), pk=pk)
+    post = request.POST
+    try:
+        services.water_place_set(
+            actor=actor,
+            water=water,
+            location=post.get("location", ""),
+            longitude=services.degrees(post.get("longitude"), field="经度", example="116.397128"),
+            latitude=services.degrees(post.get("latitude"), field="纬度", example="39.916527"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存位置和坐标")
+    return redirect("safety:water_detail", pk=water.pk)
 
 
 @login_required

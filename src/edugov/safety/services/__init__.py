@@ -1,6 +1,7 @@
 """Writes of school safety: grid cells, inspections whose hazards each become a rectification item,
 holiday reminders scheduled to every class and sent through a channel, head teachers' confirmations,
-parents' acknowledgements (public, by the class's link), and the public's drowning-risk reports.
+parents' acknowledgements (public, by the class's link), the public's drowning-risk reports, and
+where each dangerous water is (location and map coordinates).
 
 Time is a parameter (`now`) so tests freeze the clock without sleeping."""
 
@@ -11,6 +12,7 @@ from .holidays import acknowledge, holiday_schedule, reminder_confirm, reminders
 from .inspections import HazardInput, _hazard_finding, cell_create, inspection_record
 from .records import drill_record, incident_record, lesson_record, patrol_record, reward_pay
 from .water import water_report_handle, water_report_submit
+from .waters import degrees, district_box, water_place_set
 
 __all__ = [
     "BUREAU",
@@ -20,6 +22,8 @@ __all__ = [
     "_hazard_finding",
     "acknowledge",
     "cell_create",
+    "degrees",
+    "district_box",
     "drill_record",
     "holiday_schedule",
     "incident_record",
@@ -32,6 +36,7 @@ __all__ = [
     "reminders_send",
     "reward_pay",
     "term_of",
+    "water_place_set",
     "water_report_handle",
     "water_report_submit",
 ]
