@@ -37,6 +37,7 @@ class SafetyConfig(ModuleConfig):
             departments=frozenset({Department.SAFETY}),
             nav=(
                 NavItem("校园安全", "safety:overview", Module.SAFETY, action=action("view")),
+                NavItem("假期提醒确认", "safety:coverage", Module.SAFETY, action=action("view")),
                 NavItem("安全网格", "safety:grid", Module.SAFETY, action=action("view")),
                 NavItem("本校安全", "safety:my_school", Module.REGISTRY, action=action("school_view")),
             ),

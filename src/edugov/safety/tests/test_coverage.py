@@ -6,6 +6,7 @@ link's read and one write."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 import pytest
@@ -77,6 +78,27 @@ def test_schools_and_teachers_cannot_open_the_coverage_page(world):
     for role in (Role.SCHOOL_ADMIN, Role.TEACHER):
         response = login(Client(), world.md.users[role]).get(reverse("safety:coverage"))
         assert response.status_code == 403
+
+
+def _current(page: str) -> list[str]:
+    """The labels of the sidebar entries marked as the current page."""
+    return re.findall(r'<a href="[^"]*" class="active" aria-current="page">([^<]+)</a>', page)
+
+
+@pytest.mark.parametrize("identity", ["safety_officer", Role.LEADER, Role.DISTRICT_ADMIN])
+def test_the_coverage_page_is_in_the_navigation_and_only_its_entry_is_current(world, identity):
+    client = login(Client(), world.users[identity])
+    coverage = client.get(reverse("safety:coverage")).content.decode()
+    assert f'href="{reverse("safety:coverage")}"' in coverage
+    assert _current(coverage) == ["假期提醒确认"]
+    assert _current(client.get(reverse("safety:overview")).content.decode()) == ["校园安全"]
+    assert _current(client.get(reverse("safety:grid")).content.decode()) == ["安全网格"]
+
+
+def test_schools_see_no_coverage_entry(world):
+    for role in (Role.SCHOOL_ADMIN, Role.TEACHER):
+        page = login(Client(), world.md.users[role]).get(reverse("safety:my_school")).content.decode()
+        assert "假期提醒确认" not in page and _current(page) == ["本校安全"]
 
 
 def test_an_acknowledgement_reads_the_link_once_and_writes_once(world):
