@@ -147,7 +147,9 @@ def _fitness_measures(
     bands = t.bmi_bands(grade, sex)
     assert bands is not None
     mid_bmi = float(bands.normal[0] + bands.normal[1]) / 2 + shift["bmi"]
-    height = np.clip(rng.normal(121.0 if grade == 1 else 158.0, 5.5 if grade == 1 else 7.5, n), 95, 200)
+    # mean height by grade (about 121 cm in grade 1, 5.5 cm a year, levelling off at 170 / 160 cm)
+    tall = min(115.5 + 5.5 * grade, 170.0 if sex == "M" else 160.0)
+    height = np.clip(rng.normal(tall, 5.5 if grade == 1 else 7.5, n), 95, 200)
     bmi = np.clip(rng.normal(mid_bmi, 2.2, n), 11, 35)
     out = {
         "height_cm": np.round(height, 1),
@@ -192,7 +194,7 @@ FITNESS_COLUMNS = (
 
 
 def build_fitness(ctx: DemoContext) -> None:
-    """Every pupil of grades 1 and 7 (the grades whose tables are encoded) tested in each of the
+    """Every pupil of every grade whose tables are encoded (grades 1-12) tested in each of the
     last three school years, scored by the vectorised tables; rural and urban schools differ."""
     from .fitness_tables import score_arrays, tables
     from .models import FITNESS_BAND_ORDER, FitnessResult
