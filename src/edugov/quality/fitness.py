@@ -1,7 +1,7 @@
 """Physical fitness scoring by the national standard (国家学生体质健康标准（2014年修订）): the items and
 weights of each grade and sex, the weighted standard score, bonus points, bands and the graduation
 score, all read from data/fitness_2014.toml (with its source and status). Pure functions: item
-scores come in already converted to 0-100 (the official per-item tables are not yet encoded)."""
+scores come in already converted to 0-100 (raw measures are converted by fitness_tables.py)."""
 
 from __future__ import annotations
 
