@@ -4,11 +4,13 @@ as uploaded, and with the personal columns masked for readers who may not see th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Generator, Mapping, Sequence, Set
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,10 +51,15 @@ def _number(value: object) -> object:
     return int(text) if "." not in text else Decimal(text)
 
 
+def _xml_text(value: object) -> str:
+    """Text that XML can hold: a control character (in a quoted header or value) becomes U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+
+
 def _cell_value(value: object) -> object:
     if isinstance(value, dt.date | int | float | Decimal) and not isinstance(value, bool):
         return value
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))  # control characters cannot go into XML
+    text = _xml_text(value)  # control characters cannot go into XML
     if text.startswith(("=", "+", "-", "@")) and len(text) > 1:
         return "'" + text  # never let a report cell become a formula
     return text
@@ -108,42 +115,51 @@ def _write(
         by_row[p.row][p.column].append(text(p.reason))
 
     wb = Workbook(write_only=True)
+    try:
+        _fill(wb, batch=batch, headers=headers, problems=problems, masks=masks, numeric=numeric, text=text,
+              by_row=by_row)  # fmt: skip
+        wb.save(path)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """A write-only workbook that will not be saved: each sheet's row stream is closed and its
+    temporary file removed now. Left open, the stream would be closed by the garbage collector
+    after its file, which Python reports as an exception nobody can catch."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:  # nothing appended: no stream, no file
+            continue
+        with contextlib.suppress(Exception):
+            ws.close()
+        with contextlib.suppress(OSError):
+            os.remove(writer.out)
+
+
+def _fill(
+    wb: Workbook,
+    *,
+    batch: ImportBatch,
+    headers: Sequence[str],
+    problems: Sequence[RowProblem],
+    masks: Mapping[int, Mask],
+    numeric: Set[int],
+    text: Callable[[str], str],
+    by_row: Mapping[int, Mapping[int | None, list[str]]],
+) -> None:
     sheet = wb.create_sheet("原始数据（错误已标红）")
     errors_only = batch.total_rows > FULL_SHEET_MAX_ROWS
     lead = ["原行号"] if errors_only else []
     sheet.append([_head(sheet, str(_cell_value(h))) for h in [*lead, *headers, "错误说明"]])
-    for row_number, cells in _rows(batch):
-        marks = by_row.get(row_number)
-        if errors_only and not marks:
-            continue
-        out: list[object] = [row_number] if errors_only else []
-        width = max(len(cells), len(headers))
-        for idx in range(width):
-            raw = cells[idx] if idx < len(cells) else ""
-            mask = masks.get(idx)
-            if mask is not None and raw != "":
-                value = _cell_value(mask(str(raw)))
-            else:
-                value = _cell_value(_number(raw) if idx in numeric else raw)
-            reasons = marks.get(idx) if marks else None
-            if reasons:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.fill = BAD_FILL
-                cell.font = BAD_FONT
-                cell.comment = Comment("；".join(reasons), "edugov")
-                out.append(cell)
-            else:
-                out.append(value)
-        if marks:
-            summary = "；".join(
-                (f"{headers[col]}：{r}" if col is not None and col < len(headers) else r)
-                for col, rs in marks.items()
-                for r in rs
-            )
-            note = WriteOnlyCell(sheet, value=summary[:1000])
-            note.font = BAD_FONT
-            out.append(note)
-        sheet.append(out)
+    with contextlib.closing(_rows(batch)) as rows:  # the stored file is closed even if a row fails
+        for row_number, cells in rows:
+            marks = by_row.get(row_number)
+            if errors_only and not marks:
+                continue
+            sheet.append(_marked_row(sheet, row_number, cells, marks, errors_only=errors_only,
+                                     headers=headers, masks=masks, numeric=numeric))  # fmt: skip
 
     listing = wb.create_sheet("错误清单")
     listing.append([_head(listing, h) for h in ("行号", "列", "单元格内容", "错误原因")])
@@ -153,11 +169,55 @@ def _write(
             shown: object = mask(p.value)
         else:
             shown = _number(p.value) if p.column in numeric else p.value
-        listing.append([p.row, p.header or "（整行）", _cell_value(shown), _cell_value(text(p.reason))])
-    wb.save(path)
+        listing.append(
+            [p.row, _cell_value(p.header or "（整行）"), _cell_value(shown), _cell_value(text(p.reason))]
+        )
 
 
-def _rows(batch: ImportBatch) -> Iterator[tuple[int, list[Any]]]:
+def _marked_row(
+    sheet: object,
+    row_number: int,
+    cells: list[Any],
+    marks: Mapping[int | None, list[str]] | None,
+    *,
+    errors_only: bool,
+    headers: Sequence[str],
+    masks: Mapping[int, Mask],
+    numeric: Set[int],
+) -> list[object]:
+    """One row of the first sheet: its cells (masked, numbers as numbers), the bad ones filled
+    red with the reason as a comment, then the row's reasons in words."""
+    out: list[object] = [row_number] if errors_only else []
+    width = max(len(cells), len(headers))
+    for idx in range(width):
+        raw = cells[idx] if idx < len(cells) else ""
+        mask = masks.get(idx)
+        if mask is not None and raw != "":
+            value = _cell_value(mask(str(raw)))
+        else:
+            value = _cell_value(_number(raw) if idx in numeric else raw)
+        reasons = marks.get(idx) if marks else None
+        if reasons:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.fill = BAD_FILL
+            cell.font = BAD_FONT
+            cell.comment = Comment(_xml_text("；".join(reasons)), "edugov")
+            out.append(cell)
+        else:
+            out.append(value)
+    if marks:
+        summary = "；".join(
+            (f"{headers[col]}：{r}" if col is not None and col < len(headers) else r)
+            for col, rs in marks.items()
+            for r in rs
+        )
+        note = WriteOnlyCell(sheet, value=_xml_text(summary[:1000]))
+        note.font = BAD_FONT
+        out.append(note)
+    return out
+
+
+def _rows(batch: ImportBatch) -> Generator[tuple[int, list[Any]], None, None]:
     """The rows of the stored file, or none when it cannot be read any more."""
     try:
         table = open_table(Path(batch.stored_path), batch.original_name)
