@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -68,23 +69,9 @@ def items_escalate_overdue(*, now: dt.datetime | None = None, area: Area | None 
             continue
         level = item.escalation_level + 1  # one level per run
         days = (today - item.deadline).days
-        item.escalation_level = level
-        item.updated_at = now
-        item.save(update_fields=["escalation_level", "updated_at"])
         label = EscalationLevel(level).label
-        _event(
-            item=item,
-            action=EventAction.ESCALATE,
-            actor=None,
-            now=now,
-            from_status=item.status,
-            to_status=item.status,
-            comment=f"已逾期{days}天，{label}",
-        )
-        audit_record(
-            action=AuditAction.UPDATE,
-            instance=item,
-            changes={"escalation_level": [level - 1, level], "overdue_days": days},
+        _raise_level(
+            item, level=level, now=now, comment=f"已逾期{days}天，{label}", why={"overdue_days": days}
         )
         recipients = _department_officers(item) if level == EscalationLevel.DEPARTMENT else _leaders(item)
         msg = f"整改事项逾期{days}天，{label}：{item.unit_name} {item.title}"
@@ -114,24 +101,13 @@ def item_escalate_now(*, item_id: int, reason: str, now: dt.datetime | None = No
     )
     if item is None:
         return False
-    before = item.escalation_level
-    item.escalation_level = EscalationLevel.LEADER
-    item.updated_at = now
-    item.save(update_fields=["escalation_level", "updated_at"])
     label = EscalationLevel.LEADER.label
-    _event(
-        item=item,
-        action=EventAction.ESCALATE,
-        actor=None,
+    _raise_level(
+        item,
+        level=EscalationLevel.LEADER,
         now=now,
-        from_status=item.status,
-        to_status=item.status,
         comment=f"{reason}，{label}"[:500],
-    )
-    audit_record(
-        action=AuditAction.UPDATE,
-        instance=item,
-        changes={"escalation_level": [before, EscalationLevel.LEADER], "reason": reason},
+        why={"reason": reason},
     )
     _notify(
         _leaders(item) + _department_officers(item) + _unit_users(item),
@@ -141,6 +117,30 @@ def item_escalate_now(*, item_id: int, reason: str, now: dt.datetime | None = No
         now=now,
     )
     return True
+
+
+def _raise_level(
+    item: RectificationItem, *, level: int, now: dt.datetime, comment: str, why: dict[str, Any]
+) -> None:
+    """What every escalation writes, overdue or at once: the new level, an ESCALATE event saying
+    why (`comment`), and the audit of the level before and after with `why`. Notices differ by
+    caller, so they stay there."""
+    before = item.escalation_level
+    item.escalation_level = level
+    item.updated_at = now
+    item.save(update_fields=["escalation_level", "updated_at"])
+    _event(
+        item=item,
+        action=EventAction.ESCALATE,
+        actor=None,
+        now=now,
+        from_status=item.status,
+        to_status=item.status,
+        comment=comment,
+    )
+    audit_record(
+        action=AuditAction.UPDATE, instance=item, changes={"escalation_level": [before, level], **why}
+    )
 
 
 @transaction.atomic
