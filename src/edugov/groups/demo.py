@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from edugov.demo.base import DemoContext, register_generator
-from edugov.registry.models import Area, School, SchoolType, Teacher
+from edugov.registry.models import Area, School, SchoolClass, SchoolType, Teacher
 
 from .models import (
     Activity,
@@ -53,6 +53,34 @@ def _urban(s: School) -> bool:
     return (s.urban_rural_code or "").startswith("11")
 
 
+def _members(leads: list[School], others: list[School], rng: Any, year: int) -> dict[int, list[School]]:
+    """Up to three members per lead school, from other towns, dealt one round at a time so every
+    group has members when the district has as many schools outside the leads' towns as groups.
+    The two close groups' first members are the two largest rural schools (the effect's stories:
+    value-added estimates of a larger school are surer), the others shuffled, rural first."""
+    from django.db.models import F, Sum
+
+    pupils = dict(
+        SchoolClass.objects.filter(school__in=others, school_year__start_year=year)
+        .values("school")
+        .annotate(n=Sum(F("boys") + F("girls")))
+        .values_list("school", "n")
+    )
+    rural = sorted((s for s in others if _rural(s)), key=lambda s: (-(pupils.get(s.pk) or 0), s.code))
+    storied, rest = rural[:2], [s for s in others if s not in rural[:2]]
+    rng.shuffle(rest)
+    pool = storied + [s for s in rest if _rural(s)] + [s for s in rest if not _rural(s)]
+    out: dict[int, list[School]] = {lead.pk: [] for lead in leads}
+    used: set[int] = set()
+    for _round in range(3):
+        for lead in leads:
+            pick = next((s for s in pool if s.pk not in used and s.area_id != lead.area_id), None)
+            if pick is not None:
+                out[lead.pk].append(pick)
+                used.add(pick.pk)
+    return out
+
+
 def build_groups(ctx: DemoContext) -> None:
     reg = ctx.state.get("registry")
     if reg is None or not reg.districts:
@@ -70,26 +98,23 @@ def build_groups(ctx: DemoContext) -> None:
         .order_by("code")
     )
     leads = [s for s in primaries if _urban(s)][: len(KINDS)]
-    others = [s for s in primaries if not _urban(s)]
-    rng.shuffle(others)
-    rural = [s for s in others if _rural(s)] + [s for s in others if not _rural(s)]
+    members_of = _members(leads, [s for s in primaries if not _urban(s)], rng, ctx.current_year)
     start = dt.date(ctx.current_year - 2, 9, 1)
     today = ctx.today
     terms = [term_of(today), term_of(start + dt.timedelta(days=365 * 2 - 200))]
-    used: set[int] = set()
     groups: list[tuple[SchoolGroup, list[School]]] = []
     for i, lead in enumerate(leads):
+        members = members_of[lead.pk]
+        if not members:  # a group is its lead school and at least one member
+            continue
         kind = KINDS[i]
-        members = [s for s in rural if s.pk not in used and s.area_id != lead.area_id][:3]
-        used.update(s.pk for s in members)
-        used.add(lead.pk)
         group = SchoolGroup.objects.create(
             name=f"{lead.name.removesuffix('小学')}{NAME_SUFFIX[kind]}",
             kind=kind,
             lead_school=lead,
             start_date=start,
         )
-        # The last member joins a year later: its own before and after.
+        # The third member joins a year later: its own before and after.
         Membership.objects.bulk_create(
             [Membership(group=group, school=lead, joined_on=start)]
             + [
@@ -153,6 +178,7 @@ def build_groups(ctx: DemoContext) -> None:
         )  # fmt: skip
         classes += 1
     _effect_story(groups, start.year)
+    _value_added_story(ctx, groups, start.year)
     _grant_heads(district, [g for g, _s in groups])
     ctx.count("学校集团", len(groups))
     ctx.count("集团活动", len(activities))
@@ -215,6 +241,31 @@ def _effect_story(groups: list[tuple[SchoolGroup, list[School]]], joined: int) -
             row.multimedia_classrooms = row.multimedia_classrooms * 2 + 3
         changed.append(row)
     SchoolFacilities.objects.bulk_update(changed, FACILITY_FIELDS)
+
+
+# Value added planted for the quality demo (points, relative to the district: 0 adds what is expected).
+# Both lead schools add a little more than expected in both years. The narrowing member adds 9 less
+# in the year it joined and 1 less the next (gap 10, then 2); the stalling member 3 less, then 8 less
+# (gap 4, then 9): its gap does not narrow.
+VA_LEAD = 1.0
+VA_NARROWING = (-9.0, -1.0)
+VA_STALLING = (-3.0, -8.0)
+VA_PLANTED = "quality.planted_effects"  # the quality demo's key: {school id: {start year: points}}
+
+
+def _value_added_story(ctx: DemoContext, groups: list[tuple[SchoolGroup, list[School]]], joined: int) -> None:
+    """The same two members' value-added, year by year from the year they joined, planted in the
+    quality demo (which runs later and writes the scores): the first close group's member narrows
+    its gap to the lead school, the second's does not, as on the facility indicators."""
+    if len(groups) < 2 or len(groups[0][1]) < 2 or len(groups[1][1]) < 2:
+        return
+    planted = ctx.state.setdefault(VA_PLANTED, {})
+    years = (joined, joined + 1)
+    for (_group, schools), member in zip(groups[:2], (VA_NARROWING, VA_STALLING), strict=True):
+        lead, first = schools[0], schools[1]
+        planted[lead.pk] = dict.fromkeys(years, VA_LEAD)
+        planted[first.pk] = dict(zip(years, member, strict=True))
+    ctx.state["groups"] = {"narrowing": groups[0][1][1].pk, "stalling": groups[1][1][1].pk}
 
 
 def _grant_heads(district: Area, groups: list[SchoolGroup]) -> None:

@@ -1,8 +1,13 @@
 """Demo story of quality monitoring: the district's monitoring test in mathematics taken by the same
-pupils a year apart (grade 3 then 4 in primary schools, grade 7 then 8 in junior schools), with
-school effects the demo knows: urban schools take stronger intakes, most schools add what is
-expected, two rural schools add clearly more and two urban schools clearly less, so the value-added
-page tells a different story from raw scores. Seeded by ctx.rng; keys made as an import makes them."""
+pupils over two school years (grade 3 at the start and the end of one year, then grade 4 at the end
+of the next, in primary schools; grade 7 then 8 the same way in junior schools), so value-added
+exists for two consecutive school years, with school effects the demo knows, year by year: urban
+schools take stronger intakes, most schools add what is expected (about the same in both years),
+two rural schools add clearly more and two urban schools clearly less, so the value-added page
+tells a different story from raw scores. Another demo story may plant a school's effect year by
+year under `PLANTED` in ctx.state ({school id: {start year: points}}): the groups demo does, for the
+members whose gap to their lead school narrows or not. Seeded by ctx.rng; keys made as an import
+makes them."""
 
 from __future__ import annotations
 
@@ -19,13 +24,38 @@ from edugov.registry.models import School, SchoolClass
 from .models import MEASURES, Assessment, AssessmentKind, Result
 from .pupil_key import pupil_key
 
-COHORTS = ((3, "primary"), (7, "junior"))  # prior grade; the post test is the next grade a year later
+COHORTS = ((3, "primary"), (7, "junior"))  # the grade tested twice in the first year, then the next
 KNOWN_ABOVE, KNOWN_BELOW = 8.0, -7.0
+YEAR_WOBBLE = 1.0  # a school's effect moves a little from one year to the next (points, sd)
+PLANTED = "quality.planted_effects"  # ctx.state key: {school id: {start year: effect in points}}
 
 
 def _intake(school: School) -> float:
     code = school.urban_rural_code or ""
     return 76.0 if code.startswith("11") else 70.0 if code.startswith("12") else 63.0
+
+
+def _known_effects(
+    rng: np.random.Generator, schools: dict[int, School], years: tuple[int, int], planted: dict[int, Any]
+) -> dict[int, dict[int, float]]:
+    """{start year: {school: effect}}: one effect per school drawn before any score (a nine-year
+    school is in both cohorts), a small move between the years; then the two rural schools above
+    and the two urban below expectation, chosen among those no other story planted; then the
+    planted ones."""
+    base = {pk: float(rng.normal(0.0, 2.5)) for pk in schools}
+    free = [s for s in schools.values() if s.pk not in planted]
+    rural = [s for s in free if s.urban_rural_code.startswith("2")]
+    urban = [s for s in free if s.urban_rural_code.startswith("11")]
+    for s in rural[:2]:
+        base[s.pk] = KNOWN_ABOVE
+    for s in urban[-2:]:
+        base[s.pk] = KNOWN_BELOW
+    known = {y: {pk: e + float(rng.normal(0.0, YEAR_WOBBLE)) for pk, e in base.items()} for y in years}
+    for pk, by_year in planted.items():
+        for y in years:
+            if pk in schools and y in by_year:
+                known[y][pk] = float(by_year[y])
+    return known
 
 
 def build_quality(ctx: DemoContext) -> None:
@@ -42,63 +72,48 @@ def build_quality(ctx: DemoContext) -> None:
         before = {(c.school_id, c.number): c for c in in_district.filter(school_year=year_a, grade=grade)}
         after = {(c.school_id, c.number): c for c in in_district.filter(school_year=year_b, grade=grade + 1)}
         cohorts.append((grade, stage, before, after))
-    # One effect per school, planted before any score is drawn (a nine-year school is in both cohorts).
     schools = {
         s.pk: s for s in School.objects.filter(pk__in={k[0] for c in cohorts for k in c[2]}).order_by("code")
     }
-    known = {pk: float(rng.normal(0.0, 2.5)) for pk in schools}
-    rural = [s for s in schools.values() if s.urban_rural_code.startswith("2")]
-    urban = [s for s in schools.values() if s.urban_rural_code.startswith("11")]
-    for s in rural[:2]:
-        known[s.pk] = KNOWN_ABOVE
-    for s in urban[-2:]:
-        known[s.pk] = KNOWN_BELOW
-    results: list[Result] = []
+    known = _known_effects(rng, schools, (first, second), ctx.state.get(PLANTED, {}))
+    rows: list[tuple[Any, ...]] = []
     for grade, stage, before, after in cohorts:
+        # The first year's baseline at its start, its monitoring at its end, the next year's at its end.
+        base = _assessment(district, year_a, grade, stage, dt.date(first, 9, 20), baseline=True)
         a = _assessment(district, year_a, grade, stage, dt.date(first + 1, 6, 10))
         b = _assessment(district, year_b, grade + 1, stage, dt.date(second + 1, 6, 10))
         for (school_id, number), c in sorted(before.items()):
             later = after.get((school_id, number))
             school = schools[school_id]
             n = max(0, min(c.boys + c.girls, 60))
-            prior = np.clip(rng.normal(_intake(school), 11.0, n), 0, 100)
-            post = np.clip(12.0 + 0.82 * prior + known[school_id] + rng.normal(0.0, 8.0, n), 0, 100)
+            start = np.clip(rng.normal(_intake(school), 11.0, n), 0, 100)
+            prior = np.clip(12.0 + 0.82 * start + known[first][school_id] + rng.normal(0.0, 8.0, n), 0, 100)
+            post = np.clip(12.0 + 0.82 * prior + known[second][school_id] + rng.normal(0.0, 8.0, n), 0, 100)
+            # A few pupils left before the next year's test: value added follows those who took both.
+            stays = rng.random(n) > 0.03
             for k in range(n):
                 key = pupil_key(f"G{first}{school.code}{grade}{number:02d}{k:03d}")
-                results.append(
-                    Result(
-                        assessment=a,
-                        pupil_key=key,
-                        school_id=school_id,
-                        school_class=c,
-                        score=Decimal(f"{prior[k]:.1f}"),
-                    )
-                )
-                # A few pupils left between the two tests: value added follows those who took both.
-                if later is not None and rng.random() > 0.03:
-                    results.append(
-                        Result(
-                            assessment=b,
-                            pupil_key=key,
-                            school_id=school_id,
-                            school_class=later,
-                            score=Decimal(f"{post[k]:.1f}"),
-                        )
-                    )
-    Result.objects.bulk_create(results, batch_size=5000)
+                rows.append((base.pk, key, school_id, c.pk, Decimal(f"{start[k]:.1f}")))
+                rows.append((a.pk, key, school_id, c.pk, Decimal(f"{prior[k]:.1f}")))
+                if later is not None and stays[k]:
+                    rows.append((b.pk, key, school_id, later.pk, Decimal(f"{post[k]:.1f}")))
+    # Straight through the cursor (the import engine's bulk writer), as the fitness results.
+    insert_rows(Result, ("assessment_id", "pupil_key", "school_id", "school_class_id", "score"), rows)
     ctx.state["quality"] = {"known_effects": known}
-    ctx.count("质量监测成绩", len(results))
+    ctx.count("质量监测成绩", len(rows))
     build_fitness(ctx)
     build_outcomes(ctx)
 
 
-def _assessment(district: Any, year: Any, grade: int, stage: str, held_on: dt.date) -> Assessment:
+def _assessment(
+    district: Any, year: Any, grade: int, stage: str, held_on: dt.date, *, baseline: bool = False
+) -> Assessment:
     label = "小学" if stage == "primary" else "初中"
     held_on = min(max(held_on, year.start_date), year.end_date)
     a, _ = Assessment.objects.update_or_create(
-        code=f"JC{year.start_year}-{grade}-SX",
+        code=f"JC{year.start_year}-{grade}-SX{'-QC' if baseline else ''}",
         defaults={
-            "name": f"{year.start_year}学年{grade}年级学业质量监测（{label}）",
+            "name": f"{year.start_year}学年{grade}年级{'期初' if baseline else ''}学业质量监测（{label}）",
             "kind": AssessmentKind.MONITORING,
             "subject": "数学",
             "grade": grade,
