@@ -7,7 +7,7 @@ refused in Chinese, never guessed. Pure functions."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,13 @@ class Table:
     higher_is_better: bool
     rows: tuple[tuple[int, Decimal], ...]  # (points, threshold), best first
     status: str
+    # the rows as integer tenths and points (a trailing 0 for "below the last row"), for score_arrays
+    tenths: np.ndarray = field(init=False, repr=False, compare=False)
+    scores: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tenths", np.array([int(v * 10) for _, v in self.rows], dtype=np.int64))
+        object.__setattr__(self, "scores", np.array([p for p, _ in self.rows] + [0], dtype=np.int64))
 
     def points(self, value: Decimal) -> int:
         for points, threshold in self.rows:
@@ -66,11 +73,19 @@ class Tables:
     bmi: tuple[BmiBands, ...]
     bmi_points: dict[str, int]
     bonus: tuple[Table, ...]
+    # (item, grade, sex) -> the first table that applies (132 tables: a scan per lookup is slow)
+    index: dict[tuple[str, int, str], Table] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, int, str], Table] = {}
+        for t in self.tables:
+            for grade in t.grades:
+                for sex in (t.sex,) if t.sex else ("M", "F"):
+                    index.setdefault((t.item, grade, sex), t)
+        object.__setattr__(self, "index", index)
 
     def table(self, item: str, grade: int, sex: str) -> Table | None:
-        return next(
-            (t for t in self.tables if t.item == item and grade in t.grades and t.sex in (None, sex)), None
-        )
+        return self.index.get((item, grade, sex))
 
     def bonus_table(self, item: str, grade: int) -> Table | None:
         return next((t for t in self.bonus if t.item == item and grade in t.grades), None)
@@ -231,8 +246,7 @@ def _tenths(values: Any) -> np.ndarray:
 
 def _points_array(table: Table, tenths: np.ndarray, *, margins: bool = False) -> np.ndarray:
     """Each value's points in `table` (values and thresholds in tenths, compared as integers)."""
-    thresholds = np.array([int(v * 10) for _, v in table.rows], dtype=np.int64)
-    points = np.array([p for p, _ in table.rows] + [0], dtype=np.int64)
+    thresholds, points = table.tenths, table.scores
     if table.higher_is_better or margins:
         # thresholds descend: rows satisfied are those with threshold <= value
         k = np.searchsorted(-thresholds, -tenths, side="left")
