@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from edugov.accounts.actor import request_actor
@@ -20,6 +19,7 @@ from edugov.accounts.policy import ensure_can, role_may
 from edugov.accounts.scope import scoped
 from edugov.common.dates import as_date
 from edugov.common.errors import DomainError
+from edugov.common.files import stored_file_response
 from edugov.web.exports import audited_export_response
 from edugov.web.paging import paginate
 
@@ -242,15 +242,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     att = scoped(Attachment, request.user).filter(pk=pk).first()
     if att is None:
         raise Http404("附件不存在或不在您的数据范围内")
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件已丢失") from None
-    response = FileResponse(handle, content_type=att.content_type)
-    disposition = content_disposition_header(False, att.original_name)
-    if disposition:
-        response["Content-Disposition"] = disposition
-    return response
+    return stored_file_response(
+        att.file,
+        name=att.original_name,
+        content_type=att.content_type,
+        as_attachment=False,
+        missing="附件文件已丢失",
+    )
 
 
 @login_required
