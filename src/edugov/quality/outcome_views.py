@@ -70,6 +70,16 @@ def _post(actor: User, post: Any) -> str:
     return "已登记上线人数"
 
 
+def labelled(board: outcomes.LineBoard) -> dict[str, Any]:
+    """The board's cells each with its year and line, for the phone's stacked rows (one label
+    per cell where the desktop has the two header rows)."""
+    labels = [f"{y} {label}" for y in board.years for _, label in board.lines]
+    return {
+        "rows": [{**row, "cells": list(zip(labels, row["cells"], strict=True))} for row in board.grid()],
+        "totals": list(zip(labels, board.total_cells(), strict=True)),
+    }
+
+
 @login_required
 def outcomes_overview(request: HttpRequest) -> HttpResponse:
     """中考 and 高考 lines reached by school over three years, and awards as counts."""
@@ -87,12 +97,16 @@ def outcomes_overview(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors.append(exc.message)
     labels = dict(ExamLine.choices)
+    board = outcomes.line_board(actor=actor)
+    gaokao = outcomes.line_board(actor=actor, exam=Exam.GAOKAO)
     return render(
         request,
         "quality/outcomes.html",
         {
-            "board": outcomes.line_board(actor=actor),
-            "gaokao": outcomes.line_board(actor=actor, exam=Exam.GAOKAO),
+            "board": board,
+            "board_cells": labelled(board),
+            "gaokao": gaokao,
+            "gaokao_cells": labelled(gaokao),
             "awards": outcomes.award_summary(actor=actor),
             "may_enter": may_enter,
             "schools": _writable_schools(actor) if may_enter else [],

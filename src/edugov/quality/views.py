@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 
 from edugov.accounts.actor import request_actor
 from edugov.accounts.models import User
-from edugov.accounts.policy import can, ensure_can
+from edugov.accounts.policy import can, ensure_can, role_may
 from edugov.accounts.scope import scoped
 from edugov.common.errors import DomainError
 from edugov.registry.models import School, SchoolYear
 from edugov.web.exports import audited_export_response
 
-from . import fitness, fitness_selectors, fitness_tables, outcomes, selectors
+from . import fitness, fitness_selectors, fitness_tables, outcome_views, outcomes, selectors
 from .models import BAND_ORDER, FITNESS_BAND_ORDER, Assessment, Band, Exam, FitnessBand
 from .permissions import action
 from .targets import targets
@@ -155,9 +155,13 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
             fitness_total=fitness_selectors.total_rates(actor=actor, year=fitness_years[0], school=found),
         )
     context["va_history"] = selectors.school_value_added([found.pk]).get(found.pk, [])
+    lines = outcomes.line_board(actor=actor, school=found)
+    gaokao = outcomes.line_board(actor=actor, school=found, exam=Exam.GAOKAO)
     context.update(
-        lines=outcomes.line_board(actor=actor, school=found),
-        gaokao=outcomes.line_board(actor=actor, school=found, exam=Exam.GAOKAO),
+        lines=lines,
+        lines_cells=outcome_views.labelled(lines),
+        gaokao=gaokao,
+        gaokao_cells=outcome_views.labelled(gaokao),
         awards=outcomes.award_summary(actor=actor, school=found),
     )
     return render(request, "quality/school.html", context)
@@ -189,6 +193,7 @@ def fitness_overview(request: HttpRequest) -> HttpResponse:
         "targets": t,
         "standard": fitness.standard(),
         "tables_status": fitness_tables.tables().status,
+        "may_import": role_may(actor, action("import_fitness")),
     }
     if year is not None:
         points = fitness_selectors.trend(actor=actor)
