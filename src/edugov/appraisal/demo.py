@@ -54,7 +54,7 @@ def build_appraisal(ctx: DemoContext) -> None:
         actor=admin,
         area=district,
         school_year=year,
-        name=f"{district.name}{year}学年中小学校考核方案（1+4+N）",
+        name=f"{district.name}{year}中小学校考核方案（1+4+N）",
         characteristic_weight=CHARACTERISTIC_WEIGHT,
         dimensions=one_four_n(),
     )

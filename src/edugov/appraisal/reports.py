@@ -45,7 +45,7 @@ def results_document(*, actor: User | None, year: int | None = None) -> Document
     if scheme is None:
         return Document(
             title="学校考核结果",
-            subtitle=f"{school_year or ''}学年",
+            subtitle=str(school_year or ""),
             date=today,
             paragraphs=["该学年尚无考核方案。"],
             filename="学校考核结果",
