@@ -182,13 +182,14 @@ class Measure:
 
 @cached_figure("groups.qualified_share")
 def _qualified_share(actor: User, year: SchoolYear, school_ids: tuple[int, ...]) -> dict[int, float]:
-    """Per school: the share (%) of the curriculum's teacher need covered by qualified teachers."""
+    """Per school: the share (%) of the curriculum's teacher need covered by qualified teachers;
+    nothing for a school without teacher records that year (no data, not 0%)."""
     from edugov.workforce.selectors import staffing
 
     out = {}
     for row in staffing(actor=actor, year=year, school_ids=list(school_ids)).schools:
         need = sum(s.need for s in row.subjects)
-        if need > 0:
+        if need > 0 and row.teachers > 0:
             out[row.school_id] = round(100 * sum(min(s.qualified, s.need) for s in row.subjects) / need, 1)
     return out
 

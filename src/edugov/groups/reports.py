@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from edugov.common.dates import cn_datetime
 from edugov.common.errors import DomainError
 from edugov.reports import Document, Figure, Param, Section, Verdict, read_as, register_report
 from edugov.reports.registry import integer
@@ -36,6 +37,7 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
     classes = list(selectors.joint_classes(g))
     credited = selectors.member_activity(g, term)
     narrowing = sum(1 for s in effect.series if s.verdict == "差距缩小")
+    value_added = next((m for m in measures if m.code == "value_added" and m.available), None)
     doc = Document(
         title=f"{g.name}年度报告",
         subtitle=f"{g.get_kind_display()}·{term}学期",
@@ -47,7 +49,18 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
             ("本学期活动", f"{credited[0].credited if credited else 0}次（每所成员校均计入）"),
             ("八个统一已落实", f"{8 - len(missing)}项"),
             ("联合办班", f"{len(classes)}个，学位{sum(c.pupils for c in classes)}个"),
-            ("与牵头学校差距缩小的成员校", f"{narrowing}所，共{len(effect.series)}所"),
+            ("与牵头学校差距缩小的成员校", f"{narrowing}所，共{len(effect.series)}所（优质均衡指标）"),
+            *(
+                [
+                    (
+                        "增值评价差距缩小的成员校",
+                        f"{sum(1 for s in value_added.series if s.verdict == '差距缩小')}所，"
+                        f"共{len(value_added.series)}所",
+                    )
+                ]
+                if value_added is not None
+                else []
+            ),
         ],
         verdicts=[Verdict(r.label, "达标" if r.status == "ok" else "未达标", r.status_label) for r in rows],
         failures=[f"“{r.label}”{r.status_label}，未达标" for r in missing],
@@ -159,8 +172,8 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
 def _computed_note(stored: StoredEffect) -> str:
     if stored.computed_at is None:
         return "办学成效尚未计算，数据变化后由后台计算。"
-    at = timezone.localtime(stored.computed_at)
-    return f"计算于{at:%Y年%m月%d日 %H:%M}" + ("，此后数据有变化，正在重新计算。" if stored.stale else "。")
+    after = "，此后数据有变化，正在重新计算。" if stored.stale else "。"
+    return f"计算于{cn_datetime(stored.computed_at)}{after}"
 
 
 register_report(

@@ -18,6 +18,7 @@ from edugov.groups.models import GroupKind, SchoolGroup
 from edugov.quality import demo as quality_demo
 from edugov.quality.selectors import school_value_added
 from edugov.testing import rows_shared_by_tests
+from edugov.workforce.models import TeacherYear
 
 TODAY = dt.date(2026, 12, 1)  # school years 2024, 2025 and 2026 (current); the groups joined in 2024
 BUILT = ("registry", "accounts", "resources", "groups", "quality", "groups_effect")
@@ -85,6 +86,19 @@ def test_the_narrowing_member_narrows_and_the_stalling_one_does_not(built):
     # year it joined (its interval wholly below 0) and its gap then falls
     rows = {r["year"]: r for r in school_value_added([story["narrowing"]])[story["narrowing"]]}
     assert rows[2024]["high"] < 0 and rows[2025]["effect"] > rows[2024]["effect"]
+
+
+@pytest.mark.django_db
+def test_a_year_without_teacher_records_has_no_teacher_figure(built):
+    """The teacher structure gap is "no data" in a school year without teacher-year records (this
+    build has no workforce records), not a gap of 0 between two shares of 0%."""
+    recorded = set(TeacherYear.objects.values_list("school_year__start_year", flat=True).distinct())
+    for group in SchoolGroup.objects.all():
+        teachers = next(m for m in effect_stored(group).measures if m.code == "teachers")
+        for s in teachers.series:
+            for label, gap in s.cells:
+                if int(label.removesuffix("学年")) not in recorded:
+                    assert gap is None, (group.name, s.school_name, label)
 
 
 @pytest.mark.django_db

@@ -59,16 +59,32 @@ def _render_group(
     may_edit = can(actor, action("group_edit"), group)
     may_joint = can(actor, action("joint_class_edit"), group.lead_school)
     current = [m for m in members if m.left_on is None]
+    # One line per member, named in a legend, drawn straight between the years (a smoothed curve
+    # would show gaps between school years that were never measured).
     chart = {
         "effect": {
             "key": "effect",
             "title": "与牵头学校的差距",
             "kind": "line",
             "unit": "项",
+            "legend": True,
+            "smooth": False,
             "categories": effect.years,
             "series": [{"name": s.school_name, "data": s.gaps} for s in effect.series],
         }
     }
+    for m in stored.measures:
+        if m.available:
+            chart[f"measure_{m.code}"] = {
+                "key": f"measure_{m.code}",
+                "title": f"{m.label}：与牵头学校的差距",
+                "kind": "line",
+                "unit": m.unit,
+                "legend": True,
+                "smooth": False,
+                "categories": m.years,
+                "series": [{"name": s.school_name, "data": s.gaps} for s in m.series],
+            }
     return render(
         request,
         "groups/group.html",
