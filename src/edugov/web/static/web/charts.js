@@ -27,7 +27,10 @@
     var category = { type: "category", data: p.categories,
                      axisLabel: { interval: 0, rotate: many ? 35 : 0, hideOverlap: true } };
     var value = { type: "value", name: unit, minInterval: 1 };
-    return Object.assign({}, base, {
+    // A payload may ask for a legend (several named lines) and for straight lines (smooth: false).
+    var extra = p.legend ? { legend: { top: 0, left: "center", type: "scroll" },
+                             grid: Object.assign({}, base.grid, { top: 64 }) } : {};
+    return Object.assign({}, base, extra, {
       xAxis: category, yAxis: value,
       series: p.series.map(function (s) {
         var item = { name: s.name, type: p.kind === "line" ? "line" : "bar", data: s.data,
@@ -35,7 +38,7 @@
         if (p.key === "class_sizes") {
           item.itemStyle = { color: function (d) { return d.dataIndex >= 5 ? "#c0262d" : d.dataIndex === 4 ? "#d9730d" : "#0f4c9a"; } };
         }
-        if (p.kind === "line") { item.smooth = true; item.areaStyle = { opacity: 0.12 }; item.label = { show: true, position: "top" }; }
+        if (p.kind === "line") { item.smooth = p.smooth !== false; if (item.smooth) item.areaStyle = { opacity: 0.12 }; item.label = { show: true, position: "top" }; }
         return item;
       })
     });
