@@ -1,6 +1,7 @@
 """The one audited download path: check the report's policy action, build the document with the
-actor's scope, render it, write the export audit event in the actor's area, return the file.
-Pages, the API and `edugov report` all come through here."""
+actor's scope and render it (or take the file rendered for the same reader under the same data
+generation, `cache.py`), write the export audit event in the actor's area, return the file.
+Pages, the API and `edugov report` all come through here; every download is audited, cached or not."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
 
+from . import cache
 from .document import Document
 from .errors import ReportError
-from .registry import report_spec
+from .registry import ReportSpec, report_spec
 from .writers import CONTENT_TYPES, render
 
 if TYPE_CHECKING:
@@ -29,7 +31,9 @@ class ReportFile:
     content: bytes
     content_type: str
     filename: str  # with extension
-    document: Document
+    title: str
+    rows: int
+    document: Document | None = None  # None when the file came from the cache
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, content_type=self.content_type)
@@ -72,26 +76,51 @@ def build_report(actor: User | None, name: str, params: dict[str, str] | None = 
     return spec.builder(actor=actor, **spec.read_params(params or {}))
 
 
+def rendered(
+    spec: ReportSpec, actor: User | None, fmt: str, params: dict[str, str] | None
+) -> tuple[cache.Rendered, Document | None]:
+    """The report's file for this reader, from the cache when the same reader (rows and read
+    actions) had it under the current data generation; else built, rendered and kept."""
+    values = spec.read_params(params or {})
+    key = cache.file_key(spec, fmt, values, actor) if cache.cacheable() else None
+    if key is not None:
+        hit = cache.cached(key)
+        if hit is not None:
+            return hit, None
+    doc = spec.builder(actor=actor, **values)
+    file = cache.Rendered.of(doc, render(doc, fmt))
+    if key is not None:
+        cache.keep(key, file)
+    return file, doc
+
+
 def report_download(
     actor: User | None, name: str, fmt: str, params: dict[str, str] | None = None
 ) -> ReportFile:
     spec = report_spec(name)
     if fmt not in spec.formats:
         raise DomainError(ReportError.BAD_FORMAT, fmt=str(fmt)[:10], formats="、".join(spec.formats))
-    doc = build_report(actor, name, params)
-    content = render(doc, fmt)
+    if actor is not None:
+        ensure_can(actor, spec.action)
+    file, doc = rendered(spec, actor, fmt, params)
     used = {p.name: str(params[p.name])[:60] for p in spec.params if params and params.get(p.name)}
     audit_record(
         action=AuditAction.EXPORT,
         model_label=spec.model or f"reports.{name}",
         object_id=name,
-        object_repr=f"{doc.title}（{doc.rows}条，{fmt.upper()}）",
-        changes={"report": name, "format": fmt, "params": used, "rows": doc.rows, **doc.audit},
+        object_repr=f"{file.title}（{file.rows}条，{fmt.upper()}）",
+        changes={"report": name, "format": fmt, "params": used, "rows": file.rows, **file.audit},
         actor=actor,
         area_path=actor_area_path(actor),
     )
-    filename = f"{doc.filename or doc.title}.{fmt}"
-    return ReportFile(content=content, content_type=CONTENT_TYPES[fmt], filename=filename, document=doc)
+    return ReportFile(
+        content=file.content,
+        content_type=CONTENT_TYPES[fmt],
+        filename=f"{file.filename}.{fmt}",
+        title=file.title,
+        rows=file.rows,
+        document=doc,
+    )
 
 
 def report_response(

@@ -109,7 +109,7 @@ def test_three_formats_open(md, name):
     assert pdf.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf and b"STSong-Light" not in pdf
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1  # at least one page object
     data = json.loads(report_download(admin, name, "json", file_params).content)
-    assert data["title"] == xlsx.document.title and data["sections"]
+    assert data["title"] == xlsx.title and data["sections"]
 
 
 def test_refused_for_an_unknown_report_or_format(md):

@@ -185,4 +185,4 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from None
         options["output"].write_bytes(file.content)
-        self.stderr.write(f"已写入 {options['output']}（{file.document.title}）")
+        self.stderr.write(f"已写入 {options['output']}（{file.title}）")

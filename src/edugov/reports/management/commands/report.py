@@ -68,6 +68,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if options["output"]:
             options["output"].write_bytes(file.content)
-            self.stderr.write(f"已写入 {options['output']}（{file.document.title}）")
+            self.stderr.write(f"已写入 {options['output']}（{file.title}）")
         else:
             self.stdout.write(file.content.decode("utf-8"), ending="\n")
