@@ -388,3 +388,28 @@ def effect_stored(group: SchoolGroup) -> StoredEffect:
         )
     stale = snapshot_outdated(snap, labels, standards_key())
     return StoredEffect(result, measures, snap.computed_at, stale)
+
+
+def narrowing_summary(groups: list[SchoolGroup]) -> dict[int, str]:
+    """Per group, from the stored figures (one query for all groups): how many members narrowed
+    their gap on the 优质均衡 indicators and in value-added, for the cockpit's column."""
+    snaps = {s.group_id: s for s in EffectSnapshot.objects.filter(group__in=groups)}
+    out = {}
+    for g in groups:
+        snap = snaps.get(g.pk)
+        if snap is None or snap.computed_at is None:
+            out[g.pk] = "尚未计算"
+            continue
+        data = snap.payload or {}
+        parts = []
+        measures = {m.get("code"): m for m in data.get("measures") or []}
+        for label, series in (
+            ("指标", data.get("series") or []),
+            ("增值", (measures.get("value_added") or {}).get("series") or []),
+        ):
+            known = [s for s in series if s.get("verdict") not in (None, "", "数据不足")]
+            if known:
+                narrowed = sum(1 for s in known if s.get("verdict") == "差距缩小")
+                parts.append(f"{label}{narrowed}/{len(known)}所")
+        out[g.pk] = "，".join(parts) if parts else "数据不足"
+    return out

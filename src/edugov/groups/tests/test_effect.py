@@ -80,6 +80,13 @@ def test_the_refresh_stores_the_gaps_and_the_page_only_reads_them(world, sources
     assert "计算于" in body and "差距缩小" in body and "5.67" in body and "后台正在重新计算" not in body
 
 
+def test_the_cockpit_counts_the_members_that_narrowed_from_the_stored_figures(world, sources):
+    assert E.narrowing_summary([world.group]) == {world.group.pk: "尚未计算"}
+    services.effect_refresh()
+    # B (gaps 4, 3, 1) and C (6, 6, 5, 5) both narrow on the indicators; no value-added data
+    assert E.narrowing_summary([world.group]) == {world.group.pk: "指标2/2所"}
+
+
 def test_the_page_before_any_computation_says_so(world, monkeypatch):
     for name in ("effect", "other_measures", "balanced_met", "effect_payload"):
         monkeypatch.setattr(E, name, _fail)

@@ -15,6 +15,7 @@ from edugov.common.errors import DomainError, PermissionDenied
 from edugov.registry.models import School
 
 from .. import selectors, services
+from ..effect import narrowing_summary
 from ..models import (
     GroupKind,
 )
@@ -52,11 +53,13 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     groups = list(selectors.group_list(actor=actor))
     term = services.term_of(timezone.localdate())
     rows = []
+    narrowing = narrowing_summary(groups)  # stored figures: the cockpit computes nothing
     for g in groups:
         uni = selectors.unification_rows(g, term)
         rows.append(
             {
                 "group": g,
+                "narrowing": narrowing[g.pk],
                 "ok": sum(1 for r in uni if r.status == "ok"),
                 "missing": 8 - sum(1 for r in uni if r.status == "ok"),
             }
