@@ -160,6 +160,17 @@ def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str, floa
     raise RuntimeError("edugov serve did not start")
 
 
+def _stop(server: subprocess.Popen[str]) -> None:
+    """Stop the server: gunicorn lets its workers finish for up to 30 s (--graceful-timeout), more
+    on a loaded machine; past a minute it is killed (the measurements are already taken)."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def _login(base: str, username: str, password: str) -> Any:
     import requests
 
@@ -224,8 +235,7 @@ def measure(db_env: dict[str, str], runs: int, roles: set[str] | None = None) ->
                     }
                 )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
     return results
 
 

@@ -1,7 +1,24 @@
 """Start-up warming (indicators.warm): the PDF faces registered (reading the three TrueType files
-costs 1-3 s, which the first PDF of each process would otherwise pay) and the writers imported."""
+costs 1-3 s, which the first PDF of each process would otherwise pay), the writers imported, and
+the report files of each district's first readers rendered into the cache (`cache.py`), so that
+the first download after a restart is as fast as the next.
+
+A reader is a distinct `reader_key` (rows and read actions) among the accounts anchored at the
+district's areas, by account id; each gets every report they may run that needs no parameter, as
+XLSX and PDF. The work stops at a time budget (EDUGOV_WARM_REPORTS_SECONDS, default 90; 0 turns
+it off): warming only saves time, and a server must start."""
 
 from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Collection
+
+log = logging.getLogger(__name__)
+
+MAX_READERS_PER_DISTRICT = 8  # the district's bureau accounts: administrator, officers, leader ...
+DEFAULT_BUDGET = 90.0  # seconds
 
 
 def warm() -> None:
@@ -9,3 +26,55 @@ def warm() -> None:
     from .fonts import faces
 
     faces()
+    warm_files()
+
+
+def budget() -> float:
+    try:
+        return max(0.0, float(os.environ.get("EDUGOV_WARM_REPORTS_SECONDS", DEFAULT_BUDGET)))
+    except ValueError:
+        return DEFAULT_BUDGET
+
+
+def warm_files(seconds: float | None = None, names: Collection[str] | None = None) -> int:
+    """Render into the cache each district's first readers' parameterless reports (`names`: only
+    these); the number of files rendered (those already kept count too)."""
+    from edugov.accounts.models import User
+    from edugov.accounts.policy import can
+    from edugov.registry.models import Area, AreaLevel
+
+    from .cache import cacheable, reader_key
+    from .download import rendered
+    from .registry import report_specs
+
+    limit = budget() if seconds is None else seconds
+    if limit <= 0 or not cacheable():
+        return 0
+    deadline = time.perf_counter() + limit
+    specs = [
+        s
+        for s in report_specs()
+        if not any(p.required for p in s.params) and (names is None or s.name in names)
+    ]
+    done = 0
+    for district in Area.objects.filter(level=AreaLevel.DISTRICT, archived_at__isnull=True).order_by("pk"):
+        readers: dict[str, User] = {}
+        users = User.objects.filter(area__path__startswith=district.path, is_active=True)
+        for user in users.select_related("area").order_by("pk"):
+            readers.setdefault(reader_key(user), user)
+        for reader in list(readers.values())[:MAX_READERS_PER_DISTRICT]:
+            for spec in specs:
+                if not can(reader, spec.action):
+                    continue
+                for fmt in ("xlsx", "pdf"):
+                    if fmt not in spec.formats:
+                        continue
+                    if time.perf_counter() > deadline:
+                        log.info("report warm-up stopped at its budget after %d files", done)
+                        return done
+                    try:
+                        rendered(spec, reader, fmt, {})
+                        done += 1
+                    except Exception:  # a report that cannot be built now is built when asked
+                        log.warning("warm-up of report %s (%s) failed", spec.name, fmt, exc_info=True)
+    return done
