@@ -36,6 +36,7 @@ from .models import (
     RoundStatus,
     record_field_label,
 )
+from .norms import Norms
 from .permissions import action
 from .pyramid import GROUPINGS, age_pyramids
 
@@ -62,6 +63,12 @@ def _ensure_reader(actor: User, obj: Any = None) -> None:
     ensure_can(actor, action("view"), obj)
 
 
+def _norm_sources(norms: Norms) -> list[tuple[str, str]]:
+    """Each standard the page applies as (name, citation): the name in the text, the source and
+    its verification status behind a disclosure ({% source_info %}), never inline tags."""
+    return [(name, citation) for name, _, citation in (c.partition("：") for c in norms.citations())]
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
@@ -86,6 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": selectors.year_choices(),
             "o": data,
+            "norm_sources": _norm_sources(data.staffing.norms),
             "heat_max": worst or 1.0,
             "vacancies": vacancies[:30],
             "schools": data.staffing.schools,
@@ -105,7 +113,9 @@ def my_school(request: HttpRequest) -> HttpResponse:
     ensure_can(actor, action("school_view"))
     if actor.school_id is None:
         raise Http404
-    return redirect("workforce:school", pk=actor.school_id)
+    # Shown here rather than redirected, so the sidebar's 本校师资 stays highlighted.
+    school = get_object_or_404(scoped(School, actor), pk=actor.school_id)
+    return _school_page(request, actor, school, _year(request))
 
 
 @login_required
@@ -143,6 +153,7 @@ def _school_page(
             "s": row,
             "projection_note": st.projection.school_note(school.pk),
             "norms": st.norms,
+            "norm_sources": _norm_sources(st.norms),
             "records": records,
             "pending": pending,
             "may_decide": may_decide,
