@@ -247,7 +247,8 @@ def my_school(request: HttpRequest) -> HttpResponse:
     ensure_can(actor, action("school_view"))
     if actor.school_id is None:
         raise Http404
-    return redirect("appraisal:school", pk=actor.school_id)
+    # Shown here rather than redirected, so the sidebar's 本校考核 stays highlighted.
+    return school_page(request, pk=actor.school_id)
 
 
 def _school(actor: Any, pk: int) -> School:
@@ -275,9 +276,7 @@ def school_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _school_post(actor, school, scheme, year, request)
             messages.success(request, "已保存")
-            return redirect(
-                f"{reverse('appraisal:school', args=[school.pk])}?year={year.start_year if year else ''}"
-            )
+            return redirect(f"{request.path}?year={year.start_year if year else ''}")
         except PermissionDenied:
             raise
         except DomainError as exc:

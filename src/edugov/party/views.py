@@ -101,7 +101,8 @@ def my_school(request: HttpRequest) -> HttpResponse:
     ensure_can(actor, action("school_view"))
     if actor.school_id is None:
         raise Http404
-    return redirect("party:school", pk=actor.school_id)
+    # Shown here rather than redirected, so the sidebar's 本校党建情况 stays highlighted.
+    return school_page(request, pk=actor.school_id)
 
 
 @login_required
@@ -123,7 +124,7 @@ def school_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _save(actor, school, request.POST, term)
             messages.success(request, "已保存")
-            return redirect("party:school", pk=school.pk)
+            return redirect(request.path)
         except PermissionDenied:
             raise
         except DomainError as exc:
