@@ -27,6 +27,19 @@
       data: watersOf(status)
     });
   });
+  // The axes span the points (at least 0.02 degree, about 2 km) instead of ECharts' own rounding,
+  // which with one or two waters stretched them over 100 degrees.
+  function span(index) {
+    var vs = d.schools.concat(d.waters).map(function (p) { return p.value[index]; });
+    if (!vs.length) return {};
+    var lo = Math.min.apply(null, vs), hi = Math.max.apply(null, vs);
+    var pad = Math.max((hi - lo) * 0.08, 0.01);
+    return { min: +(lo - pad).toFixed(3), max: +(hi + pad).toFixed(3) };
+  }
+  var xs = span(0), ys = span(1);
+  function deg(v) { return (+v).toFixed(3); }
+  // labels inside the span only: the padded ends would repeat their neighbours' rounded value
+  var ends = { showMinLabel: false, showMaxLabel: false };
   var chart = window.echarts.init(el);
   chart.setOption({
     textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif" },
@@ -42,9 +55,10 @@
           "<br>最近巡查：" + (w.last || "无记录") + (w.approx ? "<br>未登记坐标，按附近学校位置标出" : "");
       }
     },
-    xAxis: { type: "value", scale: true, name: narrow ? "" : "经度", splitLine: { show: false },
-             axisLabel: { hideOverlap: true } },
-    yAxis: { type: "value", scale: true, name: narrow ? "" : "纬度", splitLine: { show: false } },
+    xAxis: { type: "value", scale: true, min: xs.min, max: xs.max, name: narrow ? "" : "经度",
+             splitLine: { show: false }, axisLabel: Object.assign({ hideOverlap: true, formatter: deg }, ends) },
+    yAxis: { type: "value", scale: true, min: ys.min, max: ys.max, name: narrow ? "" : "纬度",
+             splitLine: { show: false }, axisLabel: Object.assign({ formatter: deg }, ends) },
     series: series
   });
   chart.on("click", function (p) {
