@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "HazardKindEnum": "edugov.safety.models.HazardKind",
         "WaterKindEnum": "edugov.safety.models.WaterKind",
         "DrillKindEnum": "edugov.safety.models.DrillKind",
+        "LessonKindEnum": "edugov.safety.models.LessonKind",
         "IncidentKindEnum": "edugov.safety.models.IncidentKind",
         "ProjectKindEnum": "edugov.planning.models.ProjectKind",
         "InstitutionCategoryEnum": "edugov.tutoring.models.Category",
