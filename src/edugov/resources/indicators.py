@@ -188,7 +188,8 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
 
 
 # The 优质均衡 evaluation's questions, by name and arguments (`Workspace.query` keeps their SQL over
-# the warehouse), in `evaluation.BalancedRows`' order.
+# the warehouse), in `evaluation.BalancedRows`' order; the unit table under them is `Workspace.shared`
+# (over the warehouse on DuckDB computed once per evaluation, not once per question).
 
 
 def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: int, basis: str) -> Any:
@@ -199,20 +200,20 @@ def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: in
 
 
 def _unit_values(ws: Workspace, **question: Any) -> Any:
-    return unit_values(_units(ws, **question), BALANCED_INDICATORS)
+    return unit_values(ws.shared(_units, **question), BALANCED_INDICATORS)
 
 
 def _cvs(ws: Workspace, **question: Any) -> Any:
-    return weighted_cv(_units(ws, **question), BALANCED_INDICATORS, ["stage"])
+    return weighted_cv(ws.shared(_units, **question), BALANCED_INDICATORS, ["stage"])
 
 
 def _town_values(ws: Workspace, **question: Any) -> Any:
-    units = _units(ws, **question)
+    units = ws.shared(_units, **question)
     return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["town_id", "stage"])
 
 
 def _district_values(ws: Workspace, **question: Any) -> Any:
-    units = _units(ws, **question)
+    units = ws.shared(_units, **question)
     return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["stage"])
 
 

@@ -126,3 +126,55 @@ def test_a_known_question_is_not_built_again_until_the_warehouse_changes(distric
     warehouse_export(directory=tmp_path)
     third = ask()
     assert built == ["primary", "junior", "primary"] and len(third) == len(first) + 1
+
+
+def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, tmp_path, monkeypatch):  # noqa: F811
+    """The SQL kept beside the manifest serves a later process (here: the thread's state dropped)
+    without building the question or making Ibis's DuckDB backend; the 优质均衡 unit table is
+    computed once for the evaluation's four questions and read by each."""
+    from edugov.indicators import backends
+
+    warehouse_export(directory=tmp_path)
+    with use_warehouse(tmp_path):
+        first = evaluation.evaluate_balanced(
+            school_year=district.year, area=district.district, engine="duckdb"
+        )
+    stored = list((tmp_path / backends.SQL_DIR).glob("*/*.json"))
+    # Four questions, the unit table they share and the guarantee facts: one file each.
+    assert len(stored) == 6
+    backends._LOCAL.__dict__.clear()  # as a fresh process: no connection, views or SQL in memory
+    made = []
+    original = backends._warehouse_duckdb_class
+
+    def refuse():
+        made.append("ibis")
+        return original()
+
+    monkeypatch.setattr(backends, "_warehouse_duckdb_class", refuse)
+    shared = []
+    original_make = backends.Workspace._make
+
+    def make(self, duck, key, sql):
+        shared.append(key)
+        return original_make(self, duck, key, sql)
+
+    monkeypatch.setattr(backends.Workspace, "_make", make)
+    with use_warehouse(tmp_path):
+        again = evaluation.evaluate_balanced(
+            school_year=district.year, area=district.district, engine="duckdb"
+        )
+    assert made == [] and len(shared) == 1 and "_units" in shared[0]
+    assert [(s.school_id, s.stage, [r.value for r in s.indicators]) for s in again.schools] == [
+        (s.school_id, s.stage, [r.value for r in s.indicators]) for s in first.schools
+    ]
+    assert [(c.stage, c.code, c.cv) for c in again.cvs] == [(c.stage, c.code, c.cv) for c in first.cvs]
+    assert [(t.area_name, t.values) for t in again.towns] == [(t.area_name, t.values) for t in first.towns]
+    # A new export (a new manifest): the earlier manifest's SQL is removed when the new one's is kept.
+    make_school(town=district.town_a, name="甲街道第三小学")
+    warehouse_export(directory=tmp_path)
+    backends._LOCAL.__dict__.clear()
+    monkeypatch.setattr(backends, "_warehouse_duckdb_class", original)
+    with use_warehouse(tmp_path):
+        evaluation.evaluate_balanced(school_year=district.year, area=district.district, engine="duckdb")
+    assert len(list((tmp_path / backends.SQL_DIR).iterdir())) == 1
+    assert not any(p.exists() for p in stored)
