@@ -124,16 +124,20 @@ def class_week_frame(ws: Workspace, **kwargs: Any) -> pd.DataFrame:
     """The rows of `class_week_table` (same arguments) as one DataFrame of int64 columns
     `school_class_id`, `week` (ordinal of the Monday), `written`, `over_<i>` and `bins` (packed; 0
     when no bins were asked for): the engine's output as a table, for report-building in bulk."""
+    columns = ["school_class_id", "week", "written"] + [f"over_{i}" for i in range(len(kwargs["limits"]))]
     if ws.engine in ("sqlite", "postgres"):
         expr = _database_table(ws.engine, tuple(sorted((k, _frozen(v)) for k, v in kwargs.items())))
-    else:
-        expr = class_week_table(ws, **kwargs)
-    if ws.backend is not None:
-        frame = ws.backend.execute(expr)
-    else:
         names, rows = ws.rows(expr)
         frame = pd.DataFrame.from_records(rows, columns=names)
-    columns = ["school_class_id", "week", "written"] + [f"over_{i}" for i in range(len(kwargs["limits"]))]
+    else:
+        arrow = ws.query_arrow(class_week_table, **kwargs)
+        if arrow is not None:
+            # Over the warehouse on DuckDB: the engine's columns straight into int64 arrays (its
+            # sums are DECIMAL(38, 0), which a DataFrame would hold as Python Decimals).
+            out = pd.DataFrame({c: _int64(arrow[c]) for c in columns})
+            out["bins"] = _int64(arrow["bins"]) if "bins" in arrow.column_names else 0
+            return out
+        frame = ws.query(class_week_table, **kwargs)
     out = pd.DataFrame(
         {c: pd.to_numeric(frame[c]).fillna(0).astype("int64") if len(frame) else [] for c in columns},
         dtype="int64",
@@ -142,6 +146,14 @@ def class_week_frame(ws: Workspace, **kwargs: Any) -> pd.DataFrame:
         pd.to_numeric(frame["bins"]).fillna(0).astype("int64") if "bins" in frame and len(frame) else 0
     )
     return out
+
+
+def _int64(column: Any) -> Any:
+    """An Arrow column of integers (any width, or DECIMAL(38, 0)) as int64 values, NULL as 0."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.fill_null(column.cast(pa.int64()), 0).to_numpy()
 
 
 def class_week_rows(ws: Workspace, **kwargs: Any) -> Iterator[WeekRow]:

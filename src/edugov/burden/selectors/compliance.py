@@ -192,49 +192,43 @@ def _groups(
     table: _ClassWeekColumns, key: np.ndarray, make: Any, limit_values: list[float]
 ) -> dict[Any, ComplianceGroup]:
     """ComplianceGroup per value of `key` (in order of first appearance among the sorted
-    class-weeks, as adding them one by one would give), with the same sums."""
+    class-weeks, as adding them one by one would give), with the same sums: counted on the arrays
+    (numpy's bincount and unique), no per-class-week Python object."""
     if not len(table):
         return {}
-    frame = pd.DataFrame(
-        {
-            "key": key,
-            "class_id": table.class_id,
-            "over": table.over,
-            "tenths": table.tenths,
-            "excess": np.where(table.over, table.excess_tenths, -1),
-            "limit": table.limit,
-        }
-    )
-    grouped = frame.groupby("key", sort=False)
-    agg = grouped.agg(
-        n=("over", "size"),
-        over=("over", "sum"),
-        tenths=("tenths", "sum"),
-        excess=("excess", "max"),
-        limit=("limit", "first"),
-    )
-    classes = grouped["class_id"].unique()
-    over_frame = frame[frame["over"]]
-    classes_over = over_frame.groupby("key", sort=False)["class_id"].unique()
+    values, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    n = len(values)
+    sizes = np.bincount(inverse, minlength=n)
+    # Counts and tenths of minutes are integers far below 2**53: exact as bincount's doubles.
+    over = np.bincount(inverse, weights=table.over, minlength=n).astype(np.int64)
+    tenths = np.bincount(inverse, weights=table.tenths, minlength=n).astype(np.int64)
+    excess = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(excess, inverse, np.where(table.over, table.excess_tenths, -1))
+    limit = table.limit[first]
+    classes = _classes_by_group(inverse, table.class_id, n)
+    classes_over = _classes_by_group(inverse[table.over], table.class_id[table.over], n)
     out: dict[Any, ComplianceGroup] = {}
-    for k, n, over, tenths, excess, limit in zip(
-        agg.index.tolist(),
-        agg["n"].tolist(),
-        agg["over"].tolist(),
-        agg["tenths"].tolist(),
-        agg["excess"].tolist(),
-        agg["limit"].tolist(),
-        strict=True,
-    ):
-        group = make(k, limit_values[limit])
-        group.class_weeks = n
-        group.over_weeks = over
-        group.average_sum = Decimal(tenths).scaleb(-1)
-        group.max_excess = Decimal(excess).scaleb(-1) if excess > 0 else Decimal(0)
-        group.classes = set(classes[k].tolist())
-        group.classes_over = set(classes_over[k].tolist()) if k in classes_over.index else set()
+    for g in np.argsort(first, kind="stable").tolist():
+        k = values[g].item()
+        group = make(k, limit_values[int(limit[g])])
+        group.class_weeks = int(sizes[g])
+        group.over_weeks = int(over[g])
+        group.average_sum = Decimal(int(tenths[g])).scaleb(-1)
+        group.max_excess = Decimal(int(excess[g])).scaleb(-1) if excess[g] > 0 else Decimal(0)
+        group.classes = classes[g]
+        group.classes_over = classes_over[g]
         out[k] = group
     return out
+
+
+def _classes_by_group(group: np.ndarray, class_id: np.ndarray, n: int) -> list[set[int]]:
+    """The distinct class ids of each of `n` groups (group index per class-week)."""
+    if not len(group):
+        return [set() for _ in range(n)]
+    pairs = np.unique(group.astype(np.int64) * (int(class_id.max()) + 1) + class_id)
+    bounds = np.searchsorted(pairs // (int(class_id.max()) + 1), np.arange(n + 1))
+    ids = (pairs % (int(class_id.max()) + 1)).tolist()
+    return [set(ids[bounds[g] : bounds[g + 1]]) for g in range(n)]
 
 
 def _summarise(

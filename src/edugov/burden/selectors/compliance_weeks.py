@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -142,20 +143,26 @@ def _class_week_records(table: _ClassWeekColumns, limit_values: list[float]) -> 
     tenths = {
         t: _tenths(t, cache) for t in np.unique(np.concatenate([table.tenths, table.excess_tenths])).tolist()
     }
+    # tuple.__new__ over zipped columns: ClassWeek's own __new__ is a Python call per record (a
+    # province has a million), this is ClassWeek._make's C path without its length check.
     return list(
         map(
-            ClassWeek,
-            table.class_id.tolist(),
-            table.grade.tolist(),
-            table.school_id.tolist(),
-            table.town_id.tolist(),
-            [dates[w] for w in table.week.tolist()],
-            table.days.tolist(),
-            table.written.tolist(),
-            [tenths[t] for t in table.tenths.tolist()],
-            [limit_values[i] for i in table.limit.tolist()],
-            table.over.tolist(),
-            [tenths[t] for t in table.excess_tenths.tolist()],
-            table.days_over.tolist(),
+            tuple.__new__,
+            repeat(ClassWeek),
+            zip(
+                table.class_id.tolist(),
+                table.grade.tolist(),
+                table.school_id.tolist(),
+                table.town_id.tolist(),
+                [dates[w] for w in table.week.tolist()],
+                table.days.tolist(),
+                table.written.tolist(),
+                [tenths[t] for t in table.tenths.tolist()],
+                [limit_values[i] for i in table.limit.tolist()],
+                table.over.tolist(),
+                [tenths[t] for t in table.excess_tenths.tolist()],
+                table.days_over.tolist(),
+                strict=True,
+            ),
         )
     )
