@@ -339,6 +339,16 @@ def bench_modules(db: Database, wh: Path, work: Path, spark: bool) -> None:
     finally:
         if cluster is not None:
             spark_cluster.stop(port=cluster.port, workers=cluster.workers)
+    one = run_step("bench.province", db.env(), "all", "duckdb", str(wh))
+    report(
+        "province",
+        "every module province-wide on duckdb in ONE process (first calls, SQL known beside the manifest)",
+        f"{one['total_first']:.1f} s",
+        f"warm {one['total_warm']:.1f} s (CPU {one['cpu_warm']:.1f} s); peak {one['peak_mb']:.0f} MB; "
+        + ", ".join(f"{m} {t:.1f}/{one['warm'][m]:.1f} s" for m, t in one["first"].items())
+        + f"; Django set-up {one.get('django', 0):.1f} s before; issue 20's 10 s: "
+        + ("met" if one["total_first"] < 10 else "not met"),
+    )
     for engine, (first, warm, peak) in totals.items():
         report(
             "province",
