@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from edugov.accounts.models import User
+from edugov.common.dates import cn_date
 from edugov.demo.base import DemoContext, register_generator
 from edugov.demo.generators.people import IdentityFactory, person_name
 from edugov.registry.models import Area, AreaLevel, School, Teacher
@@ -761,7 +762,7 @@ class TutoringDemo:
             if c.accepted_on is None:
                 continue
             events.append(ComplaintEvent(complaint=c, step="accept", actor=actor, at=_at(c.accepted_on, 10),
-                                         note=f"办理期限：{c.deadline:%Y-%m-%d}"))  # fmt: skip
+                                         note=f"办理期限：{cn_date(c.deadline)}"))  # fmt: skip
             if story == "referred":
                 events.append(
                     ComplaintEvent(complaint=c, step="refer", actor=actor, at=_at(c.accepted_on, 11),

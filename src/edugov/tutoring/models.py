@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from edugov.common.dates import cn_date
 from edugov.common.fields import EncryptedTextField
 
 from .codes import credit_code_problem, id_number_problem
@@ -357,7 +358,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(f"{self.course} {self.date:%Y-%m-%d} {self.start_time:%H:%M}")
+        return str(f"{self.course} {cn_date(self.date)} {self.start_time:%H:%M}")
 
 
 class Order(models.Model):
@@ -406,7 +407,7 @@ class Consumption(models.Model):
         indexes = [models.Index(fields=["institution", "date"])]
 
     def __str__(self) -> str:
-        return str(f"课消{self.date:%Y-%m-%d} {self.lessons}课时")
+        return str(f"课消{cn_date(self.date)} {self.lessons}课时")
 
 
 class RefundStatus(models.TextChoices):
@@ -457,7 +458,7 @@ class CustodyStatement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(f"{self.account} {self.date:%Y-%m-%d}")
+        return str(f"{self.account} {cn_date(self.date)}")
 
 
 class RiskLevel(models.TextChoices):
@@ -496,7 +497,7 @@ class RiskSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(f"{self.institution} {self.date:%Y-%m-%d} {self.score}分")
+        return str(f"{self.institution} {cn_date(self.date)} {self.score}分")
 
 
 class AlertKind(models.TextChoices):
@@ -607,7 +608,7 @@ class EnforcementAction(models.Model):
         ordering = ["-decided_on", "-pk"]
 
     def __str__(self) -> str:
-        return str(f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}")
+        return str(f"{self.get_kind_display()} {cn_date(self.decided_on)}")
 
 
 class ComplaintStatus(models.TextChoices):
@@ -699,4 +700,4 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return str(f"{self.get_step_display()} {self.at:%Y-%m-%d}")
+        return str(f"{self.get_step_display()} {cn_date(self.at)}")

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from edugov.common.dates import cn_date
 from edugov.registry.models import CalendarDayKind
 from edugov.standards.loader import library
 
@@ -234,7 +235,7 @@ def order_violations(
         found.append(
             Violation(
                 "over_months",
-                f"一次收费覆盖至{covers_until:%Y-%m-%d}，超过{limits.prepaid_max_months}个月",
+                f"一次收费覆盖至{cn_date(covers_until)}，超过{limits.prepaid_max_months}个月",
                 c["prepaid_max_months"],
             )
         )

@@ -56,7 +56,7 @@ def inspection_rows(*, user: Any, start: dt.date, end: dt.date, limit: int = 500
     words = {True: "合规", False: "有问题", None: "未定"}
     return [
         [
-            f"{i.inspected_on:%Y-%m-%d}",
+            i.inspected_on,  # a date: printed the Chinese way, a date cell in XLSX
             i.institution.name if i.institution else (i.unlicensed_site.name if i.unlicensed_site else "—"),
             "、".join(str(u) for u in i.inspectors.all()) or (str(i.inspector) if i.inspector else "—"),
             words[i.compliant],

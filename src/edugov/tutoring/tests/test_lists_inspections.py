@@ -133,7 +133,9 @@ def test_inspection_page_picks_by_search_and_shows_the_officers(client, md, px):
 
     doc = supervision_report(actor=px, today=D, start=dt.date(2025, 1, 1), end=D)
     rows = next(sec.rows for sec in doc.sections if sec.key == "inspections")
-    assert [r[:2] for r in rows] == [["2025-09-01", "启明星科技培训部"]]
+    assert [r[:2] for r in rows] == [
+        [dt.date(2025, 9, 1), "启明星科技培训部"]
+    ]  # a date cell, printed 2025年9月1日
     assert set(rows[0][2].split("、")) == {str(px), str(second)}
 
 

@@ -128,6 +128,16 @@ def test_prepaid_limits_at_boundaries():
     # 30 November + 3 months = 28 February (the month's last day)
     assert order(paid_on=dt.date(2025, 11, 30), covers_until=dt.date(2026, 2, 28)) == []
     assert order(paid_on=dt.date(2025, 11, 30), covers_until=dt.date(2026, 3, 1)) == ["over_months"]
+    found = rules.order_violations(
+        limits=L,
+        lessons=60,
+        amount=Decimal("5000"),
+        paid_on=dt.date(2025, 9, 1),
+        covers_until=dt.date(2025, 12, 2),
+    )
+    assert [v.message for v in found] == [
+        "一次收费覆盖至2025年12月2日，超过3个月"
+    ]  # the Chinese reader's date
 
 
 def test_local_rule_overrides_national(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from edugov.audit.context import acting
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_rows_write
+from edugov.common.dates import cn_date
 
 from ...models import RiskSnapshot
 from ...services import risk_compute
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 action=AuditAction.UPDATE,
                 rows=RiskSnapshot.objects.filter(date=on),
                 object_id=on.isoformat(),
-                object_repr=f"计算{on:%Y-%m-%d}校外培训机构预收费风险",
+                object_repr=f"计算{cn_date(on)}校外培训机构预收费风险",
                 changes={"date": on.isoformat()},
             )
-        self.stdout.write(f"{on:%Y-%m-%d}：已计算{n}家机构，用时{time.perf_counter() - start:.2f}秒")
+        self.stdout.write(f"{cn_date(on)}：已计算{n}家机构，用时{time.perf_counter() - start:.2f}秒")
