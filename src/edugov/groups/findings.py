@@ -11,7 +11,7 @@ from edugov.rectification.findings import Finding, FindingContext, Unit, registe
 
 from .models import SchoolGroup
 from .selectors import unification_rows
-from .services import term_of
+from .services import term_label, term_of
 
 NO_ACTIVITY = "groups.unification_without_activity"
 
@@ -40,9 +40,9 @@ def unifications_without_activity(ctx: FindingContext) -> Iterator[Finding]:
                 cause_key=f"{NO_ACTIVITY}:{group.pk}:{term}:{row.code}",
                 source=NO_ACTIVITY,
                 unit=Unit.school(group.lead_school_id),
-                title=f"{group.name}{term}学期“{row.label}”无活动记录",
+                title=f"{group.name}{term_label(term)}“{row.label}”无活动记录",
                 evidence=(
-                    f"{group.name}（牵头学校{group.lead_school.name}）{term}学期"
+                    f"{group.name}（牵头学校{group.lead_school.name}）{term_label(term)}"
                     f"{'有工作计划但' if row.plan else '既无工作计划也'}没有登记任何“{row.label}”活动。"
                 ),
                 severity="low" if row.plan else "medium",

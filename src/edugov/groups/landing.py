@@ -13,7 +13,7 @@ from edugov.modules import LandingCard
 from . import selectors
 from .models import SchoolGroup
 from .permissions import action
-from .services import term_of
+from .services import term_label, term_of
 
 
 def head_card(actor: User) -> LandingCard | None:
@@ -38,4 +38,4 @@ def head_card(actor: User) -> LandingCard | None:
         )
     if not rows:
         return None
-    return LandingCard("groups/landing/head.html", {"rows": rows, "term": term}, order=30)
+    return LandingCard("groups/landing/head.html", {"rows": rows, "term": term_label(term)}, order=30)

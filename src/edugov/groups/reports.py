@@ -16,7 +16,7 @@ from edugov.reports.registry import integer
 from . import selectors
 from .effect import StoredEffect, effect_stored
 from .errors import GroupsError as E
-from .services import check_term, term_of
+from .services import check_term, term_label, term_of
 
 if TYPE_CHECKING:
     from edugov.accounts.models import User
@@ -40,12 +40,12 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
     value_added = next((m for m in measures if m.code == "value_added" and m.available), None)
     doc = Document(
         title=f"{g.name}年度报告",
-        subtitle=f"{g.get_kind_display()}·{term}学期",
+        subtitle=f"{g.get_kind_display()}·{term_label(term)}",
         date=today,
         summary=[
             ("集团类型", g.get_kind_display()),
             ("牵头学校", g.lead_school.name),
-            ("成员校", f"{sum(1 for m in members if m.left_on is None)}所"),
+            ("成员校", f"{sum(1 for m in members if m.left_on is None)}所（含牵头学校）"),
             ("本学期活动", f"{credited[0].credited if credited else 0}次（每所成员校均计入）"),
             ("八个统一已落实", f"{8 - len(missing)}项"),
             ("联合办班", f"{len(classes)}个，学位{sum(c.pupils for c in classes)}个"),

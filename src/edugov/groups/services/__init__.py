@@ -9,7 +9,7 @@ from .effect import effect_mark_changed, effect_mark_stale, effect_refresh
 from .evidence import MAX_EVIDENCE_FILES, MAX_EVIDENCE_MB, evidence_check, evidence_upload
 from .groups import group_create, group_end, group_update, member_add, member_leave
 from .joint_classes import joint_class_create, joint_class_update, rotation_add, rotation_delete
-from .terms import TERM_RE, check_term, term_of
+from .terms import TERM_RE, check_term, term_label, term_of
 
 __all__ = [
     "MAX_EVIDENCE_FILES",
@@ -32,5 +32,6 @@ __all__ = [
     "plan_save",
     "rotation_add",
     "rotation_delete",
+    "term_label",
     "term_of",
 ]

@@ -27,8 +27,9 @@ def test_group_annual_report(world):
     services.effect_refresh()  # the stored effect the report reads
     doc = group_document(actor=world.officer, group=world.group.pk, term="2025-2026-1")
     summary = dict(doc.summary)
-    assert summary["牵头学校"] == "甲街道第一小学" and summary["成员校"] == "3所"
+    assert summary["牵头学校"] == "甲街道第一小学" and summary["成员校"] == "3所（含牵头学校）"
     assert summary["八个统一已落实"] == "1项"
+    assert doc.subtitle.endswith("2025-2026学年第一学期")
     assert [v.result for v in doc.verdicts].count("未达标") == 7
     sections = {s.key: s for s in doc.sections}
     assert [r[2] for r in sections["credited"].rows] == [1, 1, 1]  # one activity, counted for all three

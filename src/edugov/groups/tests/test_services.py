@@ -142,3 +142,13 @@ def test_a_unification_without_activity_last_term_is_a_finding(world):
     assert len(found) == 7  # eight unifications, one with an activity in 2025-2026-1
     assert all(f.unit.id == world.md.school_a.pk for f in found)
     assert "统一教学研究" not in " ".join(f.title for f in found)
+    # the term as people read it, not its code
+    assert all("2025-2026学年第一学期" in f.title and "2025-2026-1" not in f.title for f in found)
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [("2026-2027-1", "2026-2027学年第一学期"), ("2025-2026-2", "2025-2026学年第二学期"), ("其他", "其他")],
+)
+def test_a_term_reads_as_its_chinese_name(code, label):
+    assert services.term_label(code) == label

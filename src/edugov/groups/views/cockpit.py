@@ -71,6 +71,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "term": term,
+            "term_name": services.term_label(term),
             "kinds": [(label, kinds[k]) for k, label in GroupKind.choices],
             "kind_choices": GroupKind.choices,
             "schools": scoped(School, actor)
