@@ -1,8 +1,10 @@
 """Demo story of planning (seeded by ctx.rng, dates from ctx.today): births rising in the urban
 streets and falling in the villages, each town's population with net migration (in to the streets,
 out of the villages), classrooms for every school (urban schools with little to spare), a
+village school of about 40 pupils and the teaching points as merge and close candidates, a
 3,000-household estate in the largest urban street completing in two years, a smaller one in a
-town, and eight construction projects of which two are late."""
+town, eight construction projects of which two are late, and three private schools (one a
+private nine-year school over its plan)."""
 
 from __future__ import annotations
 
@@ -113,7 +115,10 @@ def build_planning(ctx: DemoContext) -> None:
             name="集镇安置小区", area=towns[rural[0]], households=400, completion_year=current + 1
         )
     stages = {pk: stage for (pk, stage) in sorted(stage_classes, key=lambda k: k[1])}  # primary wins
-    builders = [s for s in schools if s.pk in stages and s.school_type != SchoolType.SPECIAL]
+    builders = [
+        s for s in schools
+        if s.pk in stages and s.school_type != SchoolType.SPECIAL and s.ownership != "private"
+    ]  # fmt: skip
     _projects(ctx, builders, stages)
     _progress_and_list(ctx, district)
     _quota(ctx, district, schools)
@@ -205,9 +210,9 @@ def _quota(ctx: DemoContext, district: Area, schools: list[School]) -> None:
 
 
 def _private(ctx: DemoContext, schools: list[School]) -> None:
-    """The district's private schools, compulsory ones first (the registry demo has none yet, so
-    these are its private kindergartens): three recorded, one over its plan and paying its
-    organiser (flagged)."""
+    """The district's private schools, compulsory ones first (the registry's private nine-year
+    school, whose pupils count against the cap on private compulsory share, then its private
+    kindergartens): three recorded, the first over its plan and paying its organiser (flagged)."""
     privates = sorted(
         (s for s in schools if s.ownership == "private"), key=lambda s: s.school_type not in COMPULSORY_TYPES
     )[:3]
@@ -242,9 +247,10 @@ def _layout(
     )
     for town_id, town in towns.items():
         for stage, grades in (("primary", range(1, 7)), ("junior", range(7, 10))):
+            # A private school recruits across the district: it has no attendance zone.
             members = [
                 s for s in schools
-                if s.area_id == town_id and not s.is_teaching_point
+                if s.area_id == town_id and not s.is_teaching_point and s.ownership != "private"
                 and any((s.pk, g) in taught for g in grades)
             ]  # fmt: skip
             if members:

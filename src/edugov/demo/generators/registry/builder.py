@@ -35,6 +35,7 @@ class RegistryBuilder(TeacherSteps):
             self.build_district(district, size, index)
         self.save_schools()
         self.build_campuses()
+        self.build_story_schools(districts[0][0])
 
         classes = self.build_classes(years)
         enrolment: dict[int, int] = defaultdict(int)

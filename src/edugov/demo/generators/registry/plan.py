@@ -3,6 +3,7 @@ codes, and the planned schools the later steps fill in."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -81,7 +82,13 @@ PROFILES: dict[str, Profile] = {
     "village_primary": Profile(SchoolType.PRIMARY, (1, 1), 17, 6, 0.88, 8, 7),
     "township_nine_year": Profile(SchoolType.NINE_YEAR, (1, 2), 27, 6, 0.9, 8, 18, subjects="nine_year"),
     "teaching_point": Profile(SchoolType.PRIMARY, (1, 1), 6, 3, 0.85, 6, 2, grades=(1, 2, 3)),
+    # The first district's two story schools (registry/story.py, their own random stream): a
+    # village school of about 40 pupils, one class a grade, and a private nine-year school.
+    "small_village_primary": Profile(SchoolType.PRIMARY, (1, 1), 7, 1.5, 0.86, 7, 6),
+    "private_nine_year": Profile(SchoolType.NINE_YEAR, (2, 2), 46, 3, 1.04, 12, 30, subjects="nine_year"),
 }  # fmt: skip
+# A village school of the story keeps between these many pupils ("about 40").
+SMALL_VILLAGE_PUPILS = (34, 46)
 
 # (name suffix, urban-rural code) per town type; teaching points and village schools are 220.
 TOWN_CODES = {STREET: ("111", "112"), TOWN: ("121", "122"), TOWNSHIP: ("210", "210")}
@@ -106,6 +113,8 @@ class PlannedSchool:
     rural_staff: bool  # ageing staff, few arts/PE teachers
     classes_per_grade: int
     teachers: list[Teacher] = field(default_factory=list)
+    # The story schools draw from a stream of their own, so every other school keeps its rows.
+    rng: random.Random | None = None
 
 
 @dataclass

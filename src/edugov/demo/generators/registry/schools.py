@@ -4,6 +4,7 @@ central schools first, and the second campuses of the biggest."""
 from __future__ import annotations
 
 import math
+import random
 
 from edugov.registry.models import Area, AreaLevel, Campus, School, locale_for_code
 
@@ -38,15 +39,18 @@ class SchoolSteps(AreaSteps):
         boarding: bool = False,
         central: School | None = None,
         road: str = "",
+        rng: random.Random | None = None,
     ) -> School:
+        """A planned school; `rng` (a story school's own stream) instead of the registry's."""
+        r = rng or self.rng
         district, town, centre = site.district, site.town, site.centre
         profile = PROFILES[profile_key]
         self.school_seq[district.code] += 1
         # 学校标识码: 1 + province (2) + district serial (3) + school serial (4); simplified layout.
         serial = self.district_serial[district.code]
         code = f"1{district.code[:2]}{serial:03d}{self.school_seq[district.code]:04d}"
-        lon = centre[0] + self.rng.uniform(-spread, spread)
-        lat = centre[1] + self.rng.uniform(-spread, spread) * 0.85
+        lon = centre[0] + r.uniform(-spread, spread)
+        lat = centre[1] + r.uniform(-spread, spread) * 0.85
         school = School(
             code=code,
             name=name,
@@ -56,7 +60,7 @@ class SchoolSteps(AreaSteps):
             locale=locale_for_code(urban_rural_code),  # bulk_create skips School.save()
             area=town,
             address=f"{n.PROVINCE_NAME}{district.parent.name if district.parent else ''}{district.name}"
-            f"{town.name}{road or self.road()}{self.rng.randint(1, 399)}号",
+            f"{town.name}{road or self.road(r)}{r.randint(1, 399)}号",
             longitude=_decimal(lon),
             latitude=_decimal(lat),
             boarding=boarding,
@@ -69,12 +73,14 @@ class SchoolSteps(AreaSteps):
                 school=school,
                 profile=profile,
                 rural_staff=rural_staff,
-                classes_per_grade=self.rng.randint(low, high),
+                classes_per_grade=r.randint(low, high),
+                rng=rng,
             )
         )
         return school
 
-    def road(self) -> str:
+    def road(self, rng: random.Random | None = None) -> str:
+        r = rng or self.rng
         names = [
             "人民",
             "解放",
@@ -89,7 +95,7 @@ class SchoolSteps(AreaSteps):
             "滨江",
             "朝阳",
         ]
-        return self.rng.choice(names) + self.rng.choice(["路", "大道", "街"])
+        return r.choice(names) + r.choice(["路", "大道", "街"])
 
     def build_district(self, district: Area, size: float, index: int) -> None:
         rng = self.rng
@@ -273,6 +279,56 @@ class SchoolSteps(AreaSteps):
                         rural_staff=True, central=central, spread=0.08, road=f"{village}村",
                     )  # fmt: skip
 
+    def build_story_schools(self, district: Area) -> None:
+        """The first district's two story schools, drawn from a stream of their own and saved after
+        every other school, so no other school's code, key or rows move: a village school of about
+        40 pupils near its town's central primary school (a merge candidate on planning's layout
+        page) and a private nine-year school in the first street (private compulsory pupils against
+        the cap). Called after save_schools()."""
+        rng = self.ctx.rng("registry.story")
+        towns = [t for t in self.towns if t.parent is district]
+        town = next((t for t in towns if t.name.endswith(TOWN)), None)
+        street = next((t for t in towns if t.name.endswith(STREET)), None)
+        story: list[School] = []
+        central = next(
+            (
+                p.school
+                for p in self.plans
+                if p.school.area is town and p.profile is PROFILES["town_central_primary"]
+            ),
+            None,
+        )
+        if town is not None and central is not None:
+            taken = " ".join(p.school.name + p.school.address for p in self.plans if p.school.area is town)
+            village = next((v for v in n.Pool(rng, n.VILLAGES).names if v not in taken), "后山")
+            story.append(
+                self.new_school(
+                    Site(district, town, _centre(central)),
+                    name=f"{town.name}{village}小学",
+                    profile_key="small_village_primary",
+                    urban_rural_code="220",
+                    rural_staff=True,
+                    spread=0.03,
+                    road=f"{village}村",
+                    rng=rng,
+                )
+            )
+        first = next((p.school for p in self.plans if p.school.area is street), None)
+        if street is not None and first is not None:
+            brand = rng.choice(["博文", "育英", "启明", "明德", "致远"])
+            story.append(
+                self.new_school(
+                    Site(district, street, _centre(first)),
+                    name=f"{district.name}{brand}外国语学校",
+                    profile_key="private_nine_year",
+                    ownership="private",
+                    urban_rural_code="111",
+                    spread=0.012,
+                    rng=rng,
+                )
+            )
+        School.objects.bulk_create(story)
+
     def save_schools(self) -> None:
         # Central schools first, so teaching points can point at saved rows.
         plans = self.plans
@@ -310,3 +366,8 @@ class SchoolSteps(AreaSteps):
             )
         Campus.objects.bulk_create(campuses)
         self.ctx.count("校区", len(campuses))
+
+
+def _centre(school: School) -> tuple[float, float]:
+    assert school.longitude is not None and school.latitude is not None
+    return float(school.longitude), float(school.latitude)

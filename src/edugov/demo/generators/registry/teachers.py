@@ -49,7 +49,7 @@ class TeacherSteps(ClassSteps):
         return weights
 
     def teacher_age(self, p: PlannedSchool) -> int:
-        rng = self.rng
+        rng = p.rng or self.rng
         if p.rural_staff:
             # Rural schools hired in the 1980s-90s and few young teachers stay: half are over 50.
             return rng.randint(50, 59) if rng.random() < 0.5 else round(rng.triangular(23, 50, 42))
@@ -58,10 +58,10 @@ class TeacherSteps(ClassSteps):
         return rng.randint(50, 59) if rng.random() < 0.12 else round(rng.triangular(23, 50, 33))
 
     def build_teachers(self, enrolment: dict[int, int]) -> list[Teacher]:
-        rng = self.rng
         ref = self.ctx.reference_date
         teachers: list[Teacher] = []
         for p in self.plans:
+            rng = p.rng or self.rng
             school = p.school
             pupils = enrolment[id(school)]
             count = max(p.profile.min_teachers, round(pupils / p.profile.pupils_per_teacher))
