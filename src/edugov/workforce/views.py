@@ -66,7 +66,13 @@ def _ensure_reader(actor: User, obj: Any = None) -> None:
 def _norm_sources(norms: Norms) -> list[tuple[str, str]]:
     """Each standard the page applies as (name, citation): the name in the text, the source and
     its verification status behind a disclosure ({% source_info %}), never inline tags."""
-    return [(name, citation) for name, _, citation in (c.partition("：") for c in norms.citations())]
+    seen: dict[str, tuple[str, str]] = {}
+    for r in norms.rules:
+        # The curriculum's periods are one rule per subject from one file: one line for them all.
+        periods = r.code.startswith("workforce.periods.")
+        key = r.source.file_id if periods else r.code
+        seen.setdefault(key, ("各学科周课时" if periods else r.name, r.citation()))
+    return list(seen.values())
 
 
 @login_required

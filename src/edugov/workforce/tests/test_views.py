@@ -45,3 +45,14 @@ def test_overview_queries_do_not_grow_with_schools(world):
     with CaptureQueriesContext(connection) as more:
         client.get("/workforce/")
     assert len(more) == len(few)
+
+
+def test_standards_are_named_with_their_status_behind_a_disclosure(world):
+    client = login(Client(), world.personnel)
+    html = client.get("/workforce/?year=2025").content.decode()
+    basis = html[html.index("依据的标准") :]
+    # One line for the curriculum's periods (one rule per subject), not the first subject's name.
+    assert "各学科周课时" in basis and "体育与健康周课时" not in basis
+    assert '<details class="source-info"><summary>依据</summary>' in basis
+    # The verification status sits inside the disclosure, never as an inline tag after the name.
+    assert "（待核实）" not in basis and "（核实状态：待核实）" in basis
