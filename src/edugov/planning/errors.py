@@ -30,3 +30,4 @@ class PlanningError(ErrorCode):
     CLOSURE_NOT_READY = "撤并前须先完成：{missing}"
     CLOSURE_STEP_DATE = "“{step}”的日期不能早于“{before}”（{date}）"
     MERGE_STAGE = "两所学校没有相同学段的在校生，无法测算合并"
+    MERGE_ORDINARY = "只能测算公办普通中小学之间的合并（民办学校、特殊教育学校不参与布局调整）"

@@ -1,6 +1,8 @@
 """Layout proposals (宜留则留、宜并则并、宜撤则撤、宜建则建) and the merge what-if, as pure functions
 over plain figures so the rules test by hand. Rules in data/planning.toml [layout].
 
+Only public ordinary schools take part (not private or special schools).
+
 - close (宜撤): a teaching point under the small-point size with a receiving school (not a teaching
   point, not itself small) of its stage within the merge distance; merge (宜并): a small school
   under the small-school size with such a school;
@@ -34,6 +36,15 @@ class SchoolPoint:
     grades: dict[int, int] = field(default_factory=dict)  # grade -> pupils
     classes: dict[int, int] = field(default_factory=dict)  # grade -> classes
     places: int = 0
+    public: bool = True
+    special: bool = False
+
+    @property
+    def ordinary(self) -> bool:
+        """A public ordinary school: the only kind the layout moves pupils from or to (a private
+        school cannot be told to take a public school's pupils; a special school serves children
+        of the whole district)."""
+        return self.public and not self.special
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,9 @@ def candidates(
     small_school: float,
     small_point: float,
 ) -> list[dict[str, Any]]:
-    """keep / merge / close / build proposals, each with its reasons."""
+    """keep / merge / close / build proposals, each with its reasons, over the public ordinary
+    schools only."""
+    schools = [s for s in schools if s.ordinary]
     out: list[dict[str, Any]] = []
     reach = float(rules["merge_max_km"])
     for s in schools:
@@ -184,7 +197,7 @@ def merge_whatif(
     oversized_min: float,
 ) -> dict[str, Any]:
     """The effect of moving the closing school's pupils to the target school."""
-    area = catchment(closing, schools, villages)
+    area = catchment(closing, [s for s in schools if s.ordinary], villages)
     r = radius(rules, target.stage, target.rural or closing.rural)
     far = [(v, distance(v, target)) for v in area]
     farthest = max(far, key=lambda t: t[1], default=None)

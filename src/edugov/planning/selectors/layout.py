@@ -67,6 +67,8 @@ def layout_points(*, actor: User) -> tuple[list[SchoolPoint], list[VillagePoint]
             grades=g,
             classes=classes[(sid, stage)],
             places=int(places.get((sid, stage), 0)),
+            public=info[sid].ownership != "private",
+            special=info[sid].school_type == "special",
         )
         for (sid, stage), g in sorted(grades.items())
     ]
@@ -107,6 +109,8 @@ def merge_preview(*, actor: User, closing_id: int, target_id: int) -> dict[str, 
         closing = next((s for s in schools if s.school_id == closing_id and s.stage == stage), None)
         target = next((s for s in schools if s.school_id == target_id and s.stage == stage), None)
         if closing is not None and target is not None:
+            if not (closing.ordinary and target.ordinary):
+                raise DomainError(E.MERGE_ORDINARY)
             return merge_whatif(
                 closing,
                 target,

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 
 from edugov.common.errors import DomainError
-from edugov.planning import services
+from edugov.planning import selectors, services
 from edugov.planning.distance import haversine_km, ring
 from edugov.planning.layout import SchoolPoint, VillagePoint, candidates, merge_whatif
 from edugov.planning.models import Closure, ClosureStep, Village, Zone
+from edugov.testing import make_class, make_school
 
 RULES = {
     "radius_km": {"primary": {"urban": 1.5, "rural": 3.0}, "junior": {"urban": 2.5, "rural": 5.0}},
@@ -160,3 +161,38 @@ def test_closure_needs_consultation_and_build_first(world):
     assert Closure.objects.get().status == "closed"
     with pytest.raises(DomainError, match="接收学校不能是拟撤并学校本身"):
         services.closure_propose(actor=world.planner, school=point, target=point, reason="x")
+
+
+def test_private_and_special_schools_neither_receive_nor_move():
+    """A private school 1.11 km from 东村小学 and a special school beside 东村 (0.22 km): neither receives its
+    pupils nor is proposed itself (the special school's 19 pupils are under 100); 东村小学 still
+    merges into the central school 5.56 km away, and its what-if catchment ignores them."""
+    private = _school(5, "博文外国语学校", 30.04, 800, public=False)
+    special = _school(6, "特殊教育学校", 30.058, 19, special=True)
+    found = candidates([*SCHOOLS, private, special], [EAST, SOUTH], RULES, small_school=100, small_point=50)
+    assert [(c["action"], c["school"], c["target"], c["km"]) for c in found if c["action"] != "build"] == [
+        ("close", "北岭教学点", "乙镇中心小学", 3.34),
+        ("merge", "东村小学", "乙镇中心小学", 5.56),
+        ("keep", "深山教学点", "", 11.12),
+    ]
+    w = merge_whatif(
+        VILLAGE_SCHOOL, CENTRAL, [*SCHOOLS, private, special], [EAST], RULES, class_size=45, oversized_min=56
+    )
+    assert (w["farthest_village"], w["boarding_places"]) == ("东村", 30)
+
+
+@pytest.mark.django_db
+def test_a_merge_into_a_private_school_is_refused(world):
+    md = world.md
+    private = make_school(
+        town=md.town_a, name="甲街道博文学校", ownership="private",
+        longitude=Decimal("110.0"), latitude=Decimal("30.01"),
+    )  # fmt: skip
+    make_class(school=private, year=md.year, grade=3, number=1, boys=20, girls=20)
+    for school in (md.school_a, md.school_b):
+        school.longitude, school.latitude = Decimal("110.0"), Decimal("30.0")
+        school.save(update_fields=["longitude", "latitude"])
+    with pytest.raises(DomainError, match="只能测算公办普通中小学之间的合并"):
+        selectors.merge_preview(actor=world.planner, closing_id=md.school_b.pk, target_id=private.pk)
+    moved = selectors.merge_preview(actor=world.planner, closing_id=md.school_b.pk, target_id=md.school_a.pk)
+    assert moved["pupils_moved"] == 40 + 20 + 20  # school B this year: grade 3 (40), grades 1 and 2 (20 each)
