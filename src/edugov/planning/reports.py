@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from edugov.rectification.lists import TIES_IN_WORDS
 from edugov.reports import Document, Param, Section, Verdict, read_as, register_report
 from edugov.reports.registry import integer
 
@@ -150,7 +151,7 @@ def projects_document(*, actor: User | None, list_id: int | None = None) -> Docu
             f"超过计划竣工日期未竣工扣{score.get('late')}分。",
             f"红榜：得分不低于{red.get('min_score')}分且无预警的前{red.get('top')}名；"
             f"黑榜：得分低于{black.get('max_score')}分或逾期未竣工的后{black.get('bottom')}名。"
-            "名次分界处得分相同的并列入榜。本榜单只对项目排名，不涉及个人。",
+            f"{TIES_IN_WORDS}本榜单只对项目排名，不涉及个人。",
         ]
         sections.append(
             Section(

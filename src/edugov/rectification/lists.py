@@ -10,6 +10,9 @@ from typing import Any, TypeVar
 K = TypeVar("K", bound=Hashable)
 _NOTHING = object()  # equal to no tie key
 
+# The rule as every list's notice states it.
+TIES_IN_WORDS = "名次分界处得分相同的并列入榜。"
+
 
 def shared_ranks(tie_keys: Sequence[Any]) -> list[int]:
     """Competition ranks ("1, 2, 2, 4") of entries already ordered best first, given each entry's

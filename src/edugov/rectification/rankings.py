@@ -26,7 +26,7 @@ from edugov.registry.models import Area
 from edugov.reports import Document, Section, Signature, read_as
 
 from . import permissions
-from .lists import red_and_black, shared_ranks
+from .lists import TIES_IN_WORDS, red_and_black, shared_ranks
 from .models import (
     WORKING_STATUSES,
     ItemSource,
@@ -381,7 +381,7 @@ def notice_text(ranking: Ranking) -> list[str]:
         f"评分方法：基础分{n(rules['base'])}分，{metric_text}。",
         f"红榜：得分不低于{n(rules['red']['min_score'])}分且无逾期事项的前{rules['red']['top']}名；"
         f"黑榜：得分低于{n(rules['black']['max_score'])}分或逾期事项不少于{rules['black']['min_overdue']}项的"
-        f"后{rules['black']['bottom']}名。名次分界处得分相同的并列入榜。",
+        f"后{rules['black']['bottom']}名。{TIES_IN_WORDS}",
         "本榜单仅对单位整改工作进行排名，不涉及学生个人。",
     ]
 
