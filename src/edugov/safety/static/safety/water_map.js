@@ -45,7 +45,7 @@
     textStyle: { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif" },
     // on a phone the legend wraps onto two lines rather than paging (every status stays in view)
     legend: { top: 0, type: "plain", itemGap: narrow ? 8 : 10 },
-    grid: { left: 8, right: 24, top: narrow ? 64 : 40, bottom: 8, containLabel: true },
+    grid: { left: 8, right: narrow ? 24 : 48, top: narrow ? 64 : 40, bottom: 8, containLabel: true },  // room for 经度
     tooltip: {
       trigger: "item", confine: true,
       formatter: function (p) {
