@@ -5,9 +5,11 @@ committed anywhere moves the generation, so no file is ever stale.
 The key holds what a document may depend on and nothing of the person: the report, the format,
 its parameters, the data generation, the day (builders date their documents and default their
 periods to today), the standards in force, and the reader as `reader_key` sees them: the rows
-they may read (their scope anchors) and the read actions their policies grant (the identity
-columns a builder masks or shows). Two readers share a file only when both are the same; a
-role is never part of the key. Inside a transaction that may still roll back nothing is kept.
+they may read (their scope anchors) and the read actions the report's own module grants them
+(the identity columns a builder masks or shows, as tutoring.identity_view). Two readers share a
+file only when both are the same; a role is never part of the key. A builder that showed or
+masked by another module's action would have to be keyed on it too: builders ask their own
+module's policy. Inside a transaction that may still roll back nothing is kept.
 
 The cache is the process's own (local memory) unless REDIS_URL names a shared one; the server
 warms the slow documents before it forks its workers (`reports.warmup`)."""
@@ -51,22 +53,24 @@ class Rendered:
         return cls(content, doc.title, doc.rows, doc.filename or doc.title, dict(doc.audit))
 
 
-def read_actions(actor: User | None) -> list[str]:
-    """The read actions of every policy that the actor's role, modules and department allow."""
+def read_actions(actor: User | None, module: str | None = None) -> list[str]:
+    """The read actions that the actor's role, modules and department allow, of one module's
+    policy (None: of every policy)."""
     if actor is None:
         return ["system"]
     return sorted(
         f"{policy.module}.{name}"
         for policy in policies()
+        if module is None or policy.module == module
         for name, rule in policy.rules.items()
         if rule.scope == "read" and role_may(actor, f"{policy.module}.{name}")
     )
 
 
-def reader_key(actor: User | None) -> str:
-    """What a document may depend on of its reader: the rows they may read (anchor kinds and ids:
-    everything for a superuser or the system) and the read actions they hold; never the person
-    or the role's name."""
+def reader_key(actor: User | None, module: str | None = None) -> str:
+    """What a document of `module` may depend on of its reader: the rows they may read (anchor
+    kinds and ids: everything for a superuser or the system) and the module's read actions they
+    hold; never the person or the role's name."""
     if actor is None:
         rows = "system"
     elif not actor.is_active:
@@ -76,7 +80,7 @@ def reader_key(actor: User | None) -> str:
     else:
         anchors = user_anchors(actor)
         rows = ";".join(f"{kind}={','.join(map(str, sorted(ids)))}" for kind, ids in sorted(anchors.items()))
-    return f"{rows}|{','.join(read_actions(actor))}"
+    return f"{rows}|{','.join(read_actions(actor, module))}"
 
 
 def file_key(spec: ReportSpec, fmt: str, params: dict[str, Any], actor: User | None) -> str:
@@ -87,7 +91,7 @@ def file_key(spec: ReportSpec, fmt: str, params: dict[str, Any], actor: User | N
             repr(sorted(params.items())),
             timezone.localdate().isoformat(),
             library().fingerprint,
-            reader_key(actor),
+            reader_key(actor, spec.action.partition(".")[0]),
         ]
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
