@@ -536,7 +536,7 @@ def asked_again(questions: list[tuple[str, Any, Any, dict[str, Any]]], directory
 # The questions each module asks the engine, and the parts of its limit line they match.
 PARTS = {
     "balanced": {"units": "_unit_values", "cvs": "_cvs"},
-    "preschool": {"units": "_units", "towns": "_towns"},
+    "preschool": {"units": "_kindergartens", "towns": "_towns"},
 }
 
 

@@ -181,7 +181,7 @@ def preschool_rows(
     # Each question by name and arguments: over the warehouse its SQL is built once.
     units, towns, by_town, district = (
         ws.query(build, school_year_id=school_year_id, area_path=area_path, limits=limits).to_dict("records")
-        for build in (_units, _towns, _town_values, _district_values)
+        for build in (_kindergartens, _towns, _town_values, _district_values)
     )
     return units, towns, by_town, district
 
@@ -192,19 +192,25 @@ def _units(
     return preschool_units(ws, school_year_ids=[school_year_id], area_path=area_path, limits=dict(limits))
 
 
+def _kindergartens(ws: Workspace, **question: Any) -> Any:
+    # The kindergarten table the other questions build on: over the warehouse on DuckDB computed
+    # once per evaluation (`Workspace.shared`), elsewhere the expression itself.
+    return ws.shared(_units, **question)
+
+
 def _towns(ws: Workspace, **question: Any) -> Any:
-    units = _units(ws, **question)
+    units = ws.shared(_units, **question)
     return preschool_towns(
         units, ws, school_year_ids=[question["school_year_id"]], area_path=question["area_path"]
     )
 
 
 def _town_values(ws: Workspace, **question: Any) -> Any:
-    return group_values(_units(ws, **question), PRESCHOOL_INDICATORS, ["town_id"])
+    return group_values(ws.shared(_units, **question), PRESCHOOL_INDICATORS, ["town_id"])
 
 
 def _district_values(ws: Workspace, **question: Any) -> Any:
-    return group_values(_units(ws, **question), PRESCHOOL_INDICATORS, [])
+    return group_values(ws.shared(_units, **question), PRESCHOOL_INDICATORS, [])
 
 
 @cached_rows("preschool_trend_rows")

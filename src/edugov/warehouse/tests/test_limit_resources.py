@@ -87,7 +87,9 @@ def test_preschool_limit_sql_equals_the_evaluation(pre, tmp_path):  # noqa: F811
         asked = _asked(
             lambda: preschool.evaluate_preschool(school_year=pre.year, area=pre.district, engine="duckdb")
         )
-    frames = _compare("preschool", PRESCHOOL_TABLES, tmp_path, asked, {"units": "_units", "towns": "_towns"})
+    frames = _compare(
+        "preschool", PRESCHOOL_TABLES, tmp_path, asked, {"units": "_kindergartens", "towns": "_towns"}
+    )
     kg = {int(r.school_id): r for r in frames["units"].itertuples()}
     k1, k3, k4 = kg[pre.k1.pk], kg[pre.k3.pk], kg[pre.k4.pk]
     # K1: 25 + 32 + 35 children, the middle class over 30; six full-time teachers, all certified.
