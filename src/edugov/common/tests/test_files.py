@@ -3,6 +3,8 @@ header for inline and saved files alike, and a Chinese 404 when storage has lost
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -18,7 +20,8 @@ def stored(tmp_path):
     path = tmp_path / "upload.bin"
     path.write_bytes(b"%PDF-1.4 evidence")
     field = models.FileField(storage=FileSystemStorage(location=tmp_path))
-    return FieldFile(None, field, "upload.bin"), path
+    # No model instance: the response reads only the file's name and storage.
+    return FieldFile(cast(Any, None), field, "upload.bin"), path
 
 
 @pytest.mark.parametrize(("as_attachment", "kind"), [(False, "inline"), (True, "attachment")])
@@ -27,11 +30,12 @@ def test_the_bytes_under_the_original_name(stored, as_attachment, kind):
     response = stored_file_response(
         file, name="整改报告.pdf", content_type="application/pdf", as_attachment=as_attachment, missing="丢失"
     )
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    assert b"".join(cast(Any, response.streaming_content)) == b"%PDF-1.4 evidence"
     assert response["Content-Type"] == "application/pdf"
     # The Chinese name travels encoded (RFC 5987): 整 is E6 95 B4 in UTF-8.
     assert response["Content-Disposition"].startswith(f"{kind}; filename*=utf-8''%E6%95%B4")
-    response.file_to_stream.close()  # response.close() would signal request_finished (the database)
+    # response.close() would signal request_finished (the database)
+    cast(Any, response.file_to_stream).close()
 
 
 def test_a_file_gone_from_storage_is_a_chinese_404(stored):
