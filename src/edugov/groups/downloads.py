@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, Http404
-from django.utils.http import content_disposition_header
+
+from edugov.common.files import stored_file_response
 
 from .models import Evidence
 from .selectors import may_read
@@ -20,12 +21,10 @@ def evidence_response(actor: Any, pk: Any) -> FileResponse:
     row = Evidence.objects.select_related("group").filter(pk=key).first()
     if row is None or not may_read(actor, row.group):
         raise Http404("佐证材料不存在或不在您的数据范围内")
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("佐证材料文件已丢失") from None
-    response = FileResponse(handle, content_type=row.content_type)
-    disposition = content_disposition_header(True, row.original_name)
-    if disposition:
-        response["Content-Disposition"] = disposition
-    return response
+    return stored_file_response(
+        row.file,
+        name=row.original_name,
+        content_type=row.content_type,
+        as_attachment=True,
+        missing="佐证材料文件已丢失",
+    )
