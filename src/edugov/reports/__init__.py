@@ -4,7 +4,7 @@ its own `reports.py`; this package names none of them."""
 
 from typing import TYPE_CHECKING, Any
 
-from .document import ColumnKind, Document, Figure, Section, Signature, Verdict, is_failure
+from .document import ColumnKind, Document, Figure, LineChart, Section, Signature, Verdict, is_failure
 from .registry import Param, ReportSpec, register_report, report_spec, report_specs
 from .writers import FORMATS, neutralise, render, render_json, render_pdf, render_xlsx
 
@@ -29,6 +29,7 @@ __all__ = [
     "ColumnKind",
     "Document",
     "Figure",
+    "LineChart",
     "Param",
     "ReportFile",
     "ReportSpec",

@@ -7,6 +7,7 @@ return it; the writers (PDF, XLSX, JSON) and pages render it, and read failures 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -86,6 +87,64 @@ class Figure:
     series: dict[str, list[float | None]]
 
 
+@dataclass(frozen=True)
+class LineChart:
+    """A line chart: one line per series over the categories (school years), drawn in the PDF
+    (greyscale-safe: each line its own marker and dash pattern, named in a legend) and written
+    in the XLSX as its table with a line chart over it. None is a category without data: a gap
+    in the line, never 0; a series with one value shows as one marker. `baseline` draws a
+    reference line at that value, named by `baseline_label` (0: level with the lead school)."""
+
+    caption: str
+    categories: list[str]
+    series: list[tuple[str, list[float | None]]]
+    x_title: str = ""
+    y_title: str = ""
+    unit: str = ""  # of the values, after the y axis title: 差距（指标项）
+    baseline: float | None = None
+    baseline_label: str = ""
+    series_title: str = ""  # what a series is (学校): the table's first header, else the caption
+
+    def __post_init__(self) -> None:
+        n = len(self.categories)
+        if n == 0:
+            raise ValueError(f"图“{self.caption}”没有分类（横轴为空）")
+        for name, values in self.series:
+            if len(values) != n:
+                raise ValueError(f"图“{self.caption}”的“{name}”有{len(values)}个值，应与{n}个分类一一对应")
+            for v in values:
+                if v is None:
+                    continue
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    raise ValueError(f"图“{self.caption}”的“{name}”有无效的值：{v!r}（无数据用None）")
+
+    @property
+    def value_title(self) -> str:
+        return f"{self.y_title}（{self.unit}）" if self.unit else self.y_title
+
+    @property
+    def empty(self) -> bool:
+        """No value at all: nothing to draw (the writers say 暂无数据)."""
+        return not any(v is not None for _name, values in self.series for v in values)
+
+    def table(self) -> tuple[list[str], list[list[Any]]]:
+        """The chart's data as a table: a row per series, a column per category (None empty)."""
+        head = self.series_title or self.caption
+        return [head, *self.categories], [[name, *values] for name, values in self.series]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "caption": self.caption,
+            "categories": self.categories,
+            "series": [{"name": name, "data": values} for name, values in self.series],
+            "x_title": self.x_title,
+            "y_title": self.y_title,
+            "unit": self.unit,
+            **({"baseline": self.baseline, "baseline_label": self.baseline_label}
+               if self.baseline is not None else {}),
+        }  # fmt: skip
+
+
 @dataclass
 class Section:
     title: str
@@ -96,6 +155,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    charts: list[LineChart] = field(default_factory=list)  # drawn above the table in the PDF
     sheet: str = ""  # the XLSX sheet name, when not derived from the title
     pdf_columns: list[int] | None = None  # a narrower PDF table: these columns only
     pdf_widths: list[float] | None = None  # shares of the page width, one per PDF column
@@ -192,6 +252,7 @@ class Document:
                                  for f in s.figures]}
                     if s.figures else {}
                 ),
+                **({"charts": [c.as_dict() for c in s.charts]} if s.charts else {}),
             }
             for s in self.sections
         }  # fmt: skip

@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepInFrame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -38,7 +39,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .document import ColumnKind, Document, Figure, Section, is_failure
+from .document import ColumnKind, Document, Figure, LineChart, Section, is_failure
 from .document import shown as fmt
 from .fonts import Faces, faces
 
@@ -293,6 +294,7 @@ class _Writer:
         self.orientation = "portrait"
         self.pending = False  # a page break owed after the summary page
         self.flagged = False  # a table on the page showed a failure mark: say what ▲ means
+        self.charts = 0  # charts numbered through the document: 图1, 图2 ...
 
     # pages -----------------------------------------------------------------------------------
 
@@ -396,12 +398,15 @@ class _Writer:
             cells = [[fmt(v, kinds[i]) for i, v in enumerate(r)] for r in rows[:400]]
             orientation = "landscape" if self.tables.needs_landscape(headers, cells) else "portrait"
         self.turn(orientation, story)
-        story.append(CondPageBreak(40 * mm))
+        charts = [self.chart(c) for c in section.charts]
+        # the heading stays with what follows it: the first chart whole, or a table's first rows
+        story.append(CondPageBreak(max(40 * mm, charts[0][1] + 25 * mm) if charts else 40 * mm))
         if section.title:
             story.append(_p(section.title, st.h1 if section.level <= 1 else st.h2))
         if section.note:
             story.append(_p(section.note, st.note))
         story += [_p(t, st.body) for t in section.paragraphs]
+        story += [flowable for flowable, _height in charts]
         if headers:
             story.append(Spacer(1, 1.5 * mm))
             width = self.frame_width()
@@ -429,6 +434,19 @@ class _Writer:
             numbers += ["number"] * (len(fh) - 1)
             story.append(self.tables.build([str(h) for h in fh], fr, numbers, self.frame_width()))
         story.append(Spacer(1, 3 * mm))
+
+    def chart(self, chart: LineChart) -> tuple[Flowable, float]:
+        """The chart the frame's width with its number and caption under it (kept on one page),
+        and the drawing's height; a chart without any value is its caption and 暂无数据."""
+        from .chart import draw_line_chart  # reportlab's graphics, imported when a chart is drawn
+
+        self.charts += 1
+        caption = ParagraphStyle("caption", parent=self.st.note, alignment=TA_CENTER)
+        title = _p(f"图{self.charts}　{chart.caption}", caption)
+        if chart.empty:
+            return KeepTogether([Spacer(1, 2 * mm), title, _p("（暂无数据）", caption)]), 0.0
+        drawing = draw_line_chart(chart, self.frame_width(), self.st.faces.body)
+        return KeepTogether([Spacer(1, 2 * mm), drawing, title, Spacer(1, 2 * mm)]), float(drawing.height)
 
     def build(self) -> bytes:
         doc, st = self.doc, self.st

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .document import FAILURES, ColumnKind, Document, Figure, Section, Verdict, is_failure, shown
+from .document import FAILURES, ColumnKind, Document, Figure, LineChart, Section, Verdict, is_failure, shown
 
 # Dates stay date cells (sortable, filterable) shown the Chinese way: 2026年12月5日 (14:05).
 CN_DATE = 'yyyy"年"m"月"d"日"'
@@ -386,6 +386,41 @@ class _Writer:
         for figure in section.figures:
             self.blank()
             self.figure(figure)
+        for chart in section.charts:
+            self.blank()
+            self.chart(chart)
+
+    def chart(self, chart: LineChart) -> None:
+        """The chart's table under its caption, and Excel's line chart over it below (a category
+        without data left empty: a gap in the line)."""
+        from openpyxl.chart import LineChart as ExcelLineChart
+        from openpyxl.chart import Reference
+
+        self.line(chart.caption, font=BOLD)
+        headers, rows = chart.table()
+        kinds: list[ColumnKind] = ["text"]
+        kinds += ["number"] * len(chart.categories)
+        self.table(headers, rows, kinds, main=False)
+        if chart.empty:
+            self.line("暂无数据")
+            return
+        last = self.row
+        first = last - len(rows)  # the header row
+        plot = ExcelLineChart()
+        plot.title = chart.caption
+        plot.y_axis.title = chart.value_title or None
+        plot.x_axis.title = chart.x_title or None
+        plot.display_blanks = "gap"
+        plot.height, plot.width = 8.0, max(16.0, 2.2 * len(chart.categories) + 8)
+        data = Reference(self.ws, min_col=1, max_col=len(headers), min_row=first + 1, max_row=last)
+        plot.add_data(data, from_rows=True, titles_from_data=True)
+        plot.set_categories(Reference(self.ws, min_col=2, max_col=len(headers), min_row=first, max_row=first))
+        for series in plot.series:
+            series.smooth = False
+            series.marker.symbol = "circle"
+        self.ws.add_chart(plot, f"A{last + 2}")
+        for _ in range(17):  # the chart's rows: what follows starts under it
+            self.blank()
 
     def figure(self, figure: Figure) -> None:
         headers = [figure.caption, *figure.categories]
@@ -469,7 +504,7 @@ def render_xlsx(doc: Document) -> bytes:
             cover.line(text)
         carried: list[Section] = []  # a heading with text and no table opens the next sheet
         for section in doc.sections:
-            if not section.headers and not section.figures:
+            if not section.headers and not section.figures and not section.charts:
                 carried.append(section)
                 continue
             w = _Writer(wb.create_sheet(title=section.sheet_name), f"{doc.title} {section.title}".strip())
