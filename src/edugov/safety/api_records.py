@@ -105,9 +105,7 @@ class DrillRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         )
 
     def create(self, request: Request) -> Response:
-        d = self.validated_input(SafetyDrillInput)
-        drill = services.drill_record(actor=request_actor(request), **d)
-        return Response(SafetyDrillOutput(drill).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.drill_record, SafetyDrillInput, SafetyDrillOutput)
 
 
 # -- safety lessons ------------------------------------------------------------------------------
@@ -168,9 +166,7 @@ class LessonRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         )
 
     def create(self, request: Request) -> Response:
-        d = self.validated_input(SafetyLessonInput)
-        lesson = services.lesson_record(actor=request_actor(request), **d)
-        return Response(SafetyLessonOutput(lesson).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.lesson_record, SafetyLessonInput, SafetyLessonOutput)
 
 
 # -- patrols -------------------------------------------------------------------------------------
@@ -226,9 +222,7 @@ class PatrolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return qs.order_by("-patrolled_on", "-pk")
 
     def create(self, request: Request) -> Response:
-        d = self.validated_input(SafetyPatrolInput)
-        patrol = services.patrol_record(actor=request_actor(request), **d)
-        return Response(SafetyPatrolOutput(patrol).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.patrol_record, SafetyPatrolInput, SafetyPatrolOutput)
 
 
 # -- incidents -----------------------------------------------------------------------------------
@@ -247,12 +241,11 @@ class SafetyIncidentOutput(serializers.ModelSerializer[Incident]):
 
 
 class SafetyIncidentInput(serializers.Serializer[Any]):
+    # Left out, both are None (a default, not required=False), as the service takes them.
     area = ScopedPrimaryKeyField(
-        _towns, required=False, allow_null=True, help_text="发生镇街（填了学校可不填）"
+        _towns, default=None, allow_null=True, help_text="发生镇街（填了学校可不填）"
     )
-    school = ScopedPrimaryKeyField(
-        _open_schools, required=False, allow_null=True, help_text="涉及学校（选填）"
-    )
+    school = ScopedPrimaryKeyField(_open_schools, default=None, allow_null=True, help_text="涉及学校（选填）")
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
     occurred_on = serializers.DateField(help_text="发生日期（不能晚于今天）")
     outcome = serializers.ChoiceField(choices=IncidentOutcome.choices)
@@ -283,9 +276,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         return selectors.incidents(actor=request_actor(self.request))  # refuses the others
 
     def create(self, request: Request) -> Response:
-        d = {"area": None, "school": None, **self.validated_input(SafetyIncidentInput)}
-        incident = services.incident_record(actor=request_actor(request), **d)
-        return Response(SafetyIncidentOutput(incident).data, status=status.HTTP_201_CREATED)
+        return self.create_with(services.incident_record, SafetyIncidentInput, SafetyIncidentOutput)
 
 
 class SafetyIncidentCountOutput(serializers.Serializer[Any]):
