@@ -67,19 +67,24 @@ def read_actions(actor: User | None, module: str | None = None) -> list[str]:
     )
 
 
+def read_scope_key(user: Any) -> str:
+    """The rows a user may read, as the scope filters decide them (accounts.scope.scope_q):
+    nothing for no user, an anonymous or inactive account, everything for a superuser, otherwise
+    the rows of their anchors (kinds and ids, the same for every role that holds them). The one
+    reader key of every cache of pages and files (burden's compliance pages, the report files)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "nothing"
+    if user.is_superuser:
+        return "all"
+    anchors = user_anchors(user)
+    return ";".join(f"{kind}={','.join(map(str, sorted(ids)))}" for kind, ids in sorted(anchors.items()))
+
+
 def reader_key(actor: User | None, module: str | None = None) -> str:
-    """What a document of `module` may depend on of its reader: the rows they may read (anchor
-    kinds and ids: everything for a superuser or the system) and the module's read actions they
-    hold; never the person or the role's name."""
-    if actor is None:
-        rows = "system"
-    elif not actor.is_active:
-        rows = "nothing"
-    elif actor.is_superuser:
-        rows = "all"
-    else:
-        anchors = user_anchors(actor)
-        rows = ";".join(f"{kind}={','.join(map(str, sorted(ids)))}" for kind, ids in sorted(anchors.items()))
+    """What a document of `module` may depend on of its reader: the rows they may read
+    (`read_scope_key`; everything for the system, which renders with no actor) and the module's
+    read actions they hold; never the person or the role's name."""
+    rows = "system" if actor is None else read_scope_key(actor)
     return f"{rows}|{','.join(read_actions(actor, module))}"
 
 

@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from edugov.accounts.anchors import user_anchors
 from edugov.common.cache import cached_figure
 from edugov.registry.models import School, Term
+from edugov.reports.cache import read_scope_key
 from edugov.standards.loader import library
 
 from .after_school import AfterSchoolSummary, after_school_overview
@@ -40,20 +40,9 @@ class CompliancePage:
     surveys: list[SurveyClassRow]
 
 
-def read_scope_key(user: Any) -> str:
-    """What a user may read, as scope filters decide it (accounts.scope): everything for a
-    superuser, nothing for an inactive account, otherwise the rows of their anchors (kind and
-    ids, the same for every role that holds them)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return "nothing"
-    if user.is_superuser:
-        return "all"
-    anchors = user_anchors(user)
-    return ";".join(f"{kind}={','.join(map(str, sorted(ids)))}" for kind, ids in sorted(anchors.items()))
-
-
 class Reader:
-    """The user as the cache key sees them: by read scope (`repr`), not by person or role."""
+    """The user as the cache key sees them: by read scope (`repr`, `reports.cache.read_scope_key`,
+    as the report files are keyed), not by person or role."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
