@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from edugov.common.dates import cn_datetime
 from edugov.common.errors import DomainError
-from edugov.reports import Document, Figure, Param, Section, Verdict, read_as, register_report
+from edugov.reports import Document, LineChart, Param, Section, Verdict, read_as, register_report
 from edugov.reports.registry import integer
 
 from . import selectors
-from .effect import StoredEffect, effect_stored
+from .effect import EffectSeries, StoredEffect, effect_stored
 from .errors import GroupsError as E
 from .services import check_term, term_label, term_of
 
@@ -127,16 +127,9 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
                     f"按学年计算；数值越小差距越小。{_computed_note(stored)}"
                 ),
                 key="effect",
-                figures=[
-                    Figure(
-                        "与牵头学校的差距（指标项）",
-                        effect.years,
-                        {
-                            s.school_name: [float(g) if g is not None else None for g in s.gaps]
-                            for s in effect.series
-                        },
-                    )
-                ],
+                charts=_gap_charts(
+                    "各成员校与牵头学校的差距（优质均衡指标）", effect.years, effect.series, "指标项"
+                ),
             ),
             Section(
                 "六、其他维度的差距",
@@ -162,11 +155,45 @@ def group_document(*, actor: User | None, group: int | None = None, term: str | 
                 ],
                 note="；".join(f"{m.label}：{m.note}" for m in measures),
                 key="measures",
+                charts=[
+                    chart
+                    for m in measures
+                    if m.available
+                    for chart in _gap_charts(
+                        f"各成员校与牵头学校的差距（{m.label}）", m.years, m.series, m.unit
+                    )
+                ],
             ),
         ],
         filename=f"集团年度报告_{g.name}_{term}",
     )
     return doc
+
+
+def _gap_charts(caption: str, years: list[str], series: list[EffectSeries], unit: str) -> list[LineChart]:
+    """The members' gaps year by year as a line chart (a year without data a gap in the line), so
+    that a printed report shows whether each gap narrows; none before the effect is computed."""
+    if not years or not series:
+        return []
+    return [
+        LineChart(
+            caption,
+            years,
+            [
+                (
+                    f"{s.school_name}（{s.joined_year}学年加入）",
+                    [None if g is None else float(g) for g in s.gaps],
+                )
+                for s in series
+            ],
+            x_title="学年",
+            y_title="与牵头学校的差距",
+            unit=unit,
+            baseline=0,
+            baseline_label="0：与牵头学校持平",
+            series_title="成员校",
+        )
+    ]
 
 
 def _computed_note(stored: StoredEffect) -> str:

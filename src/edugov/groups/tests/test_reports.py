@@ -4,8 +4,12 @@ and marks each unification not carried out as 未达标; the coverage table coun
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from edugov.groups import services
 from edugov.groups.reports import group_document
@@ -35,7 +39,26 @@ def test_group_annual_report(world):
     assert [r[2] for r in sections["credited"].rows] == [1, 1, 1]  # one activity, counted for all three
     # no fitness results in the fixture: said so, once
     assert [r[:2] for r in sections["measures"].rows if r[0] == "体质健康"] == [["体质健康", "暂无数据"]]
-    assert len(render(doc, "xlsx")) > 1000
+    # the effect as a line chart: the member with data a point at 0 (level with the lead school),
+    # the one without a member of the legend with no point, never a 0
+    chart = sections["effect"].charts[0]
+    assert chart.categories == ["2025学年"] and dict(chart.series) == {
+        "乙镇中心小学（2025学年加入）": [0.0],
+        "乙镇丙村小学（2025学年加入）": [None],
+    }
+    assert not sections["measures"].charts  # no measure has data: no chart drawn empty
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render(doc, "pdf"))).pages)
+    assert "乙镇中心小学（2025学年加入）" in text and "乙镇丙村小学（2025学年加入）" in text  # the legend
+    assert re.search(r"图1\s*各成员校与牵头学校的差距（优质均衡指标）", text)
+    assert "与牵头学校的差距（指标项）" in text  # the value axis
+    ws = load_workbook(io.BytesIO(render(doc, "xlsx")))["成员校与牵头学校的差距"]
+    rows = [[c.value for c in r][:2] for r in ws.iter_rows()]  # the chart's table is two wide
+    at = rows.index(["成员校", "2025学年"])
+    assert rows[at + 1 : at + 3] == [
+        ["乙镇丙村小学（2025学年加入）", None],
+        ["乙镇中心小学（2025学年加入）", 0],
+    ]
+    assert len(ws._charts) == 1
 
 
 def test_coverage_table(world):
