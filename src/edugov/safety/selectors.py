@@ -168,18 +168,53 @@ class CoverageDay:
         return total.classes - total.acknowledged
 
 
+def _towns_of(rows: list[dict[str, Any]], name: str, path: str) -> list[Coverage]:
+    """The towns' rows summed from their schools' (every figure is a count over classes, so a
+    town's is the sum of its schools'), in the order of the schools' rows (the town's path)."""
+    towns: dict[tuple[str, str], Coverage] = {}
+    for r in rows:
+        t = towns.get((r[path], r[name]))
+        if t is None:
+            t = towns[(r[path], r[name])] = Coverage(r[name])
+        t.classes += r["n_classes"]
+        t.sent += r["n_sent"]
+        t.confirmed += r["n_confirmed"]
+        t.acknowledged += r["n_acknowledged"]
+        t.acks += r["n_acks"] or 0
+    return list(towns.values())
+
+
 def coverage(*, actor: Any, day: dt.date, schools: bool = True) -> CoverageDay:
-    """The day's reminders by town and by school, counted in the database: one grouped query per
-    table, nothing read per class (the page is watched while tens of thousands of parents
-    acknowledge). `schools=False` reads the towns alone."""
+    """The day's reminders by town and by school, counted in the database in one grouped query
+    (by school; a town's figures are its schools' summed), nothing read per class: the page is
+    watched while tens of thousands of parents acknowledge. `schools=False` reads the towns alone
+    (grouped by town)."""
     qs = scoped(ClassReminder, actor).filter(day__date=day)
     area = "school_class__school__area"
+    if not schools:
+        return CoverageDay(day, _coverage_rows(qs, f"{area}__name", None, f"{area}__path"), [])
+    name, path, school, school_id = (
+        f"{area}__name",
+        f"{area}__path",
+        "school_class__school__name",
+        "school_class__school_id",
+    )
+    rows = list(qs.values(path, name, school, school_id).annotate(**_FIGURES).order_by(path, school, school_id))
     return CoverageDay(
         day,
-        _coverage_rows(qs, f"{area}__name", None, f"{area}__path"),
-        _coverage_rows(qs, "school_class__school__name", "school_class__school_id", f"{area}__path")
-        if schools
-        else [],
+        _towns_of(rows, name, path),
+        [
+            Coverage(
+                r[school],
+                r[school_id],
+                r["n_classes"],
+                r["n_sent"],
+                r["n_confirmed"],
+                r["n_acknowledged"],
+                r["n_acks"] or 0,
+            )
+            for r in rows
+        ],
     )
 
 

@@ -25,7 +25,7 @@ from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 1, 20, 1, tzinfo=dt.UTC)  # 09:00 in Beijing, TODAY
-COVERAGE_QUERIES = 6  # session, user, district name, the actor's area, towns, schools
+COVERAGE_QUERIES = 5  # session, user, district name, the actor's area, the schools (towns summed)
 
 
 def _sent_day(world):
@@ -66,6 +66,45 @@ def test_the_coverage_page_counts_in_the_database_and_its_queries_do_not_grow(wo
     assert "乙镇新建第2小学" in page and grown == COVERAGE_QUERIES
     # 9 classes, 7 acknowledged: 77.8%; 乙镇 6 of 7 (85.7%)
     assert "77.8%" in page and "85.7%" in page
+
+
+def _rows(page: str, label: str) -> list[list[str]]:
+    """The cells of a table's rows whose first cell carries `label` (镇街 or 学校), tags stripped."""
+    rows = re.findall(rf'<tr><td data-label="{label}">(.*?)</tr>', page)
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in re.split(r"</td><td[^>]*>", row)] for row in rows]
+
+
+def test_the_coverage_page_shows_each_town_and_school_as_counted_by_hand(world):
+    day = _sent_day(world)
+    second = make_school(town=world.md.town_a, name="甲街道第二小学")
+    c1, c2 = (make_class(school=second, year=world.md.year, number=n) for n in (1, 2))
+    sent = ClassReminder.objects.create(
+        day=day, school_class=c1, token=secrets.token_urlsafe(16), sent_at=NOW
+    )
+    ClassReminder.objects.create(day=day, school_class=c2, token=secrets.token_urlsafe(16))  # not sent
+    a1 = ClassReminder.objects.get(day=day, school_class=world.md.class_a1)
+    ClassReminder.objects.filter(day=day, school_class=world.md.class_a2).update(confirmed_at=NOW)
+    for key in ("p1", "p2", "p3"):
+        services.acknowledge(token=a1.token, pupil_key=key)
+    for key in ("q1", "q2"):
+        services.acknowledge(token=sent.token, pupil_key=key)
+    page, _ = _page(login(Client(), world.officer))
+    # by hand: 第一小学 a1 (sent, 3 acks), a2 (sent, confirmed); 第二小学 c1 (sent, 2 acks), c2
+    # (not sent); 乙镇中心小学 b1 (sent); 甲街道 = its two schools summed; rate = acknowledged / classes
+    assert _rows(page, "镇街") == [
+        ["甲街道", "4", "3", "1", "2", "50.0% 未达标", "5"],
+        ["乙镇", "1", "1", "0", "0", "0.0% 未达标", "0"],
+    ]
+    assert _rows(page, "学校") == [
+        ["甲街道第一小学", "2", "1", "1", "50.0% 未达标", "3"],
+        ["甲街道第二小学", "2", "0", "1", "50.0% 未达标", "2"],
+        ["乙镇中心小学", "1", "0", "0", "0.0% 未达标", "0"],
+    ]
+    stats = re.sub(r"<[^>]+>|\s", "", page[page.index('<section class="stats">') :])
+    # 5 classes, 4 sent, 1 confirmed, 2 acknowledged (40.0%), 3 without, 5 acknowledgements
+    assert "班级5个已发送4个，班主任确认1个" in stats
+    assert "家长已确认班级2个确认率40.0%" in stats
+    assert "尚无家长确认的班级3个" in stats and "家长确认人次5" in stats
 
 
 def test_the_cockpit_sends_to_the_coverage_page_with_the_town_figures(world):
