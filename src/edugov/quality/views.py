@@ -17,7 +17,7 @@ from edugov.common.errors import DomainError
 from edugov.registry.models import School, SchoolYear
 from edugov.web.exports import audited_export_response
 
-from . import fitness, fitness_selectors, fitness_tables, outcome_views, outcomes, selectors
+from . import fitness, fitness_selectors, fitness_tables, outcome_views, outcomes, page_selectors, selectors
 from .models import BAND_ORDER, FITNESS_BAND_ORDER, Assessment, Band, Exam, FitnessBand
 from .permissions import action
 from .targets import targets
@@ -35,8 +35,10 @@ def _pick(actor: User, raw: str | None) -> Assessment | None:
 def overview(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ensure_can(actor, action("view"))
-    assessments = list(selectors.assessment_list(actor=actor))
     current = _pick(actor, request.GET.get("assessment"))
+    # Every figure below is the read scope's, cached per data generation (page_selectors).
+    figures = page_selectors.overview_figures(user=actor, current=current)
+    assessments = figures.assessments
     context: dict[str, Any] = {
         "assessments": assessments,
         "current": current,
@@ -45,23 +47,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     }
     if current is not None:
         context.update(
-            schools=selectors.school_bands(actor=actor, assessment=current),
-            total=selectors.total_bands(actor=actor, assessment=current),
-            charts={"histogram": selectors.score_histogram(actor=actor, assessment=current)},
+            schools=figures.schools,
+            total=figures.total,
+            charts={"histogram": figures.histogram},
         )
     # The cockpit: bands by subject and town, value-added counts, fitness rates and trend.
-    context["cockpit"] = selectors.cockpit(actor=actor, assessments=assessments)
-    va = _value_added_context(actor, {}, assessments)
-    context["cockpit_va"] = va["va"]
-    fitness_years = fitness_selectors.fitness_years(actor=actor)
-    if fitness_years:
-        points = fitness_selectors.trend(actor=actor)
+    context["cockpit"] = figures.cockpit
+    context["cockpit_va"] = figures.va
+    if figures.fitness_year is not None:
         context.update(
-            fitness_year=fitness_years[0],
-            fitness_total=fitness_selectors.total_rates(actor=actor, year=fitness_years[0]),
-            fitness_trend=points,
+            fitness_year=figures.fitness_year,
+            fitness_total=figures.fitness_total,
+            fitness_trend=figures.fitness_trend,
         )
-        context.setdefault("charts", {})["fitness_trend"] = fitness_selectors.trend_chart(points)
+        context.setdefault("charts", {})["fitness_trend"] = figures.fitness_chart
     return render(request, "quality/overview.html", context)
 
 
@@ -184,7 +183,7 @@ def fitness_overview(request: HttpRequest) -> HttpResponse:
     """The district's fitness page: rates by town, urban and rural, school; items; the trend."""
     actor = request_actor(request)
     ensure_can(actor, action("view"))
-    years = fitness_selectors.fitness_years(actor=actor)
+    years = page_selectors.fitness_years(user=actor)
     year = _pick_year(years, request.GET.get("year"))
     t = targets()
     context: dict[str, Any] = {
@@ -197,15 +196,15 @@ def fitness_overview(request: HttpRequest) -> HttpResponse:
         "may_import": role_may(actor, action("import_fitness")),
     }
     if year is not None:
-        points = fitness_selectors.trend(actor=actor)
+        figures = page_selectors.fitness_figures(user=actor, year=year)
         context.update(
-            total=fitness_selectors.total_rates(actor=actor, year=year),
-            towns=fitness_selectors.town_rates(actor=actor, year=year),
-            areas=fitness_selectors.urban_rural_rates(actor=actor, year=year),
-            schools=fitness_selectors.school_rates(actor=actor, year=year),
-            items=fitness_selectors.item_pass_rates(actor=actor, year=year),
-            trend=points,
-            charts={"fitness_trend": fitness_selectors.trend_chart(points)},
+            total=figures.total,
+            towns=figures.towns,
+            areas=figures.areas,
+            schools=figures.schools,
+            items=figures.items,
+            trend=figures.trend,
+            charts={"fitness_trend": figures.chart},
         )
     return render(request, "quality/fitness.html", context)
 
