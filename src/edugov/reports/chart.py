@@ -53,8 +53,8 @@ def ticks(lo: float, hi: float, *, whole: bool) -> list[float]:
     return [round(start + k * step, 10) for k in range(count + 1)]
 
 
-def _runs(values: list[float | None]) -> list[list[tuple[float, float]]]:
-    """The (category index, value) points of each unbroken run of values."""
+def _runs(values: list[float | None], shift: float = 0.0) -> list[list[tuple[float, float]]]:
+    """The (category index + shift, value) points of each unbroken run of values."""
     runs: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for i, v in enumerate(values):
@@ -63,7 +63,7 @@ def _runs(values: list[float | None]) -> list[list[tuple[float, float]]]:
                 runs.append(current)
             current = []
         else:
-            current.append((float(i), float(v)))
+            current.append((i + shift, float(v)))
     if current:
         runs.append(current)
     return runs
@@ -129,8 +129,12 @@ def draw_line_chart(chart: LineChart, width: float, font: str) -> Drawing:
     plot.width, plot.height = width - left - right, PLOT_HEIGHT
     runs: list[list[tuple[float, float]]] = []
     owners: list[int] = []
+    # Equal values are common (counts of indicators met): the series sit side by side within
+    # their category, a few points apart, so that a line or marker under another still shows.
+    dodge = min(0.06, 0.4 / len(chart.series)) if len(chart.series) > 1 else 0.0
+    middle = (len(chart.series) - 1) / 2
     for i, (_name, vs) in enumerate(chart.series):
-        for run in _runs(vs):
+        for run in _runs(vs, (i - middle) * dodge):
             runs.append(run)
             owners.append(i)
     plot.data = runs

@@ -1,7 +1,8 @@
 """The one document model of every official output (self-assessment tables, monthly reports,
 notices, supervision reports, list exports): a title, the issuing body and date, the summary (key
 figures, pass/fail verdicts, the failures), sections of paragraphs, one table each (column headers,
-kinds, rows, footnotes) and figures, and a signature block for the official format. Builders
+kinds, rows, footnotes), figures (written as small tables) and line charts (`LineChart`, drawn in
+the PDF, a table and Excel chart in the XLSX), and a signature block for the official format. Builders
 return it; the writers (PDF, XLSX, JSON) and pages render it, and read failures from it alike."""
 
 from __future__ import annotations

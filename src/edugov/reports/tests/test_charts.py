@@ -60,6 +60,7 @@ def test_a_year_without_data_breaks_the_line():
     assert _runs([5, 4, None, 2]) == [[(0, 5), (1, 4)], [(3, 2)]]
     assert _runs([None, None, 3, None]) == [[(2, 3)]]
     assert _runs([None, None]) == []
+    assert _runs([1, 2], 0.25) == [[(0.25, 1), (1.25, 2)]]
 
 
 def test_series_differ_in_grey_by_marker_and_dash():
@@ -70,7 +71,13 @@ def test_series_differ_in_grey_by_marker_and_dash():
 def test_the_drawing_has_a_line_per_run_and_the_legend():
     drawing = draw_line_chart(gap_chart(), 440, faces().body)
     plot = drawing.contents[0]
-    assert plot.data == [[(0, 5), (1, 4)], [(3, 2)], [(2, 3)], [(0, 1), (1, 1), (2, 0), (3, -1)]]
+    # three series a little apart within each category (0.06 of it), the middle one on it
+    assert plot.data == [
+        [(-0.06, 5), (0.94, 4)],
+        [(2.94, 2)],
+        [(2, 3)],
+        [(0.06, 1), (1.06, 1), (2.06, 0), (3.06, -1)],
+    ]
     # the two runs of the first school drawn alike, the other schools each their own way
     same = [plot.lines[r] for r in (0, 1)]
     assert same[0].strokeDashArray == same[1].strokeDashArray and same[0].symbol.kind == same[1].symbol.kind
