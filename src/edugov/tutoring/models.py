@@ -349,6 +349,14 @@ class Session(models.Model):
         verbose_name = "课表"
         verbose_name_plural = "课表"
         ordering = ["date", "start_time", "pk"]
+        indexes = [
+            # As Order's: the 违规情况 list reads only the sessions with a violation.
+            models.Index(
+                fields=["date", "start_time", "id"],
+                condition=~Q(violations=[]),
+                name="tutoring_session_violations",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="tutoring_session_times",
@@ -382,7 +390,14 @@ class Order(models.Model):
         verbose_name = "预收费订单"
         verbose_name_plural = "预收费订单"
         ordering = ["-paid_on", "-pk"]
-        indexes = [models.Index(fields=["institution", "paid_on"])]
+        indexes = [
+            models.Index(fields=["institution", "paid_on"]),
+            # The 违规情况 list reads the few orders with a violation in its own order: a partial
+            # index holds only those (about 7% of the demo's orders), not a scan of every order.
+            models.Index(
+                fields=["-paid_on", "-id"], condition=~Q(violations=[]), name="tutoring_order_violations"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(f"订单{self.pk}（{self.amount}元）")

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped
+from edugov.common.cache import cached_figure
 from edugov.common.text import mask_id_number, mask_phone
 
 from ..models import (
@@ -44,6 +45,7 @@ from .complaints import (
     complaint_public_steps,
 )
 from .inspections import inspection_rows, inspector_candidates, institution_pick
+from .reader import Reader
 
 # What the public lookup may show, and nothing else (no persons, no phones, no money).
 PUBLIC_FIELDS = (
@@ -170,7 +172,15 @@ def _cn_day(day: dt.date) -> str:
 
 def violation_rows(*, user: Any, limit: int = 2000) -> list[ViolationRow]:
     """Every recorded violation in the user's scope. Only the columns shown are read (no model
-    instances: an order's encrypted pupil and parent fields are never decrypted for this list)."""
+    instances: an order's encrypted pupil and parent fields are never decrypted for this list).
+    Cached per data generation and read scope: finding the few sessions and orders with a
+    violation scans every one of them (~1 s a visit under load on the demo district)."""
+    return _violation_rows(Reader(user), limit)
+
+
+@cached_figure("tutoring.violation_rows")
+def _violation_rows(reader: Reader, limit: int) -> list[ViolationRow]:
+    user = reader.user
     rows: list[ViolationRow] = []
     courses = (
         scoped(Course, user)
