@@ -12,13 +12,14 @@ stored result of the demo district, each against a plain-pandas peer computing t
   (`score_measures`, Decimal) applied row by row with pandas: the totals must be identical.
 
 - province scale (no database): `--province-scale` (50 by default: 3,000 schools, about 1.2 M
-  pupils' prior and post scores and 1.2 M fitness results), generated straight to Parquet. Value
-  added three ways on the same file: edugov's estimator (`valueadded.fit_value_added`, numpy), the
-  same estimator with its per-pupil passes as one DuckDB aggregation over the Parquet file (the
-  per-school sums; the small per-school algebra after it in numpy), and the pandas peer; effects
-  and intervals must agree. Fitness: DuckDB reads each grade and sex from the Parquet file and
-  the vectorised tables score it; the peer is the pupil-by-pupil scorer on a 5,000-row sample
-  (its time scaled to all rows), the totals compared on that sample.
+  pupils' prior and post scores and 1.2 M fitness results over every grade the schools have, 1-12,
+  each sex alike), generated straight to Parquet. Value added three ways on the same file:
+  edugov's estimator (`valueadded.fit_value_added`, numpy), the same estimator with its per-pupil
+  passes as one DuckDB aggregation over the Parquet file (the per-school sums; the small
+  per-school algebra after it in numpy), and the pandas peer; effects and intervals must agree.
+  Fitness: DuckDB reads each grade and sex from the Parquet file and the vectorised tables score
+  it; the peer is the pupil-by-pupil scorer on a sample of about 5,000 rows, as many from each
+  grade and sex (its time scaled to all rows), the totals compared on that sample.
 
 Standalone: `python -m bench.quality run [--kinds sqlite] [--scale 1] [--province-scale 50]`,
 or only the province: `python -m bench.quality province [--province-scale 50]`.
@@ -177,6 +178,19 @@ def _value_added_from_sums(s: dict[str, Any]) -> Any:
     return pd.DataFrame({"effect": u, "low": u - half, "high": u + half}, index=s["school"])
 
 
+def _school_grades(tables: Any) -> list[int]:
+    """Every school grade some kind of school teaches (registry.SCHOOL_TYPE_GRADES: 1-12; the
+    kindergarten levels, 0 and below, are outside the fitness standard), each of which must have
+    its tables encoded for both sexes: the bench refuses to leave one out."""
+    from edugov.registry.models import SCHOOL_TYPE_GRADES
+
+    grades = sorted({g for span in SCHOOL_TYPE_GRADES.values() for g in span if g >= 1})
+    missing = sorted(set(grades) - set(tables.grades()))
+    if missing:
+        raise SystemExit(f"fitness tables missing for grades {missing}")
+    return grades
+
+
 def step_province(scale: float) -> dict[str, Any]:
     _django()
     import duckdb
@@ -228,10 +242,15 @@ def step_province(scale: float) -> dict[str, Any]:
         # Fitness ----------------------------------------------------------------------------
         started = time.perf_counter()
         rng = np.random.default_rng(23)
-        per_group = max(1, round(6_000 * scale))
+        grades = _school_grades(ft.tables())
+        out["fitness_grades"] = grades
+        groups_n = 2 * len(grades)  # each grade, each sex
+        # The same 1.2 M results at scale 50 as when only grades 1 and 7 were simulated, now
+        # spread over every grade and sex.
+        per_group = max(1, round(24_000 * scale / groups_n))
         fields = [f for f, _, _ in MEASURES]
         parts = []
-        for grade in (1, 7):
+        for grade in grades:
             for sex in ("M", "F"):
                 m = _fitness_measures(
                     rng, grade, sex, per_group, dict.fromkeys(("bmi", "run", "vital", "reach"), 0.0), 0.0
@@ -243,10 +262,10 @@ def step_province(scale: float) -> dict[str, Any]:
         fit_path = str(work / "fitness.parquet")
         pq.write_table(pa.concat_tables(parts), fit_path)
         out["fitness_generate_seconds"] = time.perf_counter() - started
-        out["fitness_results"] = 4 * per_group
+        out["fitness_results"] = groups_n * per_group
         started = time.perf_counter()
         totals: dict[tuple[int, str], Any] = {}
-        for grade in (1, 7):
+        for grade in grades:
             for sex in ("M", "F"):
                 got = con.execute(
                     f"SELECT {', '.join(fields)} FROM read_parquet(?) WHERE grade = ? AND sex = ?",
@@ -258,7 +277,9 @@ def step_province(scale: float) -> dict[str, Any]:
         out["fitness_duckdb_seconds"] = time.perf_counter() - started
         started = time.perf_counter()
         rows = pd.read_parquet(fit_path)
-        sample = rows.groupby(["grade", "sex"], group_keys=False).head(1_250)
+        # About 5,000 rows for the pupil-by-pupil peer, the same number from every grade and sex.
+        sample = rows.groupby(["grade", "sex"], group_keys=False).head(-(-5_000 // groups_n))
+        out["fitness_sample"] = len(sample)
 
         def one(r: Any) -> int:
             measures = {f: r[f] for f in fields if not pd.isna(r[f])}
@@ -288,10 +309,13 @@ def province_rows(scale: float, add: Any) -> None:
         speedup("pandas", r["va_pandas_seconds"], r["va_duckdb_seconds"]),
     )
     peer_all = r["fitness_peer_seconds_per_row"] * r["fitness_results"]
+    grades = r["fitness_grades"]
     add(
-        f"province fitness scoring, {r['fitness_results']:,} results (DuckDB + numpy)",
+        f"province fitness scoring, {r['fitness_results']:,} results, grades {grades[0]}-{grades[-1]} "
+        "(DuckDB + numpy)",
         f"{r['fitness_duckdb_seconds']:.2f} s",
-        f"pupil-by-pupil peer ~{peer_all:.0f} s, {r['fitness_mismatches']} mismatches on 5,000",
+        f"pupil-by-pupil peer ~{peer_all:.0f} s, "
+        f"{r['fitness_mismatches']} mismatches on {r['fitness_sample']:,}",
         speedup("pupil-by-pupil pandas", peer_all, r["fitness_duckdb_seconds"]),
     )
 
