@@ -21,8 +21,16 @@ from .document import LineChart, shown
 # Dark colours of distinct lightness; the marker and the dash pattern carry the difference in grey.
 COLOURS = ["#0f4c9a", "#c0262d", "#23855a", "#d9730d", "#5b3fa8", "#3a8f93", "#8a6a00", "#4a525c"]
 MARKERS = ["FilledCircle", "Square", "FilledTriangle", "Diamond", "FilledSquare", "Circle", "Triangle"]
-# 7 markers and 5 dash patterns: 35 series before a marker and a dash pattern come round together
-DASHES: list[list[float] | None] = [None, [5, 2.5], [1.2, 2], [6, 2, 1.2, 2], [2.5, 2.5]]
+# 7 markers and 6 dash patterns: the first 6 series each their own line, 42 before a marker and a
+# dash pattern come round together
+DASHES: list[list[float] | None] = [
+    None,
+    [5, 2.5],
+    [1.2, 2],
+    [6, 2, 1.2, 2],
+    [2.5, 2.5],
+    [7, 2, 1.2, 2, 1.2, 2],
+]
 GRID = colors.HexColor("#d5dae1")
 BASELINE = colors.HexColor("#7d8793")
 LABEL = 8.0  # tick labels, axis titles and the legend (pt)

@@ -64,8 +64,9 @@ def test_a_year_without_data_breaks_the_line():
 
 
 def test_series_differ_in_grey_by_marker_and_dash():
-    styles = [series_style(i) for i in range(35)]
-    assert len({(marker, str(dash)) for _colour, dash, marker in styles}) == 35
+    styles = [series_style(i) for i in range(42)]
+    assert len({(marker, str(dash)) for _colour, dash, marker in styles}) == 42
+    assert len({str(dash) for _colour, dash, _marker in styles[:6]}) == 6  # a group's members
 
 
 def test_the_drawing_has_a_line_per_run_and_the_legend():
