@@ -80,11 +80,40 @@ def coverage(request: HttpRequest) -> HttpResponse:
     while parents acknowledge, so it reads the grouped counts and nothing else."""
     actor = request_actor(request)
     ensure_can(actor, action("view"))
+    c = selectors.coverage(actor=actor, day=_today(request))
+    target = rules.reminder_target()
     return render(
         request,
         "safety/coverage.html",
-        {"c": selectors.coverage(actor=actor, day=_today(request)), "target": rules.reminder_target()},
+        {
+            "c": c,
+            "target": target,
+            "towns": _coverage_table(c.towns, target),
+            "schools": _coverage_table(c.schools, target),
+        },
     )
+
+
+def _coverage_table(rows: list[selectors.Coverage], target: float) -> list[tuple[object, ...]]:
+    """The rows as plain tuples (name, classes, sent, confirmed, acknowledged, share, below the
+    target, acknowledgements) that the template unpacks: no attribute lookups or properties per
+    cell on a page reloaded while parents acknowledge."""
+    table: list[tuple[object, ...]] = []
+    for r in rows:
+        share = r.acknowledged / r.classes if r.classes else None
+        table.append(
+            (
+                r.name,
+                r.classes,
+                r.sent,
+                r.confirmed,
+                r.acknowledged,
+                share,
+                share is not None and share < target,
+                r.acks,
+            )
+        )
+    return table
 
 
 @login_required
