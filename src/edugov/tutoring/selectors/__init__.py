@@ -389,8 +389,9 @@ def enforcement_stats(*, user: Any, start: dt.date, end: dt.date, area_path: str
         .values_list("area__name", "n")
     )
     n = {k: counts.get(k, 0) for k in ActionKind.values}
+    n_inspections = inspections.count()
     sentence = (
-        f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}，共检查{inspections.count()}次，"
+        f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}，共检查{n_inspections}次，"
         f"取缔无证无照培训点{n['close_unlicensed']}个，责令{n['rectify']}家机构整改，"
         f"责令停业整顿{n['suspend']}家，吊销办学许可证{n['revoke']}家，移送其他部门{n['refer']}件，"
         f"列入黑名单{n['blacklist']}家。"
@@ -400,7 +401,7 @@ def enforcement_stats(*, user: Any, start: dt.date, end: dt.date, area_path: str
         "labels": dict(ActionKind.choices),
         "by_area": by_area,
         "sentence": sentence,
-        "inspections": inspections.count(),
+        "inspections": n_inspections,
     }
 
 

@@ -73,3 +73,21 @@ def test_page_asks_a_pinned_number_of_queries(client):
         assert response.status_code == 200 and "收费订单" in response.content.decode()
         counts.append(len(queries))
     assert counts == [11, 4]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"), [("tutoring:inspection_list", 14), ("tutoring:complaint_list", 7)]
+)
+def test_inspection_and_complaint_pages_ask_a_pinned_number_of_queries(client, url_name, expected):
+    """检查与执法 and 投诉办理 on a warm process: the session, the user, one query per figure or
+    list (the inspection counts once, not twice); a new query on every visit fails here."""
+    md = make_mini_district()
+    px = officer(md)
+    for n in range(3):
+        inst = make_institution(md, px)
+        _order(px, inst, dt.date(2025, 9, 1 + n))
+    login(client, px)
+    client.get(reverse(url_name))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(url_name)).status_code == 200
+    assert len(queries) == expected
