@@ -133,6 +133,17 @@ class LineChart:
         head = self.series_title or self.caption
         return [head, *self.categories], [[name, *values] for name, values in self.series]
 
+    def payload(self) -> dict[str, Any]:
+        """The chart for the page's ECharts (web/charts.js): straight lines, a legend, None a gap."""
+        return {
+            "kind": "line",
+            "categories": self.categories,
+            "series": [{"name": name, "data": values} for name, values in self.series],
+            "unit": self.unit,
+            "legend": True,
+            "smooth": False,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "caption": self.caption,

@@ -25,5 +25,16 @@ def page(request: HttpRequest, name: str) -> HttpResponse:
     """The report on screen, with links to its files; reading a page is not an export."""
     params = {k: v for k, v in request.GET.dict().items() if k != "fmt"}
     doc = build_report(request_actor(request), name, params)
-    context = {"doc": doc, "name": name, "formats": report_spec(name).formats, "query": urlencode(params)}
+    charts = {  # keyed as the template names each chart's place: chart_<section>_<chart>, from 1
+        f"chart_{i}_{j}": chart.payload()
+        for i, section in enumerate(doc.sections, start=1)
+        for j, chart in enumerate(section.charts, start=1)
+    }
+    context = {
+        "doc": doc,
+        "name": name,
+        "formats": report_spec(name).formats,
+        "query": urlencode(params),
+        "charts": charts,
+    }
     return render(request, "reports/document.html", context)

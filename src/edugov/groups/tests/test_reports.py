@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -69,3 +71,19 @@ def test_coverage_table(world):
     doc = coverage_document(actor=world.md.users["leader"], term="2026-2027-1")
     assert dict(doc.summary)["已实行"] == "1所（33.3%）"
     assert {r[1]: r[5] for r in doc.sections[1].rows}["甲街道第一小学"] == "已实行"
+
+
+def test_the_report_page_draws_the_effect_chart(client, world):
+    services.effect_refresh()
+    client.force_login(world.officer)
+    response = client.get(
+        reverse("reports:page", kwargs={"name": "groups.annual"}), {"group": world.group.pk}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-chart="chart_5_1"' in html  # 五、the effect's chart
+    payload = json.loads(re.search(r'id="chart-data"[^>]*>(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+    assert payload["chart_5_1"]["kind"] == "line" and payload["chart_5_1"]["categories"] == ["2025学年"]
+    assert {s["name"]: s["data"] for s in payload["chart_5_1"]["series"]}["乙镇丙村小学（2025学年加入）"] == [
+        None
+    ]
+    assert "echarts.min.js" in html
