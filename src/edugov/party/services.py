@@ -5,7 +5,6 @@ policy first, refuses bad input in Chinese (nothing written) and leaves an audit
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import transaction
 
@@ -14,19 +13,12 @@ from edugov.accounts.policy import ensure_can
 from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.common.errors import DomainError
+from edugov.common.terms import TERM_RE, term_of  # noqa: F401 (views and reports call services.term_of)
 from edugov.registry.models import Area, School
 
 from .errors import PartyError as E
 from .models import CoverageTarget, MeetingCount, OrgKind, PartyStatus, TutoringPartyCount
 from .permissions import action
-
-TERM_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
-
-
-def term_of(day: dt.date) -> str:
-    """The term a date falls in: September-January is the first term, February-August the second."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}-{1 if day.month >= 9 or day.month == 1 else 2}"
 
 
 @transaction.atomic

@@ -3,10 +3,8 @@ name people read is `edugov.common.terms.term_label`."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from edugov.common.errors import DomainError
-from edugov.common.terms import TERM_RE, term_label
+from edugov.common.terms import TERM_RE, term_label, term_of
 
 from ..errors import GroupsError as E
 
@@ -19,9 +17,3 @@ def check_term(term: str) -> str:
     if m is None or int(m.group(2)) != int(m.group(1)) + 1:
         raise DomainError(E.BAD_TERM)
     return term
-
-
-def term_of(day: dt.date) -> str:
-    """The term a date falls in: September-January is the first term, February-August the second."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}-{1 if day.month >= 9 or day.month == 1 else 2}"
