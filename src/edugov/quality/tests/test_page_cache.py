@@ -84,3 +84,15 @@ def test_pages_ask_a_pinned_number_of_queries(client, tested, url_name, cold, wa
             assert client.get(reverse(url_name)).status_code == 200
         counts.append(len(queries))
     assert counts == [cold, warm]
+
+
+def test_start_up_warming_leaves_both_pages_cached(client, tested):
+    from edugov.quality.warmup import warm
+
+    warm()
+    login(client, tested.users[Role.LEADER])  # the leader shares the administrator's read scope
+    client.get(reverse("quality:outcomes"))  # a session's first visit reads 3 more rows: not ours
+    for url_name, warm_count in (("quality:fitness", 4), ("quality:overview", 5)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        assert len(queries) == warm_count, url_name

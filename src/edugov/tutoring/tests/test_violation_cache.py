@@ -91,3 +91,17 @@ def test_inspection_and_complaint_pages_ask_a_pinned_number_of_queries(client, u
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(url_name)).status_code == 200
     assert len(queries) == expected
+
+
+def test_start_up_warming_leaves_the_list_cached(client):
+    from edugov.tutoring.warmup import warm
+
+    md = make_mini_district()
+    px = officer(md)
+    _order(px, make_institution(md, px), dt.date(2025, 9, 1))
+    warm()
+    login(client, px)
+    client.get(reverse("tutoring:complaint_list"))  # a session's first visit reads 3 more rows
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("tutoring:violation_list")).status_code == 200
+    assert len(queries) == 4  # as a second visit (11 uncached): none of the list's queries
