@@ -6,7 +6,7 @@ the first download after a restart is as fast as the next.
 Every report that needs no parameter is rendered as XLSX and PDF once for each distinct reader
 of it (`reader_key`: rows and the report's module's read actions) among the first accounts
 anchored at the district's areas, report by report, so that a budget cut leaves whole reports
-warm for every reader. The work stops at a time budget (EDUGOV_WARM_REPORTS_SECONDS, default 90; 0 turns
+warm for every reader. The work stops at a time budget (EDUGOV_WARM_REPORTS_SECONDS, default 20; 0 turns
 it off): warming only saves time, and a server must start."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from itertools import product
 log = logging.getLogger(__name__)
 
 MAX_ACCOUNTS_PER_DISTRICT = 12  # the district's bureau accounts: administrator, officers, leader ...
-DEFAULT_BUDGET = 90.0  # seconds
+DEFAULT_BUDGET = 20.0  # seconds: a server must start; a file not warmed is rendered when first asked
 
 
 def warm() -> None:
