@@ -589,10 +589,10 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
 
     out: dict[str, Any] = {"build": 0.0, "compile": 0.0, "query": 0.0, "build_warm": 0.0, "compile_warm": 0.0}
     out |= {"known": 0.0, "limit": 0.0, "rows": 0, "differ": [], "n_differ": 0}
-    from edugov.indicators import backends
+    from edugov.indicators import warehouse_duckdb
 
     questions = _questions(module, warehouse)
-    backends._LOCAL.__dict__.clear()  # a fresh connection: the first ask builds and compiles anew
+    warehouse_duckdb._LOCAL.__dict__.clear()  # a fresh connection: the first ask builds and compiles anew
     for part, builder, tables, params in questions:
         sql = dict(lim.limit_parts(module, warehouse, **params))[part]
         # Each twice, alternating, the faster query kept (the files are then in the page cache for

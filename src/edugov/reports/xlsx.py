@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import unicodedata
-import zipfile
-from math import isfinite, isinf, isnan
+from math import isfinite
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -22,10 +20,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .document import FAILURES, ColumnKind, Document, Figure, LineChart, Section, Verdict, is_failure, shown
+from .xlsx_splice import cell_xml, splice_rows, style_attr
 
 # Dates stay date cells (sortable, filterable) shown the Chinese way: 2026年12月5日 (14:05).
 CN_DATE = 'yyyy"年"m"月"d"日"'
@@ -125,7 +123,7 @@ def _below_thousands(rows: list[list[Any]], i: int) -> bool:
 
 def _data_sheet(wb: Any, title: str, section: Section) -> tuple[Any, int, int, str]:
     """The sheet with its header, widths, frozen header, autofilter and print setup written by
-    openpyxl; the data rows as XML text for `_splice_rows` (with the cell styles openpyxl would
+    openpyxl; the data rows as XML text for `splice_rows` (with the cell styles openpyxl would
     give them, registered in the workbook's style table here). (sheet, last row, columns, rows' XML)."""
     ws = wb.create_sheet(title=section.sheet_name)
     kinds = section.column_kinds()
@@ -149,8 +147,8 @@ def _data_sheet(wb: Any, title: str, section: Section) -> tuple[Any, int, int, s
     parts: list[str] = []
     append = parts.append
     # The common cells (plain text, a number) take a shorter path: their style per column once.
-    text_style = [_style_attr(styles.of(i, "x", False)) for i in range(width)]
-    int_style = [_style_attr(styles.of(i, 1, False)) for i in range(width)]
+    text_style = [style_attr(styles.of(i, "x", False)) for i in range(width)]
+    int_style = [style_attr(styles.of(i, 1, False)) for i in range(width)]
     for n, row in enumerate(section.rows):
         r = n + 2
         append(f'<row r="{r}">')
@@ -165,7 +163,7 @@ def _data_sheet(wb: Any, title: str, section: Section) -> tuple[Any, int, int, s
             elif not fail and (cls is int or cls is float) and isfinite(v):
                 append(f'<c r="{letters[i]}{r}"{int_style[i]} t="n"><v>{v:.16g}</v></c>')
             else:
-                append(_cell_xml(f"{letters[i]}{r}", neutralise(v), styles.of(i, v, fail)))
+                append(cell_xml(f"{letters[i]}{r}", neutralise(v), styles.of(i, v, fail)))
         append("</row>")
     return ws, len(section.rows) + 1, max(width, len(section.headers)), "".join(parts)
 
@@ -227,58 +225,6 @@ class _CellStyles:
         if what in ("date", "datetime"):
             cell.number_format = CN_DATETIME if what == "datetime" else CN_DATE
         return int(cell.style_id) if cell.has_style else None
-
-
-def _style_attr(style: int | None) -> str:
-    return "" if style is None else f' s="{style}"'
-
-
-def _cell_xml(ref: str, value: Any, style: int | None) -> str:
-    """One cell as openpyxl writes it: numbers and dates (Excel serials) as n, text inline."""
-    s = _style_attr(style)
-    if isinstance(value, int | float):
-        text = "" if isnan(value) or isinf(value) else f"{value:.16g}"
-        return f'<c r="{ref}"{s} t="n"><v>{text}</v></c>'
-    if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s} t="n"><v>{to_excel(value):.16g}</v></c>'
-    if not value:
-        return f'<c r="{ref}"{s} t="inlineStr"/>'
-    text = xml_escape(ILLEGAL_CHARACTERS_RE.sub("", value))
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-
-
-_SHEET_DATA_END = re.compile(r"</sheetData>|<sheetData\s*/>")
-_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
-
-
-def _splice_rows(content: bytes, sheets: list[tuple[Any, int, int, str]]) -> bytes:
-    """The saved workbook with each data sheet's rows put in: openpyxl writes a cell ~30x slower
-    than formatting its XML, and a class-week list holds 140,000 cells."""
-    changed: dict[str, tuple[int, int, str]] = {
-        ws.path.lstrip("/"): (last_row, columns, rows) for ws, last_row, columns, rows in sheets if rows
-    }
-    if not changed:
-        return content
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename in changed:
-                last_row, columns, rows = changed[info.filename]
-                xml = data.decode("utf-8")
-                m = _SHEET_DATA_END.search(xml)
-                if m is None:  # pragma: no cover (openpyxl always writes sheetData)
-                    raise ValueError(f"no sheetData in {info.filename}")
-                if m.group(0) == "</sheetData>":
-                    xml = xml[: m.start()] + rows + xml[m.start() :]
-                else:
-                    xml = xml[: m.start()] + f"<sheetData>{rows}</sheetData>" + xml[m.end() :]
-                ref = f"A1:{get_column_letter(max(columns, 1))}{last_row}"
-                xml = _DIMENSION.sub(f'<dimension ref="{ref}"/>', xml, count=1)
-                data = xml.encode("utf-8")
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 # The official and single layouts: a titled sheet per section (or one for all) -------------------
@@ -480,7 +426,7 @@ def render_xlsx(doc: Document) -> bytes:
         sheets = [_data_sheet(wb, doc.title, section) for section in doc.sections]
         out = io.BytesIO()
         wb.save(out)
-        return _splice_rows(out.getvalue(), sheets)
+        return splice_rows(out.getvalue(), sheets)
     elif doc.layout == "single":
         wb = Workbook()
         wb.active.title = doc.cover[:31]

@@ -199,7 +199,9 @@ def coverage(*, actor: Any, day: dt.date, schools: bool = True) -> CoverageDay:
         "school_class__school__name",
         "school_class__school_id",
     )
-    rows = list(qs.values(path, name, school, school_id).annotate(**_FIGURES).order_by(path, school, school_id))
+    rows = list(
+        qs.values(path, name, school, school_id).annotate(**_FIGURES).order_by(path, school, school_id)
+    )
     return CoverageDay(
         day,
         _towns_of(rows, name, path),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "safety"
 urlpatterns = [
@@ -17,6 +17,6 @@ urlpatterns = [
     path("waters/<int:pk>/place/", views.water_place, name="water_place"),
     path("incidents/", views.incidents, name="incidents"),
     path("reports/<int:pk>/pay/", views.report_pay, name="report_pay"),
-    path("a/<str:token>/", views.acknowledge, name="acknowledge"),
-    path("report/", views.public_report, name="public_report"),
+    path("a/<str:token>/", public_views.acknowledge, name="acknowledge"),
+    path("report/", public_views.public_report, name="public_report"),
 ]

@@ -1,7 +1,7 @@
 """Pages of school safety: the bureau's overview (grid coverage, open hazards by severity and town,
 today's reminder coverage, the public's reports), the grid, a school's safety page (its cells, an
-inspection with hazards, today's reminders to confirm), and the public pages: a class's
-acknowledgement link and the drowning-risk report form (no login)."""
+inspection with hazards, today's reminders to confirm); the public pages (no login) are in
+`public_views`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -224,97 +222,6 @@ def report_handle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已处理举报")
     return redirect("safety:overview")
-
-
-# -- public pages (no login) -------------------------------------------------------------------------
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
-    """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"safety:rl:{bucket}:{_client_ip(request)}:{_window(seconds)}"
-    return _hit(key, seconds) > limit
-
-
-def _window(seconds: int) -> int:
-    """The number of the current fixed window of `seconds` (tests hold it still)."""
-    return int(timezone.now().timestamp()) // seconds
-
-
-def _hit(key: str, seconds: int) -> int:
-    """Count one request under `key` and return the count. On Redis one round trip (SET NX with the
-    window's expiry and INCR, pipelined) instead of the cache API's three (add, exists, incr)."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full = backend.make_and_validate_key(key)
-        pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
-        pipe.set(full, 0, ex=seconds, nx=True)
-        pipe.incr(full)
-        return int(pipe.execute()[1])
-    cache.add(key, 0, seconds)
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, seconds)
-        return 1
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "safety/limited.html", status=429)
-
-
-def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
-    """A class's acknowledgement link: the day's reminder, and one button for the parent. Each
-    acknowledgement (POST) counts against the client's per-minute budget; past it, 429 and nothing
-    written."""
-    if request.method == "POST" and rate_limited(request, "ack", rules.public_limits()[1], 60):
-        return _too_many(request)
-    reminder = selectors.reminder_by_token(token)
-    context: dict[str, object] = {"reminder": reminder, "done": False, "error": ""}
-    status = 200 if reminder is not None else 404
-    if reminder is None:
-        context["error"] = "链接无效或已过期，请向班主任索取本班的确认链接"
-    elif request.method == "POST":
-        try:
-            services.acknowledge(reminder=reminder, pupil_key=request.POST.get("pupil_key", ""))
-        except DomainError as exc:
-            context["error"] = exc.message
-            status = 400
-        else:
-            context["done"] = True
-    return render(request, "safety/acknowledge.html", context, status=status)
-
-
-def public_report(request: HttpRequest) -> HttpResponse:
-    towns = Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True).order_by("path")
-    context: dict[str, object] = {"towns": towns, "error": "", "done": False, "data": request.POST}
-    status = 200
-    if request.method == "POST":
-        if rate_limited(request, "report", rules.public_limits()[0], 3600):
-            return _too_many(request)
-        area = (
-            towns.filter(pk=request.POST.get("area", "") or 0).first()
-            if request.POST.get("area", "").isdigit()
-            else None
-        )
-        try:
-            services.water_report_submit(
-                area=area,
-                place=request.POST.get("place", ""),
-                description=request.POST.get("description", ""),
-                photo=request.FILES.get("photo"),
-                contact=request.POST.get("contact", ""),
-            )
-        except DomainError as exc:
-            context["error"] = exc.message
-            status = 400
-        else:
-            context["done"] = True
-    context["max_mb"] = rules.photo_max_bytes() // (1024 * 1024)
-    return render(request, "safety/public_report.html", context, status=status)
 
 
 # -- drills and lessons (the school's page posts here) -----------------------------------------------

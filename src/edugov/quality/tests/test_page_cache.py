@@ -5,6 +5,8 @@ import is seen at once; the pages ask a pinned number of queries, fewer once cac
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -38,7 +40,7 @@ def tested(district, tmp_path):
     return district
 
 
-def _passed(figures):
+def _passed(figures: Any) -> tuple[int, int, float]:
     return (figures.total.n, figures.total.passed, figures.total.pass_rate)
 
 

@@ -134,25 +134,25 @@ def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, 
     """The SQL kept beside the manifest serves a later process (here: the thread's state dropped)
     without building the question or making Ibis's DuckDB backend; the 优质均衡 unit table is
     computed once for the evaluation's four questions and read by each."""
-    from edugov.indicators import backends
+    from edugov.indicators import backends, warehouse_duckdb
 
     warehouse_export(directory=tmp_path)
     with use_warehouse(tmp_path):
         first = evaluation.evaluate_balanced(
             school_year=district.year, area=district.district, engine="duckdb"
         )
-    stored = list((tmp_path / backends.SQL_DIR).glob("*/*.json"))
+    stored = list((tmp_path / warehouse_duckdb.SQL_DIR).glob("*/*.json"))
     # Four questions, the unit table they share and the guarantee facts: one file each.
     assert len(stored) == 6
-    backends._LOCAL.__dict__.clear()  # as a fresh process: no connection, views or SQL in memory
+    warehouse_duckdb._LOCAL.__dict__.clear()  # as a fresh process: no connection, views or SQL in memory
     made = []
-    original = backends._warehouse_duckdb_class
+    original = warehouse_duckdb._warehouse_duckdb_class
 
     def refuse():
         made.append("ibis")
         return original()
 
-    monkeypatch.setattr(backends, "_warehouse_duckdb_class", refuse)
+    monkeypatch.setattr(warehouse_duckdb, "_warehouse_duckdb_class", refuse)
     shared = []
     original_make = backends.Workspace._make
 
@@ -174,9 +174,9 @@ def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, 
     # A new export (a new manifest): the earlier manifest's SQL is removed when the new one's is kept.
     make_school(town=district.town_a, name="甲街道第三小学")
     warehouse_export(directory=tmp_path)
-    backends._LOCAL.__dict__.clear()
-    monkeypatch.setattr(backends, "_warehouse_duckdb_class", original)
+    warehouse_duckdb._LOCAL.__dict__.clear()
+    monkeypatch.setattr(warehouse_duckdb, "_warehouse_duckdb_class", original)
     with use_warehouse(tmp_path):
         evaluation.evaluate_balanced(school_year=district.year, area=district.district, engine="duckdb")
-    assert len(list((tmp_path / backends.SQL_DIR).iterdir())) == 1
+    assert len(list((tmp_path / warehouse_duckdb.SQL_DIR).iterdir())) == 1
     assert not any(p.exists() for p in stored)
