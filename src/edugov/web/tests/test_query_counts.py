@@ -51,7 +51,7 @@ PAGES = [
     Page("web:home", Role.TEACHER, 12),
     Page("web:home", Role.INSPECTOR, 6),
     Page("web:home", "operator", 10),
-    Page("tutoring:dashboard", "tutoring", 16),
+    Page("tutoring:dashboard", "tutoring", 15),
     # compliance
     # computed once per data generation and read scope with the questionnaires (2 queries) that
     # the school and 考试与课后服务 pages show from the same cached figures; a warm visit asks 8
