@@ -6,9 +6,7 @@ the first visit of 作业时长监测 and 考试与课后服务 after a restart 
 
 from __future__ import annotations
 
-from edugov.accounts.models import User
-from edugov.accounts.policy import can
-from edugov.registry.models import Area, AreaLevel
+from edugov.reports.warmup import district_readers
 
 from .selectors import compliance_page, default_term, read_scope_key
 
@@ -16,13 +14,7 @@ MAX_SCOPES_PER_DISTRICT = 4  # start-up time stays bounded: the first scopes by 
 
 
 def warm() -> None:
-    for area in Area.objects.filter(level=AreaLevel.DISTRICT, archived_at__isnull=True).order_by("pk"):
-        users = User.objects.filter(area=area, is_active=True).select_related("area").order_by("pk")
-        readers: dict[str, User] = {}
-        for user in users:
-            if can(user, "burden.compliance"):
-                readers.setdefault(read_scope_key(user), user)
-        for reader in list(readers.values())[:MAX_SCOPES_PER_DISTRICT]:
-            term = default_term(user=reader)
-            if term is not None:
-                compliance_page(user=reader, term=term)
+    for reader in district_readers("burden.compliance", read_scope_key, MAX_SCOPES_PER_DISTRICT):
+        term = default_term(user=reader)
+        if term is not None:
+            compliance_page(user=reader, term=term)

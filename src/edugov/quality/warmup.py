@@ -5,9 +5,7 @@ read the same rows share one), so the first visit after a restart finds them cac
 
 from __future__ import annotations
 
-from edugov.accounts.models import User
-from edugov.accounts.policy import can
-from edugov.registry.models import Area, AreaLevel
+from edugov.reports.warmup import district_readers
 
 from . import page_selectors, selectors
 from .permissions import action
@@ -16,15 +14,10 @@ MAX_SCOPES_PER_DISTRICT = 2  # start-up time stays bounded: the first scopes by 
 
 
 def warm() -> None:
-    for area in Area.objects.filter(level=AreaLevel.DISTRICT, archived_at__isnull=True).order_by("pk"):
-        users = User.objects.filter(area=area, is_active=True).select_related("area").order_by("pk")
-        readers: dict[str, User] = {}
-        for user in users:
-            if can(user, action("view")):
-                readers.setdefault(page_selectors.Reader(user).scope, user)
-        for reader in list(readers.values())[:MAX_SCOPES_PER_DISTRICT]:
-            current = selectors.assessment_list(actor=reader).first()
-            page_selectors.overview_figures(user=reader, current=current)
-            years = page_selectors.fitness_years(user=reader)
-            if years:
-                page_selectors.fitness_figures(user=reader, year=years[0])
+    scope = lambda u: page_selectors.Reader(u).scope  # noqa: E731
+    for reader in district_readers(action("view"), scope, MAX_SCOPES_PER_DISTRICT):
+        current = selectors.assessment_list(actor=reader).first()
+        page_selectors.overview_figures(user=reader, current=current)
+        years = page_selectors.fitness_years(user=reader)
+        if years:
+            page_selectors.fitness_figures(user=reader, year=years[0])

@@ -14,8 +14,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from itertools import product
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from edugov.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +84,19 @@ def warm_files(seconds: float | None = None, names: Collection[str] | None = Non
                 except Exception:  # a report that cannot be built now is built when asked
                     log.warning("warm-up of report %s (%s) failed", spec.name, fmt, exc_info=True)
     return done
+
+
+def district_readers(action: str, key: Callable[[User], str], limit: int) -> Iterator[User]:
+    """For an app's start-up warming: in each district, the first `limit` accounts anchored at the
+    district (by id) that hold `action` and differ in `key` (what its cached figures depend on of
+    their reader), so start-up time stays bounded."""
+    from edugov.accounts.models import User
+    from edugov.accounts.policy import can
+    from edugov.registry.models import Area, AreaLevel
+
+    for area in Area.objects.filter(level=AreaLevel.DISTRICT, archived_at__isnull=True).order_by("pk"):
+        readers: dict[str, User] = {}
+        for user in User.objects.filter(area=area, is_active=True).select_related("area").order_by("pk"):
+            if can(user, action):
+                readers.setdefault(key(user), user)
+        yield from list(readers.values())[:limit]
