@@ -1,7 +1,18 @@
-"""The workforce table the warehouse exports (province-scale staffing runs on it): teachers' yearly
-records by school year and town. Names and identifiers stay in the registry's teacher table."""
+"""The workforce tables the warehouse exports, and the province-scale staffing that runs on them:
+`workforce.province`'s DuckDB computation fed by views over the warehouse's Parquet files (the
+registry's schools, classes and teachers, the yearly records and subject loads), in the shape of
+`province.frames_from_db`. Names and identifiers stay in the operational database."""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# What Python's str.strip() removes that matters in a subject's name (canonical_subject strips).
+_BLANKS = " \t\n\r\x0b\x0c\u3000\u00a0"
 
 
 def register() -> None:
@@ -16,3 +27,88 @@ def register() -> None:
         school_year="teacher_year__school_year",
         area="teacher_year__school__area",
     )
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _canonical(column: str) -> str:
+    """`norms.canonical_subject` in SQL: stripped, then the alias table applied."""
+    from .norms import SUBJECT_ALIASES
+
+    stripped = f"trim({column}, {_text(_BLANKS)})"
+    cases = " ".join(f"WHEN {_text(a)} THEN {_text(b)}" for a, b in SUBJECT_ALIASES.items())
+    return f"CASE {stripped} {cases} ELSE {stripped} END" if cases else stripped
+
+
+def province_sources(
+    con: Any, views: dict[str, str], *, school_year_id: int, area_path: str
+) -> dict[str, str]:
+    """Temporary views on `con`, the four tables of `workforce.province` for the school year and the
+    area (every school under its path) as `province.frames_from_db` reads them from the database:
+    staffed school types, archived schools and classes left out, subjects made canonical. `views`
+    maps the warehouse models' tables (school, area, school_class, teacher, teacher_year,
+    subject_load) to relations on `con`."""
+    from edugov.registry.models import Locale
+
+    from .selectors import STAFFED_TYPES, _teaching_stage
+
+    y = int(school_year_id)
+    staffed = ", ".join(_text(t) for t in STAFFED_TYPES)
+    stage = " ".join(f"WHEN {_text(t)} THEN {_text(_teaching_stage(t))}" for t in STAFFED_TYPES)
+    s, a, c, t, ty, ld = (
+        views[k] for k in ("school", "area", "school_class", "teacher", "teacher_year", "subject_load")
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW wf_wh_schools AS
+          SELECT s.id AS school_id, s.area_id AS town_id, s.locale,
+                 s.locale = {_text(Locale.RURAL)} OR coalesce(s.is_teaching_point, false) AS village,
+                 CASE s.school_type {stage} ELSE 'primary' END AS teaching_stage
+          FROM {s} s JOIN {a} a ON s.area_id = a.id
+          WHERE s.archived_at IS NULL AND s.school_type IN ({staffed})
+            AND starts_with(a.path, {_text(area_path)});
+        CREATE OR REPLACE TEMP VIEW wf_wh_classes AS
+          SELECT c.school_id, c.grade, c.boys + c.girls AS pupils
+          FROM {c} c SEMI JOIN wf_wh_schools x ON c.school_id = x.school_id
+          WHERE c.school_year_id = {y} AND c.archived_at IS NULL;
+        CREATE OR REPLACE TEMP VIEW wf_wh_teachers AS
+          SELECT r.id AS record_id, r.school_id, r.employment_type, r.certificate_stage AS cert_stage,
+                 {_canonical("r.certificate_subject")} AS cert_subject, r.birth_year, r.birth_month, t.sex
+          FROM {ty} r JOIN {t} t ON r.teacher_id = t.id SEMI JOIN wf_wh_schools x ON r.school_id = x.school_id
+          WHERE r.school_year_id = {y};
+        CREATE OR REPLACE TEMP VIEW wf_wh_loads AS
+          SELECT l.teacher_year_id AS record_id, {_canonical("l.subject")} AS subject,
+                 l.weekly_periods AS periods
+          FROM {ld} l SEMI JOIN wf_wh_teachers r ON l.teacher_year_id = r.record_id;
+    """)
+    return {k: f"wf_wh_{k}" for k in ("schools", "classes", "teachers", "loads")}
+
+
+def province_staffing(
+    *, directory: str | Path, school_year: Any, area: Any, today: dt.date
+) -> dict[str, pd.DataFrame]:
+    """Staffing, age structure and the five-year projection of every staffed school under `area`
+    in `school_year`, from the warehouse on DuckDB (`province.duckdb_compute`, the norms of the
+    area and year): the five outputs of `workforce.province`. The views over the Parquet files are
+    the warehouse state's (`indicators.warehouse_duckdb`), made once per manifest."""
+    from edugov.indicators.warehouse_duckdb import warehouse_state
+    from edugov.registry.models import Area, School, SchoolClass, Teacher
+
+    from .models import SubjectLoad, TeacherYear
+    from .norms import Norms
+    from .province import Params, duckdb_compute
+
+    state = warehouse_state(Path(directory))
+    models = {
+        "school": School,
+        "area": Area,
+        "school_class": SchoolClass,
+        "teacher": Teacher,
+        "teacher_year": TeacherYear,
+        "subject_load": SubjectLoad,
+    }
+    views = {k: state.view(m) for k, m in models.items()}
+    sources = province_sources(state.con, views, school_year_id=school_year.pk, area_path=area.path)
+    params = Params.from_norms(Norms.load_for(area.path, school_year.start_year), today.year, today.month)
+    return duckdb_compute(state.con, sources, params)
