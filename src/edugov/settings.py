@@ -38,6 +38,11 @@ if not FIELD_KEYS:
         raise ImproperlyConfigured("EDUGOV_FIELD_KEYS must be set in production")
     FIELD_KEYS = [dev_field_key(SECRET_KEY)]
 
+# Proxies whose X-Forwarded-For is believed (edugov.common.clients): the reverse proxy on this
+# machine by default, as gunicorn's --forwarded-allow-ips.
+TRUSTED_PROXIES = [
+    h.strip() for h in os.environ.get("EDUGOV_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if h.strip()
+]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("EDUGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 if not PRODUCTION:
     ALLOWED_HOSTS += ["testserver", "[::1]"]
@@ -190,6 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# The client behind the reverse proxy, as the request budgets and the audit trail read it.
+AXES_CLIENT_IP_CALLABLE = "edugov.common.clients.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]  # Chinese only: everything a user reads is Chinese

@@ -41,6 +41,23 @@ def test_public_lookup_is_limited_per_client():
     assert other.get(lookup, {"q": "培训"}).status_code == 200
 
 
+def test_behind_the_proxy_each_parent_has_a_budget_and_a_forged_hop_buys_none():
+    """Every request reaches the application from the proxy on this machine (127.0.0.1); the proxy
+    appends the address it saw to X-Forwarded-For, and the budget follows that address, not the
+    proxy's (else the first 30 parents would spend everybody's minute)."""
+    lookup = reverse("tutoring:public_lookup")
+
+    def via_proxy(seen: str, written: str = "") -> int:
+        hops = f"{written}, {seen}" if written else seen
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=hops).get(lookup).status_code
+
+    assert [via_proxy("198.51.100.1") for _ in range(PUBLIC_LOOKUPS_PER_MINUTE)] == [200] * 30
+    assert via_proxy("198.51.100.1") == 429
+    # a header the client wrote itself (a new address each time) does not reset its budget
+    assert via_proxy("198.51.100.1", written="10.0.0.99") == 429
+    assert via_proxy("198.51.100.2") == 200  # the next parent behind the same proxy
+
+
 def test_public_complaint_form_is_limited():
     md = make_mini_district()
     client = Client(REMOTE_ADDR="10.1.0.3")

@@ -10,14 +10,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from rest_framework.views import APIView
 
+from edugov.common.clients import client_address
+
 from .context import acting, set_source
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the production proxy the real client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    address = client_address(request)
+    return None if address == "unknown" else address
 
 
 class AuditContextMiddleware:

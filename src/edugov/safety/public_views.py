@@ -9,19 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from edugov.common.clients import client_address
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
 
 from . import rules, selectors, services
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"safety:rl:{bucket}:{_client_ip(request)}:{_window(seconds)}"
+    key = f"safety:rl:{bucket}:{client_address(request)}:{_window(seconds)}"
     return _hit(key, seconds) > limit
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
+from edugov.common.clients import client_address
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.common.text import normalize_cell
 
@@ -28,13 +29,9 @@ def _clean(text: str) -> str:
     return normalize_cell(text.replace("\x00", ""))
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"tutoring:rl:{bucket}:{_client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    key = f"tutoring:rl:{bucket}:{client_address(request)}:{int(timezone.now().timestamp()) // seconds}"
     cache.add(key, 0, seconds)
     try:
         count = cache.incr(key)
