@@ -8,7 +8,10 @@
 - the safety officer schedules a one-day holiday a week ahead (`services.holiday_schedule`, so it
   does not mix with the demo's own holiday around today), and the day's reminders go to every
   class through the stub channel (`services.reminders_send`);
-- gunicorn (bench.web.serve, 3 workers x 8 threads); parents' acknowledgements (POST
+- the servers as production runs them (docs/operations.md, "Two worker pools"): nginx with the
+  configuration `edugov proxy_config` prints, the parents' routes to the public's gunicorn pool
+  (3 workers x 8 threads), the bureau's pages to the staff's (1 x 4); `--pools 1` serves both from
+  one pool (3 x 8) as before; parents' acknowledgements (POST
   /safety/a/<token>/ with a pupil key) fired in bursts by concurrent client threads, each parent
   from its own loopback address (127.x.y.z: parents reach the server from their own phones, and
   the page's per-client limit of 30 a minute is per address); a tenth of the requests are replays
@@ -38,6 +41,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -224,11 +228,28 @@ def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
+def _servers(stack: ExitStack, db: Database, work: Path, pools: int) -> tuple[str, str, str]:
+    """The servers, as production runs them (docs/operations.md, "Two worker pools"): the public's
+    pool (3 x 8) for the parents, the staff's (1 x 4) for the bureau, nginx in front with the
+    configuration `edugov proxy_config` prints. With `pools=1`, one pool (3 x 8) serves both, as
+    before. Returns the base URLs for the acknowledgements and for the page, and the layout."""
+    from bench.web import proxy, serve
+
+    public = stack.enter_context(serve(db))
+    if pools == 1:
+        return public, public, "one gunicorn pool 3x8"
+    staff = stack.enter_context(serve(db, workers=1, threads=4))
+    front = stack.enter_context(proxy(db, staff=staff, public=public, work=work))
+    if front is None:  # no nginx here: each pool addressed directly, as the proxy would route
+        return public, staff, "gunicorn public 3x8 + staff 1x4 (no nginx installed: addressed directly)"
+    return front, front, "nginx -> gunicorn public 3x8 + staff 1x4"
+
+
 def run(
-    work_dir: Path, kinds: list[str], requests: int = REQUESTS, scale: float = 1.0
+    work_dir: Path, kinds: list[str], requests: int = REQUESTS, scale: float = 1.0, pools: int = 2
 ) -> list[tuple[str, str, str, str, str]]:
     from bench.__main__ import step
-    from bench.web import _redis_available, serve
+    from bench.web import _redis_available
 
     rows: list[tuple[str, str, str, str, str]] = []
 
@@ -253,14 +274,17 @@ def run(
         bursts = _plan(tokens, requests)
         results: dict[int, tuple[int, float]] = {}
         watched: list[tuple[int, float]] = []
-        with serve(db) as base:
-            host, port = base.removeprefix("http://").split(":")
+        with ExitStack() as servers:
+            acks_base, page_base, layout = _servers(servers, db, Path(work_dir), pools)
+            host, port = acks_base.removeprefix("http://").split(":")
+            page_host, page_port = page_base.removeprefix("http://").split(":")
             # warm every server thread (connections, code) with the page parents open first
             with ThreadPoolExecutor(max_workers=24) as pool:
                 list(pool.map(lambda t: _get(host, int(port), t), tokens[:48]))
             stop = threading.Event()
             watcher = threading.Thread(
-                target=_watch, args=(host, int(port), setup["session"], setup["day"], stop, watched)
+                target=_watch,
+                args=(page_host, int(page_port), setup["session"], setup["day"], stop, watched),
             )
             load_before = os.getloadavg()
             started = time.perf_counter()
@@ -325,7 +349,7 @@ def run(
     add(
         "  requests per second (during bursts / wall incl. pauses)",
         f"{len(flat) / busy:.0f}/s",
-        f"{len(flat) / wall:.0f}/s over {wall:.0f} s wall; gunicorn 3x8, PostgreSQL, Redis",
+        f"{len(flat) / wall:.0f}/s over {wall:.0f} s wall; {layout}, PostgreSQL, Redis",
     )
     add(
         "  lost / duplicated",
@@ -391,10 +415,17 @@ def main(argv: list[str]) -> None:
         "--requests", type=int, default=REQUESTS, help="acknowledgement requests (quick: 3000)"
     )
     parser.add_argument("--scale", type=float, default=1.0, help="demo scale of the district")
+    parser.add_argument(
+        "--pools",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="2: public + staff pools, nginx; 1: one pool",
+    )
     args = parser.parse_args(argv)
     kinds = ["sqlite"] + (["postgres"] if _pg_available() else [])
     with tempfile.TemporaryDirectory(prefix="edugov-bench-safety-") as tmp:
-        run(Path(tmp), kinds, requests=args.requests, scale=args.scale)
+        run(Path(tmp), kinds, requests=args.requests, scale=args.scale, pools=args.pools)
 
 
 if __name__ == "__main__":

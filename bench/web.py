@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -205,6 +206,46 @@ def serve(db: Database, workers: int = 3, threads: int = 8) -> Iterator[str]:
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
+    try:
+        _wait_for(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextmanager
+def proxy(db: Database, *, staff: str, public: str, work: Path) -> Iterator[str | None]:
+    """nginx on a free loopback port with the configuration `edugov proxy_config` prints for the
+    two pools (the public's routes to `public`, the rest to `staff`), as production runs it; yields
+    its base URL, or None when nginx is not installed (apt-get install nginx-light)."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        yield None
+        return
+    env = dict(db.env())
+    env.pop("PYTHONPATH", None)
+    port = _free_port()
+    server_block = subprocess.run(
+        [
+            sys.executable, "-m", "edugov", "proxy_config", "--listen", f"127.0.0.1:{port}",
+            "--staff", staff.removeprefix("http://"), "--public", public.removeprefix("http://"),
+        ],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    home = work / "nginx"
+    home.mkdir(parents=True, exist_ok=True)
+    conf = home / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")  # its worker reads the bench's private temp dir
+        + f"worker_processes 1;\npid {home}/nginx.pid;\nerror_log {home}/error.log warn;\n"
+        f"events {{ worker_connections 4096; }}\nhttp {{\naccess_log off;\n"
+        f"client_body_temp_path {home}/body;\nproxy_temp_path {home}/proxy;\n{server_block}}}\n"
+    )
+    server = subprocess.Popen(
+        [nginx, "-c", str(conf), "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base)
         yield base
