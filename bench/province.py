@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from bench import province_extra
+
 MODULES = ("balanced", "preschool", "homework", "tutoring")
 LIMITS = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # double_reduction_2021.toml
 
@@ -418,11 +420,13 @@ def _tutoring_digest(scores: Any) -> tuple[dict[str, Any], int]:
 
 
 RUN = {"balanced": _balanced, "preschool": _preschool, "homework": _homework, "tutoring": _tutoring}
+RUN["workforce"] = province_extra.run_workforce  # this round's modules over the warehouse
 DIGEST = {
     "balanced": _balanced_digest,
     "preschool": _preschool_digest,
     "homework": _homework_digest,
     "tutoring": _tutoring_digest,
+    "workforce": province_extra.workforce_digest,
 }
 
 
@@ -464,16 +468,17 @@ def measure_all(engine: str, warehouse: str) -> dict[str, Any]:
 
     first: dict[str, float] = {}
     warm: dict[str, float] = {}
+    every = (*MODULES, *province_extra.MODULES)
     started_all, cpu_all = time.perf_counter(), time.process_time()
     with use_warehouse(warehouse):
-        for module in MODULES:
+        for module in every:
             started = time.perf_counter()
             RUN[module](engine)
             first[module] = time.perf_counter() - started
         total_first = time.perf_counter() - started_all
         cpu_first = time.process_time() - cpu_all
         started_all, cpu_all = time.perf_counter(), time.process_time()
-        for module in MODULES:
+        for module in every:
             started = time.perf_counter()
             RUN[module](engine)
             warm[module] = time.perf_counter() - started
@@ -787,9 +792,9 @@ def main(argv: list[str]) -> None:
     elif argv[0] == "tutoring":
         out = replicate_tutoring(argv[1], argv[2])
     elif argv[0] == "peer":
-        out = peer(*argv[1:5])
+        out = (province_extra.peer if argv[1] in province_extra.MODULES else peer)(*argv[1:5])
     elif argv[0] == "limit":
-        out = limit(*argv[1:3])
+        out = (province_extra.limit if argv[1] in province_extra.MODULES else limit)(*argv[1:3])
     elif argv[0] == "refresh":
         out = refresh(*argv[1:3])
     else:
