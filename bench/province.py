@@ -448,7 +448,8 @@ def measure(module: str, engine: str, warehouse: str, out: str) -> dict[str, Any
     if engine == "spark":
         from edugov.indicators.backends import spark_session
 
-        master = spark_session().sparkContext.master
+        # A Spark Connect session has no SparkContext: its master is the server's address.
+        master = os.environ.get("EDUGOV_SPARK_REMOTE") or spark_session().sparkContext.master
     return {
         "first": runs[0],
         "seconds": min(runs[1:]),  # warm: the better of two (the machine is shared)
