@@ -7,6 +7,7 @@ returned to no one else, who get the year's counts by kind and outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -45,6 +46,28 @@ def _open_schools(user: Any) -> Any:
 
 def _towns(user: Any) -> Any:
     return Area.objects.filter(level=AreaLevel.TOWN, archived_at__isnull=True)
+
+
+class _TermRecords(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """A school's records of a term (drills, lessons), newest first. A school records its own
+    (`school_drill`, `school_lesson`), the safety office any school's in its scope (`drill`,
+    `lesson`), as the services check (services.common._ensure_either)."""
+
+    model: type[Drill] | type[SafetyLesson]
+    record: Callable[..., Any]  # the service that records one
+    input_class: type[serializers.Serializer[Any]]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return (
+            scoped(self.model, request_actor(self.request))
+            .select_related("school", "term__school_year")
+            .order_by("-held_on", "-pk")
+        )
+
+    def create(self, request: Request) -> Response:
+        return self.create_with(self.record, self.input_class, self.get_serializer_class())
 
 
 # -- drills --------------------------------------------------------------------------------------
@@ -88,24 +111,13 @@ class SafetyDrillInput(serializers.Serializer[Any]):
         responses={201: SafetyDrillOutput},
     ),
 )
-class DrillRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    # A school records its own drills (`school_drill`), the safety office any school's in its scope
-    # (`drill`), as the services check (services.common._ensure_either).
+class DrillRecordViewSet(_TermRecords):
+    model = Drill
+    record = staticmethod(services.drill_record)
+    input_class = SafetyDrillInput
     serializer_class = SafetyDrillOutput
     policy_actions = {"create": action("drill")}
     policy_alternatives = {"create": (action("school_drill"),)}
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return Drill.objects.none()
-        return (
-            scoped(Drill, request_actor(self.request))
-            .select_related("school", "term__school_year")
-            .order_by("-held_on", "-pk")
-        )
-
-    def create(self, request: Request) -> Response:
-        return self.create_with(services.drill_record, SafetyDrillInput, SafetyDrillOutput)
 
 
 # -- safety lessons ------------------------------------------------------------------------------
@@ -149,24 +161,13 @@ class SafetyLessonInput(serializers.Serializer[Any]):
         responses={201: SafetyLessonOutput},
     ),
 )
-class LessonRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    # A school records its own lessons (`school_lesson`), the safety office any school's in its
-    # scope (`lesson`), as the services check (services.common._ensure_either).
+class LessonRecordViewSet(_TermRecords):
+    model = SafetyLesson
+    record = staticmethod(services.lesson_record)
+    input_class = SafetyLessonInput
     serializer_class = SafetyLessonOutput
     policy_actions = {"create": action("lesson")}
     policy_alternatives = {"create": (action("school_lesson"),)}
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return SafetyLesson.objects.none()
-        return (
-            scoped(SafetyLesson, request_actor(self.request))
-            .select_related("school", "term__school_year")
-            .order_by("-held_on", "-pk")
-        )
-
-    def create(self, request: Request) -> Response:
-        return self.create_with(services.lesson_record, SafetyLessonInput, SafetyLessonOutput)
 
 
 # -- patrols -------------------------------------------------------------------------------------
