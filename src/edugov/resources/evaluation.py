@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import pandas as pd
@@ -31,6 +31,7 @@ from .indicators import (
     BALANCED_QUESTIONS,
     WORKSPACE_TABLES,
     balanced_units,
+    records,
 )
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
@@ -206,6 +207,16 @@ def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFra
     return frame
 
 
+class _School(NamedTuple):
+    """What the evaluation shows of a school (one query for the district's schools)."""
+
+    pk: int
+    code: str
+    name: str
+    town_name: str
+    locale: str
+
+
 @dataclass(frozen=True)
 class BalancedRows:
     """The engine's output for one district and year, before standards and scope apply."""
@@ -234,7 +245,7 @@ def _balanced_rows(
             "min_points": min_points,
             "basis": _apportion_basis(),
         }
-        return BalancedRows(*(ws.query(build, **question).to_dict("records") for build in BALANCED_QUESTIONS))
+        return BalancedRows(*(records(ws, build, **question) for build in BALANCED_QUESTIONS))
     units = balanced_units(
         ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
     )
@@ -301,22 +312,31 @@ def evaluate_balanced(
         adjustments=tuple(adjustments),
     )
     ids = {int(r["school_id"]) for r in unit_rows}
-    schools = {s.pk: s for s in School.objects.filter(pk__in=ids).select_related("area")}
+    schools = {
+        pk: _School(pk, code, name, town, locale)
+        for pk, code, name, town, locale in School.objects.filter(pk__in=ids).values_list(
+            "pk", "code", "name", "area__name", "locale"
+        )
+    }
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
+    # The seven standards of a stage and locale, looked up once per evaluation, not once per school.
+    standards_of: dict[tuple[str, str], tuple[float, ...]] = {}
 
     for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"])):
         school = schools[int(row["school_id"])]
         if visible is not None and school.pk not in visible:
             continue
         stage = row["stage"]
-        results = tuple(
-            _indicator_result(
-                ind,
-                row,
-                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value,
+        key = (stage, school.locale)
+        if key not in standards_of:
+            standards_of[key] = tuple(
+                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value
+                for ind in inds
             )
-            for ind in inds
+        results = tuple(
+            _indicator_result(ind, row, standard)
+            for ind, standard in zip(inds, standards_of[key], strict=True)
         )
         passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)
         evaluation.schools.append(
@@ -324,7 +344,7 @@ def evaluate_balanced(
                 school_id=school.pk,
                 school_code=school.code,
                 school_name=school.name,
-                town_name=school.area.name,
+                town_name=school.town_name,
                 stage=stage,
                 students=int(row["students"]),
                 indicators=results,
@@ -402,88 +422,3 @@ def evaluate_balanced(
         )
     ]
     return evaluation
-
-
-# Which unit cost prices each indicator's shortfall.
-GAP_COSTS = {
-    "balanced.R1": "cost.teacher_per_year",
-    "balanced.R2": None,  # backbone status comes from training and selection, not purchase
-    "balanced.R3": "cost.teacher_per_year",
-    "balanced.R4": "cost.building_per_m2",
-    "balanced.R5": "cost.sports_ground_per_m2",
-    "balanced.R6": None,  # the gap is already in yuan
-    "balanced.R7": "cost.multimedia_classroom",
-}
-
-
-@dataclass(frozen=True)
-class GapLine:
-    school_name: str
-    stage: str
-    code: str
-    name: str
-    gap: float
-    gap_unit: str
-    unit_cost: float | None
-    cost: float | None
-    school_code: str = ""  # traceability in exports
-
-
-@dataclass(frozen=True)
-class GapTotal:
-    code: str
-    name: str
-    gap: float
-    gap_unit: str
-    cost: float | None
-
-
-def gap_list(
-    evaluation: BalancedEvaluation, *, standards: StandardsLibrary | None = None
-) -> tuple[list[GapLine], list[GapTotal], float]:
-    """What each failing indicator lacks, in real units and in yuan (unit costs from the standards
-    library, which a district overrides), with district totals per indicator and in all."""
-    lib = standards or library()
-    path, year = evaluation.area.path, evaluation.school_year.start_year
-    lines: list[GapLine] = []
-    for school in evaluation.schools:
-        for r in school.indicators:
-            if r.gap is None or r.gap <= 0:
-                continue
-            cost_code = GAP_COSTS[r.code]
-            if r.code == "balanced.R6":
-                unit_cost, cost = 1.0, r.gap
-            elif cost_code is None:
-                unit_cost, cost = None, None
-            else:
-                unit_cost = lib.value(cost_code, area_path=path, year=year).value
-                cost = r.gap * unit_cost
-            lines.append(
-                GapLine(
-                    school.school_name,
-                    school.stage_label,
-                    r.code,
-                    r.name,
-                    r.gap,
-                    r.gap_unit,
-                    unit_cost,
-                    cost,
-                    school.school_code,
-                )
-            )
-    totals = []
-    for ind in BALANCED_INDICATORS:
-        mine = [line for line in lines if line.code == ind.code]
-        if mine:
-            costs = [line.cost for line in mine if line.cost is not None]
-            totals.append(
-                GapTotal(
-                    ind.code,
-                    ind.name,
-                    round(sum(line.gap for line in mine), 2),
-                    ind.gap_unit,
-                    round(sum(costs), 2) if costs else None,
-                )
-            )
-    grand = round(sum(t.cost for t in totals if t.cost is not None), 2)
-    return lines, totals, grand

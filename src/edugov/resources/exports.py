@@ -122,7 +122,7 @@ def _indicator_failures(ev: BalancedEvaluation) -> list[Section]:
 
 
 def balanced_report(ev: BalancedEvaluation) -> Document:
-    from .evaluation import gap_list
+    from .gaps import gap_list
     from .selectors import cv_rows
 
     stages = {}

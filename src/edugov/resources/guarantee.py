@@ -14,7 +14,7 @@ from edugov.indicators.engine import flag
 from edugov.registry.models import School, SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
 
-from .indicators import COUNTED_TYPES, WORKSPACE_TABLES, _stage_of_grade
+from .indicators import COUNTED_TYPES, WORKSPACE_TABLES, _stage_of_grade, records
 
 
 @dataclass(frozen=True)
@@ -140,15 +140,14 @@ def school_facts_rows(
     training_hours_min: float,
 ) -> list[dict[str, Any]]:
     """The facts of every school of the district, as rows (cached until the next committed write)."""
-    ws = Workspace(engine, WORKSPACE_TABLES)
-    facts = ws.query(
+    return records(
+        Workspace(engine, WORKSPACE_TABLES),
         school_facts,
         school_year_id=school_year_id,
         area_path=area_path,
         class_limits=class_limits,
         training_hours_min=training_hours_min,
     )
-    return facts.to_dict("records")  # type: ignore[no-any-return]
 
 
 def guarantee_items(
@@ -160,8 +159,13 @@ def guarantee_items(
     lib: StandardsLibrary,
     visible: set[int] | None,
 ) -> list[GuaranteeItem]:
+    looked_up: dict[tuple[str, str], float] = {}
+
     def value(code: str, stage: str = "all") -> float:
-        return lib.value(code, stage=stage, area_path=area_path, year=year).value
+        # Once per evaluation: the loop below asks the same few standards for every school.
+        if (code, stage) not in looked_up:
+            looked_up[code, stage] = lib.value(code, stage=stage, area_path=area_path, year=year).value
+        return looked_up[code, stage]
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
     rows = school_facts_rows(

@@ -220,6 +220,17 @@ def _district_values(ws: Workspace, **question: Any) -> Any:
 BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # BalancedRows' order
 
 
+def records(ws: Workspace, builder: Any, /, **question: Any) -> list[dict[str, Any]]:
+    """A question's rows as plain records (`Workspace.query`'s contract). Over the warehouse on
+    DuckDB straight from the engine's Arrow columns, with no DataFrame between (a sum of integers
+    comes as a `Decimal`: callers take `int()` or `float()` of every figure); elsewhere the
+    DataFrame's records."""
+    arrow = ws.query_arrow(builder, **question)
+    if arrow is not None:
+        return arrow.to_pylist()  # type: ignore[no-any-return]
+    return ws.query(builder, **question).to_dict("records")  # type: ignore[no-any-return]
+
+
 # ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------
 
 # Class levels by grade (registry: -2 小班, -1 中班, 0 大班); a class whose name says 混龄 is mixed.

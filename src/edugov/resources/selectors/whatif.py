@@ -10,7 +10,8 @@ from edugov.common.errors import DomainError
 from edugov.registry.models import Area, SchoolYear
 from edugov.standards.loader import library
 
-from ..evaluation import ADJUSTABLE, Adjustment, BalancedEvaluation, SchoolResult, evaluate_balanced, gap_list
+from ..evaluation import ADJUSTABLE, Adjustment, BalancedEvaluation, SchoolResult, evaluate_balanced
+from ..gaps import gap_list
 from .balanced_page import CVRow, StageSummary, cv_rows, stage_summaries
 from .common import MAX_WHATIF_AMOUNT, MAX_WHATIF_LINES, ResourcesError, ensure_allowed
 

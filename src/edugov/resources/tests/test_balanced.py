@@ -284,7 +284,8 @@ def test_guarantee_items_name_failing_schools(district):
 
 
 def test_what_if_adding_area_changes_values_cv_and_verdict(district):
-    from edugov.resources.evaluation import Adjustment, gap_list
+    from edugov.resources.evaluation import Adjustment
+    from edugov.resources.gaps import gap_list
 
     before = evaluate_balanced(school_year=district.year, area=district.district)
     p3_before = by_school(before)[("乙镇中心小学", "primary")]

@@ -22,19 +22,24 @@ pytestmark = pytest.mark.django_db
 
 
 def _asked(call):
-    """Every (builder, arguments) a module's evaluation gives `Workspace.query`."""
+    """Every (builder, arguments) a module's evaluation gives `Workspace.query` or `query_arrow`."""
     asked = {}
-    original = Workspace.query
+    originals = {name: getattr(Workspace, name) for name in ("query", "query_arrow")}
 
-    def spy(self, builder, /, **params):
-        asked[builder.__qualname__] = (builder, params)
-        return original(self, builder, **params)
+    def spy(original):
+        def asking(self, builder, /, **params):
+            asked[builder.__qualname__] = (builder, params)
+            return original(self, builder, **params)
 
-    Workspace.query = spy  # type: ignore[method-assign]
+        return asking
+
+    for name, original in originals.items():
+        setattr(Workspace, name, spy(original))
     try:
         call()
     finally:
-        Workspace.query = original  # type: ignore[method-assign]
+        for name, original in originals.items():
+            setattr(Workspace, name, original)
     return asked
 
 
