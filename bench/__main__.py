@@ -297,7 +297,7 @@ def province_warehouse(
     bench_modules(db, wh, work, spark)
 
 
-PEERS = {"balanced": None, "preschool": None, "homework": "weekly", "tutoring": "scores"}
+PEERS = {"balanced": "units", "preschool": "evaluation", "homework": "weekly", "tutoring": "scores"}
 LABELS = {
     "balanced": "优质均衡 (school·stage units)",
     "preschool": "普及普惠 (kindergartens)",

@@ -129,3 +129,21 @@ def weighted_cv(units: pd.DataFrame) -> dict[tuple[str, str], float | None]:
             var = ((pop / pop.sum()) * (res / pop - xbar) ** 2).sum()
             cvs[(str(stage), code)] = float(np.sqrt(var) / xbar) if xbar > 0 else None
     return cvs
+
+
+def province_peer(warehouse: Path, *, school_year_id: int, area_path: str) -> dict[str, object]:
+    """The area's units and CVs as `bench.province` digests 优质均衡 (`unit|school|stage`: the seven
+    values; `cv|stage|code`), rounded as the evaluation shows them."""
+    units = balanced_units(warehouse, school_year_id=school_year_id, area_path=area_path)
+    values = indicator_values(units)
+    digest: dict[str, object] = {
+        f"unit|{int(r['school_id'])}|{r['stage']}": [
+            None if r[c] != r[c] else round(float(r[c]), 9) for c in INDICATORS
+        ]
+        for r in values.to_dict("records")
+    }
+    digest |= {
+        f"cv|{stage}|{code}": None if v is None else round(v, 9)
+        for (stage, code), v in weighted_cv(units).items()
+    }
+    return digest

@@ -570,18 +570,23 @@ def _questions(module: str, warehouse: str) -> list[tuple[str, Any, Any, dict[st
     from edugov.resources.indicators import PRESCHOOL_TABLES, WORKSPACE_TABLES
 
     asked: dict[str, tuple[Any, dict[str, Any]]] = {}
-    original = Workspace.query
+    originals = {name: getattr(Workspace, name) for name in ("query", "query_arrow")}
 
-    def spy(self: Any, builder: Any, /, **params: Any) -> Any:
-        asked[builder.__qualname__] = (builder, params)
-        return original(self, builder, **params)
+    def spy(original: Any) -> Any:
+        def asking(self: Any, builder: Any, /, **params: Any) -> Any:
+            asked[builder.__qualname__] = (builder, params)
+            return original(self, builder, **params)
 
-    Workspace.query = spy  # type: ignore[method-assign]
+        return asking
+
+    for name, original in originals.items():
+        setattr(Workspace, name, spy(original))
     try:
         with use_warehouse(warehouse):
             RUN[module]("duckdb")
     finally:
-        Workspace.query = original  # type: ignore[method-assign]
+        for name, original in originals.items():
+            setattr(Workspace, name, original)
     tables = WORKSPACE_TABLES if module == "balanced" else PRESCHOOL_TABLES
     return [(part, asked[name][0], tables, asked[name][1]) for part, name in PARTS[module].items()]
 
@@ -732,7 +737,22 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     wh, directory = Path(warehouse), Path(work)
     directory.mkdir(parents=True, exist_ok=True)
     digest: dict[str, Any]
-    if module == "homework":
+    if module in ("balanced", "preschool"):
+        from bench import pandas_peer, pandas_peer_preschool
+        from edugov.standards.loader import library
+
+        year, area = _province()
+        where = {"school_year_id": year.pk, "area_path": area.path}
+        limits, size = pandas_peer_preschool.class_limits_of(
+            library(), area_path=area.path, year=year.start_year
+        )
+        started = time.perf_counter()  # the peer reads the files itself: the timing starts here
+        if module == "balanced":
+            digest = pandas_peer.province_peer(wh, **where)
+        else:
+            digest = pandas_peer_preschool.evaluate(wh, **where, class_limits=limits, size_limit=size)
+        seconds = time.perf_counter() - started
+    elif module == "homework":
         _export(directory)  # bench.burden's files: classes, calendar, term (homework: none in the database)
         (directory / "homework.parquet").unlink()
         _link(directory, "homework", wh / "homework")
@@ -752,14 +772,24 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
 
 
 def same_as_peer(ours_path: Path, peer_path: Path) -> tuple[int, list[str]]:
-    """(peer keys, keys that differ): the peer's keys against the same prefix of ours (the peers
-    give fewer figures per key: minutes, days, average and verdict; score and level)."""
+    """(peer keys, keys that differ): the peer's keys against ours of the same prefixes (`hw|`,
+    `kg|`, ...); the peers give fewer figures per key (minutes, days, average and verdict; score
+    and level; value, numerator and denominator), compared as the leading ones of ours, list by
+    list; floats within 1e-9 relative (pandas and DuckDB sum in different orders)."""
     ours = json.loads(ours_path.read_text(encoding="utf-8"))
     theirs = json.loads(peer_path.read_text(encoding="utf-8"))
-    prefix = next(iter(theirs), "|").split("|")[0] + "|"
-    mine = {k: v for k, v in ours.items() if k.startswith(prefix)}
+    prefixes = tuple({k.split("|")[0] + "|" for k in theirs})
+    mine = {k: v for k, v in ours.items() if k.startswith(prefixes)}
+
+    def fits(m: Any, t: Any) -> bool:
+        if isinstance(m, list) and isinstance(t, list):
+            return len(t) <= len(m) and all(fits(a, b) for a, b in zip(m, t, strict=False))
+        if isinstance(m, float) and isinstance(t, float | int) and not isinstance(t, bool):
+            return math.isclose(m, t, rel_tol=1e-9, abs_tol=1e-12)
+        return bool(m == t)
+
     differ = sorted(set(mine) ^ set(theirs))
-    differ += sorted(k for k in set(mine) & set(theirs) if mine[k][: len(theirs[k])] != theirs[k])
+    differ += sorted(k for k in set(mine) & set(theirs) if not fits(mine[k], theirs[k]))
     return len(theirs), differ
 
 
