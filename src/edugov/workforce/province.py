@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .norms import AGE_BANDS, STAGES_BY_ORDER, Norms
 
@@ -71,61 +72,55 @@ def _order_sql(col: str) -> str:
     return "CASE " + " ".join(f"WHEN {col} = '{s}' THEN {i}" for i, s in enumerate(STAGES_BY_ORDER)) + " END"
 
 
-def _values(rows: list[tuple[Any, ...]], names: str) -> str:
-    def lit(v: Any) -> str:
-        if isinstance(v, str):
-            return "'" + v.replace("'", "''") + "'"
-        return repr(float(v)) if isinstance(v, float) else str(int(v))
-
-    body = ", ".join("(" + ", ".join(lit(v) for v in r) + ")" for r in rows)
-    return f"(SELECT * FROM (VALUES {body}) AS t({names}))"
-
-
 def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd.DataFrame]:
     """The five outputs by DuckDB. `sources` maps each table to a relation (`read_parquet(...)`
     or a registered name)."""
     stages = sorted(set(p.ratio) | set(p.load) | set(p.village_ratio))
-    n_stage = _values(
-        [(s, p.ratio.get(s, 0.0), p.village_ratio.get(s, 0.0), p.load.get(s, 0.0)) for s in stages],
-        "stage, ratio, village_ratio, load",
-    )
-    n_periods = _values(
-        [(s, g, v) for s, by in p.periods.items() for g, v in by.items() if v] or [("", 0, 0.0)],
-        "subject, grade, periods",
-    )
-    n_retire = _values([(sex, *v) for sex, v in p.retirement.items()], "sex, base, first_year, step, cap")
+    periods = [(s, g, v) for s, by in p.periods.items() for g, v in by.items() if v]
+    # The norms as Arrow tables scanned by name: a VALUES list of a curriculum's ~80 rows costs
+    # DuckDB's binder more than the computation over a district.
+    norms = {
+        "wf_norm_stage": pa.table(
+            {
+                "stage": stages,
+                "ratio": [float(p.ratio.get(s, 0.0)) for s in stages],
+                "village_ratio": [float(p.village_ratio.get(s, 0.0)) for s in stages],
+                "load": [float(p.load.get(s, 0.0)) for s in stages],
+            }
+        ),
+        "wf_norm_periods": pa.table(
+            {
+                "subject": pa.array([r[0] for r in periods], pa.string()),
+                "grade": pa.array([r[1] for r in periods], pa.int64()),
+                "periods": pa.array([r[2] for r in periods], pa.float64()),
+            }
+        ),
+        "wf_norm_retire": pa.table(
+            {
+                "sex": list(p.retirement),
+                **{
+                    name: pa.array([int(v[i]) for v in p.retirement.values()], pa.int64())
+                    for i, name in enumerate(("base", "first_year", "step", "cap"))
+                },
+            }
+        ),
+    }
+    n_stage, n_periods, n_retire = "wf_norm_stage", "wf_norm_periods", "wf_norm_retire"
     bands = " ".join(f"WHEN age BETWEEN {lo} AND {hi} THEN '{label}'" for label, lo, hi in AGE_BANDS)
     year, month = p.today
     s, c, t, ld = (sources[k] for k in ("schools", "classes", "teachers", "loads"))
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE wf_cls AS
-          SELECT school_id, grade, count(*) AS n, sum(pupils) AS pupils FROM {c} GROUP BY ALL;
-        CREATE OR REPLACE TEMP TABLE wf_t AS
-          SELECT t.*, x.teaching_stage, x.locale, x.town_id,
-                 (t.birth_year + n.base) * 12 + t.birth_month - 1
-                 + CASE WHEN t.birth_year * 12 + t.birth_month - 1 >= n.first_year * 12
-                        THEN least(n.cap,
-                                   ((t.birth_year - n.first_year) * 12 + t.birth_month - 1) // n.step + 1)
-                        ELSE 0 END AS retire_m
-          FROM {t} t JOIN {s} x USING (school_id) JOIN {n_retire} n ON n.sex = t.sex;
-        CREATE OR REPLACE TEMP TABLE wf_sh AS
-          WITH lt AS (SELECT record_id, subject, sum(periods) AS periods FROM {ld} GROUP BY ALL),
-               tot AS (SELECT record_id, sum(periods) AS total FROM lt GROUP BY ALL HAVING sum(periods) > 0)
-          SELECT lt.record_id, lt.subject, lt.periods / tot.total AS share, w.school_id,
-                 w.retire_m <= {p.horizon_months} AS retires,
-                 coalesce({_order_sql("w.cert_stage")} >= {_order_sql("w.teaching_stage")}
-                   AND CASE WHEN w.cert_stage = 'kindergarten' THEN w.teaching_stage = 'kindergarten'
-                            ELSE w.cert_subject = lt.subject END, false) AS covered
-          FROM lt JOIN tot USING (record_id) JOIN wf_t w USING (record_id);
-    """)
-    out: dict[str, pd.DataFrame] = {}
-    out["schools"] = con.execute(f"""
+    # One statement: a round trip per output and per intermediate table cost more than the work on
+    # a district's or a small province's rows (each statement's planning and Parquet opening).
+    # The outputs come back as one table, each row tagged by its output, its columns prefixed by
+    # the output's number (so that no two outputs' types mix), then split.
+    outputs = {
+        "schools": f"""
         WITH st AS (SELECT school_id, {_stage_sql("grade")} AS stage, sum(pupils) AS pupils, sum(n) AS n
                     FROM wf_cls GROUP BY ALL),
              posts AS (SELECT st.school_id, sum(CASE WHEN x.village AND ns.village_ratio > 0
                                    THEN greatest(st.pupils / ns.ratio, st.n * ns.village_ratio)
                                    ELSE st.pupils / ns.ratio END) AS need
-                       FROM st JOIN {s} x USING (school_id) JOIN {n_stage} ns ON ns.stage = st.stage
+                       FROM st JOIN wf_s x USING (school_id) JOIN {n_stage} ns ON ns.stage = st.stage
                        WHERE ns.ratio > 0 GROUP BY ALL),
              pupils AS (SELECT school_id, sum(pupils) AS students, sum(n) AS classes
                         FROM wf_cls GROUP BY ALL),
@@ -143,41 +138,93 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
                coalesce(outside.outside_certificate, 0)::BIGINT AS outside_certificate,
                coalesce(tt.uncertified, 0)::BIGINT AS uncertified,
                coalesce(tt.retiring, 0)::BIGINT AS retiring
-        FROM {s} x LEFT JOIN posts USING (school_id) LEFT JOIN pupils USING (school_id)
-             LEFT JOIN tt USING (school_id) LEFT JOIN outside USING (school_id)
-        ORDER BY x.school_id
-    """).df()
-    out["subjects"] = con.execute(f"""
-        WITH dem AS (SELECT c.school_id, np.subject, sum(c.n * np.periods / ns.load) AS need
-                     FROM wf_cls c JOIN {n_periods} np ON np.grade = c.grade
-                     JOIN {n_stage} ns ON ns.stage = {_stage_sql("c.grade")} AND ns.load > 0
-                     GROUP BY ALL HAVING sum(c.n * np.periods / ns.load) <> 0),
-             sup AS (SELECT school_id, subject, sum(share) AS have,
-                            sum(CASE WHEN covered THEN share ELSE 0 END) AS qualified,
-                            sum(CASE WHEN covered AND retires THEN share ELSE 0 END) AS retiring
-                     FROM wf_sh GROUP BY ALL)
-        SELECT dem.school_id, dem.subject, dem.need, coalesce(sup.have, 0.0) AS have,
-               coalesce(sup.qualified, 0.0) AS qualified, coalesce(sup.retiring, 0.0) AS retiring
-        FROM dem LEFT JOIN sup USING (school_id, subject) ORDER BY dem.school_id, dem.subject
-    """).df()
-    con.register("wf_subjects", out["subjects"])
-    out["heat"] = con.execute(f"""
+        FROM wf_s x LEFT JOIN posts USING (school_id) LEFT JOIN pupils USING (school_id)
+             LEFT JOIN tt USING (school_id) LEFT JOIN outside USING (school_id)""",
+        "subjects": "SELECT school_id, subject, need, have, qualified, retiring FROM wf_subjects",
+        "heat": """
         SELECT x.town_id, r.subject, sum(greatest(r.need - r.qualified, 0)) AS gap,
                sum(greatest(r.need - r.qualified + r.retiring, 0)) AS gap_in_five_years
-        FROM wf_subjects r JOIN {s} x USING (school_id) GROUP BY ALL ORDER BY x.town_id, r.subject
-    """).df()
-    out["ages"] = con.execute(f"""
+        FROM wf_subjects r JOIN wf_s x USING (school_id) GROUP BY ALL""",
+        "ages": f"""
         SELECT locale, CASE {bands} ELSE '{AGE_BANDS[-1][0]}' END AS band, count(*)::BIGINT AS teachers
         FROM (SELECT locale, {year} - birth_year - CASE WHEN {month} < birth_month THEN 1 ELSE 0 END AS age
-              FROM wf_t) GROUP BY ALL ORDER BY locale, band
-    """).df()
-    out["retirements"] = con.execute(f"""
+              FROM wf_t) GROUP BY ALL""",
+        "retirements": f"""
         SELECT (retire_m // 12)::BIGINT AS year, locale, count(*)::BIGINT AS teachers FROM wf_t
         WHERE retire_m >= {p.today_months} AND retire_m // 12 < {year + HORIZON_YEARS}
-        GROUP BY ALL ORDER BY year, locale
-    """).df()
-    con.unregister("wf_subjects")
+        GROUP BY ALL""",
+    }
+    columns = {
+        "schools": ["school_id", "students", "classes", "posts_needed", "posts_held", "teachers",
+                    "outside_certificate", "uncertified", "retiring"],
+        "subjects": ["school_id", "subject", "need", "have", "qualified", "retiring"],
+        "heat": ["town_id", "subject", "gap", "gap_in_five_years"],
+        "ages": ["locale", "band", "teachers"],
+        "retirements": ["year", "locale", "teachers"],
+    }  # fmt: skip
+    tagged = "\n        UNION ALL BY NAME\n".join(
+        f"SELECT {i} AS wf_part, row_number() OVER (ORDER BY {', '.join(KEYS[name])}) AS wf_row, "
+        + ", ".join(f'"{col}" AS "o{i}_{col}"' for col in columns[name])
+        + f" FROM ({outputs[name]})"
+        for i, name in enumerate(OUTPUTS)
+    )
+    for name, norm in norms.items():
+        con.register(name, norm)
+    try:
+        table = _run(con, f"""
+        WITH wf_s AS MATERIALIZED (SELECT * FROM {s}),
+        wf_cls AS MATERIALIZED (
+          SELECT school_id, grade, count(*) AS n, sum(pupils) AS pupils
+          FROM {c} SEMI JOIN wf_s USING (school_id) GROUP BY ALL),
+        wf_t AS MATERIALIZED (
+          SELECT t.*, x.teaching_stage, x.locale, x.town_id,
+                 (t.birth_year + n.base) * 12 + t.birth_month - 1
+                 + CASE WHEN t.birth_year * 12 + t.birth_month - 1 >= n.first_year * 12
+                        THEN least(n.cap,
+                                   ((t.birth_year - n.first_year) * 12 + t.birth_month - 1) // n.step + 1)
+                        ELSE 0 END AS retire_m
+          FROM {t} t JOIN wf_s x USING (school_id) JOIN {n_retire} n ON n.sex = t.sex),
+        wf_sh AS MATERIALIZED (
+          WITH lt AS (SELECT record_id, subject, sum(periods) AS periods FROM {ld} GROUP BY ALL),
+               tot AS (SELECT record_id, sum(periods) AS total FROM lt GROUP BY ALL HAVING sum(periods) > 0)
+          SELECT lt.record_id, lt.subject, lt.periods / tot.total AS share, w.school_id,
+                 w.retire_m <= {p.horizon_months} AS retires,
+                 coalesce({_order_sql("w.cert_stage")} >= {_order_sql("w.teaching_stage")}
+                   AND CASE WHEN w.cert_stage = 'kindergarten' THEN w.teaching_stage = 'kindergarten'
+                            ELSE w.cert_subject = lt.subject END, false) AS covered
+          FROM lt JOIN tot USING (record_id) JOIN wf_t w USING (record_id)),
+        wf_subjects AS MATERIALIZED (
+          WITH dem AS (SELECT c.school_id, np.subject, sum(c.n * np.periods / ns.load) AS need
+                       FROM wf_cls c JOIN {n_periods} np ON np.grade = c.grade
+                       JOIN {n_stage} ns ON ns.stage = {_stage_sql("c.grade")} AND ns.load > 0
+                       GROUP BY ALL HAVING sum(c.n * np.periods / ns.load) <> 0),
+               sup AS (SELECT school_id, subject, sum(share) AS have,
+                              sum(CASE WHEN covered THEN share ELSE 0 END) AS qualified,
+                              sum(CASE WHEN covered AND retires THEN share ELSE 0 END) AS retiring
+                       FROM wf_sh GROUP BY ALL)
+          SELECT dem.school_id, dem.subject, dem.need, coalesce(sup.have, 0.0) AS have,
+                 coalesce(sup.qualified, 0.0) AS qualified, coalesce(sup.retiring, 0.0) AS retiring
+          FROM dem LEFT JOIN sup USING (school_id, subject))
+        {tagged}
+        ORDER BY wf_part, wf_row
+    """)
+    finally:
+        for name in norms:
+            con.unregister(name)
+    part = table.column("wf_part").to_numpy()
+    out: dict[str, pd.DataFrame] = {}
+    for i, name in enumerate(OUTPUTS):
+        rows = np.flatnonzero(part == i)
+        piece = table.take(pa.array(rows)) if len(rows) else table.slice(0, 0)
+        frame = piece.select([f"o{i}_{col}" for col in columns[name]]).to_pandas()
+        frame.columns = columns[name]
+        out[name] = frame
     return out
+
+
+def _run(con: Any, sql: str) -> pa.Table:
+    table: pa.Table = con.sql(sql).to_arrow_table()
+    return table
 
 
 def _stage(grades: pd.Series) -> pd.Series:

@@ -42,14 +42,12 @@ def _canonical(column: str) -> str:
     return f"CASE {stripped} {cases} ELSE {stripped} END" if cases else stripped
 
 
-def province_sources(
-    con: Any, views: dict[str, str], *, school_year_id: int, area_path: str
-) -> dict[str, str]:
-    """Temporary views on `con`, the four tables of `workforce.province` for the school year and the
-    area (every school under its path) as `province.frames_from_db` reads them from the database:
+def province_sources(views: dict[str, str], *, school_year_id: int, area_path: str) -> dict[str, str]:
+    """The four tables of `workforce.province` for the school year and the area (every school under
+    its path) as `province.frames_from_db` reads them from the database, as DuckDB subqueries:
     staffed school types, archived schools and classes left out, subjects made canonical. `views`
     maps the warehouse models' tables (school, area, school_class, teacher, teacher_year,
-    subject_load) to relations on `con`."""
+    subject_load) to relations."""
     from edugov.registry.models import Locale
 
     from .selectors import STAFFED_TYPES, _teaching_stage
@@ -60,29 +58,29 @@ def province_sources(
     s, a, c, t, ty, ld = (
         views[k] for k in ("school", "area", "school_class", "teacher", "teacher_year", "subject_load")
     )
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW wf_wh_schools AS
+    schools = f"""(
           SELECT s.id AS school_id, s.area_id AS town_id, s.locale,
                  s.locale = {_text(Locale.RURAL)} OR coalesce(s.is_teaching_point, false) AS village,
                  CASE s.school_type {stage} ELSE 'primary' END AS teaching_stage
           FROM {s} s JOIN {a} a ON s.area_id = a.id
           WHERE s.archived_at IS NULL AND s.school_type IN ({staffed})
-            AND starts_with(a.path, {_text(area_path)});
-        CREATE OR REPLACE TEMP VIEW wf_wh_classes AS
+            AND starts_with(a.path, {_text(area_path)}))"""
+    # The year's classes, records and loads of every school: the computation keeps those of the
+    # schools listed (province.duckdb_compute joins each to them), as it does with the database's.
+    return {
+        "schools": schools,
+        "classes": f"""(
           SELECT c.school_id, c.grade, c.boys + c.girls AS pupils
-          FROM {c} c SEMI JOIN wf_wh_schools x ON c.school_id = x.school_id
-          WHERE c.school_year_id = {y} AND c.archived_at IS NULL;
-        CREATE OR REPLACE TEMP VIEW wf_wh_teachers AS
+          FROM {c} c WHERE c.school_year_id = {y} AND c.archived_at IS NULL)""",
+        "teachers": f"""(
           SELECT r.id AS record_id, r.school_id, r.employment_type, r.certificate_stage AS cert_stage,
                  {_canonical("r.certificate_subject")} AS cert_subject, r.birth_year, r.birth_month, t.sex
-          FROM {ty} r JOIN {t} t ON r.teacher_id = t.id SEMI JOIN wf_wh_schools x ON r.school_id = x.school_id
-          WHERE r.school_year_id = {y};
-        CREATE OR REPLACE TEMP VIEW wf_wh_loads AS
+          FROM {ty} r JOIN {t} t ON r.teacher_id = t.id WHERE r.school_year_id = {y})""",
+        "loads": f"""(
           SELECT l.teacher_year_id AS record_id, {_canonical("l.subject")} AS subject,
                  l.weekly_periods AS periods
-          FROM {ld} l SEMI JOIN wf_wh_teachers r ON l.teacher_year_id = r.record_id;
-    """)
-    return {k: f"wf_wh_{k}" for k in ("schools", "classes", "teachers", "loads")}
+          FROM {ld} l SEMI JOIN {ty} r ON l.teacher_year_id = r.id AND r.school_year_id = {y})""",
+    }
 
 
 def province_staffing(
@@ -109,6 +107,6 @@ def province_staffing(
         "subject_load": SubjectLoad,
     }
     views = {k: state.view(m) for k, m in models.items()}
-    sources = province_sources(state.con, views, school_year_id=school_year.pk, area_path=area.path)
+    sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
     params = Params.from_norms(Norms.load_for(area.path, school_year.start_year), today.year, today.month)
     return duckdb_compute(state.con, sources, params)
