@@ -168,10 +168,7 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
         + f" FROM ({outputs[name]})"
         for i, name in enumerate(OUTPUTS)
     )
-    for name, norm in norms.items():
-        con.register(name, norm)
-    try:
-        table = _run(con, f"""
+    sql = f"""
         WITH wf_s AS MATERIALIZED (SELECT * FROM {s}),
         wf_cls AS MATERIALIZED (
           SELECT school_id, grade, count(*) AS n, sum(pupils) AS pupils
@@ -207,7 +204,11 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
           FROM dem LEFT JOIN sup USING (school_id, subject))
         {tagged}
         ORDER BY wf_part, wf_row
-    """)
+    """
+    for name, norm in norms.items():
+        con.register(name, norm)
+    try:
+        table = _run(con, sql)
     finally:
         for name in norms:
             con.unregister(name)
