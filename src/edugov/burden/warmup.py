@@ -6,9 +6,10 @@ the first visit of 作业时长监测 and 考试与课后服务 after a restart 
 
 from __future__ import annotations
 
+from edugov.reports.cache import read_scope_key
 from edugov.reports.warmup import district_readers
 
-from .selectors import compliance_page, default_term, read_scope_key
+from .selectors import compliance_page, default_term
 
 MAX_SCOPES_PER_DISTRICT = 4  # start-up time stays bounded: the first scopes by account id
 

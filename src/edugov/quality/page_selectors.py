@@ -17,21 +17,15 @@ from edugov.accounts.models import User
 from edugov.common.cache import cached_figure
 from edugov.common.errors import DomainError
 from edugov.registry.models import SchoolYear
-from edugov.reports.cache import reader_key
+from edugov.reports.readers import Reader
 
 from . import fitness_selectors, selectors
 from .models import Assessment
 
 
-class Reader:
-    """The user as the cache key sees them: by read scope (`repr`), not by person or role."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-        self.scope = reader_key(user, "quality")
-
-    def __repr__(self) -> str:
-        return f"Reader({self.scope})"
+def reader(user: User) -> Reader:
+    """The user as the quality pages' cache key sees them: their rows and quality's read actions."""
+    return Reader(user, "quality")
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ def _overview(reader: Reader, current_pk: int | None) -> OverviewFigures:
 def overview_figures(*, user: User, current: Assessment | None) -> OverviewFigures:
     """The 质量监测 page's figures for the user's read scope: the assessment `current` (picked and
     checked against the scope by the view) and the cockpit, value-added and fitness blocks."""
-    return _overview(Reader(user), current.pk if current is not None else None)
+    return _overview(reader(user), current.pk if current is not None else None)
 
 
 @dataclass(frozen=True)
@@ -105,7 +99,7 @@ def _fitness_years(reader: Reader) -> list[SchoolYear]:
 
 def fitness_years(*, user: User) -> list[SchoolYear]:
     """The school years with fitness results in the user's read scope, latest first."""
-    return _fitness_years(Reader(user))
+    return _fitness_years(reader(user))
 
 
 @cached_figure("quality.fitness_page")
@@ -125,4 +119,4 @@ def _fitness(reader: Reader, year: SchoolYear) -> FitnessFigures:
 
 def fitness_figures(*, user: User, year: SchoolYear) -> FitnessFigures:
     """The 学生体质健康 page's figures of one school year for the user's read scope."""
-    return _fitness(Reader(user), year)
+    return _fitness(reader(user), year)

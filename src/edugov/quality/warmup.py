@@ -14,7 +14,7 @@ MAX_SCOPES_PER_DISTRICT = 2  # start-up time stays bounded: the first scopes by 
 
 
 def warm() -> None:
-    scope = lambda u: page_selectors.Reader(u).scope  # noqa: E731
+    scope = lambda u: page_selectors.reader(u).scope  # noqa: E731
     for reader in district_readers(action("view"), scope, MAX_SCOPES_PER_DISTRICT):
         current = selectors.assessment_list(actor=reader).first()
         page_selectors.overview_figures(user=reader, current=current)

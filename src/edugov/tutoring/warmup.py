@@ -5,14 +5,15 @@ so the first visit after a restart finds it cached."""
 
 from __future__ import annotations
 
+from edugov.reports.readers import Reader
 from edugov.reports.warmup import district_readers
 
 from .selectors import violation_rows
-from .selectors.reader import Reader
 
 MAX_SCOPES_PER_DISTRICT = 4  # start-up time stays bounded: the first scopes by account id
 
 
 def warm() -> None:
-    for reader in district_readers("tutoring.view", lambda u: Reader(u).scope, MAX_SCOPES_PER_DISTRICT):
+    scope = lambda u: Reader(u, "tutoring").scope  # noqa: E731
+    for reader in district_readers("tutoring.view", scope, MAX_SCOPES_PER_DISTRICT):
         violation_rows(user=reader)

@@ -15,7 +15,7 @@ from .after_school import (
 from .board import BOARD_DAYS, Board, BoardDay, BoardItem, board_for_token
 from .compliance import homework_compliance, school_compliance_counts
 from .compliance_charts import compliance_charts
-from .compliance_page import CompliancePage, compliance_page, read_scope_key
+from .compliance_page import CompliancePage, compliance_page
 from .compliance_types import (
     DAILY_BIN,
     DAILY_BINS,
@@ -66,7 +66,6 @@ __all__ = [
     "exam_violation_list",
     "homework_compliance",
     "homework_list",
-    "read_scope_key",
     "school_choices",
     "school_compliance_counts",
     "school_ids_under",

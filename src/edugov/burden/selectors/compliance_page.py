@@ -19,7 +19,7 @@ from typing import Any
 
 from edugov.common.cache import cached_figure
 from edugov.registry.models import School, Term
-from edugov.reports.cache import read_scope_key
+from edugov.reports.readers import Reader
 from edugov.standards.loader import library
 
 from .after_school import AfterSchoolSummary, after_school_overview
@@ -38,18 +38,6 @@ class CompliancePage:
     exam_violations: list[ExamViolationRow]
     after_school: AfterSchoolSummary
     surveys: list[SurveyClassRow]
-
-
-class Reader:
-    """The user as the cache key sees them: by read scope (`repr`, `reports.cache.read_scope_key`,
-    as the report files are keyed), not by person or role."""
-
-    def __init__(self, user: Any) -> None:
-        self.user = user
-        self.scope = read_scope_key(user)
-
-    def __repr__(self) -> str:
-        return f"Reader({self.scope})"
 
 
 @cached_figure("burden.compliance_page", depends=lambda: library().fingerprint)

@@ -15,6 +15,7 @@ from edugov.audit.models import AuditAction
 from edugov.audit.services import audit_record
 from edugov.burden import selectors
 from edugov.burden.models import Homework, HomeworkType
+from edugov.reports.cache import read_scope_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = dt.date
@@ -73,8 +74,8 @@ def test_page_figures_are_shared_by_one_read_scope_and_computed_again_after_a_co
     term = district.year.terms.get(number=1)
     officer, leader = district.users[Role.DEPARTMENT_OFFICER], district.users[Role.LEADER]
     town_officer = district.users["town_officer"]
-    assert selectors.read_scope_key(officer) == selectors.read_scope_key(leader)
-    assert selectors.read_scope_key(officer) != selectors.read_scope_key(town_officer)
+    assert read_scope_key(officer) == read_scope_key(leader)
+    assert read_scope_key(officer) != read_scope_key(town_officer)
     c = district.class_a1
     with transaction.atomic():
         _publish(c, D(2025, 9, 8), 30)

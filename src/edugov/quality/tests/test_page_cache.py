@@ -47,8 +47,8 @@ def _passed(figures: Any) -> tuple[int, int, float]:
 def test_fitness_figures_by_read_scope_and_computed_again_after_an_import(tested, tmp_path):
     d = tested
     admin, leader, town = d.users[Role.DISTRICT_ADMIN], d.users[Role.LEADER], d.users["town_officer"]
-    assert page_selectors.Reader(admin).scope == page_selectors.Reader(leader).scope
-    assert page_selectors.Reader(admin).scope != page_selectors.Reader(town).scope
+    assert page_selectors.reader(admin).scope == page_selectors.reader(leader).scope
+    assert page_selectors.reader(admin).scope != page_selectors.reader(town).scope
     # 6 pupils, 1 fails (G0000000004, 50.0): 5/6 = 83.3%; town A's school A has 4, 3 passing.
     assert _passed(page_selectors.fitness_figures(user=admin, year=d.year)) == (6, 5, 83.3)
     # The district's entry is cached: the town's reader still computes their own.

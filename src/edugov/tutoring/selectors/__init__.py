@@ -15,6 +15,7 @@ from edugov.accounts.policy import role_may
 from edugov.accounts.scope import scoped
 from edugov.common.cache import cached_figure
 from edugov.common.text import mask_id_number, mask_phone
+from edugov.reports.readers import Reader
 
 from ..models import (
     ActionKind,
@@ -45,7 +46,6 @@ from .complaints import (
     complaint_public_steps,
 )
 from .inspections import inspection_rows, inspector_candidates, institution_pick
-from .reader import Reader
 
 # What the public lookup may show, and nothing else (no persons, no phones, no money).
 PUBLIC_FIELDS = (
@@ -175,7 +175,7 @@ def violation_rows(*, user: Any, limit: int = 2000) -> list[ViolationRow]:
     instances: an order's encrypted pupil and parent fields are never decrypted for this list).
     Cached per data generation and read scope: finding the few sessions and orders with a
     violation scans every one of them (~1 s a visit under load on the demo district)."""
-    return _violation_rows(Reader(user), limit)
+    return _violation_rows(Reader(user, "tutoring"), limit)
 
 
 @cached_figure("tutoring.violation_rows")

@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from edugov.accounts.models import Department, Role
+from edugov.reports.readers import Reader
 from edugov.testing import login, make_mini_district, make_user
 from edugov.tutoring import selectors, services
 from edugov.tutoring.models import Order
-from edugov.tutoring.selectors.reader import Reader
 
 from .factories import make_institution, officer
 
@@ -44,7 +44,7 @@ def test_rows_by_read_scope_and_computed_again_after_a_commit():
     md = make_mini_district()
     px = officer(md)
     town_b = make_user(Role.DEPARTMENT_OFFICER, area=md.town_b, department=Department.TUTORING_SUPERVISION)
-    assert Reader(px).scope != Reader(town_b).scope
+    assert Reader(px, "tutoring").scope != Reader(town_b, "tutoring").scope
     inst = make_institution(md, px, name="晨光美术培训中心", town=md.town_a)
     first = _order(px, inst, dt.date(2025, 9, 1))
     assert [r.what for r in selectors.violation_rows(user=px)] == [f"收费订单{first.pk}"]
