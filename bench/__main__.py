@@ -339,6 +339,9 @@ def bench_modules(db: Database, wh: Path, work: Path, spark: bool) -> None:
     finally:
         if cluster is not None:
             spark_cluster.stop(port=cluster.port, workers=cluster.workers)
+    from bench import province_extra  # this round's modules over the warehouse (workforce)
+
+    province_extra.bench(db, wh, work, totals)
     one = run_step("bench.province", db.env(), "all", "duckdb", str(wh))
     report(
         "province",
