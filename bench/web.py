@@ -197,15 +197,21 @@ def serve(db: Database, workers: int = 3, threads: int = 8) -> Iterator[str]:
     env = dict(db.env(), REDIS_URL=REDIS_BENCH_URL, EDUGOV_CONN_MAX_AGE="60", EDUGOV_DEBUG="0")
     env.pop("PYTHONPATH", None)
     port = _free_port()
+    argv = [
+        sys.executable, "-m", "gunicorn", "edugov.wsgi:application", "-b", f"127.0.0.1:{port}",
+        "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--timeout", "300",
+        "--backlog", "2048", "--keep-alive", "30",
+    ]  # fmt: skip
+    with _running(argv, port, env) as base:
+        yield base
+
+
+@contextmanager
+def _running(argv: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A server process answering on the loopback `port`: yields its base URL once the login page
+    answers, and stops it afterwards."""
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "edugov.wsgi:application", "-b", f"127.0.0.1:{port}",
-            "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--timeout", "300",
-            "--backlog", "2048", "--keep-alive", "30",
-        ],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
     try:
         _wait_for(base)
         yield base
@@ -242,16 +248,8 @@ def proxy(db: Database, *, staff: str, public: str, work: Path) -> Iterator[str 
         f"events {{ worker_connections 4096; }}\nhttp {{\naccess_log off;\n"
         f"client_body_temp_path {home}/body;\nproxy_temp_path {home}/proxy;\n{server_block}}}\n"
     )
-    server = subprocess.Popen(
-        [nginx, "-c", str(conf), "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base)
+    with _running([nginx, "-c", str(conf), "-g", "daemon off;"], port) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _wait_for(base: str) -> None:
