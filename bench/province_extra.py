@@ -185,16 +185,20 @@ def _params(year: Any, area: Any) -> Any:
 
 
 def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
-    """The plain-pandas peer over the warehouse's files: reading, filtering and computing timed."""
+    """The plain-pandas peer over the warehouse's files: reading, filtering and computing timed (the
+    better of two runs)."""
     from edugov.workforce.province import pandas_compute
 
     del work  # the peer reads the warehouse's files directly
     year, area = _province()
     params = _params(year, area)
-    started = time.perf_counter()
-    frames = pandas_frames(Path(warehouse), school_year_id=year.pk, area_path=area.path)
-    result = pandas_compute(frames, params)
-    seconds = time.perf_counter() - started
+    runs = []
+    for _ in range(2):  # the better of two, as edugov's warm call (the first pays pandas' imports)
+        started = time.perf_counter()
+        frames = pandas_frames(Path(warehouse), school_year_id=year.pk, area_path=area.path)
+        result = pandas_compute(frames, params)
+        runs.append(time.perf_counter() - started)
+    seconds = min(runs)
     digest, _ = workforce_digest(result)
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
     return {"seconds": seconds, "items": len(digest), "peak_mb": _peak()}
