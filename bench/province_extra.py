@@ -216,11 +216,10 @@ def _peak() -> float:
 
 def limit(module: str, warehouse: str) -> dict[str, Any]:
     """edugov's province computation over the warehouse (first call on a fresh connection, then the
-    better of two warm calls) and the limit line's five queries (each the better of two, on a fresh
+    better of two warm calls) and the limit line's one query (the better of two, on a fresh
     in-memory DuckDB), compared output by output (`workforce.province.compare`)."""
     from edugov.indicators import warehouse_duckdb
-    from edugov.warehouse.limit import limit_frame
-    from edugov.warehouse.limit_workforce import workforce_parts
+    from edugov.warehouse.limit_workforce import workforce_frames, workforce_sql
     from edugov.workforce.norms import SUBJECT_ALIASES
     from edugov.workforce.province import compare
     from edugov.workforce.warehouse import province_staffing
@@ -235,16 +234,11 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
         return out, time.perf_counter() - started
 
     result, first = ours()
-    parts = workforce_parts(
+    sql = workforce_sql(
         warehouse, school_year_id=year.pk, area_path=area.path, params=params, aliases=SUBJECT_ALIASES
     )
-    theirs: dict[str, Any] = {}
-    seconds = 0.0
-    for part, sql in parts:
-        frame, a = limit_frame(sql)
-        _, b = limit_frame(sql)
-        theirs[part] = frame
-        seconds += min(a, b)
+    theirs, a = workforce_frames(sql)
+    seconds = min(a, workforce_frames(sql)[1])
     warm = min(ours()[1] for _ in range(2))
     differ = compare(result, theirs)
     return {
@@ -294,7 +288,7 @@ def bench(db: Any, wh: Path, work: Path, totals: dict[str, list[float]]) -> None
         li = run_step("bench.province", db.env(), "limit", module, str(wh))
         report(
             "province",
-            "  limit line: the five outputs by hand-written DuckDB SQL",
+            "  limit line: the five outputs by one hand-written DuckDB query",
             f"{li['limit']:.2f} s",
             f"edugov's computation: first {li['first']:.2f} s, warm {li['known']:.2f} s; "
             f"module call warm {m['seconds']:.2f} s",

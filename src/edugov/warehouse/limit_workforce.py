@@ -8,8 +8,11 @@ so `workforce.province.compare` compares them value by value."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from .limit_files import files, text
 
@@ -122,17 +125,16 @@ def _norm_rows(params: Any) -> tuple[str, str]:
     )
 
 
-def workforce_parts(
+def _outputs(
     directory: str | Path, *, school_year_id: int, area_path: str, params: Any, aliases: dict[str, str]
-) -> list[tuple[str, str]]:
-    """(part, SQL) for the five outputs. `params` is a `workforce.province.Params` (the norms and
-    the day), `aliases` the norms' subject aliases."""
+) -> tuple[str, dict[str, str]]:
+    """(the CTEs, and per output its SELECT over them)."""
     base = _base(
         directory, school_year_id=school_year_id, area_path=area_path, params=params, aliases=aliases
     )
     norm, curriculum = _norm_rows(params)
     year, month = params.today
-    subjects_cte = f"""
+    ctes = f"""{base},
 need AS (
   SELECT g.school_id, curriculum.subject, sum(g.n * curriculum.periods / norm.teaching_load) AS need
   FROM grades g JOIN {curriculum} ON curriculum.grade = g.grade
@@ -149,8 +151,7 @@ subj AS (
   SELECT need.school_id, need.subject, need.need, coalesce(supply.have, 0.0) AS have,
     coalesce(supply.qualified, 0.0) AS qualified, coalesce(supply.retiring, 0.0) AS retiring
   FROM need LEFT JOIN supply USING (school_id, subject)
-)"""
-    schools = f"""WITH {base},
+),
 stage_posts AS (
   SELECT g.school_id, sum(g.pupils) AS pupils, sum(g.n) AS n, any_value(sch.village) AS village,
     any_value(norm.ratio) AS ratio, any_value(norm.village_ratio) AS village_ratio
@@ -163,31 +164,96 @@ posts AS (
                              THEN greatest(pupils / ratio, n * village_ratio)
                              ELSE pupils / ratio END) AS need
   FROM stage_posts GROUP BY ALL
-)
-SELECT sch.school_id,
-  coalesce((SELECT sum(pupils) FROM grades g WHERE g.school_id = sch.school_id), 0)::BIGINT AS students,
-  coalesce((SELECT sum(n) FROM grades g WHERE g.school_id = sch.school_id), 0)::BIGINT AS classes,
-  ceil(round(coalesce(posts.need, 0), 6))::BIGINT AS posts_needed,
+),
+per_school AS (SELECT school_id, sum(pupils) AS students, sum(n) AS classes FROM grades GROUP BY ALL),
+outside AS (
+  SELECT school_id, count(DISTINCT record_id) AS outside_certificate
+  FROM shares WHERE NOT covered GROUP BY ALL
+)"""
+    bands = " ".join(f"WHEN age BETWEEN {lo} AND {hi} THEN {text(label)}" for label, lo, hi in AGE_BANDS)
+    selects = {
+        "schools": f"""
+SELECT sch.school_id, coalesce(any_value(per_school.students), 0)::BIGINT AS students,
+  coalesce(any_value(per_school.classes), 0)::BIGINT AS classes,
+  ceil(round(coalesce(any_value(posts.need), 0), 6))::BIGINT AS posts_needed,
   count(tea.record_id) FILTER (tea.employment_type = 'established')::BIGINT AS posts_held,
   count(tea.record_id)::BIGINT AS teachers,
-  coalesce((SELECT count(DISTINCT record_id) FROM shares
-            WHERE shares.school_id = sch.school_id AND NOT covered), 0)::BIGINT AS outside_certificate,
+  coalesce(any_value(outside.outside_certificate), 0)::BIGINT AS outside_certificate,
   count(tea.record_id) FILTER (tea.certificate_stage = 'none')::BIGINT AS uncertified,
   count(tea.record_id) FILTER (tea.retire_m <= {params.horizon_months})::BIGINT AS retiring
-FROM sch LEFT JOIN posts USING (school_id) LEFT JOIN tea USING (school_id)
-GROUP BY sch.school_id, posts.need ORDER BY sch.school_id"""
-    subjects = f"WITH {base}, {subjects_cte}\nSELECT * FROM subj ORDER BY school_id, subject"
-    heat = f"""WITH {base}, {subjects_cte}
+FROM sch LEFT JOIN posts USING (school_id) LEFT JOIN per_school USING (school_id)
+  LEFT JOIN outside USING (school_id) LEFT JOIN tea USING (school_id)
+GROUP BY sch.school_id""",
+        "subjects": "SELECT school_id, subject, need, have, qualified, retiring FROM subj",
+        "heat": """
 SELECT sch.town_id, subj.subject, sum(greatest(subj.need - subj.qualified, 0)) AS gap,
   sum(greatest(subj.need - subj.qualified + subj.retiring, 0)) AS gap_in_five_years
-FROM subj JOIN sch USING (school_id) GROUP BY ALL ORDER BY ALL"""
-    bands = " ".join(f"WHEN age BETWEEN {lo} AND {hi} THEN {text(label)}" for label, lo, hi in AGE_BANDS)
-    ages = f"""WITH {base}
+FROM subj JOIN sch USING (school_id) GROUP BY ALL""",
+        "ages": f"""
 SELECT locale, CASE {bands} ELSE {text(OLDEST)} END AS band, count(*)::BIGINT AS teachers
 FROM (SELECT locale, {year} - birth_year - (birth_month > {month})::INT AS age FROM tea)
-GROUP BY ALL ORDER BY ALL"""
-    retirements = f"""WITH {base}
+GROUP BY ALL""",
+        "retirements": f"""
 SELECT (retire_m // 12)::BIGINT AS year, locale, count(*)::BIGINT AS teachers FROM tea
 WHERE retire_m >= {year * 12 + month - 1} AND retire_m // 12 < {year + HORIZON}
-GROUP BY ALL ORDER BY ALL"""
-    return list(zip(PARTS, (schools, subjects, heat, ages, retirements), strict=True))
+GROUP BY ALL""",
+    }
+    return ctes, selects
+
+
+COLUMNS = {
+    "schools": ("school_id", "students", "classes", "posts_needed", "posts_held", "teachers",
+                "outside_certificate", "uncertified", "retiring"),
+    "subjects": ("school_id", "subject", "need", "have", "qualified", "retiring"),
+    "heat": ("town_id", "subject", "gap", "gap_in_five_years"),
+    "ages": ("locale", "band", "teachers"),
+    "retirements": ("year", "locale", "teachers"),
+}  # fmt: skip
+
+
+def workforce_parts(
+    directory: str | Path, *, school_year_id: int, area_path: str, params: Any, aliases: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(part, SQL) for each of the five outputs alone. `params` is a `workforce.province.Params`
+    (the norms and the day), `aliases` the norms' subject aliases."""
+    ctes, selects = _outputs(
+        directory, school_year_id=school_year_id, area_path=area_path, params=params, aliases=aliases
+    )
+    return [(part, f"WITH {ctes}\n{selects[part]}\nORDER BY ALL") for part in PARTS]
+
+
+def workforce_sql(
+    directory: str | Path, *, school_year_id: int, area_path: str, params: Any, aliases: dict[str, str]
+) -> str:
+    """The limit line: the five outputs in one query (each row tagged by its output in `part`, its
+    columns named `<output>.<column>`), as `workforce_parts` gives them one by one."""
+    ctes, selects = _outputs(
+        directory, school_year_id=school_year_id, area_path=area_path, params=params, aliases=aliases
+    )
+    tagged = "\nUNION ALL BY NAME\n".join(
+        f"SELECT '{part}' AS part, "
+        + ", ".join(f'"{c}" AS "{part}.{c}"' for c in COLUMNS[part])
+        + f" FROM ({selects[part]})"
+        for part in PARTS
+    )
+    return f"WITH {ctes}\n{tagged}"
+
+
+def workforce_frames(sql: str) -> tuple[dict[str, pd.DataFrame], float]:
+    """`workforce_sql`'s query on a fresh in-memory DuckDB, split into the five outputs: (outputs,
+    seconds of the query and its result)."""
+    import duckdb
+    import pyarrow.compute as pc
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    table = con.sql(sql).to_arrow_table()
+    seconds = time.perf_counter() - started
+    con.close()
+    out = {}
+    for part in PARTS:
+        piece = table.filter(pc.equal(table["part"], part)).select([f"{part}.{c}" for c in COLUMNS[part]])
+        frame = piece.to_pandas()
+        frame.columns = list(COLUMNS[part])
+        out[part] = frame
+    return out, seconds

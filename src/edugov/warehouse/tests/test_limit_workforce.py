@@ -13,7 +13,7 @@ import pytest
 
 from edugov.warehouse import limit
 from edugov.warehouse.export import warehouse_export
-from edugov.warehouse.limit_workforce import workforce_parts
+from edugov.warehouse.limit_workforce import workforce_frames, workforce_parts, workforce_sql
 from edugov.workforce.norms import SUBJECT_ALIASES, Norms
 from edugov.workforce.province import Params, compare, duckdb_compute, frames_from_db
 from edugov.workforce.tests.conftest import world  # noqa: F401
@@ -39,15 +39,12 @@ def test_warehouse_staffing_and_its_limit_line_equal_the_database_computation(wo
     ours = province_staffing(directory=tmp_path, school_year=md.year, area=md.district, today=TODAY)
     expected, params = _from_database(world)
     assert compare(ours, expected) == []
-    parts = workforce_parts(
-        tmp_path,
-        school_year_id=md.year.pk,
-        area_path=md.district.path,
-        params=params,
-        aliases=SUBJECT_ALIASES,
-    )
-    theirs = {part: limit.limit_frame(sql)[0] for part, sql in parts}
+    where = {"school_year_id": md.year.pk, "area_path": md.district.path, "params": params}
+    theirs, _ = workforce_frames(workforce_sql(tmp_path, **where, aliases=SUBJECT_ALIASES))
     assert compare(ours, theirs) == []
+    # Each output's query alone gives the same.
+    parts = workforce_parts(tmp_path, **where, aliases=SUBJECT_ALIASES)
+    assert compare({part: limit.limit_frame(sql)[0] for part, sql in parts}, theirs) == []
     assert sorted(theirs["schools"].columns) == sorted(ours["schools"].columns)
     # School A by hand: 6 classes of 42 and 2 of 40; three records, two of them on the
     # establishment (李 is on contract), 赵 without a certificate.
