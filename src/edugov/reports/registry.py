@@ -5,7 +5,7 @@ The page download, the API and `edugov report` all run a report by its name from
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,11 @@ from .errors import ReportError
 # A builder: `builder(*, actor: User | None, **params) -> Document`, reading with the actor's
 # scope (`read_as(actor)`); its keywords are the report's declared params.
 Builder = Callable[..., Document]
+# For a report with a required parameter: `first_params(reader)`, the parameter sets (as text, as
+# the module's page links send them) that the reader most likely asks first, most likely first
+# (the current term, the reader's own school or their list's first row); start-up warms the first
+# few (reports.warmup). Never every value: the warm-up's budget is seconds.
+FirstParams = Callable[[Any], Sequence[dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class ReportSpec:
     model: str = ""  # the audit event's model label ("burden.Homework")
     formats: tuple[str, ...] = ("json", "xlsx", "pdf")
     extra: dict[str, Any] = field(default_factory=dict)
+    first_params: FirstParams | None = None
 
     def read_params(self, raw: dict[str, str]) -> dict[str, Any]:
         """The builder's keywords from text values; names the report does not take are ignored
@@ -82,11 +88,19 @@ def register_report(
     params: tuple[Param, ...] = (),
     model: str = "",
     formats: tuple[str, ...] = ("json", "xlsx", "pdf"),
+    first_params: FirstParams | None = None,
 ) -> ReportSpec:
     if name in _REPORTS and _REPORTS[name].builder is not builder:
         raise ValueError(f"report {name!r} is registered twice")
     spec = ReportSpec(
-        name=name, label=label, action=action, builder=builder, params=params, model=model, formats=formats
+        name=name,
+        label=label,
+        action=action,
+        builder=builder,
+        params=params,
+        model=model,
+        formats=formats,
+        first_params=first_params,
     )
     _REPORTS[name] = spec
     return spec

@@ -21,9 +21,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from edugov.accounts.models import User
 
+    from .registry import ReportSpec
+
 log = logging.getLogger(__name__)
 
 MAX_ACCOUNTS_PER_DISTRICT = 12  # the district's bureau accounts: administrator, officers, leader ...
+MAX_PARAM_SETS = 2  # of a report with a required parameter, per reader: the most likely first
+clock = time.perf_counter  # the budget's clock (a test moves its own)
 DEFAULT_BUDGET = 20.0  # seconds: a server must start; a file not warmed is rendered when first asked
 
 
@@ -43,9 +47,10 @@ def budget() -> float:
 
 
 def warm_files(seconds: float | None = None, names: Collection[str] | None = None) -> int:
-    """Render into the cache each district's first readers' parameterless reports (`names`: only
-    these); the number of files rendered (those already kept count too)."""
-    from edugov.accounts.models import User
+    """Render into the cache each district's first readers' reports (`names`: only these): those
+    without a required parameter, and those with one for the parameter sets the reader most
+    likely asks first (`first_params`, at most MAX_PARAM_SETS); the number of files rendered
+    (those already kept count too)."""
     from edugov.accounts.policy import can
     from edugov.registry.models import Area, AreaLevel
 
@@ -56,34 +61,56 @@ def warm_files(seconds: float | None = None, names: Collection[str] | None = Non
     limit = budget() if seconds is None else seconds
     if limit <= 0 or not cacheable():
         return 0
-    deadline = time.perf_counter() + limit
-    specs = [
-        s
-        for s in report_specs()
-        if not any(p.required for p in s.params) and (names is None or s.name in names)
-    ]
+    deadline = clock() + limit
+    specs = [s for s in report_specs() if (names is None or s.name in names)]
     done = 0
     for district in Area.objects.filter(level=AreaLevel.DISTRICT, archived_at__isnull=True).order_by("pk"):
-        users = User.objects.filter(area__path__startswith=district.path, is_active=True)
-        accounts = list(users.select_related("area").order_by("pk")[:MAX_ACCOUNTS_PER_DISTRICT])
+        accounts = district_accounts(district.path)
         for spec in specs:
             module = spec.action.partition(".")[0]
             readers: dict[str, User] = {}  # one account per distinct reader of this report
             for user in accounts:
                 if can(user, spec.action):
                     readers.setdefault(reader_key(user, module), user)
-            for reader, fmt in product(readers.values(), ("xlsx", "pdf")):
-                if fmt not in spec.formats:
-                    continue
-                if time.perf_counter() > deadline:
-                    log.info("report warm-up stopped at its budget after %d files", done)
-                    return done
-                try:
-                    rendered(spec, reader, fmt, {})
-                    done += 1
-                except Exception:  # a report that cannot be built now is built when asked
-                    log.warning("warm-up of report %s (%s) failed", spec.name, fmt, exc_info=True)
+            for reader in readers.values():
+                for params, fmt in product(param_sets(spec, reader), ("xlsx", "pdf")):
+                    if fmt not in spec.formats:
+                        continue
+                    if clock() > deadline:
+                        log.info("report warm-up stopped at its budget after %d files", done)
+                        return done
+                    try:
+                        rendered(spec, reader, fmt, params)
+                        done += 1
+                    except Exception:  # a report that cannot be built now is built when asked
+                        log.warning("warm-up of report %s (%s) failed", spec.name, fmt, exc_info=True)
     return done
+
+
+def district_accounts(path: str) -> list[User]:
+    """The district's first MAX_ACCOUNTS_PER_DISTRICT active accounts, the most recently signed
+    in first (then by id): those anchored at its areas and its schools (administrators,
+    teachers)."""
+    from django.db.models import F, Q
+
+    from edugov.accounts.models import User
+
+    where = Q(area__path__startswith=path) | Q(school__area__path__startswith=path)
+    users = User.objects.filter(where, is_active=True).select_related("area", "school")
+    return list(users.order_by(F("last_login").desc(nulls_last=True), "pk")[:MAX_ACCOUNTS_PER_DISTRICT])
+
+
+def param_sets(spec: ReportSpec, reader: User) -> list[dict[str, str]]:
+    """The parameter sets to warm of `spec` for `reader`: the module's most likely first sets (at
+    most MAX_PARAM_SETS: what its pages link to); else none ({}) for a report that needs none,
+    nothing for one with a required parameter."""
+    if spec.first_params is None:
+        return [] if any(p.required for p in spec.params) else [{}]
+    try:
+        return list(spec.first_params(reader))[:MAX_PARAM_SETS]
+    except Exception:  # warming only saves time: the file is rendered when asked
+        log.warning("first parameters of report %s failed", spec.name, exc_info=True)
+        return []
 
 
 def district_readers(action: str, key: Callable[[User], str], limit: int) -> Iterator[User]:
