@@ -203,6 +203,13 @@ def _computed_note(stored: StoredEffect) -> str:
     return f"计算于{cn_datetime(stored.computed_at)}{after}"
 
 
+def first_group(reader: User) -> list[dict[str, str]]:
+    """The report a reader asks first: of the first group of their list (a member school's own
+    group), for the current term, as the group page links it."""
+    pk = selectors.group_list(actor=reader).values_list("pk", flat=True).first()
+    return [] if pk is None else [{"group": str(pk), "term": term_of(timezone.localdate())}]
+
+
 register_report(
     "groups.annual",
     "集团年度报告",
@@ -213,4 +220,5 @@ register_report(
         Param("term", "学期（如2026-2027-1）"),
     ),
     model="groups.SchoolGroup",
+    first_params=first_group,
 )
