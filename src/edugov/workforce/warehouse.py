@@ -66,7 +66,8 @@ def province_sources(views: dict[str, str], *, school_year_id: int, area_path: s
           WHERE s.archived_at IS NULL AND s.school_type IN ({staffed})
             AND starts_with(a.path, {_text(area_path)}))"""
     # The year's classes, records and loads of every school: the computation keeps those of the
-    # schools listed (province.duckdb_compute joins each to them), as it does with the database's.
+    # schools listed (province.duckdb_compute joins each to them), as it does with the database's;
+    # loads of other years' records (when `views` are not the year's files alone) join no record.
     return {
         "schools": schools,
         "classes": f"""(
@@ -79,8 +80,23 @@ def province_sources(views: dict[str, str], *, school_year_id: int, area_path: s
         "loads": f"""(
           SELECT l.teacher_year_id AS record_id, {_canonical("l.subject")} AS subject,
                  l.weekly_periods AS periods
-          FROM {ld} l SEMI JOIN {ty} r ON l.teacher_year_id = r.id AND r.school_year_id = {y})""",
+          FROM {ld} l)""",
     }
+
+
+def _year_files(state: Any, model: Any, start_year: int) -> str:
+    """The model's files of one school year (the warehouse partitions these tables by the school
+    year's start, `year=<start year>/...`), or all of them when the manifest lists none for it."""
+    entry = state.entry(model)
+    prefix = f"year={int(start_year)}"
+    files = [
+        str(state.directory / part["file"])
+        for key, part in entry.get("partitions", {}).items()
+        if key.split("/")[0] == prefix
+    ]
+    if not files:
+        return str(state.view(model))
+    return "read_parquet([" + ", ".join(_text(f) for f in files) + "])"
 
 
 def province_staffing(
@@ -98,15 +114,13 @@ def province_staffing(
     from .province import Params, duckdb_compute
 
     state = warehouse_state(Path(directory))
-    models = {
-        "school": School,
-        "area": Area,
-        "school_class": SchoolClass,
-        "teacher": Teacher,
-        "teacher_year": TeacherYear,
-        "subject_load": SubjectLoad,
-    }
-    views = {k: state.view(m) for k, m in models.items()}
+    views = {k: state.view(m) for k, m in {"school": School, "area": Area, "teacher": Teacher}.items()}
+    for key, model in (
+        ("school_class", SchoolClass),
+        ("teacher_year", TeacherYear),
+        ("subject_load", SubjectLoad),
+    ):
+        views[key] = _year_files(state, model, school_year.start_year)
     sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
     params = Params.from_norms(Norms.load_for(area.path, school_year.start_year), today.year, today.month)
     return duckdb_compute(state.con, sources, params)
