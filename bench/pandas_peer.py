@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,12 +132,12 @@ def weighted_cv(units: pd.DataFrame) -> dict[tuple[str, str], float | None]:
     return cvs
 
 
-def province_peer(warehouse: Path, *, school_year_id: int, area_path: str) -> dict[str, object]:
+def province_peer(warehouse: Path, *, school_year_id: int, area_path: str) -> dict[str, Any]:
     """The area's units and CVs as `bench.province` digests 优质均衡 (`unit|school|stage`: the seven
     values; `cv|stage|code`), rounded as the evaluation shows them."""
     units = balanced_units(warehouse, school_year_id=school_year_id, area_path=area_path)
     values = indicator_values(units)
-    digest: dict[str, object] = {
+    digest: dict[str, Any] = {
         f"unit|{int(r['school_id'])}|{r['stage']}": [
             None if r[c] != r[c] else round(float(r[c]), 9) for c in INDICATORS
         ]

@@ -262,7 +262,7 @@ def evaluate_preschool(
     limits = {lv: class_rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
     size = lib.value(SIZE_RULE, area_path=path, year=year)
 
-    standards = _Standards(lib, path, year)
+    looked_up = _Standards(lib, path, year)
     unit_rows, town_rows, group_rows, district_rows = preschool_rows(
         engine=engine, school_year_id=school_year.pk, area_path=path, limits=tuple(limits.items())
     )
@@ -317,7 +317,7 @@ def evaluate_preschool(
                 children,
                 pop,
                 _ratio(p1, children, pop) if has_pop else None,
-                standards,
+                looked_up,
                 path,
                 year,
                 p1_note,
@@ -326,7 +326,7 @@ def evaluate_preschool(
         for ind in PRESCHOOL_INDICATORS:
             num = float(g[f"{ind.code}__num"]) if g else 0.0
             den = float(g[f"{ind.code}__den"]) if g else 0.0
-            results.append(_result(ind, num, den, g[ind.code] if g else None, standards, path, year))
+            results.append(_result(ind, num, den, g[ind.code] if g else None, looked_up, path, year))
         ev.towns.append(
             TownResult(tid, name, int(r["kindergartens"]), children, pop if has_pop else None, tuple(results))
         )
@@ -350,7 +350,7 @@ def evaluate_preschool(
             covered_children,
             covered_pop,
             _ratio(p1, covered_children, covered_pop),
-            standards,
+            looked_up,
             path,
             year,
             p1_note,
@@ -359,7 +359,7 @@ def evaluate_preschool(
     for ind in PRESCHOOL_INDICATORS:
         num = float(d.get(f"{ind.code}__num") or 0.0)
         den = float(d.get(f"{ind.code}__den") or 0.0)
-        ev.district.append(_result(ind, num, den, d.get(ind.code), standards, path, year))
+        ev.district.append(_result(ind, num, den, d.get(ind.code), looked_up, path, year))
 
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     schools = {
@@ -374,7 +374,7 @@ def evaluate_preschool(
         totals["inclusive_private"] += int(r["is_inclusive"]) - int(r["is_public"])
         totals["children"] += int(r["children"])
         totals["classes"] += int(r["classes"])
-        k = _kindergarten(r, school, standards, path, year, limits, size.value)
+        k = _kindergarten(r, school, looked_up, path, year, limits, size.value)
         if k.over_size:
             ev.oversize.append(k)
         if visible is not None and school.pk not in visible:

@@ -4,12 +4,11 @@ bench compares like with like; a few figures by hand."""
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
 
-from bench import pandas_peer, pandas_peer_preschool
-from bench.province import _balanced_digest, _preschool_digest, same_as_peer
 from edugov.indicators.backends import use_warehouse
 from edugov.resources import evaluation, preschool
 from edugov.resources.models import PreschoolPopulation
@@ -20,11 +19,16 @@ from edugov.warehouse.export import warehouse_export
 
 pytestmark = pytest.mark.django_db
 
+# The bench lies outside the package mypy checks (scripts, typed loosely): imported by name.
+pandas_peer = importlib.import_module("bench.pandas_peer")
+pandas_peer_preschool = importlib.import_module("bench.pandas_peer_preschool")
+province = importlib.import_module("bench.province")
+
 
 def _same(tmp_path, ours, theirs):
     (tmp_path / "ours.json").write_text(json.dumps(ours, default=str), encoding="utf-8")
     (tmp_path / "peer.json").write_text(json.dumps(theirs, default=str), encoding="utf-8")
-    return same_as_peer(tmp_path / "ours.json", tmp_path / "peer.json")
+    return province.same_as_peer(tmp_path / "ours.json", tmp_path / "peer.json")
 
 
 def test_preschool_peer_gives_the_evaluations_figures(pre, tmp_path):  # noqa: F811
@@ -39,7 +43,7 @@ def test_preschool_peer_gives_the_evaluations_figures(pre, tmp_path):  # noqa: F
     theirs = pandas_peer_preschool.evaluate(
         wh, school_year_id=pre.year.pk, area_path=pre.district.path, class_limits=limits, size_limit=size
     )
-    ours, _ = _preschool_digest(ev)
+    ours, _ = province._preschool_digest(ev)
     keys, differ = _same(tmp_path, ours, theirs)
     assert differ == [] and keys == len(ours)
     # K1: 25 + 32 + 35 children in 3 classes, the middle one over 30; 6 full-time teachers, all
@@ -59,7 +63,7 @@ def test_balanced_peer_gives_the_evaluations_figures(district, tmp_path):  # noq
     with use_warehouse(wh):
         ev = evaluation.evaluate_balanced(school_year=district.year, area=district.district, engine="duckdb")
     theirs = pandas_peer.province_peer(wh, school_year_id=district.year.pk, area_path=district.district.path)
-    ours, _ = _balanced_digest(ev)
+    ours, _ = province._balanced_digest(ev)
     keys, differ = _same(tmp_path, ours, theirs)
     assert differ == [] and keys == len(ours) == 5 + 14  # five units; two stages × seven CVs
     # School A's primary part: 18 teachers above the qualification for 400 pupils, 2,000 m².
