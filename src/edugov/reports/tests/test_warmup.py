@@ -12,10 +12,12 @@ import pytest
 from django.core.cache import cache
 
 from edugov.accounts.models import Role
+from edugov.accounts.policy import can
 from edugov.accounts.scope import scoped
 from edugov.registry.models import School
 from edugov.reports import Document, Param, Section, read_as, register_report, report_download, warmup
 from edugov.reports import registry as report_registry
+from edugov.reports.cache import reader_key
 from edugov.reports.registry import integer
 from edugov.testing import MiniDistrict, make_mini_district, make_user
 
@@ -45,7 +47,8 @@ def first_towns(reader: Any) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def md() -> Iterator[MiniDistrict]:
+def md(monkeypatch: pytest.MonkeyPatch) -> Iterator[MiniDistrict]:
+    monkeypatch.setattr(warmup, "CHEAP_SECONDS", 0.0)  # the test report is cheap: warm it all
     cache.clear()
     built.clear()
     district = make_mini_district()
@@ -108,3 +111,19 @@ def test_the_budget_stops_the_warm_up(md: MiniDistrict, monkeypatch: pytest.Monk
     ticks = iter(range(1000))
     monkeypatch.setattr(warmup, "clock", lambda: float(next(ticks)))
     assert warmup.warm_files(2.5, names={NAME}) == 2 and len(built) == 2
+
+
+@pytest.mark.parametrize("cost", [0.05, 0.2])
+def test_a_cheap_report_is_warmed_for_its_first_reader_only(
+    md: MiniDistrict, monkeypatch: pytest.MonkeyPatch, cost: float
+) -> None:
+    # A CPU clock that moves `cost` seconds per look: each file is timed at `cost`.
+    monkeypatch.setattr(warmup, "CHEAP_SECONDS", 0.1)
+    ticks = iter(range(1000))
+    monkeypatch.setattr(warmup, "cpu", lambda: cost * next(ticks))
+    accounts = warmup.district_accounts(md.district.path)
+    readers = {reader_key(u, "registry") for u in accounts if can(u, "registry.view")}
+    assert len(readers) > 1
+    # Two towns per distinct reader, XLSX only; a cheap report (under 0.1 s) stops after its first.
+    expected = 1 if cost < 0.1 else 2 * len(readers)
+    assert warmup.warm_files(60, names={NAME}) == expected == len(built)
