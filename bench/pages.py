@@ -53,12 +53,37 @@ def _required_value(user: Any, name: str) -> str | None:
 
         pk = scoped(Institution, user).order_by("pk").values_list("pk", flat=True).first()
         return str(pk) if pk else None
+    if name == "group":
+        from edugov.groups.selectors import group_list
+
+        pk = group_list(actor=user).values_list("pk", flat=True).first()
+        return str(pk) if pk else None
     if name == "ranking":
         from edugov.rectification.models import Ranking
 
         pk = scoped(Ranking, user).order_by("-pk").values_list("pk", flat=True).first()
         return str(pk) if pk else None
     return None
+
+
+def _linked_params(user: Any, report: str) -> dict[str, str]:
+    """What a page's download link adds to the required values: the group page names its term,
+    the compliance page its default term (and a school account's page its school)."""
+    if report == "groups.annual":
+        from django.utils import timezone
+
+        from edugov.common.terms import term_of
+
+        return {"term": term_of(timezone.localdate())}
+    if report == "burden.compliance":
+        from edugov.burden.selectors import default_term
+
+        term = default_term(user=user)
+        if term is None:
+            return {}
+        own = {"school": str(user.school_id)} if user.school_id and user.teacher_id is None else {}
+        return {"term": str(term.pk), **own}
+    return {}
 
 
 def _get(obj: Any, name: str) -> Any:
@@ -109,6 +134,7 @@ def plan() -> dict[str, Any]:
                         break
                     params[p.name] = value
             else:
+                params.update(_linked_params(user, spec.name))
                 query = f"?{urlencode(params)}" if params else ""
                 for fmt in ("xlsx", "pdf"):
                     if fmt in spec.formats:
@@ -203,7 +229,11 @@ def measure(db_env: dict[str, str], runs: int, roles: set[str] | None = None) ->
     for role in layout["roles"]:
         if roles and role["username"] not in roles:
             continue
-        server, base, boot = _start_server(env)
+        try:
+            server, base, boot = _start_server(env)
+        except RuntimeError as exc:  # one role's server that fails to start does not lose the others
+            print(f"  pages: {role['username']}: {exc}", flush=True)
+            continue
         print(f"  pages: {role['username']}, {len(role['pages'])} URLs × {runs}", flush=True)
         try:
             session = _login(base, role["username"], layout["password"])
@@ -280,6 +310,9 @@ def table(results: list[dict[str, Any]], runs: int) -> list[tuple[str, str, str,
             f"{max(r['p95'], r['first']):.0f} ms",
             f"first {r['first']:.0f}, p95 {r['p95']:.0f}",
         )
+    for username in dict.fromkeys(r["username"] for r in results):
+        mine = [r for r in results if r["username"] == username]
+        add(f"per role: {username} ({mine[0]['role']})"[:58], _counts(mine), "over target / measured")
     failed = [f"{r['username']} {r['url']} ({r['status']})" for r in results if r["status"] != 200]
     if failed:
         add("not answered 200", f"{len(failed)}", ", ".join(failed)[:300])
@@ -288,7 +321,19 @@ def table(results: list[dict[str, Any]], runs: int) -> list[tuple[str, str, str,
         f"{len(over)}",
         "met" if not over else ", ".join(sorted({r["label"] for r in over}))[:200],
     )
+    roles = len({r["username"] for r in results})
+    add(f"all {roles} roles: over target / measured", _counts(results), "pages, downloads")
     return rows
+
+
+def _counts(results: list[dict[str, Any]]) -> str:
+    """'pages a/b, downloads c/d': over target of measured, by kind."""
+    parts = []
+    for kind, name in (("page", "pages"), ("export", "downloads")):
+        rows = [r for r in results if r["kind"] == kind]
+        over = sum(1 for r in rows if max(r["p95"], r["first"]) > _target(r))
+        parts.append(f"{name} {over}/{len(rows)}")
+    return ", ".join(parts)
 
 
 def run(work: Path, kinds: list[str], runs: int | None = None, roles: set[str] | None = None) -> list:
