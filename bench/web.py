@@ -191,9 +191,10 @@ def bench_web(work: Path, *, users: list[int], uploads: int, report: Callable[..
 
 
 @contextmanager
-def serve(db: Database, workers: int = 3, threads: int = 8) -> Iterator[str]:
+def serve(db: Database, workers: int = 3, threads: int = 8, nice: int = 0) -> Iterator[str]:
     """gunicorn on a free loopback port over `db` (PostgreSQL) and the bench Redis, as bench_web runs
-    it; yields the base URL and stops the server afterwards."""
+    it, at CPU priority `nice` (as a service unit's `Nice=`; below 0 needs root, else it runs at
+    0); yields the base URL and stops the server afterwards."""
     env = dict(db.env(), REDIS_URL=REDIS_BENCH_URL, EDUGOV_CONN_MAX_AGE="60", EDUGOV_DEBUG="0")
     env.pop("PYTHONPATH", None)
     port = _free_port()
@@ -202,6 +203,8 @@ def serve(db: Database, workers: int = 3, threads: int = 8) -> Iterator[str]:
         "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--timeout", "300",
         "--backlog", "2048", "--keep-alive", "30",
     ]  # fmt: skip
+    if nice:
+        argv = ["nice", "-n", str(nice), *argv]
     with _running(argv, port, env) as base:
         yield base
 
