@@ -12,7 +12,11 @@ report file the role may download, on the demo district (seed 1) served as produ
   for each role; the role logs in and fetches each URL once in order (the first visit after a
   fresh start), then N-1 more rounds; every response must be 200;
 - per URL: first visit, p50 and p95 over all N; marked over target when p95 or the first visit
-  passes 500 ms (pages) or 1 s (downloads). Then the count, the slowest five and the verdict.
+  passes 500 ms (pages) or 1 s (downloads). Then the count, the slowest five, per role and over
+  all roles the pages and downloads over target / measured, and the verdict.
+
+Every role at --runs 3 takes 15-18 min of wall (about 4 CPU minutes) at load 8-16, the demo built
+already (--data-dir); building it adds about 3 min.
 
 Standalone: `python -m bench.pages run [--runs 20] [--roles admin,leader]`.
 """
