@@ -189,11 +189,17 @@ def school_compliance_counts(
 
 
 def _groups(
-    table: _ClassWeekColumns, key: np.ndarray, make: Any, limit_values: list[float]
+    table: _ClassWeekColumns,
+    key: np.ndarray,
+    make: Any,
+    limit_values: list[float],
+    firsts: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[Any, ComplianceGroup]:
     """ComplianceGroup per value of `key` (in order of first appearance among the sorted
     class-weeks, as adding them one by one would give), with the same sums: counted on the arrays
-    (numpy's bincount and unique), no per-class-week Python object."""
+    (numpy's bincount and unique), no per-class-week Python object. `firsts` (the first row of
+    each class, and of each class among its weeks over the limit) says the key is the class's own
+    (grade, school, town): its distinct classes are then read from one row per class."""
     if not len(table):
         return {}
     values, first, inverse = np.unique(key, return_index=True, return_inverse=True)
@@ -205,8 +211,13 @@ def _groups(
     excess = np.full(n, -1, dtype=np.int64)
     np.maximum.at(excess, inverse, np.where(table.over, table.excess_tenths, -1))
     limit = table.limit[first]
-    classes = _classes_by_group(inverse, table.class_id, n)
-    classes_over = _classes_by_group(inverse[table.over], table.class_id[table.over], n)
+    if firsts is not None:
+        rows, over_rows = firsts
+        classes = _classes_by_group(inverse[rows], table.class_id[rows], n)
+        classes_over = _classes_by_group(inverse[over_rows], table.class_id[over_rows], n)
+    else:
+        classes = _classes_by_group(inverse, table.class_id, n)
+        classes_over = _classes_by_group(inverse[table.over], table.class_id[table.over], n)
     out: dict[Any, ComplianceGroup] = {}
     for g in np.argsort(first, kind="stable").tolist():
         k = values[g].item()
@@ -222,10 +233,14 @@ def _groups(
 
 
 def _classes_by_group(group: np.ndarray, class_id: np.ndarray, n: int) -> list[set[int]]:
-    """The distinct class ids of each of `n` groups (group index per class-week)."""
+    """The distinct class ids of each of `n` groups (group index per class-week), each group's
+    added in ascending order."""
     if not len(group):
         return [set() for _ in range(n)]
-    pairs = np.unique(group.astype(np.int64) * (int(class_id.max()) + 1) + class_id)
+    pairs = group.astype(np.int64) * (int(class_id.max()) + 1) + class_id
+    # Already distinct and sorted when grouped by week (the rows are by week, then class): no sort.
+    if not bool((pairs[1:] > pairs[:-1]).all()):
+        pairs = np.unique(pairs)
     bounds = np.searchsorted(pairs // (int(class_id.max()) + 1), np.arange(n + 1))
     ids = (pairs % (int(class_id.max()) + 1)).tolist()
     return [set(ids[bounds[g] : bounds[g + 1]]) for g in range(n)]
@@ -244,6 +259,11 @@ def _summarise(
     escalate_after: int,
 ) -> ComplianceReport:
     class_weeks = _class_week_records(table, limit_values)
+    # One row per class (its first class-week), and per class with weeks over the limit: grade,
+    # school and town are the class's own, so their groups' distinct classes are read from these.
+    class_ids, first_rows, class_counts = np.unique(table.class_id, return_index=True, return_counts=True)
+    over_at = np.flatnonzero(table.over)
+    firsts = (first_rows, over_at[np.unique(table.class_id[over_at], return_index=True)[1]])
     school_names = {i.school_id: i.school_name for i in classes.values()}
     town_names = {i.town_id: i.town_name for i in classes.values()}
     total = _groups(
@@ -251,22 +271,29 @@ def _summarise(
         np.zeros(len(table), dtype=np.int64),
         lambda k, lim: ComplianceGroup("all", "全部"),
         limit_values,
+        firsts,
     )
     total_group = total.get(0, ComplianceGroup("all", "全部"))
     grades = _groups(
-        table, table.grade, lambda g, lim: ComplianceGroup(g, Grade(g).label, limit=lim), limit_values
+        table,
+        table.grade,
+        lambda g, lim: ComplianceGroup(g, Grade(g).label, limit=lim),
+        limit_values,
+        firsts,
     )
     schools = _groups(
         table,
         table.school_id,
         lambda sid, lim: ComplianceGroup(sid, school_names[sid]),
         limit_values,
+        firsts,
     )
     towns = _groups(
         table,
         table.town_id,
         lambda tid, lim: ComplianceGroup(tid, town_names[tid]),
         limit_values,
+        firsts,
     )
     by_week_found = _groups(
         table, table.week, lambda w, lim: ComplianceGroup(dt.date.fromordinal(w), ""), limit_values
@@ -278,11 +305,11 @@ def _summarise(
             group = ComplianceGroup(w, f"{w:%m-%d}")
         group.key, group.name = w, f"{w:%m-%d}"
         by_week[w] = group
-    per_class_weeks = dict(zip(*np.unique(table.class_id, return_counts=True), strict=True))
+    per_class_weeks = dict(zip(class_ids.tolist(), class_counts.tolist(), strict=True))
     over_by_class: dict[int, list[ClassWeek]] = defaultdict(list)
-    for cw in class_weeks:
-        if cw.over:
-            over_by_class[cw.class_id].append(cw)
+    for i in over_at.tolist():  # the class-weeks over the limit, in the records' order
+        cw = class_weeks[i]
+        over_by_class[cw.class_id].append(cw)
     over_classes: list[ClassOverLimit] = []
     for class_id, over in over_by_class.items():
         info = classes[class_id]
