@@ -392,7 +392,9 @@ def _bench_module(
         )
         n, bad = same_as_peer(out, peer_out)
         peer_note = (
-            f"pandas {p['seconds']:.1f} s (peak {p['peak_mb']:.0f} MB), same as pandas for {n:,}: "
+            f"pandas {p['seconds']:.2f} s"
+            + (f" warm, {p['first']:.2f} s first" if "first" in p else " (one call, fresh process)")
+            + f" (peak {p['peak_mb']:.0f} MB), same as pandas for {n:,}: "
             + ("yes" if not bad else f"NO ({len(bad)}: {', '.join(bad[:3])})")
             + "; "
         )
