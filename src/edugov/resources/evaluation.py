@@ -162,9 +162,13 @@ def _round(v: Any) -> float | None:
     return round(float(v), PRECISION)
 
 
-def _indicator_result(ind: Indicator, row: dict[str, Any], standard: float) -> IndicatorResult:
-    value = _round(row[ind.code])
-    num, den = _round(row[ind.numerator]), _round(row[ind.denominator])
+def _indicator_result(
+    ind: Indicator, row: dict[str, Any], standard: float, rounded: dict[str, float | None] | None = None
+) -> IndicatorResult:
+    """`rounded`: the row's columns already rounded (`_round`), shared by its seven indicators."""
+    if rounded is None:
+        rounded = {c: _round(row[c]) for c in (ind.code, ind.numerator, ind.denominator)}
+    value, num, den = rounded[ind.code], rounded[ind.numerator], rounded[ind.denominator]
     if value is None:
         return IndicatorResult(
             ind.code, ind.name, ind.unit, None, standard, None, None, None, ind.gap_unit, num, den
@@ -314,12 +318,16 @@ def evaluate_balanced(
     ids = {int(r["school_id"]) for r in unit_rows}
     schools = {
         pk: _School(pk, code, name, town, locale)
-        for pk, code, name, town, locale in School.objects.filter(pk__in=ids).values_list(
+        # The area's schools by its path (the engine's units lie under it), not by a list of ids:
+        # a province's thousand-id IN list cost Django more than reading every school's row.
+        for pk, code, name, town, locale in School.objects.filter(area__path__startswith=path).values_list(
             "pk", "code", "name", "area__name", "locale"
         )
+        if pk in ids
     }
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
+    columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
     # The seven standards of a stage and locale, looked up once per evaluation, not once per school.
     standards_of: dict[tuple[str, str], tuple[float, ...]] = {}
 
@@ -334,8 +342,9 @@ def evaluate_balanced(
                 lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value
                 for ind in inds
             )
+        rounded = {c: _round(row[c]) for c in columns}  # the pupils once for the seven indicators
         results = tuple(
-            _indicator_result(ind, row, standard)
+            _indicator_result(ind, row, standard, rounded)
             for ind, standard in zip(inds, standards_of[key], strict=True)
         )
         passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)

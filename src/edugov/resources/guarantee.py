@@ -175,7 +175,9 @@ def guarantee_items(
         class_limits=class_limits,
         training_hours_min=value("balanced.G9.training_hours_per_year"),
     )
-    names = dict(School.objects.filter(pk__in=[int(r["school_id"]) for r in rows]).values_list("pk", "name"))
+    # By the area's path (every school of the facts lies under it), not a list of ids: a province's
+    # thousand-id IN list cost Django more than reading every school's name.
+    names = dict(School.objects.filter(area__path__startswith=area_path).values_list("pk", "name"))
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))
