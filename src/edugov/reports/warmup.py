@@ -94,8 +94,9 @@ Job = tuple["ReportSpec", "User", dict[str, str], str]  # report, reader, parame
 
 
 def _jobs(names: Collection[str] | None) -> Iterator[list[Job]]:
-    """Per district and report, the files to warm, the most likely first: each distinct reader
-    (`reader_key`) among the district's first accounts, their parameter sets, XLSX then PDF."""
+    """Per district and report, the files to warm: each distinct reader (`reader_key`) among the
+    district's first accounts (those anchored at the district itself first, then the most
+    recently signed in), their parameter sets, XLSX then PDF."""
     from edugov.accounts.policy import can
     from edugov.registry.models import Area, AreaLevel
 
@@ -111,9 +112,12 @@ def _jobs(names: Collection[str] | None) -> Iterator[list[Job]]:
             for user in accounts:
                 if can(user, spec.action):
                     readers.setdefault(reader_key(user, module), user)
+            # The district's own accounts first: they read every row, so the first file's cost
+            # is the report's dearest (a teacher's file of the same report is cheap).
+            wide = sorted(readers.values(), key=lambda u: u.area_id != district.pk)
             yield [
                 (spec, reader, params, fmt)
-                for reader in readers.values()
+                for reader in wide
                 for params, fmt in product(param_sets(spec, reader), ("xlsx", "pdf"))
                 if fmt in spec.formats
             ]
