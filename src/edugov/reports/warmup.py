@@ -3,11 +3,14 @@ costs 1-3 s, which the first PDF of each process would otherwise pay), the write
 the report files of each district's first readers rendered into the cache (`cache.py`), so that
 the first download after a restart is as fast as the next.
 
-Every report that needs no parameter is rendered as XLSX and PDF once for each distinct reader
-of it (`reader_key`: rows and the report's module's read actions) among the first accounts
-anchored at the district's areas, report by report, so that a budget cut leaves whole reports
-warm for every reader. The work stops at a time budget (EDUGOV_WARM_REPORTS_SECONDS, default 20; 0 turns
-it off): warming only saves time, and a server must start."""
+Each report is rendered as XLSX and PDF once for each distinct reader of it (`reader_key`: rows
+and the report's module's read actions) among the district's first accounts (at its areas and
+schools, the most recently signed in first); a report with a required parameter for the sets its
+pages link a reader to first (`first_params`, at most two), never every value. The budget goes
+where a first download is slow: each report's first file first, timed in CPU, then the other
+files of the costly reports, the costliest first. The work stops at a time budget
+(EDUGOV_WARM_REPORTS_SECONDS, default 20; 0 turns it off): warming only saves time, and a server
+must start."""
 
 from __future__ import annotations
 
