@@ -107,7 +107,7 @@ def test_nginx_accepts_the_configuration(tmp_path):
         ("127.0.0.1", "not-an-address, 198.51.100.7", "198.51.100.7"),
         ("127.0.0.1", "198.51.100.7, junk", "127.0.0.1"),  # nothing trustworthy: the proxy itself
         ("127.0.0.1", "", "127.0.0.1"),
-        ("", "", "unknown"),
+        ("", "", None),  # a request made in code (a test login): no address
     ],
 )
 def test_client_address_behind_the_proxy(remote, forwarded, client):

@@ -15,11 +15,6 @@ from edugov.common.clients import client_address
 from .context import acting, set_source
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    address = client_address(request)
-    return None if address == "unknown" else address
-
-
 class AuditContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,7 +23,7 @@ class AuditContextMiddleware:
         # The user object is lazy: token-authenticated API users are resolved later by DRF,
         # so the context carries the request and the service reads request.user at write time.
         # "web" until the URL resolves to its handler (process_view); nothing writes before.
-        with acting(actor=_LazyUser(request), ip_address=client_ip(request), source="web"):
+        with acting(actor=_LazyUser(request), ip_address=client_address(request), source="web"):
             return self.get_response(request)
 
     def process_view(

@@ -23,12 +23,13 @@ def _address(text: str) -> str | None:
         return None
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address ("unknown" when the server was given none)."""
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address (None when the server was given none: a request made in code, as a
+    test's or a login's without a connection)."""
     remote = _address(request.META.get("REMOTE_ADDR", "") or "")
     trusted = set(settings.TRUSTED_PROXIES)
     if remote is None:
-        return "unknown"
+        return None
     if remote not in trusted:
         return remote
     for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):

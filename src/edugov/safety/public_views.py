@@ -18,7 +18,7 @@ from . import rules, selectors, services
 
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"safety:rl:{bucket}:{client_address(request)}:{_window(seconds)}"
+    key = f"safety:rl:{bucket}:{client_address(request) or 'unknown'}:{_window(seconds)}"
     return _hit(key, seconds) > limit
 
 

@@ -31,7 +31,8 @@ def _clean(text: str) -> str:
 
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
     """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"tutoring:rl:{bucket}:{client_address(request)}:{int(timezone.now().timestamp()) // seconds}"
+    window = int(timezone.now().timestamp()) // seconds
+    key = f"tutoring:rl:{bucket}:{client_address(request) or 'unknown'}:{window}"
     cache.add(key, 0, seconds)
     try:
         count = cache.incr(key)
