@@ -736,8 +736,6 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
 
     wh, directory = Path(warehouse), Path(work)
     directory.mkdir(parents=True, exist_ok=True)
-    digest: dict[str, Any]
-    extra: dict[str, float] = {}
     if module in ("balanced", "preschool"):
         from bench import pandas_peer, pandas_peer_preschool
         from edugov.standards.loader import library
@@ -753,34 +751,33 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
                 return pandas_peer.province_peer(wh, **where)
             return pandas_peer_preschool.evaluate(wh, **where, class_limits=limits, size_limit=size)
 
-        # Timed as the module is (`measure`): the first call, then the better of two warm ones. At
-        # scale 1 the first call is mostly pyarrow's Parquet import and first reads (0.2-0.7 s
-        # against 0.05 s warm), so edugov warm against pandas first would flatter edugov.
-        runs, cpu = [], []
-        for _ in range(3):
-            started, used = time.perf_counter(), time.process_time()  # the peer reads the files itself
-            digest = run()
-            runs.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - used)
-        seconds = min(runs[1:])
-        extra = {"first": runs[0], "cpu": min(cpu[1:]), "cpu_first": cpu[0]}
     elif module == "homework":
         _export(directory)  # bench.burden's files: classes, calendar, term (homework: none in the database)
         (directory / "homework.parquet").unlink()
         _link(directory, "homework", wh / "homework")
-        started = time.perf_counter()
-        weekly = pandas_weekly(directory)
-        seconds = time.perf_counter() - started
-        digest = {"hw|{}|{}".format(*k.split(":")): v for k, v in weekly.items()}
+
+        def run() -> dict[str, Any]:
+            weekly = pandas_weekly(directory)
+            return {"hw|{}|{}".format(*k.split(":")): v for k, v in weekly.items()}
     else:
         for name, table in _TUTORING_FILES.items():
             _link(directory, name, wh / table)
-        started = time.perf_counter()
-        result = pandas_scores(directory, ON)
-        seconds = time.perf_counter() - started
-        digest = {f"risk|{i}": [s, lv] for i, (s, lv) in result.items()}
+
+        def run() -> dict[str, Any]:
+            return {f"risk|{i}": [s, lv] for i, (s, lv) in pandas_scores(directory, ON).items()}
+
+    # Timed as the module is (`measure`): the first call, then the better of two warm ones. At
+    # scale 1 the first call is mostly pyarrow's Parquet import and first reads (0.2-0.7 s
+    # against 0.05 s warm), so edugov warm against pandas first would flatter edugov.
+    runs, cpu = [], []
+    for _ in range(3):
+        started, used = time.perf_counter(), time.process_time()  # the peer reads the files itself
+        digest = run()
+        runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
+    extra = {"first": runs[0], "cpu": min(cpu[1:]), "cpu_first": cpu[0]}
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
-    return {"seconds": seconds, "items": len(digest), "peak_mb": _peak_mb(), **extra}
+    return {"seconds": min(runs[1:]), "items": len(digest), "peak_mb": _peak_mb(), **extra}
 
 
 def same_as_peer(ours_path: Path, peer_path: Path) -> tuple[int, list[str]]:
