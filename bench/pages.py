@@ -15,7 +15,7 @@ report file the role may download, on the demo district (seed 1) served as produ
   passes 500 ms (pages) or 1 s (downloads). Then the count, the slowest five, per role and over
   all roles the pages and downloads over target / measured, and the verdict.
 
-Every role at --runs 3 takes 15-18 min of wall (about 4 CPU minutes) at load 8-16, the demo built
+Every role at --runs 3 takes 9-18 min of wall (about 4 CPU minutes) at load 4-16, the demo built
 already (--data-dir); building it adds about 3 min.
 
 Standalone: `python -m bench.pages run [--runs 20] [--roles admin,leader]`.
