@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 
 from edugov.accounts.models import User
 from edugov.accounts.scope import scoped, write_scoped
+from edugov.common.cache import cached_figure
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, School, SchoolClass
 
@@ -217,10 +218,12 @@ def check_pair(prior: Assessment, post: Assessment) -> None:
         raise DomainError(E.POST_BEFORE_PRIOR, prior=prior.held_on.isoformat(), post=post.held_on.isoformat())
 
 
+@cached_figure("quality.value_added_fit")
 def _fit(prior: Assessment, post: Assessment, level: str) -> tuple[ValueAddedFit, dict[int, int]]:
     """Fit on every pupil who took both assessments (the district reference: not narrowed to the
     reader's scope, which would change what "expected" means); returns the fit and each group's
-    school."""
+    school. The same for every reader, so cached per data generation once for all of them: a
+    school's own page no longer refits the district's pupils on every visit."""
     before = dict(Result.objects.filter(assessment=prior).values_list("pupil_key", "score"))
     group_field = "school_id" if level == "school" else "school_class_id"
     post_rows, prior_scores, groups, school_of = [], [], [], {}

@@ -98,3 +98,30 @@ def test_start_up_warming_leaves_both_pages_cached(client, tested):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(url_name)).status_code == 200
         assert len(queries) == warm_count, url_name
+
+
+def test_the_value_added_fit_is_computed_once_for_every_reader_until_a_write(district, tmp_path):
+    """The fit is the district's reference, the same whoever reads: a school's own page and the
+    district's share it until the data change (then it is computed again)."""
+    from edugov.common.cache import bump_data_generation
+    from edugov.quality import selectors
+    from edugov.quality.models import Assessment
+
+    from .rows import build_pair
+
+    build_pair(district, tmp_path, district.users[Role.DISTRICT_ADMIN], boost={district.school_b.code: 6.0})
+    pre, post = Assessment.objects.get(code="T-PRE"), Assessment.objects.get(code="T-POST")
+    admin, school_a = district.users[Role.DISTRICT_ADMIN], district.users[Role.SCHOOL_ADMIN]
+
+    def results_read(actor: Any, **kw: Any) -> tuple[int, Any]:
+        with CaptureQueriesContext(connection) as ctx:
+            va = selectors.value_added(actor=actor, prior=pre, post=post, **kw)
+        return sum("quality_result" in q["sql"] for q in ctx.captured_queries), va
+
+    first, whole = results_read(admin)
+    again, own = results_read(school_a, school=district.school_a)
+    assert first == 2 and again == 0  # the prior's and the post's results, read once
+    assert [r.unit_id for r in own.rows] == [district.school_a.pk]
+    assert own.rows[0].effect == next(r.effect for r in whole.rows if r.unit_id == district.school_a.pk)
+    bump_data_generation()
+    assert results_read(school_a, school=district.school_a)[0] == 2
