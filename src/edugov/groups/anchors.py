@@ -9,9 +9,13 @@ from django.db.models import Q
 
 from edugov.accounts.anchors import AnchorType, Mode, schools_q
 from edugov.accounts.models import Role
+from edugov.common.cache import cached_figure
 
 
+@cached_figure("groups.member_school_ids")
 def member_school_ids(group_ids: list[int]) -> list[int]:
+    """The current members of the groups: asked by every scoped read of a group head's page (12-14
+    on one page), so kept per data generation (a membership change is an audited write)."""
     from .models import Membership
 
     return list(
