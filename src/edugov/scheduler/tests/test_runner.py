@@ -29,11 +29,13 @@ def _scheduled(now: dt.datetime) -> tuple[set[str], list[str]]:
 
 def test_jobs_never_run_run_once_at_start_and_then_on_schedule(sample_job):
     sample_job(lambda ctx: "")
-    now = timezone.now()
+    # Half past a minute: a daily job's time (HH:MM:00) never falls between the runs a second ago
+    # and now (run at 20:00:10 with the runs a minute back, the 20:00 job was owed again).
+    now = timezone.now().replace(second=30, microsecond=0)
     names = [j.name for j in periodic_jobs()]
     assert _scheduled(now) == (set(names), names)  # all owed, in registration order
-    for name in names:  # all ran a minute ago: nothing is owed
-        JobRun.objects.create(job=name, trigger=JobTrigger.SCHEDULE, started_at=now - dt.timedelta(minutes=1))
+    for name in names:  # all ran a second ago: nothing is owed
+        JobRun.objects.create(job=name, trigger=JobTrigger.SCHEDULE, started_at=now - dt.timedelta(seconds=1))
     assert _scheduled(now) == (set(names), [])
     # the sample job (every 15 minutes) last ran 20 minutes ago: it missed its time
     JobRun.objects.filter(job=TEST_JOB).update(started_at=now - dt.timedelta(minutes=20))
