@@ -328,24 +328,21 @@ def evaluate_balanced(
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
     columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
-    # The seven standards of a stage and locale, looked up once per evaluation, not once per school.
-    standards_of: dict[tuple[str, str], tuple[float, ...]] = {}
 
     for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"])):
         school = schools[int(row["school_id"])]
         if visible is not None and school.pk not in visible:
             continue
         stage = row["stage"]
-        key = (stage, school.locale)
-        if key not in standards_of:
-            standards_of[key] = tuple(
-                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value
-                for ind in inds
-            )
         rounded = {c: _round(row[c]) for c in columns}  # the pupils once for the seven indicators
         results = tuple(
-            _indicator_result(ind, row, standard, rounded)
-            for ind, standard in zip(inds, standards_of[key], strict=True)
+            _indicator_result(
+                ind,
+                row,
+                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value,
+                rounded,
+            )
+            for ind in inds
         )
         passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)
         evaluation.schools.append(

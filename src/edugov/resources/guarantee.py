@@ -159,13 +159,8 @@ def guarantee_items(
     lib: StandardsLibrary,
     visible: set[int] | None,
 ) -> list[GuaranteeItem]:
-    looked_up: dict[tuple[str, str], float] = {}
-
     def value(code: str, stage: str = "all") -> float:
-        # Once per evaluation: the loop below asks the same few standards for every school.
-        if (code, stage) not in looked_up:
-            looked_up[code, stage] = lib.value(code, stage=stage, area_path=area_path, year=year).value
-        return looked_up[code, stage]
+        return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
     rows = school_facts_rows(

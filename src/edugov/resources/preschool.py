@@ -16,7 +16,7 @@ from edugov.indicators.backends import Workspace
 from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import Indicator, group_values
 from edugov.registry.models import Area, Ownership, School, SchoolYear
-from edugov.standards.loader import Rule, StandardsLibrary, StandardValue, library
+from edugov.standards.loader import Rule, StandardsLibrary, library
 
 from .evaluation import PRECISION, default_engine
 from .indicators import (
@@ -145,38 +145,23 @@ class PreschoolEvaluation:
         return sum(1 for r in self.district if r.met), len(self.district)
 
 
-class _Standards:
-    """Each indicator's standard and citation for one area and year, looked up once per evaluation
-    (every kindergarten and town is held against the same few)."""
-
-    def __init__(self, lib: StandardsLibrary, path: str, year: int) -> None:
-        self.lib, self.path, self.year = lib, path, year
-        self.held: dict[str, tuple[StandardValue, str]] = {}
-
-    def __call__(self, code: str) -> tuple[StandardValue, str]:
-        if code not in self.held:
-            std = self.lib.value(code, area_path=self.path, year=self.year)
-            self.held[code] = (std, std.rule.citation())
-        return self.held[code]
-
-
 def _result(
     ind: Indicator,
     num: Any,
     den: Any,
     value: Any,
-    lib: StandardsLibrary | _Standards,
+    lib: StandardsLibrary,
     path: str,
     year: int,
     note: str = "",
 ) -> PreschoolResult:
-    std, citation = (lib if isinstance(lib, _Standards) else _Standards(lib, path, year))(ind.code)
+    std = lib.value(ind.code, area_path=path, year=year)
     v = _round(value)
     num_f, den_f = _round(num) or 0.0, _round(den) or 0.0
     met = None if v is None or note else std.met_by(round(v, PRECISION))
     return PreschoolResult(
         ind.code, ind.name, ind.unit, v, num_f, den_f, std.value, std.rule.comparison, met,
-        citation, note,
+        std.rule.citation(), note,
     )  # fmt: skip
 
 
@@ -262,7 +247,6 @@ def evaluate_preschool(
     limits = {lv: class_rule.value_for(stage=lv) or 0.0 for lv in CLASS_LEVELS}
     size = lib.value(SIZE_RULE, area_path=path, year=year)
 
-    looked_up = _Standards(lib, path, year)
     unit_rows, town_rows, group_rows, district_rows = preschool_rows(
         engine=engine, school_year_id=school_year.pk, area_path=path, limits=tuple(limits.items())
     )
@@ -317,7 +301,7 @@ def evaluate_preschool(
                 children,
                 pop,
                 _ratio(p1, children, pop) if has_pop else None,
-                looked_up,
+                lib,
                 path,
                 year,
                 p1_note,
@@ -326,7 +310,7 @@ def evaluate_preschool(
         for ind in PRESCHOOL_INDICATORS:
             num = float(g[f"{ind.code}__num"]) if g else 0.0
             den = float(g[f"{ind.code}__den"]) if g else 0.0
-            results.append(_result(ind, num, den, g[ind.code] if g else None, looked_up, path, year))
+            results.append(_result(ind, num, den, g[ind.code] if g else None, lib, path, year))
         ev.towns.append(
             TownResult(tid, name, int(r["kindergartens"]), children, pop if has_pop else None, tuple(results))
         )
@@ -350,7 +334,7 @@ def evaluate_preschool(
             covered_children,
             covered_pop,
             _ratio(p1, covered_children, covered_pop),
-            looked_up,
+            lib,
             path,
             year,
             p1_note,
@@ -359,7 +343,7 @@ def evaluate_preschool(
     for ind in PRESCHOOL_INDICATORS:
         num = float(d.get(f"{ind.code}__num") or 0.0)
         den = float(d.get(f"{ind.code}__den") or 0.0)
-        ev.district.append(_result(ind, num, den, d.get(ind.code), looked_up, path, year))
+        ev.district.append(_result(ind, num, den, d.get(ind.code), lib, path, year))
 
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     schools = {
@@ -374,7 +358,7 @@ def evaluate_preschool(
         totals["inclusive_private"] += int(r["is_inclusive"]) - int(r["is_public"])
         totals["children"] += int(r["children"])
         totals["classes"] += int(r["classes"])
-        k = _kindergarten(r, school, looked_up, path, year, limits, size.value)
+        k = _kindergarten(r, school, lib, path, year, limits, size.value)
         if k.over_size:
             ev.oversize.append(k)
         if visible is not None and school.pk not in visible:
@@ -388,7 +372,7 @@ def evaluate_preschool(
 def _kindergarten(
     r: dict[str, Any],
     school: School,
-    lib: StandardsLibrary | _Standards,
+    lib: StandardsLibrary,
     path: str,
     year: int,
     limits: dict[str, float],

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCOPE_PRECEDENCE = {"national": 0, "province": 10, "city": 20, "district": 30}
@@ -104,9 +105,12 @@ class StandardsLibrary:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     # A digest of the files read: cached figures computed under other standards are not reused.
     fingerprint: str = ""
+    # value()'s answers: an evaluation asks the same few standards for every school and town.
+    _values: dict[tuple[Any, ...], StandardValue] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, rule: Rule) -> None:
         self.rules.setdefault(rule.code, []).append(rule)
+        self._values.clear()
 
     def candidates(self, code: str, *, area_path: str = "", year: int | None = None) -> list[Rule]:
         """Rules for `code` that cover the area and year, most specific first."""
@@ -133,10 +137,14 @@ class StandardsLibrary:
         area_path: str = "",
         year: int | None = None,
     ) -> StandardValue:
+        key = (code, stage, locale, area_path, year)
+        if key in self._values:
+            return self._values[key]
         for rule in self.candidates(code, area_path=area_path, year=year):
             v = rule.value_for(stage=stage, locale=locale)
             if v is not None:
-                return StandardValue(value=v, rule=rule)
+                self._values[key] = StandardValue(value=v, rule=rule)
+                return self._values[key]
         raise KeyError(f"没有适用的标准：{code}（{stage}）")
 
     def sources(self) -> list[Source]:

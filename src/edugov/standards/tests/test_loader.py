@@ -75,3 +75,17 @@ def test_malformed_files_are_refused_in_chinese(tmp_path, text, fragment):
 def test_unknown_rule_raises_keyerror():
     with pytest.raises(KeyError):
         load_library([DATA_DIR]).value("no.such.rule")
+
+
+def test_answers_are_kept_until_a_rule_is_added(tmp_path):
+    """An evaluation asks the same few standards for every school: the library answers each
+    question once, and a rule added afterwards (a province file) is seen at once."""
+    lib = load_library([DATA_DIR])
+    inside = "/31/3101/310101/"
+    first = lib.value("balanced.R4", stage="primary", area_path=inside)
+    assert lib.value("balanced.R4", stage="primary", area_path=inside) is first
+    assert first.value == 4.5  # national, before the province's file
+    (tmp_path / "prov.toml").write_text(PROVINCE, encoding="utf-8")
+    for rule in load_library([tmp_path]).rules["balanced.R4"]:
+        lib.add(rule)
+    assert lib.value("balanced.R4", stage="primary", area_path=inside).value == 5.0
