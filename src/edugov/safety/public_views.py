@@ -1,48 +1,16 @@
 """The public pages of school safety (no login): a class's acknowledgement link and the
-drowning-risk report form, each with a per-client request budget (a fixed window in the cache)."""
+drowning-risk report form, each with a per-client request budget (`common.clients.over_budget`)."""
 
 from __future__ import annotations
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from edugov.common.clients import client_address
+from edugov.common.clients import over_budget
 from edugov.common.errors import DomainError
 from edugov.registry.models import Area, AreaLevel
 
 from . import rules, selectors, services
-
-
-def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
-    """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    key = f"safety:rl:{bucket}:{client_address(request) or 'unknown'}:{_window(seconds)}"
-    return _hit(key, seconds) > limit
-
-
-def _window(seconds: int) -> int:
-    """The number of the current fixed window of `seconds` (tests hold it still)."""
-    return int(timezone.now().timestamp()) // seconds
-
-
-def _hit(key: str, seconds: int) -> int:
-    """Count one request under `key` and return the count. On Redis one round trip (SET NX with the
-    window's expiry and INCR, pipelined) instead of the cache API's three (add, exists, incr)."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full = backend.make_and_validate_key(key)
-        pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
-        pipe.set(full, 0, ex=seconds, nx=True)
-        pipe.incr(full)
-        return int(pipe.execute()[1])
-    cache.add(key, 0, seconds)
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, seconds)
-        return 1
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -53,7 +21,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     """A class's acknowledgement link: the day's reminder, and one button for the parent. Each
     acknowledgement (POST) counts against the client's per-minute budget; past it, 429 and nothing
     written."""
-    if request.method == "POST" and rate_limited(request, "ack", rules.public_limits()[1], 60):
+    if request.method == "POST" and over_budget(request, "safety:ack", rules.public_limits()[1], 60):
         return _too_many(request)
     reminder = selectors.reminder_by_token(token)
     context: dict[str, object] = {"reminder": reminder, "done": False, "error": ""}
@@ -76,7 +44,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"towns": towns, "error": "", "done": False, "data": request.POST}
     status = 200
     if request.method == "POST":
-        if rate_limited(request, "report", rules.public_limits()[0], 3600):
+        if over_budget(request, "safety:report", rules.public_limits()[0], 3600):
             return _too_many(request)
         area = (
             towns.filter(pk=request.POST.get("area", "") or 0).first()

@@ -326,7 +326,7 @@ def test_the_evening_flag_tells_each_school_its_missing_classes_once(world):
 
 def test_public_report_and_acknowledgement_are_rate_limited(world, monkeypatch):
     # one window throughout: a slow run crossing a minute boundary would start a fresh count
-    monkeypatch.setattr("edugov.safety.public_views._window", lambda seconds: 1)
+    monkeypatch.setattr("edugov.common.clients._window", lambda seconds: 1)
     per_hour, per_minute = rules.public_limits()
     client, other = Client(REMOTE_ADDR="10.9.0.1"), Client(REMOTE_ADDR="10.9.0.2")
     url = reverse("safety:public_report")

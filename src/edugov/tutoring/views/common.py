@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from edugov.accounts.policy import can, ensure_can
 from edugov.accounts.scope import scoped
-from edugov.common.clients import client_address
+from edugov.common.clients import over_budget
 from edugov.common.errors import DomainError, PermissionDenied
 from edugov.common.text import normalize_cell
 
@@ -30,16 +28,8 @@ def _clean(text: str) -> str:
 
 
 def rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
-    """True when this client has used up `limit` requests in the window (fixed window, cache)."""
-    window = int(timezone.now().timestamp()) // seconds
-    key = f"tutoring:rl:{bucket}:{client_address(request) or 'unknown'}:{window}"
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
+    """True when this client has used up `limit` requests of tutoring's `bucket` in the window."""
+    return over_budget(request, f"tutoring:{bucket}", limit, seconds)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
