@@ -5,8 +5,9 @@ the first download after a restart is as fast as the next.
 
 Each report is rendered as XLSX and PDF once for each distinct reader of it (`reader_key`: rows
 and the report's module's read actions) among the district's first accounts (at its areas and
-schools, the most recently signed in first); a report with a required parameter for the sets its
-pages link a reader to first (`first_params`, at most two), never every value. The budget goes
+schools: the bureau's own first, then the most recently signed in); a report with a required
+parameter for the sets its pages link a reader to first (`first_params`, at most two), never
+every value. The budget goes
 where a first download is slow: each report's first file first, timed in CPU, then the other
 files of the costly reports, the costliest first. The work stops at a time budget
 (EDUGOV_WARM_REPORTS_SECONDS, default 20; 0 turns it off): warming only saves time, and a server
@@ -98,8 +99,7 @@ Job = tuple["ReportSpec", "User", dict[str, str], str]  # report, reader, parame
 
 def _jobs(names: Collection[str] | None) -> Iterator[list[Job]]:
     """Per district and report, the files to warm: each distinct reader (`reader_key`) among the
-    district's first accounts (those anchored at the district itself first, then the most
-    recently signed in), their parameter sets, XLSX then PDF."""
+    district's first accounts (`district_accounts`), their parameter sets, XLSX then PDF."""
     from edugov.accounts.policy import can
     from edugov.registry.models import Area, AreaLevel
 
@@ -127,16 +127,20 @@ def _jobs(names: Collection[str] | None) -> Iterator[list[Job]]:
 
 
 def district_accounts(path: str) -> list[User]:
-    """The district's first MAX_ACCOUNTS_PER_DISTRICT active accounts, the most recently signed
-    in first (then by id): those anchored at its areas and its schools (administrators,
-    teachers)."""
-    from django.db.models import F, Q
+    """The district's first MAX_ACCOUNTS_PER_DISTRICT active accounts among those anchored at its
+    areas and its schools (administrators, teachers): the bureau's own (anchored at the district
+    itself: they read every row, and many schools signing in must not push them out) first, then
+    the most recently signed in, then by id."""
+    from django.db.models import Case, F, Q, Value, When
 
     from edugov.accounts.models import User
 
     where = Q(area__path__startswith=path) | Q(school__area__path__startswith=path)
     users = User.objects.filter(where, is_active=True).select_related("area", "school")
-    return list(users.order_by(F("last_login").desc(nulls_last=True), "pk")[:MAX_ACCOUNTS_PER_DISTRICT])
+    bureau_first = Case(When(area__path=path, then=Value(0)), default=Value(1))
+    return list(
+        users.order_by(bureau_first, F("last_login").desc(nulls_last=True), "pk")[:MAX_ACCOUNTS_PER_DISTRICT]
+    )
 
 
 def param_sets(spec: ReportSpec, reader: User) -> list[dict[str, str]]:

@@ -139,3 +139,19 @@ def test_every_registered_report_with_a_required_parameter_names_its_first_sets(
         if any(p.required for p in s.params) and s.first_params is None and s.name != NAME
     ]
     assert missing == ["tutoring.staff"]  # which institution an officer opens first is not known
+
+
+def test_the_bureau_accounts_are_kept_however_many_schools_sign_in(
+    md: MiniDistrict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts anchored at the district itself read every row: school accounts that signed in
+    more recently never push them out of the warmed few."""
+    from django.utils import timezone
+
+    from edugov.accounts.models import User
+
+    bureau = set(User.objects.filter(area=md.district, is_active=True).values_list("pk", flat=True))
+    assert bureau
+    User.objects.exclude(pk__in=bureau).update(last_login=timezone.now())
+    monkeypatch.setattr(warmup, "MAX_ACCOUNTS_PER_DISTRICT", len(bureau))
+    assert {u.pk for u in warmup.district_accounts(md.district.path)} == bureau
