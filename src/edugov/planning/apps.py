@@ -1,6 +1,6 @@
 """The planning module (学位·布局·建设) declares itself: navigation, policy, scopes, REST API, findings
-(towns short of places within three years, late projects), demo generator (edugov.modules). Its
-reports are in reports.py, its import kinds in importers.py."""
+(towns short of places within three years, late projects), warehouse tables, demo generator
+(edugov.modules). Its reports are in reports.py, its import kinds in importers.py."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ from edugov.modules import ModuleConfig, ModuleSpec
 
 def _register_findings() -> None:
     from .findings import register
+
+    register()
+
+
+def _register_warehouse() -> None:
+    from .warehouse import register
 
     register()
 
@@ -45,5 +51,6 @@ class PlanningConfig(ModuleConfig):
             ),
             api_urls="edugov.planning.api_urls",
             findings=_register_findings,
+            warehouse=_register_warehouse,
             demo=_register_demo,
         )
