@@ -1,4 +1,5 @@
-"""Demo story of planning (seeded by ctx.rng, dates from ctx.today): births rising in the urban
+"""Demo story of planning (seeded by ctx.rng, dates from ctx.today), for every district the forecast's
+inputs (a province's 学位预测 reads them all), the rest in the first district: births rising in the urban
 streets and falling in the villages, each town's population with net migration (in to the streets,
 out of the villages), classrooms for every school (urban schools with little to spare), a
 village school of about 40 pupils and the teaching points as merge and close candidates, a
@@ -9,6 +10,7 @@ private nine-year school over its plan)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 from decimal import Decimal
 
@@ -50,11 +52,31 @@ def _urban(code: str) -> bool:
 
 
 def build_planning(ctx: DemoContext) -> None:
+    """Every district's forecast inputs (the towns' figures, classrooms, housing and projects), so a
+    province's 学位预测 has them all; the story (progress and lists, quota, private schools, layout)
+    in the first district."""
     reg = ctx.state.get("registry")
     if reg is None or not reg.districts:
         return
     rng = ctx.rng("planning")
-    district = reg.districts[0]
+    town_years = 0
+    for index, district in enumerate(reg.districts):
+        schools, towns, urban_town, n = _forecast_inputs(ctx, rng, district)
+        town_years += n
+        if index == 0:
+            _progress_and_list(ctx, district)
+            _quota(ctx, district, schools)
+            _private(ctx, schools)
+            _layout(ctx, schools, urban_town, towns)
+    ctx.count("乡镇人口与出生", town_years)
+    ctx.count("建设项目", Project.objects.count())
+
+
+def _forecast_inputs(
+    ctx: DemoContext, rng: random.Random, district: Area
+) -> tuple[list[School], dict[int, Area], dict[int, bool], int]:
+    """One district's towns' figures, classrooms, housing and projects: (its open schools, its towns,
+    whether each is urban, town·years written)."""
     current = ctx.current_year
     schools = list(
         School.objects.filter(area__path__startswith=district.path, archived_at__isnull=True).order_by("code")
@@ -120,12 +142,7 @@ def build_planning(ctx: DemoContext) -> None:
         if s.pk in stages and s.school_type != SchoolType.SPECIAL and s.ownership != "private"
     ]  # fmt: skip
     _projects(ctx, builders, stages)
-    _progress_and_list(ctx, district)
-    _quota(ctx, district, schools)
-    _private(ctx, schools)
-    _layout(ctx, schools, urban_town, towns)
-    ctx.count("乡镇人口与出生", len(rows))
-    ctx.count("建设项目", Project.objects.count())
+    return schools, towns, urban_town, len(rows)
 
 
 def _projects(ctx: DemoContext, schools: list[School], stages: dict[int, str]) -> None:
