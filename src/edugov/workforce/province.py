@@ -72,20 +72,18 @@ def _order_sql(col: str) -> str:
     return "CASE " + " ".join(f"WHEN {col} = '{s}' THEN {i}" for i, s in enumerate(STAGES_BY_ORDER)) + " END"
 
 
-def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd.DataFrame]:
-    """The five outputs by DuckDB. `sources` maps each table to a relation (`read_parquet(...)`
-    or a registered name)."""
+def norm_tables(p: Params) -> dict[str, pa.Table]:
+    """The norms as three small tables the statement joins (`wf_norm_stage`, `wf_norm_periods`,
+    `wf_norm_retire`): registered on DuckDB, temporary views on Spark."""
     stages = sorted(set(p.ratio) | set(p.load) | set(p.village_ratio))
     periods = [(s, g, v) for s, by in p.periods.items() for g, v in by.items() if v]
-    # The norms as Arrow tables scanned by name: a VALUES list of a curriculum's ~80 rows costs
-    # DuckDB's binder more than the computation over a district.
-    norms = {
+    return {
         "wf_norm_stage": pa.table(
             {
-                "stage": stages,
-                "ratio": [float(p.ratio.get(s, 0.0)) for s in stages],
-                "village_ratio": [float(p.village_ratio.get(s, 0.0)) for s in stages],
-                "load": [float(p.load.get(s, 0.0)) for s in stages],
+                "stage": pa.array(stages, pa.string()),
+                "ratio": pa.array([float(p.ratio.get(s, 0.0)) for s in stages], pa.float64()),
+                "village_ratio": pa.array([float(p.village_ratio.get(s, 0.0)) for s in stages], pa.float64()),
+                "load": pa.array([float(p.load.get(s, 0.0)) for s in stages], pa.float64()),
             }
         ),
         "wf_norm_periods": pa.table(
@@ -97,7 +95,7 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
         ),
         "wf_norm_retire": pa.table(
             {
-                "sex": list(p.retirement),
+                "sex": pa.array(list(p.retirement), pa.string()),
                 **{
                     name: pa.array([int(v[i]) for v in p.retirement.values()], pa.int64())
                     for i, name in enumerate(("base", "first_year", "step", "cap"))
@@ -105,9 +103,26 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
             }
         ),
     }
+
+
+COLUMNS = {
+    "schools": ["school_id", "students", "classes", "posts_needed", "posts_held", "teachers",
+                "outside_certificate", "uncertified", "retiring"],
+    "subjects": ["school_id", "subject", "need", "have", "qualified", "retiring"],
+    "heat": ["town_id", "subject", "gap", "gap_in_five_years"],
+    "ages": ["locale", "band", "teachers"],
+    "retirements": ["year", "locale", "teachers"],
+}  # fmt: skip
+
+
+def province_sql(sources: dict[str, str], p: Params, *, materialize: bool = True) -> str:
+    """The one statement of the five outputs, in DuckDB's SQL (`warehouse_spark` transpiles it for
+    Spark); it reads `sources` and the `norm_tables` by name. `materialize`: DuckDB's hint that the
+    shared intermediate tables are computed once (Spark has no such hint)."""
     n_stage, n_periods, n_retire = "wf_norm_stage", "wf_norm_periods", "wf_norm_retire"
     bands = " ".join(f"WHEN age BETWEEN {lo} AND {hi} THEN '{label}'" for label, lo, hi in AGE_BANDS)
     year, month = p.today
+    mat = "MATERIALIZED " if materialize else ""
     s, c, t, ld = (sources[k] for k in ("schools", "classes", "teachers", "loads"))
     # One statement: a round trip per output and per intermediate table cost more than the work on
     # a district's or a small province's rows (each statement's planning and Parquet opening).
@@ -154,26 +169,25 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
         WHERE retire_m >= {p.today_months} AND retire_m // 12 < {year + HORIZON_YEARS}
         GROUP BY ALL""",
     }
-    columns = {
-        "schools": ["school_id", "students", "classes", "posts_needed", "posts_held", "teachers",
-                    "outside_certificate", "uncertified", "retiring"],
-        "subjects": ["school_id", "subject", "need", "have", "qualified", "retiring"],
-        "heat": ["town_id", "subject", "gap", "gap_in_five_years"],
-        "ages": ["locale", "band", "teachers"],
-        "retirements": ["year", "locale", "teachers"],
-    }  # fmt: skip
-    tagged = "\n        UNION ALL BY NAME\n".join(
-        f"SELECT {i} AS wf_part, row_number() OVER (ORDER BY {', '.join(KEYS[name])}) AS wf_row, "
-        + ", ".join(f'"{col}" AS "o{i}_{col}"' for col in columns[name])
-        + f" FROM ({outputs[name]})"
-        for i, name in enumerate(OUTPUTS)
-    )
-    sql = f"""
-        WITH wf_s AS MATERIALIZED (SELECT * FROM {s}),
-        wf_cls AS MATERIALIZED (
+    # Every output's columns in every branch, NULL outside its own (UNION ALL BY NAME's table,
+    # spelled out so that engines without BY NAME read it too).
+    every = [(j, col) for j, other in enumerate(OUTPUTS) for col in COLUMNS[other]]
+
+    def branch(i: int, name: str) -> str:
+        picked = ", ".join((f'"{col}"' if j == i else "NULL") + f' AS "o{j}_{col}"' for j, col in every)
+        order = ", ".join(KEYS[name])
+        return (
+            f"SELECT {i} AS wf_part, row_number() OVER (ORDER BY {order}) AS wf_row, {picked}"
+            f" FROM ({outputs[name]}) wf_out"
+        )
+
+    tagged = "\n        UNION ALL\n".join(branch(i, name) for i, name in enumerate(OUTPUTS))
+    return f"""
+        WITH wf_s AS {mat}(SELECT * FROM {s}),
+        wf_cls AS {mat}(
           SELECT school_id, grade, count(*) AS n, sum(pupils) AS pupils
           FROM {c} SEMI JOIN wf_s USING (school_id) GROUP BY ALL),
-        wf_t AS MATERIALIZED (
+        wf_t AS {mat}(
           SELECT t.*, x.teaching_stage, x.locale, x.town_id,
                  (t.birth_year + n.base) * 12 + t.birth_month - 1
                  + CASE WHEN t.birth_year * 12 + t.birth_month - 1 >= n.first_year * 12
@@ -181,7 +195,7 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
                                    ((t.birth_year - n.first_year) * 12 + t.birth_month - 1) // n.step + 1)
                         ELSE 0 END AS retire_m
           FROM {t} t JOIN wf_s x USING (school_id) JOIN {n_retire} n ON n.sex = t.sex),
-        wf_sh AS MATERIALIZED (
+        wf_sh AS {mat}(
           WITH lt AS (SELECT record_id, subject, sum(periods) AS periods FROM {ld} GROUP BY ALL),
                tot AS (SELECT record_id, sum(periods) AS total FROM lt GROUP BY ALL HAVING sum(periods) > 0)
           SELECT lt.record_id, lt.subject, lt.periods / tot.total AS share, w.school_id,
@@ -190,7 +204,7 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
                    AND CASE WHEN w.cert_stage = 'kindergarten' THEN w.teaching_stage = 'kindergarten'
                             ELSE w.cert_subject = lt.subject END, false) AS covered
           FROM lt JOIN tot USING (record_id) JOIN wf_t w USING (record_id)),
-        wf_subjects AS MATERIALIZED (
+        wf_subjects AS {mat}(
           WITH dem AS (SELECT c.school_id, np.subject, sum(c.n * np.periods / ns.load) AS need
                        FROM wf_cls c JOIN {n_periods} np ON np.grade = c.grade
                        JOIN {n_stage} ns ON ns.stage = {_stage_sql("c.grade")} AND ns.load > 0
@@ -205,6 +219,15 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
         {tagged}
         ORDER BY wf_part, wf_row
     """
+
+
+def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd.DataFrame]:
+    """The five outputs by DuckDB. `sources` maps each table to a relation (`read_parquet(...)`
+    or a registered name)."""
+    # The norms as Arrow tables scanned by name: a VALUES list of a curriculum's ~80 rows costs
+    # DuckDB's binder more than the computation over a district.
+    norms = norm_tables(p)
+    sql = province_sql(sources, p)
     for name, norm in norms.items():
         con.register(name, norm)
     try:
@@ -212,13 +235,19 @@ def duckdb_compute(con: Any, sources: dict[str, str], p: Params) -> dict[str, pd
     finally:
         for name in norms:
             con.unregister(name)
+    return split_outputs(table)
+
+
+def split_outputs(table: pa.Table) -> dict[str, pd.DataFrame]:
+    """The statement's one table (rows tagged by output, columns prefixed by its number) as the
+    five frames."""
     part = table.column("wf_part").to_numpy()
     out: dict[str, pd.DataFrame] = {}
     for i, name in enumerate(OUTPUTS):
         rows = np.flatnonzero(part == i)
         piece = table.take(pa.array(rows)) if len(rows) else table.slice(0, 0)
-        frame = piece.select([f"o{i}_{col}" for col in columns[name]]).to_pandas()
-        frame.columns = columns[name]
+        frame = piece.select([f"o{i}_{col}" for col in COLUMNS[name]]).to_pandas()
+        frame.columns = COLUMNS[name]
         out[name] = frame
     return out
 

@@ -84,9 +84,9 @@ def province_sources(views: dict[str, str], *, school_year_id: int, area_path: s
     }
 
 
-def _year_files(state: Any, model: Any, start_year: int) -> str:
-    """The model's files of one school year (the warehouse partitions these tables by the school
-    year's start, `year=<start year>/...`), or all of them when the manifest lists none for it."""
+def year_files(state: Any, model: Any, start_year: int) -> list[str] | None:
+    """The paths of the model's files of one school year (the warehouse partitions these tables by
+    the school year's start, `year=<start year>/...`); None when the manifest lists none for it."""
     entry = state.entry(model)
     prefix = f"year={int(start_year)}"
     files = [
@@ -94,24 +94,38 @@ def _year_files(state: Any, model: Any, start_year: int) -> str:
         for key, part in entry.get("partitions", {}).items()
         if key.split("/")[0] == prefix
     ]
-    if not files:
-        return str(state.view(model))
-    return "read_parquet([" + ", ".join(_text(f) for f in files) + "])"
+    return files or None
+
+
+def staffing_params(*, school_year: Any, area: Any, today: dt.date) -> Any:
+    """The norms of the area and year, for `today`, as `province.Params`."""
+    from .norms import Norms
+    from .province import Params
+
+    return Params.from_norms(Norms.load_for(area.path, school_year.start_year), today.year, today.month)
 
 
 def province_staffing(
-    *, directory: str | Path, school_year: Any, area: Any, today: dt.date
+    *, directory: str | Path, school_year: Any, area: Any, today: dt.date, engine: str = "duckdb"
 ) -> dict[str, pd.DataFrame]:
     """Staffing, age structure and the five-year projection of every staffed school under `area`
     in `school_year`, from the warehouse on DuckDB (`province.duckdb_compute`, the norms of the
     area and year): the five outputs of `workforce.province`. The views over the Parquet files are
-    the warehouse state's (`indicators.warehouse_duckdb`), made once per manifest."""
+    the warehouse state's (`indicators.warehouse_duckdb`), made once per manifest. `engine="spark"`:
+    the same statement on Spark (`warehouse_spark`)."""
+    if engine == "spark":
+        from .warehouse_spark import spark_staffing
+
+        return spark_staffing(directory=directory, school_year=school_year, area=area, today=today)
+    if engine != "duckdb":
+        from edugov.indicators.backends import EngineError
+
+        raise EngineError(f"师资队伍的全省计算只能用 duckdb 或 spark 引擎，不能用 {engine}")
     from edugov.indicators.warehouse_duckdb import warehouse_state
     from edugov.registry.models import Area, School, SchoolClass, Teacher
 
     from .models import SubjectLoad, TeacherYear
-    from .norms import Norms
-    from .province import Params, duckdb_compute
+    from .province import duckdb_compute
 
     state = warehouse_state(Path(directory))
     views = {k: state.view(m) for k, m in {"school": School, "area": Area, "teacher": Teacher}.items()}
@@ -120,7 +134,10 @@ def province_staffing(
         ("teacher_year", TeacherYear),
         ("subject_load", SubjectLoad),
     ):
-        views[key] = _year_files(state, model, school_year.start_year)
+        files = year_files(state, model, school_year.start_year)
+        views[key] = (
+            state.view(model) if files is None else "read_parquet([" + ", ".join(map(_text, files)) + "])"
+        )
     sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
-    params = Params.from_norms(Norms.load_for(area.path, school_year.start_year), today.year, today.month)
+    params = staffing_params(school_year=school_year, area=area, today=today)
     return duckdb_compute(state.con, sources, params)
