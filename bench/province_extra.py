@@ -4,9 +4,11 @@ staffing, age structure and five-year projection of every staffed school of the 
 DuckDB over the exported files; its pandas peer reads the same files with pandas and computes
 `workforce.province.pandas_compute`; its limit line is `edugov.warehouse.limit_workforce`.
 
-质量监测 (quality) and 学位预测 (planning) are not here: their figures are not computed from the
-warehouse (no table of theirs is exported; see bench.quality and bench.planning, which write
-their own Parquet files).
+学位预测 (planning): bench.province_planning (the forecast and places gaps of every district over
+the warehouse's files, its pandas peer and limit line), dispatched from here.
+
+质量监测 (quality) is not here: its figures are not computed from the warehouse (none of its
+tables is exported; see bench.quality, which writes its own Parquet files).
 
     python -m bench.province measure workforce duckdb WAREHOUSE OUT_JSON   # via bench.province
     python -m bench.province peer workforce WAREHOUSE WORK_DIR OUT_JSON
@@ -21,9 +23,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODULES = ("workforce",)
+from bench import province_planning
+
+MODULES = ("workforce", "planning")
 TODAY = dt.date(2026, 9, 1)  # bench.workforce's day: the projection's five years run from it
-LABELS = {"workforce": "师资队伍 staffing + structure + 5-year (schools)"}
+LABELS = {
+    "workforce": "师资队伍 staffing + structure + 5-year (schools)",
+    "planning": province_planning.LABEL,
+}
+LIMIT_LABELS = {
+    "workforce": "  limit line: the five outputs by one hand-written DuckDB query",
+    "planning": province_planning.LIMIT_LABEL,
+}
 TABLES = {  # the workforce computation's warehouse tables, by their name in the manifest
     "school": "school",
     "area": "area",
@@ -187,6 +198,8 @@ def _params(year: Any, area: Any) -> Any:
 def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     """The plain-pandas peer over the warehouse's files: reading, filtering and computing timed (the
     better of two runs)."""
+    if module == "planning":
+        return province_planning.peer(module, warehouse, work, out)
     from edugov.workforce.province import pandas_compute
 
     del work  # the peer reads the warehouse's files directly
@@ -218,6 +231,8 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
     """edugov's province computation over the warehouse (first call on a fresh connection, then the
     better of two warm calls) and the limit line's one query (the better of two, on a fresh
     in-memory DuckDB), compared output by output (`workforce.province.compare`)."""
+    if module == "planning":
+        return province_planning.limit(module, warehouse)
     from edugov.indicators import warehouse_duckdb
     from edugov.warehouse.limit_workforce import workforce_frames, workforce_sql
     from edugov.workforce.norms import SUBJECT_ALIASES
@@ -288,7 +303,7 @@ def bench(db: Any, wh: Path, work: Path, totals: dict[str, list[float]]) -> None
         li = run_step("bench.province", db.env(), "limit", module, str(wh))
         report(
             "province",
-            "  limit line: the five outputs by one hand-written DuckDB query",
+            LIMIT_LABELS[module],
             f"{li['limit']:.2f} s",
             f"edugov's computation: first {li['first']:.2f} s, warm {li['known']:.2f} s; "
             f"module call warm {m['seconds']:.2f} s",
