@@ -4,12 +4,14 @@ operational database, cell by cell, and the bulk query on the page's own inputs,
 
 from __future__ import annotations
 
+import importlib
+
 import duckdb
 import pytest
 
 from edugov.planning import bulk, selectors
-from edugov.planning.bulk import duck
-from edugov.planning.warehouse import TABLES, bulk_params, page_differences, province_forecast
+from edugov.planning.bulk import duck, frames
+from edugov.planning.warehouse import TABLES, bulk_params, page_differences, province_forecast, run_sources
 from edugov.warehouse.export import read_manifest, warehouse_export
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,25 @@ def test_a_school_year_leaves_out_the_later_ones(world, tmp_path):
     # School A: three grades of 80 carried over (ratios 1), entry 0.5 x 160 births.
     a = schools[schools["school"] == md.school_a.pk].set_index("grade")["pupils"]
     assert a.to_dict() == pytest.approx({1: 80, 2: 80, 3: 80})
+
+
+def test_the_benchs_pandas_peer_and_limit_line_give_the_same(world, tmp_path):
+    """bench.province_planning's peer (the files read with pandas, the method in pandas) and limit
+    line (the bulk query over the Parquet files, no warehouse state) give the module's rows."""
+    md = world.md
+    warehouse_export(directory=tmp_path)
+    schools, gaps = province_forecast(
+        directory=tmp_path, school_year=md.year, area=md.district, horizon=HORIZON
+    )
+    where = {"start_year": md.year.start_year, "area_path": md.district.path}
+    bench = importlib.import_module("bench.province_planning")  # the bench lies outside mypy's package
+    p_schools, p_gaps = frames.run(bench.pandas_tables(tmp_path, **where), bulk_params(HORIZON))
+    l_schools, l_gaps = run_sources(
+        duckdb.connect(), bench.limit_sources(tmp_path, **where), bulk_params(HORIZON)
+    )
+    for s, g in ((p_schools, p_gaps), (l_schools, l_gaps)):
+        assert bulk.compare(schools, s, bulk.SCHOOL_KEYS) == (len(schools), [])
+        assert bulk.compare(gaps, g, bulk.GAP_KEYS) == (len(gaps), [])
+        assert (len(s), len(g)) == (len(schools), len(gaps))
+    digest, items = bench.digest((schools, gaps))
+    assert items == len(gaps) and len(digest) == len(schools) + len(gaps)
