@@ -12,6 +12,12 @@ def _register_findings() -> None:
     register()
 
 
+def _register_warehouse() -> None:
+    from .warehouse import register
+
+    register()
+
+
 def _register_demo() -> None:
     from .demo import register
 
@@ -44,6 +50,7 @@ class SafetyConfig(ModuleConfig):
             anchors=(GRID_CELL,),
             api_urls="edugov.safety.api_urls",
             findings=_register_findings,
+            warehouse=_register_warehouse,
             demo=_register_demo,
             cockpit=landing(
                 "edugov.safety.landing.cockpit_card",
