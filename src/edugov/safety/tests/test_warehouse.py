@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import json
 import math
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from django.utils import timezone
 
@@ -176,3 +178,28 @@ def test_the_pandas_peer_and_the_limit_line_give_the_same_figures(built):
     limit, _ = bench.limit_frames(bench.limit_sql(built.wh, day=TODAY, area_path=md.district.path))
     assert bench.compare_digests(digest, bench.safety_digest(limit)[0]) == []
     assert items == 4 and len(digest) == 4 + 2
+
+
+def test_the_exported_tables_hold_no_token_text_or_author(built):
+    """The parents' links, the day's message, a drill's evaluation and who recorded what stay in
+    the operational database; the reminders are partitioned by the day's year and district."""
+    manifest = json.loads((built.wh / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    left_out = {
+        "safety_class_reminder": {"token"},
+        "safety_holiday_day": {"text"},
+        "safety_drill": {"evaluation", "created_by", "created_by_id"},
+        "safety_lesson": {"created_by", "created_by_id"},
+    }
+    for name, columns in left_out.items():
+        assert not columns & {c for c, _ in manifest[name]["columns"]}, name
+    assert list(manifest["safety_class_reminder"]["partitions"]) == ["year=2026/district=310101"]
+    assert list(manifest["safety_drill"]["partitions"]) == ["year=2025/district=310101"]
+    tokens = set(ClassReminder.objects.values_list("token", flat=True))
+    values = {
+        str(v)
+        for name in left_out
+        for f in manifest[name]["files"]
+        for row in pq.read_table(built.wh / f).to_pylist()
+        for v in row.values()
+    }
+    assert tokens and not tokens & values and "好" not in values
