@@ -422,6 +422,7 @@ def _tutoring_digest(scores: Any) -> tuple[dict[str, Any], int]:
 RUN = {"balanced": _balanced, "preschool": _preschool, "homework": _homework, "tutoring": _tutoring}
 RUN["workforce"] = province_extra.run_workforce  # this round's modules over the warehouse
 RUN["planning"] = province_extra.province_planning.run
+RUN["safety"] = province_extra.province_safety.run
 DIGEST = {
     "balanced": _balanced_digest,
     "preschool": _preschool_digest,
@@ -429,6 +430,7 @@ DIGEST = {
     "tutoring": _tutoring_digest,
     "workforce": province_extra.workforce_digest,
     "planning": province_extra.province_planning.digest,
+    "safety": province_extra.province_safety.digest,
 }
 
 

@@ -5,7 +5,8 @@ DuckDB over the exported files; its pandas peer reads the same files with pandas
 `workforce.province.pandas_compute`; its limit line is `edugov.warehouse.limit_workforce`.
 
 学位预测 (planning): bench.province_planning (the forecast and places gaps of every district over
-the warehouse's files, its pandas peer and limit line), dispatched from here.
+the warehouse's files, its pandas peer and limit line), dispatched from here; 校园安全 (safety)
+likewise from bench.province_safety (reminder coverage, drills and lessons of every school).
 
 质量监测 (quality) is not here: its figures are not computed from the warehouse (none of its
 tables is exported; see bench.quality, which writes its own Parquet files).
@@ -23,17 +24,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import province_planning
+from bench import province_planning, province_safety
 
-MODULES = ("workforce", "planning")
+MODULES = ("workforce", "planning", "safety")
 TODAY = dt.date(2026, 9, 1)  # bench.workforce's day: the projection's five years run from it
 LABELS = {
     "workforce": "师资队伍 staffing + structure + 5-year (schools)",
     "planning": province_planning.LABEL,
+    "safety": province_safety.LABEL,
 }
 LIMIT_LABELS = {
     "workforce": "  limit line: the five outputs by one hand-written DuckDB query",
     "planning": province_planning.LIMIT_LABEL,
+    "safety": province_safety.LIMIT_LABEL,
 }
 TABLES = {  # the workforce computation's warehouse tables, by their name in the manifest
     "school": "school",
@@ -200,6 +203,8 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     better of two runs)."""
     if module == "planning":
         return province_planning.peer(module, warehouse, work, out)
+    if module == "safety":
+        return province_safety.peer(module, warehouse, work, out)
     from edugov.workforce.province import pandas_compute
 
     del work  # the peer reads the warehouse's files directly
@@ -233,6 +238,8 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
     in-memory DuckDB), compared output by output (`workforce.province.compare`)."""
     if module == "planning":
         return province_planning.limit(module, warehouse)
+    if module == "safety":
+        return province_safety.limit(module, warehouse)
     from edugov.indicators import warehouse_duckdb
     from edugov.warehouse.limit_workforce import workforce_frames, workforce_sql
     from edugov.workforce.norms import SUBJECT_ALIASES

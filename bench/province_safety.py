@@ -7,6 +7,7 @@ pandas; its limit line is one hand-written DuckDB query straight over the files.
     python -m bench.province measure safety duckdb WAREHOUSE OUT_JSON
     python -m bench.province peer safety WAREHOUSE WORK_DIR OUT_JSON
     python -m bench.province limit safety WAREHOUSE
+    python -m bench.province all duckdb WAREHOUSE   # with every module of the round
 
 The day is the demo's (the one its holiday is built around, recorded in the audit trail): the
 reminders of the days before are acknowledged, the day's own in part, those after not yet sent.
@@ -22,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+LABEL = "校园安全 reminder coverage + drills + lessons (schools)"
+LIMIT_LABEL = "  limit line: schools and towns by one hand-written DuckDB query"
 # What the figures are compared by: counts exactly, the share within 1e-9 relative.
 SHARES = ("share",)
 TABLES = {  # the computation's warehouse tables, by their name in the manifest
@@ -56,7 +59,7 @@ def bench_day() -> dt.date:
     return last
 
 
-def run_safety(engine: str) -> Any:
+def run(engine: str) -> Any:
     if engine != "duckdb":
         raise SystemExit(f"safety: the province computation runs on DuckDB, not {engine}")
     from bench.province_extra import _province, _warehouse
@@ -80,11 +83,11 @@ def _value(column: str, v: Any) -> Any:
     return float(v) if column in SHARES else int(v)
 
 
-def safety_digest(out: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def digest(out: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Every school's and town's figures, keyed by the level and the id."""
     from edugov.safety.warehouse import SCHOOL_COLUMNS, TOWN_COLUMNS
 
-    digest: dict[str, Any] = {}
+    rows: dict[str, Any] = {}
     for level, frame, columns in (
         ("school", out["schools"], SCHOOL_COLUMNS),
         ("town", out["towns"], TOWN_COLUMNS),
@@ -92,8 +95,8 @@ def safety_digest(out: dict[str, Any]) -> tuple[dict[str, Any], int]:
         key, *values = columns
         for row in frame[list(columns)].itertuples(index=False):
             d = row._asdict()
-            digest[f"sf|{level}|{int(d[key])}"] = [_value(c, d[c]) for c in values]
-    return digest, len(out["schools"])
+            rows[f"sf|{level}|{int(d[key])}"] = [_value(c, d[c]) for c in values]
+    return rows, len(out["schools"])
 
 
 def compare_digests(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
@@ -229,9 +232,9 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
         result = pandas_compute(Path(warehouse), day=day, area_path=area.path)
         runs.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
-    digest, _ = safety_digest(result)
-    Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
-    return {"seconds": min(runs), "cpu": min(cpu), "items": len(digest), "peak_mb": _peak()}
+    rows, _ = digest(result)
+    Path(out).write_text(json.dumps(rows, default=str), encoding="utf-8")
+    return {"seconds": min(runs), "cpu": min(cpu), "items": len(rows), "peak_mb": _peak()}
 
 
 # The limit line: the same figures by one hand-written DuckDB query straight over the files --------
@@ -349,8 +352,8 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
     theirs, a = limit_frames(sql)
     seconds = min(a, limit_frames(sql)[1])
     warm = min(ours()[1] for _ in range(2))
-    mine, _ = safety_digest(result)
-    differ = compare_digests(mine, safety_digest(theirs)[0])
+    mine, _ = digest(result)
+    differ = compare_digests(mine, digest(theirs)[0])
     return {
         "first": first,
         "known": warm,

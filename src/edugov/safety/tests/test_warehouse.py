@@ -172,11 +172,11 @@ def test_a_day_without_reminders_and_before_any_term(built):
 def test_the_pandas_peer_and_the_limit_line_give_the_same_figures(built):
     md = built.world.md
     ours = province_safety(directory=built.wh, day=TODAY, area=md.district)
-    digest, items = bench.safety_digest(ours)
+    digest, items = bench.digest(ours)
     peer = bench.pandas_compute(built.wh, day=TODAY, area_path=md.district.path)
-    assert bench.compare_digests(digest, bench.safety_digest(peer)[0]) == []
+    assert bench.compare_digests(digest, bench.digest(peer)[0]) == []
     limit, _ = bench.limit_frames(bench.limit_sql(built.wh, day=TODAY, area_path=md.district.path))
-    assert bench.compare_digests(digest, bench.safety_digest(limit)[0]) == []
+    assert bench.compare_digests(digest, bench.digest(limit)[0]) == []
     assert items == 4 and len(digest) == 4 + 2
 
 
