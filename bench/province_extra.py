@@ -65,12 +65,12 @@ def _warehouse() -> Path:
 
 
 def run_workforce(engine: str) -> Any:
-    if engine != "duckdb":
-        raise SystemExit(f"workforce: the province computation runs on DuckDB, not {engine}")
+    if engine not in ("duckdb", "spark"):
+        raise SystemExit(f"workforce: the province computation runs on DuckDB or Spark, not {engine}")
     from edugov.workforce.warehouse import province_staffing
 
     year, area = _province()
-    return province_staffing(directory=_warehouse(), school_year=year, area=area, today=TODAY)
+    return province_staffing(directory=_warehouse(), school_year=year, area=area, today=TODAY, engine=engine)
 
 
 def workforce_digest(out: dict[str, Any]) -> tuple[dict[str, Any], int]:
