@@ -1,6 +1,7 @@
 """Staffing, age structure and the five-year projection as one computation over four plain tables
 (schools, classes, teachers' records, subject loads), written twice: DuckDB SQL over Parquet (the
-province scale) and pandas (its peer). Both follow `selectors.staffing` and `selectors.overview`
+province scale; `warehouse_spark` runs the same statement on Spark, transpiled) and pandas (its
+peer). Both follow `selectors.staffing` and `selectors.overview`
 figure by figure (norms.py's formulas, the 2025 retirement rule per birth month); `compare` says
 where two results differ. `frames_from_db` reads a district's tables into the same shape.
 
