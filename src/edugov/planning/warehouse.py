@@ -50,19 +50,21 @@ def province_sources(views: Mapping[str, str], *, start_year: int, area_path: st
     ty, hd, cap, pj = (views[k] for k in ("town_year", "housing", "capacity", "project"))
     under = _text(area_path)
 
+    # Each area under `area_path` and its district (the district-level area whose path starts its
+    # path), worked out on the area table alone, so the rows join it by equality.
+    districts = f"""(
+          SELECT ta.id AS town, d.id AS district FROM {a} ta
+          JOIN {a} d ON d.level = {int(AreaLevel.DISTRICT)} AND starts_with(ta.path, d.path)
+          WHERE starts_with(ta.path, {under}))"""
+
     def district_of(area_id: str) -> str:
-        # The row's town under the area, and its district: the district-level area whose path
-        # starts the town's.
-        return (
-            f"JOIN {a} ta ON ta.id = {area_id} AND starts_with(ta.path, {under}) "
-            f"JOIN {a} d ON d.level = {int(AreaLevel.DISTRICT)} AND starts_with(ta.path, d.path)"
-        )
+        return f"JOIN {districts} d ON d.town = {area_id}"
 
     # join_year(): a building completed by the end of August serves that autumn's school year.
     completion = "coalesce(p.completed_on, p.planned_completion)"
     return {
         "enrolment": f"""(
-          SELECT d.id AS district, s.area_id AS town, c.school_id AS school, y.start_year AS year,
+          SELECT d.district, s.area_id AS town, c.school_id AS school, y.start_year AS year,
                  c.grade, sum(c.boys + c.girls) AS pupils, count(*) AS classes
           FROM {c} c JOIN {sy} y ON y.id = c.school_year_id JOIN {s} s ON s.id = c.school_id
           {district_of("s.area_id")}
@@ -70,10 +72,10 @@ def province_sources(views: Mapping[str, str], *, start_year: int, area_path: st
             AND y.start_year <= {int(start_year)}
           GROUP BY ALL)""",
         "towns": f"""(
-          SELECT d.id AS district, t.area_id AS town, t.year, t.births, t.population, t.net_migration
+          SELECT d.district, t.area_id AS town, t.year, t.births, t.population, t.net_migration
           FROM {ty} t {district_of("t.area_id")})""",
         "housing": f"""(
-          SELECT d.id AS district, h.area_id AS town, h.completion_year, h.households
+          SELECT d.district, h.area_id AS town, h.completion_year, h.households
           FROM {hd} h {district_of("h.area_id")})""",
         # Classrooms and projects of every school: the bulk query keeps those of the schools it
         # forecasts (open schools under the area), as the pages' scoped reads do.
@@ -130,18 +132,19 @@ def bulk_params(horizon: int = 5) -> Params:
 
 
 def run_sources(con: Any, sources: Mapping[str, str], params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`bulk.duck.run` on `sources`, each read once into a temporary table first (the bulk query
-    refers to its tables several times; a subquery over Parquet would be read as many times)."""
-    from .bulk import TABLES as BULK_TABLES
+    """`bulk.duck.run` on `sources`, the enrolment and the towns' figures read once into temporary
+    tables first: the bulk query refers to them in both its statements and several times in each,
+    and a subquery over Parquet files would be read as many times (the other three, read once each,
+    stay subqueries)."""
     from .bulk import duck
 
-    names = {name: f"planning_wh_{name}" for name in BULK_TABLES}
+    held = {name: f"planning_wh_{name}" for name in ("enrolment", "towns")}
     try:
-        for name, table in names.items():
+        for name, table in held.items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {sources[name]}")
-        return duck.run(con, names, params)
+        return duck.run(con, {**sources, **held}, params)
     finally:
-        for table in names.values():
+        for table in held.values():
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
