@@ -6,12 +6,13 @@ per stage the student-weighted coefficient of variation."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from edugov.warehouse.limit_files import table_files
 
 COUNTED = {"primary", "junior", "nine_year", "complete_secondary", "twelve_year"}
 INDICATORS = {  # code: (numerator, scale)
@@ -25,9 +26,10 @@ INDICATORS = {  # code: (numerator, scale)
 }
 
 
-def read(warehouse: Path, table: str, columns: list[str]) -> pd.DataFrame:
-    manifest = json.loads((warehouse / "manifest.json").read_text(encoding="utf-8"))
-    files = [warehouse / f for f in manifest["tables"][table]["files"]]
+def read(warehouse: Path, table: str, columns: list[str], school_year_id: int | None = None) -> pd.DataFrame:
+    """A table's files read with pandas; with `school_year_id`, that school year's partitions only
+    where the table has them (edugov's questions and the limit line read the same files)."""
+    files = table_files(warehouse, table, school_year_id)
     return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
 
 
@@ -48,7 +50,10 @@ def balanced_units(
     school = school[school.path.str.startswith(area_path)]
 
     cls = read(
-        warehouse, "school_class", ["school_id", "school_year_id", "grade", "boys", "girls", "archived_at"]
+        warehouse,
+        "school_class",
+        ["school_id", "school_year_id", "grade", "boys", "girls", "archived_at"],
+        school_year_id,
     )
     cls = cls[(cls.school_year_id == school_year_id) & cls.archived_at.isna()].copy()
     cls["stage"] = stage_of(cls.grade)
@@ -82,6 +87,7 @@ def balanced_units(
             "equipment_value",
             "multimedia_classrooms",
         ],
+        school_year_id,
     )
     fac = fac[fac.school_year_id == school_year_id].drop(columns="school_year_id")
     units = units.merge(fac, on="school_id", how="left")
@@ -94,6 +100,7 @@ def balanced_units(
         warehouse,
         "teacher_year",
         ["teacher_id", "school_year_id", "stage", "qualification", "backbone_level", "pe_art_subject"],
+        school_year_id,
     )
     ty = ty[ty.school_year_id == school_year_id].merge(teacher, on="teacher_id")
     ty["above"] = (

@@ -98,12 +98,15 @@ def _plain(v: Any) -> Any:
 # The pandas peer: the same files read with pandas, the same figures computed in pandas ----------
 
 
-def _read(directory: Path, table: str, columns: list[str]) -> Any:
+def _read(directory: Path, table: str, columns: list[str], school_year_id: int | None = None) -> Any:
+    """A table's files read with pandas; with `school_year_id`, that year's partitions only (as
+    the module's computation and its limit line read them)."""
     import pandas as pd
 
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    files = manifest["tables"][table]["files"]
-    return pd.concat([pd.read_parquet(directory / f, columns=columns) for f in files], ignore_index=True)
+    from edugov.warehouse.limit_files import table_files
+
+    files = table_files(directory, table, school_year_id)
+    return pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
 
 
 def pandas_frames(directory: Path, *, school_year_id: int, area_path: str) -> dict[str, Any]:
@@ -143,6 +146,7 @@ def pandas_frames(directory: Path, *, school_year_id: int, area_path: str) -> di
         directory,
         TABLES["school_class"],
         ["school_id", "school_year_id", "grade", "boys", "girls", "archived_at"],
+        school_year_id,
     )
     cls = cls[
         (cls["school_year_id"] == school_year_id) & cls["archived_at"].isna() & cls["school_id"].isin(ids)
@@ -155,6 +159,7 @@ def pandas_frames(directory: Path, *, school_year_id: int, area_path: str) -> di
         TABLES["teacher_year"],
         ["id", "teacher_id", "school_id", "school_year_id", "employment_type", "certificate_stage",
          "certificate_subject", "birth_year", "birth_month"],
+        school_year_id,
     )  # fmt: skip
     ty = ty[(ty["school_year_id"] == school_year_id) & ty["school_id"].isin(ids)]
     sex = _read(directory, TABLES["teacher"], ["id", "sex"]).rename(columns={"id": "teacher_id"})
@@ -179,7 +184,9 @@ def pandas_frames(directory: Path, *, school_year_id: int, area_path: str) -> di
             "sex": ty["sex"],
         }
     ).reset_index(drop=True)
-    ld = _read(directory, TABLES["subject_load"], ["teacher_year_id", "subject", "weekly_periods"])
+    ld = _read(
+        directory, TABLES["subject_load"], ["teacher_year_id", "subject", "weekly_periods"], school_year_id
+    )
     ld = ld[ld["teacher_year_id"].isin(set(teachers["record_id"]))]
     loads = pd.DataFrame(
         {

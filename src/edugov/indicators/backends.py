@@ -257,10 +257,19 @@ class Workspace:
             out[k] = self._backend.table(f"edugov_wh_{k}").select(*warehouse_columns(directory, m))
         return out
 
-    def table(self, name: str) -> Any:
-        if self._duck is not None and name not in self._tables:
-            self._tables[name] = self._duck.table(self.table_names[name])
-        return self._tables[name]
+    def table(self, name: str, *, school_year_id: int | None = None) -> Any:
+        """The table by its logical name; with `school_year_id`, its rows of that school year (the
+        model has the column): on every engine a filter, and over the warehouse on DuckDB that
+        year's partitions only."""
+        if self._duck is not None:
+            key = name if school_year_id is None else f"{name}@{int(school_year_id)}"
+            if key not in self._tables:
+                self._tables[key] = self._duck.table(self.table_names[name], school_year_id)
+            return self._tables[key]
+        table = self._tables[name]
+        if school_year_id is None:
+            return table
+        return table.filter(table.school_year_id == int(school_year_id))
 
     def query(self, builder: Callable[..., Any], /, **params: Any) -> pd.DataFrame:
         """`self.execute(builder(self, **params))`; over the warehouse on DuckDB the question's SQL
@@ -316,6 +325,7 @@ class Workspace:
 
     def _make(self, duck: WarehouseState, key: str, sql: str) -> None:
         # The name is a digest; the SQL is Ibis's compilation of a definition.
+        duck.views_of(sql, self.table_names.values())
         duck.con.execute(f'CREATE OR REPLACE TEMPORARY TABLE "{duck.shared_name(key)}" AS {sql}')
         self._made.add(key)
 
@@ -329,8 +339,7 @@ class Workspace:
         key = question_key(builder, params)
         known = duck.known(key)
         if known is not None:
-            for model in self.table_names.values():
-                duck.view(model)  # the views the SQL reads (each made once per connection)
+            duck.views_of(known[0], self.table_names.values())  # made once per connection
             if self._ready(duck, known):
                 return known
         outer, self._requires = self._requires, []

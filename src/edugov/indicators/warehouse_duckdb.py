@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -105,9 +106,10 @@ class WarehouseState:
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET python_enable_replacements = false")
         self.views: set[str] = set()
-        self.tables: dict[str, Any] = {}
+        self.tables: dict[tuple[str, int | None], Any] = {}
         self.queries: dict[str, Known] = {}
         self._ibis: Any = None
+        self._starts: dict[int, int] | None = None
 
     def entry(self, model: type[models.Model]) -> dict[str, Any]:
         for table in self.manifest.get("tables", {}).values():
@@ -130,15 +132,67 @@ class WarehouseState:
             self.views.add(name)
         return name
 
+    def school_year_start(self, school_year_id: int) -> int | None:
+        """The start year of a school year, from the warehouse's own `school_year` table (read once
+        per connection); None when the warehouse does not hold it."""
+        if self._starts is None:
+            from edugov.registry.models import SchoolYear
+
+            tables = self.manifest.get("tables", {}).values()
+            held = any(t.get("model") == SchoolYear._meta.label for t in tables)
+            view = self.view(SchoolYear) if held else None
+            rows = self.con.sql(f'SELECT id, start_year FROM "{view}"').fetchall() if view else []
+            self._starts = {int(i): int(y) for i, y in rows}
+        return self._starts.get(int(school_year_id))
+
+    def year_files(self, model: type[models.Model], start_year: int) -> list[str]:
+        """The model's files of one school year (`year=<start year>/...` partitions); [] when the
+        model is not partitioned by the school year or the manifest lists none for that year."""
+        entry = self.entry(model)
+        if entry.get("year_of") != "school_year.start_year":
+            return []
+        prefix = f"year={int(start_year)}"
+        return [
+            str(self.directory / part["file"])
+            for key, part in entry.get("partitions", {}).items()
+            if key.split("/")[0] == prefix
+        ]
+
+    def year_view(self, model: type[models.Model], start_year: int) -> str:
+        """The model's view over its files of one school year (made once), or its whole view when
+        there are none: a question on one year's rows opens that year's files only, not every
+        year's (their footers and row groups), which at a province's size is a third of the scan."""
+        name = f"wh_{model._meta.db_table}__y{int(start_year)}"
+        if name not in self.views:
+            files = self.year_files(model, start_year)
+            if not files:
+                return self.view(model)
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            self.con.execute(
+                f'CREATE OR REPLACE TEMPORARY VIEW "{name}" AS SELECT * FROM read_parquet([{listed}])'
+            )
+            self.views.add(name)
+        return name
+
+    def views_of(self, sql: str, models_: Any) -> None:
+        """Make the views a kept question's SQL reads: each model's whole view, and the one-year
+        views (`year_view`) its text names."""
+        for model in models_:
+            self.view(model)
+            for start in re.findall(rf'"wh_{re.escape(model._meta.db_table)}__y(\d+)"', sql):
+                self.year_view(model, int(start))
+
     @property
     def ibis(self) -> Any:
         if self._ibis is None:
             self._ibis = _warehouse_duckdb_class().from_connection(self.con)
         return self._ibis
 
-    def table(self, model: type[models.Model]) -> Any:
-        label = model._meta.label
-        if label not in self.tables:
+    def table(self, model: type[models.Model], school_year_id: int | None = None) -> Any:
+        """The model's Ibis table; with `school_year_id`, its rows of that school year, read from
+        that year's files where the warehouse partitions the model by it."""
+        key = (model._meta.label, school_year_id)
+        if key not in self.tables:
             # Only the model's columns, in its order: the files may carry partition columns too.
             from .backends import model_schema
 
@@ -146,8 +200,14 @@ class WarehouseState:
             listed = self.entry(model).get("columns")
             present = None if listed is None else {c[0] for c in listed}
             columns = [n for n in names if present is None or n in present]
-            self.tables[label] = self.ibis.table(self.view(model)).select(*columns)
-        return self.tables[label]
+            if school_year_id is None:
+                self.tables[key] = self.ibis.table(self.view(model)).select(*columns)
+            else:
+                start = self.school_year_start(school_year_id)
+                view = self.view(model) if start is None else self.year_view(model, start)
+                t = self.ibis.table(view).select(*columns)
+                self.tables[key] = t.filter(t.school_year_id == int(school_year_id))
+        return self.tables[key]
 
     def _path(self, key: str) -> Path:
         module = sys.modules.get(key[2 : key.find("'", 2)])  # the key's first item: repr of the module

@@ -57,8 +57,10 @@ def school_facts(
     """Per school facts; the class-size limits (primary, junior) and the yearly training hours
     are the standards' (balanced.G5, balanced.G9) for the area, passed in, not numbers here."""
     area, school = ws.table("area"), ws.table("school")
-    cls, fac = ws.table("school_class"), ws.table("facilities")
-    teacher, tyr = ws.table("teacher"), ws.table("teacher_year")
+    # The year's rows (over the warehouse: that year's files only).
+    cls = ws.table("school_class", school_year_id=school_year_id)
+    fac = ws.table("facilities", school_year_id=school_year_id)
+    teacher, tyr = ws.table("teacher"), ws.table("teacher_year", school_year_id=school_year_id)
 
     schools = school.filter(
         school.archived_at.isnull(), school.school_type.isin([str(t) for t in COUNTED_TYPES])
@@ -68,7 +70,7 @@ def school_facts(
     schools = schools.filter(schools.area_path.startswith(area_path)).select(
         school_id=schools.id, school_type=schools.school_type
     )
-    c = cls.filter(cls.school_year_id == school_year_id, cls.archived_at.isnull())
+    c = cls.filter(cls.archived_at.isnull())
     c = c.mutate(stage=_stage_of_grade(c.grade), size=(c.boys + c.girls).cast("int64"))
     c = c.filter(c.stage.isin(["primary", "junior"]))
     c = c.mutate(
@@ -82,17 +84,16 @@ def school_facts(
         primary_classes_over=c._over_primary.sum(),
         junior_classes_over=c._over_junior.sum(),
     )
-    f = fac.filter(fac.school_year_id == school_year_id).select(
+    f = fac.select(
         f_school_id=fac.school_id,
         music_rooms=fac.music_rooms,
         art_rooms=fac.art_rooms,
         music_room_area=fac.music_room_area.cast("float64"),
         art_room_area=fac.art_room_area.cast("float64"),
     )
-    t = tyr.filter(tyr.school_year_id == school_year_id)
     active = teacher.filter(teacher.archived_at.isnull())
     active = active.select(t_id=active.id, t_school_id=active.school_id)
-    t = t.join(active, t.teacher_id == active.t_id)
+    t = tyr.join(active, tyr.teacher_id == active.t_id)
     t = t.mutate(
         _cert=flag(t.has_certificate),
         _trained=flag(t.training_hours.cast("float64") >= training_hours_min),

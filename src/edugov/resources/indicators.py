@@ -103,8 +103,10 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
     = 0) so that data-quality checks can name them; the engine skips them in values and CVs."""
     basis = getattr(settings, "EDUGOV_APPORTION_BASIS", "students")
     area, school = ws.table("area"), ws.table("school")
-    cls, fac = ws.table("school_class"), ws.table("facilities")
-    teacher, tyr = ws.table("teacher"), ws.table("teacher_year")
+    # The year's rows (over the warehouse: that year's files only).
+    cls = ws.table("school_class", school_year_id=school_year_id)
+    fac = ws.table("facilities", school_year_id=school_year_id)
+    teacher, tyr = ws.table("teacher"), ws.table("teacher_year", school_year_id=school_year_id)
 
     schools = school.filter(
         school.archived_at.isnull(), school.school_type.isin([str(t) for t in COUNTED_TYPES])
@@ -117,7 +119,7 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         town_id=schools.area_id,
     )
 
-    c = cls.filter(cls.school_year_id == school_year_id, cls.archived_at.isnull())
+    c = cls.filter(cls.archived_at.isnull())
     c = c.mutate(stage=_stage_of_grade(c.grade), pupils=(c.boys + c.girls).cast("int64"))
     per_stage = c.group_by([c.school_id, c.stage]).aggregate(students=c.pupils.sum(), classes=c.count())
     per_school = c.group_by(c.school_id).aggregate(school_students=c.pupils.sum(), school_classes=c.count())
@@ -133,7 +135,7 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
         share=ibis.ifelse(share_den > 0, share_num.cast("float64") / share_den.cast("float64"), 0.0)
     )
 
-    f = fac.filter(fac.school_year_id == school_year_id).select(
+    f = fac.select(
         fac_school_id=fac.school_id,
         f_teaching_aux_area=fac.teaching_aux_area.cast("float64"),
         f_sports_area=fac.sports_area.cast("float64"),
@@ -142,10 +144,9 @@ def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_po
     )
     units = units.left_join(f, units.school_id == f.fac_school_id)
 
-    t = tyr.filter(tyr.school_year_id == school_year_id)
     active = teacher.filter(teacher.archived_at.isnull())
     active = active.select(t_id=active.id, t_school_id=active.school_id)
-    t = t.join(active, t.teacher_id == active.t_id)
+    t = tyr.join(active, tyr.teacher_id == active.t_id)
     above = ((t.stage == "primary") & t.qualification.isin(["associate", "bachelor", "postgraduate"])) | (
         (t.stage == "junior") & t.qualification.isin(["bachelor", "postgraduate"])
     )

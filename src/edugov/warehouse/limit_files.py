@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 def text(value: str) -> str:
@@ -13,13 +15,44 @@ def text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def files(directory: str | Path, table: str) -> str:
-    """`read_parquet` of a warehouse table's files, by its name in the manifest."""
+@lru_cache(maxsize=64)
+def _manifest(directory: str) -> dict[str, Any]:
     # The manifest read here, not through warehouse.export: the bench's driver imports the limit
     # line's module list without Django set up.
-    manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
-    entry = manifest["tables"][table]
-    paths = ", ".join(text(str(Path(directory) / f)) for f in entry["files"])
+    manifest: dict[str, Any] = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+    return manifest
+
+
+def start_year(directory: str | Path, school_year_id: int) -> int | None:
+    """A school year's start year, from the warehouse's own `school_year` table."""
+    import pyarrow.parquet as pq
+
+    for f in _manifest(str(directory))["tables"].get("school_year", {}).get("files", []):
+        rows = pq.read_table(Path(directory) / f, columns=["id", "start_year"]).to_pylist()
+        for row in rows:
+            if int(row["id"]) == int(school_year_id):
+                return int(row["start_year"])
+    return None
+
+
+def table_files(directory: str | Path, table: str, school_year_id: int | None = None) -> list[Path]:
+    """A warehouse table's files, by its name in the manifest; with `school_year_id`, those of that
+    school year's partitions only where the table is partitioned by the school year (as edugov's
+    own questions read a year's rows: `WarehouseState.year_view`)."""
+    entry = _manifest(str(directory))["tables"][table]
+    names = entry["files"]
+    start = None
+    if school_year_id is not None and entry.get("year_of") == "school_year.start_year":
+        start = start_year(directory, school_year_id)
+    if start is not None:
+        year = [p["file"] for key, p in entry["partitions"].items() if key.split("/")[0] == f"year={start}"]
+        names = year or names
+    return [Path(directory) / f for f in names]
+
+
+def files(directory: str | Path, table: str, school_year_id: int | None = None) -> str:
+    """`read_parquet` of a warehouse table's files (`table_files`)."""
+    paths = ", ".join(text(str(f)) for f in table_files(directory, table, school_year_id))
     return f"read_parquet([{paths}], hive_partitioning = false)"
 
 

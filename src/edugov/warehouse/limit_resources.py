@@ -52,7 +52,7 @@ schools AS (
 ),
 cls AS (
   SELECT school_id, {_stage("grade")} AS stage, boys + girls AS pupils
-  FROM {files(directory, "school_class")} WHERE school_year_id = {y} AND archived_at IS NULL
+  FROM {files(directory, "school_class", y)} WHERE school_year_id = {y} AND archived_at IS NULL
 ),
 per_stage AS (SELECT school_id, stage, sum(pupils) AS students, count(*) AS classes FROM cls GROUP BY ALL),
 per_school AS (
@@ -60,7 +60,7 @@ per_school AS (
 ),
 fac AS (
   SELECT school_id, teaching_aux_area, sports_area, equipment_value, multimedia_classrooms
-  FROM {files(directory, "facilities")} WHERE school_year_id = {y}
+  FROM {files(directory, "facilities", y)} WHERE school_year_id = {y}
 ),
 tstats AS (
   SELECT t.school_id, ty.stage, count(*) AS teachers,
@@ -69,7 +69,7 @@ tstats AS (
     count(*) FILTER (ty.backbone_level <> 'none') AS backbone,
     count(*) FILTER (ty.pe_art_subject <> '') AS pe_art,
     count(*) FILTER (ty.qualification = '') AS no_qual
-  FROM {files(directory, "teacher_year")} ty JOIN {files(directory, "teacher")} t ON ty.teacher_id = t.id
+  FROM {files(directory, "teacher_year", y)} ty JOIN {files(directory, "teacher")} t ON ty.teacher_id = t.id
   WHERE ty.school_year_id = {y} AND t.archived_at IS NULL
   GROUP BY ALL
 ),

@@ -78,7 +78,7 @@ sch AS (
 ),
 grades AS (
   SELECT c.school_id, c.grade, count(*) AS n, sum(c.boys + c.girls) AS pupils
-  FROM {files(d, "school_class")} c JOIN sch USING (school_id)
+  FROM {files(d, "school_class", y)} c JOIN sch USING (school_id)
   WHERE c.school_year_id = {y} AND c.archived_at IS NULL
   GROUP BY c.school_id, c.grade
 ),
@@ -87,14 +87,14 @@ tea AS (
     r.certificate_stage, {_subject("r.certificate_subject", aliases)} AS certificate_subject,
     r.birth_year, r.birth_month,
     CASE t.sex WHEN 'M' THEN {retire(mb, mf, ms, mc)} WHEN 'F' THEN {retire(fb, ff, fs, fc)} END AS retire_m
-  FROM {files(d, "workforce_teacher_year")} r JOIN sch USING (school_id)
+  FROM {files(d, "workforce_teacher_year", y)} r JOIN sch USING (school_id)
   JOIN {files(d, "teacher")} t ON t.id = r.teacher_id
   WHERE r.school_year_id = {y} AND t.sex IN ('M', 'F')
 ),
 taught AS (
   SELECT l.teacher_year_id AS record_id, {_subject("l.subject", aliases)} AS subject,
     sum(l.weekly_periods) AS periods
-  FROM {files(d, "workforce_subject_load")} l WHERE l.teacher_year_id IN (SELECT record_id FROM tea)
+  FROM {files(d, "workforce_subject_load", y)} l WHERE l.teacher_year_id IN (SELECT record_id FROM tea)
   GROUP BY ALL
 ),
 shares AS (

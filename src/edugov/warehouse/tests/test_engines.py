@@ -15,6 +15,7 @@ from edugov.registry.models import Area, AreaLevel, SchoolClass, SchoolYear
 from edugov.resources.evaluation import evaluate_balanced
 from edugov.resources.indicators import WORKSPACE_TABLES
 from edugov.warehouse.export import warehouse_export
+from edugov.warehouse.limit_files import table_files
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,37 @@ def test_from_warehouse_refuses_operational_engines_and_missing_manifest(tmp_pat
         Workspace.from_warehouse("sqlite", tmp_path, WORKSPACE_TABLES)
     with pytest.raises(EngineError, match="manifest"):
         Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES)
+
+
+def test_a_years_rows_come_from_that_years_files_and_a_fresh_process_finds_them(demo):
+    """`Workspace.table(name, school_year_id=)`: over the warehouse on DuckDB the year's partition
+    files only (a view named for the year), the same rows as the filter on the operational
+    database; a fresh process reading the kept SQL makes those views again."""
+    from edugov.indicators import warehouse_duckdb
+
+    year, area, warehouse = demo
+    years = set(SchoolClass.objects.values_list("school_year", flat=True))
+    assert len(years) > 1  # the other years' files are there to be left out
+    own = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    db = Workspace(own, WORKSPACE_TABLES)
+    expected = int(db.execute(db.table("school_class", school_year_id=year.pk).count()).iloc[0, 0])
+    assert expected == SchoolClass.objects.filter(school_year=year).count()
+    with use_warehouse(warehouse):
+        ws = Workspace("duckdb", WORKSPACE_TABLES)
+        classes = ws.table("school_class", school_year_id=year.pk)
+        assert int(ws.execute(classes.count())) == expected
+        state = warehouse_duckdb.warehouse_state(warehouse)
+        files = state.year_files(SchoolClass, year.start_year)
+        assert files and all(f"/year={year.start_year}/" in f for f in files)
+        # The limit line and the pandas peers read the same files (limit_files.table_files).
+        assert sorted(map(str, table_files(warehouse, "school_class", year.pk))) == sorted(files)
+        assert len(table_files(warehouse, "school_class")) > len(files)
+        assert f"registry_schoolclass__y{year.start_year}" in ws.backend.compile(classes)
+
+        first = flat(evaluate_balanced(school_year=year, area=area, engine="duckdb"))
+        warehouse_duckdb._LOCAL.duckdb = None  # as a new process: only the SQL kept on disk
+        again = flat(evaluate_balanced(school_year=year, area=area, engine="duckdb"))
+        state = warehouse_duckdb.warehouse_state(warehouse)
+        assert f"wh_registry_schoolclass__y{year.start_year}" in state.views
+        assert state._ibis is None  # answered from the kept SQL, nothing compiled
+    assert close(first, again)
