@@ -37,8 +37,10 @@ from .indicators import (
 PRECISION = 9  # values are compared with standards after rounding away float noise
 
 
-@dataclass(frozen=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
+    """One indicator of one school·stage unit (a province has tens of thousands: a named tuple is
+    made three times faster than a frozen dataclass)."""
+
     code: str
     name: str
     unit: str
@@ -329,20 +331,21 @@ def evaluate_balanced(
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
     columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
 
+    thresholds: dict[tuple[str, str], tuple[float, ...]] = {}  # (stage, locale): the seven standards
     for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"])):
         school = schools[int(row["school_id"])]
         if visible is not None and school.pk not in visible:
             continue
         stage = row["stage"]
+        met_by = thresholds.get((stage, school.locale))
+        if met_by is None:
+            met_by = thresholds[(stage, school.locale)] = tuple(
+                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value
+                for ind in inds
+            )
         rounded = {c: _round(row[c]) for c in columns}  # the pupils once for the seven indicators
         results = tuple(
-            _indicator_result(
-                ind,
-                row,
-                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value,
-                rounded,
-            )
-            for ind in inds
+            _indicator_result(ind, row, standard, rounded) for ind, standard in zip(inds, met_by, strict=True)
         )
         passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)
         evaluation.schools.append(
