@@ -113,6 +113,22 @@ def compare_digests(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     )
 
 
+def _year_paths(directory: str | Path, table: str, year: int | None) -> list[Path]:
+    """A table's files of one year (its partitions `year=<year>/...`: the day's calendar year for
+    reminders and holiday days, the term's school year for drills and lessons), as edugov reads
+    them (`WarehouseState.year_view`), or all of them when there are none or no year."""
+    entry = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))["tables"][table]
+    names = [p["file"] for key, p in entry["partitions"].items() if key.split("/")[0] == f"year={year}"]
+    return [Path(directory) / f for f in (names if year is not None and names else entry["files"])]
+
+
+def _read_year(directory: Path, table: str, year: int | None, columns: list[str]) -> Any:
+    import pandas as pd
+
+    paths = _year_paths(directory, table, year)
+    return pd.concat([pd.read_parquet(f, columns=columns) for f in paths], ignore_index=True)
+
+
 def _term(day: dt.date) -> Any:
     from edugov.safety.warehouse import Term
 
@@ -138,10 +154,14 @@ def pandas_compute(directory: Path, *, day: dt.date, area_path: str) -> dict[str
     sch = pd.DataFrame(
         {"school_id": school["id"], "town_id": school["area_id"], "listed": school["archived_at"].isna()}
     )
-    hd = _read(directory, TABLES["holiday_day"], ["id", "date"])
+    year = None if term is None else term.start_year
+    hd = _read_year(directory, TABLES["holiday_day"], day.year, ["id", "date"])
     days = set(hd.loc[pd.to_datetime(hd["date"]) == pd.Timestamp(day), "id"])
-    rem = _read(
-        directory, TABLES["class_reminder"], ["day_id", "school_class_id", "sent_at", "confirmed_at", "acks"]
+    rem = _read_year(
+        directory,
+        TABLES["class_reminder"],
+        day.year,
+        ["day_id", "school_class_id", "sent_at", "confirmed_at", "acks"],
     )
     rem = rem[rem["day_id"].isin(days)]
     cls = _read(directory, TABLES["school_class"], ["id", "school_id"]).rename(
@@ -157,8 +177,8 @@ def pandas_compute(directory: Path, *, day: dt.date, area_path: str) -> dict[str
         acks=("acks", "sum"),
     )
     kinds = list(DrillKind.values)
-    dr = _read(directory, TABLES["drill"], ["school_id", "term_id", "kind", "held_on"])
-    lessons = _read(directory, TABLES["lesson"], ["school_id", "term_id", "kind", "topic"])
+    dr = _read_year(directory, TABLES["drill"], year, ["school_id", "term_id", "kind", "held_on"])
+    lessons = _read_year(directory, TABLES["lesson"], year, ["school_id", "term_id", "kind", "topic"])
     tid = -1 if term is None else term.pk
     dr = dr[(dr["term_id"] == tid) & (pd.to_datetime(dr["held_on"]) <= pd.Timestamp(day))]
     held = dr.groupby(["school_id", "kind"]).size().unstack(fill_value=0).reindex(columns=kinds, fill_value=0)
@@ -255,8 +275,13 @@ def limit_sql(directory: str | Path, *, day: dt.date, area_path: str) -> str:
     from edugov.warehouse.limit_files import date, files, text
 
     term = _term(day)
-    tid, due = (-1, {}) if term is None else (term.pk, term.due)
+    tid, due, year = (-1, {}, None) if term is None else (term.pk, term.due, term.start_year)
     d, on = directory, date(day)
+
+    def of_year(table: str, y: int | None) -> str:
+        paths = ", ".join(text(str(f)) for f in _year_paths(directory, table, y))
+        return f"read_parquet([{paths}], hive_partitioning = false)"
+
     drills = ",\n    ".join(
         f"CASE WHEN listed THEN (SELECT count(*) FROM dr WHERE dr.school_id = p.school_id "
         f"AND dr.kind = '{k}') END AS drills_{k}"
@@ -274,12 +299,12 @@ WITH sch AS (
 ),
 rem AS (
   SELECT c.school_id, r.sent_at, r.confirmed_at, r.acks
-  FROM {files(d, "safety_class_reminder")} r
-  JOIN {files(d, "safety_holiday_day")} h ON h.id = r.day_id AND h.date = {on}
+  FROM {of_year("safety_class_reminder", day.year)} r
+  JOIN {of_year("safety_holiday_day", day.year)} h ON h.id = r.day_id AND h.date = {on}
   JOIN {files(d, "school_class")} c ON c.id = r.school_class_id
 ),
-dr AS (SELECT school_id, kind FROM {files(d, "safety_drill")} WHERE term_id = {tid} AND held_on <= {on}),
-le AS (SELECT school_id, kind, topic FROM {files(d, "safety_lesson")} WHERE term_id = {tid}),
+dr AS (SELECT school_id, kind FROM {of_year("safety_drill", year)} WHERE term_id = {tid} AND held_on <= {on}),
+le AS (SELECT school_id, kind, topic FROM {of_year("safety_lesson", year)} WHERE term_id = {tid}),
 p AS (
   SELECT sch.school_id, any_value(sch.town_id) AS town_id, any_value(sch.listed) AS listed,
     count(rem.school_id) AS classes, count(rem.sent_at) AS sent, count(rem.confirmed_at) AS confirmed,

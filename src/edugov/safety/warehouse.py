@@ -49,6 +49,7 @@ class Term:
     """The term the figures are of (`selectors.current_term`) and the drills due by the day."""
 
     pk: int
+    school_year_id: int
     start_year: int  # its school year's: the warehouse's partition of its drills and lessons
     due: dict[str, int]  # kind -> drills due by the day (rules.drills_due)
 
@@ -64,7 +65,7 @@ class Term:
             k: rules.drills_due(k, term_start=term.start_date, term_end=term.end_date, on=end)
             for k in rules.drills_per_term()
         }
-        return cls(term.pk, term.school_year.start_year, due)
+        return cls(term.pk, term.school_year_id, term.school_year.start_year, due)
 
 
 def _text(value: str) -> str:
@@ -167,20 +168,6 @@ def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def _year_files(state: Any, model: Any, year: int) -> str:
-    """The model's files of one year (partitioned `year=<year>/...`), or all of them when the
-    manifest lists none for it (an empty table keeps one file, for its columns)."""
-    entry = state.entry(model)
-    files = [
-        str(state.directory / part["file"])
-        for key, part in entry.get("partitions", {}).items()
-        if key.split("/")[0] == f"year={int(year)}"
-    ]
-    if not files:
-        return str(state.view(model))
-    return "read_parquet([" + ", ".join(_text(f) for f in files) + "])"
-
-
 def views_of(state: Any, *, day: dt.date, term: Term | None) -> dict[str, str]:
     """The relations `safety_sql` reads, from the warehouse's state: reminders and holiday days of
     the day's calendar year, drills and lessons of the term's school year."""
@@ -191,10 +178,11 @@ def views_of(state: Any, *, day: dt.date, term: Term | None) -> dict[str, str]:
     views = {
         k: state.view(m) for k, m in {"school": School, "area": Area, "school_class": SchoolClass}.items()
     }
-    views["holiday_day"] = _year_files(state, HolidayDay, day.year)
-    views["class_reminder"] = _year_files(state, ClassReminder, day.year)
+    # Both partitioned `year=<year>/...`: the calendar year of the day, the term's school year.
+    views["holiday_day"] = state.year_view(HolidayDay, day.year)
+    views["class_reminder"] = state.year_view(ClassReminder, day.year)
     for key, model in (("drill", Drill), ("lesson", SafetyLesson)):
-        views[key] = state.view(model) if term is None else _year_files(state, model, term.start_year)
+        views[key] = state.view(model) if term is None else state.year_view(model, term.start_year)
     return views
 
 
