@@ -84,19 +84,6 @@ def province_sources(views: dict[str, str], *, school_year_id: int, area_path: s
     }
 
 
-def year_files(state: Any, model: Any, start_year: int) -> list[str] | None:
-    """The paths of the model's files of one school year (the warehouse partitions these tables by
-    the school year's start, `year=<start year>/...`); None when the manifest lists none for it."""
-    entry = state.entry(model)
-    prefix = f"year={int(start_year)}"
-    files = [
-        str(state.directory / part["file"])
-        for key, part in entry.get("partitions", {}).items()
-        if key.split("/")[0] == prefix
-    ]
-    return files or None
-
-
 def staffing_params(*, school_year: Any, area: Any, today: dt.date) -> Any:
     """The norms of the area and year, for `today`, as `province.Params`."""
     from .norms import Norms
@@ -134,10 +121,7 @@ def province_staffing(
         ("teacher_year", TeacherYear),
         ("subject_load", SubjectLoad),
     ):
-        files = year_files(state, model, school_year.start_year)
-        views[key] = (
-            state.view(model) if files is None else "read_parquet([" + ", ".join(map(_text, files)) + "])"
-        )
+        views[key] = state.year_view(model, school_year.start_year)
     sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
     params = staffing_params(school_year=school_year, area=area, today=today)
     return duckdb_compute(state.con, sources, params)

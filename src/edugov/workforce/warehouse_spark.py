@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .province import Params, norm_tables, province_sql, split_outputs
-from .warehouse import province_sources, staffing_params, year_files
+from .warehouse import province_sources, staffing_params
 
 # Spark's string literals read \uXXXX but not \a, \f or \v (it reads "\v" as "v"), which sqlglot's
 # Spark dialect writes for those characters: the blanks a subject's name is stripped of hold two.
@@ -54,7 +54,6 @@ def spark_staffing(
 
     session = spark_session()
     state = warehouse_state(Path(directory))  # the manifest, as the DuckDB path reads it
-    yearly = {SchoolClass, TeacherYear, SubjectLoad}
     views: dict[str, str] = {}
     for key, model in {
         "school": School,
@@ -64,9 +63,9 @@ def spark_staffing(
         "teacher_year": TeacherYear,
         "subject_load": SubjectLoad,
     }.items():
-        files = year_files(state, model, school_year.start_year) if model in yearly else None
-        if files is None:
-            files = [str(state.directory / f) for f in state.entry(model)["files"]]
+        # The year's files where the table is partitioned by the school year, as on DuckDB.
+        files = state.year_files(model, school_year.start_year)
+        files = files or [str(state.directory / f) for f in state.entry(model)["files"]]
         name = views[key] = f"edugov_wf_{key}"
         session.read.parquet(*files).createOrReplaceTempView(name)
     sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
