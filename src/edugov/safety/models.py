@@ -145,6 +145,9 @@ class ClassReminder(models.Model):
     confirmed_at = models.DateTimeField("班主任确认时间", null=True, blank=True)
     acks = models.PositiveIntegerField("家长确认数", default=0)
     flagged_at = models.DateTimeField("晚间提示学校时间", null=True, blank=True)
+    # Every write moves it, the counting UPDATEs included (set in the same statement): the
+    # warehouse's incremental export sees a partition whose reminders changed in place by it.
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "班级假期提醒"

@@ -79,7 +79,7 @@ def reminders_send(*, day: HolidayDay, via: Channel | None = None, now: dt.datet
             )
         )
         ClassReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
-            sent_at=now, channel=via.name
+            sent_at=now, channel=via.name, updated_at=now
         )
         count += 1
     return count
@@ -93,7 +93,7 @@ def reminder_confirm(
     ensure_can(actor, action("reminder_confirm"), reminder)
     if reminder.confirmed_at is None:
         reminder.confirmed_at = _now(now)
-        reminder.save(update_fields=["confirmed_at"])
+        reminder.save(update_fields=["confirmed_at", "updated_at"])
         audit_record(action=AuditAction.UPDATE, instance=reminder, changes={"confirmed_at": [None, "now"]})
     return reminder
 
@@ -123,7 +123,7 @@ WITH ins AS (
     ON CONFLICT (reminder_id, pupil_key) WHERE NOT (pupil_key = '') DO NOTHING
     RETURNING 1
 )
-UPDATE {reminder} SET acks = acks + 1 WHERE id = %s AND EXISTS (SELECT 1 FROM ins)
+UPDATE {reminder} SET acks = acks + 1, updated_at = %s WHERE id = %s AND EXISTS (SELECT 1 FROM ins)
 """
 
 
@@ -139,12 +139,13 @@ def _ack_write(reminder_id: int, pupil_key: str) -> bool:
             reminder=connection.ops.quote_name(ClassReminder._meta.db_table),
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [reminder_id, pupil_key, timezone.now(), reminder_id])
+            now = timezone.now()
+            cursor.execute(sql, [reminder_id, pupil_key, now, now, reminder_id])
             return cursor.rowcount == 1
     try:
         with transaction.atomic():
             Acknowledgement.objects.create(reminder_id=reminder_id, pupil_key=pupil_key)
-            ClassReminder.objects.filter(pk=reminder_id).update(acks=F("acks") + 1)
+            ClassReminder.objects.filter(pk=reminder_id).update(acks=F("acks") + 1, updated_at=timezone.now())
     except IntegrityError:
         return False
     return True
@@ -180,5 +181,5 @@ def reminders_flag_missing(*, on: dt.date, via: Channel | None = None, now: dt.d
                 f"无家长确认{unacked}个）：{names}。请今晚督促落实。",
             )
         )
-        ClassReminder.objects.filter(pk__in=[r.pk for r in rows]).update(flagged_at=now)
+        ClassReminder.objects.filter(pk__in=[r.pk for r in rows]).update(flagged_at=now, updated_at=now)
     return len(by_school)

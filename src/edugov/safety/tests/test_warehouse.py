@@ -203,3 +203,23 @@ def test_the_exported_tables_hold_no_token_text_or_author(built):
         for v in row.values()
     }
     assert tokens and not tokens & values and "好" not in values
+
+
+def test_a_parents_acknowledgement_reaches_the_next_incremental_export(built):
+    """An acknowledgement counts on its reminder in place (no audit event: a parent, no account);
+    the reminder's `updated_at` moves in the same statement, so the next incremental export reads
+    the partition again and the warehouse holds the new count."""
+    md = built.world.md
+
+    def acks_in_warehouse() -> int:
+        manifest = json.loads((built.wh / "manifest.json").read_text(encoding="utf-8"))["tables"]
+        files = manifest["safety_class_reminder"]["files"]
+        return sum(int(r["acks"]) for f in files for r in pq.read_table(built.wh / f).to_pylist())
+
+    before = acks_in_warehouse()
+    assert before == 4
+    b1 = ClassReminder.objects.get(day__date=TODAY, school_class=md.class_b1)
+    services.acknowledge(token=b1.token, pupil_key="q2")
+    result = warehouse_export(directory=built.wh)
+    assert "safety_class_reminder/year=2026/district=310101" in {str(w) for w in result.written}
+    assert acks_in_warehouse() == before + 1
