@@ -1,7 +1,8 @@
 """This round's modules in the province run (bench.province): those whose province figures come
 from the Parquet warehouse. 师资队伍 (workforce): `workforce.warehouse.province_staffing`, the
 staffing, age structure and five-year projection of every staffed school of the province on
-DuckDB over the exported files; its pandas peer reads the same files with pandas and computes
+DuckDB over the exported files, or on Spark (the same statement transpiled: workforce.warehouse_spark);
+its pandas peer reads the same files with pandas and computes
 `workforce.province.pandas_compute`; its limit line is `edugov.warehouse.limit_workforce`.
 
 学位预测 (planning): bench.province_planning (the forecast and places gaps of every district over
@@ -11,7 +12,7 @@ likewise from bench.province_safety (reminder coverage, drills and lessons of ev
 质量监测 (quality) is not here: its figures are not computed from the warehouse (none of its
 tables is exported; see bench.quality, which writes its own Parquet files).
 
-    python -m bench.province measure workforce duckdb WAREHOUSE OUT_JSON   # via bench.province
+    python -m bench.province measure workforce duckdb|spark WAREHOUSE OUT_JSON   # via bench.province
     python -m bench.province peer workforce WAREHOUSE WORK_DIR OUT_JSON
     python -m bench.province limit workforce WAREHOUSE
 """
