@@ -125,20 +125,22 @@ def _workforce_on_spark(world, tmp_path, env):  # noqa: F811
     return lines
 
 
+def _driver_env(tmp_path, **spark: str) -> dict[str, str]:
+    """A driver's environment: Django set up on a scratch data directory, and the one Spark
+    variable given (a master or a Connect address, never both)."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="edugov.settings", EDUGOV_DATA_DIR=str(tmp_path / "data"))
+    env.pop("EDUGOV_SPARK_MASTER", None)
+    env.pop("EDUGOV_SPARK_REMOTE", None)
+    return env | spark
+
+
 def test_standalone_cluster_gives_duckdbs_risk_inputs(cluster, built, tmp_path):  # noqa: F811
     _, warehouse = built
     duck = Workspace.from_warehouse("duckdb", warehouse, risk_inputs.RISK_TABLES)
     expected = _records(duck.execute(risk_inputs.risk_input_table(duck, on=ON)))
     assert len(expected) == 4  # the tiny district's four institutions
 
-    env = dict(
-        os.environ,
-        EDUGOV_SPARK_MASTER=cluster.url,
-        DJANGO_SETTINGS_MODULE="edugov.settings",
-        EDUGOV_DATA_DIR=str(tmp_path / "data"),
-        PYSPARK_PYTHON=sys.executable,
-    )
-    env.pop("EDUGOV_SPARK_REMOTE", None)
+    env = _driver_env(tmp_path, EDUGOV_SPARK_MASTER=cluster.url, PYSPARK_PYTHON=sys.executable)
     lines = _drive(DRIVER, [str(warehouse), ON.isoformat()], env)
     assert lines["MASTER"] == cluster.url  # submitted to the cluster, not local mode
     got = json.loads(lines["ROWS"])
@@ -157,14 +159,7 @@ def test_standalone_cluster_gives_duckdbs_risk_inputs(cluster, built, tmp_path):
 def test_standalone_cluster_gives_duckdbs_workforce_staffing(cluster, world, tmp_path):  # noqa: F811
     """The workforce province staffing: the same statement as DuckDB's, transpiled for Spark, run by
     a driver whose executors are the cluster's workers."""
-    env = dict(
-        os.environ,
-        EDUGOV_SPARK_MASTER=cluster.url,
-        DJANGO_SETTINGS_MODULE="edugov.settings",
-        EDUGOV_DATA_DIR=str(tmp_path / "data"),
-        PYSPARK_PYTHON=sys.executable,
-    )
-    env.pop("EDUGOV_SPARK_REMOTE", None)
+    env = _driver_env(tmp_path, EDUGOV_SPARK_MASTER=cluster.url, PYSPARK_PYTHON=sys.executable)
     lines = _workforce_on_spark(world, tmp_path, env)
     assert lines["MASTER"] == cluster.url
 
@@ -175,12 +170,7 @@ def test_spark_connect_on_the_cluster_gives_duckdbs_risk_inputs(cluster, connect
     _, warehouse = built
     duck = Workspace.from_warehouse("duckdb", warehouse, risk_inputs.RISK_TABLES)
     expected = _records(duck.execute(risk_inputs.risk_input_table(duck, on=ON)))
-    env = dict(
-        os.environ,
-        EDUGOV_SPARK_REMOTE=connect,
-        DJANGO_SETTINGS_MODULE="edugov.settings",
-        EDUGOV_DATA_DIR=str(tmp_path / "data"),
-    )
+    env = _driver_env(tmp_path, EDUGOV_SPARK_REMOTE=connect)
     lines = _drive(DRIVER, [str(warehouse), ON.isoformat()], env)
     assert lines["SESSION"] == "pyspark.sql.connect.session"  # a Connect client, no local JVM
     got = json.loads(lines["ROWS"])
@@ -191,12 +181,7 @@ def test_spark_connect_on_the_cluster_gives_duckdbs_risk_inputs(cluster, connect
 
 
 def test_spark_connect_on_the_cluster_gives_duckdbs_workforce_staffing(connect, world, tmp_path):  # noqa: F811
-    env = dict(
-        os.environ,
-        EDUGOV_SPARK_REMOTE=connect,
-        DJANGO_SETTINGS_MODULE="edugov.settings",
-        EDUGOV_DATA_DIR=str(tmp_path / "data"),
-    )
+    env = _driver_env(tmp_path, EDUGOV_SPARK_REMOTE=connect)
     lines = _workforce_on_spark(world, tmp_path, env)
     assert lines["SESSION"] == "pyspark.sql.connect.session"
     assert lines["MASTER"] == connect
