@@ -96,10 +96,13 @@ def safety_sql(
         for k, col in zip(DrillKind.values, DRILLS, strict=True)
     )
     drills = ", ".join(f"CASE WHEN listed THEN coalesce({col}, 0) END AS {col}" for col in DRILLS)
-    behind = ", ".join(
-        f"CASE WHEN coalesce(drills_{k}, 0) < {int(n)} THEN {_text(k)} END" for k, n in due.items()
+    # ',kind' per kind behind, the first comma cut: not concat_ws, which sqlglot writes for Spark
+    # with each argument coalesced to '' (so a kind on time would leave its comma).
+    behind = " || ".join(
+        f"CASE WHEN coalesce(drills_{k}, 0) < {int(n)} THEN {_text(',' + k)} ELSE '' END"
+        for k, n in due.items()
     )
-    overdue = f"concat_ws(',', {behind})" if behind else "''"
+    overdue = f"substr({behind}, 2)" if behind else "''"
     share = "CASE WHEN classes > 0 THEN acknowledged / classes END"
     below = f"coalesce({share} < {float(target)!r}, false)"
     figures = "classes, sent, confirmed, acknowledged, acks"
@@ -186,10 +189,21 @@ def views_of(state: Any, *, day: dt.date, term: Term | None) -> dict[str, str]:
     return views
 
 
-def province_safety(*, directory: str | Path, day: dt.date, area: Any) -> dict[str, pd.DataFrame]:
+def province_safety(
+    *, directory: str | Path, day: dt.date, area: Any, engine: str = "duckdb"
+) -> dict[str, pd.DataFrame]:
     """Every school and town under `area`: the day's reminder coverage, the term's drills and
     lessons, from the warehouse on DuckDB (the views made once per manifest,
-    `indicators.warehouse_duckdb`). The term and its drills due are the operational database's."""
+    `indicators.warehouse_duckdb`). The term and its drills due are the operational database's.
+    `engine="spark"`: the same statement on Spark (`warehouse_spark`)."""
+    if engine == "spark":
+        from .warehouse_spark import spark_safety
+
+        return spark_safety(directory=directory, day=day, area=area)
+    if engine != "duckdb":
+        from edugov.indicators.backends import EngineError
+
+        raise EngineError(f"校园安全的全省计算只能用 duckdb 或 spark 引擎，不能用 {engine}")
     from edugov.indicators.warehouse_duckdb import warehouse_state
 
     state = warehouse_state(Path(directory))
