@@ -60,13 +60,14 @@ def bench_day() -> dt.date:
 
 
 def run(engine: str) -> Any:
-    if engine != "duckdb":
-        raise SystemExit(f"safety: the province computation runs on DuckDB, not {engine}")
+    """The module's computation on DuckDB or on Spark (the same statement, transpiled)."""
+    if engine not in ("duckdb", "spark"):
+        raise SystemExit(f"safety: the province computation runs on DuckDB or Spark, not {engine}")
     from bench.province_extra import _province, _warehouse
     from edugov.safety.warehouse import province_safety
 
     _, area = _province()
-    return province_safety(directory=_warehouse(), day=bench_day(), area=area)
+    return province_safety(directory=_warehouse(), day=bench_day(), area=area, engine=engine)
 
 
 def _value(column: str, v: Any) -> Any:
