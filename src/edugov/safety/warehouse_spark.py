@@ -18,17 +18,26 @@ from edugov.workforce.warehouse_spark import spark_sql
 from . import rules
 from .warehouse import Term, safety_sql, split, views_of
 
+# View name -> (the session, the manifest's checksum, the files) it was made for: each call would
+# otherwise list and open the files again (~5 s of a warm call at scale 50).
+_MADE: dict[str, tuple[Any, str, tuple[str, ...]]] = {}
+
 
 class SparkViews:
     """The warehouse state's `view` and `year_view` (`indicators.warehouse_duckdb`) as Spark
     temporary views: a model's files, or its files of one year (all of them when the manifest
-    lists none for that year), read by the session; `warehouse.views_of` picks them as on DuckDB."""
+    lists none for that year), read by the session; `warehouse.views_of` picks them as on DuckDB.
+    A view is made again only in another session or when the manifest has changed."""
 
     def __init__(self, session: Any, state: Any) -> None:
         self.session, self.state = session, state
 
     def _view(self, name: str, files: list[str]) -> str:
-        self.session.read.parquet(*files).createOrReplaceTempView(name)
+        made = _MADE.get(name)
+        stamp = (self.state.sql_dir.name, tuple(files))
+        if made is None or made[0] is not self.session or made[1:] != stamp:
+            self.session.read.parquet(*files).createOrReplaceTempView(name)
+            _MADE[name] = (self.session, *stamp)
         return name
 
     def view(self, model: type[models.Model]) -> str:
