@@ -87,29 +87,33 @@ def province_sources(views: Mapping[str, str], *, start_year: int, area_path: st
     }
 
 
-def _files(state: Any, model: Any, last_year: int | None = None) -> str:
-    """The model's files as a relation: with `last_year`, only the partitions of school years that
-    start by then (the warehouse partitions classes by `year=<start year>/...`)."""
-    if last_year is None:
-        return str(state.view(model))
+def year_files(state: Any, model: Any, last_year: int) -> list[str]:
+    """The model's files of the school years that start by `last_year` (the warehouse partitions
+    classes by `year=<start year>/...`); [] when the manifest lists no such partitions."""
     entry = state.entry(model)
-    files = [
+    return [
         str(state.directory / part["file"])
         for key, part in entry.get("partitions", {}).items()
         if key.startswith("year=") and int(key.split("/")[0][5:]) <= last_year
     ]
+
+
+def _files(state: Any, model: Any, last_year: int | None = None) -> str:
+    """The model's files as a relation: with `last_year`, only the partitions of school years that
+    start by then."""
+    files = [] if last_year is None else year_files(state, model, last_year)
     if not files:
         return str(state.view(model))
     return "read_parquet([" + ", ".join(_text(f) for f in files) + "])"
 
 
-def warehouse_views(state: Any, *, start_year: int) -> dict[str, str]:
-    """Relations over the warehouse state's files for `province_sources`."""
+def source_models() -> dict[str, Any]:
+    """The models `province_sources` reads, by its names (the classes last)."""
     from edugov.registry.models import Area, School, SchoolClass, SchoolYear
 
     from .models import HousingDevelopment, Project, SchoolCapacity, TownYear
 
-    models = {
+    return {
         "area": Area,
         "school_year": SchoolYear,
         "school": School,
@@ -117,10 +121,16 @@ def warehouse_views(state: Any, *, start_year: int) -> dict[str, str]:
         "housing": HousingDevelopment,
         "capacity": SchoolCapacity,
         "project": Project,
+        "school_class": SchoolClass,
     }
-    views = {k: _files(state, m) for k, m in models.items()}
-    views["school_class"] = _files(state, SchoolClass, start_year)
-    return views
+
+
+def warehouse_views(state: Any, *, start_year: int) -> dict[str, str]:
+    """Relations over the warehouse state's files for `province_sources` (the classes of the
+    school years starting by `start_year`)."""
+    return {
+        k: _files(state, m, start_year if k == "school_class" else None) for k, m in source_models().items()
+    }
 
 
 def bulk_params(horizon: int = 5) -> Params:
@@ -131,6 +141,10 @@ def bulk_params(horizon: int = 5) -> Params:
     return params_from_norms(selectors.norms(), horizon)
 
 
+# The two tables the bulk query refers to in both its statements and several times in each.
+HELD = ("enrolment", "towns")
+
+
 def run_sources(con: Any, sources: Mapping[str, str], params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`bulk.duck.run` on `sources`, the enrolment and the towns' figures read once into temporary
     tables first: the bulk query refers to them in both its statements and several times in each,
@@ -138,7 +152,7 @@ def run_sources(con: Any, sources: Mapping[str, str], params: Params) -> tuple[p
     stay subqueries)."""
     from .bulk import duck
 
-    held = {name: f"planning_wh_{name}" for name in ("enrolment", "towns")}
+    held = {name: f"planning_wh_{name}" for name in HELD}
     try:
         for name, table in held.items():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {sources[name]}")
@@ -207,5 +221,7 @@ __all__ = [
     "province_sources",
     "register",
     "run_sources",
+    "source_models",
     "warehouse_views",
+    "year_files",
 ]

@@ -52,12 +52,14 @@ def query(sources: Mapping[str, str], p: Params) -> tuple[str, str, str]:
     the tables named in `sources` (SQL table expressions)."""
     ypp = p.yield_per_100
     cs = p.class_size
+    # The horizon's years as a VALUES list (Spark's dialect has no two-argument `range` table).
+    steps = ", ".join(f"({k})" for k in range(1, int(p.horizon) + 1))
     head = f"""
 WITH
 enrol AS (SELECT district, town, school, year, grade, pupils, classes FROM {sources["enrolment"]}
           WHERE grade BETWEEN 1 AND 9),
 base AS (SELECT district, max(year) AS base FROM enrol GROUP BY district),
-years AS (SELECT b.district, b.base + k.k AS year FROM base b, range(1, {int(p.horizon)} + 1) k(k)),
+years AS (SELECT b.district, b.base + k.k AS year FROM base b, (VALUES {steps}) k(k)),
 known_s AS (SELECT DISTINCT e.district, e.school FROM enrol e JOIN base b USING (district)
            WHERE e.year = b.base),
 known AS (SELECT e.* FROM enrol e JOIN known_s USING (district, school)),
