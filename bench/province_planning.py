@@ -46,12 +46,14 @@ def _warehouse() -> Path:
 
 
 def run(engine: str) -> Any:
-    if engine != "duckdb":
-        raise SystemExit(f"planning: the province computation runs on DuckDB, not {engine}")
+    if engine not in ("duckdb", "spark"):
+        raise SystemExit(f"planning: the province computation runs on DuckDB or Spark, not {engine}")
     from edugov.planning.warehouse import province_forecast
+    from edugov.planning.warehouse_spark import spark_forecast
 
     year, area = _province()
-    return province_forecast(directory=_warehouse(), school_year=year, area=area, horizon=HORIZON)
+    forecast = spark_forecast if engine == "spark" else province_forecast
+    return forecast(directory=_warehouse(), school_year=year, area=area, horizon=HORIZON)
 
 
 def _plain(v: Any) -> Any:
