@@ -31,7 +31,16 @@ def planning_spark_sql(duckdb_sql: str) -> str:
 
 
 def _frame(session: Any, duckdb_sql: str) -> pd.DataFrame:
-    return session.sql(planning_spark_sql(duckdb_sql)).toArrow().to_pandas()
+    """The statement's rows as pandas, its decimals (Spark reads `0.0` and `45.0` as decimals)
+    as floats, as DuckDB's `df()` gives them."""
+    import pyarrow as pa
+
+    table = session.sql(planning_spark_sql(duckdb_sql)).toArrow()
+    frame = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_decimal(field.type):
+            frame[field.name] = frame[field.name].astype("float64")
+    return frame
 
 
 def _hold(session: Any, name: str, duckdb_sql: str) -> Any:
