@@ -7,7 +7,7 @@ is already hand-written DuckDB SQL (no Ibis, no compilation), so the limit is th
 tables read straight from the Parquet files on a fresh in-memory DuckDB, outside Django and the
 warehouse state; edugov / limit then shows what the module's call adds around the query.
 
-    python -m bench.province measure planning duckdb WAREHOUSE OUT_JSON
+    python -m bench.province measure planning duckdb|spark WAREHOUSE OUT_JSON
     python -m bench.province peer planning WAREHOUSE WORK_DIR OUT_JSON
     python -m bench.province limit planning WAREHOUSE
 """

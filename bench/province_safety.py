@@ -1,10 +1,11 @@
 """校园安全 (safety) in the province run (bench.province, through bench.province_extra): every school
-and town of the province on the demo's day, `safety.warehouse.province_safety` on DuckDB over the
-exported files (the day's holiday reminder coverage, the term's drills against the rules, its
-safety lessons); its pandas peer reads the same files with pandas and computes the same figures in
-pandas; its limit line is one hand-written DuckDB query straight over the files.
+and town of the province on the demo's day, `safety.warehouse.province_safety` on DuckDB (or
+Spark: safety.warehouse_spark) over the exported files (the day's holiday reminder coverage, the
+term's drills against the rules, its safety lessons); its pandas peer reads the same files with
+pandas and computes the same figures in pandas; its limit line is one hand-written DuckDB query
+straight over the files.
 
-    python -m bench.province measure safety duckdb WAREHOUSE OUT_JSON
+    python -m bench.province measure safety duckdb|spark WAREHOUSE OUT_JSON
     python -m bench.province peer safety WAREHOUSE WORK_DIR OUT_JSON
     python -m bench.province limit safety WAREHOUSE
     python -m bench.province all duckdb WAREHOUSE   # with every module of the round
