@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def new_school(d, **extra):
     return {
-        "code": "3144009999",
+        "code": "3144909999",
         "name": "甲街道第二小学",
         "school_type": "primary",
         "ownership": "public",
@@ -28,8 +28,8 @@ def test_create_school_audited_with_api_source_and_actor(d, api_as):
     response = api_as().post("/api/v1/registry/schools/", new_school(d, longitude="121.5"), format="json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["code"] == "3144009999" and body["locale"] == "urban" and body["longitude"] == "121.500000"
-    school = School.objects.get(code="3144009999")
+    assert body["code"] == "3144909999" and body["locale"] == "urban" and body["longitude"] == "121.500000"
+    school = School.objects.get(code="3144909999")
     event = AuditEvent.objects.get(model="registry.School", object_id=str(school.pk), action="create")
     assert event.source == "api"
     assert event.actor == d.users[Role.DISTRICT_ADMIN]
@@ -86,7 +86,7 @@ def test_read_only_leader_gets_403_on_every_write(d, api_as, method, url, payloa
     assert response.status_code == 403
     assert response.json()["detail"] == "您的账号为只读账号"
     assert not AuditEvent.objects.filter(action__in=["create", "update"], source="api").exists()
-    assert not School.objects.filter(code="3144009999").exists()
+    assert not School.objects.filter(code="3144909999").exists()
 
 
 def test_institution_operator_may_not_write_registry(d, api_as):
@@ -114,7 +114,7 @@ def test_writes_outside_scope(d, api_as):
     response = client.post("/api/v1/registry/schools/", new_school(d), format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "您的账号无权执行“新增学校”"
-    assert not School.objects.filter(code="3144009999").exists()
+    assert not School.objects.filter(code="3144909999").exists()
     # References to rows outside the scope read as "does not exist".
     officer = api_as("town_officer")
     response = officer.post("/api/v1/registry/schools/", new_school(d, area=d.town_b.pk), format="json")
@@ -157,10 +157,10 @@ def test_bad_school_input_is_400_in_chinese_and_changes_nothing(d, api_as, paylo
 
 def test_full_width_code_is_normalised(d, api_as):
     response = api_as().post(
-        "/api/v1/registry/schools/", new_school(d, code="３１４４００９９９９ "), format="json"
+        "/api/v1/registry/schools/", new_school(d, code="３１４４９０９９９９ "), format="json"
     )
     assert response.status_code == 201
-    assert response.json()["code"] == "3144009999"
+    assert response.json()["code"] == "3144909999"
 
 
 def test_duplicate_code_is_400(d, api_as):
