@@ -64,6 +64,7 @@ def kindergartens(
         warehouse,
         "school_class",
         ["school_id", "school_year_id", "grade", "name", "boys", "girls", "archived_at"],
+        school_year_id,
     )
     cls = cls[(cls.school_year_id == school_year_id) & cls.archived_at.isna() & (cls.grade <= 0)]
     level = np.select(
@@ -96,7 +97,12 @@ def kindergartens(
 
     teacher = read(warehouse, "teacher", ["id", "school_id", "is_full_time", "archived_at"])
     teacher = teacher[teacher.archived_at.isna()].rename(columns={"id": "teacher_id"})
-    ty = read(warehouse, "teacher_year", ["teacher_id", "school_year_id", "stage", "has_certificate"])
+    ty = read(
+        warehouse,
+        "teacher_year",
+        ["teacher_id", "school_year_id", "stage", "has_certificate"],
+        school_year_id,
+    )
     ty = ty[(ty.school_year_id == school_year_id) & (ty.stage == "preschool")].merge(teacher, on="teacher_id")
     full = ty.is_full_time.fillna(False).astype(bool)
     ty = ty.assign(
@@ -106,7 +112,9 @@ def kindergartens(
         teachers=("full", "size"), fulltime_teachers=("full", "sum"), certified_teachers=("cert", "sum")
     )
 
-    rec = read(warehouse, "inclusive_kindergarten", ["school_id", "school_year_id", "is_inclusive"])
+    rec = read(
+        warehouse, "inclusive_kindergarten", ["school_id", "school_year_id", "is_inclusive"], school_year_id
+    )
     rec = rec[rec.school_year_id == school_year_id]
     rec = pd.DataFrame(
         {"has_record": 1, "r_inclusive": rec.is_inclusive.astype(bool).to_numpy()},
@@ -153,7 +161,7 @@ def evaluate(
 
     area = read(warehouse, "area", ["id", "path", "level", "archived_at"])
     towns = area[(area.level == TOWN) & area.archived_at.isna() & area.path.str.startswith(area_path)]
-    pop = read(warehouse, "preschool_population", ["area_id", "school_year_id", "population"])
+    pop = read(warehouse, "preschool_population", ["area_id", "school_year_id", "population"], school_year_id)
     pop = pop[pop.school_year_id == school_year_id].set_index("area_id").population
     sums = kg.groupby("town_id")[sorted({c for pair in RATIOS.values() for c in pair})].sum()
     units = kg.groupby("town_id").size()

@@ -115,19 +115,14 @@ def compare_digests(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     )
 
 
-def _year_paths(directory: str | Path, table: str, year: int | None) -> list[Path]:
-    """A table's files of one year (its partitions `year=<year>/...`: the day's calendar year for
-    reminders and holiday days, the term's school year for drills and lessons), as edugov reads
-    them (`WarehouseState.year_view`), or all of them when there are none or no year."""
-    entry = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))["tables"][table]
-    names = [p["file"] for key, p in entry["partitions"].items() if key.split("/")[0] == f"year={year}"]
-    return [Path(directory) / f for f in (names if year is not None and names else entry["files"])]
-
-
 def _read_year(directory: Path, table: str, year: int | None, columns: list[str]) -> Any:
     import pandas as pd
 
-    paths = _year_paths(directory, table, year)
+    # The year's partitions (the day's calendar year for reminders and holiday days, the term's
+    # school year for drills and lessons), as edugov reads them.
+    from edugov.warehouse.limit_files import table_files
+
+    paths = table_files(directory, table, year=year)
     return pd.concat([pd.read_parquet(f, columns=columns) for f in paths], ignore_index=True)
 
 
@@ -281,8 +276,7 @@ def limit_sql(directory: str | Path, *, day: dt.date, area_path: str) -> str:
     d, on = directory, date(day)
 
     def of_year(table: str, y: int | None) -> str:
-        paths = ", ".join(text(str(f)) for f in _year_paths(directory, table, y))
-        return f"read_parquet([{paths}], hive_partitioning = false)"
+        return files(d, table, year=y)
 
     drills = ",\n    ".join(
         f"CASE WHEN listed THEN (SELECT count(*) FROM dr WHERE dr.school_id = p.school_id "

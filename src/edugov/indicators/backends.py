@@ -17,7 +17,7 @@ import contextvars
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -189,6 +189,14 @@ def compiled_sql(expr: Any, dialect: str) -> str:
     return sql
 
 
+def _year_ids(one: int | None, many: Sequence[int] | None) -> tuple[int, ...] | None:
+    if one is not None and many is not None:
+        raise ValueError("school_year_id or school_year_ids, not both")
+    if one is not None:
+        return (int(one),)
+    return None if many is None else tuple(sorted({int(i) for i in many}))
+
+
 class Workspace:
     """An Ibis backend plus the tables the indicators read, by logical name."""
 
@@ -257,19 +265,24 @@ class Workspace:
             out[k] = self._backend.table(f"edugov_wh_{k}").select(*warehouse_columns(directory, m))
         return out
 
-    def table(self, name: str, *, school_year_id: int | None = None) -> Any:
-        """The table by its logical name; with `school_year_id`, its rows of that school year (the
-        model has the column): on every engine a filter, and over the warehouse on DuckDB that
-        year's partitions only."""
+    def table(
+        self, name: str, *, school_year_id: int | None = None, school_year_ids: Sequence[int] | None = None
+    ) -> Any:
+        """The table by its logical name; with `school_year_id` (or several: `school_year_ids`), its
+        rows of that school year (the model has the column): on every engine a filter, and over
+        the warehouse on DuckDB that year's partitions only."""
+        ids = _year_ids(school_year_id, school_year_ids)
         if self._duck is not None:
-            key = name if school_year_id is None else f"{name}@{int(school_year_id)}"
+            key = name if ids is None else f"{name}@{','.join(map(str, ids))}"
             if key not in self._tables:
-                self._tables[key] = self._duck.table(self.table_names[name], school_year_id)
+                self._tables[key] = self._duck.table(self.table_names[name], ids)
             return self._tables[key]
         table = self._tables[name]
-        if school_year_id is None:
+        if ids is None:
             return table
-        return table.filter(table.school_year_id == int(school_year_id))
+        return table.filter(
+            table.school_year_id == ids[0] if len(ids) == 1 else table.school_year_id.isin(ids)
+        )
 
     def query(self, builder: Callable[..., Any], /, **params: Any) -> pd.DataFrame:
         """`self.execute(builder(self, **params))`; over the warehouse on DuckDB the question's SQL

@@ -13,7 +13,7 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ def _warehouse_duckdb_class() -> Any:
     return WarehouseDuckDB
 
 
+SCHOOL_YEAR_OF = "school_year.start_year"  # a manifest's `year_of` for tables partitioned by school year
 SQL_DIR = ".edugov-sql"  # next to manifest.json: the known questions' SQL, per manifest
 Known = tuple[str, list[tuple[str, str]], list[str]]  # SQL, result schema, shared tables it reads
 
@@ -106,7 +107,7 @@ class WarehouseState:
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET python_enable_replacements = false")
         self.views: set[str] = set()
-        self.tables: dict[tuple[str, int | None], Any] = {}
+        self.tables: dict[tuple[str, tuple[int, ...] | None], Any] = {}
         self.queries: dict[str, Known] = {}
         self._ibis: Any = None
         self._starts: dict[int, int] | None = None
@@ -145,26 +146,41 @@ class WarehouseState:
             self._starts = {int(i): int(y) for i, y in rows}
         return self._starts.get(int(school_year_id))
 
-    def year_files(self, model: type[models.Model], start_year: int) -> list[str]:
-        """The model's files of one school year (`year=<start year>/...` partitions); [] when the
-        model is not partitioned by the school year or the manifest lists none for that year."""
+    def years(self, model: type[models.Model]) -> list[int]:
+        """The years the manifest lists partitions of for the model (`year=<year>/...`), in its own
+        terms (`year_of`: a school year's start year, or a date's calendar year); [] when the model
+        is not partitioned by year."""
         entry = self.entry(model)
-        if entry.get("year_of") != "school_year.start_year":
+        if not entry.get("year_of"):
             return []
-        prefix = f"year={int(start_year)}"
+        keys = {key.split("/")[0] for key in entry.get("partitions", {})}
+        return sorted(int(k[5:]) for k in keys if k.startswith("year=") and k[5:].isdigit())
+
+    def year_files(self, model: type[models.Model], years: int | Iterable[int]) -> list[str]:
+        """The model's files of those years (`years`, in the terms of its `year_of`), [] when the
+        model is not partitioned by year or the manifest lists none for them."""
+        entry = self.entry(model)
+        if not entry.get("year_of"):
+            return []
+        wanted = {f"year={int(y)}" for y in ([years] if isinstance(years, int) else years)}
         return [
             str(self.directory / part["file"])
             for key, part in entry.get("partitions", {}).items()
-            if key.split("/")[0] == prefix
+            if key.split("/")[0] in wanted
         ]
 
-    def year_view(self, model: type[models.Model], start_year: int) -> str:
-        """The model's view over its files of one school year (made once), or its whole view when
-        there are none: a question on one year's rows opens that year's files only, not every
-        year's (their footers and row groups), which at a province's size is a third of the scan."""
-        name = f"wh_{model._meta.db_table}__y{int(start_year)}"
+    def by_school_year(self, model: type[models.Model]) -> bool:
+        """Whether the warehouse partitions the model by the school year (not a calendar year)."""
+        return self.entry(model).get("year_of") == SCHOOL_YEAR_OF
+
+    def year_view(self, model: type[models.Model], *years: int) -> str:
+        """The model's view over its files of those years (made once), or its whole view when there
+        are none: a question on some years' rows opens those years' files only, not every year's
+        (their footers and row groups), which at a province's size is most of the scan."""
+        chosen = sorted({int(y) for y in years})
+        name = f"wh_{model._meta.db_table}__y{'_'.join(map(str, chosen))}"
         if name not in self.views:
-            files = self.year_files(model, start_year)
+            files = self.year_files(model, chosen)
             if not files:
                 return self.view(model)
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
@@ -175,12 +191,12 @@ class WarehouseState:
         return name
 
     def views_of(self, sql: str, models_: Any) -> None:
-        """Make the views a kept question's SQL reads: each model's whole view, and the one-year
-        views (`year_view`) its text names."""
+        """Make the views a kept question's SQL reads: each model's whole view, and the views of
+        some years (`year_view`) its text names."""
         for model in models_:
             self.view(model)
-            for start in re.findall(rf'"wh_{re.escape(model._meta.db_table)}__y(\d+)"', sql):
-                self.year_view(model, int(start))
+            for years in re.findall(rf'"wh_{re.escape(model._meta.db_table)}__y([\d_]+)"', sql):
+                self.year_view(model, *(int(y) for y in years.split("_")))
 
     @property
     def ibis(self) -> Any:
@@ -188,10 +204,10 @@ class WarehouseState:
             self._ibis = _warehouse_duckdb_class().from_connection(self.con)
         return self._ibis
 
-    def table(self, model: type[models.Model], school_year_id: int | None = None) -> Any:
-        """The model's Ibis table; with `school_year_id`, its rows of that school year, read from
-        that year's files where the warehouse partitions the model by it."""
-        key = (model._meta.label, school_year_id)
+    def table(self, model: type[models.Model], school_year_ids: tuple[int, ...] | None = None) -> Any:
+        """The model's Ibis table; with `school_year_ids`, its rows of those school years, read from
+        those years' files where the warehouse partitions the model by the school year."""
+        key = (model._meta.label, school_year_ids)
         if key not in self.tables:
             # Only the model's columns, in its order: the files may carry partition columns too.
             from .backends import model_schema
@@ -200,13 +216,17 @@ class WarehouseState:
             listed = self.entry(model).get("columns")
             present = None if listed is None else {c[0] for c in listed}
             columns = [n for n in names if present is None or n in present]
-            if school_year_id is None:
+            if school_year_ids is None:
                 self.tables[key] = self.ibis.table(self.view(model)).select(*columns)
             else:
-                start = self.school_year_start(school_year_id)
-                view = self.view(model) if start is None else self.year_view(model, start)
+                starts = [self.school_year_start(i) for i in school_year_ids]
+                view = self.view(model)
+                if self.by_school_year(model) and None not in starts:
+                    view = self.year_view(model, *(s for s in starts if s is not None))
                 t = self.ibis.table(view).select(*columns)
-                self.tables[key] = t.filter(t.school_year_id == int(school_year_id))
+                ids = [int(i) for i in school_year_ids]
+                row = t.school_year_id == ids[0] if len(ids) == 1 else t.school_year_id.isin(ids)
+                self.tables[key] = t.filter(row)
         return self.tables[key]
 
     def _path(self, key: str) -> Path:

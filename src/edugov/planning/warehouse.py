@@ -87,26 +87,6 @@ def province_sources(views: Mapping[str, str], *, start_year: int, area_path: st
     }
 
 
-def year_files(state: Any, model: Any, last_year: int) -> list[str]:
-    """The model's files of the school years that start by `last_year` (the warehouse partitions
-    classes by `year=<start year>/...`); [] when the manifest lists no such partitions."""
-    entry = state.entry(model)
-    return [
-        str(state.directory / part["file"])
-        for key, part in entry.get("partitions", {}).items()
-        if key.startswith("year=") and int(key.split("/")[0][5:]) <= last_year
-    ]
-
-
-def _files(state: Any, model: Any, last_year: int | None = None) -> str:
-    """The model's files as a relation: with `last_year`, only the partitions of school years that
-    start by then."""
-    files = [] if last_year is None else year_files(state, model, last_year)
-    if not files:
-        return str(state.view(model))
-    return "read_parquet([" + ", ".join(_text(f) for f in files) + "])"
-
-
 def source_models() -> dict[str, Any]:
     """The models `province_sources` reads, by its names (the classes last)."""
     from edugov.registry.models import Area, School, SchoolClass, SchoolYear
@@ -125,12 +105,16 @@ def source_models() -> dict[str, Any]:
     }
 
 
-def warehouse_views(state: Any, *, start_year: int) -> dict[str, str]:
-    """Relations over the warehouse state's files for `province_sources` (the classes of the
-    school years starting by `start_year`)."""
-    return {
-        k: _files(state, m, start_year if k == "school_class" else None) for k, m in source_models().items()
-    }
+def warehouse_views(views: Any, *, start_year: int) -> dict[str, str]:
+    """The relations `province_sources` reads, from the warehouse's DuckDB state or its Spark views
+    (`edugov.warehouse.spark.SparkViews`): the classes of the school years starting by
+    `start_year` (their partitions only), every other table whole."""
+    chosen = {k: views.view(m) for k, m in source_models().items()}
+    classes = source_models()["school_class"]
+    years = [y for y in views.years(classes) if y <= start_year]
+    if years:
+        chosen["school_class"] = views.year_view(classes, *years)
+    return chosen
 
 
 def bulk_params(horizon: int = 5) -> Params:
@@ -223,5 +207,4 @@ __all__ = [
     "run_sources",
     "source_models",
     "warehouse_views",
-    "year_files",
 ]

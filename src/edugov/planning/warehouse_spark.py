@@ -1,8 +1,8 @@
 """学位预测's province computation on Spark: `planning.warehouse`'s bulk tables and `bulk.duck`'s
-statements, their DuckDB SQL transpiled by `workforce.warehouse_spark.spark_sql`, over temporary
-views of the warehouse's Parquet files, in the session of `indicators.backends.spark_session`
-(local mode, a standalone cluster or Spark Connect). The tables DuckDB holds between its
-statements (the enrolment, the towns' figures, the projection) are cached temporary views here."""
+statements, their DuckDB SQL transpiled, over temporary views of the warehouse's Parquet files
+(`edugov.warehouse.spark`: local mode, a standalone cluster or Spark Connect). The tables DuckDB
+holds between its statements (the enrolment, the towns' figures, the projection) are cached
+temporary views here."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from edugov.workforce.warehouse_spark import spark_sql
+from edugov.warehouse.spark import spark_sql, spark_views
 
 from .bulk import GAP_KEYS, SCHOOL_KEYS, Params
 from .bulk.duck import query
-from .warehouse import HELD, bulk_params, province_sources, source_models, year_files
+from .warehouse import HELD, bulk_params, province_sources, warehouse_views
 
 # Spark's SQL has no PRODUCT aggregate (only its DataFrame functions do): the product of a group's
 # values folded over their list, NULL for a group of none as on DuckDB.
@@ -83,19 +83,10 @@ def spark_forecast(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`warehouse.province_forecast` on Spark: the same files (the classes of the school years
     starting by `school_year`'s), the same statements, the same (schools, gaps)."""
-    from edugov.indicators.backends import spark_session
-    from edugov.indicators.warehouse_duckdb import warehouse_state
-
-    session = spark_session()
-    state = warehouse_state(Path(directory))  # the manifest, as the DuckDB path reads it
-    views: dict[str, str] = {}
-    for key, model in source_models().items():
-        files = year_files(state, model, school_year.start_year) if key == "school_class" else []
-        files = files or [str(state.directory / f) for f in state.entry(model)["files"]]
-        name = views[key] = f"edugov_pl_{key}"
-        session.read.parquet(*files).createOrReplaceTempView(name)
+    session_views = spark_views(directory)
+    views = warehouse_views(session_views, start_year=school_year.start_year)
     sources = province_sources(views, start_year=school_year.start_year, area_path=area.path)
-    return spark_run(session, sources, bulk_params(horizon))
+    return spark_run(session_views.session, sources, bulk_params(horizon))
 
 
 __all__ = ["planning_spark_sql", "spark_forecast", "spark_run"]

@@ -295,8 +295,19 @@ def evaluate_balanced(
     path = area.path
     min_points = int(lib.value("balanced.teaching_point_min_students", area_path=path, year=year).value)
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
+    # The area's schools by its path (the engine's rows lie under it), not by a list of ids: a
+    # province's thousand-id IN list cost Django more than reading every school's row. Read once
+    # for the guarantee items and the units.
+    under = School.objects.filter(area__path__startswith=path)
+    listed = list(under.values_list("pk", "code", "name", "area__name", "locale"))
     guarantee = guarantee_items(
-        engine=engine, school_year_id=school_year.pk, area_path=path, year=year, lib=lib, visible=visible
+        engine=engine,
+        school_year_id=school_year.pk,
+        area_path=path,
+        year=year,
+        lib=lib,
+        visible=visible,
+        names={pk: name for pk, _code, name, _town, _locale in listed},
     )
     inds = BALANCED_INDICATORS
     computed = balanced_rows(
@@ -319,13 +330,7 @@ def evaluate_balanced(
     )
     ids = {int(r["school_id"]) for r in unit_rows}
     schools = {
-        pk: _School(pk, code, name, town, locale)
-        # The area's schools by its path (the engine's units lie under it), not by a list of ids:
-        # a province's thousand-id IN list cost Django more than reading every school's row.
-        for pk, code, name, town, locale in School.objects.filter(area__path__startswith=path).values_list(
-            "pk", "code", "name", "area__name", "locale"
-        )
-        if pk in ids
+        pk: _School(pk, code, name, town, locale) for pk, code, name, town, locale in listed if pk in ids
     }
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value

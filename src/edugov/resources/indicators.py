@@ -284,9 +284,11 @@ def preschool_units(
     classes by level and those over their level's size (`limits`: level -> maximum), whether it
     is public and inclusive, and its full-time and certified teachers in the school year.
     Kindergartens without classes or teachers are kept (zeros) so that findings can name them."""
-    area, school = ws.table("area"), ws.table("school")
-    cls, teacher, tyr = ws.table("school_class"), ws.table("teacher"), ws.table("teacher_year")
-    inclusive = ws.table("inclusive")
+    area, school, teacher = ws.table("area"), ws.table("school"), ws.table("teacher")
+    # The yearly tables' rows of those years (over the warehouse, those years' files only).
+    cls, tyr, inclusive = (
+        ws.table(n, school_year_ids=school_year_ids) for n in ("school_class", "teacher_year", "inclusive")
+    )
 
     kgs = school.filter(school.archived_at.isnull(), school.school_type == str(SchoolType.KINDERGARTEN))
     areas = area.select(area_pk=area.id, area_path=area.path)
@@ -298,7 +300,7 @@ def preschool_units(
     years = years.filter(years.id.isin(list(school_year_ids))).select(school_year_id=years.id)
     kgs = kgs.cross_join(years)
 
-    c = cls.filter(cls.school_year_id.isin(list(school_year_ids)), cls.archived_at.isnull(), cls.grade <= 0)
+    c = cls.filter(cls.archived_at.isnull(), cls.grade <= 0)
     c = c.mutate(level=_class_level(c.grade, c.name), size=(c.boys + c.girls).cast("int64"))
     limit = ibis.cases(*((c.level == lv, float(v)) for lv, v in limits.items()), else_=float(limits["large"]))
     c = c.mutate(
@@ -325,7 +327,7 @@ def preschool_units(
         .rename(c_school_id="school_id", c_year_id="school_year_id")
     )
 
-    t = tyr.filter(tyr.school_year_id.isin(list(school_year_ids)), tyr.stage == "preschool")
+    t = tyr.filter(tyr.stage == "preschool")
     active = teacher.filter(teacher.archived_at.isnull())
     active = active.select(t_id=active.id, t_school_id=active.school_id, t_full=active.is_full_time)
     t = t.join(active, t.teacher_id == active.t_id)
@@ -336,7 +338,7 @@ def preschool_units(
         .rename(t_year_id="school_year_id")
     )
 
-    rec = inclusive.filter(inclusive.school_year_id.isin(list(school_year_ids))).select(
+    rec = inclusive.select(
         r_school_id=inclusive.school_id,
         r_year_id=inclusive.school_year_id,
         r_inclusive=flag(inclusive.is_inclusive),
@@ -380,7 +382,7 @@ def preschool_towns(units: Any, ws: Workspace, *, school_year_ids: Sequence[int]
     """One row per town under `area_path` and school year: children in its kindergartens and its
     population aged 3-5 (0 with `has_population` 0 when not supplied), the inputs of the gross
     enrolment rate."""
-    area, pop = ws.table("area"), ws.table("population")
+    area, pop = ws.table("area"), ws.table("population", school_year_ids=school_year_ids)
     years = ws.table("school_year")
     years = years.filter(years.id.isin(list(school_year_ids))).select(y_id=years.id)
     towns = area.filter(area.level == int(AreaLevel.TOWN), area.path.startswith(area_path))
@@ -388,9 +390,7 @@ def preschool_towns(units: Any, ws: Workspace, *, school_year_ids: Sequence[int]
     kids = units.group_by([units.town_id, units.school_year_id]).aggregate(
         k_children=units.children.sum(), k_units=units.count()
     )
-    p = pop.filter(pop.school_year_id.isin(list(school_year_ids))).select(
-        p_area_id=pop.area_id, p_year_id=pop.school_year_id, p_pop=pop.population
-    )
+    p = pop.select(p_area_id=pop.area_id, p_year_id=pop.school_year_id, p_pop=pop.population)
     t = towns.left_join(kids, (towns.town_pk == kids.town_id) & (towns.y_id == kids.school_year_id))
     t = t.left_join(p, (t.town_pk == p.p_area_id) & (t.y_id == p.p_year_id))
     return t.select(

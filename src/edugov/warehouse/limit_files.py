@@ -35,24 +35,29 @@ def start_year(directory: str | Path, school_year_id: int) -> int | None:
     return None
 
 
-def table_files(directory: str | Path, table: str, school_year_id: int | None = None) -> list[Path]:
-    """A warehouse table's files, by its name in the manifest; with `school_year_id`, those of that
-    school year's partitions only where the table is partitioned by the school year (as edugov's
-    own questions read a year's rows: `WarehouseState.year_view`)."""
+def table_files(
+    directory: str | Path, table: str, school_year_id: int | None = None, *, year: int | None = None
+) -> list[Path]:
+    """A warehouse table's files, by its name in the manifest, as edugov's own questions read them
+    (`WarehouseState.year_view`): with `school_year_id`, that school year's partitions where the
+    table is partitioned by the school year; with `year`, the partitions of that year in the
+    table's own terms (a school year's start year, or a calendar year); all of them when the
+    manifest lists none."""
     entry = _manifest(str(directory))["tables"][table]
     names = entry["files"]
-    start = None
     if school_year_id is not None and entry.get("year_of") == "school_year.start_year":
-        start = start_year(directory, school_year_id)
-    if start is not None:
-        year = [p["file"] for key, p in entry["partitions"].items() if key.split("/")[0] == f"year={start}"]
-        names = year or names
+        year = start_year(directory, school_year_id)
+    if year is not None and entry.get("year_of"):
+        chosen = [p["file"] for key, p in entry["partitions"].items() if key.split("/")[0] == f"year={year}"]
+        names = chosen or names
     return [Path(directory) / f for f in names]
 
 
-def files(directory: str | Path, table: str, school_year_id: int | None = None) -> str:
+def files(
+    directory: str | Path, table: str, school_year_id: int | None = None, *, year: int | None = None
+) -> str:
     """`read_parquet` of a warehouse table's files (`table_files`)."""
-    paths = ", ".join(text(str(f)) for f in table_files(directory, table, school_year_id))
+    paths = ", ".join(text(str(f)) for f in table_files(directory, table, school_year_id, year=year))
     return f"read_parquet([{paths}], hive_partitioning = false)"
 
 

@@ -154,7 +154,7 @@ def _kindergartens_cte(
     return f"""
 c AS (
   SELECT school_id, level, size, size::DOUBLE > (CASE level {cap} ELSE {otherwise!r} END) AS over
-  FROM (SELECT school_id, {level} AS level, boys + girls AS size FROM {files(directory, "school_class")}
+  FROM (SELECT school_id, {level} AS level, boys + girls AS size FROM {files(directory, "school_class", y)}
         WHERE school_year_id = {y} AND archived_at IS NULL AND grade <= 0)
 ),
 classes AS (
@@ -166,13 +166,13 @@ classes AS (
 tstats AS (
   SELECT t.school_id, count(*) AS t_teachers, count(*) FILTER (t.is_full_time) AS t_full,
     count(*) FILTER (t.is_full_time AND ty.has_certificate) AS t_cert
-  FROM {files(directory, "teacher_year")} ty JOIN {files(directory, "teacher")} t ON ty.teacher_id = t.id
+  FROM {files(directory, "teacher_year", y)} ty JOIN {files(directory, "teacher")} t ON ty.teacher_id = t.id
   WHERE ty.school_year_id = {y} AND ty.stage = 'preschool' AND t.archived_at IS NULL
   GROUP BY t.school_id
 ),
 rec AS (
   SELECT school_id, CASE WHEN is_inclusive THEN 1 ELSE 0 END AS inclusive
-  FROM {files(directory, "inclusive_kindergarten")} WHERE school_year_id = {y}
+  FROM {files(directory, "inclusive_kindergarten", y)} WHERE school_year_id = {y}
 ),
 kg AS (
   SELECT s.id AS school_id, {y}::BIGINT AS school_year_id, s.area_id AS town_id,
@@ -215,7 +215,9 @@ def preschool_towns_sql(
     kg = _kindergartens_cte(directory, school_year_id=school_year_id, area_path=area_path, limits=limits)
     return f"""WITH {kg},
 kids AS (SELECT town_id, count(*) AS k_units, sum(children) AS k_children FROM kg GROUP BY town_id),
-pop AS (SELECT area_id, population FROM {files(directory, "preschool_population")} WHERE school_year_id = {y})
+pop AS (
+  SELECT area_id, population FROM {files(directory, "preschool_population", y)} WHERE school_year_id = {y}
+)
 SELECT a.id AS town_id, {y}::BIGINT AS school_year_id, coalesce(k.k_units, 0) AS kindergartens,
   coalesce(k.k_children, 0) AS children, coalesce(p.population, 0) AS population,
   CASE WHEN p.area_id IS NULL THEN 0 ELSE 1 END AS has_population

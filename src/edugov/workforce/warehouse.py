@@ -109,19 +109,30 @@ def province_staffing(
 
         raise EngineError(f"师资队伍的全省计算只能用 duckdb 或 spark 引擎，不能用 {engine}")
     from edugov.indicators.warehouse_duckdb import warehouse_state
-    from edugov.registry.models import Area, School, SchoolClass, Teacher
 
-    from .models import SubjectLoad, TeacherYear
     from .province import duckdb_compute
 
     state = warehouse_state(Path(directory))
-    views = {k: state.view(m) for k, m in {"school": School, "area": Area, "teacher": Teacher}.items()}
+    sources = province_sources(
+        views_of(state, school_year), school_year_id=school_year.pk, area_path=area.path
+    )
+    params = staffing_params(school_year=school_year, area=area, today=today)
+    return duckdb_compute(state.con, sources, params)
+
+
+def views_of(views: Any, school_year: Any) -> dict[str, str]:
+    """The relations `province_sources` reads, from the warehouse's DuckDB state or its Spark views
+    (`edugov.warehouse.spark.SparkViews`): the registry's tables whole, the yearly ones of the
+    school year's files."""
+    from edugov.registry.models import Area, School, SchoolClass, Teacher
+
+    from .models import SubjectLoad, TeacherYear
+
+    chosen = {k: views.view(m) for k, m in {"school": School, "area": Area, "teacher": Teacher}.items()}
     for key, model in (
         ("school_class", SchoolClass),
         ("teacher_year", TeacherYear),
         ("subject_load", SubjectLoad),
     ):
-        views[key] = state.year_view(model, school_year.start_year)
-    sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
-    params = staffing_params(school_year=school_year, area=area, today=today)
-    return duckdb_compute(state.con, sources, params)
+        chosen[key] = views.year_view(model, school_year.start_year)
+    return chosen

@@ -1,34 +1,19 @@
 """师资队伍's province computation on Spark: `workforce.province`'s one statement, its DuckDB SQL
 transpiled by sqlglot, over temporary views of the warehouse's Parquet files, in the session of
-`indicators.backends.spark_session` (local mode, a standalone cluster or Spark Connect)."""
+`edugov.warehouse.spark` (local mode, a standalone cluster or Spark Connect)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from edugov.warehouse.spark import spark_sql, spark_views
+
 from .province import Params, norm_tables, province_sql, split_outputs
-from .warehouse import province_sources, staffing_params
-
-# Spark's string literals read \uXXXX but not \a, \f or \v (it reads "\v" as "v"), which sqlglot's
-# Spark dialect writes for those characters: the blanks a subject's name is stripped of hold two.
-_SPARK_ESCAPES = {"\a": "\\u0007", "\f": "\\u000C", "\v": "\\u000B"}
-
-
-@lru_cache(maxsize=8)
-def spark_sql(duckdb_sql: str) -> str:
-    """The statement in Spark's SQL: FILTER, `//`, TRIM's characters, STARTS_WITH, SEMI JOIN and
-    GROUP BY ALL as sqlglot writes them for Spark."""
-    import sqlglot
-    from sqlglot.dialects.spark import Spark
-
-    spark = Spark()
-    spark.ESCAPED_SEQUENCES = {**Spark.ESCAPED_SEQUENCES, **_SPARK_ESCAPES}
-    return spark.generate(sqlglot.parse_one(duckdb_sql, read="duckdb"))
+from .warehouse import province_sources, staffing_params, views_of
 
 
 def spark_compute(session: Any, sources: dict[str, str], p: Params) -> dict[str, pd.DataFrame]:
@@ -46,27 +31,9 @@ def spark_staffing(
 ) -> dict[str, pd.DataFrame]:
     """`warehouse.province_staffing` on Spark: the same files (the year's, where the manifest lists
     them by year), the same statement, the same five outputs."""
-    from edugov.indicators.backends import spark_session
-    from edugov.indicators.warehouse_duckdb import warehouse_state
-    from edugov.registry.models import Area, School, SchoolClass, Teacher
-
-    from .models import SubjectLoad, TeacherYear
-
-    session = spark_session()
-    state = warehouse_state(Path(directory))  # the manifest, as the DuckDB path reads it
-    views: dict[str, str] = {}
-    for key, model in {
-        "school": School,
-        "area": Area,
-        "teacher": Teacher,
-        "school_class": SchoolClass,
-        "teacher_year": TeacherYear,
-        "subject_load": SubjectLoad,
-    }.items():
-        # The year's files where the table is partitioned by the school year, as on DuckDB.
-        files = state.year_files(model, school_year.start_year)
-        files = files or [str(state.directory / f) for f in state.entry(model)["files"]]
-        name = views[key] = f"edugov_wf_{key}"
-        session.read.parquet(*files).createOrReplaceTempView(name)
-    sources = province_sources(views, school_year_id=school_year.pk, area_path=area.path)
-    return spark_compute(session, sources, staffing_params(school_year=school_year, area=area, today=today))
+    session_views = spark_views(directory)
+    sources = province_sources(
+        views_of(session_views, school_year), school_year_id=school_year.pk, area_path=area.path
+    )
+    params = staffing_params(school_year=school_year, area=area, today=today)
+    return spark_compute(session_views.session, sources, params)

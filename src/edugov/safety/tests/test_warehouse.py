@@ -223,3 +223,30 @@ def test_a_parents_acknowledgement_reaches_the_next_incremental_export(built):
     result = warehouse_export(directory=built.wh)
     assert "safety_class_reminder/year=2026/district=310101" in {str(w) for w in result.written}
     assert acks_in_warehouse() == before + 1
+
+
+def test_the_days_reminders_come_from_its_calendar_years_files_only(built):
+    """Reminders and holiday days are partitioned by the day's calendar year: the province
+    computation reads that year's files (a reminder of the year before, in its own file, is not
+    opened), and its figures stay those of every file."""
+    from edugov.indicators import warehouse_duckdb
+    from edugov.safety.models import HolidayDay
+
+    md = built.world.md
+    before = province_safety(directory=built.wh, day=TODAY, area=md.district)
+    last_year = dt.date(TODAY.year - 1, 12, 30)
+    day = HolidayDay.objects.create(holiday=built.world.holiday, date=last_year, topic="防溺水", text="提醒")
+    ClassReminder.objects.create(day=day, school_class=md.class_a1, token="old-token", acks=5)
+    warehouse_export(directory=built.wh)
+    state = warehouse_duckdb.warehouse_state(built.wh)
+    assert state.years(ClassReminder) == [TODAY.year - 1, TODAY.year]
+    files = state.year_files(ClassReminder, TODAY.year)
+    assert files and all(f"/year={TODAY.year}/" in f for f in files)
+    assert len(state.year_files(ClassReminder, [TODAY.year - 1, TODAY.year])) > len(files)
+    after = province_safety(directory=built.wh, day=TODAY, area=md.district)
+    assert f"wh_safety_classreminder__y{TODAY.year}" in state.views
+    assert f"wh_safety_classreminder__y{TODAY.year - 1}" not in state.views
+    pd.testing.assert_frame_equal(before["schools"], after["schools"])
+    # The year before, on its own day: its one reminder, five acknowledgements.
+    old = province_safety(directory=built.wh, day=last_year, area=md.district)["schools"]
+    assert old["acks"].sum() == 5 and old["classes"].sum() == 1

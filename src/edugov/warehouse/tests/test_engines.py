@@ -145,3 +145,35 @@ def test_a_years_rows_come_from_that_years_files_and_a_fresh_process_finds_them(
         assert f"wh_registry_schoolclass__y{year.start_year}" in state.views
         assert state._ibis is None  # answered from the kept SQL, nothing compiled
     assert close(first, again)
+
+
+def test_several_years_rows_come_from_those_years_files(demo):
+    """`Workspace.table(name, school_year_ids=)`: the rows of those school years, on the operational
+    database by a filter and over the warehouse from those years' files only (one view named for
+    them); a year the warehouse has no files of leaves the whole view, still filtered."""
+    from edugov.indicators import warehouse_duckdb
+
+    _year, _area, warehouse = demo
+    years = list(SchoolYear.objects.filter(classes__isnull=False).distinct().order_by("start_year"))
+    assert len(years) >= 3
+    chosen = years[-2:]
+    ids = [y.pk for y in chosen]
+    expected = SchoolClass.objects.filter(school_year__in=ids).count()
+    own = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    db = Workspace(own, WORKSPACE_TABLES)
+    assert int(db.execute(db.table("school_class", school_year_ids=ids).count()).iloc[0, 0]) == expected
+    with use_warehouse(warehouse):
+        ws = Workspace("duckdb", WORKSPACE_TABLES)
+        classes = ws.table("school_class", school_year_ids=ids)
+        assert int(ws.execute(classes.count())) == expected
+        starts = "_".join(str(y.start_year) for y in chosen)
+        assert f"registry_schoolclass__y{starts}" in ws.backend.compile(classes)
+        state = warehouse_duckdb.warehouse_state(warehouse)
+        assert state.years(SchoolClass) == sorted({y.start_year for y in years})
+        files = state.year_files(SchoolClass, [y.start_year for y in chosen])
+        assert {f.split("/year=")[1][:4] for f in files} == {str(y.start_year) for y in chosen}
+        # Not partitioned by year: no year's files, the whole view.
+        assert state.years(Area) == [] and state.year_files(Area, chosen[0].start_year) == []
+        assert state.year_view(Area, chosen[0].start_year) == state.view(Area)
+    with pytest.raises(ValueError):
+        db.table("school_class", school_year_id=ids[0], school_year_ids=ids)
