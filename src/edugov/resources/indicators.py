@@ -224,12 +224,24 @@ BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # Bal
 def records(ws: Workspace, builder: Any, /, **question: Any) -> list[dict[str, Any]]:
     """A question's rows as plain records (`Workspace.query`'s contract). Over the warehouse on
     DuckDB straight from the engine's Arrow columns, with no DataFrame between (a sum of integers
-    comes as a `Decimal`: callers take `int()` or `float()` of every figure); elsewhere the
-    DataFrame's records."""
+    comes as an int, other decimals as `Decimal`: callers take `int()` or `float()` of every
+    figure); elsewhere the DataFrame's records."""
     arrow = ws.query_arrow(builder, **question)
     if arrow is not None:
-        return arrow.to_pylist()  # type: ignore[no-any-return]
+        return _integral(arrow).to_pylist()  # type: ignore[no-any-return]
     return ws.query(builder, **question).to_dict("records")  # type: ignore[no-any-return]
+
+
+def _integral(table: Any) -> Any:
+    """The table with its whole-number decimals (DuckDB's sums of integers, DECIMAL(38, 0)) as
+    64-bit integers, cast by Arrow a column at a time: Python makes ints twice as fast as the
+    `Decimal`s they would be, and every caller takes `int()` of them anyway."""
+    import pyarrow as pa
+
+    columns = [
+        c.cast(pa.int64()) if pa.types.is_decimal(c.type) and c.type.scale == 0 else c for c in table.columns
+    ]
+    return pa.table(columns, names=table.column_names)
 
 
 # ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------
