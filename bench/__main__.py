@@ -332,16 +332,16 @@ def bench_modules(db: Database, wh: Path, work: Path, spark: bool) -> None:
         else:
             engines.remove("spark-cluster")
     totals: dict[str, list[float]] = {e: [0.0, 0.0, 0.0] for e in engines}  # first, warm, peak
+    from bench import province_extra  # this round's modules over the warehouse
+
     try:
         for module in MODULES:
             for engine in engines:
                 _bench_module(db, wh, work, module, engine, cluster, totals, close_json, same_as_peer, lim)
+        province_extra.bench(db, wh, work, totals, cluster)
     finally:
         if cluster is not None:
             spark_cluster.stop(port=cluster.port, workers=cluster.workers)
-    from bench import province_extra  # this round's modules over the warehouse (workforce)
-
-    province_extra.bench(db, wh, work, totals)
     one = run_step("bench.province", db.env(), "all", "duckdb", str(wh))
     report(
         "province",

@@ -285,49 +285,78 @@ def limit(module: str, warehouse: str) -> dict[str, Any]:
 # The bench's report rows --------------------------------------------------------------------------
 
 
-def bench(db: Any, wh: Path, work: Path, totals: dict[str, list[float]]) -> None:
+def bench(db: Any, wh: Path, work: Path, totals: dict[str, list[float]], cluster: Any = None) -> None:
     """Each module of this round province-wide on DuckDB in a fresh process, its pandas peer and
-    its limit line, reported as bench.__main__ reports the others (every ratio edugov's speed-up)."""
+    its limit line, reported as bench.__main__ reports the others (every ratio edugov's speed-up);
+    then on the Spark engines `totals` names (Spark local, and the standalone `cluster` through
+    EDUGOV_SPARK_MASTER), compared with DuckDB."""
+    from bench.__main__ import report
+    from bench.harness import run_step
+    from bench.province import close_json
+
+    for module in MODULES:
+        _bench_duckdb(db, wh, work, totals, module)
+        for engine in [e for e in totals if e.startswith("spark")]:
+            out = work / f"mod_{module}_{engine}.json"
+            env = db.env()
+            if engine == "spark-cluster":
+                env["EDUGOV_SPARK_MASTER"] = cluster.url
+            m = run_step("bench.province", env, "measure", module, "spark", str(wh), str(out))
+            totals[engine][0] += m["first"]
+            totals[engine][1] += m["seconds"]
+            totals[engine][2] = max(totals[engine][2], m["peak_mb"])
+            n, bad = close_json(work / f"mod_{module}_duckdb.json", out)
+            report(
+                "province",
+                f"{LABELS[module]} on {engine}: {m['items']:,}",
+                f"{m['first']:.1f} s",
+                f"warm {m['seconds']:.1f} s; Django set-up {m.get('django', 0):.1f} s; "
+                f"peak {m['peak_mb']:.0f} MB ({m.get('master', '')}); same figures as DuckDB for {n:,} keys: "
+                + ("yes" if not bad else f"NO ({len(bad)}: {', '.join(bad[:3])})"),
+            )
+
+
+def _bench_duckdb(db: Any, wh: Path, work: Path, totals: dict[str, list[float]], module: str) -> None:
+    """The module on DuckDB in a fresh process, its pandas peer and its limit line."""
     from bench.__main__ import report
     from bench.harness import run_step, speedup
     from bench.province import close_json
 
-    for module in MODULES:
-        out, peer_out = work / f"mod_{module}_duckdb.json", work / f"mod_{module}_peer.json"
-        m = run_step("bench.province", db.env(), "measure", module, "duckdb", str(wh), str(out))
-        if "duckdb" in totals:
-            totals["duckdb"][0] += m["first"]
-            totals["duckdb"][1] += m["seconds"]
-            totals["duckdb"][2] = max(totals["duckdb"][2], m["peak_mb"])
-        p = run_step(
-            "bench.province", db.env(), "peer", module, str(wh), str(work / f"peer_{module}"), str(peer_out)
-        )
-        n, bad = close_json(out, peer_out)
-        report(
-            "province",
-            f"{LABELS[module]} on duckdb: {m['items']:,}",
-            f"{m['first']:.1f} s",
-            f"pandas {p['seconds']:.2f} s ({p['cpu']:.2f} s CPU; peak {p['peak_mb']:.0f} MB), "
-            f"same as pandas for {n:,}: "
-            + ("yes" if not bad else f"NO ({len(bad)}: {', '.join(bad[:3])})")
-            + f"; warm {m['seconds']:.2f} s ({m.get('cpu', 0):.2f} s CPU); process start-up "
-            f"{m.get('startup', 0):.1f} s, Django set-up {m.get('django', 0):.1f} s; "
-            f"peak {m['peak_mb']:.0f} MB",
-            speedup("pandas", p["seconds"], m["seconds"]),
-        )
-        li = run_step("bench.province", db.env(), "limit", module, str(wh))
-        report(
-            "province",
-            LIMIT_LABELS[module],
-            f"{li['limit']:.2f} s",
-            f"edugov's computation: first {li['first']:.2f} s, warm {li['known']:.2f} s; "
-            f"module call warm {m['seconds']:.2f} s",
-            speedup("limit (module, warm)", li["limit"], m["seconds"])
-            + "; "
-            + speedup("limit (engine, first)", li["limit"], li["first"]),
-        )
-        report(
-            "province",
-            f"  same numbers as the limit line ({li['rows']:,} rows, every column)",
-            "yes" if not li["n_differ"] else f"NO ({li['n_differ']}: {'; '.join(li['differ'][:3])})",
-        )
+    out, peer_out = work / f"mod_{module}_duckdb.json", work / f"mod_{module}_peer.json"
+    m = run_step("bench.province", db.env(), "measure", module, "duckdb", str(wh), str(out))
+    if "duckdb" in totals:
+        totals["duckdb"][0] += m["first"]
+        totals["duckdb"][1] += m["seconds"]
+        totals["duckdb"][2] = max(totals["duckdb"][2], m["peak_mb"])
+    p = run_step(
+        "bench.province", db.env(), "peer", module, str(wh), str(work / f"peer_{module}"), str(peer_out)
+    )
+    n, bad = close_json(out, peer_out)
+    report(
+        "province",
+        f"{LABELS[module]} on duckdb: {m['items']:,}",
+        f"{m['first']:.1f} s",
+        f"pandas {p['seconds']:.2f} s ({p['cpu']:.2f} s CPU; peak {p['peak_mb']:.0f} MB), "
+        f"same as pandas for {n:,}: "
+        + ("yes" if not bad else f"NO ({len(bad)}: {', '.join(bad[:3])})")
+        + f"; warm {m['seconds']:.2f} s ({m.get('cpu', 0):.2f} s CPU); process start-up "
+        f"{m.get('startup', 0):.1f} s, Django set-up {m.get('django', 0):.1f} s; "
+        f"peak {m['peak_mb']:.0f} MB",
+        speedup("pandas", p["seconds"], m["seconds"]),
+    )
+    li = run_step("bench.province", db.env(), "limit", module, str(wh))
+    report(
+        "province",
+        LIMIT_LABELS[module],
+        f"{li['limit']:.2f} s",
+        f"edugov's computation: first {li['first']:.2f} s, warm {li['known']:.2f} s; "
+        f"module call warm {m['seconds']:.2f} s",
+        speedup("limit (module, warm)", li["limit"], m["seconds"])
+        + "; "
+        + speedup("limit (engine, first)", li["limit"], li["first"]),
+    )
+    report(
+        "province",
+        f"  same numbers as the limit line ({li['rows']:,} rows, every column)",
+        "yes" if not li["n_differ"] else f"NO ({li['n_differ']}: {'; '.join(li['differ'][:3])})",
+    )
