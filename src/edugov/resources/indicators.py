@@ -238,10 +238,15 @@ def _integral(table: Any) -> Any:
     `Decimal`s they would be, and every caller takes `int()` of them anyway."""
     import pyarrow as pa
 
-    columns = [
-        c.cast(pa.int64()) if pa.types.is_decimal(c.type) and c.type.scale == 0 else c for c in table.columns
-    ]
-    return pa.table(columns, names=table.column_names)
+    def plain(column: Any) -> Any:
+        if not (pa.types.is_decimal(column.type) and column.type.scale == 0):
+            return column
+        try:
+            return column.cast(pa.int64())
+        except pa.ArrowInvalid:  # beyond 64 bits: left a Decimal, exact
+            return column
+
+    return pa.table([plain(c) for c in table.columns], names=table.column_names)
 
 
 # ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------
