@@ -32,6 +32,7 @@ from .indicators import (
     WORKSPACE_TABLES,
     balanced_units,
     records,
+    schools_under,
 )
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
@@ -213,16 +214,6 @@ def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFra
     return frame
 
 
-class _School(NamedTuple):
-    """What the evaluation shows of a school (one query for the district's schools)."""
-
-    pk: int
-    code: str
-    name: str
-    town_name: str
-    locale: str
-
-
 @dataclass(frozen=True)
 class BalancedRows:
     """The engine's output for one district and year, before standards and scope apply."""
@@ -295,20 +286,6 @@ def evaluate_balanced(
     path = area.path
     min_points = int(lib.value("balanced.teaching_point_min_students", area_path=path, year=year).value)
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
-    # The area's schools by its path (the engine's rows lie under it), not by a list of ids: a
-    # province's thousand-id IN list cost Django more than reading every school's row. Read once
-    # for the guarantee items and the units.
-    under = School.objects.filter(area__path__startswith=path)
-    listed = list(under.values_list("pk", "code", "name", "area__name", "locale"))
-    guarantee = guarantee_items(
-        engine=engine,
-        school_year_id=school_year.pk,
-        area_path=path,
-        year=year,
-        lib=lib,
-        visible=visible,
-        names={pk: name for pk, _code, name, _town, _locale in listed},
-    )
     inds = BALANCED_INDICATORS
     computed = balanced_rows(
         engine=engine,
@@ -319,6 +296,17 @@ def evaluate_balanced(
     )
     unit_rows, cv_rows = computed.units, computed.cvs
     town_rows, district_rows = computed.towns, computed.district
+    # Read once for the guarantee items and the units.
+    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows))
+    guarantee = guarantee_items(
+        engine=engine,
+        school_year_id=school_year.pk,
+        area_path=path,
+        year=year,
+        lib=lib,
+        visible=visible,
+        names={pk: s.name for pk, s in schools.items()},
+    )
 
     evaluation = BalancedEvaluation(
         school_year=school_year,
@@ -328,10 +316,6 @@ def evaluate_balanced(
         guarantee=guarantee,
         adjustments=tuple(adjustments),
     )
-    ids = {int(r["school_id"]) for r in unit_rows}
-    schools = {
-        pk: _School(pk, code, name, town, locale) for pk, code, name, town, locale in listed if pk in ids
-    }
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
     columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}

@@ -11,7 +11,7 @@ from typing import Any
 from edugov.indicators.backends import Workspace
 from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import flag
-from edugov.registry.models import School, SchoolType
+from edugov.registry.models import SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
 
 from .indicators import COUNTED_TYPES, WORKSPACE_TABLES, _stage_of_grade, records
@@ -159,11 +159,10 @@ def guarantee_items(
     year: int,
     lib: StandardsLibrary,
     visible: set[int] | None,
-    names: dict[int, str] | None = None,
+    names: dict[int, str],
 ) -> list[GuaranteeItem]:
     """The guarantee items the data show, for every school of the district (`visible`: the ones
-    whose failures the user may see); `names`: the schools' names by id, when the caller has
-    read them already."""
+    whose failures the user may see; `names`: the schools' names by id, `indicators.schools_under`)."""
 
     def value(code: str, stage: str = "all") -> float:
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
@@ -176,10 +175,6 @@ def guarantee_items(
         class_limits=class_limits,
         training_hours_min=value("balanced.G9.training_hours_per_year"),
     )
-    if names is None:
-        # By the area's path (every school of the facts lies under it), not a list of ids: a
-        # province's thousand-id IN list cost Django more than reading every school's name.
-        names = dict(School.objects.filter(area__path__startswith=area_path).values_list("pk", "name"))
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))

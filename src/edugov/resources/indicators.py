@@ -11,8 +11,8 @@ configured basis (settings.EDUGOV_APPORTION_BASIS: "students", the default, or "
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import ibis
 from django.conf import settings
@@ -247,6 +247,40 @@ def _integral(table: Any) -> Any:
             return column
 
     return pa.table([plain(c) for c in table.columns], names=table.column_names)
+
+
+class SchoolRow(NamedTuple):
+    """What an evaluation shows of a school (one query for the area's schools)."""
+
+    pk: int
+    code: str
+    name: str
+    town_name: str
+    locale: str
+    ownership: str
+
+
+_SCHOOL_ROW = ("pk", "code", "name", "area__name", "locale", "ownership")
+
+
+def schools_under(path: str, ids: Iterable[int] = ()) -> dict[int, SchoolRow]:
+    """The schools under the area's path, by id, as plain values, read by the path and not by a
+    list of ids (a province's thousands of ids cost Django more than every school's row); with
+    `ids` (the engine's rows), also those of them that lie elsewhere now (moved after the
+    warehouse's export), by id."""
+    rows = {
+        row.pk: row
+        for row in map(
+            SchoolRow._make, School.objects.filter(area__path__startswith=path).values_list(*_SCHOOL_ROW)
+        )
+    }
+    moved = set(ids) - rows.keys()
+    if moved:
+        rows.update(
+            (row.pk, row)
+            for row in map(SchoolRow._make, School.objects.filter(pk__in=moved).values_list(*_SCHOOL_ROW))
+        )
+    return rows
 
 
 # ---- 普及普惠 (universal and affordable preschool, STANDARDS.md §2) ---------------------------------

@@ -25,9 +25,11 @@ from .indicators import (
     PRESCHOOL_ENROLMENT,
     PRESCHOOL_INDICATORS,
     PRESCHOOL_TABLES,
+    SchoolRow,
     preschool_towns,
     preschool_units,
     records,
+    schools_under,
 )
 
 SIZE_RULE = "preschool.kindergarten_size"
@@ -351,17 +353,7 @@ def evaluate_preschool(
         ev.district.append(_result(ind, num, den, d.get(ind.code), stds))
 
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
-    # The area's kindergartens by its path (the engine's rows lie under it), not a list of ids: a
-    # province's thousands of ids cost Django more than the rows; plain values, not model objects.
-    schools = {
-        k.pk: k
-        for k in map(
-            _Kindergarten._make,
-            School.objects.filter(area__path__startswith=path).values_list(
-                "pk", "code", "name", "area__name", "ownership"
-            ),
-        )
-    }
+    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows))
     totals = {"kindergartens": 0, "public": 0, "inclusive_private": 0, "children": 0, "classes": 0}
     for r in sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code):
         school = schools[int(r["school_id"])]
@@ -381,19 +373,9 @@ def evaluate_preschool(
     return ev
 
 
-class _Kindergarten(NamedTuple):
-    """What the evaluation shows of a kindergarten (one query for the district's)."""
-
-    pk: int
-    code: str
-    name: str
-    town_name: str
-    ownership: str
-
-
 def _kindergarten(
     r: dict[str, Any],
-    school: _Kindergarten,
+    school: SchoolRow,
     standards: _Standards,
     limits: dict[str, float],
     size_limit: float,
@@ -437,7 +419,7 @@ def _kindergarten(
     )
 
 
-def _kindergarten_findings(r: dict[str, Any], school: _Kindergarten) -> list[PreschoolFinding]:
+def _kindergarten_findings(r: dict[str, Any], school: SchoolRow) -> list[PreschoolFinding]:
     out = []
 
     def add(reason: str) -> None:

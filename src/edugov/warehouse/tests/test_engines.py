@@ -11,7 +11,7 @@ from django.db.models import ProtectedError
 
 from edugov.demo.services import demo_build
 from edugov.indicators.backends import EngineError, Workspace, use_warehouse
-from edugov.registry.models import Area, AreaLevel, SchoolClass, SchoolYear
+from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolYear
 from edugov.resources.evaluation import evaluate_balanced
 from edugov.resources.indicators import WORKSPACE_TABLES
 from edugov.warehouse.export import warehouse_export
@@ -177,3 +177,28 @@ def test_several_years_rows_come_from_those_years_files(demo):
         assert state.year_view(Area, chosen[0].start_year) == state.view(Area)
     with pytest.raises(ValueError):
         db.table("school_class", school_year_id=ids[0], school_year_ids=ids)
+
+
+def test_a_school_moved_to_another_district_after_the_export_keeps_its_row(demo):
+    """Over the warehouse (a snapshot), a school the operational database has since moved out of
+    the district is still one of the engine's rows: the evaluation shows it with its name and its
+    new town (read by id), where before the look-up by the district's path failed."""
+    from edugov.registry import services as registry_services
+
+    year, area, warehouse = demo
+    with use_warehouse(warehouse):
+        before = evaluate_balanced(school_year=year, area=area, engine="duckdb")
+    unit = before.schools[0]
+    other = registry_services.area_create(
+        code=area.code[:-2] + "98", name="另一区", level=AreaLevel.DISTRICT, parent=area.parent
+    )
+    town = registry_services.area_create(
+        code=other.code + "001", name="另一镇", level=AreaLevel.TOWN, parent=other
+    )
+    School.objects.filter(pk=unit.school_id).update(area=town)
+    with use_warehouse(warehouse):
+        after = evaluate_balanced(school_year=year, area=area, engine="duckdb")
+    moved = [s for s in after.schools if s.school_id == unit.school_id and s.stage == unit.stage]
+    assert len(moved) == 1
+    assert (moved[0].school_name, moved[0].town_name) == (unit.school_name, "另一镇")
+    assert [r.value for r in moved[0].indicators] == [r.value for r in unit.indicators]
