@@ -109,8 +109,9 @@ def warehouse_views(views: Any, *, start_year: int) -> dict[str, str]:
     """The relations `province_sources` reads, from the warehouse's DuckDB state or its Spark views
     (`edugov.warehouse.spark.SparkViews`): the classes of the school years starting by
     `start_year` (their partitions only), every other table whole."""
-    chosen = {k: views.view(m) for k, m in source_models().items()}
-    classes = source_models()["school_class"]
+    models = source_models()
+    chosen = {k: views.view(m) for k, m in models.items()}
+    classes = models["school_class"]
     years = [y for y in views.years(classes) if y <= start_year]
     if years:
         chosen["school_class"] = views.year_view(classes, *years)
