@@ -165,27 +165,44 @@ def _round(v: Any) -> float | None:
     return round(float(v), PRECISION)
 
 
-def _indicator_result(
-    ind: Indicator, row: dict[str, Any], standard: float, rounded: dict[str, float | None] | None = None
-) -> IndicatorResult:
-    """`rounded`: the row's columns already rounded (`_round`), shared by its seven indicators."""
-    if rounded is None:
-        rounded = {c: _round(row[c]) for c in (ind.code, ind.numerator, ind.denominator)}
-    value, num, den = rounded[ind.code], rounded[ind.numerator], rounded[ind.denominator]
-    if value is None:
-        return IndicatorResult(
-            ind.code, ind.name, ind.unit, None, standard, None, None, None, ind.gap_unit, num, den
+def _rounded(values: Sequence[Any]) -> list[float | None]:
+    """A column's values as `_round` gives each, taken a column at a time (a province has tens of
+    thousands of them: called once per value, rounding was a tenth of the evaluation)."""
+    return [None if v is None or v != v else round(float(v), PRECISION) for v in values]
+
+
+def _indicator_column(
+    ind: Indicator,
+    rows: Sequence[dict[str, Any]],
+    standards: Sequence[float],
+    rounded: dict[str, list[float | None]],
+) -> list[IndicatorResult]:
+    """One indicator of every unit in `rows`, each against its own standard; `rounded`: the rows'
+    columns already rounded (`_rounded`), shared by the seven indicators."""
+    out = []
+    for row, value, num, den, standard in zip(
+        rows, rounded[ind.code], rounded[ind.numerator], rounded[ind.denominator], standards, strict=True
+    ):
+        if value is None:
+            out.append(
+                IndicatorResult(
+                    ind.code, ind.name, ind.unit, None, standard, None, None, None, ind.gap_unit, num, den
+                )
+            )
+            continue
+        met = value >= standard
+        gap = None
+        if not met:
+            required = standard * float(row[ind.denominator]) / ind.scale
+            gap = required - float(row[ind.numerator])
+            gap = float(math.ceil(round(gap, 6))) if ind.gap_integer else round(gap, 2)
+        ratio = value / standard if standard else None
+        out.append(
+            IndicatorResult(
+                ind.code, ind.name, ind.unit, value, standard, met, ratio, gap, ind.gap_unit, num, den
+            )
         )
-    met = value >= standard
-    gap = None
-    if not met:
-        required = standard * float(row[ind.denominator]) / ind.scale
-        gap = required - float(row[ind.numerator])
-        gap = float(math.ceil(round(gap, 6))) if ind.gap_integer else round(gap, 2)
-    ratio = value / standard if standard else None
-    return IndicatorResult(
-        ind.code, ind.name, ind.unit, value, standard, met, ratio, gap, ind.gap_unit, num, den
-    )
+    return out
 
 
 def school_verdict(
@@ -321,21 +338,30 @@ def evaluate_balanced(
     columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
 
     thresholds: dict[tuple[str, str], tuple[float, ...]] = {}  # (stage, locale): the seven standards
-    for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"])):
-        school = schools[int(row["school_id"])]
-        if visible is not None and school.pk not in visible:
-            continue
-        stage = row["stage"]
-        met_by = thresholds.get((stage, school.locale))
+
+    def standards_of(stage: str, locale: str) -> tuple[float, ...]:
+        met_by = thresholds.get((stage, locale))
         if met_by is None:
-            met_by = thresholds[(stage, school.locale)] = tuple(
-                lib.value(ind.code, stage=stage, locale=school.locale, area_path=path, year=year).value
+            met_by = thresholds[(stage, locale)] = tuple(
+                lib.value(ind.code, stage=stage, locale=locale, area_path=path, year=year).value
                 for ind in inds
             )
-        rounded = {c: _round(row[c]) for c in columns}  # the pupils once for the seven indicators
-        results = tuple(
-            _indicator_result(ind, row, standard, rounded) for ind, standard in zip(inds, met_by, strict=True)
-        )
+        return met_by
+
+    shown = [
+        row
+        for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"]))
+        if visible is None or int(row["school_id"]) in visible
+    ]
+    shown_schools = [schools[int(row["school_id"])] for row in shown]
+    met_by = [standards_of(row["stage"], s.locale) for row, s in zip(shown, shown_schools, strict=True)]
+    # A column at a time: the pupils rounded once for the seven indicators, each indicator in one pass.
+    rounded = {c: _rounded([row[c] for row in shown]) for c in columns}
+    by_indicator = [
+        _indicator_column(ind, shown, [s[i] for s in met_by], rounded) for i, ind in enumerate(inds)
+    ]
+    for row, school, results in zip(shown, shown_schools, zip(*by_indicator, strict=True), strict=True):
+        stage = row["stage"]
         passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)
         evaluation.schools.append(
             SchoolResult(

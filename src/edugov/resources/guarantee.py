@@ -164,8 +164,12 @@ def guarantee_items(
     """The guarantee items the data show, for every school of the district (`visible`: the ones
     whose failures the user may see; `names`: the schools' names by id, `indicators.schools_under`)."""
 
+    values: dict[tuple[str, str], float] = {}  # each standard looked up once, not once per school
+
     def value(code: str, stage: str = "all") -> float:
-        return lib.value(code, stage=stage, area_path=area_path, year=year).value
+        if (code, stage) not in values:
+            values[(code, stage)] = lib.value(code, stage=stage, area_path=area_path, year=year).value
+        return values[(code, stage)]
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
     rows = school_facts_rows(
