@@ -34,6 +34,10 @@ from .indicators import (
 
 SIZE_RULE = "preschool.kindergarten_size"
 CLASS_SIZE_RULE = "preschool.class_size"
+# The indicators of each kindergarten (the others are the district's and towns' only).
+PER_KINDERGARTEN = tuple(
+    i for i in PRESCHOOL_INDICATORS if i.code in ("preschool.P4", "preschool.P5", "preschool.P6")
+)
 
 
 def _round(v: Any) -> float | None:
@@ -84,8 +88,9 @@ class TownResult:
     results: tuple[PreschoolResult, ...]
 
 
-@dataclass(frozen=True)
-class KindergartenResult:
+class KindergartenResult(NamedTuple):
+    """One kindergarten's figures (a named tuple: a province has thousands)."""
+
     school_id: int
     school_code: str
     school_name: str
@@ -355,14 +360,17 @@ def evaluate_preschool(
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     schools = schools_under(path, (int(r["school_id"]) for r in unit_rows))
     totals = {"kindergartens": 0, "public": 0, "inclusive_private": 0, "children": 0, "classes": 0}
-    for r in sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code):
+    ordered = sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code)
+    # P4-P6 a column at a time: each indicator over every kindergarten in one pass.
+    columns = zip(*(_column(ind, ordered, stds) for ind in PER_KINDERGARTEN), strict=True)
+    for r, k_results in zip(ordered, columns, strict=True):
         school = schools[int(r["school_id"])]
         totals["kindergartens"] += 1
         totals["public"] += int(r["is_public"])
         totals["inclusive_private"] += int(r["is_inclusive"]) - int(r["is_public"])
         totals["children"] += int(r["children"])
         totals["classes"] += int(r["classes"])
-        k = _kindergarten(r, school, stds, limits, size.value)
+        k = _kindergarten(r, school, k_results, limits, size.value)
         if k.over_size:
             ev.oversize.append(k)
         if visible is not None and school.pk not in visible:
@@ -373,10 +381,41 @@ def evaluate_preschool(
     return ev
 
 
+def _column(ind: Indicator, rows: Records, standards: _Standards) -> list[PreschoolResult]:
+    """A kindergarten indicator of every row, as `_result` gives each (the same rounding and
+    verdict), in one pass: a province has ten thousand of them."""
+    std, citation = standards(ind.code)
+    met_by, comparison = std.met_by, std.rule.comparison
+
+    def figure(v: Any) -> float:  # a count is exact as it comes; a decimal is rounded
+        return float(v) if type(v) is int else (_round(v) or 0.0)
+
+    out = []
+    for r in rows:
+        num, den = r[ind.numerator], r[ind.denominator]
+        ratio = _ratio(ind, float(num), float(den))
+        v = None if ratio is None else round(ratio, PRECISION)
+        out.append(
+            PreschoolResult(
+                ind.code,
+                ind.name,
+                ind.unit,
+                v,
+                figure(num),
+                figure(den),
+                std.value,
+                comparison,
+                None if v is None else met_by(v),
+                citation,
+            )
+        )
+    return out
+
+
 def _kindergarten(
     r: dict[str, Any],
     school: SchoolRow,
-    standards: _Standards,
+    results: tuple[PreschoolResult, ...],
     limits: dict[str, float],
     size_limit: float,
 ) -> KindergartenResult:
@@ -385,17 +424,6 @@ def _kindergarten(
         f"{label}{int(r[f'over_{lv}'])}个班超过{limits[lv]:.0f}人"
         for lv, label in CLASS_LEVELS.items()
         if int(r[f"over_{lv}"])
-    )
-    results = tuple(
-        _result(
-            ind,
-            r[ind.numerator],
-            r[ind.denominator],
-            _ratio(ind, float(r[ind.numerator]), float(r[ind.denominator])),
-            standards,
-        )
-        for ind in PRESCHOOL_INDICATORS
-        if ind.code in ("preschool.P4", "preschool.P5", "preschool.P6")
     )
     children = int(r["children"])
     return KindergartenResult(

@@ -10,6 +10,7 @@ EDUGOV_STANDARDS_DIRS (os.pathsep separated), so a bureau adds its files without
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import tomllib
 from collections.abc import Iterable
@@ -82,6 +83,9 @@ class Rule:
         return f"{self.source.citation()}{article}（{self.status_label}）"
 
 
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
+
+
 @dataclass(frozen=True)
 class StandardValue:
     """A resolved threshold and the rule it came from, for pages that name the standard used."""
@@ -90,14 +94,7 @@ class StandardValue:
     rule: Rule
 
     def met_by(self, measured: float) -> bool:
-        c = self.rule.comparison
-        return {
-            ">=": measured >= self.value,
-            "<=": measured <= self.value,
-            ">": measured > self.value,
-            "<": measured < self.value,
-            "==": measured == self.value,
-        }[c]
+        return bool(_COMPARE[self.rule.comparison](measured, self.value))
 
 
 @dataclass
