@@ -15,7 +15,7 @@ from edugov.accounts.scope import scoped
 from edugov.indicators.backends import Workspace
 from edugov.indicators.cache import cached_rows
 from edugov.indicators.engine import Indicator, group_values
-from edugov.registry.models import Area, Ownership, School, SchoolYear
+from edugov.registry.models import Area, Ownership, School, SchoolType, SchoolYear
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
 from .evaluation import PRECISION, default_engine
@@ -358,7 +358,7 @@ def evaluate_preschool(
         ev.district.append(_result(ind, num, den, d.get(ind.code), stds))
 
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
-    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows))
+    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows), SchoolType.KINDERGARTEN)
     totals = {"kindergartens": 0, "public": 0, "inclusive_private": 0, "children": 0, "classes": 0}
     ordered = sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code)
     # P4-P6 a column at a time: each indicator over every kindergarten in one pass.

@@ -185,3 +185,18 @@ def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, 
         evaluation.evaluate_balanced(school_year=district.year, area=district.district, engine="duckdb")
     assert len(list((tmp_path / warehouse_duckdb.SQL_DIR).iterdir())) == 1
     assert not any(p.exists() for p in stored)
+
+
+def test_a_kindergarten_retyped_after_the_export_keeps_its_row(pre, tmp_path):  # noqa: F811
+    """The evaluation reads the area's kindergartens by type, and by id those of the engine's rows
+    (a snapshot) that are of another type now: a kindergarten the database has since made a
+    primary school keeps its row, its name and its figures."""
+    warehouse_export(directory=tmp_path)
+    with use_warehouse(tmp_path):
+        before = preschool.evaluate_preschool(school_year=pre.year, area=pre.district, engine="duckdb")
+    School.objects.filter(pk=pre.k1.pk).update(school_type="primary")
+    with use_warehouse(tmp_path):
+        after = preschool.evaluate_preschool(school_year=pre.year, area=pre.district, engine="duckdb")
+    k1 = [k for k in after.kindergartens if k.school_id == pre.k1.pk]
+    assert [(k.school_name, k.children, k.classes_over) for k in k1] == [("甲街道第一幼儿园", 92, 1)]
+    assert after.kindergartens == before.kindergartens
