@@ -45,6 +45,16 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+def settle() -> None:
+    """After a measured process's first call: what it has made so far frozen out of the cyclic
+    collector's way, as the server does after its start-up warming, before it forks its workers
+    (`edugov.indicators.warm.freeze_start_up`). The peers' processes are settled alike after their
+    first call, so both sides' warm calls are timed the same way."""
+    from edugov.indicators.warm import freeze_start_up
+
+    freeze_start_up()
+
+
 def run_step(module: str, env: dict[str, str] | None, *args: str) -> dict[str, Any]:
     """Run `python -m <module> <args>`; the step prints one `BENCH {json}` line with its figures."""
     proc = subprocess.run(

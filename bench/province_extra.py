@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import province_planning, province_safety
+from bench.harness import settle
 
 MODULES = ("workforce", "planning", "safety")
 TODAY = dt.date(2026, 9, 1)  # bench.workforce's day: the projection's five years run from it
@@ -225,6 +226,8 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
         result = pandas_compute(frames, params)
         runs.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
+        if len(runs) == 1:
+            settle()  # as edugov's process is after its first call
     seconds = min(runs)
     digest, _ = workforce_digest(result)
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")

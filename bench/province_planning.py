@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import settle
+
 HORIZON = 5  # the 学位预测 page's default
 LABEL = "学位预测 forecast + places gaps (town·stage·years)"
 LIMIT_LABEL = "  limit line: the bulk query (hand-written SQL) over the Parquet files, outside Django"
@@ -179,6 +181,8 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
         result = frames.run(tables, params)
         runs.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
+        if len(runs) == 1:
+            settle()  # as edugov's process is after its first call
     found, _ = digest(result)
     Path(out).write_text(json.dumps(found, default=str), encoding="utf-8")
     return {

@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bench.harness import settle
+
 LABEL = "校园安全 reminder coverage + drills + lessons (schools)"
 LIMIT_LABEL = "  limit line: schools and towns by one hand-written DuckDB query"
 # What the figures are compared by: counts exactly, the share within 1e-9 relative.
@@ -249,6 +251,8 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
         result = pandas_compute(Path(warehouse), day=day, area_path=area.path)
         runs.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
+        if len(runs) == 1:
+            settle()  # as edugov's process is after its first call
     rows, _ = digest(result)
     Path(out).write_text(json.dumps(rows, default=str), encoding="utf-8")
     return {

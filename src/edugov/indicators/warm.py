@@ -9,6 +9,7 @@ worker starts with the warmed figures (the local-memory cache) and PDF faces alr
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -55,6 +56,23 @@ def warm_up() -> dict[str, float]:
     # The warm-up ran on this (the main) thread's connection; requests use their own.
     connections.close_all()
     return timings
+
+
+def freeze_start_up() -> int:
+    """Move every object the start-up left alive (modules, settings, the warmed figures) into the
+    cyclic collector's permanent generation (`gc.freeze`), after collecting what is already
+    garbage; the number frozen.
+
+    A full collection traverses every tracked object. After Django, Ibis, DuckDB and pandas are
+    imported that is some 200,000 objects that live as long as the process: a province evaluation,
+    which makes tens of thousands of result tuples, set one off in most calls, 85-100 ms each
+    (a fifth of the call). Frozen, they are no longer traversed, and collections of the requests'
+    own objects take a few ms. Called in the gunicorn master after the warming, before it forks
+    the workers (`--preload`), as the Python documentation advises for a forking server: the
+    collector then never writes to the shared pages either."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def warm_web() -> int:

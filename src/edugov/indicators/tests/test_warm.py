@@ -3,11 +3,13 @@ worker's first visit of a page does not pay for compiling it."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 from django.apps import apps
 
-from edugov.indicators.warm import warm_web
+from edugov.indicators.warm import freeze_start_up, warm_web
 
 
 def test_warm_web_compiles_every_template_of_the_apps():
@@ -18,3 +20,24 @@ def test_warm_web_compiles_every_template_of_the_apps():
     )
     assert expected > 50
     assert warm_web() == expected  # every one compiles (a broken template would be logged, not counted)
+
+
+def test_the_start_up_is_frozen_after_its_garbage_is_collected():
+    """What is alive at the end of the start-up leaves the collector's generations; a reference
+    cycle already dropped is collected first, not frozen for the life of the process."""
+
+    class Cycle:
+        pass
+
+    kept, dropped = Cycle(), Cycle()
+    kept.me, dropped.me = kept, dropped
+    gone = weakref.ref(dropped)
+    del dropped
+    try:
+        frozen = freeze_start_up()
+        assert frozen == gc.get_freeze_count() > 0
+        assert gone() is None  # collected, not frozen
+        assert any(o is kept for o in gc.get_objects()) is False  # frozen: out of the generations
+    finally:
+        gc.unfreeze()
+    assert any(o is kept for o in gc.get_objects())  # back in the oldest generation
