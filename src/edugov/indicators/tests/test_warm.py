@@ -27,7 +27,7 @@ def test_the_start_up_is_frozen_after_its_garbage_is_collected():
     cycle already dropped is collected first, not frozen for the life of the process."""
 
     class Cycle:
-        pass
+        me: object
 
     kept, dropped = Cycle(), Cycle()
     kept.me, dropped.me = kept, dropped
