@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from edugov.indicators.warm import freeze_start_up
 from edugov.scheduler.models import JobTrigger
 from edugov.scheduler.registry import periodic_jobs
 from edugov.scheduler.runner import build_scheduler, jobs_due, run_job
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"定时任务进程已启动，共{len(periodic_jobs())}项任务。"))
         self.stdout.flush()
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        # A long-lived process, as the web server's workers: its start-up out of the collector's way.
+        freeze_start_up()
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):
