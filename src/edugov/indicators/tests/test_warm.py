@@ -34,8 +34,7 @@ def test_the_start_up_is_frozen_after_its_garbage_is_collected():
     gone = weakref.ref(dropped)
     del dropped
     try:
-        frozen = freeze_start_up()
-        assert frozen == gc.get_freeze_count() > 0
+        assert freeze_start_up() > 1000  # the interpreter's, pytest's and Django's objects at least
         assert gone() is None  # collected, not frozen
         assert any(o is kept for o in gc.get_objects()) is False  # frozen: out of the generations
     finally:
