@@ -160,15 +160,11 @@ def default_engine() -> str:
 
 
 def _round(v: Any) -> float | None:
+    if type(v) is int:  # a count: exact as it is (rounding a float is the costly part)
+        return float(v)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     return round(float(v), PRECISION)
-
-
-def _rounded(values: Sequence[Any]) -> list[float | None]:
-    """A column's values as `_round` gives each, taken a column at a time (a province has tens of
-    thousands of them: called once per value, rounding was a tenth of the evaluation)."""
-    return [None if v is None or v != v else round(float(v), PRECISION) for v in values]
 
 
 def _indicator_column(
@@ -178,7 +174,7 @@ def _indicator_column(
     rounded: dict[str, list[float | None]],
 ) -> list[IndicatorResult]:
     """One indicator of every unit in `rows`, each against its own standard; `rounded`: the rows'
-    columns already rounded (`_rounded`), shared by the seven indicators."""
+    columns already rounded (`_round`), shared by the seven indicators."""
     out = []
     for row, value, num, den, standard in zip(
         rows, rounded[ind.code], rounded[ind.numerator], rounded[ind.denominator], standards, strict=True
@@ -356,7 +352,7 @@ def evaluate_balanced(
     shown_schools = [schools[int(row["school_id"])] for row in shown]
     met_by = [standards_of(row["stage"], s.locale) for row, s in zip(shown, shown_schools, strict=True)]
     # A column at a time: the pupils rounded once for the seven indicators, each indicator in one pass.
-    rounded = {c: _rounded([row[c] for row in shown]) for c in columns}
+    rounded = {c: [_round(row[c]) for row in shown] for c in columns}
     by_indicator = [
         _indicator_column(ind, shown, [s[i] for s in met_by], rounded) for i, ind in enumerate(inds)
     ]

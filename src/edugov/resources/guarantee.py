@@ -4,6 +4,7 @@ the standards files. Items needing documents (layout plans, pay levels) are outs
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,12 +165,9 @@ def guarantee_items(
     """The guarantee items the data show, for every school of the district (`visible`: the ones
     whose failures the user may see; `names`: the schools' names by id, `indicators.schools_under`)."""
 
-    values: dict[tuple[str, str], float] = {}  # each standard looked up once, not once per school
-
+    @functools.cache  # each standard looked up once, not once per school
     def value(code: str, stage: str = "all") -> float:
-        if (code, stage) not in values:
-            values[(code, stage)] = lib.value(code, stage=stage, area_path=area_path, year=year).value
-        return values[(code, stage)]
+        return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
     rows = school_facts_rows(

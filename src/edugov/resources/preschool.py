@@ -7,7 +7,6 @@ scope, district and town figures are always the whole district's."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -18,7 +17,7 @@ from edugov.indicators.engine import Indicator, group_values
 from edugov.registry.models import Area, Ownership, School, SchoolType, SchoolYear
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
-from .evaluation import PRECISION, default_engine
+from .evaluation import _round, default_engine
 from .indicators import (
     ALL_PRESCHOOL_INDICATORS,
     CLASS_LEVELS,
@@ -38,12 +37,6 @@ CLASS_SIZE_RULE = "preschool.class_size"
 PER_KINDERGARTEN = tuple(
     i for i in PRESCHOOL_INDICATORS if i.code in ("preschool.P4", "preschool.P5", "preschool.P6")
 )
-
-
-def _round(v: Any) -> float | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    return round(float(v), PRECISION)
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -174,7 +167,7 @@ def _result(
     std, citation = standards(ind.code)
     v = _round(value)
     num_f, den_f = _round(num) or 0.0, _round(den) or 0.0
-    met = None if v is None or note else std.met_by(round(v, PRECISION))
+    met = None if v is None or note else std.met_by(v)
     return PreschoolResult(
         ind.code, ind.name, ind.unit, v, num_f, den_f, std.value, std.rule.comparison, met, citation, note
     )
@@ -382,34 +375,9 @@ def evaluate_preschool(
 
 
 def _column(ind: Indicator, rows: Records, standards: _Standards) -> list[PreschoolResult]:
-    """A kindergarten indicator of every row, as `_result` gives each (the same rounding and
-    verdict), in one pass: a province has ten thousand of them."""
-    std, citation = standards(ind.code)
-    met_by, comparison = std.met_by, std.rule.comparison
-
-    def figure(v: Any) -> float:  # a count is exact as it comes; a decimal is rounded
-        return float(v) if type(v) is int else (_round(v) or 0.0)
-
-    out = []
-    for r in rows:
-        num, den = r[ind.numerator], r[ind.denominator]
-        ratio = _ratio(ind, float(num), float(den))
-        v = None if ratio is None else round(ratio, PRECISION)
-        out.append(
-            PreschoolResult(
-                ind.code,
-                ind.name,
-                ind.unit,
-                v,
-                figure(num),
-                figure(den),
-                std.value,
-                comparison,
-                None if v is None else met_by(v),
-                citation,
-            )
-        )
-    return out
+    """A kindergarten indicator of every row, in one pass (a province has ten thousand)."""
+    num, den = ind.numerator, ind.denominator
+    return [_result(ind, r[num], r[den], _ratio(ind, float(r[num]), float(r[den])), standards) for r in rows]
 
 
 def _kindergarten(
