@@ -7,10 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 PG_ADMIN = os.environ.get("EDUGOV_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
@@ -43,6 +46,22 @@ class Database:
 
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def timed_runs(run: Callable[[], T], times: int = 3) -> tuple[T, list[float], list[float]]:
+    """`run` called `times` times in this process: its last result, and each call's wall and CPU
+    seconds (every thread's). The process is settled (`settle`) after the first call, as the
+    server is after its warming: edugov's module calls and the peers' are timed alike."""
+    runs: list[float] = []
+    cpu: list[float] = []
+    for _ in range(times):
+        started, used = time.perf_counter(), time.process_time()
+        result = run()
+        runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
+        if len(runs) == 1:
+            settle()
+    return result, runs, cpu
 
 
 def settle() -> None:

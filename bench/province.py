@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from bench import province_extra
-from bench.harness import settle
+from bench.harness import settle, timed_runs
 
 MODULES = ("balanced", "preschool", "homework", "tutoring")
 LIMITS = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # double_reduction_2021.toml
@@ -440,15 +440,9 @@ def measure(module: str, engine: str, warehouse: str, out: str) -> dict[str, Any
     Spark's session start included) and a second, warm one."""
     from edugov.indicators.backends import use_warehouse
 
-    runs, cpu = [], []
     with use_warehouse(warehouse):
-        for _ in range(3):
-            started, used = time.perf_counter(), time.process_time()
-            result = RUN[module](engine)  # the module's computation only: the digest is the bench's
-            runs.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - used)
-            if len(runs) == 1:
-                settle()  # as the server after its warming
+        # The module's computation only: the digest is the bench's.
+        result, runs, cpu = timed_runs(lambda: RUN[module](engine))
     digest, items = DIGEST[module](result)
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
     master = ""
@@ -777,14 +771,7 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     # Timed as the module is (`measure`): the first call, then the better of two warm ones. At
     # scale 1 the first call is mostly pyarrow's Parquet import and first reads (0.2-0.7 s
     # against 0.05 s warm), so edugov warm against pandas first would flatter edugov.
-    runs, cpu = [], []
-    for _ in range(3):
-        started, used = time.perf_counter(), time.process_time()  # the peer reads the files itself
-        digest = run()
-        runs.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - used)
-        if len(runs) == 1:
-            settle()  # as edugov's process is after its first call
+    digest, runs, cpu = timed_runs(run)  # the peer reads the files itself
     extra = {"first": runs[0], "cpu": min(cpu[1:]), "cpu_first": cpu[0]}
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")
     return {"seconds": min(runs[1:]), "items": len(digest), "peak_mb": _peak_mb(), **extra}

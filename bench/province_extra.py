@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import province_planning, province_safety
-from bench.harness import settle
+from bench.harness import timed_runs
 
 MODULES = ("workforce", "planning", "safety")
 TODAY = dt.date(2026, 9, 1)  # bench.workforce's day: the projection's five years run from it
@@ -219,15 +219,13 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     del work  # the peer reads the warehouse's files directly
     year, area = _province()
     params = _params(year, area)
-    runs, cpu = [], []
-    for _ in range(2):  # the better of two, as edugov's warm call (the first pays pandas' imports)
-        started, used = time.perf_counter(), time.process_time()
-        frames = pandas_frames(Path(warehouse), school_year_id=year.pk, area_path=area.path)
-        result = pandas_compute(frames, params)
-        runs.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - used)
-        if len(runs) == 1:
-            settle()  # as edugov's process is after its first call
+    # The better of two, as edugov's warm call (the first pays pandas' imports).
+    result, runs, cpu = timed_runs(
+        lambda: pandas_compute(
+            pandas_frames(Path(warehouse), school_year_id=year.pk, area_path=area.path), params
+        ),
+        times=2,
+    )
     seconds = min(runs)
     digest, _ = workforce_digest(result)
     Path(out).write_text(json.dumps(digest, default=str), encoding="utf-8")

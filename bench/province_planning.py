@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import settle
+from bench.harness import timed_runs
 
 HORIZON = 5  # the 学位预测 page's default
 LABEL = "学位预测 forecast + places gaps (town·stage·years)"
@@ -174,15 +174,11 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     del module, work  # the peer reads the warehouse's files directly
     year, area = _province()
     params = bulk_params(HORIZON)
-    runs, cpu = [], []
-    for _ in range(3):
-        started, used = time.perf_counter(), time.process_time()
-        tables = pandas_tables(Path(warehouse), start_year=year.start_year, area_path=area.path)
-        result = frames.run(tables, params)
-        runs.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - used)
-        if len(runs) == 1:
-            settle()  # as edugov's process is after its first call
+    result, runs, cpu = timed_runs(
+        lambda: frames.run(
+            pandas_tables(Path(warehouse), start_year=year.start_year, area_path=area.path), params
+        )
+    )
     found, _ = digest(result)
     Path(out).write_text(json.dumps(found, default=str), encoding="utf-8")
     return {

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bench.harness import settle
+from bench.harness import timed_runs
 
 LABEL = "校园安全 reminder coverage + drills + lessons (schools)"
 LIMIT_LABEL = "  limit line: schools and towns by one hand-written DuckDB query"
@@ -245,14 +245,7 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     del module, work  # the peer reads the warehouse's files directly
     _, area = _province()
     day = bench_day()
-    runs, cpu = [], []
-    for _ in range(3):
-        started, used = time.perf_counter(), time.process_time()
-        result = pandas_compute(Path(warehouse), day=day, area_path=area.path)
-        runs.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - used)
-        if len(runs) == 1:
-            settle()  # as edugov's process is after its first call
+    result, runs, cpu = timed_runs(lambda: pandas_compute(Path(warehouse), day=day, area_path=area.path))
     rows, _ = digest(result)
     Path(out).write_text(json.dumps(rows, default=str), encoding="utf-8")
     return {
