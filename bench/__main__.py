@@ -297,7 +297,7 @@ def province_warehouse(
     bench_modules(db, wh, work, spark)
 
 
-PEERS = {"balanced": "units", "preschool": "evaluation", "homework": "weekly", "tutoring": "scores"}
+PEERS = {"balanced": "evaluation", "preschool": "evaluation", "homework": "weekly", "tutoring": "scores"}
 LABELS = {
     "balanced": "优质均衡 (school·stage units)",
     "preschool": "普及普惠 (kindergartens)",
@@ -384,7 +384,7 @@ def _bench_module(
     totals[engine][0] += m["first"]
     totals[engine][1] += m["seconds"]
     totals[engine][2] = max(totals[engine][2], m["peak_mb"])
-    peer_note, ratio, peer_seconds = "", "", 0.0
+    peer_note, ratio = "", ""
     if engine == "duckdb" and PEERS[module]:
         peer_out = work / f"mod_{module}_peer.json"
         p = run_step(
@@ -399,7 +399,6 @@ def _bench_module(
             + "; "
         )
         ratio = speedup("pandas", p["seconds"], m["seconds"])
-        peer_seconds = p["seconds"]
     where = f" ({m['master']})" if m.get("master") else ""
     report(
         "province",
@@ -438,16 +437,6 @@ def _bench_module(
         + "; "
         + speedup("limit (engine, warm)", li["limit"], li["known"]),
     )
-    if PEERS[module] == "units" and peer_seconds:
-        # The peer computes the engine's figures only (units' values and CVs), not the evaluation's
-        # report (standards, verdicts, guarantee items, names): the same figures, side by side.
-        report(
-            "province",
-            "  the figures pandas computes (units' values, CVs), asked with the SQL known",
-            f"{li['known']:.2f} s",
-            f"pandas {peer_seconds:.2f} s warm, same files (the school year's partitions)",
-            speedup("pandas", peer_seconds, li["known"]),
-        )
     report(
         "province",
         f"  same numbers as the limit line ({li['rows']:,} rows, every column)",

@@ -2,12 +2,13 @@
 the definitions (STANDARDS.md §1), not from the engine's code, reading the same warehouse files.
 
 Per counted school and stage: pupils, apportioned facilities, teachers; per unit the seven values;
-per stage the student-weighted coefficient of variation."""
+per stage the student-weighted coefficient of variation. The whole evaluation over them (verdicts,
+area values, guarantee items) is `pandas_peer_balanced`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,10 @@ INDICATORS = {  # code: (numerator, scale)
 }
 
 
+FACILITIES = ("teaching_aux_area", "sports_area", "equipment_value", "multimedia_classrooms")
+ROOMS = ("music_rooms", "art_rooms", "music_room_area", "art_room_area")
+
+
 def read(warehouse: Path, table: str, columns: list[str], school_year_id: int | None = None) -> pd.DataFrame:
     """A table's files read with pandas; with `school_year_id`, that school year's partitions only
     where the table has them (edugov's questions and the limit line read the same files)."""
@@ -40,14 +45,26 @@ def stage_of(grade: pd.Series) -> pd.Series:
     )
 
 
-def balanced_units(
-    warehouse: Path, *, school_year_id: int, area_path: str, min_point_students: int = 50
-) -> pd.DataFrame:
+class Frames(NamedTuple):
+    """The area's counted schools and the year's classes, teachers and facilities, each read once
+    for both the unit table and the guarantee facts."""
+
+    school: pd.DataFrame  # school_id, area_id, school_type, is_teaching_point, locale
+    cls: pd.DataFrame  # school_id, stage, pupils
+    ty: pd.DataFrame  # one row per teacher of the year: school_id, stage and the year's record
+    fac: pd.DataFrame  # the year's facilities, by school_id
+
+
+def frames(warehouse: Path, *, school_year_id: int, area_path: str) -> Frames:
     area = read(warehouse, "area", ["id", "path"])
-    school = read(warehouse, "school", ["id", "area_id", "school_type", "is_teaching_point", "archived_at"])
+    school = read(
+        warehouse,
+        "school",
+        ["id", "area_id", "school_type", "is_teaching_point", "locale", "archived_at"],
+    )
     school = school[school.archived_at.isna() & school.school_type.isin(COUNTED)]
     school = school.merge(area.rename(columns={"id": "area_id"}), on="area_id")
-    school = school[school.path.str.startswith(area_path)]
+    school = school[school.path.str.startswith(area_path)].rename(columns={"id": "school_id"})
 
     cls = read(
         warehouse,
@@ -55,19 +72,43 @@ def balanced_units(
         ["school_id", "school_year_id", "grade", "boys", "girls", "archived_at"],
         school_year_id,
     )
-    cls = cls[(cls.school_year_id == school_year_id) & cls.archived_at.isna()].copy()
-    cls["stage"] = stage_of(cls.grade)
-    cls["pupils"] = cls.boys + cls.girls
+    cls = cls[(cls.school_year_id == school_year_id) & cls.archived_at.isna()]
+    cls = pd.DataFrame(
+        {"school_id": cls.school_id, "stage": stage_of(cls.grade), "pupils": cls.boys + cls.girls}
+    )
+
+    teacher = read(warehouse, "teacher", ["id", "school_id", "archived_at"])
+    teacher = teacher[teacher.archived_at.isna()][["id", "school_id"]].rename(columns={"id": "teacher_id"})
+    ty = read(
+        warehouse,
+        "teacher_year",
+        [
+            "teacher_id", "school_year_id", "stage", "qualification", "backbone_level", "pe_art_subject",
+            "has_certificate", "training_hours", "rotated",
+        ],
+        school_year_id,
+    )  # fmt: skip
+    ty = ty[ty.school_year_id == school_year_id].merge(teacher, on="teacher_id")
+
+    fac = read(warehouse, "facilities", ["school_id", "school_year_id", *FACILITIES, *ROOMS], school_year_id)
+    fac = fac[fac.school_year_id == school_year_id].drop(columns="school_year_id")
+    return Frames(school, cls, ty, fac)
+
+
+def balanced_units(
+    warehouse: Path, *, school_year_id: int, area_path: str, min_point_students: int = 50
+) -> pd.DataFrame:
+    return units_of(frames(warehouse, school_year_id=school_year_id, area_path=area_path), min_point_students)
+
+
+def units_of(f: Frames, min_point_students: int = 50) -> pd.DataFrame:
+    cls = f.cls
     per_stage = cls.groupby(["school_id", "stage"], as_index=False).agg(
         students=("pupils", "sum"), classes=("pupils", "size")
     )
     per_school = cls.groupby("school_id", as_index=False).agg(school_students=("pupils", "sum"))
 
-    units = (
-        school.rename(columns={"id": "school_id"})
-        .merge(per_stage, on="school_id")
-        .merge(per_school, on="school_id")
-    )
+    units = f.school.merge(per_stage, on="school_id").merge(per_school, on="school_id")
     units = units[units.stage.isin(["primary", "junior"])]
     units = units[~units.is_teaching_point | (units.school_students >= min_point_students)].copy()
     units["share"] = np.where(
@@ -76,46 +117,33 @@ def balanced_units(
         0.0,
     )
 
-    fac = read(
-        warehouse,
-        "facilities",
-        [
-            "school_id",
-            "school_year_id",
-            "teaching_aux_area",
-            "sports_area",
-            "equipment_value",
-            "multimedia_classrooms",
-        ],
-        school_year_id,
-    )
-    fac = fac[fac.school_year_id == school_year_id].drop(columns="school_year_id")
-    units = units.merge(fac, on="school_id", how="left")
-    for col in ("teaching_aux_area", "sports_area", "equipment_value", "multimedia_classrooms"):
+    reported = f.fac[["school_id", *FACILITIES]].assign(has_facilities=1)
+    units = units.merge(reported, on="school_id", how="left")
+    units["has_facilities"] = units.has_facilities.fillna(0).astype("int64")
+    for col in FACILITIES:
         units[col] = (units[col].astype("float64") * units.share).fillna(0.0)
 
-    teacher = read(warehouse, "teacher", ["id", "school_id", "archived_at"])
-    teacher = teacher[teacher.archived_at.isna()][["id", "school_id"]].rename(columns={"id": "teacher_id"})
-    ty = read(
-        warehouse,
-        "teacher_year",
-        ["teacher_id", "school_year_id", "stage", "qualification", "backbone_level", "pe_art_subject"],
-        school_year_id,
+    ty = f.ty
+    above = ((ty.stage == "primary") & ty.qualification.isin(["associate", "bachelor", "postgraduate"])) | (
+        (ty.stage == "junior") & ty.qualification.isin(["bachelor", "postgraduate"])
     )
-    ty = ty[ty.school_year_id == school_year_id].merge(teacher, on="teacher_id")
-    ty["above"] = (
-        (ty.stage == "primary") & ty.qualification.isin(["associate", "bachelor", "postgraduate"])
-    ) | ((ty.stage == "junior") & ty.qualification.isin(["bachelor", "postgraduate"]))
-    ty["backbone"] = ty.backbone_level != "none"
-    ty["pe_art"] = ty.pe_art_subject != ""
+    ty = ty.assign(
+        above=above,
+        backbone=ty.backbone_level != "none",
+        pe_art=ty.pe_art_subject != "",
+        no_qual=ty.qualification == "",
+    )
     tstats = ty.groupby(["school_id", "stage"], as_index=False).agg(
+        teachers=("above", "size"),
         above_qual_teachers=("above", "sum"),
         backbone_teachers=("backbone", "sum"),
         pe_art_teachers=("pe_art", "sum"),
+        teachers_without_qualification=("no_qual", "sum"),
     )
     units = units.merge(tstats, on=["school_id", "stage"], how="left")
-    for col in ("above_qual_teachers", "backbone_teachers", "pe_art_teachers"):
-        units[col] = units[col].fillna(0)
+    counts = ["teachers", "above_qual_teachers", "backbone_teachers", "pe_art_teachers"]
+    for col in [*counts, "teachers_without_qualification"]:
+        units[col] = units[col].fillna(0).astype("int64")
     return units
 
 
@@ -137,21 +165,3 @@ def weighted_cv(units: pd.DataFrame) -> dict[tuple[str, str], float | None]:
             var = ((pop / pop.sum()) * (res / pop - xbar) ** 2).sum()
             cvs[(str(stage), code)] = float(np.sqrt(var) / xbar) if xbar > 0 else None
     return cvs
-
-
-def province_peer(warehouse: Path, *, school_year_id: int, area_path: str) -> dict[str, Any]:
-    """The area's units and CVs as `bench.province` digests 优质均衡 (`unit|school|stage`: the seven
-    values; `cv|stage|code`), rounded as the evaluation shows them."""
-    units = balanced_units(warehouse, school_year_id=school_year_id, area_path=area_path)
-    values = indicator_values(units)
-    digest: dict[str, Any] = {
-        f"unit|{int(r['school_id'])}|{r['stage']}": [
-            None if r[c] != r[c] else round(float(r[c]), 9) for c in INDICATORS
-        ]
-        for r in values.to_dict("records")
-    }
-    digest |= {
-        f"cv|{stage}|{code}": None if v is None else round(v, 9)
-        for (stage, code), v in weighted_cv(units).items()
-    }
-    return digest

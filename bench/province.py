@@ -338,8 +338,25 @@ def _balanced(engine: str) -> Any:
 
 
 def _balanced_digest(ev: Any) -> tuple[dict[str, Any], int]:
-    digest = {f"unit|{s.school_id}|{s.stage}": [r.value for r in s.indicators] for s in ev.schools}
+    from edugov.registry.models import Stage
+
+    digest: dict[str, Any] = {}
+    for s in ev.schools:
+        digest[f"unit|{s.school_id}|{s.stage}"] = [r.value for r in s.indicators]
+        digest[f"verdict|{s.school_id}|{s.stage}"] = [s.passed, s.met_count]
+    stage_of = {Stage(s).label: s for s in ("primary", "junior")}
+    for f in ev.findings:
+        key = f"finding|{f.school_id}|{stage_of[f.stage]}"
+        digest[key] = digest.get(key, 0) + 1
     digest |= {f"cv|{c.stage}|{c.code}": c.cv for c in ev.cvs}
+    digest |= {f"town|{t.area_id}|{t.stage}": [t.students, list(t.values.values())] for t in ev.towns}
+    digest |= {f"district|{d.stage}": [d.students, list(d.values.values())] for d in ev.district}
+    digest |= {
+        f"guarantee|{g.code}": [
+            g.checked, sorted(f.school_id for f in g.failures if f.school_id is not None), len(g.failures)
+        ]
+        for g in ev.guarantee
+    }  # fmt: skip
     return digest, len(ev.schools)
 
 
@@ -543,7 +560,7 @@ def asked_again(questions: list[tuple[str, Any, Any, dict[str, Any]]], directory
 
 # The questions each module asks the engine, and the parts of its limit line they match.
 PARTS = {
-    "balanced": {"units": "_unit_values", "cvs": "_cvs"},
+    "balanced": {"units": "_unit_values", "cvs": "_cvs", "facts": "_facts"},
     "preschool": {"units": "_kindergartens", "towns": "_towns"},
 }
 
@@ -739,7 +756,7 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
     wh, directory = Path(warehouse), Path(work)
     directory.mkdir(parents=True, exist_ok=True)
     if module in ("balanced", "preschool"):
-        from bench import pandas_peer, pandas_peer_preschool
+        from bench import pandas_peer_balanced, pandas_peer_preschool
         from edugov.standards.loader import library
 
         year, area = _province()
@@ -748,9 +765,13 @@ def peer(module: str, warehouse: str, work: str, out: str) -> dict[str, Any]:
             library(), area_path=area.path, year=year.start_year
         )
 
+        rules, min_points = pandas_peer_balanced.rules_of(
+            library(), area_path=area.path, year=year.start_year
+        )
+
         def run() -> dict[str, Any]:
             if module == "balanced":
-                return pandas_peer.province_peer(wh, **where)
+                return pandas_peer_balanced.evaluate(wh, **where, rules=rules, min_points=min_points)
             return pandas_peer_preschool.evaluate(wh, **where, class_limits=limits, size_limit=size)
 
     elif module == "homework":

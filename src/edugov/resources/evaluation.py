@@ -24,16 +24,9 @@ from edugov.indicators.engine import Indicator, group_values, unit_values, weigh
 from edugov.registry.models import Area, School, SchoolYear, Stage
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
-from .guarantee import GuaranteeItem, guarantee_items
-from .indicators import (
-    APPORTION_BASES,
-    BALANCED_INDICATORS,
-    BALANCED_QUESTIONS,
-    WORKSPACE_TABLES,
-    balanced_units,
-    records,
-    schools_under,
-)
+from .guarantee import GuaranteeItem, fact_limits, guarantee_items
+from .indicators import APPORTION_BASES, BALANCED_INDICATORS, WORKSPACE_TABLES, records, schools_under
+from .school_stages import BALANCED_QUESTIONS, FactLimits, balanced_units, school_facts
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
 
@@ -91,6 +84,7 @@ class AreaValue:
     stage: str
     students: int
     values: dict[str, float | None]
+    area_id: int
 
 
 @dataclass(frozen=True)
@@ -235,6 +229,14 @@ class BalancedRows:
     cvs: list[dict[str, Any]]
     towns: list[dict[str, Any]]
     district: list[dict[str, Any]]
+    facts: list[dict[str, Any]]  # the guarantee items' (`school_stages.school_facts`)
+
+
+def balanced_arguments(lib: StandardsLibrary, *, area_path: str, year: int) -> dict[str, Any]:
+    """The standards the engine's rows depend on, for the area and year: the teaching points'
+    minimum pupils and the guarantee facts' limits (`balanced_rows`' `min_points` and `limits`)."""
+    min_points = lib.value("balanced.teaching_point_min_students", area_path=area_path, year=year).value
+    return {"min_points": int(min_points), "limits": fact_limits(lib, area_path=area_path, year=year)}
 
 
 def _balanced_rows(
@@ -243,21 +245,24 @@ def _balanced_rows(
     school_year_id: int,
     area_path: str,
     min_points: int,
+    limits: FactLimits,
     adjustments: tuple[Adjustment, ...] = (),
 ) -> BalancedRows:
     ws = Workspace(engine, WORKSPACE_TABLES)
     inds = BALANCED_INDICATORS
+    # Each question by name and arguments: over the warehouse its SQL is built once, and the
+    # school·stage table under them all is computed once per evaluation.
+    question = {
+        "school_year_id": school_year_id,
+        "area_path": area_path,
+        "min_points": min_points,
+        "basis": _apportion_basis(),
+        "limits": limits,
+    }
     if not adjustments:
-        # Each question by name and arguments: over the warehouse its SQL is built once.
-        question = {
-            "school_year_id": school_year_id,
-            "area_path": area_path,
-            "min_points": min_points,
-            "basis": _apportion_basis(),
-        }
         return BalancedRows(*(records(ws, build, **question) for build in BALANCED_QUESTIONS))
     units = balanced_units(
-        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
+        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points, limits=limits
     )
     duck = ibis.duckdb.connect()
     units = duck.create_table("units", _apply(ws.execute(units), adjustments))
@@ -267,6 +272,7 @@ def _balanced_rows(
         cvs=duck.execute(weighted_cv(units, inds, ["stage"])).to_dict("records"),
         towns=duck.execute(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
         district=duck.execute(group_values(counted, inds, ["stage"])).to_dict("records"),
+        facts=records(ws, school_facts, school_year_id=school_year_id, area_path=area_path, limits=limits),
     )
 
 
@@ -297,23 +303,21 @@ def evaluate_balanced(
     engine = engine or default_engine()
     year = school_year.start_year
     path = area.path
-    min_points = int(lib.value("balanced.teaching_point_min_students", area_path=path, year=year).value)
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     inds = BALANCED_INDICATORS
     computed = balanced_rows(
         engine=engine,
         school_year_id=school_year.pk,
         area_path=path,
-        min_points=min_points,
         adjustments=tuple(adjustments),
+        **balanced_arguments(lib, area_path=path, year=year),
     )
     unit_rows, cv_rows = computed.units, computed.cvs
     town_rows, district_rows = computed.towns, computed.district
     # Read once for the guarantee items and the units.
-    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows))
+    schools = schools_under(path, (int(r["school_id"]) for r in (*unit_rows, *computed.facts)))
     guarantee = guarantee_items(
-        engine=engine,
-        school_year_id=school_year.pk,
+        computed.facts,
         area_path=path,
         year=year,
         lib=lib,
@@ -418,17 +422,19 @@ def evaluate_balanced(
         town_ids &= set(scoped(Area, user).values_list("pk", flat=True))
         town_rows = [r for r in town_rows if int(r["town_id"]) in town_ids]
     towns = dict(Area.objects.filter(pk__in=town_ids).values_list("pk", "name"))
-    for rows, target, name_of in (
-        (town_rows, evaluation.towns, lambda r: towns.get(int(r["town_id"]), "")),
-        (district_rows, evaluation.district, lambda r: area.name),
+    name_of = towns | {area.pk: area.name}
+    for rows, target, id_of in (
+        (town_rows, evaluation.towns, lambda r: int(r["town_id"])),
+        (district_rows, evaluation.district, lambda r: area.pk),
     ):
-        for row in sorted(rows, key=lambda r: (name_of(r), r["stage"])):
+        for row in sorted(rows, key=lambda r: (name_of.get(id_of(r), ""), r["stage"])):
             target.append(
                 AreaValue(
-                    name_of(row),
+                    name_of.get(id_of(row), ""),
                     row["stage"],
                     int(row["balanced.R1__den"]),
                     {ind.code: _round(row[ind.code]) for ind in inds},
+                    area_id=id_of(row),
                 )
             )
 

@@ -1,6 +1,7 @@
 """优质均衡 government-guarantee items that the submitted data can show (STANDARDS.md §1, items
-3, 4, 5, 9, 11, 12): per school the facts, computed by the indicator engine; the verdicts apply
-the standards files. Items needing documents (layout plans, pay levels) are outside the data."""
+3, 4, 5, 9, 11, 12): per school the facts, computed by the indicator engine among the evaluation's
+questions (`school_stages.school_facts`); the verdicts apply the standards files. Items needing
+documents (layout plans, pay levels) are outside the data."""
 
 from __future__ import annotations
 
@@ -9,13 +10,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from edugov.indicators.backends import Workspace
-from edugov.indicators.cache import cached_rows
-from edugov.indicators.engine import flag
 from edugov.registry.models import SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
 
-from .indicators import COUNTED_TYPES, WORKSPACE_TABLES, _stage_of_grade, records
+from .school_stages import FactLimits
 
 
 @dataclass(frozen=True)
@@ -47,136 +45,38 @@ def _room_problem(kind: str, rooms: int, area: float, need: int, min_area: float
     return ""
 
 
-def school_facts(
-    ws: Workspace,
-    *,
-    school_year_id: int,
-    area_path: str,
-    class_limits: tuple[float, float],
-    training_hours_min: float,
-) -> Any:
-    """Per school facts; the class-size limits (primary, junior) and the yearly training hours
-    are the standards' (balanced.G5, balanced.G9) for the area, passed in, not numbers here."""
-    area, school = ws.table("area"), ws.table("school")
-    # The year's rows (over the warehouse: that year's files only).
-    cls = ws.table("school_class", school_year_id=school_year_id)
-    fac = ws.table("facilities", school_year_id=school_year_id)
-    teacher, tyr = ws.table("teacher"), ws.table("teacher_year", school_year_id=school_year_id)
+def fact_limits(lib: StandardsLibrary, *, area_path: str, year: int) -> FactLimits:
+    """The standards the facts count against for the area and year: the class-size limits
+    (primary, junior; balanced.G5) and the yearly training hours (balanced.G9)."""
 
-    schools = school.filter(
-        school.archived_at.isnull(), school.school_type.isin([str(t) for t in COUNTED_TYPES])
-    )
-    areas = area.select(area_pk=area.id, area_path=area.path)
-    schools = schools.join(areas, schools.area_id == areas.area_pk)
-    schools = schools.filter(schools.area_path.startswith(area_path)).select(
-        school_id=schools.id, school_type=schools.school_type
-    )
-    c = cls.filter(cls.archived_at.isnull())
-    c = c.mutate(stage=_stage_of_grade(c.grade), size=(c.boys + c.girls).cast("int64"))
-    c = c.filter(c.stage.isin(["primary", "junior"]))
-    c = c.mutate(
-        _over_primary=flag((c.stage == "primary") & (c.size > class_limits[0])),
-        _over_junior=flag((c.stage == "junior") & (c.size > class_limits[1])),
-    )
-    classes = c.group_by(c.school_id).aggregate(
-        compulsory_students=c.size.sum(),
-        compulsory_classes=c.count(),
-        max_class_size=c.size.max(),
-        primary_classes_over=c._over_primary.sum(),
-        junior_classes_over=c._over_junior.sum(),
-    )
-    f = fac.select(
-        f_school_id=fac.school_id,
-        music_rooms=fac.music_rooms,
-        art_rooms=fac.art_rooms,
-        music_room_area=fac.music_room_area.cast("float64"),
-        art_room_area=fac.art_room_area.cast("float64"),
-    )
-    active = teacher.filter(teacher.archived_at.isnull())
-    active = active.select(t_id=active.id, t_school_id=active.school_id)
-    t = tyr.join(active, tyr.teacher_id == active.t_id)
-    t = t.mutate(
-        _cert=flag(t.has_certificate),
-        _trained=flag(t.training_hours.cast("float64") >= training_hours_min),
-        _rot=flag(t.rotated),
-        _rot_backbone=flag(t.rotated & (t.backbone_level != "none")),
-    )
-    tstats = t.group_by(t.t_school_id).aggregate(
-        teachers=t.count(),
-        certified=t._cert.sum(),
-        trained=t._trained.sum(),
-        rotated=t._rot.sum(),
-        rotated_backbone=t._rot_backbone.sum(),
-    )
-    facts = schools.join(classes, "school_id")
-    facts = facts.left_join(f, facts.school_id == f.f_school_id)
-    facts = facts.left_join(tstats, facts.school_id == tstats.t_school_id)
-    return facts.select(
-        "school_id",
-        "school_type",
-        "compulsory_students",
-        "compulsory_classes",
-        "max_class_size",
-        "primary_classes_over",
-        "junior_classes_over",
-        has_facilities=flag(facts.f_school_id.notnull()),
-        music_rooms=facts.music_rooms.fill_null(0),
-        art_rooms=facts.art_rooms.fill_null(0),
-        music_room_area=facts.music_room_area.fill_null(0.0),
-        art_room_area=facts.art_room_area.fill_null(0.0),
-        teachers=facts.teachers.fill_null(0),
-        certified=facts.certified.fill_null(0),
-        trained=facts.trained.fill_null(0),
-        rotated=facts.rotated.fill_null(0),
-        rotated_backbone=facts.rotated_backbone.fill_null(0),
-    )
+    def value(code: str, stage: str = "all") -> float:
+        return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
-
-@cached_rows("guarantee_facts")
-def school_facts_rows(
-    *,
-    engine: str,
-    school_year_id: int,
-    area_path: str,
-    class_limits: tuple[float, float],
-    training_hours_min: float,
-) -> list[dict[str, Any]]:
-    """The facts of every school of the district, as rows (cached until the next committed write)."""
-    return records(
-        Workspace(engine, WORKSPACE_TABLES),
-        school_facts,
-        school_year_id=school_year_id,
-        area_path=area_path,
-        class_limits=class_limits,
-        training_hours_min=training_hours_min,
+    return (
+        value("balanced.G5.class_size", "primary"),
+        value("balanced.G5.class_size", "junior"),
+        value("balanced.G9.training_hours_per_year"),
     )
 
 
 def guarantee_items(
+    rows: list[dict[str, Any]],
     *,
-    engine: str,
-    school_year_id: int,
     area_path: str,
     year: int,
     lib: StandardsLibrary,
     visible: set[int] | None,
     names: dict[int, str],
 ) -> list[GuaranteeItem]:
-    """The guarantee items the data show, for every school of the district (`visible`: the ones
-    whose failures the user may see; `names`: the schools' names by id, `indicators.schools_under`)."""
+    """The guarantee items the data show, for every school of the district: `rows`, the schools'
+    facts (`school_stages.school_facts`, counted against `fact_limits`); `visible`, the schools
+    whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`)."""
 
     @functools.cache  # each standard looked up once, not once per school
     def value(code: str, stage: str = "all") -> float:
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
     class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
-    rows = school_facts_rows(
-        engine=engine,
-        school_year_id=school_year_id,
-        area_path=area_path,
-        class_limits=class_limits,
-        training_hours_min=value("balanced.G9.training_hours_per_year"),
-    )
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))
@@ -220,7 +120,7 @@ def guarantee_items(
             size.failures.append(
                 Failure(sid, name, f"义务教育阶段学生{int(r['compulsory_students'])}人，超过{limit:.0f}人")
             )
-        over = int(r["primary_classes_over"]) + int(r["junior_classes_over"])
+        over = int(r["classes_over"])
         if over:
             klass.failures.append(
                 Failure(

@@ -1,13 +1,6 @@
-"""优质均衡 resource indicators: the unit table (one row per counted school and stage) and the
-seven indicator definitions over it; and the 普及普惠 unit tables (one row per kindergarten, one
-per town) with the six preschool indicators.
-
-Which schools count (STANDARDS.md §1): compulsory schools, excluding special-education and
-vocational schools and teaching points under the minimum (50) pupils. Nine-year, complete
-secondary and twelve-year schools are split into primary and junior parts: pupils and teachers
-by the grade or stage they are in; floor areas, equipment and classrooms apportioned by the
-configured basis (settings.EDUGOV_APPORTION_BASIS: "students", the default, or "classes").
-"""
+"""优质均衡 resource indicators: the seven indicator definitions over the unit table (one row per
+counted school and stage, `school_stages`); and the 普及普惠 unit tables (one row per
+kindergarten, one per town) with the six preschool indicators."""
 
 from __future__ import annotations
 
@@ -15,10 +8,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import ibis
-from django.conf import settings
 
 from edugov.indicators.backends import Workspace
-from edugov.indicators.engine import Indicator, flag, group_values, unit_values, weighted_cv
+from edugov.indicators.engine import Indicator, flag
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolType, SchoolYear, Teacher
 
 from .models import InclusiveKindergarten, PreschoolPopulation, SchoolFacilities, TeacherYearRecord
@@ -95,130 +87,6 @@ def _stage_of_grade(grade: Any) -> Any:
     return ibis.cases(
         (grade <= 0, "preschool"), (grade <= 6, "primary"), (grade <= 9, "junior"), else_="senior"
     )
-
-
-def balanced_units(ws: Workspace, *, school_year_id: int, area_path: str, min_point_students: int) -> Any:
-    """One row per (school, stage) for primary and junior parts of counted schools, with pupils,
-    classes, teacher counts and apportioned facilities. Units with no pupils are kept (students
-    = 0) so that data-quality checks can name them; the engine skips them in values and CVs."""
-    basis = getattr(settings, "EDUGOV_APPORTION_BASIS", "students")
-    area, school = ws.table("area"), ws.table("school")
-    # The year's rows (over the warehouse: that year's files only).
-    cls = ws.table("school_class", school_year_id=school_year_id)
-    fac = ws.table("facilities", school_year_id=school_year_id)
-    teacher, tyr = ws.table("teacher"), ws.table("teacher_year", school_year_id=school_year_id)
-
-    schools = school.filter(
-        school.archived_at.isnull(), school.school_type.isin([str(t) for t in COUNTED_TYPES])
-    )
-    areas = area.select(area_pk=area.id, area_path=area.path)
-    schools = schools.join(areas, schools.area_id == areas.area_pk)
-    schools = schools.filter(schools.area_path.startswith(area_path)).select(
-        school_id=schools.id,
-        is_teaching_point=flag(schools.is_teaching_point),
-        town_id=schools.area_id,
-    )
-
-    c = cls.filter(cls.archived_at.isnull())
-    c = c.mutate(stage=_stage_of_grade(c.grade), pupils=(c.boys + c.girls).cast("int64"))
-    per_stage = c.group_by([c.school_id, c.stage]).aggregate(students=c.pupils.sum(), classes=c.count())
-    per_school = c.group_by(c.school_id).aggregate(school_students=c.pupils.sum(), school_classes=c.count())
-
-    units = schools.join(per_stage, "school_id").join(per_school, "school_id")
-    units = units.filter(
-        units.stage.isin(list(BALANCED_STAGES)),
-        (units.is_teaching_point == 0) | (units.school_students >= min_point_students),
-    )
-    share_num = units.students if basis == "students" else units.classes
-    share_den = units.school_students if basis == "students" else units.school_classes
-    units = units.mutate(
-        share=ibis.ifelse(share_den > 0, share_num.cast("float64") / share_den.cast("float64"), 0.0)
-    )
-
-    f = fac.select(
-        fac_school_id=fac.school_id,
-        f_teaching_aux_area=fac.teaching_aux_area.cast("float64"),
-        f_sports_area=fac.sports_area.cast("float64"),
-        f_equipment_value=fac.equipment_value.cast("float64"),
-        f_multimedia=fac.multimedia_classrooms.cast("float64"),
-    )
-    units = units.left_join(f, units.school_id == f.fac_school_id)
-
-    active = teacher.filter(teacher.archived_at.isnull())
-    active = active.select(t_id=active.id, t_school_id=active.school_id)
-    t = tyr.join(active, tyr.teacher_id == active.t_id)
-    above = ((t.stage == "primary") & t.qualification.isin(["associate", "bachelor", "postgraduate"])) | (
-        (t.stage == "junior") & t.qualification.isin(["bachelor", "postgraduate"])
-    )
-    t = t.mutate(
-        _above=flag(above),
-        _backbone=flag(t.backbone_level != "none"),
-        _pe_art=flag(t.pe_art_subject != ""),
-        _no_qual=flag(t.qualification == ""),
-    )
-    tstats = (
-        t.group_by([t.t_school_id, t.stage])
-        .aggregate(
-            teachers=t.count(),
-            above_qual_teachers=t._above.sum(),
-            backbone_teachers=t._backbone.sum(),
-            pe_art_teachers=t._pe_art.sum(),
-            teachers_without_qualification=t._no_qual.sum(),
-        )
-        .rename(t_stage="stage")
-    )
-    units = units.left_join(tstats, (units.school_id == tstats.t_school_id) & (units.stage == tstats.t_stage))
-
-    return units.select(
-        "school_id",
-        "town_id",
-        "stage",
-        "students",
-        "classes",
-        has_facilities=flag(units.fac_school_id.notnull()),
-        teaching_aux_area=(units.f_teaching_aux_area * units.share).fill_null(0.0),
-        sports_area=(units.f_sports_area * units.share).fill_null(0.0),
-        equipment_value=(units.f_equipment_value * units.share).fill_null(0.0),
-        multimedia_classrooms=(units.f_multimedia * units.share).fill_null(0.0),
-        teachers=units.teachers.fill_null(0),
-        above_qual_teachers=units.above_qual_teachers.fill_null(0),
-        backbone_teachers=units.backbone_teachers.fill_null(0),
-        pe_art_teachers=units.pe_art_teachers.fill_null(0),
-        teachers_without_qualification=units.teachers_without_qualification.fill_null(0),
-    )
-
-
-# The 优质均衡 evaluation's questions, by name and arguments (`Workspace.query` keeps their SQL over
-# the warehouse), in `evaluation.BalancedRows`' order; the unit table under them is `Workspace.shared`
-# (over the warehouse on DuckDB computed once per evaluation, not once per question).
-
-
-def _units(ws: Workspace, *, school_year_id: int, area_path: str, min_points: int, basis: str) -> Any:
-    # `basis` keys the question: balanced_units reads it from the settings.
-    return balanced_units(
-        ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points
-    )
-
-
-def _unit_values(ws: Workspace, **question: Any) -> Any:
-    return unit_values(ws.shared(_units, **question), BALANCED_INDICATORS)
-
-
-def _cvs(ws: Workspace, **question: Any) -> Any:
-    return weighted_cv(ws.shared(_units, **question), BALANCED_INDICATORS, ["stage"])
-
-
-def _town_values(ws: Workspace, **question: Any) -> Any:
-    units = ws.shared(_units, **question)
-    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["town_id", "stage"])
-
-
-def _district_values(ws: Workspace, **question: Any) -> Any:
-    units = ws.shared(_units, **question)
-    return group_values(units.filter(units.students > 0), BALANCED_INDICATORS, ["stage"])
-
-
-BALANCED_QUESTIONS = (_unit_values, _cvs, _town_values, _district_values)  # BalancedRows' order
 
 
 def records(ws: Workspace, builder: Any, /, **question: Any) -> list[dict[str, Any]]:

@@ -172,15 +172,18 @@ def limit_frame(sql: str) -> tuple[pd.DataFrame, float]:
 
 def limit_parts(module: str, directory: str | Path, **params: Any) -> list[tuple[str, str]]:
     """The module's hand-written queries, as (part, SQL): the part names the edugov question
-    (`resources.indicators._unit_values`, ...) whose frame it must equal."""
+    (`resources.school_stages._unit_values`, ...) whose frame it must equal."""
     if module == "homework":
         return [("table", homework_sql(directory, **params))]
     if module == "tutoring":
         return [("table", risk_sql(directory, **params))]
     if module == "balanced":
+        limits = params.pop("limits")  # the guarantee facts' standards; the units do not use them
+        facts = {k: params[k] for k in ("school_year_id", "area_path")}
         return [
             ("units", res.balanced_sql(directory, **params)),
             ("cvs", res.balanced_cv_sql(directory, **params)),
+            ("facts", res.balanced_facts_sql(directory, **facts, limits=limits)),
         ]
     if module == "preschool":
         return [
@@ -203,6 +206,7 @@ KEYS = {
     "tutoring": ["institution_id"],
     "balanced.units": ["school_id", "stage"],
     "balanced.cvs": ["stage", "indicator"],
+    "balanced.facts": ["school_id"],
     "preschool.units": ["school_id", "school_year_id"],
     "preschool.towns": ["town_id", "school_year_id"],
 }

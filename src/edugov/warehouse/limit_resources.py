@@ -1,5 +1,6 @@
 """The limit line of the resource modules (see `limit`): 优质均衡's unit table with the seven
-indicator values and its student-weighted coefficients of variation, and 普及普惠's kindergarten
+indicator values, its student-weighted coefficients of variation and its schools' guarantee
+facts, and 普及普惠's kindergarten
 and town tables, each one hand-written DuckDB query over the warehouse's Parquet files, written
 from the definitions (STANDARDS.md §1 and §2, docs/balanced-evaluation.md), not from Ibis's
 output. Their columns are those of `resources.evaluation`'s and `resources.preschool`'s questions,
@@ -132,6 +133,61 @@ SELECT stage, code AS indicator,
        THEN sqrt(sum(pop / tot_pop * (res / pop - tot_res / tot_pop) ^ 2)) / max(tot_res / tot_pop) END AS cv,
   max(tot_res / tot_pop) * max(scale) AS mean, count(*) AS schools
 FROM totals GROUP BY stage, code"""
+
+
+def balanced_facts_sql(
+    directory: str | Path, *, school_year_id: int, area_path: str, limits: Sequence[float]
+) -> str:
+    """Per counted school with primary or junior classes, the guarantee items' facts: pupils,
+    classes, the largest class and the classes over their stage's limit in those stages; teachers
+    of the year (every stage), certified, trained at least the year's hours, rotated, and rotated
+    backbone; music and art rooms (`limits`: primary and junior class sizes, training hours)."""
+    y = int(school_year_id)
+    primary, junior, hours = (float(v) for v in limits)
+    counted = ", ".join(text(t) for t in COUNTED)
+    return f"""
+WITH schools AS (
+  SELECT s.id AS school_id, s.school_type
+  FROM {files(directory, "school")} s JOIN {files(directory, "area")} a ON s.area_id = a.id
+  WHERE s.archived_at IS NULL AND s.school_type IN ({counted}) AND starts_with(a.path, {text(area_path)})
+),
+cls AS (
+  SELECT * FROM (
+    SELECT school_id, {_stage("grade")} AS stage, boys + girls AS pupils
+    FROM {files(directory, "school_class", y)} WHERE school_year_id = {y} AND archived_at IS NULL
+  ) WHERE stage IN ('primary', 'junior')
+),
+classes AS (
+  SELECT school_id, sum(pupils) AS compulsory_students, count(*) AS compulsory_classes,
+    max(pupils) AS max_class_size,
+    count(*) FILTER ((stage = 'primary' AND pupils > {primary!r})
+                     OR (stage = 'junior' AND pupils > {junior!r})) AS classes_over
+  FROM cls GROUP BY school_id
+),
+teachers AS (
+  SELECT t.school_id, count(*) AS teachers, count(*) FILTER (ty.has_certificate) AS certified,
+    count(*) FILTER (ty.training_hours::DOUBLE >= {hours!r}) AS trained,
+    count(*) FILTER (ty.rotated) AS rotated,
+    count(*) FILTER (ty.rotated AND ty.backbone_level <> 'none') AS rotated_backbone
+  FROM {files(directory, "teacher_year", y)} ty JOIN {files(directory, "teacher")} t ON ty.teacher_id = t.id
+  WHERE ty.school_year_id = {y} AND t.archived_at IS NULL
+  GROUP BY t.school_id
+),
+fac AS (
+  SELECT school_id, music_rooms, art_rooms, music_room_area, art_room_area
+  FROM {files(directory, "facilities", y)} WHERE school_year_id = {y}
+)
+SELECT s.school_id, s.school_type, CASE WHEN f.school_id IS NULL THEN 0 ELSE 1 END AS has_facilities,
+  coalesce(f.music_rooms, 0) AS music_rooms, coalesce(f.art_rooms, 0) AS art_rooms,
+  coalesce(f.music_room_area, 0.0) AS music_room_area, coalesce(f.art_room_area, 0.0) AS art_room_area,
+  c.compulsory_students, c.compulsory_classes, c.max_class_size, c.classes_over,
+  coalesce(t.teachers, 0) AS teachers, coalesce(t.certified, 0) AS certified,
+  coalesce(t.trained, 0) AS trained, coalesce(t.rotated, 0) AS rotated,
+  coalesce(t.rotated_backbone, 0) AS rotated_backbone
+FROM schools s
+JOIN classes c ON c.school_id = s.school_id
+LEFT JOIN fac f ON f.school_id = s.school_id
+LEFT JOIN teachers t ON t.school_id = s.school_id"""
 
 
 def _kindergartens_cte(

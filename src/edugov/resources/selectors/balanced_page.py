@@ -10,7 +10,14 @@ from typing import Any
 from edugov.registry.models import Area, SchoolYear, Stage
 from edugov.standards.loader import library
 
-from ..evaluation import BalancedEvaluation, SchoolResult, balanced_rows, default_engine, evaluate_balanced
+from ..evaluation import (
+    BalancedEvaluation,
+    SchoolResult,
+    balanced_arguments,
+    balanced_rows,
+    default_engine,
+    evaluate_balanced,
+)
 from ..indicators import BALANCED_INDICATORS, BALANCED_STAGES
 from .common import ensure_allowed
 
@@ -141,12 +148,12 @@ def balanced_cv_trend(
     lib = library()
     out: dict[tuple[int, str, str], float | None] = {}
     for y in years:
-        min_points = int(
-            lib.value("balanced.teaching_point_min_students", area_path=area.path, year=y.start_year).value
-        )
         # The same rows the evaluation of that year reads (cached until the next committed write).
         rows = balanced_rows(
-            engine=engine or default_engine(), school_year_id=y.pk, area_path=area.path, min_points=min_points
+            engine=engine or default_engine(),
+            school_year_id=y.pk,
+            area_path=area.path,
+            **balanced_arguments(lib, area_path=area.path, year=y.start_year),
         )
         for r in rows.cvs:
             out[(y.start_year, r["stage"], r["indicator"])] = _num(r["cv"])

@@ -5,13 +5,15 @@ a known question again without building it, until the warehouse is exported anew
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 
 from edugov.indicators.backends import Workspace, use_warehouse
-from edugov.registry.models import School
+from edugov.registry.models import School, Teacher
 from edugov.resources import evaluation, preschool
 from edugov.resources.indicators import PRESCHOOL_TABLES, WORKSPACE_TABLES
+from edugov.resources.models import TeacherYearRecord
 from edugov.resources.tests.test_balanced import district  # noqa: F401
 from edugov.resources.tests.test_preschool import pre  # noqa: F401
 from edugov.testing import make_school
@@ -56,6 +58,18 @@ def _compare(module, tables, warehouse, asked, parts):
 
 
 def test_balanced_limit_sql_equals_the_evaluation(district, tmp_path):  # noqa: F811
+    # A teacher of the nine-year school's stage without classes (senior): in its guarantee facts,
+    # not in its units; the teaching point's teacher: in the facts, though the point is not counted.
+    extra_teachers: tuple[tuple[School, str, dict[str, bool]], ...] = (
+        (district.nine, "senior", {}),
+        (district.point_a, "primary", {"rotated": True}),
+    )
+    for school, stage, extra in extra_teachers:
+        teacher = Teacher.objects.create(school=school, staff_number=f"x{stage}", name="教师", sex="F")
+        TeacherYearRecord.objects.create(
+            teacher=teacher, school_year=district.year, stage=stage, qualification="bachelor",
+            has_certificate=False, training_hours=Decimal("80"), **extra,
+        )  # fmt: skip
     warehouse_export(directory=tmp_path)
     with use_warehouse(tmp_path):
         asked = _asked(
@@ -63,7 +77,23 @@ def test_balanced_limit_sql_equals_the_evaluation(district, tmp_path):  # noqa: 
                 school_year=district.year, area=district.district, engine="duckdb"
             )
         )
-    frames = _compare("balanced", WORKSPACE_TABLES, tmp_path, asked, {"units": "_unit_values", "cvs": "_cvs"})
+    parts = {"units": "_unit_values", "cvs": "_cvs", "facts": "_facts"}
+    frames = _compare("balanced", WORKSPACE_TABLES, tmp_path, asked, parts)
+    facts = {int(r["school_id"]): r for r in frames["facts"].to_dict("records")}
+    # Every counted school with primary or junior classes, the teaching point included.
+    assert sorted(facts) == sorted(
+        s.pk for s in (district.school_a, district.p2, district.school_b, district.nine, district.point_a)
+    )
+    nine = facts[district.nine.pk]
+    # 10 classes of 50: the six primary ones over 45, the junior ones at their limit of 50; 27
+    # teachers of primary and junior and the senior one, who alone has no certificate and is
+    # trained (80 hours of 72); no facilities' rooms reported.
+    assert (nine["compulsory_students"], nine["compulsory_classes"], nine["max_class_size"]) == (500, 10, 50)
+    assert (nine["classes_over"], nine["teachers"], nine["certified"], nine["trained"]) == (6, 28, 27, 1)
+    point = facts[district.point_a.pk]
+    assert (point["compulsory_students"], point["teachers"], point["rotated"], point["has_facilities"]) == (
+        30, 1, 1, 0
+    )  # fmt: skip
     units = {(int(r["school_id"]), r["stage"]): r for r in frames["units"].to_dict("records")}
     # Five units: three primaries and the nine-year school's two parts; the 30-pupil teaching point
     # and the special-education school are not counted.
@@ -147,7 +177,8 @@ def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, 
             school_year=district.year, area=district.district, engine="duckdb"
         )
     stored = list((tmp_path / warehouse_duckdb.SQL_DIR).glob("*/*.json"))
-    # Four questions, the unit table they share and the guarantee facts: one file each.
+    # Five questions (the guarantee facts among them) and the school·stage table they share: one
+    # file each.
     assert len(stored) == 6
     warehouse_duckdb._LOCAL.__dict__.clear()  # as a fresh process: no connection, views or SQL in memory
     made = []
@@ -170,7 +201,7 @@ def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, 
         again = evaluation.evaluate_balanced(
             school_year=district.year, area=district.district, engine="duckdb"
         )
-    assert made == [] and len(shared) == 1 and "_units" in shared[0]
+    assert made == [] and len(shared) == 1 and "school_stages" in shared[0]
     assert [(s.school_id, s.stage, [r.value for r in s.indicators]) for s in again.schools] == [
         (s.school_id, s.stage, [r.value for r in s.indicators]) for s in first.schools
     ]
