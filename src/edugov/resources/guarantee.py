@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from edugov.registry.models import SchoolType
 from edugov.standards.loader import Rule, StandardsLibrary
@@ -70,13 +73,12 @@ def guarantee_items(
 ) -> list[GuaranteeItem]:
     """The guarantee items the data show, for every school of the district: `rows`, the schools'
     facts (`school_stages.school_facts`, counted against `fact_limits`); `visible`, the schools
-    whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`)."""
+    whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`).
+    Each item's test runs over every school at once; only the failing schools are visited."""
 
     @functools.cache  # each standard looked up once, not once per school
     def value(code: str, stage: str = "all") -> float:
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
-
-    class_limits = (value("balanced.G5.class_size", "primary"), value("balanced.G5.class_size", "junior"))
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))
@@ -87,64 +89,88 @@ def guarantee_items(
     training = item("balanced.G9.training_hours_per_year", "教师培训学时")
     certified = item("balanced.G12.certified_share", "教师持证上岗")
     rotation = item("balanced.G11.rotation_share", "教师交流轮岗")
+
+    shown = sorted(
+        (r for r in rows if visible is None or int(r["school_id"]) in visible),
+        key=lambda r: names.get(int(r["school_id"]), ""),
+    )
+    for it in (rooms, size, klass, training, certified):
+        it.checked = len(shown)
+
+    def column(name: str) -> np.ndarray:
+        return np.array([float(r[name]) for r in shown], dtype="float64")
+
+    def fail(it: GuaranteeItem, failing: np.ndarray, detail: Callable[[dict[str, Any]], str]) -> None:
+        for i in np.flatnonzero(failing).tolist():
+            sid = int(shown[i]["school_id"])
+            it.failures.append(Failure(sid, names.get(sid, ""), detail(shown[i])))
+
     per_rooms = value("balanced.G3.rooms_per_classes")
     music_min, art_min = value("balanced.G3.music_room_area"), value("balanced.G3.art_room_area")
-    tot_teachers = tot_rotated = tot_rot_backbone = 0
+    need = np.ceil(column("compulsory_classes") / per_rooms)
 
-    for r in sorted(rows, key=lambda r: names.get(int(r["school_id"]), "")):
-        sid = int(r["school_id"])
-        tot_teachers += int(r["teachers"])
-        tot_rotated += int(r["rotated"])
-        tot_rot_backbone += int(r["rotated_backbone"])
-        if visible is not None and sid not in visible:
-            continue
-        name = names.get(sid, "")
-        for it in (rooms, size, klass, training, certified):
-            it.checked += 1
-        need = math.ceil(int(r["compulsory_classes"]) / per_rooms)
-        problems = [
-            p
-            for p in (
-                _room_problem("音乐", int(r["music_rooms"]), float(r["music_room_area"]), need, music_min),
-                _room_problem("美术", int(r["art_rooms"]), float(r["art_room_area"]), need, art_min),
-            )
-            if p
-        ]
-        if problems:
-            rooms.failures.append(Failure(sid, name, "；".join(problems)))
-        stype = r["school_type"]
-        limit = value(
-            "balanced.G4.school_size", stage=stype if stype != SchoolType.COMPLETE_SECONDARY else "junior"
+    def short(kind: str, minimum: float) -> np.ndarray:
+        have, area = column(f"{kind}_rooms"), column(f"{kind}_room_area")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (have < need) | ((have > 0) & (area / have < minimum))
+
+    def room_detail(r: dict[str, Any]) -> str:
+        wanted = math.ceil(int(r["compulsory_classes"]) / per_rooms)
+        problems = (
+            _room_problem("音乐", int(r["music_rooms"]), float(r["music_room_area"]), wanted, music_min),
+            _room_problem("美术", int(r["art_rooms"]), float(r["art_room_area"]), wanted, art_min),
         )
-        if int(r["compulsory_students"]) > limit:
-            size.failures.append(
-                Failure(sid, name, f"义务教育阶段学生{int(r['compulsory_students'])}人，超过{limit:.0f}人")
-            )
-        over = int(r["classes_over"])
-        if over:
-            klass.failures.append(
-                Failure(
-                    sid,
-                    name,
-                    f"{over}个班超过规定班额（小学{class_limits[0]:.0f}人、初中{class_limits[1]:.0f}人），"
-                    f"最大班额{int(r['max_class_size'])}人",
-                )
-            )
-        teachers = int(r["teachers"])
-        if teachers and int(r["trained"]) < teachers:
-            training.failures.append(
-                Failure(
-                    sid,
-                    name,
-                    f"{teachers - int(r['trained'])}名教师本学年培训不足"
-                    f"{value('balanced.G9.training_hours_per_year'):.0f}学时",
-                )
-            )
-        if teachers and int(r["certified"]) / teachers < value("balanced.G12.certified_share"):
-            certified.failures.append(
-                Failure(sid, name, f"{teachers - int(r['certified'])}名专任教师无教师资格证")
-            )
+        return "；".join(p for p in problems if p)
 
+    fail(rooms, short("music", music_min) | short("art", art_min), room_detail)
+
+    def size_limit(school_type: str) -> float:
+        return value(
+            "balanced.G4.school_size",
+            stage=school_type if school_type != SchoolType.COMPLETE_SECONDARY else "junior",
+        )
+
+    limits = np.array([size_limit(r["school_type"]) for r in shown], dtype="float64")
+    fail(
+        size,
+        column("compulsory_students") > limits,
+        lambda r: (
+            f"义务教育阶段学生{int(r['compulsory_students'])}人，超过{size_limit(r['school_type']):.0f}人"
+        ),
+    )
+    primary_limit, junior_limit = (
+        value("balanced.G5.class_size", "primary"),
+        value("balanced.G5.class_size", "junior"),
+    )
+    fail(
+        klass,
+        column("classes_over") > 0,
+        lambda r: (
+            f"{int(r['classes_over'])}个班超过规定班额（小学{primary_limit:.0f}人、初中{junior_limit:.0f}人），"
+            f"最大班额{int(r['max_class_size'])}人"
+        ),
+    )
+    teachers = column("teachers")
+    hours = value("balanced.G9.training_hours_per_year")
+    fail(
+        training,
+        (teachers > 0) & (column("trained") < teachers),
+        lambda r: f"{int(r['teachers']) - int(r['trained'])}名教师本学年培训不足{hours:.0f}学时",
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        uncertified = (teachers > 0) & (
+            column("certified") / teachers < value("balanced.G12.certified_share")
+        )
+    fail(
+        certified,
+        uncertified,
+        lambda r: f"{int(r['teachers']) - int(r['certified'])}名专任教师无教师资格证",
+    )
+
+    # Rotation is the district's: every school's teachers count, whoever may see them.
+    tot_teachers, tot_rotated, tot_rot_backbone = (
+        sum(int(r[c]) for r in rows) for c in ("teachers", "rotated", "rotated_backbone")
+    )
     rotation.checked = 1
     share = tot_rotated / tot_teachers if tot_teachers else 0.0
     backbone_share = tot_rot_backbone / tot_rotated if tot_rotated else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -313,3 +314,43 @@ def test_what_if_adding_area_changes_values_cv_and_verdict(district):
     r4_total = next(t for t in totals if t.code == "balanced.R4")
     assert r4_total.gap == pytest.approx(150 + 160 + 100)
     assert grand == pytest.approx(sum(t.cost for t in totals if t.cost is not None))
+
+
+def test_guarantee_items_size_training_and_certificates_by_hand(district):
+    """Each item's test over every school at once names exactly the failing schools, with their
+    own figures: school size (primary 2,000), training hours (72 a year), certificates (all)."""
+    # P2: 5 + 46 classes of 40 = 2,040 pupils, over 2,000.
+    add_classes(district.p2, district.year, [(5, 40, 46)])
+    records = TeacherYearRecord.objects.filter(school_year=district.year)
+    # Trained: school_a's 20 teachers but 5, and every teacher of the others; untrained by default.
+    records.exclude(teacher__school=district.school_a).update(training_hours=72)
+    a_ids = records.filter(teacher__school=district.school_a).order_by("pk").values_list("pk", flat=True)
+    records.filter(pk__in=list(a_ids)[:15]).update(training_hours=Decimal("72.0"))
+    # Two of P2's ten teachers hold no certificate.
+    p2_ids = records.filter(teacher__school=district.p2).order_by("pk").values_list("pk", flat=True)
+    records.filter(pk__in=list(p2_ids)[:2]).update(has_certificate=False)
+
+    items = {
+        i.code: i for i in evaluate_balanced(school_year=district.year, area=district.district).guarantee
+    }
+    failures = {code: [(f.school_name, f.detail) for f in items[code].failures] for code in items}
+    assert failures["balanced.G4.school_size"] == [("甲街道第二小学", "义务教育阶段学生2040人，超过2000人")]
+    assert failures["balanced.G9.training_hours_per_year"] == [
+        ("甲街道第一小学", "5名教师本学年培训不足72学时")
+    ]
+    assert failures["balanced.G12.certified_share"] == [("甲街道第二小学", "2名专任教师无教师资格证")]
+    # Every counted school with compulsory classes is checked, the 30-pupil teaching point too.
+    assert items["balanced.G4.school_size"].checked == 5
+
+
+def test_a_column_rounds_as_each_value_does():
+    """The report rounds a column at a time (numpy) what `_round` rounds one value at a time: the
+    float noise of sums and quotients away, counts as they are, missing values None."""
+    from edugov.resources.evaluation import _listed, _round, _rounded
+
+    noisy = [
+        0.1 + 0.2, 4.5, 2000.0000000000002, 1 / 3, 18 * 100 / 400, 1234567.8900000001, 1e12 / 7,
+        12, 0, None, float("nan"), -0.30000000000000004, 9.7e15, 2.675,
+    ]  # fmt: skip
+    assert _listed(_rounded(noisy)) == [_round(v) for v in noisy]
+    assert _listed(_rounded(noisy))[:3] == [0.3, 4.5, 2000.0]
