@@ -59,9 +59,11 @@ def school_stages(ws: Workspace, *, school_year_id: int, area_path: str, limits:
     over = ((c.stage == "primary") & (c.pupils > primary_limit)) | (
         (c.stage == "junior") & (c.pupils > junior_limit)
     )
-    c = c.mutate(_over=flag(over))
     per_stage = c.group_by([c.school_id, c.stage]).aggregate(
-        c_students=c.pupils.sum(), c_classes=c.count(), c_max=c.pupils.max(), c_over=c._over.sum()
+        students=c.pupils.sum(),
+        classes=c.count(),
+        max_class_size=c.pupils.max(),
+        classes_over=flag(over).sum(),
     )
 
     active = teacher.filter(teacher.archived_at.isnull())
@@ -70,26 +72,19 @@ def school_stages(ws: Workspace, *, school_year_id: int, area_path: str, limits:
     above = ((t.stage == "primary") & t.qualification.isin(["associate", "bachelor", "postgraduate"])) | (
         (t.stage == "junior") & t.qualification.isin(["bachelor", "postgraduate"])
     )
-    t = t.mutate(
-        _above=flag(above),
-        _backbone=flag(t.backbone_level != "none"),
-        _pe_art=flag(t.pe_art_subject != ""),
-        _no_qual=flag(t.qualification == ""),
-        _cert=flag(t.has_certificate),
-        _trained=flag(t.training_hours.cast("float64") >= training_hours_min),
-        _rot=flag(t.rotated),
-        _rot_backbone=flag(t.rotated & (t.backbone_level != "none")),
-    )
+    backbone = t.backbone_level != "none"
+    counted = {  # the teachers each column counts
+        "above_qual_teachers": above,
+        "backbone_teachers": backbone,
+        "pe_art_teachers": t.pe_art_subject != "",
+        "teachers_without_qualification": t.qualification == "",
+        "certified": t.has_certificate,
+        "trained": t.training_hours.cast("float64") >= training_hours_min,
+        "rotated": t.rotated,
+        "rotated_backbone": t.rotated & backbone,
+    }
     tstats = t.group_by([t.t_school_id, t.stage]).aggregate(
-        t_teachers=t.count(),
-        t_above=t._above.sum(),
-        t_backbone=t._backbone.sum(),
-        t_pe_art=t._pe_art.sum(),
-        t_no_qual=t._no_qual.sum(),
-        t_certified=t._cert.sum(),
-        t_trained=t._trained.sum(),
-        t_rotated=t._rot.sum(),
-        t_rotated_backbone=t._rot_backbone.sum(),
+        teachers=t.count(), **{name: flag(test).sum() for name, test in counted.items()}
     )
     tstats = tstats.rename(t_stage="stage")
 
@@ -97,22 +92,11 @@ def school_stages(ws: Workspace, *, school_year_id: int, area_path: str, limits:
     both = per_stage.outer_join(
         tstats, (per_stage.school_id == tstats.t_school_id) & (per_stage.stage == tstats.t_stage)
     )
+    figures = [*per_stage.columns[2:], *tstats.columns[2:]]
     both = both.select(
         s_school_id=both.school_id.fill_null(both.t_school_id),
         stage=both.stage.fill_null(both.t_stage),
-        students=both.c_students.fill_null(0),
-        classes=both.c_classes.fill_null(0),
-        max_class_size=both.c_max.fill_null(0),
-        classes_over=both.c_over.fill_null(0),
-        teachers=both.t_teachers.fill_null(0),
-        above_qual_teachers=both.t_above.fill_null(0),
-        backbone_teachers=both.t_backbone.fill_null(0),
-        pe_art_teachers=both.t_pe_art.fill_null(0),
-        teachers_without_qualification=both.t_no_qual.fill_null(0),
-        certified=both.t_certified.fill_null(0),
-        trained=both.t_trained.fill_null(0),
-        rotated=both.t_rotated.fill_null(0),
-        rotated_backbone=both.t_rotated_backbone.fill_null(0),
+        **{name: both[name].fill_null(0) for name in figures},
     )
     stages = schools.join(both, schools.school_id == both.s_school_id)
     whole = ibis.window(group_by=stages.school_id)
@@ -204,12 +188,11 @@ def school_facts(ws: Workspace, *, school_year_id: int, area_path: str, limits: 
         compulsory_students=in_compulsory(s.students).sum(),
         compulsory_classes=in_compulsory(s.classes).sum(),
         max_class_size=in_compulsory(s.max_class_size).max(),
-        classes_over=s.classes_over.sum(),
-        teachers=s.teachers.sum(),
-        certified=s.certified.sum(),
-        trained=s.trained.sum(),
-        rotated=s.rotated.sum(),
-        rotated_backbone=s.rotated_backbone.sum(),
+        # The limits count only primary and junior classes; the teachers of every stage count.
+        **{
+            c: s[c].sum()
+            for c in ("classes_over", "teachers", "certified", "trained", "rotated", "rotated_backbone")
+        },
     )
     return facts.filter(facts.compulsory_classes > 0)
 
