@@ -1,6 +1,6 @@
-"""The bench's plain-pandas peers of 优质均衡 and 普及普惠 (bench.pandas_peer, bench.pandas_peer_preschool)
-give edugov's figures over a tiny warehouse (resources' hand-worked districts), so the province
-bench compares like with like; a few figures by hand."""
+"""The bench's plain-pandas peers of 优质均衡 and 普及普惠 (bench.pandas_peer_balanced,
+bench.pandas_peer_preschool) give edugov's figures over a tiny warehouse (resources' hand-worked
+districts), so the province bench compares like with like; a few figures by hand."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from edugov.warehouse.export import warehouse_export
 pytestmark = pytest.mark.django_db
 
 # The bench lies outside the package mypy checks (scripts, typed loosely): imported by name.
-pandas_peer = importlib.import_module("bench.pandas_peer")
+pandas_peer_balanced = importlib.import_module("bench.pandas_peer_balanced")
 pandas_peer_preschool = importlib.import_module("bench.pandas_peer_preschool")
 province = importlib.import_module("bench.province")
 
@@ -62,10 +62,29 @@ def test_balanced_peer_gives_the_evaluations_figures(district, tmp_path):  # noq
     warehouse_export(directory=wh)
     with use_warehouse(wh):
         ev = evaluation.evaluate_balanced(school_year=district.year, area=district.district, engine="duckdb")
-    theirs = pandas_peer.province_peer(wh, school_year_id=district.year.pk, area_path=district.district.path)
+    rules, min_points = pandas_peer_balanced.rules_of(
+        library(), area_path=district.district.path, year=district.year.start_year
+    )
+    theirs = pandas_peer_balanced.evaluate(
+        wh,
+        school_year_id=district.year.pk,
+        area_path=district.district.path,
+        rules=rules,
+        min_points=min_points,
+    )
     ours, _ = province._balanced_digest(ev)
     keys, differ = _same(tmp_path, ours, theirs)
-    assert differ == [] and keys == len(ours) == 5 + 14  # five units; two stages × seven CVs
-    # School A's primary part: 18 teachers above the qualification for 400 pupils, 2,000 m².
+    # Five units' values and verdicts, two stages × seven CVs, the six guarantee items, and the
+    # towns, the district and the findings as the evaluation has them.
+    assert differ == [] and keys == len(ours)
+    assert sum(k.startswith(("unit|", "verdict|")) for k in theirs) == 10
+    assert sum(k.startswith(("cv|", "guarantee|")) for k in theirs) == 14 + 6
+    # School A's primary part: 18 teachers above the qualification for 400 pupils, 2,000 m²; it
+    # meets all seven.
     a = theirs[f"unit|{district.school_a.pk}|primary"]
     assert (a[0], a[3]) == (18 * 100 / 400, 2000 / 400)
+    assert theirs[f"verdict|{district.school_a.pk}|primary"] == [True, 7]
+    # Classes over the limit: P3's two of 50 and the nine-year school's six primary ones of 50 (45
+    # allowed); its junior ones of 50 are at the limit. Five schools checked, the teaching point too.
+    checked, failing, failures = theirs["guarantee|balanced.G5.class_size"]
+    assert (checked, failing, failures) == (5, sorted([district.school_b.pk, district.nine.pk]), 2)

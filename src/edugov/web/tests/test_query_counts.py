@@ -56,7 +56,9 @@ PAGES = [
     # computed once per data generation and read scope with the questionnaires (2 queries) that
     # the school and 考试与课后服务 pages show from the same cached figures; a warm visit asks 8
     Page("burden:compliance", Role.DEPARTMENT_OFFICER, 17),
-    Page("resources:balanced", Role.DEPARTMENT_OFFICER, 22, "乙镇第2小学"),  # cold cache: rows + trend
+    # cold cache: each year's rows (five questions, the guarantee facts among them: the trend's
+    # year is then as ready for its own evaluation as the current one) + the trend
+    Page("resources:balanced", Role.DEPARTMENT_OFFICER, 23, "乙镇第2小学"),
     # battle map and board (the map's columns are the board)
     Page("rectification:battle_map", Role.DEPARTMENT_OFFICER, 10, "校门口安全隐患12"),
     Page("rectification:battle_map_data", Role.DEPARTMENT_OFFICER, 7, "校门口安全隐患12"),
