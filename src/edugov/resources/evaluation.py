@@ -317,12 +317,13 @@ def evaluate_balanced(
     path = area.path
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
     inds = BALANCED_INDICATORS
+    arguments = balanced_arguments(lib, area_path=path, year=year)
     computed = balanced_rows(
         engine=engine,
         school_year_id=school_year.pk,
         area_path=path,
         adjustments=tuple(adjustments),
-        **balanced_arguments(lib, area_path=path, year=year),
+        **arguments,
     )
     unit_rows, cv_rows = computed.units, computed.cvs
     town_rows, district_rows = computed.towns, computed.district
@@ -330,6 +331,7 @@ def evaluate_balanced(
     schools = schools_under(path, (int(r["school_id"]) for r in (*unit_rows, *computed.facts)))
     guarantee = guarantee_items(
         computed.facts,
+        limits=arguments["limits"],
         area_path=path,
         year=year,
         lib=lib,

@@ -65,6 +65,7 @@ def fact_limits(lib: StandardsLibrary, *, area_path: str, year: int) -> FactLimi
 def guarantee_items(
     rows: list[dict[str, Any]],
     *,
+    limits: FactLimits,
     area_path: str,
     year: int,
     lib: StandardsLibrary,
@@ -72,7 +73,7 @@ def guarantee_items(
     names: dict[int, str],
 ) -> list[GuaranteeItem]:
     """The guarantee items the data show, for every school of the district: `rows`, the schools'
-    facts (`school_stages.school_facts`, counted against `fact_limits`); `visible`, the schools
+    facts (`school_stages.school_facts`), counted against `limits` (`fact_limits`); `visible`, the schools
     whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`).
     Each item's test runs over every school at once; only the failing schools are visited."""
 
@@ -130,18 +131,15 @@ def guarantee_items(
             stage=school_type if school_type != SchoolType.COMPLETE_SECONDARY else "junior",
         )
 
-    limits = np.array([size_limit(r["school_type"]) for r in shown], dtype="float64")
+    sizes = np.array([size_limit(r["school_type"]) for r in shown], dtype="float64")
     fail(
         size,
-        column("compulsory_students") > limits,
+        column("compulsory_students") > sizes,
         lambda r: (
             f"义务教育阶段学生{int(r['compulsory_students'])}人，超过{size_limit(r['school_type']):.0f}人"
         ),
     )
-    primary_limit, junior_limit = (
-        value("balanced.G5.class_size", "primary"),
-        value("balanced.G5.class_size", "junior"),
-    )
+    primary_limit, junior_limit, hours = limits  # those the facts were counted against
     fail(
         klass,
         column("classes_over") > 0,
@@ -151,7 +149,6 @@ def guarantee_items(
         ),
     )
     teachers = column("teachers")
-    hours = value("balanced.G9.training_hours_per_year")
     fail(
         training,
         (teachers > 0) & (column("trained") < teachers),

@@ -225,7 +225,8 @@ def _district_values(ws: Workspace, **question: Any) -> Any:
 
 
 def _facts(ws: Workspace, *, min_points: int, basis: str, **over: Any) -> Any:
-    # The same arguments as the other questions', so that one cache key serves them all.
+    # Asked with the other questions' arguments (`_balanced_rows` asks them all alike); the facts
+    # depend on neither the teaching points' minimum nor the apportioning basis.
     return school_facts(ws, **over)
 
 
