@@ -167,4 +167,15 @@ def live_db(vendor: str, tmp: Path) -> Iterator[LiveDb]:
         db.drop()
 
 
-VENDORS = ["sqlite", "postgresql"]
+def run_vendor() -> str:
+    """The database this run of the suite is on: PostgreSQL when DATABASE_URL names it."""
+    return (
+        "postgresql"
+        if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+        else "sqlite"
+    )
+
+
+# `make test` exercises the run's own database (CI runs the suite once on each); `make soak` both,
+# PostgreSQL on 127.0.0.1:5432 when reachable.
+VENDORS = ["sqlite", "postgresql"] if SOAK else [run_vendor()]
