@@ -4,9 +4,12 @@ every row itself (bulk writes bypass model signals)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -48,8 +51,25 @@ def preparers(model: type[models.Model], attnames: Sequence[str]) -> list[Callab
         elif isinstance(field, _PLAIN) or is_postgres():
             out.append(None)
         else:
-            out.append(lambda v, f=field: f.get_db_prep_save(v, connection))
+            out.append(_prepare_for_sqlite(field))
     return out
+
+
+def _prepare_for_sqlite(field: models.Field) -> Callable[[Any], Any]:
+    """The field's own conversion (`get_db_prep_save`), with its result given at once for the plain
+    values an import or the demo hands over: a date, a finite Decimal, a float (on SQLite the field
+    turns them into the ISO date, the same Decimal and the same float; Django's adapter writes the
+    Decimal as text). A datetime, a string or any other value takes the field's own way."""
+    slow = functools.partial(field.get_db_prep_save, connection=connection)
+    if isinstance(field, models.DateTimeField):
+        return slow
+    if isinstance(field, models.DateField):
+        return lambda v: v.isoformat() if type(v) is dt.date else slow(v)
+    if isinstance(field, models.DecimalField):
+        return lambda v: v if type(v) is Decimal and v.is_finite() else slow(v)
+    if isinstance(field, models.FloatField):
+        return lambda v: v if type(v) is float else slow(v)
+    return slow
 
 
 def _prepared(

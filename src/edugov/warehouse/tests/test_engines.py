@@ -14,6 +14,7 @@ from edugov.indicators.backends import EngineError, Workspace, use_warehouse
 from edugov.registry.models import Area, AreaLevel, School, SchoolClass, SchoolYear
 from edugov.resources.evaluation import evaluate_balanced
 from edugov.resources.indicators import WORKSPACE_TABLES
+from edugov.testing import rows_shared_by_tests
 from edugov.warehouse.export import warehouse_export
 from edugov.warehouse.limit_files import table_files
 
@@ -56,13 +57,17 @@ def close(a, b):
 TABLES = ["area", "school_year", "school", "school_class", "teacher", "teacher_year", "facilities"]
 
 
-@pytest.fixture
-def demo(tmp_path):
-    demo_build(seed=1, scale=0.3)
-    warehouse_export(directory=tmp_path, tables=TABLES)
-    year = SchoolYear.objects.get(is_current=True)
-    area = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("path").first()
-    return year, area, tmp_path
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district built and exported once for the module; what a test writes is rolled
+    back after it (rows_shared_by_tests), and no test writes into this warehouse."""
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    with rows_shared_by_tests(django_db_blocker, tmp_path_factory.mktemp("media")):
+        demo_build(seed=1, scale=0.3)
+        warehouse_export(directory=warehouse, tables=TABLES)
+        year = SchoolYear.objects.get(is_current=True)
+        area = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("path").first()
+        yield year, area, warehouse
 
 
 def test_operational_db_duckdb_and_spark_over_parquet_agree(demo):
@@ -92,8 +97,9 @@ def _delete_one_class() -> None:
     raise AssertionError("every class is protected")
 
 
-def test_warehouse_is_a_snapshot_until_exported_again(demo):
-    _year, _area, warehouse = demo
+def test_warehouse_is_a_snapshot_until_exported_again(demo, tmp_path):
+    warehouse = tmp_path  # exported again below: its own, not the module's
+    warehouse_export(directory=warehouse, tables=TABLES)
     n = SchoolClass.objects.count()
     _delete_one_class()
 

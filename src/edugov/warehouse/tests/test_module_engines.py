@@ -139,11 +139,16 @@ def _tutoring(md):
 @pytest.fixture
 def built(tmp_path):
     md = make_mini_district()
+    tiny_rows(md)
+    warehouse_export(directory=tmp_path)
+    return md, tmp_path
+
+
+def tiny_rows(md):
+    """The calendar, homework and tutoring rows above, on a mini district."""
     _calendar()
     _homework(md)
     _tutoring(md)
-    warehouse_export(directory=tmp_path)
-    return md, tmp_path
 
 
 def flat_compliance(report):

@@ -49,7 +49,11 @@ def save(teacher: Teacher, year: Any, loads: dict[str, int], **data: Any) -> Tea
 
 @pytest.fixture
 def world(db) -> World:
-    md = make_mini_district()
+    return workforce_world(make_mini_district())
+
+
+def workforce_world(md: MiniDistrict) -> World:
+    """The workforce records above, on a mini district (also used beside other modules' rows)."""
     for n in range(1, 7):
         make_class(school=md.school_a, year=md.year, grade=1, number=10 + n, boys=20, girls=22)
     make_class(school=md.point_a, year=md.year, grade=1, number=1, boys=3, girls=3)
