@@ -44,9 +44,8 @@ def record(name: str, **values: Any) -> None:
 
 
 def postgres_server_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url
+    if run_vendor() == "postgresql":
+        return os.environ["DATABASE_URL"]
     try:
         import psycopg
 

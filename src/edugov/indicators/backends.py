@@ -180,13 +180,17 @@ def compiled_sql(expr: Any, dialect: str) -> str:
     """The SQL of an expression, compiled once per process: Ibis compilation costs far more than
     running the query on a district's data. Expressions compare structurally (their operations
     are immutable and hashed once), so a page asking again for the same year and area reuses it."""
-    key = (dialect, expr.op())
-    sql = _SQL_CACHE.get(key)
+    return _kept(_SQL_CACHE, (dialect, expr.op()), lambda: str(ibis.to_sql(expr, dialect=dialect)))
+
+
+def _kept(store: dict[Any, str], key: Any, make: Callable[[], str]) -> str:
+    """`store[key]`, made on first use; the store is emptied when it holds SQL_CACHE_SIZE entries."""
+    sql = store.get(key)
     if sql is None:
-        sql = str(ibis.to_sql(expr, dialect=dialect))
-        if len(_SQL_CACHE) >= SQL_CACHE_SIZE:
-            _SQL_CACHE.clear()
-        _SQL_CACHE[key] = sql
+        sql = make()
+        if len(store) >= SQL_CACHE_SIZE:
+            store.clear()
+        store[key] = sql
     return sql
 
 
@@ -385,13 +389,7 @@ class Workspace:
         优质均衡 evaluation's five questions, 0.4 s of Ibis for a page after every commit)."""
         tables = tuple(sorted((k, m._meta.db_table) for k, m in self.table_names.items()))
         key = (self.dialect, question_key(builder, params), tables)
-        sql = _QUESTION_SQL.get(key)
-        if sql is None:
-            sql = compiled_sql(builder(self, **params), self.dialect)
-            if len(_QUESTION_SQL) >= SQL_CACHE_SIZE:
-                _QUESTION_SQL.clear()
-            _QUESTION_SQL[key] = sql
-        return sql
+        return _kept(_QUESTION_SQL, key, lambda: compiled_sql(builder(self, **params), self.dialect))
 
     def _frame_of(self, sql: str) -> pd.DataFrame:
         with connection.cursor() as cursor:

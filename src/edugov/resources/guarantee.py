@@ -48,13 +48,20 @@ def _room_problem(kind: str, rooms: int, area: float, need: int, min_area: float
     return ""
 
 
-def fact_limits(lib: StandardsLibrary, *, area_path: str, year: int) -> FactLimits:
-    """The standards the facts count against for the area and year: the class-size limits
-    (primary, junior; balanced.G5) and the yearly training hours (balanced.G9)."""
+def _standards(lib: StandardsLibrary, *, area_path: str, year: int) -> Callable[..., float]:
+    """`value(code, stage="all")`: the standard in force for the area and year, each looked up once."""
 
+    @functools.cache
     def value(code: str, stage: str = "all") -> float:
         return lib.value(code, stage=stage, area_path=area_path, year=year).value
 
+    return value
+
+
+def fact_limits(lib: StandardsLibrary, *, area_path: str, year: int) -> FactLimits:
+    """The standards the facts count against for the area and year: the class-size limits
+    (primary, junior; balanced.G5) and the yearly training hours (balanced.G9)."""
+    value = _standards(lib, area_path=area_path, year=year)
     return (
         value("balanced.G5.class_size", "primary"),
         value("balanced.G5.class_size", "junior"),
@@ -77,9 +84,7 @@ def guarantee_items(
     whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`).
     Each item's test runs over every school at once; only the failing schools are visited."""
 
-    @functools.cache  # each standard looked up once, not once per school
-    def value(code: str, stage: str = "all") -> float:
-        return lib.value(code, stage=stage, area_path=area_path, year=year).value
+    value = _standards(lib, area_path=area_path, year=year)  # once per standard, not per school
 
     def item(code: str, name: str) -> GuaranteeItem:
         return GuaranteeItem(code, name, lib.rule(code, area_path=area_path, year=year))
