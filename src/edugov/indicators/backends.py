@@ -302,7 +302,7 @@ class Workspace:
                 return self._frame_of(self._database_sql(builder, params))
             return self.execute(builder(self, **params))
         sql, columns, _ = self._known(duck, builder, params)
-        return arrow_frame(duck.con.sql(sql).to_arrow_table(), result_schema(columns))
+        return arrow_frame(duck.run(sql), result_schema(columns))
 
     def query_arrow(self, builder: Callable[..., Any], /, **params: Any) -> Any:
         """The question's result as DuckDB gives it over the warehouse (an Arrow table, the engine's
@@ -312,7 +312,7 @@ class Workspace:
         if duck is None:
             return None
         sql, _, _ = self._known(duck, builder, params)
-        return duck.con.sql(sql).to_arrow_table()
+        return duck.run(sql)
 
     def shared(self, builder: Callable[..., Any], /, **params: Any) -> Any:
         """`builder(self, **params)`: a table several questions build on (the 优质均衡 unit table

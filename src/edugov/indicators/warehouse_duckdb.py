@@ -109,6 +109,7 @@ class WarehouseState:
         self.views: set[str] = set()
         self.tables: dict[tuple[str, tuple[int, ...] | None], Any] = {}
         self.queries: dict[str, Known] = {}
+        self.prepared: dict[str, str] = {}  # a question's SQL -> its prepared statement's name
         self._ibis: Any = None
         self._starts: dict[int, int] | None = None
 
@@ -228,6 +229,18 @@ class WarehouseState:
                 row = t.school_year_id == ids[0] if len(ids) == 1 else t.school_year_id.isin(ids)
                 self.tables[key] = t.filter(row)
         return self.tables[key]
+
+    def run(self, sql: str) -> Any:
+        """A question's result as an Arrow table, its SQL prepared once per connection and
+        executed after: DuckDB takes about as long to plan a province question's SQL as to run it
+        (优质均衡's five: 38 ms planned and run, 27 ms run prepared). A table the statement reads
+        that has been made again since (`Workspace.shared`'s) is bound anew by DuckDB."""
+        name = self.prepared.get(sql)
+        if name is None:
+            name = f"edugov_question_{len(self.prepared)}"
+            self.con.execute(f"PREPARE {name} AS {sql}")
+            self.prepared[sql] = name
+        return self.con.sql(f"EXECUTE {name}").to_arrow_table()
 
     def _path(self, key: str) -> Path:
         module = sys.modules.get(key[2 : key.find("'", 2)])  # the key's first item: repr of the module

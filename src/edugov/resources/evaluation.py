@@ -7,8 +7,9 @@ Computed by the indicator engine on any engine; what a user sees is filtered thr
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -26,7 +27,14 @@ from edugov.registry.models import Area, School, SchoolYear, Stage
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
 from .guarantee import GuaranteeItem, fact_limits, guarantee_items
-from .indicators import APPORTION_BASES, BALANCED_INDICATORS, WORKSPACE_TABLES, records, schools_under
+from .indicators import (
+    APPORTION_BASES,
+    BALANCED_INDICATORS,
+    COUNTED_TYPES,
+    WORKSPACE_TABLES,
+    records,
+    schools_under,
+)
 from .school_stages import BALANCED_QUESTIONS, FactLimits, balanced_units, school_facts
 
 PRECISION = 9  # values are compared with standards after rounding away float noise
@@ -49,8 +57,9 @@ class IndicatorResult(NamedTuple):
     denominator: float | None = None
 
 
-@dataclass(frozen=True)
-class SchoolResult:
+class SchoolResult(NamedTuple):
+    """One school's primary or junior part (a named tuple: a province has thousands)."""
+
     school_id: int
     school_code: str
     school_name: str
@@ -166,7 +175,7 @@ def _round(v: Any) -> float | None:
 _ROUNDABLE = 2.0**53 / 10**PRECISION
 
 
-def _rounded(values: Sequence[Any]) -> np.ndarray:
+def _rounded(values: Sequence[Any] | np.ndarray) -> np.ndarray:
     """A column rounded to PRECISION places at once, NaN where missing (`_round`, vectorised:
     rounding floats one by one was a third of a province's report)."""
     column = np.array(values, dtype="float64")  # None -> NaN
@@ -179,32 +188,55 @@ def _listed(column: np.ndarray) -> list[float | None]:
 
 def _indicator_column(
     ind: Indicator,
-    rows: Sequence[dict[str, Any]],
     standards: Sequence[float],
     rounded: dict[str, np.ndarray],
+    raw: dict[str, np.ndarray],
 ) -> list[IndicatorResult]:
-    """One indicator of every unit in `rows`, each against its own standard; `rounded`: the rows'
-    columns already rounded (`_rounded`), shared by the seven indicators. The comparisons, ratios
-    and shortfalls a column at a time."""
+    """One indicator of every unit, each against its own standard (`standards`, in the units'
+    order); `raw` and `rounded` (`_rounded`): the units' columns as computed and as shown, shared
+    by the seven indicators. The comparisons, ratios and shortfalls a column at a time."""
     value, standard = rounded[ind.code], np.array(standards, dtype="float64")
     missing = np.isnan(value)
     with np.errstate(invalid="ignore", divide="ignore"):
         met = value >= standard
         ratio = np.where(standard != 0, value / standard, np.nan)
-        required = standard * np.array([float(r[ind.denominator]) for r in rows]) / ind.scale
-        gap = required - np.array([float(r[ind.numerator]) for r in rows])
+        gap = standard * raw[ind.denominator] / ind.scale - raw[ind.numerator]
     gap = (np.ceil(np.round(gap, 6)) if ind.gap_integer else np.round(gap, 2)) + 0.0  # never -0.0
     gap[met | missing] = np.nan
     mets: list[bool | None] = met.tolist()
     for i in np.flatnonzero(missing).tolist():
         mets[i] = None
-    return [
-        IndicatorResult(ind.code, ind.name, ind.unit, v, std, m, r, g, ind.gap_unit, n, d)
-        for v, std, m, r, g, n, d in zip(
-            _listed(value), standards, mets, _listed(ratio), _listed(gap),
-            _listed(rounded[ind.numerator]), _listed(rounded[ind.denominator]), strict=True,
+
+    def same(v: str) -> Iterator[str]:
+        return itertools.repeat(v, len(standards))
+
+    return list(
+        map(
+            IndicatorResult._make,
+            zip(
+                same(ind.code), same(ind.name), same(ind.unit), _listed(value), standards, mets,
+                _listed(ratio), _listed(gap), same(ind.gap_unit), _listed(rounded[ind.numerator]),
+                _listed(rounded[ind.denominator]), strict=True,
+            ),
         )
-    ]  # fmt: skip
+    )  # fmt: skip
+
+
+NOT_ASSESSABLE = "数据不全，无法评价"
+
+
+def _verdict_text(
+    met_count: int, low: Sequence[str], *, total: int, min_met: int, remaining_ratio: float
+) -> tuple[bool, str]:
+    """The verdict of a unit whose values are all given: `met_count` of `total` met; `low`, the
+    names of the unmet ones under `remaining_ratio` of their standard."""
+    if met_count < min_met:
+        return False, f"达标{met_count}项，少于{min_met}项"
+    if low:
+        return False, f"未达标项低于标准的{remaining_ratio:.0%}：{'、'.join(low)}"
+    if met_count == total:
+        return True, "达标"
+    return True, f"达标{met_count}项，未达标项不低于标准的{remaining_ratio:.0%}"
 
 
 def school_verdict(
@@ -212,16 +244,40 @@ def school_verdict(
 ) -> tuple[bool | None, str]:
     """At least `min_met` of 7 met, and every unmet one at least `remaining_ratio` of its standard."""
     if any(r.value is None for r in results):
-        return None, "数据不全，无法评价"
+        return None, NOT_ASSESSABLE
     unmet = [r for r in results if not r.met]
-    met_count = len(results) - len(unmet)
-    if met_count < min_met:
-        return False, f"达标{met_count}项，少于{min_met}项"
-    low = [r for r in unmet if (r.ratio or 0) < remaining_ratio]
-    if low:
-        names = "、".join(r.name for r in low)
-        return False, f"未达标项低于标准的{remaining_ratio:.0%}：{names}"
-    return True, "达标" if not unmet else f"达标{met_count}项，未达标项不低于标准的{remaining_ratio:.0%}"
+    low = [r.name for r in unmet if (r.ratio or 0) < remaining_ratio]
+    return _verdict_text(
+        len(results) - len(unmet), low, total=len(results), min_met=min_met, remaining_ratio=remaining_ratio
+    )
+
+
+def _verdicts(
+    values: np.ndarray, standards: np.ndarray, names: Sequence[str], *, min_met: int, remaining_ratio: float
+) -> tuple[list[int], list[tuple[bool | None, str]]]:
+    """`school_verdict` of every unit at once: `values` (as shown, NaN where missing) and
+    `standards`, a row per unit and a column per indicator (`names`). Each unit's met count and
+    verdict; each distinct verdict is written once."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        met = values >= standards
+        ratio = np.where(standards != 0, values / standards, 0.0)  # no ratio counts as 0
+    missing = np.isnan(values).any(axis=1)
+    low = (~met & (ratio < remaining_ratio)).astype("int64") @ (1 << np.arange(len(names)))
+    counts: list[int] = met.sum(axis=1).tolist()
+    written: dict[tuple[int, int], tuple[bool, str]] = {}
+    verdicts: list[tuple[bool | None, str]] = []
+    for unassessable, met_count, bits in zip(missing.tolist(), counts, low.tolist(), strict=True):
+        if unassessable:
+            verdicts.append((None, NOT_ASSESSABLE))
+            continue
+        verdict = written.get((met_count, bits))
+        if verdict is None:
+            under = [name for i, name in enumerate(names) if bits >> i & 1]
+            verdict = written[(met_count, bits)] = _verdict_text(
+                met_count, under, total=len(names), min_met=min_met, remaining_ratio=remaining_ratio
+            )
+        verdicts.append(verdict)
+    return counts, verdicts
 
 
 def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFrame:
@@ -328,7 +384,9 @@ def evaluate_balanced(
     unit_rows, cv_rows = computed.units, computed.cvs
     town_rows, district_rows = computed.towns, computed.district
     # Read once for the guarantee items and the units.
-    schools = schools_under(path, (int(r["school_id"]) for r in (*unit_rows, *computed.facts)))
+    schools = schools_under(
+        path, (int(r["school_id"]) for r in (*unit_rows, *computed.facts)), school_types=COUNTED_TYPES
+    )
     guarantee = guarantee_items(
         computed.facts,
         limits=arguments["limits"],
@@ -369,29 +427,40 @@ def evaluate_balanced(
     ]
     shown_schools = [schools[int(row["school_id"])] for row in shown]
     met_by = [standards_of(row["stage"], s.locale) for row, s in zip(shown, shown_schools, strict=True)]
-    # A column at a time: the pupils rounded once for the seven indicators, each indicator in one pass.
-    rounded = {c: _rounded([row[c] for row in shown]) for c in columns}
+    # A column at a time: each column read and rounded once for the seven indicators, each
+    # indicator and the verdicts in one pass.
+    raw = {c: np.array([row[c] for row in shown], dtype="float64") for c in columns}  # None -> NaN
+    rounded = {c: _rounded(column) for c, column in raw.items()}
     by_indicator = [
-        _indicator_column(ind, shown, [s[i] for s in met_by], rounded) for i, ind in enumerate(inds)
+        _indicator_column(ind, [s[i] for s in met_by], rounded, raw) for i, ind in enumerate(inds)
     ]
-    for row, school, results in zip(shown, shown_schools, zip(*by_indicator, strict=True), strict=True):
+    met_counts, verdicts = _verdicts(
+        np.column_stack([rounded[ind.code] for ind in inds]),
+        np.array(met_by, dtype="float64").reshape(len(shown), len(inds)),
+        [ind.name for ind in inds],
+        min_met=min_met,
+        remaining_ratio=remaining,
+    )
+    labels = {stage: Stage(stage).label for stage in Stage.values}
+    for row, school, results, met_count, (passed, verdict) in zip(
+        shown, shown_schools, zip(*by_indicator, strict=True), met_counts, verdicts, strict=True
+    ):
         stage = row["stage"]
-        passed, verdict = school_verdict(results, min_met=min_met, remaining_ratio=remaining)
         evaluation.schools.append(
             SchoolResult(
-                school_id=school.pk,
-                school_code=school.code,
-                school_name=school.name,
-                town_name=school.town_name,
-                stage=stage,
-                students=int(row["students"]),
-                indicators=results,
-                met_count=sum(1 for r in results if r.met),
-                passed=passed,
-                verdict=verdict,
+                school.pk,
+                school.code,
+                school.name,
+                school.town_name,
+                stage,
+                int(row["students"]),
+                results,
+                met_count,
+                passed,
+                verdict,
             )
         )
-        label = Stage(stage).label
+        label = labels[stage]
         if int(row["students"]) == 0:
             evaluation.findings.append(
                 Finding(school.pk, school.name, label, "本学段学生数为0，不能计算生均指标")
@@ -435,8 +504,12 @@ def evaluate_balanced(
         # A town officer sees the district's figures but only their own town's row.
         town_ids &= set(scoped(Area, user).values_list("pk", flat=True))
         town_rows = [r for r in town_rows if int(r["town_id"]) in town_ids]
-    towns = dict(Area.objects.filter(pk__in=town_ids).values_list("pk", "name"))
-    name_of = towns | {area.pk: area.name}
+    # Read by the path, not by a list of a province's thousand towns; a town the export placed
+    # elsewhere since, by id.
+    name_of = dict(Area.objects.filter(path__startswith=path).values_list("pk", "name"))
+    if town_ids - name_of.keys():
+        name_of |= dict(Area.objects.filter(pk__in=town_ids - name_of.keys()).values_list("pk", "name"))
+    name_of[area.pk] = area.name
     for rows, target, id_of in (
         (town_rows, evaluation.towns, lambda r: int(r["town_id"])),
         (district_rows, evaluation.district, lambda r: area.pk),

@@ -9,7 +9,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -19,8 +19,10 @@ from edugov.standards.loader import Rule, StandardsLibrary
 from .school_stages import FactLimits
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
+    """A school (or the district, `school_id` None) failing an item (a named tuple: a province's
+    items list thousands)."""
+
     school_id: int | None
     school_name: str
     detail: str
@@ -136,7 +138,8 @@ def guarantee_items(
             stage=school_type if school_type != SchoolType.COMPLETE_SECONDARY else "junior",
         )
 
-    sizes = np.array([size_limit(r["school_type"]) for r in shown], dtype="float64")
+    limit_of = {t: size_limit(t) for t in {r["school_type"] for r in shown}}
+    sizes = np.array([limit_of[r["school_type"]] for r in shown], dtype="float64")
     fail(
         size,
         column("compulsory_students") > sizes,

@@ -132,15 +132,15 @@ _SCHOOL_ROW = ("pk", "code", "name", "area__name", "locale", "ownership")
 
 
 def schools_under(
-    path: str, ids: Iterable[int] = (), school_type: SchoolType | None = None
+    path: str, ids: Iterable[int] = (), school_types: Sequence[SchoolType] = ()
 ) -> dict[int, SchoolRow]:
-    """The schools under the area's path (of `school_type`, when given), by id, as plain values,
+    """The schools under the area's path (of `school_types`, when given), by id, as plain values,
     read by the path and not by a list of ids (a province's thousands of ids cost Django more than
     every school's row); with `ids` (the engine's rows), also those of them that lie elsewhere or
     are of another type now (changed after the warehouse's export), by id."""
     under = School.objects.filter(area__path__startswith=path)
-    if school_type is not None:
-        under = under.filter(school_type=school_type)
+    if school_types:
+        under = under.filter(school_type__in=[str(t) for t in school_types])
     rows = {row.pk: row for row in map(SchoolRow._make, under.values_list(*_SCHOOL_ROW))}
     moved = set(ids) - rows.keys()
     if moved:

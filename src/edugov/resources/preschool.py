@@ -351,7 +351,7 @@ def evaluate_preschool(
         ev.district.append(_result(ind, num, den, d.get(ind.code), stds))
 
     visible = set(scoped(School, user).values_list("pk", flat=True)) if user is not None else None
-    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows), SchoolType.KINDERGARTEN)
+    schools = schools_under(path, (int(r["school_id"]) for r in unit_rows), [SchoolType.KINDERGARTEN])
     totals = {"kindergartens": 0, "public": 0, "inclusive_private": 0, "children": 0, "classes": 0}
     ordered = sorted(unit_rows, key=lambda r: schools[int(r["school_id"])].code)
     # P4-P6 a column at a time: each indicator over every kindergarten in one pass.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.db import connection
 
 from edugov.registry.models import SchoolClass, Teacher
-from edugov.resources.evaluation import IndicatorResult, evaluate_balanced, school_verdict
+from edugov.resources.evaluation import IndicatorResult, _verdicts, evaluate_balanced, school_verdict
 from edugov.resources.models import SchoolFacilities, TeacherYearRecord
 from edugov.testing import make_mini_district, make_school
 
@@ -227,6 +228,28 @@ def _ir(code, value, standard):
 def test_verdict_boundaries(ratios, passed):
     results = tuple(_ir(f"R{i}", 100 * r, 100) for i, r in enumerate(ratios))
     assert school_verdict(results, min_met=6, remaining_ratio=0.85)[0] is passed
+
+
+def test_the_verdicts_of_every_unit_at_once_are_school_verdicts():
+    """`_verdicts` (a province's units at once) gives `school_verdict`'s met count and verdict for
+    each unit: values missing, standards of 0 (no ratio), ratios at and around the remaining share."""
+    rng = np.random.default_rng(7)
+    names = [f"指标{i}" for i in range(7)]
+    standards = rng.choice([0.0, 10.0, 100.0], size=(400, 7), p=[0.05, 0.45, 0.5])
+    values = standards * rng.choice([0.5, 0.84, 0.85, 0.9, 1.0, 1.2], size=(400, 7))
+    values[rng.random((400, 7)) < 0.01] = np.nan
+    counts, verdicts = _verdicts(values, standards, names, min_met=6, remaining_ratio=0.85)
+    for row, standard, count, verdict in zip(values, standards, counts, verdicts, strict=True):
+        results = tuple(
+            IndicatorResult(
+                name, name, "", None if math.isnan(v) else v, s, None if math.isnan(v) else v >= s,
+                None if s == 0 or math.isnan(v) else v / s, None, "",
+            )
+            for name, v, s in zip(names, row, standard, strict=True)
+        )  # fmt: skip
+        assert verdict == school_verdict(results, min_met=6, remaining_ratio=0.85)
+        assert count == sum(1 for r in results if r.met)
+    assert {v[0] for v in verdicts} == {True, False, None}
 
 
 @pytest.mark.parametrize("engine", ["own", "duckdb", "spark"])

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from edugov.indicators.backends import Workspace, use_warehouse
-from edugov.registry.models import School, Teacher
+from edugov.indicators.warehouse_duckdb import question_key
+from edugov.registry.models import School, SchoolClass, Teacher
 from edugov.resources import evaluation, preschool
 from edugov.resources.indicators import PRESCHOOL_TABLES, WORKSPACE_TABLES
 from edugov.resources.models import TeacherYearRecord
@@ -163,6 +164,39 @@ def test_a_known_question_is_not_built_again_until_the_warehouse_changes(distric
     warehouse_export(directory=tmp_path)
     third = ask()
     assert built == ["primary", "junior", "primary"] and len(third) == len(first) + 1
+
+
+def _class_pupils(ws, *, school_year_id):
+    c = ws.table("school_class", school_year_id=school_year_id)
+    c = c.filter(c.archived_at.isnull())
+    return c.select("school_id", pupils=(c.boys + c.girls).cast("int64"))
+
+
+def _pupils(ws, *, school_year_id):
+    classes = ws.shared(_class_pupils, school_year_id=school_year_id)
+    return classes.aggregate(pupils=classes.pupils.sum())
+
+
+def test_a_question_is_prepared_once_and_reads_its_shared_table_as_made_again(district, tmp_path):  # noqa: F811
+    warehouse_export(directory=tmp_path)
+    year = {"school_year_id": district.year.pk}
+
+    def ask():
+        ws = Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES)
+        return ws._duck, int(ws.query(_pupils, **year).pupils[0])
+
+    state, first = ask()
+    classes = SchoolClass.objects.filter(school_year=district.year, archived_at=None)
+    assert first == sum(c.boys + c.girls for c in classes) > 0
+    assert len(state.prepared) == 1
+    # Another evaluation would make the shared table again; made with other rows, the prepared
+    # question reads those rows, not the ones it was planned over.
+    shared = state.shared_name(question_key(_class_pupils, year))
+    state.con.execute(f'CREATE OR REPLACE TEMPORARY TABLE "{shared}" AS SELECT 1 AS school_id, 7 AS pupils')
+    sql = state.known(question_key(_pupils, year))[0]
+    assert state.run(sql).column("pupils").to_pylist() == [7]
+    again_state, again = ask()  # a new workspace makes the table from the files again
+    assert again_state is state and again == first and len(state.prepared) == 1
 
 
 def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, tmp_path, monkeypatch):  # noqa: F811
