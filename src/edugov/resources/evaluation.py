@@ -32,6 +32,7 @@ from .indicators import (
     BALANCED_INDICATORS,
     COUNTED_TYPES,
     WORKSPACE_TABLES,
+    columns,
     records,
     schools_under,
 )
@@ -293,11 +294,11 @@ def _apply(frame: pd.DataFrame, adjustments: Sequence[Adjustment]) -> pd.DataFra
 class BalancedRows:
     """The engine's output for one district and year, before standards and scope apply."""
 
-    units: list[dict[str, Any]]
+    units: dict[str, np.ndarray]  # a column at a time (`indicators.columns`): a province's thousands
     cvs: list[dict[str, Any]]
     towns: list[dict[str, Any]]
     district: list[dict[str, Any]]
-    facts: list[dict[str, Any]]  # the guarantee items' (`school_stages.school_facts`)
+    facts: dict[str, np.ndarray]  # the guarantee items' (`school_stages.school_facts`), likewise
 
 
 def balanced_arguments(lib: StandardsLibrary, *, area_path: str, year: int) -> dict[str, Any]:
@@ -328,19 +329,27 @@ def _balanced_rows(
         "limits": limits,
     }
     if not adjustments:
-        return BalancedRows(*(records(ws, build, **question) for build in BALANCED_QUESTIONS))
+        units_of, cvs_of, towns_of, district_of, facts_of = BALANCED_QUESTIONS
+        return BalancedRows(
+            units=columns(ws, units_of, **question),
+            cvs=records(ws, cvs_of, **question),
+            towns=records(ws, towns_of, **question),
+            district=records(ws, district_of, **question),
+            facts=columns(ws, facts_of, **question),
+        )
     units = balanced_units(
         ws, school_year_id=school_year_id, area_path=area_path, min_point_students=min_points, limits=limits
     )
     duck = ibis.duckdb.connect()
     units = duck.create_table("units", _apply(ws.execute(units), adjustments))
     counted = units.filter(units.students > 0)
+    values = duck.execute(unit_values(units, inds))
     return BalancedRows(
-        units=duck.execute(unit_values(units, inds)).to_dict("records"),
+        units={str(c): values[c].to_numpy() for c in values.columns},
         cvs=duck.execute(weighted_cv(units, inds, ["stage"])).to_dict("records"),
         towns=duck.execute(group_values(counted, inds, ["town_id", "stage"])).to_dict("records"),
         district=duck.execute(group_values(counted, inds, ["stage"])).to_dict("records"),
-        facts=records(ws, school_facts, school_year_id=school_year_id, area_path=area_path, limits=limits),
+        facts=columns(ws, school_facts, school_year_id=school_year_id, area_path=area_path, limits=limits),
     )
 
 
@@ -381,11 +390,14 @@ def evaluate_balanced(
         adjustments=tuple(adjustments),
         **arguments,
     )
-    unit_rows, cv_rows = computed.units, computed.cvs
+    units, cv_rows = computed.units, computed.cvs
     town_rows, district_rows = computed.towns, computed.district
+    unit_ids: list[int] = np.asarray(units["school_id"], dtype="int64").tolist()
     # Read once for the guarantee items and the units.
     schools = schools_under(
-        path, (int(r["school_id"]) for r in (*unit_rows, *computed.facts)), school_types=COUNTED_TYPES
+        path,
+        [*unit_ids, *np.asarray(computed.facts["school_id"], dtype="int64").tolist()],
+        school_types=COUNTED_TYPES,
     )
     guarantee = guarantee_items(
         computed.facts,
@@ -407,7 +419,6 @@ def evaluate_balanced(
     )
     min_met = int(lib.value("balanced.school_pass_min_met", area_path=path, year=year).value)
     remaining = lib.value("balanced.school_pass_remaining_ratio", area_path=path, year=year).value
-    columns = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
 
     thresholds: dict[tuple[str, str], tuple[float, ...]] = {}  # (stage, locale): the seven standards
 
@@ -420,32 +431,42 @@ def evaluate_balanced(
             )
         return met_by
 
-    shown = [
-        row
-        for row in sorted(unit_rows, key=lambda r: (schools[int(r["school_id"])].code, r["stage"]))
-        if visible is None or int(row["school_id"]) in visible
-    ]
-    shown_schools = [schools[int(row["school_id"])] for row in shown]
-    met_by = [standards_of(row["stage"], s.locale) for row, s in zip(shown, shown_schools, strict=True)]
+    # The units the user may see, by school code and stage, as positions in the engine's columns.
+    unit_stages: list[str] = [str(v) for v in units["stage"].tolist()]
+    order = sorted(
+        (i for i, sid in enumerate(unit_ids) if visible is None or sid in visible),
+        key=lambda i: (schools[unit_ids[i]].code, unit_stages[i]),
+    )
+    shown = np.array(order, dtype=np.intp)
+    shown_schools = [schools[unit_ids[i]] for i in order]
+    stages = [unit_stages[i] for i in order]
+    met_by = [standards_of(stage, s.locale) for stage, s in zip(stages, shown_schools, strict=True)]
     # A column at a time: each column read and rounded once for the seven indicators, each
     # indicator and the verdicts in one pass.
-    raw = {c: np.array([row[c] for row in shown], dtype="float64") for c in columns}  # None -> NaN
+    needed = {c for ind in inds for c in (ind.code, ind.numerator, ind.denominator)}
+    raw = {c: np.asarray(units[c], dtype="float64")[shown] for c in needed}  # None -> NaN
     rounded = {c: _rounded(column) for c, column in raw.items()}
     by_indicator = [
         _indicator_column(ind, [s[i] for s in met_by], rounded, raw) for i, ind in enumerate(inds)
     ]
     met_counts, verdicts = _verdicts(
         np.column_stack([rounded[ind.code] for ind in inds]),
-        np.array(met_by, dtype="float64").reshape(len(shown), len(inds)),
+        np.array(met_by, dtype="float64").reshape(len(order), len(inds)),
         [ind.name for ind in inds],
         min_met=min_met,
         remaining_ratio=remaining,
     )
+
+    def counts(column: str) -> list[int]:
+        return np.asarray(units[column], dtype="float64")[shown].astype("int64").tolist()  # type: ignore[no-any-return]
+
     labels = {stage: Stage(stage).label for stage in Stage.values}
-    for row, school, results, met_count, (passed, verdict) in zip(
-        shown, shown_schools, zip(*by_indicator, strict=True), met_counts, verdicts, strict=True
-    ):
-        stage = row["stage"]
+    for school, stage, students, facilities, teachers, unqualified, results, met_count, verdict in zip(
+        shown_schools, stages, counts("students"), counts("has_facilities"), counts("teachers"),
+        counts("teachers_without_qualification"), zip(*by_indicator, strict=True), met_counts, verdicts,
+        strict=True,
+    ):  # fmt: skip
+        passed, text = verdict
         evaluation.schools.append(
             SchoolResult(
                 school.pk,
@@ -453,32 +474,27 @@ def evaluate_balanced(
                 school.name,
                 school.town_name,
                 stage,
-                int(row["students"]),
+                students,
                 results,
                 met_count,
                 passed,
-                verdict,
+                text,
             )
         )
         label = labels[stage]
-        if int(row["students"]) == 0:
+        if students == 0:
             evaluation.findings.append(
                 Finding(school.pk, school.name, label, "本学段学生数为0，不能计算生均指标")
             )
-        if not int(row["has_facilities"]):
+        if not facilities:
             evaluation.findings.append(
                 Finding(school.pk, school.name, label, "未填报本学年办学条件，场地、设备、教室按0计")
             )
-        if int(row["teachers"]) == 0:
+        if teachers == 0:
             evaluation.findings.append(Finding(school.pk, school.name, label, "未填报本学年教师信息"))
-        elif int(row["teachers_without_qualification"]):
+        elif unqualified:
             evaluation.findings.append(
-                Finding(
-                    school.pk,
-                    school.name,
-                    label,
-                    f"{int(row['teachers_without_qualification'])}名教师未填写最高学历，按未达到计",
-                )
+                Finding(school.pk, school.name, label, f"{unqualified}名教师未填写最高学历，按未达到计")
             )
 
     for row in sorted(cv_rows, key=lambda r: (r["stage"], r["indicator"])):
@@ -514,7 +530,8 @@ def evaluate_balanced(
         (town_rows, evaluation.towns, lambda r: int(r["town_id"])),
         (district_rows, evaluation.district, lambda r: area.pk),
     ):
-        rows = sorted(rows, key=lambda r: (name_of.get(id_of(r), ""), r["stage"]))
+        # By name, then stage; same-named towns (of a province's districts) in a fixed order.
+        rows = sorted(rows, key=lambda r: (name_of.get(id_of(r), ""), id_of(r), r["stage"]))
         values = {ind.code: _listed(_rounded([r[ind.code] for r in rows])) for ind in inds}
         for i, row in enumerate(rows):
             target.append(

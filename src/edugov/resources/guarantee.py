@@ -9,7 +9,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -72,7 +72,7 @@ def fact_limits(lib: StandardsLibrary, *, area_path: str, year: int) -> FactLimi
 
 
 def guarantee_items(
-    rows: list[dict[str, Any]],
+    facts: dict[str, np.ndarray],
     *,
     limits: FactLimits,
     area_path: str,
@@ -81,10 +81,11 @@ def guarantee_items(
     visible: set[int] | None,
     names: dict[int, str],
 ) -> list[GuaranteeItem]:
-    """The guarantee items the data show, for every school of the district: `rows`, the schools'
-    facts (`school_stages.school_facts`), counted against `limits` (`fact_limits`); `visible`, the schools
-    whose failures the user may see; `names`, the schools' names by id (`indicators.schools_under`).
-    Each item's test runs over every school at once; only the failing schools are visited."""
+    """The guarantee items the data show, for every school of the district: `facts`, the schools'
+    facts a column at a time (`school_stages.school_facts`), counted against `limits`
+    (`fact_limits`); `visible`, the schools whose failures the user may see; `names`, the schools'
+    names by id (`indicators.schools_under`). Each item's test runs over every school at once;
+    only the failing schools are visited."""
 
     value = _standards(lib, area_path=area_path, year=year)  # once per standard, not per school
 
@@ -98,35 +99,48 @@ def guarantee_items(
     certified = item("balanced.G12.certified_share", "教师持证上岗")
     rotation = item("balanced.G11.rotation_share", "教师交流轮岗")
 
-    shown = sorted(
-        (r for r in rows if visible is None or int(r["school_id"]) in visible),
-        key=lambda r: names.get(int(r["school_id"]), ""),
+    def every(name: str) -> np.ndarray:
+        return np.asarray(facts[name], dtype="float64")
+
+    ids: list[int] = every("school_id").astype("int64").tolist()
+    order = sorted(
+        (i for i, sid in enumerate(ids) if visible is None or sid in visible),
+        key=lambda i: (names.get(ids[i], ""), ids[i]),  # same-named schools in a fixed order
     )
+    shown = np.array(order, dtype=np.intp)
+    shown_ids = [ids[i] for i in order]
     for it in (rooms, size, klass, training, certified):
-        it.checked = len(shown)
+        it.checked = len(order)
 
     def column(name: str) -> np.ndarray:
-        return np.array([float(r[name]) for r in shown], dtype="float64")
+        return every(name)[shown]
 
-    def fail(it: GuaranteeItem, failing: np.ndarray, detail: Callable[[dict[str, Any]], str]) -> None:
+    def counts(name: str) -> list[int]:
+        return column(name).astype("int64").tolist()  # type: ignore[no-any-return]
+
+    def fail(it: GuaranteeItem, failing: np.ndarray, detail: Callable[[int], str]) -> None:
         for i in np.flatnonzero(failing).tolist():
-            sid = int(shown[i]["school_id"])
-            it.failures.append(Failure(sid, names.get(sid, ""), detail(shown[i])))
+            sid = shown_ids[i]
+            it.failures.append(Failure(sid, names.get(sid, ""), detail(i)))
 
     per_rooms = value("balanced.G3.rooms_per_classes")
     music_min, art_min = value("balanced.G3.music_room_area"), value("balanced.G3.art_room_area")
-    need = np.ceil(column("compulsory_classes") / per_rooms)
+    classes = column("compulsory_classes")
+    need = np.ceil(classes / per_rooms)
 
     def short(kind: str, minimum: float) -> np.ndarray:
         have, area = column(f"{kind}_rooms"), column(f"{kind}_room_area")
         with np.errstate(invalid="ignore", divide="ignore"):
             return (have < need) | ((have > 0) & (area / have < minimum))
 
-    def room_detail(r: dict[str, Any]) -> str:
-        wanted = math.ceil(int(r["compulsory_classes"]) / per_rooms)
+    wanted = [math.ceil(c / per_rooms) for c in classes.astype("int64").tolist()]
+    music, art = counts("music_rooms"), counts("art_rooms")
+    music_area, art_area = column("music_room_area").tolist(), column("art_room_area").tolist()
+
+    def room_detail(i: int) -> str:
         problems = (
-            _room_problem("音乐", int(r["music_rooms"]), float(r["music_room_area"]), wanted, music_min),
-            _room_problem("美术", int(r["art_rooms"]), float(r["art_room_area"]), wanted, art_min),
+            _room_problem("音乐", music[i], music_area[i], wanted[i], music_min),
+            _room_problem("美术", art[i], art_area[i], wanted[i], art_min),
         )
         return "；".join(p for p in problems if p)
 
@@ -138,29 +152,30 @@ def guarantee_items(
             stage=school_type if school_type != SchoolType.COMPLETE_SECONDARY else "junior",
         )
 
-    limit_of = {t: size_limit(t) for t in {r["school_type"] for r in shown}}
-    sizes = np.array([limit_of[r["school_type"]] for r in shown], dtype="float64")
+    types = [str(t) for t in facts["school_type"][shown].tolist()]
+    limit_of = {t: size_limit(t) for t in set(types)}
+    students = counts("compulsory_students")
     fail(
         size,
-        column("compulsory_students") > sizes,
-        lambda r: (
-            f"义务教育阶段学生{int(r['compulsory_students'])}人，超过{size_limit(r['school_type']):.0f}人"
-        ),
+        column("compulsory_students") > np.array([limit_of[t] for t in types], dtype="float64"),
+        lambda i: f"义务教育阶段学生{students[i]}人，超过{limit_of[types[i]]:.0f}人",
     )
     primary_limit, junior_limit, hours = limits  # those the facts were counted against
+    over, largest = counts("classes_over"), counts("max_class_size")
     fail(
         klass,
         column("classes_over") > 0,
-        lambda r: (
-            f"{int(r['classes_over'])}个班超过规定班额（小学{primary_limit:.0f}人、初中{junior_limit:.0f}人），"
-            f"最大班额{int(r['max_class_size'])}人"
+        lambda i: (
+            f"{over[i]}个班超过规定班额（小学{primary_limit:.0f}人、初中{junior_limit:.0f}人），"
+            f"最大班额{largest[i]}人"
         ),
     )
     teachers = column("teachers")
+    teacher_counts, trained, holders = counts("teachers"), counts("trained"), counts("certified")
     fail(
         training,
         (teachers > 0) & (column("trained") < teachers),
-        lambda r: f"{int(r['teachers']) - int(r['trained'])}名教师本学年培训不足{hours:.0f}学时",
+        lambda i: f"{teacher_counts[i] - trained[i]}名教师本学年培训不足{hours:.0f}学时",
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         uncertified = (teachers > 0) & (
@@ -169,12 +184,12 @@ def guarantee_items(
     fail(
         certified,
         uncertified,
-        lambda r: f"{int(r['teachers']) - int(r['certified'])}名专任教师无教师资格证",
+        lambda i: f"{teacher_counts[i] - holders[i]}名专任教师无教师资格证",
     )
 
     # Rotation is the district's: every school's teachers count, whoever may see them.
     tot_teachers, tot_rotated, tot_rot_backbone = (
-        sum(int(r[c]) for r in rows) for c in ("teachers", "rotated", "rotated_backbone")
+        int(every(c).astype("int64").sum()) for c in ("teachers", "rotated", "rotated_backbone")
     )
     rotation.checked = 1
     share = tot_rotated / tot_teachers if tot_teachers else 0.0
