@@ -301,8 +301,8 @@ class Workspace:
             if self.backend is None:  # the operational database: its SQL kept per question
                 return self._frame_of(self._database_sql(builder, params))
             return self.execute(builder(self, **params))
-        sql, columns, _ = self._known(duck, builder, params)
-        return arrow_frame(duck.run(sql), result_schema(columns))
+        sql, columns, shared = self._known(duck, builder, params)
+        return arrow_frame(duck.run(sql, prepared=bool(shared)), result_schema(columns))
 
     def query_arrow(self, builder: Callable[..., Any], /, **params: Any) -> Any:
         """The question's result as DuckDB gives it over the warehouse (an Arrow table, the engine's
@@ -311,8 +311,8 @@ class Workspace:
         duck = self._duck
         if duck is None:
             return None
-        sql, _, _ = self._known(duck, builder, params)
-        return duck.run(sql)
+        sql, _, shared = self._known(duck, builder, params)
+        return duck.run(sql, prepared=bool(shared))
 
     def shared(self, builder: Callable[..., Any], /, **params: Any) -> Any:
         """`builder(self, **params)`: a table several questions build on (the 优质均衡 unit table

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from edugov.indicators import warehouse_duckdb
 from edugov.indicators.backends import Workspace, use_warehouse
 from edugov.indicators.warehouse_duckdb import question_key
 from edugov.registry.models import School, SchoolClass, Teacher
@@ -177,7 +178,7 @@ def _pupils(ws, *, school_year_id):
     return classes.aggregate(pupils=classes.pupils.sum())
 
 
-def test_a_question_is_prepared_once_and_reads_its_shared_table_as_made_again(district, tmp_path):  # noqa: F811
+def test_a_question_is_prepared_once_and_reads_its_shared_table_made_again(district, tmp_path, monkeypatch):  # noqa: F811
     warehouse_export(directory=tmp_path)
     year = {"school_year_id": district.year.pk}
 
@@ -197,6 +198,15 @@ def test_a_question_is_prepared_once_and_reads_its_shared_table_as_made_again(di
     assert state.run(sql).column("pupils").to_pylist() == [7]
     again_state, again = ask()  # a new workspace makes the table from the files again
     assert again_state is state and again == first and len(state.prepared) == 1
+    # A question that scans the files runs as it is; past the bound the statements are let go.
+    Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES).query(_class_pupils, **year)
+    assert len(state.prepared) == 1
+    monkeypatch.setattr(warehouse_duckdb, "PREPARED_MAX", 1)
+    other = {"school_year_id": district.year.pk + 1000}  # no such year: no rows
+    ws = Workspace.from_warehouse("duckdb", tmp_path, WORKSPACE_TABLES)
+    assert ws.query(_pupils, **other).pupils.isna().all()
+    assert list(state.prepared) == [state.known(question_key(_pupils, other))[0]]
+    assert ask()[1] == first
 
 
 def test_a_known_question_runs_in_a_fresh_process_without_ibis_duckdb(district, tmp_path, monkeypatch):  # noqa: F811
