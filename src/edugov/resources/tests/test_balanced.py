@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 
 from edugov.registry.models import SchoolClass, Teacher
-from edugov.resources.evaluation import IndicatorResult, _verdicts, evaluate_balanced, school_verdict
+from edugov.resources.evaluation import evaluate_balanced
 from edugov.resources.models import SchoolFacilities, TeacherYearRecord
+from edugov.resources.unit_results import IndicatorResult, _verdicts, school_verdict
 from edugov.testing import make_mini_district, make_school
 
 pytestmark = pytest.mark.django_db
@@ -369,7 +370,7 @@ def test_guarantee_items_size_training_and_certificates_by_hand(district):
 def test_a_column_rounds_as_each_value_does():
     """The report rounds a column at a time (numpy) what `_round` rounds one value at a time: the
     float noise of sums and quotients away, counts as they are, missing values None."""
-    from edugov.resources.evaluation import _listed, _round, _rounded
+    from edugov.resources.unit_results import _listed, _round, _rounded
 
     noisy = [
         0.1 + 0.2, 4.5, 2000.0000000000002, 1 / 3, 18 * 100 / 400, 1234567.8900000001, 1e12 / 7,
