@@ -386,8 +386,8 @@ def evaluate_balanced(
     # Read by the path, not by a list of a province's thousand towns; a town the export placed
     # elsewhere since, by id.
     name_of = dict(Area.objects.filter(path__startswith=path).values_list("pk", "name"))
-    if town_ids - name_of.keys():
-        name_of |= dict(Area.objects.filter(pk__in=town_ids - name_of.keys()).values_list("pk", "name"))
+    if elsewhere := town_ids - name_of.keys():
+        name_of |= dict(Area.objects.filter(pk__in=elsewhere).values_list("pk", "name"))
     name_of[area.pk] = area.name
     for rows, target, id_of in (
         (town_rows, evaluation.towns, lambda r: int(r["town_id"])),

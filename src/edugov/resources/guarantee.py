@@ -133,7 +133,7 @@ def guarantee_items(
         with np.errstate(invalid="ignore", divide="ignore"):
             return (have < need) | ((have > 0) & (area / have < minimum))
 
-    wanted = [math.ceil(c / per_rooms) for c in classes.astype("int64").tolist()]
+    wanted = [math.ceil(c / per_rooms) for c in counts("compulsory_classes")]
     music, art = counts("music_rooms"), counts("art_rooms")
     music_area, art_area = column("music_room_area").tolist(), column("art_room_area").tolist()
 

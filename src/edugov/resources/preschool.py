@@ -17,7 +17,7 @@ from edugov.indicators.engine import Indicator, group_values
 from edugov.registry.models import Area, Ownership, School, SchoolType, SchoolYear
 from edugov.standards.loader import Rule, StandardsLibrary, library
 
-from .evaluation import _round, default_engine
+from .evaluation import default_engine
 from .indicators import (
     ALL_PRESCHOOL_INDICATORS,
     CLASS_LEVELS,
@@ -30,6 +30,7 @@ from .indicators import (
     records,
     schools_under,
 )
+from .unit_results import _round
 
 SIZE_RULE = "preschool.kindergarten_size"
 CLASS_SIZE_RULE = "preschool.class_size"

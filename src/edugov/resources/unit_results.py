@@ -56,6 +56,14 @@ def _listed(column: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in column.tolist()]
 
 
+def _compared(values: np.ndarray, standards: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values (as shown, NaN where missing) against their standards, element by element: whether
+    each is met, and value / standard (NaN where the standard is 0). The one comparison behind an
+    indicator's result and a unit's verdict."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return values >= standards, np.where(standards != 0, values / standards, np.nan)
+
+
 def _indicator_column(
     ind: Indicator,
     standards: Sequence[float],
@@ -67,9 +75,8 @@ def _indicator_column(
     by the seven indicators. The comparisons, ratios and shortfalls a column at a time."""
     value, standard = rounded[ind.code], np.array(standards, dtype="float64")
     missing = np.isnan(value)
+    met, ratio = _compared(value, standard)
     with np.errstate(invalid="ignore", divide="ignore"):
-        met = value >= standard
-        ratio = np.where(standard != 0, value / standard, np.nan)
         gap = standard * raw[ind.denominator] / ind.scale - raw[ind.numerator]
     gap = (np.ceil(np.round(gap, 6)) if ind.gap_integer else np.round(gap, 2)) + 0.0  # never -0.0
     gap[met | missing] = np.nan
@@ -128,11 +135,10 @@ def _verdicts(
     """`school_verdict` of every unit at once: `values` (as shown, NaN where missing) and
     `standards`, a row per unit and a column per indicator (`names`). Each unit's met count and
     verdict; each distinct verdict is written once."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        met = values >= standards
-        ratio = np.where(standards != 0, values / standards, 0.0)  # no ratio counts as 0
+    met, ratio = _compared(values, standards)
     missing = np.isnan(values).any(axis=1)
-    low = (~met & (ratio < remaining_ratio)).astype("int64") @ (1 << np.arange(len(names)))
+    # No ratio (a standard of 0) counts as 0, as in `school_verdict`.
+    low = (~met & (np.nan_to_num(ratio) < remaining_ratio)).astype("int64") @ (1 << np.arange(len(names)))
     counts: list[int] = met.sum(axis=1).tolist()
     written: dict[tuple[int, int], tuple[bool, str]] = {}
     verdicts: list[tuple[bool | None, str]] = []
